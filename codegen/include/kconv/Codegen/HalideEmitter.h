@@ -1,0 +1,30 @@
+// Plan -> Halide pipeline -> object file / static library / header. The only public
+// entry points of codegen: they catch every Halide exception and return a Status.
+#ifndef KCONV_CODEGEN_HALIDEEMITTER_H
+#define KCONV_CODEGEN_HALIDEEMITTER_H
+
+#include "kconv/Codegen/PipelinePlan.h"
+#include "kconv/Support/Status.h"
+
+#include <string>
+
+namespace kconv::codegen {
+
+struct EmitRequest {
+  std::string target = "host"; // a Halide target string
+  std::string functionName;    // the pipeline's C symbol
+  std::string objectPath;      // object with the pipeline and the Halide runtime
+  std::string headerPath;      // Halide's C header for the pipeline (optional)
+  std::string stmtPath;        // Halide's lowered statement, for inspection (optional)
+};
+
+/// Builds the plan's Halide pipeline and writes the requested files.
+Status emitPipeline(const PipelinePlan &plan, const EmitRequest &request);
+
+/// The schedule the emitter uses for `layer` when none is forced.
+Status defaultSchedule(const PipelinePlan &plan, const Conv2DLayer &layer,
+                       const std::string &target, Conv2DSchedule &out);
+
+} // namespace kconv::codegen
+
+#endif

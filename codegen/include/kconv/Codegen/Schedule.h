@@ -1,0 +1,26 @@
+// Schedules as data: what the emitter does with each layer, printable and testable.
+#ifndef KCONV_CODEGEN_SCHEDULE_H
+#define KCONV_CODEGEN_SCHEDULE_H
+
+#include <string>
+
+namespace kconv::codegen {
+
+/// How one Conv2D is computed. The output is tiled `tileX` wide in x and
+/// `vectors * vectorWidth` deep in output channels; a tile's accumulators stay in
+/// registers while the reduction (input channels x kernel taps) runs.
+struct Conv2DSchedule {
+  enum class Vectorize { Channels, Width };
+  Vectorize vectorize = Vectorize::Channels; // which output dimension fills SIMD lanes
+  int vectorWidth = 8;  // lanes (from the Halide target)
+  int vectors = 1;      // SIMD vectors per tile in the vectorized dimension
+  int tileX = 1;        // output columns per tile (unrolled), when vectorizing channels
+  int tileY = 1;        // output rows per tile (unrolled)
+  bool parallel = true; // distribute rows x batch over threads
+
+  std::string str() const;
+};
+
+} // namespace kconv::codegen
+
+#endif

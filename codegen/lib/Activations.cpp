@@ -1,0 +1,75 @@
+// Keras activations as Halide expressions (float32), with Keras's default arguments.
+#include "Conv2DFuncs.h"
+
+#include <stdexcept>
+
+namespace kconv::codegen {
+
+using namespace Halide;
+
+namespace {
+Expr relu6(Expr x) { return clamp(x, 0.f, 6.f); }
+// log(1 + exp(x)) without overflow for large x.
+Expr softplus(Expr x) { return max(x, 0.f) + log(1.f + exp(-abs(x))); }
+Expr sigmoid(Expr x) { return 1.f / (1.f + exp(-x)); }
+} // namespace
+
+bool isAxisActivation(const std::string &name) {
+  return name == "softmax" || name == "log_softmax";
+}
+
+Expr applyActivation(const std::string &name, Expr x) {
+  if (name == "linear")
+    return x;
+  if (name == "relu")
+    return max(x, 0.f);
+  if (name == "relu6")
+    return relu6(x);
+  if (name == "leaky_relu")
+    return select(x >= 0.f, x, 0.2f * x);
+  if (name == "elu")
+    return select(x > 0.f, x, exp(x) - 1.f);
+  if (name == "selu")
+    return 1.0507009873554805f * select(x > 0.f, x, 1.6732632423543772f * (exp(x) - 1.f));
+  if (name == "celu")
+    return max(x, 0.f) + min(0.f, exp(x) - 1.f);
+  if (name == "sigmoid")
+    return sigmoid(x);
+  if (name == "hard_sigmoid")
+    return relu6(x + 3.f) / 6.f;
+  if (name == "hard_sigmoid_keras2")
+    return clamp(0.2f * x + 0.5f, 0.f, 1.f);
+  if (name == "log_sigmoid")
+    return -softplus(-x);
+  if (name == "tanh")
+    return tanh(x);
+  if (name == "hard_tanh")
+    return clamp(x, -1.f, 1.f);
+  if (name == "tanh_shrink")
+    return x - tanh(x);
+  if (name == "softplus")
+    return softplus(x);
+  if (name == "softsign")
+    return x / (1.f + abs(x));
+  if (name == "silu")
+    return x * sigmoid(x);
+  if (name == "hard_silu")
+    return x * relu6(x + 3.f) / 6.f;
+  if (name == "gelu")
+    return 0.5f * x * (1.f + erf(x * 0.70710678118654752f));
+  if (name == "mish")
+    return x * tanh(softplus(x));
+  if (name == "exponential")
+    return exp(x);
+  if (name == "sparse_plus")
+    return select(x <= -1.f, 0.f, select(x >= 1.f, x, (x + 1.f) * (x + 1.f) * 0.25f));
+  if (name == "squareplus")
+    return (x + sqrt(x * x + 4.f)) * 0.5f;
+  if (name == "soft_shrink")
+    return select(x > 0.5f, x - 0.5f, select(x < -0.5f, x + 0.5f, 0.f));
+  if (name == "hard_shrink")
+    return select(abs(x) > 0.5f, x, 0.f);
+  throw std::invalid_argument("kconv codegen: unknown activation '" + name + "'");
+}
+
+} // namespace kconv::codegen

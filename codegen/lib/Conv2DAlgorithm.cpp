@@ -1,0 +1,94 @@
+// THE ALGORITHM of Conv2D (no scheduling here): Keras semantics on logical
+// (c, x, y, n) Funcs.
+#include "Conv2DFuncs.h"
+
+#include <cstring>
+
+namespace kconv::codegen {
+
+using namespace Halide;
+
+namespace {
+bool needsPadding(const Conv2DLayer &layer) {
+  for (int64_t p : layer.padding)
+    if (p != 0)
+      return true;
+  return false;
+}
+
+/// The constant weights, embedded into the object file: Keras's (KH, KW, Cin/g, F)
+/// row-major order is Halide's (f, ci, kx, ky) with f innermost.
+Buffer<float> kernelBuffer(const Conv2DLayer &layer, int64_t cinPerGroup) {
+  Buffer<float> kernel((int)layer.filters, (int)cinPerGroup, (int)layer.kernel[1],
+                       (int)layer.kernel[0], layer.name + "_kernel");
+  std::memcpy(kernel.data(), layer.kernelValues.data(), layer.kernelValues.size() * sizeof(float));
+  return kernel;
+}
+} // namespace
+
+Conv2DFuncs defineConv2D(const Conv2DLayer &layer, const ValueInfo &in, const ValueInfo &out,
+                         Func input) {
+  Conv2DFuncs f;
+  const std::string &name = layer.name;
+  Var c = f.c, x = f.x, y = f.y, n = f.n;
+  if (needsPadding(layer))
+    f.input = BoundaryConditions::constant_exterior(
+        input, 0.f, {Range(), Range(0, (int)in.width), Range(0, (int)in.height)});
+  else
+    f.input = input;
+
+  int64_t cinPerGroup = in.channels / layer.groups;
+  int64_t filtersPerGroup = layer.filters / layer.groups;
+  Buffer<float> kernel = kernelBuffer(layer, cinPerGroup);
+  f.depthwise = cinPerGroup == 1;
+
+  Expr baseX = x * (int)layer.strides[1] - (int)layer.padding[2];
+  Expr baseY = y * (int)layer.strides[0] - (int)layer.padding[0];
+  f.conv = Func(name + "_conv");
+  if (layer.biasValues.empty()) {
+    f.conv(c, x, y, n) = 0.f;
+  } else {
+    Buffer<float> bias((int)layer.filters, name + "_bias");
+    std::memcpy(bias.data(), layer.biasValues.data(), layer.biasValues.size() * sizeof(float));
+    f.conv(c, x, y, n) = bias(c);
+  }
+  if (f.depthwise) {
+    // One input channel per group: (group = c / filtersPerGroup).
+    f.r = RDom(0, (int)layer.kernel[1], 0, (int)layer.kernel[0], name + "_r");
+    Expr ix = baseX + f.r.x * (int)layer.dilation[1];
+    Expr iy = baseY + f.r.y * (int)layer.dilation[0];
+    Expr ci = filtersPerGroup == 1 ? Expr(c) : c / (int)filtersPerGroup;
+    f.conv(c, x, y, n) += kernel(c, 0, f.r.x, f.r.y) * f.input(ci, ix, iy, n);
+  } else {
+    f.r = RDom(0, (int)cinPerGroup, 0, (int)layer.kernel[1], 0, (int)layer.kernel[0], name + "_r");
+    Expr ix = baseX + f.r.y * (int)layer.dilation[1];
+    Expr iy = baseY + f.r.z * (int)layer.dilation[0];
+    Expr ci = layer.groups == 1 ? Expr(f.r.x) : (c / (int)filtersPerGroup) * (int)cinPerGroup + f.r.x;
+    f.conv(c, x, y, n) += kernel(c, f.r.x, f.r.y, f.r.z) * f.input(ci, ix, iy, n);
+  }
+
+  f.result = Func(name);
+  if (!isAxisActivation(layer.activation)) {
+    f.result(c, x, y, n) = applyActivation(layer.activation, f.conv(c, x, y, n));
+    return f;
+  }
+  // softmax / log_softmax over the last axis of the layer's own layout: channels for
+  // channels_last, width for channels_first (Keras's axis=-1).
+  f.softmax = true;
+  bool overWidth = layer.channelsFirst;
+  RDom axis(0, (int)(overWidth ? out.width : out.channels), name + "_axis");
+  Func maxima(name + "_max"), sums(name + "_sum");
+  auto at = [&](Expr i) { return overWidth ? f.conv(c, i, y, n) : f.conv(i, x, y, n); };
+  // The reduced Funcs drop the reduced variable: (x or c, y, n).
+  Var kept = overWidth ? c : x;
+  maxima(kept, y, n) = maximum(at(axis));
+  Expr shifted = f.conv(c, x, y, n) - maxima(kept, y, n);
+  sums(kept, y, n) = sum(exp(at(axis) - maxima(kept, y, n)));
+  if (layer.activation == "softmax")
+    f.result(c, x, y, n) = exp(shifted) / sums(kept, y, n);
+  else
+    f.result(c, x, y, n) = shifted - log(sums(kept, y, n));
+  return f;
+}
+
+} // namespace kconv::codegen

@@ -1,0 +1,41 @@
+// Internal: the Halide algorithm of one Conv2D, kept apart from its schedule.
+#ifndef KCONV_CODEGEN_CONV2DFUNCS_H
+#define KCONV_CODEGEN_CONV2DFUNCS_H
+
+#include "kconv/Codegen/PipelinePlan.h"
+
+#include <Halide.h>
+
+namespace kconv::codegen {
+
+/// Funcs are in logical (c, x, y, n) order: channels innermost, as in NHWC memory.
+struct Conv2DFuncs {
+  Halide::Var c{"c"}, x{"x"}, y{"y"}, n{"n"};
+  Halide::Func input;  // the layer's input, zero outside the image when padding is used
+  Halide::Func conv;   // bias + sum of products (pure definition + one update)
+  Halide::Func result; // activation(conv)
+  Halide::RDom r;      // (input channel in group, kx, ky), or (kx, ky) for depthwise
+  bool depthwise = false;
+  bool softmax = false; // result reduces over a whole axis of conv
+};
+
+/// Defines the layer's Funcs on top of `input` (logical order, size from the plan).
+Conv2DFuncs defineConv2D(const Conv2DLayer &layer, const ValueInfo &in, const ValueInfo &out,
+                         Halide::Func input);
+
+/// Applies an element-wise activation by kconv's canonical name.
+Halide::Expr applyActivation(const std::string &name, Halide::Expr x);
+bool isAxisActivation(const std::string &name); // softmax, log_softmax
+
+/// Schedules the Funcs of one layer; `store` is the Func that writes its result
+/// (the layer's `result` itself, or the pipeline output that inlines it).
+void scheduleConv2D(Conv2DFuncs &funcs, Halide::Func store, const Conv2DSchedule &schedule,
+                    const ValueInfo &out);
+
+/// The heuristic default for one layer on a target with `vectorWidth` float lanes.
+Conv2DSchedule heuristicSchedule(const Conv2DLayer &layer, const ValueInfo &out,
+                                 int vectorWidth);
+
+} // namespace kconv::codegen
+
+#endif

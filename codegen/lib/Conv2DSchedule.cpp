@@ -1,0 +1,136 @@
+// THE SCHEDULE of Conv2D: the heuristic default and how a Conv2DSchedule is applied.
+#include "Conv2DFuncs.h"
+
+#include <algorithm>
+#include <sstream>
+#include <stdexcept>
+
+namespace kconv::codegen {
+
+using namespace Halide;
+
+std::string Conv2DSchedule::str() const {
+  std::ostringstream os;
+  os << (vectorize == Vectorize::Channels ? "channels" : "width") << " vector_width=" << vectorWidth
+     << " vectors=" << vectors << " tile_x=" << tileX << " tile_y=" << tileY
+     << (parallel ? " parallel" : " serial");
+  return os.str();
+}
+
+namespace {
+/// Accumulator registers a tile may use: AVX-512 has 32, some are needed for
+/// weights and inputs (PERF-NOTES: past ~28 accumulators spills ruin the speed).
+constexpr int kAccumulatorBudget = 24;
+
+int largestDivisorAtMost(int64_t extent, int limit) {
+  for (int d = std::min<int64_t>(limit, extent); d > 1; --d)
+    if (extent % d == 0)
+      return d;
+  return 1;
+}
+
+/// Every split factor is at most its extent, so ShiftInwards (recompute an
+/// overlapping last tile) stays inside the tensor; GuardWithIf would not bound the
+/// producers computed per tile.
+void checkFactor(int64_t extent, int factor) {
+  if (factor < 1 || factor > extent)
+    throw std::invalid_argument("kconv schedule: split factor " + std::to_string(factor) +
+                                " does not fit extent " + std::to_string(extent));
+}
+
+int largestPowerOfTwoAtMost(int64_t limit, int cap) {
+  int p = 1;
+  while (p * 2 <= cap && p * 2 <= limit)
+    p *= 2;
+  return p;
+}
+} // namespace
+
+Conv2DSchedule heuristicSchedule(const Conv2DLayer &layer, const ValueInfo &out, int vectorWidth) {
+  Conv2DSchedule s;
+  s.vectorWidth = vectorWidth;
+  if (layer.filters >= vectorWidth) {
+    s.vectorize = Conv2DSchedule::Vectorize::Channels;
+    s.vectors = layer.filters % (2 * vectorWidth) == 0 ? 2 : 1;
+    int budget = kAccumulatorBudget / s.vectors;
+    if (layer.kernelValues.size() / layer.filters <= 25) // depthwise-like: taps stay in registers
+      budget = std::min(budget, 4);
+    int divisor = largestDivisorAtMost(out.width, budget);
+    s.tileX = divisor * 2 >= budget || out.width <= budget ? divisor
+                                                           : (int)std::min<int64_t>(budget, out.width);
+  } else {
+    // Few filters: lanes along the width, narrower vectors for narrow outputs.
+    s.vectorize = Conv2DSchedule::Vectorize::Width;
+    s.vectorWidth = largestPowerOfTwoAtMost(out.width, vectorWidth);
+    bool twoFit = out.width >= 2 * s.vectorWidth && layer.filters * 2 <= kAccumulatorBudget;
+    s.vectors = twoFit ? 2 : 1;
+    s.tileX = 1;
+  }
+  s.parallel = out.height > 1 || !out.batch || *out.batch > 1;
+  return s;
+}
+
+void scheduleConv2D(Conv2DFuncs &f, Func store, const Conv2DSchedule &s, const ValueInfo &out) {
+  Var c = f.c, x = f.x, y = f.y, n = f.n;
+  int vw = s.vectorWidth;
+  Var yn("yn");
+
+  if (f.softmax) {
+    // The activation needs a whole axis of conv: compute conv for one row at a time.
+    int lanes = largestPowerOfTwoAtMost(out.channels, vw);
+    f.conv.compute_at(store, yn).vectorize(c, lanes, TailStrategy::ShiftInwards);
+    f.conv.update().reorder(c, x).vectorize(c, lanes, TailStrategy::ShiftInwards);
+    store.fuse(y, n, yn).vectorize(c, lanes, TailStrategy::ShiftInwards);
+    if (s.parallel)
+      store.parallel(yn);
+    return;
+  }
+
+  if (s.vectorize == Conv2DSchedule::Vectorize::Channels) {
+    int block = vw * s.vectors;
+    checkFactor(out.channels, block);
+    checkFactor(out.width, s.tileX);
+    Var co("co"), ci("ci"), xo("xo"), xi("xi");
+    store.split(c, co, ci, block, TailStrategy::ShiftInwards)
+        .split(x, xo, xi, s.tileX, TailStrategy::ShiftInwards)
+        .reorder(ci, xi, co, xo, y, n)
+        .vectorize(ci, vw)
+        .unroll(xi)
+        .fuse(y, n, yn);
+    if (s.parallel)
+      store.parallel(yn);
+    // Accumulators for one tile live in registers: the reduction runs outside the tile.
+    f.conv.compute_at(store, co).vectorize(c, vw).unroll(c).unroll(x);
+    Stage update = f.conv.update();
+    if (f.depthwise)
+      update.reorder(c, x, f.r.x, f.r.y);
+    else
+      update.reorder(c, x, f.r.x, f.r.y, f.r.z);
+    update.vectorize(c, vw).unroll(c).unroll(x);
+    return;
+  }
+
+  // Few filters: SIMD lanes along the output width, all filters of a tile together.
+  int block = vw * s.vectors;
+  checkFactor(out.width, block);
+  Var xo("xo"), xi("xi");
+  store.split(x, xo, xi, block, TailStrategy::ShiftInwards)
+      .reorder(xi, c, xo, y, n)
+      .vectorize(xi, vw)
+      .fuse(y, n, yn);
+  if (s.parallel)
+    store.parallel(yn);
+  f.conv.compute_at(store, xo).vectorize(x, vw).unroll(x);
+  Stage update = f.conv.update();
+  if (f.depthwise)
+    update.reorder(x, c, f.r.x, f.r.y);
+  else
+    update.reorder(x, c, f.r.x, f.r.y, f.r.z);
+  update.vectorize(x, vw).unroll(x);
+  if (out.channels <= 8) {
+    f.conv.unroll(c);
+    update.unroll(c);
+  }
+}
+
+} // namespace kconv::codegen

@@ -1,0 +1,146 @@
+// Plan -> one Halide pipeline for the whole model -> object file and header.
+#include "kconv/Codegen/HalideEmitter.h"
+
+#include "Conv2DFuncs.h"
+
+#include <map>
+
+namespace kconv::codegen {
+
+using namespace Halide;
+
+namespace {
+
+Target parseTarget(const std::string &text) {
+  if (text.empty() || text == "host")
+    return get_host_target();
+  if (!Target::validate_target_string(text))
+    throw CompileError("invalid Halide target '" + text + "'");
+  return Target(text);
+}
+
+/// Pins a boundary buffer's logical (c, x, y, n) extents in memory order, so the
+/// pipeline rejects mis-shaped buffers and loops get constant bounds.
+template <typename T>
+void pinShape(T param, const ValueInfo &v, bool channelsFirst) {
+  int64_t extents[3] = {v.channels, v.width, v.height};
+  int order[3] = {0, 1, 2}; // memory dimension -> logical index (c, x, y)
+  if (channelsFirst)
+    order[0] = 1, order[1] = 2, order[2] = 0;
+  for (int d = 0; d < 3; ++d)
+    param.dim(d).set_bounds(0, (int)extents[order[d]]);
+  if (v.batch)
+    param.dim(3).set_bounds(0, (int)*v.batch);
+  param.dim(0).set_stride(1);
+}
+
+struct BuiltPipeline {
+  std::vector<ImageParam> inputs;
+  std::vector<Func> outputs;
+  std::vector<Argument> arguments;
+};
+
+BuiltPipeline buildPipeline(const PipelinePlan &plan, const Target &target) {
+  BuiltPipeline built;
+  Var c("c"), x("x"), y("y"), n("n");
+  std::map<int, Func> logical; // value index -> Func in (c, x, y, n)
+  for (const BoundaryTensor &in : plan.inputs) {
+    ImageParam param(Float(32), 4, in.name);
+    pinShape(param, plan.values.at(in.value), in.channelsFirst);
+    Func f(in.name + "_logical");
+    f(c, x, y, n) = in.channelsFirst ? param(x, y, c, n) : param(c, x, y, n);
+    logical[in.value] = f;
+    built.inputs.push_back(param);
+    built.arguments.push_back(param);
+  }
+
+  std::map<int, const BoundaryTensor *> outputOf;
+  for (const BoundaryTensor &out : plan.outputs)
+    outputOf[out.value] = &out;
+  int vectorWidth = target.natural_vector_size<float>();
+
+  std::map<int, Func> outputFuncs;
+  for (const Conv2DLayer &layer : plan.layers) {
+    const ValueInfo &inInfo = plan.values.at(layer.input);
+    const ValueInfo &outInfo = plan.values.at(layer.output);
+    Conv2DFuncs funcs = defineConv2D(layer, inInfo, outInfo, logical.at(layer.input));
+    logical[layer.output] = funcs.result;
+    Conv2DSchedule schedule =
+        layer.schedule ? *layer.schedule : heuristicSchedule(layer, outInfo, vectorWidth);
+
+    auto output = outputOf.find(layer.output);
+    bool channelsLastOutput = output != outputOf.end() && !output->second->channelsFirst;
+    Func store;
+    if (channelsLastOutput) {
+      // The output buffer is already (c, x, y, n): compute straight into it.
+      store = Func(output->second->name);
+      store(c, x, y, n) = funcs.result(funcs.c, funcs.x, funcs.y, funcs.n);
+      outputFuncs[layer.output] = store; // same Var names as funcs: Vars match by name
+    } else {
+      store = funcs.result;
+      store.compute_root()
+          .bound(funcs.c, 0, (int)outInfo.channels)
+          .bound(funcs.x, 0, (int)outInfo.width)
+          .bound(funcs.y, 0, (int)outInfo.height);
+    }
+    scheduleConv2D(funcs, store, schedule, outInfo);
+  }
+
+  for (const BoundaryTensor &out : plan.outputs) {
+    if (!outputFuncs.count(out.value)) {
+      // channels_first (or pass-through) output: transpose the logical result.
+      Func f(out.name);
+      Func src = logical.at(out.value);
+      if (out.channelsFirst)
+        f(x, y, c, n) = src(c, x, y, n);
+      else
+        f(c, x, y, n) = src(c, x, y, n);
+      f.vectorize(out.channelsFirst ? x : c, vectorWidth, TailStrategy::GuardWithIf);
+      outputFuncs[out.value] = f;
+    }
+    Func f = outputFuncs[out.value];
+    pinShape(f.output_buffer(), plan.values.at(out.value), out.channelsFirst);
+    built.outputs.push_back(f);
+  }
+  return built;
+}
+
+} // namespace
+
+Status defaultSchedule(const PipelinePlan &plan, const Conv2DLayer &layer,
+                       const std::string &target, Conv2DSchedule &out) {
+  try {
+    out = heuristicSchedule(layer, plan.values.at(layer.output),
+                            parseTarget(target).natural_vector_size<float>());
+    return Status::ok();
+  } catch (const Halide::Error &e) {
+    return Status::error(std::string("Halide: ") + e.what());
+  } catch (const std::exception &e) {
+    return Status::error(e.what());
+  }
+}
+
+Status emitPipeline(const PipelinePlan &plan, const EmitRequest &request) {
+  try {
+    Target target = parseTarget(request.target);
+    BuiltPipeline built = buildPipeline(plan, target);
+    Pipeline pipeline(built.outputs);
+    std::map<OutputFileType, std::string> files;
+    if (!request.objectPath.empty())
+      files[Output::object] = request.objectPath;
+    if (!request.headerPath.empty())
+      files[Output::c_header] = request.headerPath;
+    if (!request.stmtPath.empty())
+      files[Output::stmt] = request.stmtPath;
+    pipeline.compile_to(files, built.arguments, request.functionName, target);
+    return Status::ok();
+  } catch (const Halide::CompileError &e) {
+    return Status::error(std::string("Halide compile error: ") + e.what());
+  } catch (const Halide::Error &e) {
+    return Status::error(std::string("Halide error: ") + e.what());
+  } catch (const std::exception &e) {
+    return Status::error(e.what());
+  }
+}
+
+} // namespace kconv::codegen

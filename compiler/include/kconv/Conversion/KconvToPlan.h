@@ -1,0 +1,16 @@
+// The kconv dialect -> codegen::PipelinePlan (plain structs for Halide codegen).
+#ifndef KCONV_CONVERSION_KCONVTOPLAN_H
+#define KCONV_CONVERSION_KCONVTOPLAN_H
+
+#include "kconv/Codegen/PipelinePlan.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+
+namespace mlir::kconv {
+
+/// Lowers a model function. Emits a diagnostic at the offending op and fails for
+/// anything codegen cannot take (e.g. weights that were never loaded).
+FailureOr<::kconv::codegen::PipelinePlan> convertToPlan(func::FuncOp func);
+
+} // namespace mlir::kconv
+
+#endif

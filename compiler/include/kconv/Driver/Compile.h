@@ -1,0 +1,33 @@
+// The kconvc pipeline as a library: Keras file -> kconv IR -> passes -> Halide ->
+// object / static library / executable, every output written atomically.
+#ifndef KCONV_DRIVER_COMPILE_H
+#define KCONV_DRIVER_COMPILE_H
+
+#include "llvm/Support/raw_ostream.h"
+
+#include <string>
+
+namespace kconv::driver {
+
+enum class EmitKind { Mlir, Object, Library, Executable };
+
+struct CompileOptions {
+  std::string modelPath;
+  std::string weightsPath;  // empty: weights from the model file, if it has them
+  std::string outputPath;   // "-" or empty with --emit=mlir: standard output
+  EmitKind emit = EmitKind::Executable;
+  std::string target = "host"; // Halide target string
+  std::string symbolPrefix;    // C symbol prefix; default: from the model's name
+  bool printWeights = false;   // --emit=mlir: print weight blobs in full
+  std::string stmtPath;        // also write Halide's lowered statement here
+};
+
+/// Runs the whole compilation; diagnostics go to `errs`. Returns the exit code.
+int compile(const CompileOptions &options, llvm::raw_ostream &errs);
+
+/// "my-model.v2" -> "my_model_v2": a C identifier for emitted symbols.
+std::string symbolPrefixFor(const std::string &modelName);
+
+} // namespace kconv::driver
+
+#endif

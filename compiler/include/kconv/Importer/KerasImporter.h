@@ -1,0 +1,23 @@
+// kconv::keras::Model (+ weights) -> a module in the kconv dialect.
+#ifndef KCONV_IMPORTER_KERASIMPORTER_H
+#define KCONV_IMPORTER_KERASIMPORTER_H
+
+#include "kconv/Keras/KerasModel.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/OwningOpRef.h"
+
+namespace mlir::kconv {
+
+/// Attribute names on the model function's arguments and results.
+constexpr llvm::StringLiteral kTensorNameAttr = "kconv.name";
+
+/// Builds `func.func @<model>` with one kconv op per layer, each located at
+/// `NameLoc(layer name, file)`. Weights become `arith.constant dense_resource<...>`;
+/// without `weights` the resources hold no data (enough for --emit=mlir). Returns
+/// null after emitting a diagnostic at the offending layer.
+OwningOpRef<ModuleOp> importKerasModel(MLIRContext &context, const ::kconv::keras::Model &model,
+                                       const ::kconv::keras::Weights *weights);
+
+} // namespace mlir::kconv
+
+#endif

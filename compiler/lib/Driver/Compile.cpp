@@ -1,0 +1,187 @@
+#include "kconv/Driver/Compile.h"
+
+#include "Artifacts.h"
+#include "kconv/Codegen/HalideEmitter.h"
+#include "kconv/Codegen/ModelGlue.h"
+#include "kconv/Conversion/KconvToPlan.h"
+#include "kconv/Importer/KerasImporter.h"
+#include "kconv/Keras/KerasLoader.h"
+#include "kconv/Transforms/Passes.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Pass/PassManager.h"
+#include "llvm/ADT/StringMap.h"
+
+#include <cctype>
+
+namespace kconv::driver {
+
+std::string symbolPrefixFor(const std::string &modelName) {
+  std::string prefix;
+  for (char ch : modelName)
+    prefix += std::isalnum(static_cast<unsigned char>(ch)) ? ch : '_';
+  if (prefix.empty() || std::isdigit(static_cast<unsigned char>(prefix[0])))
+    prefix = "m_" + prefix;
+  return prefix;
+}
+
+namespace {
+
+/// Prints "kconvc: error: FILE: layer 'NAME' (CLASS): MESSAGE" for MLIR diagnostics
+/// located at a layer, "kconvc: error: FILE: MESSAGE" otherwise.
+class LayerDiagnosticPrinter {
+public:
+  LayerDiagnosticPrinter(mlir::MLIRContext &context, const keras::Model &model,
+                         llvm::raw_ostream &errs)
+      : errs(errs), handler(&context, [this](mlir::Diagnostic &d) { return print(d); }) {
+    for (const keras::Layer &layer : model.layers)
+      classes[layer.name] = layer.className;
+  }
+
+private:
+  mlir::LogicalResult print(mlir::Diagnostic &diag) {
+    const char *severity = diag.getSeverity() == mlir::DiagnosticSeverity::Error     ? "error"
+                           : diag.getSeverity() == mlir::DiagnosticSeverity::Warning ? "warning"
+                                                                                      : "note";
+    errs << "kconvc: " << severity << ": ";
+    mlir::Location loc = diag.getLocation();
+    if (auto name = mlir::dyn_cast<mlir::NameLoc>(loc)) {
+      if (auto file = mlir::dyn_cast<mlir::FileLineColLoc>(name.getChildLoc()))
+        errs << file.getFilename().getValue() << ": ";
+      errs << "layer '" << name.getName().getValue() << "'";
+      auto cls = classes.find(name.getName().getValue());
+      if (cls != classes.end())
+        errs << " (" << cls->second << ")";
+      errs << ": ";
+    } else if (auto file = mlir::dyn_cast<mlir::FileLineColLoc>(loc)) {
+      errs << file.getFilename().getValue() << ": ";
+    }
+    errs << diag.str() << "\n";
+    return mlir::success();
+  }
+
+  llvm::raw_ostream &errs;
+  llvm::StringMap<std::string> classes;
+  mlir::ScopedDiagnosticHandler handler;
+};
+
+int fail(llvm::raw_ostream &errs, const std::string &message) {
+  errs << "kconvc: error: " << message << "\n";
+  return 1;
+}
+
+int fail(llvm::raw_ostream &errs, llvm::Error error) {
+  return fail(errs, llvm::toString(std::move(error)));
+}
+
+mlir::LogicalResult optimize(mlir::ModuleOp module) {
+  mlir::PassManager pm(module->getContext());
+  pm.addNestedPass<mlir::func::FuncOp>(mlir::kconv::createKconvResolvePadding());
+  return pm.run(module);
+}
+
+int emitMlir(mlir::ModuleOp module, const CompileOptions &options, llvm::raw_ostream &errs) {
+  mlir::OpPrintingFlags flags;
+  if (!options.printWeights)
+    flags.elideLargeResourceString(64);
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  module->print(os, flags);
+  os << "\n";
+  if (options.outputPath.empty() || options.outputPath == "-") {
+    llvm::outs() << text;
+    return 0;
+  }
+  if (llvm::Error e = writeFileAtomically(options.outputPath, text))
+    return fail(errs, std::move(e));
+  return 0;
+}
+
+/// Halide pipeline + C glue, compiled and combined into the requested artifact.
+int emitNative(const codegen::PipelinePlan &plan, const CompileOptions &options,
+               llvm::raw_ostream &errs) {
+  if (options.outputPath.empty() || options.outputPath == "-")
+    return fail(errs, "-o OUTPUT is required with --emit=obj|lib|exe");
+  llvm::Expected<ScratchDir> scratch = ScratchDir::create();
+  if (!scratch)
+    return fail(errs, scratch.takeError());
+  llvm::Expected<RuntimeLocation> runtime = findRuntime();
+  if (!runtime)
+    return fail(errs, runtime.takeError());
+
+  std::string prefix =
+      options.symbolPrefix.empty() ? symbolPrefixFor(plan.name) : options.symbolPrefix;
+  codegen::EmitRequest request;
+  request.target = options.target;
+  request.functionName = codegen::pipelineFunctionName(prefix);
+  request.objectPath = scratch->file("pipeline.o");
+  request.stmtPath = options.stmtPath;
+  if (Status status = codegen::emitPipeline(plan, request); !status)
+    return fail(errs, options.modelPath + ": code generation failed: " + status.message());
+
+  bool exe = options.emit == EmitKind::Executable;
+  std::string glueSource = scratch->file("glue.c"), glueObject = scratch->file("glue.o");
+  if (llvm::Error e = writeFileAtomically(glueSource,
+                                          codegen::generateModelSource(plan, prefix, exe)))
+    return fail(errs, std::move(e));
+  if (llvm::Error e = runTool("cc", {"-O2", "-fPIC", "-c", glueSource, "-I" + runtime->includeDir,
+                                     "-o", glueObject}))
+    return fail(errs, std::move(e));
+
+  std::string artifact = scratch->file("artifact");
+  llvm::Error linked = llvm::Error::success();
+  switch (options.emit) {
+  case EmitKind::Executable:
+    linked = runTool("cc", {glueObject, request.objectPath, runtime->library, "-lpthread", "-ldl",
+                            "-lm", "-o", artifact});
+    break;
+  case EmitKind::Object:
+    linked = runTool("ld", {"-r", glueObject, request.objectPath, "-o", artifact});
+    break;
+  case EmitKind::Library:
+    linked = runTool("ar", {"rcsD", artifact, glueObject, request.objectPath});
+    break;
+  case EmitKind::Mlir:
+    break;
+  }
+  if (linked)
+    return fail(errs, std::move(linked));
+
+  if (!exe) {
+    std::string header = headerPathFor(options.outputPath);
+    if (llvm::Error e = writeFileAtomically(header, codegen::generateModelHeader(plan, prefix)))
+      return fail(errs, std::move(e));
+  }
+  if (llvm::Error e = placeFileAtomically(artifact, options.outputPath, exe))
+    return fail(errs, std::move(e));
+  return 0;
+}
+
+} // namespace
+
+int compile(const CompileOptions &options, llvm::raw_ostream &errs) {
+  keras::LoadedModel loaded;
+  if (Status status = keras::loadKerasModel(options.modelPath, options.weightsPath, loaded);
+      !status)
+    return fail(errs, status.message());
+
+  mlir::MLIRContext context;
+  LayerDiagnosticPrinter printer(context, loaded.model, errs);
+  mlir::OwningOpRef<mlir::ModuleOp> module = mlir::kconv::importKerasModel(
+      context, loaded.model, loaded.weights ? &*loaded.weights : nullptr);
+  if (!module || mlir::failed(optimize(*module)))
+    return 1;
+  if (options.emit == EmitKind::Mlir)
+    return emitMlir(*module, options, errs);
+
+  if (!loaded.weights)
+    return fail(errs, options.modelPath +
+                          ": the model has no weights: pass --weights FILE (a Keras .h5)");
+  auto funcs = module->getOps<mlir::func::FuncOp>();
+  mlir::FailureOr<codegen::PipelinePlan> plan = mlir::kconv::convertToPlan(*funcs.begin());
+  if (mlir::failed(plan))
+    return 1;
+  return emitNative(*plan, options, errs);
+}
+
+} // namespace kconv::driver

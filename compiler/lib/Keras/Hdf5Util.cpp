@@ -1,0 +1,159 @@
+#include "Hdf5Util.h"
+
+#include "KerasError.h"
+
+#include <hdf5_hl.h>
+
+namespace kconv::keras::h5 {
+
+Handle &Handle::operator=(Handle &&other) noexcept {
+  if (this != &other) {
+    if (id_ >= 0)
+      H5Idec_ref(id_);
+    id_ = other.id_;
+    other.id_ = -1;
+  }
+  return *this;
+}
+
+Handle::~Handle() {
+  if (id_ >= 0)
+    H5Idec_ref(id_);
+}
+
+void silenceErrors() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
+
+Handle openFile(const std::string &path) {
+  silenceErrors();
+  Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT));
+  if (!file.valid())
+    throw KerasError(path + ": cannot open as an HDF5 file");
+  return file;
+}
+
+Handle openImage(const std::vector<char> &bytes, const std::string &what) {
+  silenceErrors();
+  // H5LT copies the buffer; the image is read-only.
+  Handle file(H5LTopen_file_image(const_cast<char *>(bytes.data()), bytes.size(), 0));
+  if (!file.valid())
+    throw KerasError(what + ": not a readable HDF5 image");
+  return file;
+}
+
+bool hasLink(hid_t location, const std::string &name) {
+  return H5Lexists(location, name.c_str(), H5P_DEFAULT) > 0;
+}
+
+bool hasAttribute(hid_t location, const std::string &name) {
+  return H5Aexists(location, name.c_str()) > 0;
+}
+
+Handle openGroup(hid_t location, const std::string &name, const std::string &what) {
+  if (!hasLink(location, name))
+    throw KerasError(what + ": group '" + name + "' is missing");
+  Handle group(H5Gopen2(location, name.c_str(), H5P_DEFAULT));
+  if (!group.valid())
+    throw KerasError(what + ": '" + name + "' is not a group");
+  return group;
+}
+
+namespace {
+std::vector<std::string> readStrings(hid_t attribute, hid_t type, size_t count,
+                                     const std::string &what) {
+  std::vector<std::string> result;
+  if (H5Tis_variable_str(type) > 0) {
+    std::vector<char *> pointers(count, nullptr);
+    Handle memType(H5Tcopy(H5T_C_S1));
+    H5Tset_size(memType.get(), H5T_VARIABLE);
+    H5Tset_cset(memType.get(), H5Tget_cset(type));
+    if (H5Aread(attribute, memType.get(), pointers.data()) < 0)
+      throw KerasError(what + ": cannot read a string attribute");
+    for (char *p : pointers)
+      result.emplace_back(p ? p : "");
+    Handle space(H5Aget_space(attribute));
+    H5Dvlen_reclaim(memType.get(), space.get(), H5P_DEFAULT, pointers.data());
+    return result;
+  }
+  size_t width = H5Tget_size(type);
+  if (width == 0 || width > (1u << 20) || count > (1u << 24))
+    throw KerasError(what + ": implausible string attribute size");
+  std::vector<char> buffer(width * count);
+  if (H5Aread(attribute, type, buffer.data()) < 0)
+    throw KerasError(what + ": cannot read a string attribute");
+  for (size_t i = 0; i < count; ++i) {
+    const char *start = buffer.data() + i * width;
+    size_t len = 0;
+    while (len < width && start[len] != '\0')
+      ++len;
+    result.emplace_back(start, len);
+  }
+  return result;
+}
+
+size_t elementCount(hid_t space, std::vector<hsize_t> &dims, const std::string &what) {
+  int rank = H5Sget_simple_extent_ndims(space);
+  if (rank < 0 || rank > 8)
+    throw KerasError(what + ": unsupported rank");
+  dims.resize(rank);
+  H5Sget_simple_extent_dims(space, dims.data(), nullptr);
+  size_t count = 1;
+  for (hsize_t d : dims) {
+    if (d > (hsize_t)kMaxWeightElements || (count *= d) > (size_t)kMaxWeightElements)
+      throw KerasError(what + ": tensor is larger than kconv's limit of 2^30 elements");
+  }
+  return count;
+}
+} // namespace
+
+std::optional<std::string> readStringAttribute(hid_t location, const std::string &name,
+                                               const std::string &what) {
+  if (!hasAttribute(location, name))
+    return std::nullopt;
+  Handle attribute(H5Aopen(location, name.c_str(), H5P_DEFAULT));
+  Handle type(H5Aget_type(attribute.get()));
+  if (H5Tget_class(type.get()) != H5T_STRING)
+    throw KerasError(what + ": attribute '" + name + "' is not a string");
+  std::vector<std::string> values = readStrings(attribute.get(), type.get(), 1, what);
+  return values.front();
+}
+
+std::vector<std::string> readStringListAttribute(hid_t location, const std::string &name,
+                                                 const std::string &what) {
+  if (!hasAttribute(location, name))
+    throw KerasError(what + ": attribute '" + name + "' is missing");
+  Handle attribute(H5Aopen(location, name.c_str(), H5P_DEFAULT));
+  Handle type(H5Aget_type(attribute.get()));
+  Handle space(H5Aget_space(attribute.get()));
+  std::vector<hsize_t> dims;
+  size_t count = elementCount(space.get(), dims, what);
+  if (H5Tget_class(type.get()) != H5T_STRING) {
+    if (count == 0) // weightless layers store an empty float64 array
+      return {};
+    throw KerasError(what + ": attribute '" + name + "' is not a list of strings");
+  }
+  return readStrings(attribute.get(), type.get(), count, what);
+}
+
+WeightTensor readFloatDataset(hid_t location, const std::string &path, const std::string &what) {
+  if (!hasLink(location, path))
+    throw KerasError(what + ": dataset '" + path + "' is missing");
+  Handle dataset(H5Dopen2(location, path.c_str(), H5P_DEFAULT));
+  if (!dataset.valid())
+    throw KerasError(what + ": '" + path + "' is not a dataset");
+  Handle type(H5Dget_type(dataset.get()));
+  if (H5Tget_class(type.get()) != H5T_FLOAT)
+    throw KerasError(what + ": dataset '" + path + "' is not floating point");
+  Handle space(H5Dget_space(dataset.get()));
+  std::vector<hsize_t> dims;
+  WeightTensor tensor;
+  tensor.values.resize(elementCount(space.get(), dims, what + ": dataset '" + path + "'"));
+  for (hsize_t d : dims)
+    tensor.shape.push_back(static_cast<int64_t>(d));
+  if (!tensor.values.empty() &&
+      H5Dread(dataset.get(), H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT,
+              tensor.values.data()) < 0)
+    throw KerasError(what + ": cannot read dataset '" + path + "' (corrupted?)");
+  return tensor;
+}
+
+} // namespace kconv::keras::h5

@@ -1,0 +1,103 @@
+// Detects the kind of Keras file and dispatches to the right reader.
+#include "Hdf5Util.h"
+#include "KerasError.h"
+#include "kconv/Keras/KerasLoader.h"
+
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+namespace kconv::keras {
+
+FileKind detectFileKind(const std::string &path) {
+  std::ifstream in(path, std::ios::binary);
+  char head[8] = {0};
+  in.read(head, sizeof head);
+  std::streamsize got = in.gcount();
+  if (got >= 8 && std::memcmp(head, "\x89HDF\r\n\x1a\n", 8) == 0)
+    return FileKind::Hdf5;
+  if (got >= 4 && std::memcmp(head, "PK\x03\x04", 4) == 0)
+    return FileKind::Zip;
+  for (std::streamsize i = 0; i < got; ++i) {
+    char c = head[i];
+    if (c == '{' || c == '[')
+      return FileKind::Json;
+    if (c != ' ' && c != '\n' && c != '\r' && c != '\t')
+      break;
+  }
+  return FileKind::Unknown;
+}
+
+namespace {
+
+std::string readTextFile(const std::string &path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in)
+    throw KerasError(path + ": cannot open");
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+void requireReadable(const std::string &path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in)
+    throw KerasError(path + ": cannot open (missing or unreadable)");
+}
+
+} // namespace
+
+Status loadKerasModel(const std::string &modelPath, const std::string &weightsPath,
+                      LoadedModel &out) {
+  try {
+    requireReadable(modelPath);
+    LoadedModel loaded;
+    switch (detectFileKind(modelPath)) {
+    case FileKind::Json: {
+      Status status = parseModelJson(readTextFile(modelPath), modelPath, loaded.model);
+      if (!status)
+        return status;
+      break;
+    }
+    case FileKind::Hdf5: {
+      std::optional<std::string> config;
+      {
+        h5::Handle file = h5::openFile(modelPath);
+        config = h5::readStringAttribute(file.get(), "model_config", modelPath);
+      }
+      if (!config)
+        throw KerasError(modelPath + ": this HDF5 file holds no model configuration "
+                                     "('model_config'); is it a weights file? Pass the model "
+                                     "JSON and give this file with --weights");
+      Status status = parseModelJson(*config, modelPath, loaded.model);
+      if (!status)
+        return status;
+      if (weightsPath.empty()) {
+        loaded.weights.emplace();
+        if (Status w = readWeightsH5(modelPath, *loaded.weights); !w)
+          return w;
+      }
+      break;
+    }
+    case FileKind::Zip:
+      throw KerasError(modelPath + ": Keras 3 '.keras' archives are not supported yet");
+    case FileKind::Unknown:
+      throw KerasError(modelPath + ": not a Keras model file (expected a JSON configuration, "
+                                   "an HDF5 '.h5' or a '.keras' archive)");
+    }
+    if (!weightsPath.empty()) {
+      requireReadable(weightsPath);
+      if (detectFileKind(weightsPath) != FileKind::Hdf5)
+        throw KerasError(weightsPath + ": not an HDF5 weights file");
+      loaded.weights.emplace();
+      if (Status w = readWeightsH5(weightsPath, *loaded.weights); !w)
+        return w;
+    }
+    out = std::move(loaded);
+    return Status::ok();
+  } catch (const KerasError &e) {
+    return Status::error(e.what());
+  }
+}
+
+} // namespace kconv::keras

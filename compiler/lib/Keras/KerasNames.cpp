@@ -1,0 +1,63 @@
+#include "KerasNames.h"
+
+#include <nlohmann/json.hpp>
+
+#include <map>
+
+namespace kconv::keras {
+
+bool canonicalActivation(const nlohmann::json &activation, int kerasMajor, std::string &name,
+                         std::string &problem) {
+  std::string keras;
+  if (activation.is_null()) {
+    keras = "linear";
+  } else if (activation.is_string()) {
+    keras = activation.get<std::string>();
+  } else if (activation.is_object()) {
+    // Keras 3: {"module": "keras.activations", "class_name": "function", "config": "relu"}.
+    auto config = activation.find("config");
+    auto className = activation.find("class_name");
+    if (config != activation.end() && config->is_string())
+      keras = config->get<std::string>();
+    else if (className != activation.end() && className->is_string())
+      keras = className->get<std::string>();
+  }
+  if (keras.empty()) {
+    problem = "'activation' is not a name or a serialized activation: " + activation.dump();
+    return false;
+  }
+
+  static const std::map<std::string, std::string> aliases = {
+      {"None", "linear"},   {"swish", "silu"},     {"hard_swish", "hard_silu"},
+      {"gelu", "gelu"},     {"linear", "linear"},  {"relu", "relu"},
+      {"relu6", "relu6"},   {"leaky_relu", "leaky_relu"}, {"elu", "elu"},
+      {"selu", "selu"},     {"celu", "celu"},      {"sigmoid", "sigmoid"},
+      {"log_sigmoid", "log_sigmoid"}, {"tanh", "tanh"}, {"hard_tanh", "hard_tanh"},
+      {"tanh_shrink", "tanh_shrink"}, {"softplus", "softplus"}, {"softsign", "softsign"},
+      {"silu", "silu"},     {"hard_silu", "hard_silu"}, {"mish", "mish"},
+      {"exponential", "exponential"}, {"sparse_plus", "sparse_plus"},
+      {"squareplus", "squareplus"}, {"soft_shrink", "soft_shrink"},
+      {"hard_shrink", "hard_shrink"}, {"softmax", "softmax"}, {"log_softmax", "log_softmax"}};
+  if (keras == "hard_sigmoid") {
+    // Keras 2: clip(0.2 x + 0.5, 0, 1); Keras 3: relu6(x + 3) / 6.
+    name = kerasMajor >= 3 ? "hard_sigmoid" : "hard_sigmoid_keras2";
+    return true;
+  }
+  auto it = aliases.find(keras);
+  if (it != aliases.end()) {
+    name = it->second;
+    return true;
+  }
+  if (keras == "glu" || keras == "sparsemax" || keras == "threshold")
+    problem = "activation '" + keras + "' is not supported by kconv";
+  else
+    problem = "unknown activation '" + keras + "'";
+  return false;
+}
+
+bool isPythonCodeLayer(const std::string &className) {
+  return className == "Lambda" || className == "TFOpLambda" || className == "TensorFlowOpLayer" ||
+         className == "SlicingOpLambda";
+}
+
+} // namespace kconv::keras

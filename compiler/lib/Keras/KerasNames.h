@@ -1,0 +1,21 @@
+// Names in Keras files: activations, and layers that hold Python code.
+#ifndef KCONV_KERAS_KERASNAMES_H
+#define KCONV_KERAS_KERASNAMES_H
+
+#include <nlohmann/json_fwd.hpp>
+#include <string>
+
+namespace kconv::keras {
+
+/// Maps a serialized Keras activation (null, a string, or a Keras 3 object) to kconv's
+/// canonical name. `kerasMajor` selects Keras 2 or 3 meanings where they differ.
+/// Returns false with `problem` set for an unknown or unsupported activation.
+bool canonicalActivation(const nlohmann::json &activation, int kerasMajor, std::string &name,
+                         std::string &problem);
+
+/// Lambda, TFOpLambda, TensorFlowOpLayer: layers whose body is Python code.
+bool isPythonCodeLayer(const std::string &className);
+
+} // namespace kconv::keras
+
+#endif

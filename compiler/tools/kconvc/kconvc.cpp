@@ -1,0 +1,49 @@
+// kconvc: compiles a Keras model file to MLIR, an object file, a static library or an
+// executable.
+#include "kconv/Driver/Compile.h"
+
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/InitLLVM.h"
+
+namespace cl = llvm::cl;
+using kconv::driver::EmitKind;
+
+static cl::opt<std::string> modelPath(cl::Positional, cl::Required,
+                                      cl::desc("<model.json | model.h5 | model.keras>"));
+static cl::opt<std::string> weightsPath("weights", cl::desc("Keras .h5 weights file"),
+                                        cl::value_desc("file"));
+static cl::opt<std::string> outputPath("o", cl::desc("Output file ('-' for stdout with mlir)"),
+                                       cl::value_desc("file"), cl::init("-"));
+static cl::opt<EmitKind> emitKind(
+    "emit", cl::desc("What to produce"), cl::init(EmitKind::Executable),
+    cl::values(clEnumValN(EmitKind::Mlir, "mlir", "kconv dialect IR after the kconv passes"),
+               clEnumValN(EmitKind::Object, "obj", "object file + C header (OUT.h)"),
+               clEnumValN(EmitKind::Library, "lib", "static library + C header (OUT.h)"),
+               clEnumValN(EmitKind::Executable, "exe",
+                          "executable: OUT --input x.npy --output y.npy [--bench N]")));
+static cl::opt<std::string> target("target",
+                                   cl::desc("Halide target (default: this machine's CPU)"),
+                                   cl::init("host"));
+static cl::opt<std::string> symbolPrefix(
+    "name", cl::desc("C symbol prefix of emitted code (default: the model's name)"));
+static cl::opt<bool> printWeights("mlir-print-weights",
+                                  cl::desc("With --emit=mlir, print weights in full"));
+static cl::opt<std::string> stmtPath("halide-stmt",
+                                     cl::desc("Also write Halide's lowered statement here"),
+                                     cl::value_desc("file"));
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM init(argc, argv);
+  cl::ParseCommandLineOptions(argc, argv,
+                              "kconvc: compile a Keras model to native code via MLIR and Halide\n");
+  kconv::driver::CompileOptions options;
+  options.modelPath = modelPath;
+  options.weightsPath = weightsPath;
+  options.outputPath = outputPath;
+  options.emit = emitKind;
+  options.target = target;
+  options.symbolPrefix = symbolPrefix;
+  options.printWeights = printWeights;
+  options.stmtPath = stmtPath;
+  return kconv::driver::compile(options, llvm::errs());
+}

@@ -1,0 +1,65 @@
+#ifndef KCONV_ENUMS_TD
+#define KCONV_ENUMS_TD
+
+include "kconv/Dialect/KconvDialect.td"
+include "mlir/IR/EnumAttr.td"
+
+def Kconv_PaddingKind : I32EnumAttr<"Padding", "Keras padding mode", [
+    I32EnumAttrCase<"valid", 0>,
+    // TensorFlow 'same': the odd extra row/column goes at the bottom/right.
+    I32EnumAttrCase<"same", 1>]> {
+  let cppNamespace = "::mlir::kconv";
+  let genSpecializedAttr = 0;
+}
+def Kconv_PaddingAttr : EnumAttr<Kconv_Dialect, Kconv_PaddingKind, "padding"> {
+  let assemblyFormat = "`<` $value `>`";
+}
+
+def Kconv_DataFormatKind : I32EnumAttr<"DataFormat", "Keras data_format", [
+    I32EnumAttrCase<"channels_last", 0>,
+    I32EnumAttrCase<"channels_first", 1>]> {
+  let cppNamespace = "::mlir::kconv";
+  let genSpecializedAttr = 0;
+}
+def Kconv_DataFormatAttr : EnumAttr<Kconv_Dialect, Kconv_DataFormatKind, "data_format"> {
+  let assemblyFormat = "`<` $value `>`";
+}
+
+// Keras built-in activations (keras.activations, Keras 2.x and 3.x), with default
+// arguments. Where Keras 2 and 3 differ, the Keras 2 meaning has its own case.
+def Kconv_ActivationKind : I32EnumAttr<"Activation", "Keras activation function", [
+    I32EnumAttrCase<"linear", 0>,
+    I32EnumAttrCase<"relu", 1>,
+    I32EnumAttrCase<"relu6", 2>,
+    I32EnumAttrCase<"leaky_relu", 3>,       // negative_slope 0.2
+    I32EnumAttrCase<"elu", 4>,              // alpha 1
+    I32EnumAttrCase<"selu", 5>,
+    I32EnumAttrCase<"celu", 6>,             // alpha 1
+    I32EnumAttrCase<"sigmoid", 7>,
+    I32EnumAttrCase<"hard_sigmoid", 8>,     // Keras 3: relu6(x + 3) / 6
+    I32EnumAttrCase<"hard_sigmoid_keras2", 9>, // Keras 2: clip(0.2 x + 0.5, 0, 1)
+    I32EnumAttrCase<"log_sigmoid", 10>,
+    I32EnumAttrCase<"tanh", 11>,
+    I32EnumAttrCase<"hard_tanh", 12>,
+    I32EnumAttrCase<"tanh_shrink", 13>,
+    I32EnumAttrCase<"softplus", 14>,
+    I32EnumAttrCase<"softsign", 15>,
+    I32EnumAttrCase<"silu", 16>,            // = swish
+    I32EnumAttrCase<"hard_silu", 17>,       // = hard_swish: x * relu6(x + 3) / 6
+    I32EnumAttrCase<"gelu", 18>,            // exact (erf) form
+    I32EnumAttrCase<"mish", 19>,
+    I32EnumAttrCase<"exponential", 20>,
+    I32EnumAttrCase<"sparse_plus", 21>,
+    I32EnumAttrCase<"squareplus", 22>,      // b 4
+    I32EnumAttrCase<"soft_shrink", 23>,     // threshold 0.5
+    I32EnumAttrCase<"hard_shrink", 24>,     // threshold 0.5
+    I32EnumAttrCase<"softmax", 25>,         // over the last axis
+    I32EnumAttrCase<"log_softmax", 26>]> {  // over the last axis
+  let cppNamespace = "::mlir::kconv";
+  let genSpecializedAttr = 0;
+}
+def Kconv_ActivationAttr : EnumAttr<Kconv_Dialect, Kconv_ActivationKind, "activation"> {
+  let assemblyFormat = "`<` $value `>`";
+}
+
+#endif // KCONV_ENUMS_TD

@@ -1,0 +1,69 @@
+#ifndef KCONV_OPS_TD
+#define KCONV_OPS_TD
+
+include "kconv/Dialect/KconvDialect.td"
+include "kconv/Dialect/KconvEnums.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+include "mlir/IR/CommonAttrConstraints.td"
+include "mlir/IR/CommonTypeConstraints.td"
+
+def Kconv_Tensor4D : 4DTensorOf<[F32]>;
+
+def Kconv_Conv2DOp : Kconv_Op<"conv2d", [Pure]> {
+  let summary = "Keras Conv2D layer";
+  let description = [{
+    A 2-D convolution with the meaning of `keras.layers.Conv2D`: `kernel` is
+    `(KH, KW, Cin / groups, filters)`, `bias` is `(filters)` and present exactly
+    when `use_bias` is true. `padding = same` is TensorFlow's padding (the odd
+    extra row/column at the bottom/right); `explicit_padding` (top, bottom,
+    left, right), once set by `--kconv-resolve-padding`, takes precedence.
+    Initializer, regularizer and constraint specifications are kept as given
+    in the Keras file; they do not change inference.
+
+    ```mlir
+    %y = kconv.conv2d %x, %k, %b {activation = #kconv.activation<relu>,
+           data_format = #kconv.data_format<channels_last>, dilation_rate = array<i64: 1, 1>,
+           filters = 32 : i64, groups = 1 : i64, kernel_size = array<i64: 3, 3>,
+           padding = #kconv.padding<same>, strides = array<i64: 1, 1>, use_bias = true}
+         : (tensor<?x32x32x16xf32>, tensor<3x3x16x32xf32>, tensor<32xf32>) -> tensor<?x32x32x32xf32>
+    ```
+  }];
+
+  let arguments = (ins
+    Kconv_Tensor4D:$input,
+    Kconv_Tensor4D:$kernel,
+    Optional<1DTensorOf<[F32]>>:$bias,
+    ConfinedAttr<I64Attr, [IntPositive]>:$filters,
+    DenseI64ArrayAttr:$kernel_size,
+    DenseI64ArrayAttr:$strides,
+    Kconv_PaddingAttr:$padding,
+    Kconv_DataFormatAttr:$data_format,
+    DenseI64ArrayAttr:$dilation_rate,
+    ConfinedAttr<I64Attr, [IntPositive]>:$groups,
+    Kconv_ActivationAttr:$activation,
+    BoolAttr:$use_bias,
+    OptionalAttr<DenseI64ArrayAttr>:$explicit_padding,
+    OptionalAttr<AnyAttr>:$kernel_initializer,
+    OptionalAttr<AnyAttr>:$bias_initializer,
+    OptionalAttr<AnyAttr>:$kernel_regularizer,
+    OptionalAttr<AnyAttr>:$bias_regularizer,
+    OptionalAttr<AnyAttr>:$activity_regularizer,
+    OptionalAttr<AnyAttr>:$kernel_constraint,
+    OptionalAttr<AnyAttr>:$bias_constraint
+  );
+  let results = (outs Kconv_Tensor4D:$output);
+
+  let assemblyFormat = [{
+    $input `,` $kernel (`,` $bias^)? attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+
+  let extraClassDeclaration = [{
+    /// Padding (top, bottom, left, right): explicit_padding if set, else derived
+    /// from `padding` and the static input size. Fails for a dynamic spatial size
+    /// under 'same' padding.
+    ::mlir::FailureOr<::llvm::SmallVector<int64_t, 4>> getResolvedPadding();
+  }];
+}
+
+#endif // KCONV_OPS_TD

@@ -1,0 +1,118 @@
+#include "kconv/Dialect/KconvOps.h"
+
+#include "kconv/Dialect/ConvGeometry.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/OpImplementation.h"
+
+using namespace mlir;
+using namespace mlir::kconv;
+
+namespace {
+/// Logical (N, H, W, C) positions of a 4-D tensor in the given data format.
+struct Nhwc {
+  int64_t n, h, w, c;
+};
+Nhwc toNhwc(ArrayRef<int64_t> shape, DataFormat format) {
+  if (format == DataFormat::channels_first)
+    return {shape[0], shape[2], shape[3], shape[1]};
+  return {shape[0], shape[1], shape[2], shape[3]};
+}
+
+LogicalResult verifyPair(Operation *op, StringRef name, ArrayRef<int64_t> values) {
+  if (values.size() != 2)
+    return op->emitOpError() << "'" << name << "' must have 2 values, got " << values.size();
+  for (int64_t v : values)
+    if (v < 1)
+      return op->emitOpError() << "'" << name << "' values must be >= 1, got " << v;
+  return success();
+}
+} // namespace
+
+FailureOr<SmallVector<int64_t, 4>> Conv2DOp::getResolvedPadding() {
+  if (auto explicitPadding = getExplicitPadding())
+    return SmallVector<int64_t, 4>(explicitPadding->begin(), explicitPadding->end());
+  bool same = getPadding() == Padding::same;
+  Nhwc in = toNhwc(getInput().getType().getShape(), getDataFormat());
+  if (same && (ShapedType::isDynamic(in.h) || ShapedType::isDynamic(in.w)))
+    return failure();
+  ArrayRef<int64_t> k = getKernelSize(), s = getStrides(), d = getDilationRate();
+  ::kconv::AxisPadding py = ::kconv::computeAxisPadding(same, in.h, k[0], s[0], d[0]);
+  ::kconv::AxisPadding px = ::kconv::computeAxisPadding(same, in.w, k[1], s[1], d[1]);
+  return SmallVector<int64_t, 4>{py.before, py.after, px.before, px.after};
+}
+
+LogicalResult Conv2DOp::verify() {
+  Operation *op = getOperation();
+  if (failed(verifyPair(op, "kernel_size", getKernelSize())) ||
+      failed(verifyPair(op, "strides", getStrides())) ||
+      failed(verifyPair(op, "dilation_rate", getDilationRate())))
+    return failure();
+  ArrayRef<int64_t> k = getKernelSize(), s = getStrides(), d = getDilationRate();
+  if ((s[0] > 1 || s[1] > 1) && (d[0] > 1 || d[1] > 1))
+    return emitOpError("'strides' > 1 is not supported together with 'dilation_rate' > 1 "
+                       "(Keras rejects this combination)");
+
+  int64_t filters = getFilters(), groups = getGroups();
+  if (filters % groups != 0)
+    return emitOpError() << "'groups' (" << groups << ") must divide 'filters' (" << filters
+                         << ")";
+  Nhwc in = toNhwc(getInput().getType().getShape(), getDataFormat());
+  if (!ShapedType::isDynamic(in.c) && in.c % groups != 0)
+    return emitOpError() << "'groups' (" << groups << ") must divide the input channels ("
+                         << in.c << ")";
+
+  ArrayRef<int64_t> kernelShape = getKernel().getType().getShape();
+  int64_t cinPerGroup = ShapedType::isDynamic(in.c) ? ShapedType::kDynamic : in.c / groups;
+  SmallVector<int64_t, 4> expectedKernel{k[0], k[1], cinPerGroup, filters};
+  for (int i = 0; i < 4; ++i)
+    if (!ShapedType::isDynamic(expectedKernel[i]) && kernelShape[i] != expectedKernel[i])
+      return emitOpError() << "kernel shape (" << kernelShape
+                           << ") does not match (kernel_size, input channels / groups, "
+                              "filters) = ("
+                           << ArrayRef<int64_t>(expectedKernel) << ")";
+
+  if (getUseBias() != static_cast<bool>(getBias()))
+    return emitOpError() << "'use_bias' is " << (getUseBias() ? "true" : "false")
+                         << " but a bias operand is " << (getBias() ? "present" : "absent");
+  if (getBias() && getBias().getType().getDimSize(0) != filters)
+    return emitOpError() << "bias has " << getBias().getType().getDimSize(0)
+                         << " elements, expected 'filters' (" << filters << ")";
+
+  if (auto explicitPadding = getExplicitPadding()) {
+    if (explicitPadding->size() != 4)
+      return emitOpError("'explicit_padding' must have 4 values (top, bottom, left, right)");
+    for (int64_t p : *explicitPadding)
+      if (p < 0)
+        return emitOpError("'explicit_padding' values must be >= 0");
+  }
+
+  // The result shape must be what Keras computes wherever it is known.
+  Nhwc out = toNhwc(getOutput().getType().getShape(), getDataFormat());
+  auto checkDim = [&](StringRef what, int64_t expected, int64_t actual) -> LogicalResult {
+    if (!ShapedType::isDynamic(expected) && !ShapedType::isDynamic(actual) && expected != actual)
+      return emitOpError() << "result " << what << " is " << actual << ", expected " << expected;
+    return success();
+  };
+  if (failed(checkDim("batch", in.n, out.n)) || failed(checkDim("channels", filters, out.c)))
+    return failure();
+  FailureOr<SmallVector<int64_t, 4>> pads = getResolvedPadding();
+  int64_t inSize[2] = {in.h, in.w}, outSize[2] = {out.h, out.w};
+  const char *axisName[2] = {"height", "width"};
+  for (int axis = 0; axis < 2 && succeeded(pads); ++axis) {
+    if (ShapedType::isDynamic(inSize[axis]))
+      continue;
+    ::kconv::AxisPadding pad{(*pads)[2 * axis], (*pads)[2 * axis + 1]};
+    std::optional<int64_t> size =
+        ::kconv::computeAxisOutput(inSize[axis], k[axis], s[axis], d[axis], pad);
+    if (!size)
+      return emitOpError() << "the dilated kernel (" << (k[axis] - 1) * d[axis] + 1 << ") is "
+                           << "larger than the padded input " << axisName[axis] << " ("
+                           << inSize[axis] + pad.before + pad.after << ")";
+    if (failed(checkDim(axisName[axis], *size, outSize[axis])))
+      return failure();
+  }
+  return success();
+}
+
+#define GET_OP_CLASSES
+#include "kconv/Dialect/KconvOps.cpp.inc"

@@ -1,0 +1,110 @@
+/* kconv runtime: the small C library that code compiled by kconvc links against.
+ *
+ * Tensors are dense float32 arrays in row-major (C) order, shaped like NumPy arrays:
+ * the batch dimension first, then the model's own data_format (NHWC or NCHW).
+ * Every function returns a kconv_status; on failure kconv_last_error() holds one
+ * human-readable message (per thread) naming the file, tensor and problem.
+ * Nothing here aborts or exits. */
+#ifndef KCONV_RUNTIME_H
+#define KCONV_RUNTIME_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#if defined(__GNUC__)
+#define KCONV_API __attribute__((visibility("default")))
+#else
+#define KCONV_API
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum kconv_status {
+  KCONV_OK = 0,
+  KCONV_ERROR_IO = 1,       /* a file could not be opened, read, written or renamed */
+  KCONV_ERROR_FORMAT = 2,   /* a file is not what it claims to be (bad .npy header, truncated) */
+  KCONV_ERROR_DTYPE = 3,    /* element type is not float32, or Fortran order */
+  KCONV_ERROR_SHAPE = 4,    /* a tensor's shape does not match what the model expects */
+  KCONV_ERROR_ARGUMENT = 5, /* invalid argument (NULL pointer, bad rank, bad command line) */
+  KCONV_ERROR_MEMORY = 6,   /* allocation failed or sizes overflow */
+  KCONV_ERROR_PIPELINE = 7  /* the compiled pipeline reported an error */
+} kconv_status;
+
+/* A stable short name for a status code, e.g. "shape mismatch". */
+KCONV_API const char *kconv_status_name(kconv_status status);
+/* The message recorded by the last failing call on this thread ("" if none). */
+KCONV_API const char *kconv_last_error(void);
+
+#define KCONV_MAX_RANK 8
+
+/* An owning float32 tensor. Create with kconv_tensor_create / kconv_npy_read,
+ * release with kconv_tensor_destroy. */
+typedef struct kconv_tensor kconv_tensor;
+
+/* Allocates a zero-filled tensor (64-byte aligned data). rank in [0, KCONV_MAX_RANK],
+ * every dimension >= 0; fails on overflow. */
+KCONV_API kconv_status kconv_tensor_create(int rank, const int64_t *shape, kconv_tensor **out);
+/* Frees the tensor and its data; NULL is allowed. */
+KCONV_API void kconv_tensor_destroy(kconv_tensor *tensor);
+KCONV_API int kconv_tensor_rank(const kconv_tensor *tensor);
+/* Pointer to `rank` dimensions, valid while the tensor lives. */
+KCONV_API const int64_t *kconv_tensor_shape(const kconv_tensor *tensor);
+KCONV_API int64_t kconv_tensor_num_elements(const kconv_tensor *tensor);
+/* Row-major element data, valid while the tensor lives. */
+KCONV_API float *kconv_tensor_data(kconv_tensor *tensor);
+KCONV_API const float *kconv_tensor_const_data(const kconv_tensor *tensor);
+
+/* Reads a float32 .npy file (format 1.0, 2.0 or 3.0; little- or big-endian '<f4'/'>f4';
+ * C order). The header is validated against the file size before anything large is
+ * allocated. */
+KCONV_API kconv_status kconv_npy_read(const char *path, kconv_tensor **out);
+/* Parses an in-memory .npy image; `name` is used in messages. */
+KCONV_API kconv_status kconv_npy_parse(const void *bytes, size_t size, const char *name,
+                                       kconv_tensor **out);
+/* Writes a little-endian float32 .npy file atomically: to a temporary name in the same
+ * directory, then renamed over `path`. No partial file is left on failure. */
+KCONV_API kconv_status kconv_npy_write(const char *path, const kconv_tensor *tensor);
+
+/* ---- Compiled models ------------------------------------------------------------
+ * kconvc emits, next to the pipeline, a `kconv_model` descriptor for each model. */
+
+typedef struct kconv_tensor_info {
+  const char *name;      /* the Keras layer (input) or layer (output) name */
+  int rank;
+  const int64_t *shape;  /* -1 marks the batch dimension: any size, taken from input 0 */
+  const char *data_format; /* "channels_last" or "channels_first" */
+} kconv_tensor_info;
+
+typedef struct kconv_model {
+  const char *name;
+  int num_inputs;
+  const kconv_tensor_info *inputs;
+  int num_outputs;
+  const kconv_tensor_info *outputs;
+  /* Halide's argv-style entry point: inputs, then outputs, as halide_buffer_t*. */
+  int (*pipeline_argv)(void **args);
+} kconv_model;
+
+/* Checks one input against the model's expectation (rank, dimensions, batch >= 1). */
+KCONV_API kconv_status kconv_model_check_input(const kconv_model *model, int index,
+                                               const kconv_tensor *tensor, const char *source);
+/* Allocates the outputs for the given (checked) inputs. */
+KCONV_API kconv_status kconv_model_create_outputs(const kconv_model *model,
+                                                  kconv_tensor *const *inputs,
+                                                  kconv_tensor **outputs);
+/* Checks the inputs and output shapes, then runs the pipeline. */
+KCONV_API kconv_status kconv_model_run(const kconv_model *model, kconv_tensor *const *inputs,
+                                       kconv_tensor *const *outputs);
+
+/* The command-line driver of executables built with `kconvc --emit=exe`:
+ *   PROG --input x.npy [--input ...] --output y.npy [--output ...] [--bench N] [--threads N]
+ * Returns the process exit code. */
+KCONV_API int kconv_main(const kconv_model *model, int argc, char **argv);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* KCONV_RUNTIME_H */

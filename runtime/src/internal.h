@@ -1,0 +1,22 @@
+/* Private helpers shared by the runtime's translation units. */
+#ifndef KCONV_RUNTIME_INTERNAL_H
+#define KCONV_RUNTIME_INTERNAL_H
+
+#include "kconv/kconv_runtime.h"
+
+#if defined(__GNUC__)
+#define KCONV_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
+#else
+#define KCONV_PRINTF(fmt, args)
+#endif
+
+/* Records a formatted message as this thread's last error and returns `status`. */
+kconv_status kconv_fail(kconv_status status, const char *format, ...) KCONV_PRINTF(2, 3);
+
+/* Formats a shape as "(1, 28, 28, 3)"; -1 prints as "?". Returns `buffer`. */
+const char *kconv_format_shape(int rank, const int64_t *shape, char *buffer, size_t size);
+
+/* a*b into *out, false on int64 overflow or negative operands. */
+int kconv_mul_overflows(int64_t a, int64_t b, int64_t *out);
+
+#endif

@@ -1,0 +1,163 @@
+/* The command-line driver linked into executables made by `kconvc --emit=exe`. */
+#include "internal.h"
+
+#include <HalideRuntime.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static void print_usage(const kconv_model *model, const char *prog, FILE *out) {
+  fprintf(out,
+          "usage: %s --input X.npy ... --output Y.npy ... [--bench N] [--threads N]\n"
+          "Runs the compiled Keras model '%s' on float32 .npy tensors (batch first, in the "
+          "model's own data_format).\n",
+          prog, model->name);
+  char shape[256];
+  for (int i = 0; i < model->num_inputs; ++i)
+    fprintf(out, "  --input  #%d '%s' %s %s\n", i + 1, model->inputs[i].name,
+            kconv_format_shape(model->inputs[i].rank, model->inputs[i].shape, shape, sizeof shape),
+            model->inputs[i].data_format);
+  for (int i = 0; i < model->num_outputs; ++i)
+    fprintf(out, "  --output #%d '%s' %s %s\n", i + 1, model->outputs[i].name,
+            kconv_format_shape(model->outputs[i].rank, model->outputs[i].shape, shape,
+                               sizeof shape),
+            model->outputs[i].data_format);
+  fprintf(out, "  --bench N    run N timed iterations after warm-up; the last line printed is "
+               "median_ms=<float>\n"
+               "  --threads N  worker threads (default: all cores, or HL_NUM_THREADS)\n");
+}
+
+static int parse_count(const char *text, long *value) {
+  char *end;
+  *value = strtol(text, &end, 10);
+  return *text && !*end && *value > 0 && *value <= 1000000;
+}
+
+static double now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static int compare_double(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+typedef struct options {
+  const char *inputs[64];
+  const char *outputs[64];
+  int num_inputs, num_outputs;
+  long bench, threads;
+} options;
+
+/* Returns -1 to continue, else the exit code. */
+static int parse_args(const kconv_model *model, int argc, char **argv, options *opt) {
+  const char *prog = argv[0];
+  memset(opt, 0, sizeof *opt);
+  for (int i = 1; i < argc; ++i) {
+    const char *arg = argv[i];
+    if (!strcmp(arg, "--help") || !strcmp(arg, "-h")) {
+      print_usage(model, prog, stdout);
+      return 0;
+    }
+    int takes_value = !strcmp(arg, "--input") || !strcmp(arg, "--output") ||
+                      !strcmp(arg, "--bench") || !strcmp(arg, "--threads");
+    if (!takes_value) {
+      fprintf(stderr, "%s: error: unknown argument '%s' (see --help)\n", prog, arg);
+      return 2;
+    }
+    if (i + 1 >= argc) {
+      fprintf(stderr, "%s: error: %s needs a value\n", prog, arg);
+      return 2;
+    }
+    const char *value = argv[++i];
+    if (!strcmp(arg, "--input") && opt->num_inputs < 64) {
+      opt->inputs[opt->num_inputs++] = value;
+    } else if (!strcmp(arg, "--output") && opt->num_outputs < 64) {
+      opt->outputs[opt->num_outputs++] = value;
+    } else if (!strcmp(arg, "--bench") || !strcmp(arg, "--threads")) {
+      long *slot = arg[2] == 'b' ? &opt->bench : &opt->threads;
+      if (!parse_count(value, slot)) {
+        fprintf(stderr, "%s: error: %s needs a positive integer, got '%s'\n", prog, arg, value);
+        return 2;
+      }
+    }
+  }
+  if (opt->num_inputs != model->num_inputs) {
+    fprintf(stderr, "%s: error: model '%s' takes %d --input file(s), %d given\n", prog,
+            model->name, model->num_inputs, opt->num_inputs);
+    return 2;
+  }
+  if (opt->num_outputs != model->num_outputs && !(opt->bench && opt->num_outputs == 0)) {
+    fprintf(stderr, "%s: error: model '%s' produces %d --output file(s), %d given\n", prog,
+            model->name, model->num_outputs, opt->num_outputs);
+    return 2;
+  }
+  return -1;
+}
+
+static int run_bench(const kconv_model *model, kconv_tensor **inputs, kconv_tensor **outputs,
+                     long iterations) {
+  double *times = malloc(sizeof(double) * (size_t)iterations);
+  if (!times)
+    return 1;
+  long warmup = iterations < 10 ? 2 : 5;
+  for (long i = 0; i < warmup; ++i)
+    if (kconv_model_run(model, inputs, outputs) != KCONV_OK)
+      goto fail;
+  for (long i = 0; i < iterations; ++i) {
+    double start = now_ms();
+    if (kconv_model_run(model, inputs, outputs) != KCONV_OK)
+      goto fail;
+    times[i] = now_ms() - start;
+  }
+  qsort(times, (size_t)iterations, sizeof(double), compare_double);
+  double median = iterations % 2 ? times[iterations / 2]
+                                 : 0.5 * (times[iterations / 2 - 1] + times[iterations / 2]);
+  printf("iterations=%ld\nmin_ms=%.6f\nmax_ms=%.6f\nmedian_ms=%.6f\n", iterations, times[0],
+         times[iterations - 1], median);
+  free(times);
+  return 0;
+fail:
+  free(times);
+  return 1;
+}
+
+int kconv_main(const kconv_model *model, int argc, char **argv) {
+  options opt;
+  int code = parse_args(model, argc, argv, &opt);
+  if (code >= 0)
+    return code;
+  if (opt.threads)
+    halide_set_num_threads((int)opt.threads);
+
+  kconv_tensor *inputs[64] = {0}, *outputs[64] = {0};
+  kconv_status status = KCONV_OK;
+  for (int i = 0; status == KCONV_OK && i < model->num_inputs; ++i) {
+    status = kconv_npy_read(opt.inputs[i], &inputs[i]);
+    if (status == KCONV_OK)
+      status = kconv_model_check_input(model, i, inputs[i], opt.inputs[i]);
+  }
+  if (status == KCONV_OK)
+    status = kconv_model_create_outputs(model, inputs, outputs);
+  if (status == KCONV_OK)
+    status = kconv_model_run(model, inputs, outputs);
+  for (int i = 0; status == KCONV_OK && i < opt.num_outputs; ++i)
+    status = kconv_npy_write(opt.outputs[i], outputs[i]);
+  code = 0;
+  if (status != KCONV_OK) {
+    fprintf(stderr, "%s: error: %s\n", argv[0], kconv_last_error());
+    code = 1;
+  } else if (opt.bench) {
+    code = run_bench(model, inputs, outputs, opt.bench);
+    if (code)
+      fprintf(stderr, "%s: error: %s\n", argv[0], kconv_last_error());
+  }
+  for (int i = 0; i < 64; ++i) {
+    kconv_tensor_destroy(inputs[i]);
+    kconv_tensor_destroy(outputs[i]);
+  }
+  return code;
+}

@@ -1,0 +1,69 @@
+#include "internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct kconv_tensor {
+  int rank;
+  int64_t shape[KCONV_MAX_RANK];
+  int64_t num_elements;
+  float *data;
+};
+
+kconv_status kconv_tensor_create(int rank, const int64_t *shape, kconv_tensor **out) {
+  if (!out || (rank > 0 && !shape))
+    return kconv_fail(KCONV_ERROR_ARGUMENT, "kconv_tensor_create: NULL argument");
+  *out = NULL;
+  if (rank < 0 || rank > KCONV_MAX_RANK)
+    return kconv_fail(KCONV_ERROR_ARGUMENT, "tensor rank %d is outside [0, %d]", rank,
+                      KCONV_MAX_RANK);
+  int64_t count = 1;
+  for (int i = 0; i < rank; ++i) {
+    if (shape[i] < 0)
+      return kconv_fail(KCONV_ERROR_ARGUMENT, "tensor dimension %d is negative (%lld)", i,
+                        (long long)shape[i]);
+    if (kconv_mul_overflows(count, shape[i], &count))
+      return kconv_fail(KCONV_ERROR_MEMORY, "tensor element count overflows 64 bits");
+  }
+  int64_t bytes;
+  if (kconv_mul_overflows(count, (int64_t)sizeof(float), &bytes) || (uint64_t)bytes > SIZE_MAX / 2)
+    return kconv_fail(KCONV_ERROR_MEMORY, "tensor of %lld elements is too large",
+                      (long long)count);
+  kconv_tensor *tensor = calloc(1, sizeof *tensor);
+  if (!tensor)
+    return kconv_fail(KCONV_ERROR_MEMORY, "out of memory allocating a tensor");
+  /* Round up to the alignment so aligned_alloc's size contract holds; never 0 bytes. */
+  size_t padded = ((size_t)bytes + 63) / 64 * 64;
+  tensor->data = aligned_alloc(64, padded ? padded : 64);
+  if (!tensor->data) {
+    free(tensor);
+    return kconv_fail(KCONV_ERROR_MEMORY, "out of memory allocating %lld bytes",
+                      (long long)bytes);
+  }
+  memset(tensor->data, 0, padded ? padded : 64);
+  tensor->rank = rank;
+  for (int i = 0; i < rank; ++i)
+    tensor->shape[i] = shape[i];
+  tensor->num_elements = count;
+  *out = tensor;
+  return KCONV_OK;
+}
+
+void kconv_tensor_destroy(kconv_tensor *tensor) {
+  if (!tensor)
+    return;
+  free(tensor->data);
+  free(tensor);
+}
+
+int kconv_tensor_rank(const kconv_tensor *tensor) { return tensor ? tensor->rank : 0; }
+const int64_t *kconv_tensor_shape(const kconv_tensor *tensor) {
+  return tensor ? tensor->shape : NULL;
+}
+int64_t kconv_tensor_num_elements(const kconv_tensor *tensor) {
+  return tensor ? tensor->num_elements : 0;
+}
+float *kconv_tensor_data(kconv_tensor *tensor) { return tensor ? tensor->data : NULL; }
+const float *kconv_tensor_const_data(const kconv_tensor *tensor) {
+  return tensor ? tensor->data : NULL;
+}

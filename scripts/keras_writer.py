@@ -1,0 +1,87 @@
+"""Writes Keras model files the way Keras itself writes them, without Keras.
+
+Used by the examples' generators and the end-to-end tests (numpy + h5py from Debian;
+run with /usr/bin/python3). Formats follow shared/KERAS-FORMATS.md:
+  - Keras 2 `model.to_json()` configurations (Sequential / Functional),
+  - Keras 2 `save_weights` HDF5 files (layer groups at the root, `:0` names),
+  - Keras 2 full-model HDF5 files (`model_config` + `model_weights`).
+"""
+import json
+
+import h5py
+import numpy as np
+
+
+def conv2d_config(name, filters, kernel_size, strides=(1, 1), padding="valid",
+                  data_format="channels_last", dilation_rate=(1, 1), groups=1,
+                  activation="linear", use_bias=True, **extra):
+    """The `config` dict of a Keras 2.x Conv2D layer."""
+    config = {
+        "name": name, "trainable": True, "dtype": "float32",
+        "filters": filters, "kernel_size": list(kernel_size), "strides": list(strides),
+        "padding": padding, "data_format": data_format,
+        "dilation_rate": list(dilation_rate), "groups": groups,
+        "activation": activation, "use_bias": use_bias,
+        "kernel_initializer": {"class_name": "GlorotUniform", "config": {"seed": None}},
+        "bias_initializer": {"class_name": "Zeros", "config": {}},
+        "kernel_regularizer": None, "bias_regularizer": None,
+        "activity_regularizer": None, "kernel_constraint": None, "bias_constraint": None,
+    }
+    config.update(extra)
+    return config
+
+
+def sequential_json(layers, input_shape, name="sequential", keras_version="2.13.1",
+                    with_input_layer=True):
+    """A Keras 2 Sequential `to_json()`. `layers` are (class_name, config) pairs;
+    `input_shape` excludes the batch dimension."""
+    entries = []
+    batch_shape = [None] + list(input_shape)
+    if with_input_layer:
+        entries.append({"class_name": "InputLayer", "config": {
+            "batch_input_shape": batch_shape, "dtype": "float32", "sparse": False,
+            "ragged": False, "name": layers[0][1]["name"] + "_input"}})
+    for i, (class_name, config) in enumerate(layers):
+        config = dict(config)
+        if i == 0 and not with_input_layer:
+            config["batch_input_shape"] = batch_shape
+        entries.append({"class_name": class_name, "config": config})
+    model = {"class_name": "Sequential", "config": {"name": name, "layers": entries},
+             "keras_version": keras_version, "backend": "tensorflow"}
+    return json.dumps(model, indent=2)
+
+
+def _string_list(values):
+    """Keras <= 2.4 writes name lists as fixed-length byte strings."""
+    return np.array([v.encode("utf-8") for v in values], dtype="S")
+
+
+def _write_layer_groups(root, weights, keras_version):
+    """weights: list of (layer_name, [(weight_name, array), ...]) in layer order."""
+    root.attrs["layer_names"] = _string_list([name for name, _ in weights])
+    root.attrs["backend"] = "tensorflow"
+    root.attrs["keras_version"] = keras_version
+    for layer_name, tensors in weights:
+        group = root.create_group(layer_name)
+        names = [f"{layer_name}/{weight_name}:0" for weight_name, _ in tensors]
+        if names:
+            group.attrs["weight_names"] = _string_list(names)
+        else:  # weightless layers: an empty float64 array, as Keras writes it
+            group.attrs["weight_names"] = np.zeros((0,), dtype=np.float64)
+        for full_name, (_, array) in zip(names, tensors):
+            group.create_dataset(full_name, data=np.asarray(array, dtype=np.float32))
+
+
+def save_weights_h5(path, weights, keras_version="2.13.1"):
+    """A Keras 2 `model.save_weights("w.h5")` file."""
+    with h5py.File(path, "w") as f:
+        _write_layer_groups(f, weights, keras_version)
+
+
+def save_model_h5(path, model_json, weights, keras_version="2.13.1"):
+    """A Keras 2 `model.save("m.h5")` file: configuration and weights together."""
+    with h5py.File(path, "w") as f:
+        f.attrs["model_config"] = model_json
+        f.attrs["keras_version"] = keras_version
+        f.attrs["backend"] = "tensorflow"
+        _write_layer_groups(f.create_group("model_weights"), weights, keras_version)

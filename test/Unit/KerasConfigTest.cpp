@@ -1,0 +1,170 @@
+// Keras model-configuration parsing: the variations of shared/KERAS-FORMATS.md and
+// the messages for what is rejected.
+#include "kconv/Keras/KerasLoader.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace {
+
+using namespace kconv::keras;
+using kconv::Status;
+
+const char *kConvConfig = R"({"name": "conv2d_8", "filters": 4, "kernel_size": [3, 3],
+  "strides": [1, 1], "padding": "same", "data_format": null, "dilation_rate": [1, 1],
+  "activation": "relu", "use_bias": true,
+  "kernel_initializer": {"class_name": "GlorotUniform", "config": {"seed": null}},
+  "kernel_regularizer": {"class_name": "L2", "config": {"l2": 0.01}}})";
+
+std::string sequential(const std::string &layers, const std::string &extra = "") {
+  return R"({"class_name": "Sequential", "config": {"name": "seq", "layers": [)" + layers +
+         "]" + extra + R"(}, "keras_version": "2.4.0", "backend": "tensorflow"})";
+}
+
+Model parseOk(const std::string &text) {
+  Model model;
+  Status status = parseModelJson(text, "m.json", model);
+  EXPECT_TRUE(status.isOk()) << status.message();
+  return model;
+}
+
+std::string parseError(const std::string &text) {
+  Model model;
+  Status status = parseModelJson(text, "m.json", model);
+  EXPECT_FALSE(status.isOk());
+  return status.message();
+}
+
+TEST(KerasConfig, SequentialWithInputLayer) {
+  Model m = parseOk(sequential(
+      R"({"class_name": "InputLayer", "config": {"batch_input_shape": [null, 8, 8, 3], "name": "in"}},
+         {"class_name": "Conv2D", "config": )" + std::string(kConvConfig) + "}"));
+  ASSERT_EQ(m.layers.size(), 2u);
+  EXPECT_EQ(m.inputs, std::vector<std::string>{"in"});
+  EXPECT_EQ(m.outputs, std::vector<std::string>{"conv2d_8"});
+  const auto &conv = std::get<Conv2DConfig>(m.layers[1].config);
+  EXPECT_EQ(conv.filters, 4);
+  EXPECT_EQ(conv.padding, "same");
+  EXPECT_EQ(conv.dataFormat, "channels_last"); // null means Keras's default
+  EXPECT_EQ(conv.groups, 1);                   // absent before Keras 2.3
+  EXPECT_EQ(conv.activation, "relu");
+  ASSERT_TRUE(conv.kernelRegularizer.has_value());
+  EXPECT_EQ(conv.kernelRegularizer->dict[0].second.string, "L2");
+  EXPECT_FALSE(conv.biasConstraint.has_value());
+}
+
+TEST(KerasConfig, InputShapeFromTheFirstLayerOrBuildInputShape) {
+  std::string conv = R"({"class_name": "Conv2D", "config": {"name": "c", "filters": 2,
+      "kernel_size": 3, "batch_input_shape": [null, 5, 5, 1]}})";
+  Model a = parseOk(sequential(conv));
+  const auto &input = std::get<InputConfig>(a.layers[0].config);
+  ASSERT_EQ(input.batchShape.size(), 4u);
+  EXPECT_FALSE(input.batchShape[0].has_value());
+  EXPECT_EQ(*input.batchShape[1], 5);
+  EXPECT_EQ(a.inputs[0], "c_input");
+  EXPECT_EQ(std::get<Conv2DConfig>(a.layers[1].config).kernelSize[1], 3); // int -> pair
+
+  std::string noShape = R"({"class_name": "Conv2D", "config": {"name": "c", "filters": 2,
+      "kernel_size": [3, 3]}})";
+  Model b = parseOk(sequential(noShape, R"(, "build_input_shape": [null, 7, 7, 2])"));
+  EXPECT_EQ(*std::get<InputConfig>(b.layers[0].config).batchShape[3], 2);
+
+  // Keras <= 2.1: the config is a bare list of layers.
+  Model c = parseOk(R"({"class_name": "Sequential", "config": [)" + conv + "]}");
+  EXPECT_EQ(c.layers.size(), 2u);
+  EXPECT_EQ(c.name, "model");
+}
+
+TEST(KerasConfig, FunctionalKeras2AndKeras3InboundNodes) {
+  std::string keras2 = R"({"class_name": "Functional", "config": {"name": "f", "layers": [
+      {"class_name": "InputLayer", "name": "input_1", "config": {"batch_input_shape": [null, 4, 4, 1], "name": "input_1"}, "inbound_nodes": []},
+      {"class_name": "Conv2D", "name": "conv2d", "config": {"name": "conv2d", "filters": 1, "kernel_size": [2, 2]},
+       "inbound_nodes": [[["input_1", 0, 0, {}]]]}],
+      "input_layers": [["input_1", 0, 0]], "output_layers": [["conv2d", 0, 0]]},
+      "keras_version": "2.11.0"})";
+  Model a = parseOk(keras2);
+  EXPECT_EQ(a.layers[1].inbound, std::vector<std::string>{"input_1"});
+
+  std::string keras3 = R"({"class_name": "Functional", "config": {"name": "f", "layers": [
+      {"class_name": "InputLayer", "name": "input_layer", "config": {"batch_shape": [null, 4, 4, 1], "dtype": "float32", "name": "input_layer"}, "inbound_nodes": []},
+      {"module": "keras.layers", "class_name": "Conv2D", "name": "conv2d", "config": {"name": "conv2d",
+        "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}},
+        "filters": 1, "kernel_size": [2, 2], "activation": "hard_sigmoid"},
+       "inbound_nodes": [{"args": [{"class_name": "__keras_tensor__", "config": {"shape": [null, 4, 4, 1], "dtype": "float32", "keras_history": ["input_layer", 0, 0]}}], "kwargs": {}}]}],
+      "input_layers": ["input_layer", 0, 0], "output_layers": ["conv2d", 0, 0]}})";
+  Model b = parseOk(keras3);
+  EXPECT_EQ(b.layers[1].inbound, std::vector<std::string>{"input_layer"});
+  // No keras_version, but a Keras 3 config: hard_sigmoid has its Keras 3 meaning.
+  EXPECT_EQ(std::get<Conv2DConfig>(b.layers[1].config).activation, "hard_sigmoid");
+}
+
+TEST(KerasConfig, ActivationNamesFollowTheKerasVersion) {
+  auto activationOf = [](const std::string &activation, const std::string &version) {
+    std::string text = R"({"class_name": "Sequential", "config": [{"class_name": "Conv2D",
+        "config": {"name": "c", "filters": 1, "kernel_size": 1, "batch_input_shape": [null, 1, 1, 1],
+        "activation": )" + activation + R"(}}], "keras_version": ")" + version + "\"}";
+    Model m = parseOk(text);
+    return std::get<Conv2DConfig>(m.layers[1].config).activation;
+  };
+  EXPECT_EQ(activationOf("\"hard_sigmoid\"", "2.13.1"), "hard_sigmoid_keras2");
+  EXPECT_EQ(activationOf("\"hard_sigmoid\"", "3.4.1"), "hard_sigmoid");
+  EXPECT_EQ(activationOf("\"swish\"", "2.13.1"), "silu");
+  EXPECT_EQ(activationOf("null", "2.13.1"), "linear");
+  EXPECT_EQ(activationOf(R"({"module": "keras.activations", "class_name": "function",
+      "config": "gelu", "registered_name": "function"})", "3.4.1"), "gelu");
+}
+
+TEST(KerasConfig, RejectsWithMessagesNamingFileLayerAndArgument) {
+  auto conv = [](const std::string &extra) {
+    return sequential(R"({"class_name": "Conv2D", "config": {"name": "conv_x", "filters": 2,
+        "kernel_size": [3, 3], "batch_input_shape": [null, 8, 8, 2])" + extra + "}}");
+  };
+  EXPECT_EQ(parseError(conv(R"(, "padding": "causal")")),
+            "m.json: layer 'conv_x' (Conv2D): 'padding' must be 'valid' or 'same', got 'causal'");
+  EXPECT_EQ(parseError(conv(R"(, "activation": "wobbly")")),
+            "m.json: layer 'conv_x' (Conv2D): unknown activation 'wobbly'");
+  EXPECT_EQ(parseError(conv(R"(, "strides": [1, 0])")),
+            "m.json: layer 'conv_x' (Conv2D): 'strides' must be >= 1, got 0");
+  EXPECT_EQ(parseError(conv(R"(, "kernel_size": "3")")),
+            "m.json: layer 'conv_x' (Conv2D): 'kernel_size' must be an int or a pair of ints, got \"3\"");
+  EXPECT_EQ(parseError(conv(R"(, "dtype": "float16")")),
+            "m.json: layer 'conv_x' (Conv2D): dtype 'float16' is not supported: kconv computes in float32");
+  EXPECT_EQ(parseError(conv(R"(, "data_format": "channels_middle")")),
+            "m.json: layer 'conv_x' (Conv2D): 'data_format' must be 'channels_last' or "
+            "'channels_first', got 'channels_middle'");
+  EXPECT_NE(parseError(conv(R"(, "filters": 1000000000000)")).find("exceeds kconv's limit"),
+            std::string::npos);
+  EXPECT_EQ(parseError(sequential(R"({"class_name": "Dense", "config": {"name": "dense_1",
+      "units": 3, "batch_input_shape": [null, 4]}})")),
+            "m.json: layer 'dense_1' (Dense): unsupported layer class 'Dense'");
+  EXPECT_NE(parseError(sequential(R"({"class_name": "Lambda", "config": {"name": "l",
+      "batch_input_shape": [null, 4]}})")).find("Python code"),
+            std::string::npos);
+  EXPECT_NE(parseError(R"({"class_name": "Sequential", "config": [{"class_name": "Convolution2D",
+      "config": {"name": "c", "nb_filter": 2, "border_mode": "same"}}]})").find("Keras 1"),
+            std::string::npos);
+  EXPECT_NE(parseError(R"({"class_name": "Sequential", "backend": "theano", "config": []})")
+                .find("Theano"),
+            std::string::npos);
+  EXPECT_EQ(parseError("{\"class_name\": \"Sequential\", \"config\": [").substr(0, 23),
+            "m.json: malformed JSON:");
+  EXPECT_NE(parseError(std::string(1000, '[') + std::string(1000, ']')).find("nesting deeper"),
+            std::string::npos);
+  EXPECT_NE(parseError(R"({"class_name": "Sequential", "config": [{"class_name": "Conv2D",
+      "config": {"name": "c", "filters": 2, "kernel_size": 1}}]})").find("input shape is unknown"),
+            std::string::npos);
+}
+
+TEST(KerasConfig, RejectsBrokenGraphs) {
+  std::string dangling = R"({"class_name": "Functional", "config": {"name": "f", "layers": [
+      {"class_name": "InputLayer", "name": "in", "config": {"batch_input_shape": [null, 4, 4, 1], "name": "in"}, "inbound_nodes": []},
+      {"class_name": "Conv2D", "name": "c", "config": {"name": "c", "filters": 1, "kernel_size": 1},
+       "inbound_nodes": [[["nowhere", 0, 0, {}]]]}],
+      "input_layers": [["in", 0, 0]], "output_layers": [["c", 0, 0]]}})";
+  EXPECT_EQ(parseError(dangling),
+            "m.json: layer 'c' (Conv2D): takes its input from 'nowhere', which is not an "
+            "earlier layer of the model (dangling input or cycle)");
+}
+
+} // namespace

@@ -1,0 +1,101 @@
+// kconv_model_*: input checks, output allocation, and the halide_buffer_t handed to
+// the pipeline (dimension 0 innermost, dense strides).
+#include "kconv/kconv_runtime.h"
+
+#include <HalideRuntime.h>
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace {
+
+const int64_t kInputShape[] = {-1, 3, 4, 2};
+const int64_t kOutputShape[] = {-1, 3, 4, 1};
+const kconv_tensor_info kInputs[] = {{"image", 4, kInputShape, "channels_last"}};
+const kconv_tensor_info kOutputs[] = {{"sum", 4, kOutputShape, "channels_last"}};
+
+/// A stand-in pipeline: out(0, x, y, n) = in(0, x, y, n) + in(1, x, y, n).
+int sumChannels(void **args) {
+  auto *in = static_cast<halide_buffer_t *>(args[0]);
+  auto *out = static_cast<halide_buffer_t *>(args[1]);
+  if (in->dimensions != 4 || in->dim[0].extent != 2 || in->dim[0].stride != 1 ||
+      in->dim[1].stride != 2 || in->dim[2].stride != 8 || out->dim[0].extent != 1)
+    return -1;
+  const float *src = reinterpret_cast<const float *>(in->host);
+  float *dst = reinterpret_cast<float *>(out->host);
+  int pixels = in->dim[1].extent * in->dim[2].extent * in->dim[3].extent;
+  for (int p = 0; p < pixels; ++p)
+    dst[p] = src[2 * p] + src[2 * p + 1];
+  return 0;
+}
+
+int failingPipeline(void **) {
+  halide_error(nullptr, "Input buffer is too small\n");
+  return -3;
+}
+
+kconv_model makeModel(int (*argv)(void **)) {
+  return kconv_model{"test_model", 1, kInputs, 1, kOutputs, argv};
+}
+
+TEST(RuntimeModel, RunsWithDynamicBatch) {
+  kconv_model model = makeModel(sumChannels);
+  int64_t shape[4] = {2, 3, 4, 2};
+  kconv_tensor *in = nullptr, *out = nullptr;
+  ASSERT_EQ(kconv_tensor_create(4, shape, &in), KCONV_OK);
+  for (int i = 0; i < 48; ++i)
+    kconv_tensor_data(in)[i] = static_cast<float>(i);
+  ASSERT_EQ(kconv_model_check_input(&model, 0, in, "x.npy"), KCONV_OK);
+  ASSERT_EQ(kconv_model_create_outputs(&model, &in, &out), KCONV_OK);
+  EXPECT_EQ(kconv_tensor_shape(out)[0], 2);
+  EXPECT_EQ(kconv_tensor_shape(out)[3], 1);
+  ASSERT_EQ(kconv_model_run(&model, &in, &out), KCONV_OK) << kconv_last_error();
+  for (int p = 0; p < 24; ++p)
+    EXPECT_FLOAT_EQ(kconv_tensor_data(out)[p], 4.0f * p + 1.0f);
+  kconv_tensor_destroy(in);
+  kconv_tensor_destroy(out);
+}
+
+TEST(RuntimeModel, RejectsWrongShapesNamingTheInput) {
+  kconv_model model = makeModel(sumChannels);
+  int64_t wrong[4] = {1, 3, 5, 2};
+  kconv_tensor *in = nullptr;
+  ASSERT_EQ(kconv_tensor_create(4, wrong, &in), KCONV_OK);
+  EXPECT_EQ(kconv_model_check_input(&model, 0, in, "x.npy"), KCONV_ERROR_SHAPE);
+  std::string message = kconv_last_error();
+  EXPECT_NE(message.find("x.npy: model 'test_model' input 'image'"), std::string::npos) << message;
+  EXPECT_NE(message.find("expects shape (?, 3, 4, 2), got (1, 3, 5, 2)"), std::string::npos)
+      << message;
+  int64_t rank3[3] = {3, 4, 2};
+  kconv_tensor *flat = nullptr;
+  ASSERT_EQ(kconv_tensor_create(3, rank3, &flat), KCONV_OK);
+  EXPECT_EQ(kconv_model_check_input(&model, 0, flat, "x.npy"), KCONV_ERROR_SHAPE);
+  int64_t emptyBatch[4] = {0, 3, 4, 2};
+  kconv_tensor *empty = nullptr;
+  ASSERT_EQ(kconv_tensor_create(4, emptyBatch, &empty), KCONV_OK);
+  EXPECT_EQ(kconv_model_check_input(&model, 0, empty, "x.npy"), KCONV_ERROR_SHAPE);
+  kconv_tensor_destroy(in);
+  kconv_tensor_destroy(flat);
+  kconv_tensor_destroy(empty);
+}
+
+TEST(RuntimeModel, PipelineErrorsComeBackAsStatus) {
+  kconv_model model = makeModel(failingPipeline);
+  int64_t shape[4] = {1, 3, 4, 2};
+  kconv_tensor *in = nullptr, *out = nullptr;
+  ASSERT_EQ(kconv_tensor_create(4, shape, &in), KCONV_OK);
+  ASSERT_EQ(kconv_model_create_outputs(&model, &in, &out), KCONV_OK);
+  EXPECT_EQ(kconv_model_run(&model, &in, &out), KCONV_ERROR_PIPELINE);
+  std::string message = kconv_last_error();
+  EXPECT_NE(message.find("Halide error -3"), std::string::npos) << message;
+  EXPECT_NE(message.find("Input buffer is too small"), std::string::npos) << message;
+  kconv_tensor_destroy(in);
+  kconv_tensor_destroy(out);
+}
+
+TEST(RuntimeModel, StatusNamesAreStable) {
+  EXPECT_STREQ(kconv_status_name(KCONV_OK), "ok");
+  EXPECT_STREQ(kconv_status_name(KCONV_ERROR_SHAPE), "shape mismatch");
+}
+
+} // namespace

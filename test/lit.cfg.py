@@ -1,0 +1,27 @@
+# -*- Python -*-
+import os
+
+import lit.formats
+from lit.llvm import llvm_config
+
+config.name = "kconv"
+config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
+config.suffixes = [".mlir", ".test"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.kconv_obj_root, "test")
+config.excludes = ["Inputs", "lib", "Unit", "CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py"]
+
+config.substitutions.append(("%PATH%", config.environment["PATH"]))
+config.substitutions.append(("%python", config.python_executable))
+config.substitutions.append(("%scripts", os.path.join(config.kconv_src_root, "scripts")))
+config.substitutions.append(("%examples", os.path.join(config.kconv_src_root, "examples")))
+config.substitutions.append(("%testlib", os.path.join(config.kconv_src_root, "test", "lib")))
+
+llvm_config.with_system_environment(["HOME", "TMPDIR"])
+llvm_config.use_default_substitutions()
+tool_dirs = [config.kconv_tools_dir, config.llvm_tools_dir]
+llvm_config.add_tool_substitutions(["kconv-opt", "kconvc", "not", "count", "split-file"], tool_dirs)
+llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
+# Generated executables use both cores unless a test says otherwise; lit already
+# runs tests in parallel.
+config.environment["HL_NUM_THREADS"] = "1"
