@@ -15,6 +15,8 @@ config.substitutions.append(("%PATH%", config.environment["PATH"]))
 config.substitutions.append(("%python", config.python_executable))
 config.substitutions.append(("%scripts", os.path.join(config.kconv_src_root, "scripts")))
 config.substitutions.append(("%examples", os.path.join(config.kconv_src_root, "examples")))
+config.substitutions.append(("%runtime_include", os.path.join(config.kconv_src_root, "runtime", "include")))
+config.substitutions.append(("%runtime_lib", os.path.join(config.kconv_obj_root, "lib", "libkconv_runtime.a")))
 config.substitutions.append(("%testlib", os.path.join(config.kconv_src_root, "test", "lib")))
 
 llvm_config.with_system_environment(["HOME", "TMPDIR"])

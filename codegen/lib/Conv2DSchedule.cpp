@@ -79,7 +79,8 @@ void scheduleConv2D(Conv2DFuncs &f, Func store, const Conv2DSchedule &s, const V
     // The activation needs a whole axis of conv: compute conv for one row at a time.
     int lanes = largestPowerOfTwoAtMost(out.channels, vw);
     f.conv.compute_at(store, yn).vectorize(c, lanes, TailStrategy::ShiftInwards);
-    f.conv.update().reorder(c, x).vectorize(c, lanes, TailStrategy::ShiftInwards);
+    // Update definitions may not recompute (ShiftInwards): guard the tail instead.
+    f.conv.update().reorder(c, x).vectorize(c, lanes, TailStrategy::GuardWithIf);
     store.fuse(y, n, yn).vectorize(c, lanes, TailStrategy::ShiftInwards);
     if (s.parallel)
       store.parallel(yn);

@@ -1,0 +1,186 @@
+#!/usr/bin/python3
+"""End-to-end Conv2D tests: each case is written as Keras files, compiled by kconvc
+to an executable, run on random input, and compared with conv_reference.py.
+
+Tolerance: |kconv - reference| <= ATOL + RTOL * |reference| + KTOL * sqrt(K), where
+K is the reduction length (input channels per group x kernel taps): float32
+accumulation against a float64 reference."""
+import argparse
+import concurrent.futures
+import json
+import os
+import random
+import subprocess
+import sys
+import zlib
+
+import numpy as np
+
+here = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(here, "..", "..", "scripts"))
+import conv_reference  # noqa: E402
+import keras_writer  # noqa: E402
+
+ATOL, RTOL, KTOL = 1e-5, 1e-4, 2e-6
+
+
+def case(name, h, w, c, filters, kernel, **kw):
+    spec = dict(name=name, h=h, w=w, c=c, filters=filters, kernel=kernel, strides=(1, 1),
+                padding="valid", data_format="channels_last", dilation=(1, 1), groups=1,
+                activation="linear", use_bias=True, batch=1, keras_version="2.13.1",
+                container="json+weights", input_layer=False)
+    spec.update(kw)
+    return spec
+
+
+def skeleton_suite():
+    return [
+        case("first_conv", 3, 3, 1, 1, (2, 2)),
+        case("valid_3x3_16_to_32_32x32", 32, 32, 16, 32, (3, 3)),
+        case("same_3x3_relu", 12, 10, 8, 16, (3, 3), padding="same", activation="relu"),
+        case("same_even_kernel_asymmetric", 7, 6, 3, 5, (2, 4), padding="same"),
+        case("strided_same", 15, 16, 4, 8, (3, 3), strides=(2, 2), padding="same"),
+        case("strided_nonsquare", 17, 11, 3, 4, (5, 3), strides=(3, 2)),
+        case("dilated", 14, 13, 6, 16, (3, 3), dilation=(2, 3), padding="same"),
+        case("grouped", 9, 9, 8, 12, (3, 3), groups=4, padding="same"),
+        case("depthwise", 10, 12, 16, 16, (3, 3), groups=16, padding="same"),
+        case("depthwise_multiplier", 8, 8, 4, 8, (3, 3), groups=4),
+        case("channels_first", 9, 7, 3, 6, (3, 2), data_format="channels_first", padding="same"),
+        case("no_bias_batch3", 6, 6, 2, 3, (1, 1), use_bias=False, batch=3),
+        case("one_by_one_wide", 8, 8, 64, 64, (1, 1)),
+        case("full_model_h5", 5, 5, 2, 4, (3, 3), container="h5", input_layer=True),
+        case("kernel_larger_than_input_same", 2, 3, 2, 3, (5, 5), padding="same"),
+        case("softmax_channels", 5, 4, 3, 7, (3, 3), activation="softmax", padding="same"),
+        case("softmax_channels_first", 5, 6, 3, 2, (3, 3), activation="softmax",
+             data_format="channels_first"),
+    ]
+
+
+def matrix_suite(count, seed):
+    """Random cases over the whole Conv2D parameter space (fixed seed: reproducible)."""
+    rng = random.Random(seed)
+    # Keras's own names (hard_sigmoid_keras2 is kconv's name for Keras 2's hard_sigmoid).
+    activations = sorted(set(conv_reference.ACTIVATIONS) - {"hard_sigmoid_keras2"}) + [
+        "softmax", "log_softmax", "swish", "hard_swish"]
+    cases = []
+    for i in range(count):
+        groups = rng.choice([1, 1, 1, 2, 3, "depthwise"])
+        cg = rng.choice([1, 2, 3, 5, 8])
+        if groups == "depthwise":
+            c = rng.choice([1, 3, 8, 16, 32])
+            groups, filters = c, c * rng.choice([1, 1, 2])
+        else:
+            c = cg * groups
+            filters = groups * rng.choice([1, 2, 4, 7, 16])
+        kernel = (rng.choice([1, 2, 3, 5]), rng.choice([1, 2, 3, 4]))
+        dilated = rng.random() < 0.25
+        strides = (1, 1) if dilated else (rng.choice([1, 1, 2, 3]), rng.choice([1, 1, 2]))
+        dilation = (rng.choice([1, 2, 3]), rng.choice([1, 2])) if dilated else (1, 1)
+        padding = rng.choice(["valid", "same"])
+        h, w = rng.randint(1, 19), rng.randint(1, 19)
+        if padding == "valid":  # the dilated kernel must fit
+            h = max(h, (kernel[0] - 1) * dilation[0] + 1)
+            w = max(w, (kernel[1] - 1) * dilation[1] + 1)
+        cases.append(case(
+            f"m{i:03d}", h, w, c, filters, kernel, strides=strides, padding=padding,
+            dilation=dilation, groups=groups, activation=rng.choice(activations),
+            data_format=rng.choice(["channels_last", "channels_first"]),
+            use_bias=rng.random() < 0.7, batch=rng.choice([1, 1, 2, 3]),
+            keras_version=rng.choice(["2.4.0", "2.13.1", "3.4.1"]),
+            container=rng.choice(["json+weights", "h5"]), input_layer=rng.random() < 0.5))
+    return cases
+
+
+def reference_activation(spec):
+    name = {"swish": "silu", "hard_swish": "hard_silu"}.get(spec["activation"],
+                                                            spec["activation"])
+    if name == "hard_sigmoid" and spec["keras_version"].startswith("2."):
+        return "hard_sigmoid_keras2"
+    return name
+
+
+def run_case(spec, kconvc, workdir):
+    d = os.path.join(workdir, spec["name"])
+    os.makedirs(d, exist_ok=True)
+    seed = zlib.crc32(json.dumps(spec, sort_keys=True).encode())
+    rng = np.random.default_rng(seed)
+    kh, kw = spec["kernel"]
+    cg = spec["c"] // spec["groups"]
+    kernel = (rng.uniform(-1, 1, (kh, kw, cg, spec["filters"])) / np.sqrt(kh * kw * cg))
+    kernel = kernel.astype(np.float32)
+    bias = rng.uniform(-0.5, 0.5, spec["filters"]).astype(np.float32) if spec["use_bias"] else None
+    first = spec["data_format"] == "channels_first"
+    in_shape = (spec["c"], spec["h"], spec["w"]) if first else (spec["h"], spec["w"], spec["c"])
+    x = rng.uniform(-1, 1, (spec["batch"],) + in_shape).astype(np.float32)
+    np.save(os.path.join(d, "x.npy"), x)
+
+    # Keras files, written the way Keras writes them.
+    ks = list(spec["kernel"]) if (kh != kw or spec["name"].endswith("0")) else kh
+    config = keras_writer.conv2d_config(
+        "conv2d_" + spec["name"], filters=spec["filters"], kernel_size=[kh, kw],
+        strides=spec["strides"], padding=spec["padding"], data_format=spec["data_format"],
+        dilation_rate=spec["dilation"], groups=spec["groups"], activation=spec["activation"],
+        use_bias=spec["use_bias"])
+    config["kernel_size"] = ks  # Keras accepts an int for square kernels
+    model_json = keras_writer.sequential_json(
+        [("Conv2D", config)], in_shape, name="model_" + spec["name"],
+        keras_version=spec["keras_version"], with_input_layer=spec["input_layer"])
+    tensors = [("kernel", kernel)] + ([("bias", bias)] if spec["use_bias"] else [])
+    weights = [(config["name"], tensors)]
+    if spec["container"] == "h5":
+        model_path = os.path.join(d, "model.h5")
+        keras_writer.save_model_h5(model_path, model_json, weights, spec["keras_version"])
+        args = [model_path]
+    else:
+        model_path = os.path.join(d, "model.json")
+        with open(model_path, "w") as f:
+            f.write(model_json)
+        keras_writer.save_weights_h5(os.path.join(d, "weights.h5"), weights)
+        args = [model_path, "--weights", os.path.join(d, "weights.h5")]
+
+    exe = os.path.join(d, "model")
+    compiled = subprocess.run([kconvc] + args + ["--emit=exe", "-o", exe],
+                              capture_output=True, text=True)
+    if compiled.returncode != 0:
+        return f"{spec['name']}: kconvc failed: {compiled.stderr.strip()}"
+    ran = subprocess.run([exe, "--input", os.path.join(d, "x.npy"), "--output",
+                          os.path.join(d, "y.npy")], capture_output=True, text=True)
+    if ran.returncode != 0:
+        return f"{spec['name']}: executable failed: {ran.stderr.strip()}"
+    y = np.load(os.path.join(d, "y.npy"))
+    ref = conv_reference.conv2d(x, kernel, bias, spec["strides"], spec["padding"],
+                                spec["data_format"], spec["dilation"], spec["groups"],
+                                reference_activation(spec))
+    if y.shape != ref.shape:
+        return f"{spec['name']}: shape {y.shape}, reference {ref.shape}"
+    k = cg * kh * kw
+    bound = ATOL + RTOL * np.abs(ref) + KTOL * np.sqrt(k)
+    err = np.abs(y.astype(np.float64) - ref)
+    if not np.all(err <= bound) or not np.all(np.isfinite(y) == np.isfinite(ref)):
+        worst = np.unravel_index(np.argmax(err - bound), err.shape)
+        return (f"{spec['name']}: max error {err.max():.3g} at {worst} "
+                f"(kconv {y[worst]}, reference {ref[worst]}), spec {spec}")
+    return None
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--kconvc", required=True)
+    parser.add_argument("--workdir", required=True)
+    parser.add_argument("--suite", choices=["skeleton", "matrix"], required=True)
+    parser.add_argument("--count", type=int, default=200)
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
+    args = parser.parse_args()
+    cases = skeleton_suite() if args.suite == "skeleton" else matrix_suite(args.count, args.seed)
+    with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
+        results = list(pool.map(lambda s: run_case(s, args.kconvc, args.workdir), cases))
+    failures = [r for r in results if r]
+    for failure in failures:
+        print("FAIL", failure)
+    print(f"e2e {args.suite}: {len(cases) - len(failures)} of {len(cases)} cases match the reference")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
