@@ -85,3 +85,115 @@ def save_model_h5(path, model_json, weights, keras_version="2.13.1"):
         f.attrs["keras_version"] = keras_version
         f.attrs["backend"] = "tensorflow"
         _write_layer_groups(f.create_group("model_weights"), weights, keras_version)
+
+
+# ---- Keras 3 ------------------------------------------------------------------------
+
+def _keras3_dtype():
+    return {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"},
+            "registered_name": None}
+
+
+def keras3_conv2d_config(name, activation="linear", **kwargs):
+    """A Keras 3 Conv2D config: DTypePolicy dtype, initializer objects with module."""
+    config = conv2d_config(name, activation=activation, **kwargs)
+    config["dtype"] = _keras3_dtype()
+    config["kernel_initializer"] = {"module": "keras.initializers", "class_name": "GlorotUniform",
+                                    "config": {"seed": None}, "registered_name": None}
+    config["bias_initializer"] = {"module": "keras.initializers", "class_name": "Zeros",
+                                  "config": {}, "registered_name": None}
+    return config
+
+
+def keras3_sequential_json(layers, input_shape, name="sequential", with_input_layer=True):
+    """A Keras 3 Sequential config (config.json of a .keras, or to_json())."""
+    batch_shape = [None] + list(input_shape)
+    entries = []
+    if with_input_layer:
+        entries.append({"module": "keras.layers", "class_name": "InputLayer", "config": {
+            "batch_shape": batch_shape, "dtype": "float32", "sparse": False,
+            "name": "input_layer"}, "registered_name": None})
+    for class_name, config in layers:
+        entries.append({"module": "keras.layers", "class_name": class_name, "config": config,
+                        "registered_name": None,
+                        "build_config": {"input_shape": batch_shape}})
+    model = {"module": "keras", "class_name": "Sequential",
+             "config": {"name": name, "trainable": True, "dtype": _keras3_dtype(),
+                        "layers": entries},
+             "registered_name": None, "build_config": {"input_shape": batch_shape},
+             "compile_config": None}
+    return json.dumps(model)
+
+
+def keras3_snake_case(class_name):
+    """keras.src.utils.naming.to_snake_case."""
+    import re
+    name = re.sub(r"\W+", "", class_name)
+    name = re.sub("(.)([A-Z][a-z]+)", r"\1_\2", name)
+    return re.sub("([a-z])([A-Z])", r"\1_\2", name).lower()
+
+
+def _keras3_paths(layers):
+    """Saving paths of weighted layers: snake_case class name, numbered per name."""
+    used, paths = {}, []
+    for class_name, _ in layers:
+        name = keras3_snake_case(class_name)
+        if name in used:
+            used[name] += 1
+            name = f"{name}_{used[name]}"
+        else:
+            used[name] = 0
+        paths.append(name)
+    return paths
+
+
+def _write_keras3_weights(f, layers, weights):
+    """layers: (class_name, tensors) in model order; vars numbered 0, 1, ..."""
+    root = f.create_group("layers")
+    for path, (_, tensors) in zip(_keras3_paths(layers), weights):
+        group = root.create_group(path)
+        group.attrs["name"] = path
+        vars_group = group.create_group("vars")
+        for i, (_, array) in enumerate(tensors):
+            vars_group.create_dataset(str(i), data=np.asarray(array, dtype=np.float32))
+    f.create_group("optimizer").create_group("vars")  # present in real files; ignored
+    f.create_group("vars")
+
+
+def save_weights_keras3(path, layers, weights):
+    """A Keras 3 `model.save_weights("m.weights.h5")` file."""
+    with h5py.File(path, "w") as f:
+        _write_keras3_weights(f, layers, weights)
+
+
+def save_keras_archive(path, config_json, layers, weights, keras_version="3.4.1"):
+    """A Keras 3 `model.save("m.keras")` zip (stored, not deflated)."""
+    import io
+    import zipfile
+    buffer = io.BytesIO()
+    with h5py.File(buffer, "w") as f:
+        _write_keras3_weights(f, layers, weights)
+    metadata = {"keras_version": keras_version, "date_saved": "2026-01-01@00:00:00"}
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as z:
+        z.writestr("metadata.json", json.dumps(metadata))
+        z.writestr("config.json", config_json)
+        z.writestr("model.weights.h5", buffer.getvalue())
+
+
+def save_model_h5_keras3(path, model_json, weights, model_name, keras_version="3.4.1"):
+    """Keras 3's legacy `model.save("m.h5")`: weights at
+    model_weights/<layer>/<model name>/<layer>/<var>, names without ':0'."""
+    with h5py.File(path, "w") as f:
+        f.attrs["model_config"] = model_json
+        f.attrs["keras_version"] = keras_version
+        f.attrs["backend"] = "tensorflow"
+        root = f.create_group("model_weights")
+        root.attrs["layer_names"] = [name for name, _ in weights]
+        root.attrs["backend"] = "tensorflow"
+        root.attrs["keras_version"] = keras_version
+        for layer_name, tensors in weights:
+            group = root.create_group(layer_name)
+            names = [f"{model_name}/{layer_name}/{w}" for w, _ in tensors]
+            group.attrs["weight_names"] = names
+            for full, (_, array) in zip(names, tensors):
+                group.create_dataset(full, data=np.asarray(array, dtype=np.float32))

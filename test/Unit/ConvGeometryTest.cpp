@@ -23,8 +23,9 @@ TEST(ConvGeometry, SameGivesCeilOutputWithExtraPaddingAfter) {
           EXPECT_LE(lastEnd, in + pad.before + pad.after);
           // ... and the padding is minimal: one unit less loses an output.
           int64_t total = pad.before + pad.after;
-          if (total > 0)
+          if (total > 0) {
             EXPECT_LT(kconv::computeAxisOutput(in, k, s, d, {0, total - 1}).value_or(0), *out);
+          }
         }
 }
 

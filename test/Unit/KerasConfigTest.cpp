@@ -168,3 +168,14 @@ TEST(KerasConfig, RejectsBrokenGraphs) {
 }
 
 } // namespace
+
+namespace {
+TEST(KerasNames, Keras3SnakeCaseMatchesKeras) {
+  EXPECT_EQ(kconv::keras::kerasSnakeCase("Conv2D"), "conv2d");
+  EXPECT_EQ(kconv::keras::kerasSnakeCase("DepthwiseConv2D"), "depthwise_conv2d");
+  EXPECT_EQ(kconv::keras::kerasSnakeCase("BatchNormalization"), "batch_normalization");
+  EXPECT_EQ(kconv::keras::kerasSnakeCase("ReLU"), "re_lu");
+  EXPECT_EQ(kconv::keras::kerasSnakeCase("InputLayer"), "input_layer");
+  EXPECT_EQ(kconv::keras::kerasSnakeCase("Conv2DTranspose"), "conv2d_transpose");
+}
+} // namespace

@@ -49,6 +49,12 @@ def skeleton_suite():
         case("no_bias_batch3", 6, 6, 2, 3, (1, 1), use_bias=False, batch=3),
         case("one_by_one_wide", 8, 8, 64, 64, (1, 1)),
         case("full_model_h5", 5, 5, 2, 4, (3, 3), container="h5", input_layer=True),
+        case("keras3_archive", 6, 5, 3, 4, (3, 3), container="keras3", keras_version="3.4.1",
+             input_layer=True, padding="same", activation="hard_sigmoid"),
+        case("keras3_weights_h5", 6, 5, 3, 4, (2, 2), container="keras3_weights",
+             keras_version="3.10.0", activation="hard_sigmoid"),
+        case("keras3_legacy_h5", 6, 5, 3, 4, (2, 2), container="keras3_h5",
+             keras_version="3.4.1", input_layer=True),
         case("kernel_larger_than_input_same", 2, 3, 2, 3, (5, 5), padding="same"),
         case("softmax_channels", 5, 4, 3, 7, (3, 3), activation="softmax", padding="same"),
         case("softmax_channels_first", 5, 6, 3, 2, (3, 3), activation="softmax",
@@ -86,9 +92,16 @@ def matrix_suite(count, seed):
             dilation=dilation, groups=groups, activation=rng.choice(activations),
             data_format=rng.choice(["channels_last", "channels_first"]),
             use_bias=rng.random() < 0.7, batch=rng.choice([1, 1, 2, 3]),
-            keras_version=rng.choice(["2.4.0", "2.13.1", "3.4.1"]),
-            container=rng.choice(["json+weights", "h5"]), input_layer=rng.random() < 0.5))
+            **container_and_version(rng), input_layer=rng.random() < 0.5))
     return cases
+
+
+def container_and_version(rng):
+    """Every file format kconv reads, with a Keras version that writes it."""
+    container = rng.choice(["json+weights", "h5", "keras3", "keras3_weights", "keras3_h5"])
+    if container.startswith("keras3"):
+        return dict(container=container, keras_version=rng.choice(["3.4.1", "3.10.0"]))
+    return dict(container=container, keras_version=rng.choice(["2.4.0", "2.13.1"]))
 
 
 def reference_activation(spec):
@@ -100,6 +113,13 @@ def reference_activation(spec):
 
 
 def run_case(spec, kconvc, workdir):
+    try:
+        return check_case(spec, kconvc, workdir)
+    except Exception as e:  # a harness problem fails this case, not the whole run
+        return f"{spec['name']}: {type(e).__name__}: {e}"
+
+
+def check_case(spec, kconvc, workdir):
     d = os.path.join(workdir, spec["name"])
     os.makedirs(d, exist_ok=True)
     seed = zlib.crc32(json.dumps(spec, sort_keys=True).encode())
@@ -116,18 +136,42 @@ def run_case(spec, kconvc, workdir):
 
     # Keras files, written the way Keras writes them.
     ks = list(spec["kernel"]) if (kh != kw or spec["name"].endswith("0")) else kh
-    config = keras_writer.conv2d_config(
+    keras3 = spec["container"].startswith("keras3")
+    make_config = keras_writer.keras3_conv2d_config if keras3 else keras_writer.conv2d_config
+    config = make_config(
         "conv2d_" + spec["name"], filters=spec["filters"], kernel_size=[kh, kw],
         strides=spec["strides"], padding=spec["padding"], data_format=spec["data_format"],
         dilation_rate=spec["dilation"], groups=spec["groups"], activation=spec["activation"],
         use_bias=spec["use_bias"])
     config["kernel_size"] = ks  # Keras accepts an int for square kernels
-    model_json = keras_writer.sequential_json(
-        [("Conv2D", config)], in_shape, name="model_" + spec["name"],
-        keras_version=spec["keras_version"], with_input_layer=spec["input_layer"])
+    model_name = "model_" + spec["name"]
+    if keras3:
+        model_json = keras_writer.keras3_sequential_json(
+            [("Conv2D", config)], in_shape, name=model_name, with_input_layer=spec["input_layer"])
+    else:
+        model_json = keras_writer.sequential_json(
+            [("Conv2D", config)], in_shape, name=model_name,
+            keras_version=spec["keras_version"], with_input_layer=spec["input_layer"])
     tensors = [("kernel", kernel)] + ([("bias", bias)] if spec["use_bias"] else [])
     weights = [(config["name"], tensors)]
-    if spec["container"] == "h5":
+    layers = [("Conv2D", tensors)]
+    if spec["container"] == "keras3":
+        model_path = os.path.join(d, "model.keras")
+        keras_writer.save_keras_archive(model_path, model_json, layers, weights,
+                                        spec["keras_version"])
+        args = [model_path]
+    elif spec["container"] == "keras3_weights":
+        model_path = os.path.join(d, "model.json")
+        with open(model_path, "w") as f:
+            f.write(model_json)
+        keras_writer.save_weights_keras3(os.path.join(d, "model.weights.h5"), layers, weights)
+        args = [model_path, "--weights", os.path.join(d, "model.weights.h5")]
+    elif spec["container"] == "keras3_h5":
+        model_path = os.path.join(d, "model.h5")
+        keras_writer.save_model_h5_keras3(model_path, model_json, weights, model_name,
+                                          spec["keras_version"])
+        args = [model_path]
+    elif spec["container"] == "h5":
         model_path = os.path.join(d, "model.h5")
         keras_writer.save_model_h5(model_path, model_json, weights, spec["keras_version"])
         args = [model_path]

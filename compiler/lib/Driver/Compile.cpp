@@ -167,16 +167,20 @@ int compile(const CompileOptions &options, llvm::raw_ostream &errs) {
 
   mlir::MLIRContext context;
   LayerDiagnosticPrinter printer(context, loaded.model, errs);
+  if (loaded.weights && options.initSeed)
+    return fail(errs, "--init-seed draws weights for a model without them, but '" +
+                          loaded.weights->sourcePath + "' provides weights");
   mlir::OwningOpRef<mlir::ModuleOp> module = mlir::kconv::importKerasModel(
-      context, loaded.model, loaded.weights ? &*loaded.weights : nullptr);
+      context, loaded.model, loaded.weights ? &*loaded.weights : nullptr, options.initSeed);
   if (!module || mlir::failed(optimize(*module)))
     return 1;
   if (options.emit == EmitKind::Mlir)
     return emitMlir(*module, options, errs);
 
-  if (!loaded.weights)
+  if (!loaded.weights && !options.initSeed)
     return fail(errs, options.modelPath +
-                          ": the model has no weights: pass --weights FILE (a Keras .h5)");
+                          ": the model has no weights: pass --weights FILE (a Keras .h5), or "
+                          "--init-seed N to draw them from the layers' initializers");
   auto funcs = module->getOps<mlir::func::FuncOp>();
   mlir::FailureOr<codegen::PipelinePlan> plan = mlir::kconv::convertToPlan(*funcs.begin());
   if (mlir::failed(plan))

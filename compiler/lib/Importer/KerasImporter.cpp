@@ -2,6 +2,7 @@
 
 #include "kconv/Dialect/ConvGeometry.h"
 #include "kconv/Dialect/KconvOps.h"
+#include "kconv/Keras/Initializers.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinDialect.h"
@@ -16,8 +17,10 @@ namespace {
 
 class Importer {
 public:
-  Importer(MLIRContext &context, const keras::Model &model, const keras::Weights *weights)
-      : context(context), builder(&context), model(model), weights(weights) {}
+  Importer(MLIRContext &context, const keras::Model &model, const keras::Weights *weights,
+           std::optional<uint64_t> initSeed)
+      : context(context), builder(&context), model(model), weights(weights),
+        initSeed(initSeed) {}
 
   OwningOpRef<ModuleOp> run();
 
@@ -31,7 +34,9 @@ private:
   FailureOr<RankedTensorType> inputType(const keras::Layer &layer, const keras::InputConfig &in);
   LogicalResult importConv2D(const keras::Layer &layer, const keras::Conv2DConfig &conv);
   FailureOr<Value> weightConstant(const keras::Layer &layer, const keras::WeightTensor *tensor,
-                                  const char *role, ArrayRef<int64_t> shape);
+                                  const char *role, ArrayRef<int64_t> shape,
+                                  const std::optional<keras::Value> &initializer,
+                                  const char *defaultInitializer);
   FailureOr<std::vector<const keras::WeightTensor *>> layerWeights(const keras::Layer &layer,
                                                                    size_t expected);
   Attribute toAttribute(const keras::Value &value);
@@ -40,6 +45,7 @@ private:
   OpBuilder builder;
   const keras::Model &model;
   const keras::Weights *weights;
+  std::optional<uint64_t> initSeed;
   llvm::StringMap<Value> values; // layer name -> its output
   size_t weightedLayerIndex = 0;
 };
@@ -111,13 +117,32 @@ Importer::layerWeights(const keras::Layer &layer, size_t expected) {
   return result;
 }
 
+/// FNV-1a: a stable per-tensor seed from the user's seed and the tensor's name.
+uint64_t tensorSeed(uint64_t seed, StringRef name) {
+  uint64_t h = 1469598103934665603ull ^ seed;
+  for (char c : name)
+    h = (h ^ uint8_t(c)) * 1099511628211ull;
+  return h;
+}
+
 FailureOr<Value> Importer::weightConstant(const keras::Layer &layer,
                                           const keras::WeightTensor *tensor, const char *role,
-                                          ArrayRef<int64_t> shape) {
+                                          ArrayRef<int64_t> shape,
+                                          const std::optional<keras::Value> &initializer,
+                                          const char *defaultInitializer) {
   auto type = RankedTensorType::get(shape, builder.getF32Type());
   std::string blobName = layer.name + "." + role;
   DenseResourceElementsAttr attr;
-  if (tensor) {
+  if (!tensor && initSeed) {
+    std::vector<float> values;
+    ::kconv::Status status = keras::initializeTensor(
+        initializer, defaultInitializer, std::vector<int64_t>(shape.begin(), shape.end()),
+        tensorSeed(*initSeed, blobName), values);
+    if (!status)
+      return error(layer) << role << "_initializer: " << status.message();
+    attr = DenseResourceElementsAttr::get(
+        type, blobName, HeapAsmResourceBlob::allocateAndCopyInferAlign(ArrayRef<float>(values)));
+  } else if (tensor) {
     if (ArrayRef<int64_t>(tensor->shape) != shape) {
       auto diag = error(layer);
       diag << role << " shape in '" << weights->sourcePath << "' is (";
@@ -187,14 +212,16 @@ LogicalResult Importer::importConv2D(const keras::Layer &layer, const keras::Con
       layerWeights(layer, conv.useBias ? 2 : 1);
   if (failed(tensors))
     return failure();
-  FailureOr<Value> kernel =
-      weightConstant(layer, (*tensors)[0], "kernel",
-                     {conv.kernelSize[0], conv.kernelSize[1], inC / conv.groups, conv.filters});
+  FailureOr<Value> kernel = weightConstant(
+      layer, (*tensors)[0], "kernel",
+      {conv.kernelSize[0], conv.kernelSize[1], inC / conv.groups, conv.filters},
+      conv.kernelInitializer, "glorot_uniform");
   if (failed(kernel))
     return failure();
   Value bias;
   if (conv.useBias) {
-    FailureOr<Value> b = weightConstant(layer, (*tensors)[1], "bias", {conv.filters});
+    FailureOr<Value> b = weightConstant(layer, (*tensors)[1], "bias", {conv.filters},
+                                        conv.biasInitializer, "zeros");
     if (failed(b))
       return failure();
     bias = *b;
@@ -300,9 +327,10 @@ OwningOpRef<ModuleOp> Importer::run() {
 } // namespace
 
 OwningOpRef<ModuleOp> importKerasModel(MLIRContext &context, const ::kconv::keras::Model &model,
-                                       const ::kconv::keras::Weights *weights) {
+                                       const ::kconv::keras::Weights *weights,
+                                       std::optional<uint64_t> initSeed) {
   context.loadDialect<KconvDialect, func::FuncDialect, arith::ArithDialect>();
-  return Importer(context, model, weights).run();
+  return Importer(context, model, weights, initSeed).run();
 }
 
 } // namespace mlir::kconv

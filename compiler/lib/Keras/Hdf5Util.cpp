@@ -48,6 +48,27 @@ bool hasAttribute(hid_t location, const std::string &name) {
   return H5Aexists(location, name.c_str()) > 0;
 }
 
+std::vector<std::string> childNames(hid_t group, const std::string &what) {
+  H5G_info_t info;
+  if (H5Gget_info(group, &info) < 0)
+    throw KerasError(what + ": cannot list a group");
+  if (info.nlinks > 100000)
+    throw KerasError(what + ": implausibly many entries in a group");
+  std::vector<std::string> names;
+  for (hsize_t i = 0; i < info.nlinks; ++i) {
+    ssize_t len = H5Lget_name_by_idx(group, ".", H5_INDEX_NAME, H5_ITER_INC, i, nullptr, 0,
+                                     H5P_DEFAULT);
+    if (len < 0 || len > 4096)
+      throw KerasError(what + ": unreadable entry name");
+    std::string name(static_cast<size_t>(len) + 1, '\0');
+    H5Lget_name_by_idx(group, ".", H5_INDEX_NAME, H5_ITER_INC, i, name.data(), name.size(),
+                       H5P_DEFAULT);
+    name.resize(static_cast<size_t>(len));
+    names.push_back(name);
+  }
+  return names;
+}
+
 Handle openGroup(hid_t location, const std::string &name, const std::string &what) {
   if (!hasLink(location, name))
     throw KerasError(what + ": group '" + name + "' is missing");

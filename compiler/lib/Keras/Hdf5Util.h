@@ -39,6 +39,8 @@ Handle openImage(const std::vector<char> &bytes, const std::string &what);
 
 bool hasLink(hid_t location, const std::string &name);
 bool hasAttribute(hid_t location, const std::string &name);
+/// Names of a group's direct children, in HDF5's (alphabetical) order.
+std::vector<std::string> childNames(hid_t group, const std::string &what);
 Handle openGroup(hid_t location, const std::string &name, const std::string &what);
 
 /// A scalar string attribute (fixed-length or variable-length).

@@ -292,8 +292,8 @@ int detectKerasMajor(const json &root) {
              : 2;
 }
 
-void parseSequential(const LayerContext &modelCtx, const json &config, int kerasMajor,
-                     Model &model) {
+void parseSequential(const LayerContext &modelCtx, const json &root, const json &config,
+                     int kerasMajor, Model &model) {
   const json *layers = &config;
   if (config.is_object()) {
     layers = &member(modelCtx, config, "layers");
@@ -312,12 +312,15 @@ void parseSequential(const LayerContext &modelCtx, const json &config, int keras
     rejectUncompilable(ctx, c);
     if (previous.empty() && ctx.className != "InputLayer") {
       std::optional<std::vector<Dim>> shape = declaredInputShape(ctx, c);
-      if (!shape && config.is_object()) {
-        if (config.contains("build_input_shape") && !config["build_input_shape"].is_null())
-          shape = shapeList(ctx, config["build_input_shape"], "build_input_shape");
-        else if (config.contains("build_config") && config["build_config"].is_object() &&
-                 config["build_config"].contains("input_shape"))
-          shape = shapeList(ctx, config["build_config"]["input_shape"], "input_shape");
+      // Keras 3 keeps it in build_config, beside the model's or the layer's config.
+      for (const json *holder : {&config, &root, &layerJson}) {
+        if (shape || !holder->is_object())
+          continue;
+        if (holder->contains("build_input_shape") && !(*holder)["build_input_shape"].is_null())
+          shape = shapeList(ctx, (*holder)["build_input_shape"], "build_input_shape");
+        else if (holder->contains("build_config") && (*holder)["build_config"].is_object() &&
+                 (*holder)["build_config"].contains("input_shape"))
+          shape = shapeList(ctx, (*holder)["build_config"]["input_shape"], "input_shape");
       }
       if (!shape)
         ctx.fail("the model's input shape is unknown: no InputLayer and no "
@@ -394,7 +397,8 @@ void checkGraph(const std::string &path, const Model &model) {
 
 } // namespace
 
-Status parseModelJson(const std::string &text, const std::string &sourcePath, Model &out) {
+Status parseModelJson(const std::string &text, const std::string &sourcePath, Model &out,
+                      const std::string &kerasVersion) {
   try {
     LayerContext ctx{sourcePath, "", ""};
     // Bounded nesting: hostile files must not exhaust the stack of later recursive walks.
@@ -412,11 +416,13 @@ Status parseModelJson(const std::string &text, const std::string &sourcePath, Mo
     const json &config = member(ctx, root, "config");
     Model model;
     model.sourcePath = sourcePath;
+    if (!kerasVersion.empty())
+      root["keras_version"] = kerasVersion;
     if (root.contains("keras_version") && root["keras_version"].is_string())
       model.kerasVersion = root["keras_version"].get<std::string>();
     int kerasMajor = detectKerasMajor(root);
     if (className == "Sequential")
-      parseSequential(ctx, config, kerasMajor, model);
+      parseSequential(ctx, root, config, kerasMajor, model);
     else if (className == "Functional" || className == "Model")
       parseFunctional(ctx, config, kerasMajor, model);
     else

@@ -1,6 +1,7 @@
 // Detects the kind of Keras file and dispatches to the right reader.
 #include "Hdf5Util.h"
 #include "KerasError.h"
+#include "KerasInternal.h"
 #include "kconv/Keras/KerasLoader.h"
 
 #include <cstring>
@@ -79,8 +80,13 @@ Status loadKerasModel(const std::string &modelPath, const std::string &weightsPa
       }
       break;
     }
-    case FileKind::Zip:
-      throw KerasError(modelPath + ": Keras 3 '.keras' archives are not supported yet");
+    case FileKind::Zip: {
+      if (Status status = readKerasArchive(modelPath, loaded); !status)
+        return status;
+      if (!weightsPath.empty())
+        loaded.weights.reset();
+      break;
+    }
     case FileKind::Unknown:
       throw KerasError(modelPath + ": not a Keras model file (expected a JSON configuration, "
                                    "an HDF5 '.h5' or a '.keras' archive)");
@@ -93,6 +99,9 @@ Status loadKerasModel(const std::string &modelPath, const std::string &weightsPa
       if (Status w = readWeightsH5(weightsPath, *loaded.weights); !w)
         return w;
     }
+    if (loaded.weights)
+      if (Status status = matchKeras3Weights(loaded.model, *loaded.weights); !status)
+        return status;
     out = std::move(loaded);
     return Status::ok();
   } catch (const KerasError &e) {

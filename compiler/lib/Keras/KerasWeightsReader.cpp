@@ -3,6 +3,10 @@
 #include "Hdf5Util.h"
 #include "KerasError.h"
 #include "kconv/Keras/KerasLoader.h"
+#include "KerasInternal.h"
+
+#include <cctype>
+#include <set>
 
 namespace kconv::keras {
 namespace {
@@ -35,7 +39,46 @@ void readLayerGroups(hid_t root, const std::string &path, Weights &out) {
   }
 }
 
+/// Keras 3: `layers/<path>/vars/0, 1, ...`; other top-level groups (`optimizer`,
+/// `vars`) hold no layer weights.
+void readKeras3Layers(hid_t root, const std::string &path, Weights &out) {
+  h5::Handle layers = h5::openGroup(root, "layers", path);
+  for (const std::string &name : h5::childNames(layers.get(), path)) {
+    std::string what = path + ": 'layers/" + name + "'";
+    h5::Handle group = h5::openGroup(layers.get(), name, what);
+    if (!h5::hasLink(group.get(), "vars"))
+      continue;
+    h5::Handle vars = h5::openGroup(group.get(), "vars", what);
+    std::vector<WeightTensor> tensors;
+    for (size_t i = 0; h5::hasLink(vars.get(), std::to_string(i)); ++i) {
+      WeightTensor tensor = h5::readFloatDataset(vars.get(), std::to_string(i), what);
+      tensor.name = "vars/" + std::to_string(i);
+      tensors.push_back(std::move(tensor));
+    }
+    if (tensors.empty())
+      continue;
+    out.byLayer.emplace(name, std::move(tensors));
+    out.layerOrder.push_back(name);
+  }
+  out.keras3Layout = true;
+}
+
 } // namespace
+
+Status readWeightsImage(const std::vector<char> &image, const std::string &what, Weights &out) {
+  try {
+    h5::Handle file = h5::openImage(image, what);
+    Weights weights;
+    weights.sourcePath = what;
+    if (!h5::hasLink(file.get(), "layers"))
+      throw KerasError(what + ": no 'layers' group (not Keras 3 weights)");
+    readKeras3Layers(file.get(), what, weights);
+    out = std::move(weights);
+    return Status::ok();
+  } catch (const KerasError &e) {
+    return Status::error(e.what());
+  }
+}
 
 Status readWeightsH5(const std::string &path, Weights &out) {
   try {
@@ -48,7 +91,7 @@ Status readWeightsH5(const std::string &path, Weights &out) {
       h5::Handle group = h5::openGroup(file.get(), "model_weights", path);
       readLayerGroups(group.get(), path, weights);
     } else if (h5::hasLink(file.get(), "layers")) {
-      throw KerasError(path + ": Keras 3 '.weights.h5' files are not supported yet");
+      readKeras3Layers(file.get(), path, weights);
     } else {
       throw KerasError(path + ": not a Keras weights file (no 'layer_names' attribute and no "
                               "'model_weights' group)");
@@ -58,6 +101,62 @@ Status readWeightsH5(const std::string &path, Weights &out) {
   } catch (const KerasError &e) {
     return Status::error(e.what());
   }
+}
+
+} // namespace kconv::keras
+
+namespace kconv::keras {
+
+std::string kerasSnakeCase(const std::string &className) {
+  // Keras 3 naming.to_snake_case: drop non-word characters, then "_" before an
+  // upper-case letter that starts a lower-case run or follows a lower-case letter.
+  std::string s;
+  for (char c : className)
+    if (std::isalnum(static_cast<unsigned char>(c)) || c == '_')
+      s += c;
+  auto upper = [&](size_t i) { return i < s.size() && std::isupper((unsigned char)s[i]); };
+  auto lower = [&](size_t i) { return i < s.size() && std::islower((unsigned char)s[i]); };
+  std::string first;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (i > 0 && upper(i) && lower(i + 1))
+      first += '_';
+    first += s[i];
+  }
+  std::string result;
+  for (size_t i = 0; i < first.size(); ++i) {
+    result += static_cast<char>(std::tolower(static_cast<unsigned char>(first[i])));
+    if (std::islower((unsigned char)first[i]) && i + 1 < first.size() &&
+        std::isupper((unsigned char)first[i + 1]))
+      result += '_';
+  }
+  return result;
+}
+
+Status matchKeras3Weights(const Model &model, Weights &weights) {
+  if (!weights.keras3Layout)
+    return Status::ok();
+  std::map<std::string, int> used;
+  Weights renamed;
+  renamed.sourcePath = weights.sourcePath;
+  std::set<std::string> claimed;
+  for (const Layer &layer : model.layers) {
+    std::string path = kerasSnakeCase(layer.className);
+    auto [it, fresh] = used.emplace(path, 0);
+    if (!fresh)
+      path += "_" + std::to_string(++it->second);
+    auto found = weights.byLayer.find(path);
+    if (found == weights.byLayer.end())
+      continue;
+    renamed.byLayer[layer.name] = std::move(found->second);
+    renamed.layerOrder.push_back(layer.name);
+    claimed.insert(path);
+  }
+  for (const std::string &path : weights.layerOrder)
+    if (!claimed.count(path))
+      return Status::error(weights.sourcePath + ": holds weights at 'layers/" + path +
+                           "', which matches no layer of the model");
+  weights = std::move(renamed);
+  return Status::ok();
 }
 
 } // namespace kconv::keras

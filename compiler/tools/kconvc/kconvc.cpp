@@ -32,6 +32,11 @@ static cl::opt<std::string> stmtPath("halide-stmt",
                                      cl::desc("Also write Halide's lowered statement here"),
                                      cl::value_desc("file"));
 
+static cl::opt<uint64_t> initSeed(
+    "init-seed",
+    cl::desc("Without weights, draw them from each layer's Keras initializers with this seed"),
+    cl::value_desc("N"));
+
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   cl::ParseCommandLineOptions(argc, argv,
@@ -45,5 +50,7 @@ int main(int argc, char **argv) {
   options.symbolPrefix = symbolPrefix;
   options.printWeights = printWeights;
   options.stmtPath = stmtPath;
+  if (initSeed.getNumOccurrences())
+    options.initSeed = initSeed;
   return kconv::driver::compile(options, llvm::errs());
 }

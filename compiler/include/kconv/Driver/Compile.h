@@ -5,6 +5,8 @@
 
 #include "llvm/Support/raw_ostream.h"
 
+#include <cstdint>
+#include <optional>
 #include <string>
 
 namespace kconv::driver {
@@ -20,6 +22,8 @@ struct CompileOptions {
   std::string symbolPrefix;    // C symbol prefix; default: from the model's name
   bool printWeights = false;   // --emit=mlir: print weight blobs in full
   std::string stmtPath;        // also write Halide's lowered statement here
+  std::optional<uint64_t> initSeed; // no weights: draw them from the initializers
+  bool summary = false;        // print a Keras-style summary instead of compiling
 };
 
 /// Runs the whole compilation; diagnostics go to `errs`. Returns the exit code.

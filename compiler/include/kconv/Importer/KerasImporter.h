@@ -12,11 +12,13 @@ namespace mlir::kconv {
 constexpr llvm::StringLiteral kTensorNameAttr = "kconv.name";
 
 /// Builds `func.func @<model>` with one kconv op per layer, each located at
-/// `NameLoc(layer name, file)`. Weights become `arith.constant dense_resource<...>`;
-/// without `weights` the resources hold no data (enough for --emit=mlir). Returns
-/// null after emitting a diagnostic at the offending layer.
+/// `NameLoc(layer name, file)`. Weights become `arith.constant dense_resource<...>`.
+/// Without `weights`, they are drawn from each layer's Keras initializers when
+/// `initSeed` is set, else the resources hold no data (enough for --emit=mlir).
+/// Returns null after emitting a diagnostic at the offending layer.
 OwningOpRef<ModuleOp> importKerasModel(MLIRContext &context, const ::kconv::keras::Model &model,
-                                       const ::kconv::keras::Weights *weights);
+                                       const ::kconv::keras::Weights *weights,
+                                       std::optional<uint64_t> initSeed = std::nullopt);
 
 } // namespace mlir::kconv
 

@@ -78,6 +78,7 @@ struct Weights {
   std::string sourcePath;
   std::map<std::string, std::vector<WeightTensor>> byLayer;
   std::vector<std::string> layerOrder; // layers with weights, in file order
+  bool keras3Layout = false; // keyed by Keras 3 saving paths (see matchKeras3Weights)
 };
 
 } // namespace kconv::keras

@@ -1,0 +1,19 @@
+// Entry points shared between the Keras readers (not part of the public API).
+#ifndef KCONV_KERAS_KERASINTERNAL_H
+#define KCONV_KERAS_KERASINTERNAL_H
+
+#include "kconv/Keras/KerasLoader.h"
+
+#include <vector>
+
+namespace kconv::keras {
+
+/// Keras 3 weights from an in-memory `model.weights.h5`; `what` names it in messages.
+Status readWeightsImage(const std::vector<char> &image, const std::string &what, Weights &out);
+
+/// Reads a Keras 3 `.keras` archive: config.json, metadata.json, model.weights.h5.
+Status readKerasArchive(const std::string &path, LoadedModel &out);
+
+} // namespace kconv::keras
+
+#endif
