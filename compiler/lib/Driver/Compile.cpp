@@ -1,6 +1,7 @@
 #include "kconv/Driver/Compile.h"
 
 #include "Artifacts.h"
+#include "Summary.h"
 #include "kconv/Codegen/HalideEmitter.h"
 #include "kconv/Codegen/ModelGlue.h"
 #include "kconv/Conversion/KconvToPlan.h"
@@ -11,6 +12,7 @@
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/Support/FormatVariadic.h"
 
 #include <cctype>
 
@@ -165,6 +167,8 @@ int compile(const CompileOptions &options, llvm::raw_ostream &errs) {
       !status)
     return fail(errs, status.message());
 
+  for (const std::string &warning : loaded.model.warnings)
+    errs << "kconvc: warning: " << warning << "\n";
   mlir::MLIRContext context;
   LayerDiagnosticPrinter printer(context, loaded.model, errs);
   if (loaded.weights && options.initSeed)
@@ -174,6 +178,10 @@ int compile(const CompileOptions &options, llvm::raw_ostream &errs) {
       context, loaded.model, loaded.weights ? &*loaded.weights : nullptr, options.initSeed);
   if (!module || mlir::failed(optimize(*module)))
     return 1;
+  if (options.summary) {
+    printSummary(*module, loaded.model, loaded.weights || options.initSeed, llvm::outs());
+    return 0;
+  }
   if (options.emit == EmitKind::Mlir)
     return emitMlir(*module, options, errs);
 

@@ -4,6 +4,7 @@
 
 #include "KerasError.h"
 #include "KerasNames.h"
+#include "kconv/Keras/Regularizers.h"
 
 #include <nlohmann/json.hpp>
 
@@ -20,6 +21,12 @@ struct LayerContext {
   const std::string &path;
   std::string name;
   std::string className;
+  std::vector<std::string> *warnings = nullptr;
+
+  void warn(const std::string &message) const {
+    if (warnings)
+      warnings->push_back(path + ": layer '" + name + "' (" + className + "): " + message);
+  }
 
   [[noreturn]] void fail(const std::string &problem) const {
     if (name.empty())
@@ -143,6 +150,34 @@ std::optional<std::vector<Dim>> declaredInputShape(const LayerContext &ctx, cons
   return std::nullopt;
 }
 
+/// A regularizer, validated: unknown names and bad arguments are errors; one
+/// registered outside Keras is kept opaque with a warning (it cannot change inference).
+std::optional<Value> regularizerSpec(const LayerContext &ctx, const json &config, const char *arg) {
+  std::optional<Value> spec = optionalSpec(config, arg);
+  Regularizer parsed;
+  if (!spec)
+    return spec;
+  if (Status status = parseRegularizer(*spec, parsed); !status)
+    ctx.fail(std::string("'") + arg + "': " + status.message());
+  if (parsed.kind == Regularizer::Kind::Custom)
+    ctx.warn(std::string("'") + arg + "' is the custom regularizer '" + parsed.name +
+             "'; kept as written (it does not affect inference)");
+  return spec;
+}
+
+std::optional<Value> constraintSpec(const LayerContext &ctx, const json &config, const char *arg) {
+  std::optional<Value> spec = optionalSpec(config, arg);
+  Constraint parsed;
+  if (!spec)
+    return spec;
+  if (Status status = parseConstraint(*spec, parsed); !status)
+    ctx.fail(std::string("'") + arg + "': " + status.message());
+  if (parsed.kind == Constraint::Kind::Custom)
+    ctx.warn(std::string("'") + arg + "' is the custom constraint '" + parsed.name +
+             "'; kept as written (it does not affect inference)");
+  return spec;
+}
+
 Conv2DConfig parseConv2D(const LayerContext &ctx, const json &c, int kerasMajor) {
   Conv2DConfig conv;
   if (!c.contains("filters"))
@@ -173,11 +208,11 @@ Conv2DConfig parseConv2D(const LayerContext &ctx, const json &c, int kerasMajor)
     ctx.fail(problem);
   conv.kernelInitializer = optionalSpec(c, "kernel_initializer");
   conv.biasInitializer = optionalSpec(c, "bias_initializer");
-  conv.kernelRegularizer = optionalSpec(c, "kernel_regularizer");
-  conv.biasRegularizer = optionalSpec(c, "bias_regularizer");
-  conv.activityRegularizer = optionalSpec(c, "activity_regularizer");
-  conv.kernelConstraint = optionalSpec(c, "kernel_constraint");
-  conv.biasConstraint = optionalSpec(c, "bias_constraint");
+  conv.kernelRegularizer = regularizerSpec(ctx, c, "kernel_regularizer");
+  conv.biasRegularizer = regularizerSpec(ctx, c, "bias_regularizer");
+  conv.activityRegularizer = regularizerSpec(ctx, c, "activity_regularizer");
+  conv.kernelConstraint = constraintSpec(ctx, c, "kernel_constraint");
+  conv.biasConstraint = constraintSpec(ctx, c, "bias_constraint");
   return conv;
 }
 
@@ -304,7 +339,7 @@ void parseSequential(const LayerContext &modelCtx, const json &root, const json 
     modelCtx.fail("Sequential 'layers' must be a list");
   std::string previous;
   for (const json &layerJson : *layers) {
-    LayerContext ctx{modelCtx.path, "", ""};
+    LayerContext ctx{modelCtx.path, "", "", &model.warnings};
     ctx.className = stringMember(ctx, layerJson, "class_name");
     const json &c = member(ctx, layerJson, "config");
     ctx.name = c.contains("name") && c["name"].is_string() ? c["name"].get<std::string>()
@@ -348,13 +383,14 @@ void parseSequential(const LayerContext &modelCtx, const json &root, const json 
 
 void parseFunctional(const LayerContext &modelCtx, const json &config, int kerasMajor,
                      Model &model) {
+  model.functional = true;
   if (config.contains("name") && config["name"].is_string())
     model.name = config["name"].get<std::string>();
   const json &layers = member(modelCtx, config, "layers");
   if (!layers.is_array())
     modelCtx.fail("'layers' must be a list");
   for (const json &layerJson : layers) {
-    LayerContext ctx{modelCtx.path, "", ""};
+    LayerContext ctx{modelCtx.path, "", "", &model.warnings};
     ctx.className = stringMember(ctx, layerJson, "class_name");
     const json &c = member(ctx, layerJson, "config");
     ctx.name = layerJson.contains("name") && layerJson["name"].is_string()

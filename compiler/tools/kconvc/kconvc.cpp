@@ -37,6 +37,10 @@ static cl::opt<uint64_t> initSeed(
     cl::desc("Without weights, draw them from each layer's Keras initializers with this seed"),
     cl::value_desc("N"));
 
+static cl::opt<bool> summary(
+    "summary", cl::desc("Print a Keras-style model summary with each regularizer's penalty and "
+                        "whether each constraint holds, instead of compiling"));
+
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   cl::ParseCommandLineOptions(argc, argv,
@@ -50,6 +54,7 @@ int main(int argc, char **argv) {
   options.symbolPrefix = symbolPrefix;
   options.printWeights = printWeights;
   options.stmtPath = stmtPath;
+  options.summary = summary;
   if (initSeed.getNumOccurrences())
     options.initSeed = initSeed;
   return kconv::driver::compile(options, llvm::errs());

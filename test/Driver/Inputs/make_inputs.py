@@ -46,4 +46,30 @@ def main():
             np.arange(27, dtype=np.float32).reshape(3, 3, 3, 1))
 
 
+def regularized():
+    config = keras_writer.conv2d_config(
+        "conv2d", filters=2, kernel_size=(3, 3), padding="same",
+        kernel_regularizer={"class_name": "L1L2", "config": {"l1": 0.01, "l2": 0.1}},
+        bias_regularizer="l2",
+        activity_regularizer={"class_name": "L1", "config": {"l1": 0.001}},
+        kernel_constraint={"class_name": "MaxNorm", "config": {"max_value": 1, "axis": [0, 1, 2]}},
+        bias_constraint={"class_name": "NonNeg", "config": {}})
+    with open(os.path.join(here, "regularized.json"), "w") as f:
+        f.write(keras_writer.sequential_json([("Conv2D", config)], input_shape=(4, 4, 1)))
+    keras_writer.save_weights_h5(os.path.join(here, "regularized.h5"), [
+        ("conv2d", [("kernel", np.full((3, 3, 1, 2), 0.5, np.float32)),
+                    ("bias", np.array([1, 2], np.float32))])])
+    for name, change in [
+            ("custom_regularizer.json", {"kernel_regularizer": {
+                "module": "my_package", "class_name": "SmoothL1", "config": {"beta": 2},
+                "registered_name": "Custom>SmoothL1"}}),
+            ("unknown_regularizer.json", {"kernel_regularizer": "l3"}),
+            ("bad_constraint.json", {"kernel_constraint": {"class_name": "MaxNorm",
+                                                           "config": {"max_value": -1}}})]:
+        bad = dict(config, **change)
+        with open(os.path.join(here, name), "w") as f:
+            f.write(keras_writer.sequential_json([("Conv2D", bad)], input_shape=(4, 4, 1)))
+
+
 main()
+regularized()

@@ -64,6 +64,8 @@ struct Model {
   std::string kerasVersion; // e.g. "2.13.1"; empty when the file does not say
   std::vector<Layer> layers; // topological order; inputs are InputConfig layers
   std::vector<std::string> inputs, outputs; // layer names
+  std::vector<std::string> warnings; // e.g. custom regularizers kept opaque
+  bool functional = false;           // Functional/Model (else Sequential)
 };
 
 /// A weight tensor in Keras's layout, row-major.
