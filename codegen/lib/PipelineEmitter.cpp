@@ -61,9 +61,20 @@ BuiltPipeline buildPipeline(const PipelinePlan &plan, const Target &target) {
 
   std::map<int, Func> outputFuncs;
   for (const Conv2DLayer &layer : plan.layers) {
-    const ValueInfo &inInfo = plan.values.at(layer.input);
+    ValueInfo inInfo = plan.values.at(layer.input);
     const ValueInfo &outInfo = plan.values.at(layer.output);
-    Conv2DFuncs funcs = defineConv2D(layer, inInfo, outInfo, logical.at(layer.input));
+    Func input = logical.at(layer.input);
+    if (inInfo.channelsFirst != layer.channelsFirst) {
+      // The layer reads the memory in its own data_format: permute the logical view.
+      Func view(layer.name + "_input_view");
+      if (inInfo.channelsFirst) // NCHW read as NHWC: (c', x', y') = (w, h, c)
+        view(c, x, y, n) = input(y, c, x, n);
+      else // NHWC read as NCHW: (c', x', y') = (h, c, w)
+        view(c, x, y, n) = input(x, y, c, n);
+      input = view;
+      inInfo = inInfo.reinterpreted();
+    }
+    Conv2DFuncs funcs = defineConv2D(layer, inInfo, outInfo, input);
     logical[layer.output] = funcs.result;
     Conv2DSchedule schedule =
         layer.schedule ? *layer.schedule : heuristicSchedule(layer, outInfo, vectorWidth);

@@ -24,19 +24,17 @@ public:
     if (!ShapedType::isDynamic(s[0]))
       info.batch = s[0];
     bool first = format == DataFormat::channels_first;
+    info.channelsFirst = first;
     info.channels = first ? s[1] : s[3];
     info.height = first ? s[2] : s[1];
     info.width = first ? s[3] : s[2];
     plan.values.push_back(info);
-    formats.push_back(format);
     return ids[value] = (int)plan.values.size() - 1;
   }
-  DataFormat formatOf(int id) const { return formats[id]; }
 
 private:
   codegen::PipelinePlan &plan;
   llvm::DenseMap<Value, int> ids;
-  std::vector<DataFormat> formats;
 };
 
 FailureOr<std::vector<float>> constantValues(Conv2DOp conv, Value value, StringRef role) {
@@ -69,18 +67,13 @@ FailureOr<codegen::PipelinePlan> convertToPlan(func::FuncOp func) {
   plan.name = func.getSymName().str();
   PlanBuilder values(plan);
 
-  // Inputs take the data_format of the layers that read them.
+  // An input is in the data_format of the first layer that reads it; layers with
+  // another data_format reinterpret it, as Keras does.
   for (BlockArgument arg : func.getArguments()) {
     std::optional<DataFormat> format;
-    for (Operation *user : arg.getUsers()) {
-      auto conv = dyn_cast<Conv2DOp>(user);
-      if (!conv)
-        continue;
-      if (format && *format != conv.getDataFormat())
-        return conv.emitOpError("reads a model input that another layer reads in a different "
-                                "data_format; mixed layouts are not supported yet");
-      format = conv.getDataFormat();
-    }
+    for (Operation &op : func.getBody().front())
+      if (auto conv = dyn_cast<Conv2DOp>(op); conv && conv.getInput() == arg && !format)
+        format = conv.getDataFormat();
     if (cast<RankedTensorType>(arg.getType()).getRank() != 4)
       return emitError(func.getLoc()) << "model input " << arg.getArgNumber()
                                       << " is not 4-D; only image inputs are supported yet";
@@ -103,9 +96,6 @@ FailureOr<codegen::PipelinePlan> convertToPlan(func::FuncOp func) {
     else
       layer.name = "conv" + std::to_string(plan.layers.size());
     layer.input = values.valueFor(conv.getInput(), format);
-    if (values.formatOf(layer.input) != format)
-      return conv.emitOpError("reads a tensor produced in another data_format; mixed layouts "
-                              "are not supported yet");
     layer.output = values.valueFor(conv.getOutput(), format);
     layer.channelsFirst = format == DataFormat::channels_first;
     ArrayRef<int64_t> k = conv.getKernelSize(), s = conv.getStrides(), d = conv.getDilationRate();
@@ -138,7 +128,7 @@ FailureOr<codegen::PipelinePlan> convertToPlan(func::FuncOp func) {
     DataFormat f = conv ? conv.getDataFormat() : DataFormat::channels_last;
     int id = values.valueFor(operand, f);
     plan.outputs.push_back({tensorName(func, true, index, "output_"), id,
-                            values.formatOf(id) == DataFormat::channels_first});
+                            plan.values[id].channelsFirst});
   }
   return plan;
 }

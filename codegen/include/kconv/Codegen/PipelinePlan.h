@@ -15,10 +15,24 @@
 namespace kconv::codegen {
 
 /// A 4-D tensor flowing through the pipeline, described logically as
-/// (batch, height, width, channels); the batch is dynamic unless `batch` is set.
+/// (batch, height, width, channels) in the data_format it was produced in
+/// (`channelsFirst`: its memory order is NCHW); the batch is dynamic unless set.
 struct ValueInfo {
   std::optional<int64_t> batch;
   int64_t height = 0, width = 0, channels = 0;
+  bool channelsFirst = false;
+
+  /// How a layer with the other data_format sees the same memory: Keras layers
+  /// interpret a tensor by their own data_format, whatever produced it.
+  ValueInfo reinterpreted() const {
+    ValueInfo v = *this;
+    v.channelsFirst = !channelsFirst;
+    if (channelsFirst) // NCHW read as NHWC: H' = C, W' = H, C' = W
+      v.height = channels, v.width = height, v.channels = width;
+    else // NHWC read as NCHW: C' = H, H' = W, W' = C
+      v.channels = height, v.height = width, v.width = channels;
+    return v;
+  }
 };
 
 /// A model input or output at the pipeline boundary, in the model's own layout.
@@ -36,7 +50,7 @@ struct Conv2DLayer {
   std::array<int64_t, 4> padding{0, 0, 0, 0}; // top, bottom, left, right
   int64_t groups = 1;
   int64_t filters = 1;
-  bool channelsFirst = false; // the layer's own data_format (matters for softmax's axis)
+  bool channelsFirst = false; // the layer's own data_format (how it reads its input)
   std::string activation = "linear"; // canonical kconv activation name
   std::vector<float> kernelValues;   // (KH, KW, Cin / groups, filters), row-major
   std::vector<float> biasValues;     // empty without bias
