@@ -4,6 +4,7 @@
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Process.h"
 #include "llvm/Support/Program.h"
+#include "llvm/Support/Signals.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include "kconv/Driver/Config.h"
@@ -78,10 +79,13 @@ llvm::Expected<std::string> temporaryBeside(llvm::StringRef path) {
   if (std::error_code ec = llvm::sys::fs::createUniqueFile(model, fd, temp))
     return llvm::createStringError(ec, path.str() + ": cannot create: " + ec.message());
   llvm::sys::Process::SafelyCloseFileDescriptor(fd);
+  // An interrupted kconvc (Ctrl-C, SIGTERM) leaves no temporary behind either.
+  llvm::sys::RemoveFileOnSignal(temp);
   return temp.str().str();
 }
 
 llvm::Error renameOver(llvm::StringRef temp, llvm::StringRef path) {
+  llvm::sys::DontRemoveFileOnSignal(temp);
   if (std::error_code ec = llvm::sys::fs::rename(temp, path)) {
     llvm::sys::fs::remove(temp);
     return llvm::createStringError(ec, path.str() + ": cannot write: " + ec.message());

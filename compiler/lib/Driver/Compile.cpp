@@ -12,6 +12,7 @@
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/FormatVariadic.h"
 
 #include <cctype>
@@ -126,8 +127,12 @@ int emitNative(const codegen::PipelinePlan &plan, const CompileOptions &options,
   if (llvm::Error e = writeFileAtomically(glueSource,
                                           codegen::generateModelSource(plan, prefix, exe)))
     return fail(errs, std::move(e));
-  if (llvm::Error e = runTool("cc", {"-O2", "-fPIC", "-c", glueSource, "-I" + runtime->includeDir,
-                                     "-o", glueObject}))
+  // The scratch directory's random name must not reach the object: builds are
+  // byte-for-byte reproducible.
+  std::string scratchDir = llvm::sys::path::parent_path(glueSource).str();
+  if (llvm::Error e = runTool("cc", {"-O2", "-fPIC", "-ffile-prefix-map=" + scratchDir + "=.",
+                                     "-c", glueSource, "-I" + runtime->includeDir, "-o",
+                                     glueObject}))
     return fail(errs, std::move(e));
 
   std::string artifact = scratch->file("artifact");

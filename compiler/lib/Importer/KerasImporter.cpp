@@ -204,6 +204,29 @@ LogicalResult Importer::importConv2D(const keras::Layer &layer, const keras::Con
                           << inHW[axis] << ") with padding 'valid'";
     outHW[axis] = *size;
   }
+  // Halide indexes with int32 and weights are held in memory: reject absurd sizes
+  // before anything is allocated.
+  constexpr int64_t kMaxElements = (int64_t(1) << 31) - 1, kMaxKernel = int64_t(1) << 30;
+  auto product = [](std::initializer_list<int64_t> dims, int64_t limit) -> std::optional<int64_t> {
+    int64_t p = 1;
+    for (int64_t d : dims)
+      if (d < 0 || __builtin_mul_overflow(p, d, &p) || p > limit)
+        return std::nullopt;
+    return p;
+  };
+  if (!product({inH, inW, inC}, kMaxElements))
+    return error(layer) << "the input (" << inH << " x " << inW << " x " << inC
+                        << " per sample) exceeds kconv's limit of 2^31 - 1 elements";
+  if (!product({outHW[0], outHW[1], conv.filters}, kMaxElements))
+    return error(layer) << "the output (" << outHW[0] << " x " << outHW[1] << " x "
+                        << conv.filters << " per sample) exceeds kconv's limit of 2^31 - 1 "
+                        << "elements";
+  if (!product({conv.kernelSize[0], conv.kernelSize[1], inC / conv.groups, conv.filters},
+               kMaxKernel))
+    return error(layer) << "the kernel (" << conv.kernelSize[0] << " x " << conv.kernelSize[1]
+                        << " x " << inC / conv.groups << " x " << conv.filters
+                        << ") exceeds kconv's limit of 2^30 weights per tensor";
+
   SmallVector<int64_t, 4> outShape =
       channelsFirst ? SmallVector<int64_t, 4>{inShape[0], conv.filters, outHW[0], outHW[1]}
                     : SmallVector<int64_t, 4>{inShape[0], outHW[0], outHW[1], conv.filters};

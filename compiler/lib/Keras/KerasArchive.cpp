@@ -1,6 +1,7 @@
 // Keras 3 `.keras` archives: a zip of config.json, metadata.json and model.weights.h5.
 // Entries are read into memory (never extracted), with their sizes bounded first.
 #include "KerasError.h"
+#include "IsolatedReader.h"
 #include "KerasInternal.h"
 
 #include <nlohmann/json.hpp>
@@ -75,10 +76,15 @@ Status readKerasArchive(const std::string &path, LoadedModel &out) {
     if (!status)
       return status;
     if (auto weights = readEntry(archive.get(), path, "model.weights.h5", kMaxWeightsBytes)) {
-      loaded.weights.emplace();
-      status = readWeightsImage(*weights, path + ": model.weights.h5", *loaded.weights);
+      std::string what = path + ": model.weights.h5";
+      Hdf5Contents contents;
+      status = runIsolated(what, [&](Hdf5Contents &c) {
+        c.weights.emplace();
+        return readWeightsImage(*weights, what, *c.weights);
+      }, contents);
       if (!status)
         return status;
+      loaded.weights = std::move(contents.weights);
     }
     out = std::move(loaded);
     return Status::ok();

@@ -1,6 +1,7 @@
 // Detects the kind of Keras file and dispatches to the right reader.
 #include "Hdf5Util.h"
 #include "KerasError.h"
+#include "IsolatedReader.h"
 #include "KerasInternal.h"
 #include "kconv/Keras/KerasLoader.h"
 
@@ -31,10 +32,17 @@ FileKind detectFileKind(const std::string &path) {
 
 namespace {
 
+/// Model configurations are text; anything this large is not one.
+constexpr std::streamoff kMaxConfigBytes = 256 << 20;
+
 std::string readTextFile(const std::string &path) {
-  std::ifstream in(path, std::ios::binary);
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
   if (!in)
     throw KerasError(path + ": cannot open");
+  if (in.tellg() > kMaxConfigBytes)
+    throw KerasError(path + ": " + std::to_string(in.tellg()) +
+                     " bytes is too large for a model configuration (limit 256 MiB)");
+  in.seekg(0);
   std::ostringstream text;
   text << in.rdbuf();
   return text.str();
@@ -61,11 +69,26 @@ Status loadKerasModel(const std::string &modelPath, const std::string &weightsPa
       break;
     }
     case FileKind::Hdf5: {
-      std::optional<std::string> config;
-      {
-        h5::Handle file = h5::openFile(modelPath);
-        config = h5::readStringAttribute(file.get(), "model_config", modelPath);
-      }
+      Hdf5Contents contents;
+      bool wantWeights = weightsPath.empty();
+      Status read = runIsolated(modelPath, [&](Hdf5Contents &c) {
+        try {
+          {
+            h5::Handle file = h5::openFile(modelPath);
+            c.modelConfig = h5::readStringAttribute(file.get(), "model_config", modelPath);
+          }
+          if (c.modelConfig && wantWeights) {
+            c.weights.emplace();
+            return readWeightsH5(modelPath, *c.weights);
+          }
+          return Status::ok();
+        } catch (const KerasError &e) {
+          return Status::error(e.what());
+        }
+      }, contents);
+      if (!read)
+        return read;
+      std::optional<std::string> &config = contents.modelConfig;
       if (!config)
         throw KerasError(modelPath + ": this HDF5 file holds no model configuration "
                                      "('model_config'); is it a weights file? Pass the model "
@@ -73,11 +96,7 @@ Status loadKerasModel(const std::string &modelPath, const std::string &weightsPa
       Status status = parseModelJson(*config, modelPath, loaded.model);
       if (!status)
         return status;
-      if (weightsPath.empty()) {
-        loaded.weights.emplace();
-        if (Status w = readWeightsH5(modelPath, *loaded.weights); !w)
-          return w;
-      }
+      loaded.weights = std::move(contents.weights);
       break;
     }
     case FileKind::Zip: {
@@ -95,9 +114,14 @@ Status loadKerasModel(const std::string &modelPath, const std::string &weightsPa
       requireReadable(weightsPath);
       if (detectFileKind(weightsPath) != FileKind::Hdf5)
         throw KerasError(weightsPath + ": not an HDF5 weights file");
-      loaded.weights.emplace();
-      if (Status w = readWeightsH5(weightsPath, *loaded.weights); !w)
-        return w;
+      Hdf5Contents contents;
+      Status read = runIsolated(weightsPath, [&](Hdf5Contents &c) {
+        c.weights.emplace();
+        return readWeightsH5(weightsPath, *c.weights);
+      }, contents);
+      if (!read)
+        return read;
+      loaded.weights = std::move(contents.weights);
     }
     if (loaded.weights)
       if (Status status = matchKeras3Weights(loaded.model, *loaded.weights); !status)
