@@ -1,15 +1,52 @@
 #!/usr/bin/env bash
-# Runs the whole kconv test suite with lit (FileCheck tests, GoogleTest unit tests
-# and end-to-end numeric tests) and ends with a "N passed, N failed" line.
+# Runs the whole kconv test suite and ends with a "N passed, N failed" line:
+#   1. lit on BUILD: FileCheck tests, GoogleTest unit tests, end-to-end numeric tests;
+#   2. the same under AddressSanitizer + UBSan (BUILD-asan, -DKCONV_SANITIZE=ON),
+#      without the 200-case matrix (CI time);
+#   3. bounded libFuzzer runs of every reader (scripts/fuzz.sh, FUZZ_SECONDS each).
+# KCONV_QUICK=1 runs step 1 only.
 set -uo pipefail
 build=${1:-build}
 root=$(cd "$(dirname "$0")/.." && pwd)
 lit=/usr/lib/llvm-19/build/utils/lit/lit.py
 log=$(mktemp)
-/usr/bin/python3 "$lit" -sv "$root/$build/test" "$root/$build/test/Unit" 2>&1 | tee "$log"
-status=${PIPESTATUS[0]}
-passed=$(grep -Eo '^ *Passed *: *[0-9]+' "$log" | grep -Eo '[0-9]+$' || echo 0)
+trap 'rm -f "$log"' EXIT
+status=0
+
+run_lit() { # DIR [lit args...]
+  local dir=$1
+  shift
+  /usr/bin/python3 "$lit" -sv "$@" "$root/$dir/test" "$root/$dir/test/Unit" 2>&1 | tee -a "$log"
+  return "${PIPESTATUS[0]}"
+}
+
+echo "== lit: $build"
+run_lit "$build" || status=1
+
+if [[ ${KCONV_QUICK:-0} != 1 ]]; then
+  asan="$build-asan"
+  echo "== sanitizers: $asan (AddressSanitizer + UndefinedBehaviorSanitizer)"
+  if [[ ! -f $root/$asan/build.ninja ]]; then
+    cmake -G Ninja -S "$root" -B "$root/$asan" -DCMAKE_BUILD_TYPE=Release -DKCONV_SANITIZE=ON \
+      > "$root/$asan.cmake.log" 2>&1 || { cat "$root/$asan.cmake.log"; status=1; }
+  fi
+  if cmake --build "$root/$asan" > "$root/$asan.build.log" 2>&1; then
+    run_lit "$asan" --filter-out 'conv-matrix' || status=1
+  else
+    tail -30 "$root/$asan.build.log"; status=1
+  fi
+  echo "== fuzzing (${FUZZ_SECONDS:-30} s per reader)"
+  fuzzlog=$("$root/scripts/fuzz.sh" "${FUZZ_SECONDS:-30}" "$root/$build-fuzz" "$root/$build/bin/kconvc")
+  fuzzstatus=$?
+  echo "$fuzzlog"
+  ((fuzzstatus == 0)) || status=1
+  fuzz_ok=$(grep -c '^fuzz .*: ok' <<<"$fuzzlog")
+  fuzz_bad=$(grep -c '^fuzz .*: CRASH' <<<"$fuzzlog")
+  echo "  Passed: $fuzz_ok" >> "$log"
+  echo "  Failed: $fuzz_bad" >> "$log"
+fi
+
+passed=$(grep -Eo '^ *Passed *: *[0-9]+' "$log" | grep -Eo '[0-9]+$' | awk '{s += $1} END {print s + 0}')
 failed=$(grep -Eo '^ *(Failed|Unresolved|Timed Out) *: *[0-9]+' "$log" | grep -Eo '[0-9]+$' | awk '{s += $1} END {print s + 0}')
-rm -f "$log"
-echo "${passed:-0} passed, ${failed:-0} failed"
+echo "${passed} passed, ${failed} failed"
 exit "$status"

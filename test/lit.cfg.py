@@ -17,6 +17,13 @@ config.substitutions.append(("%scripts", os.path.join(config.kconv_src_root, "sc
 config.substitutions.append(("%examples", os.path.join(config.kconv_src_root, "examples")))
 config.substitutions.append(("%runtime_include", os.path.join(config.kconv_src_root, "runtime", "include")))
 config.substitutions.append(("%runtime_lib", os.path.join(config.kconv_obj_root, "lib", "libkconv_runtime.a")))
+# Flags for C code linked against the runtime (sanitizer builds need theirs).
+config.substitutions.append(("%cflags", config.sanitize_flags))
+if config.sanitize_flags:
+    config.available_features.add("sanitizers")
+    # Leaks at exit in MLIR/LLVM statics are not ours; everything else is fatal.
+    config.environment["ASAN_OPTIONS"] = "detect_leaks=0:detect_odr_violation=0"
+    config.environment["UBSAN_OPTIONS"] = "print_stacktrace=1:halt_on_error=1"
 config.substitutions.append(("%testlib", os.path.join(config.kconv_src_root, "test", "lib")))
 
 llvm_config.with_system_environment(["HOME", "TMPDIR"])

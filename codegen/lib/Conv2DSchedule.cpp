@@ -91,43 +91,49 @@ void scheduleConv2D(Conv2DFuncs &f, Func store, const Conv2DSchedule &s, const V
     int block = vw * s.vectors;
     checkFactor(out.channels, block);
     checkFactor(out.width, s.tileX);
-    Var co("co"), ci("ci"), xo("xo"), xi("xi");
+    checkFactor(out.height, s.tileY);
+    Var co("co"), ci("ci"), xo("xo"), xi("xi"), yo("yo"), yi("yi");
     store.split(c, co, ci, block, TailStrategy::ShiftInwards)
         .split(x, xo, xi, s.tileX, TailStrategy::ShiftInwards)
-        .reorder(ci, xi, co, xo, y, n)
+        .split(y, yo, yi, s.tileY, TailStrategy::ShiftInwards)
+        .reorder(ci, xi, yi, co, xo, yo, n)
         .vectorize(ci, vw)
         .unroll(xi)
-        .fuse(y, n, yn);
+        .unroll(yi)
+        .fuse(yo, n, yn);
     if (s.parallel)
       store.parallel(yn);
     // Accumulators for one tile live in registers: the reduction runs outside the tile.
-    f.conv.compute_at(store, co).vectorize(c, vw).unroll(c).unroll(x);
+    f.conv.compute_at(store, co).vectorize(c, vw).unroll(c).unroll(x).unroll(y);
     Stage update = f.conv.update();
     if (f.depthwise)
-      update.reorder(c, x, f.r.x, f.r.y);
+      update.reorder(c, x, y, f.r.x, f.r.y);
     else
-      update.reorder(c, x, f.r.x, f.r.y, f.r.z);
-    update.vectorize(c, vw).unroll(c).unroll(x);
+      update.reorder(c, x, y, f.r.x, f.r.y, f.r.z);
+    update.vectorize(c, vw).unroll(c).unroll(x).unroll(y);
     return;
   }
 
   // Few filters: SIMD lanes along the output width, all filters of a tile together.
   int block = vw * s.vectors;
   checkFactor(out.width, block);
-  Var xo("xo"), xi("xi");
+  checkFactor(out.height, s.tileY);
+  Var xo("xo"), xi("xi"), yo("yo"), yi("yi");
   store.split(x, xo, xi, block, TailStrategy::ShiftInwards)
-      .reorder(xi, c, xo, y, n)
+      .split(y, yo, yi, s.tileY, TailStrategy::ShiftInwards)
+      .reorder(xi, c, yi, xo, yo, n)
       .vectorize(xi, vw)
-      .fuse(y, n, yn);
+      .unroll(yi)
+      .fuse(yo, n, yn);
   if (s.parallel)
     store.parallel(yn);
-  f.conv.compute_at(store, xo).vectorize(x, vw).unroll(x);
+  f.conv.compute_at(store, xo).vectorize(x, vw).unroll(x).unroll(y);
   Stage update = f.conv.update();
   if (f.depthwise)
-    update.reorder(x, c, f.r.x, f.r.y);
+    update.reorder(x, c, y, f.r.x, f.r.y);
   else
-    update.reorder(x, c, f.r.x, f.r.y, f.r.z);
-  update.vectorize(x, vw).unroll(x);
+    update.reorder(x, c, y, f.r.x, f.r.y, f.r.z);
+  update.vectorize(x, vw).unroll(x).unroll(y);
   if (out.channels <= 8) {
     f.conv.unroll(c);
     update.unroll(c);

@@ -12,6 +12,23 @@ using namespace mlir::kconv;
 #define GET_ATTRDEF_CLASSES
 #include "kconv/Dialect/KconvAttrs.cpp.inc"
 
+LogicalResult ScheduleAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                                   StringRef vectorize, int64_t vectorWidth, int64_t vectors,
+                                   int64_t tileX, int64_t tileY, bool parallel) {
+  if (vectorize != "channels" && vectorize != "width")
+    return emitError() << "schedule 'vectorize' must be \"channels\" or \"width\", got \""
+                       << vectorize << "\"";
+  if (vectorWidth < 1 || (vectorWidth & (vectorWidth - 1)) != 0 || vectorWidth > 64)
+    return emitError() << "schedule 'vector_width' must be a power of two in [1, 64], got "
+                       << vectorWidth;
+  if (vectors < 1 || tileX < 1 || tileY < 1)
+    return emitError() << "schedule 'vectors', 'tile_x' and 'tile_y' must be >= 1";
+  if (vectors * tileX * tileY > 64)
+    return emitError() << "schedule keeps " << vectors * tileX * tileY
+                       << " accumulator vectors per tile; at most 64 are allowed";
+  return success();
+}
+
 void KconvDialect::initialize() {
   addOperations<
 #define GET_OP_LIST

@@ -109,6 +109,18 @@ FailureOr<codegen::PipelinePlan> convertToPlan(func::FuncOp func) {
     layer.groups = conv.getGroups();
     layer.filters = conv.getFilters();
     layer.activation = stringifyActivation(conv.getActivation()).str();
+    if (ScheduleAttr schedule = conv.getScheduleAttr()) {
+      codegen::Conv2DSchedule forced;
+      forced.vectorize = schedule.getVectorize() == "width"
+                             ? codegen::Conv2DSchedule::Vectorize::Width
+                             : codegen::Conv2DSchedule::Vectorize::Channels;
+      forced.vectorWidth = int(schedule.getVectorWidth());
+      forced.vectors = int(schedule.getVectors());
+      forced.tileX = int(schedule.getTileX());
+      forced.tileY = int(schedule.getTileY());
+      forced.parallel = schedule.getParallel();
+      layer.schedule = forced;
+    }
     FailureOr<std::vector<float>> kernel = constantValues(conv, conv.getKernel(), "kernel");
     if (failed(kernel))
       return failure();

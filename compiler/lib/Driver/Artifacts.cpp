@@ -50,7 +50,8 @@ llvm::Expected<RuntimeLocation> findRuntime() {
                                      ")");
 }
 
-llvm::Error runTool(llvm::StringRef program, const std::vector<std::string> &args) {
+llvm::Error runTool(llvm::StringRef program, const std::vector<std::string> &args,
+                    std::optional<llvm::StringRef> stdinPath) {
   llvm::ErrorOr<std::string> found = llvm::sys::findProgramByName(program);
   if (!found)
     return llvm::createStringError(found.getError(),
@@ -58,7 +59,8 @@ llvm::Error runTool(llvm::StringRef program, const std::vector<std::string> &arg
   std::vector<llvm::StringRef> argv{program};
   argv.insert(argv.end(), args.begin(), args.end());
   std::string message;
-  int code = llvm::sys::ExecuteAndWait(*found, argv, std::nullopt, {}, 0, 0, &message);
+  std::optional<llvm::StringRef> redirects[] = {stdinPath, std::nullopt, std::nullopt};
+  int code = llvm::sys::ExecuteAndWait(*found, argv, std::nullopt, redirects, 0, 0, &message);
   if (code != 0) {
     std::string command;
     for (llvm::StringRef a : argv)

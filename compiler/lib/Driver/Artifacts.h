@@ -7,6 +7,7 @@
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,8 +33,10 @@ struct RuntimeLocation {
 };
 llvm::Expected<RuntimeLocation> findRuntime();
 
-/// Runs a program found on PATH; fails with its name and exit status.
-llvm::Error runTool(llvm::StringRef program, const std::vector<std::string> &args);
+/// Runs a program found on PATH, with standard input from `stdinPath` if given;
+/// fails with its command line and exit status.
+llvm::Error runTool(llvm::StringRef program, const std::vector<std::string> &args,
+                    std::optional<llvm::StringRef> stdinPath = std::nullopt);
 
 /// Writes `contents` to `path` through a temporary file and a rename.
 llvm::Error writeFileAtomically(llvm::StringRef path, llvm::StringRef contents);

@@ -4,6 +4,7 @@
 #include "Summary.h"
 #include "kconv/Codegen/HalideEmitter.h"
 #include "kconv/Codegen/ModelGlue.h"
+#include "kconv/Driver/Config.h"
 #include "kconv/Conversion/KconvToPlan.h"
 #include "kconv/Importer/KerasImporter.h"
 #include "kconv/Keras/KerasLoader.h"
@@ -127,21 +128,30 @@ int emitNative(const codegen::PipelinePlan &plan, const CompileOptions &options,
   if (llvm::Error e = writeFileAtomically(glueSource,
                                           codegen::generateModelSource(plan, prefix, exe)))
     return fail(errs, std::move(e));
-  // The scratch directory's random name must not reach the object: builds are
+  // The glue is compiled from standard input: the scratch directory's random name
+  // must not reach the object (sanitizers record the source path), so builds are
   // byte-for-byte reproducible.
-  std::string scratchDir = llvm::sys::path::parent_path(glueSource).str();
-  if (llvm::Error e = runTool("cc", {"-O2", "-fPIC", "-ffile-prefix-map=" + scratchDir + "=.",
-                                     "-c", glueSource, "-I" + runtime->includeDir, "-o",
-                                     glueObject}))
+  std::vector<std::string> extraFlags;
+  llvm::SmallVector<llvm::StringRef> split;
+  llvm::StringRef(KCONV_GENERATED_CODE_FLAGS).split(split, ' ', -1, false);
+  for (llvm::StringRef flag : split)
+    extraFlags.push_back(flag.str());
+  std::vector<std::string> compileGlue = {"-O2", "-fPIC", "-x", "c", "-c", "-",
+                                          "-I" + runtime->includeDir, "-o", glueObject};
+  compileGlue.insert(compileGlue.end(), extraFlags.begin(), extraFlags.end());
+  if (llvm::Error e = runTool("cc", compileGlue, llvm::StringRef(glueSource)))
     return fail(errs, std::move(e));
 
   std::string artifact = scratch->file("artifact");
   llvm::Error linked = llvm::Error::success();
   switch (options.emit) {
-  case EmitKind::Executable:
-    linked = runTool("cc", {glueObject, request.objectPath, runtime->library, "-lpthread", "-ldl",
-                            "-lm", "-o", artifact});
+  case EmitKind::Executable: {
+    std::vector<std::string> link = {glueObject, request.objectPath, runtime->library,
+                                     "-lpthread", "-ldl", "-lm", "-o", artifact};
+    link.insert(link.end(), extraFlags.begin(), extraFlags.end());
+    linked = runTool("cc", link);
     break;
+  }
   case EmitKind::Object:
     linked = runTool("ld", {"-r", glueObject, request.objectPath, "-o", artifact});
     break;

@@ -266,7 +266,8 @@ LogicalResult Importer::importConv2D(const keras::Layer &layer, const keras::Con
                           channelsFirst ? DataFormat::channels_first : DataFormat::channels_last),
       builder.getDenseI64ArrayAttr(conv.dilationRate), builder.getI64IntegerAttr(conv.groups),
       ActivationAttr::get(&context, *activation), builder.getBoolAttr(conv.useBias),
-      /*explicit_padding=*/DenseI64ArrayAttr(), optional(conv.kernelInitializer),
+      /*explicit_padding=*/DenseI64ArrayAttr(), /*schedule=*/ScheduleAttr(),
+      optional(conv.kernelInitializer),
       optional(conv.biasInitializer), optional(conv.kernelRegularizer),
       optional(conv.biasRegularizer), optional(conv.activityRegularizer),
       optional(conv.kernelConstraint), optional(conv.biasConstraint));

@@ -167,7 +167,28 @@ WeightTensor readFloatDataset(hid_t location, const std::string &path, const std
   Handle space(H5Dget_space(dataset.get()));
   std::vector<hsize_t> dims;
   WeightTensor tensor;
-  tensor.values.resize(elementCount(space.get(), dims, what + ": dataset '" + path + "'"));
+  size_t count = elementCount(space.get(), dims, what + ": dataset '" + path + "'");
+  // A dataset cannot hold more data than its file, unless compressed (deflate tops
+  // out near 1000:1): a header that claims more is lying, and is rejected before
+  // anything that large is allocated.
+  Handle file(H5Iget_file_id(dataset.get()));
+  Handle plist(H5Dget_create_plist(dataset.get()));
+  hsize_t fileSize = 0;
+  H5Fget_filesize(file.get(), &fileSize);
+  bool compressed = plist.valid() && H5Pget_nfilters(plist.get()) > 0;
+  uint64_t plausible = uint64_t(fileSize) * (compressed ? 1100 : 1) + 4096;
+  uint64_t declared = uint64_t(count) * H5Tget_size(type.get());
+  if (declared > plausible)
+    throw KerasError(what + ": dataset '" + path + "' declares " + std::to_string(declared) +
+                     " bytes of data but the file has only " + std::to_string(fileSize));
+  // Contiguous data must lie inside the file (libhdf5 reads past the end of an
+  // in-memory image otherwise).
+  if (plist.valid() && H5Pget_layout(plist.get()) == H5D_CONTIGUOUS) {
+    haddr_t offset = H5Dget_offset(dataset.get());
+    if (offset != HADDR_UNDEF && (offset > fileSize || declared > fileSize - offset))
+      throw KerasError(what + ": dataset '" + path + "' points outside the file (corrupted)");
+  }
+  tensor.values.resize(count);
   for (hsize_t d : dims)
     tensor.shape.push_back(static_cast<int64_t>(d));
   if (!tensor.values.empty() &&

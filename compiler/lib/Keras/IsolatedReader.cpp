@@ -137,6 +137,10 @@ Status runIsolated(const std::string &what, const std::function<Status(Hdf5Conte
   }
   if (child == 0) {
     close(fds[0]);
+    // A crash here is reported by the parent; the inherited crash handlers (LLVM's
+    // stack dump) must not print as if kconvc itself had crashed.
+    for (int sig : {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT})
+      std::signal(sig, SIG_DFL);
     Hdf5Contents contents;
     Status status = read(contents);
     bool ok = writeAll(fds[1], encode(status, contents));

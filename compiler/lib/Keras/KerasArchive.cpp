@@ -48,6 +48,16 @@ std::optional<std::vector<char>> readEntry(zip_t *archive, const std::string &pa
 
 } // namespace
 
+namespace {
+[[noreturn]] void throwZipError(const std::string &path, zip_error_t *ze) {
+  std::string message = zip_error_strerror(ze);
+  zip_error_fini(ze);
+  throw KerasError(path + ": not a readable .keras archive (" + message + ")");
+}
+
+Status readArchive(ZipPtr archive, const std::string &path, LoadedModel &out);
+} // namespace
+
 Status readKerasArchive(const std::string &path, LoadedModel &out) {
   try {
     int error = 0;
@@ -55,10 +65,37 @@ Status readKerasArchive(const std::string &path, LoadedModel &out) {
     if (!archive) {
       zip_error_t ze;
       zip_error_init_with_code(&ze, error);
-      std::string message = zip_error_strerror(&ze);
-      zip_error_fini(&ze);
-      throw KerasError(path + ": not a readable .keras archive (" + message + ")");
+      throwZipError(path, &ze);
     }
+    return readArchive(std::move(archive), path, out);
+  } catch (const KerasError &e) {
+    return Status::error(e.what());
+  }
+}
+
+Status readKerasArchiveBytes(const std::vector<char> &bytes, const std::string &what,
+                             LoadedModel &out) {
+  try {
+    zip_error_t ze;
+    zip_error_init(&ze);
+    zip_source_t *source = zip_source_buffer_create(bytes.data(), bytes.size(), 0, &ze);
+    if (!source)
+      throwZipError(what, &ze);
+    ZipPtr archive(zip_open_from_source(source, ZIP_RDONLY | ZIP_CHECKCONS, &ze));
+    if (!archive) {
+      zip_source_free(source);
+      throwZipError(what, &ze);
+    }
+    zip_error_fini(&ze);
+    return readArchive(std::move(archive), what, out);
+  } catch (const KerasError &e) {
+    return Status::error(e.what());
+  }
+}
+
+namespace {
+Status readArchive(ZipPtr archive, const std::string &path, LoadedModel &out) {
+  {
     std::optional<std::vector<char>> config =
         readEntry(archive.get(), path, "config.json", kMaxJsonBytes);
     if (!config)
@@ -88,9 +125,8 @@ Status readKerasArchive(const std::string &path, LoadedModel &out) {
     }
     out = std::move(loaded);
     return Status::ok();
-  } catch (const KerasError &e) {
-    return Status::error(e.what());
   }
 }
+} // namespace
 
 } // namespace kconv::keras

@@ -8,11 +8,14 @@
 
 namespace kconv::keras {
 
-/// Keras 3 weights from an in-memory `model.weights.h5`; `what` names it in messages.
+/// Weights (any Keras layout) from an in-memory HDF5 image; `what` names it in messages.
 Status readWeightsImage(const std::vector<char> &image, const std::string &what, Weights &out);
 
 /// Reads a Keras 3 `.keras` archive: config.json, metadata.json, model.weights.h5.
 Status readKerasArchive(const std::string &path, LoadedModel &out);
+/// The same from an in-memory archive (for fuzzing); `what` names it in messages.
+Status readKerasArchiveBytes(const std::vector<char> &bytes, const std::string &what,
+                             LoadedModel &out);
 
 } // namespace kconv::keras
 

@@ -65,14 +65,27 @@ void readKeras3Layers(hid_t root, const std::string &path, Weights &out) {
 
 } // namespace
 
+/// Any Keras weights layout inside an open HDF5 file.
+void readWeightsFrom(hid_t file, const std::string &what, Weights &weights) {
+  weights.sourcePath = what;
+  if (h5::hasAttribute(file, "layer_names")) {
+    readLayerGroups(file, what, weights);
+  } else if (h5::hasLink(file, "model_weights")) {
+    h5::Handle group = h5::openGroup(file, "model_weights", what);
+    readLayerGroups(group.get(), what, weights);
+  } else if (h5::hasLink(file, "layers")) {
+    readKeras3Layers(file, what, weights);
+  } else {
+    throw KerasError(what + ": not a Keras weights file (no 'layer_names' attribute, no "
+                            "'model_weights' or 'layers' group)");
+  }
+}
+
 Status readWeightsImage(const std::vector<char> &image, const std::string &what, Weights &out) {
   try {
     h5::Handle file = h5::openImage(image, what);
     Weights weights;
-    weights.sourcePath = what;
-    if (!h5::hasLink(file.get(), "layers"))
-      throw KerasError(what + ": no 'layers' group (not Keras 3 weights)");
-    readKeras3Layers(file.get(), what, weights);
+    readWeightsFrom(file.get(), what, weights);
     out = std::move(weights);
     return Status::ok();
   } catch (const KerasError &e) {
@@ -84,18 +97,7 @@ Status readWeightsH5(const std::string &path, Weights &out) {
   try {
     h5::Handle file = h5::openFile(path);
     Weights weights;
-    weights.sourcePath = path;
-    if (h5::hasAttribute(file.get(), "layer_names")) {
-      readLayerGroups(file.get(), path, weights);
-    } else if (h5::hasLink(file.get(), "model_weights")) {
-      h5::Handle group = h5::openGroup(file.get(), "model_weights", path);
-      readLayerGroups(group.get(), path, weights);
-    } else if (h5::hasLink(file.get(), "layers")) {
-      readKeras3Layers(file.get(), path, weights);
-    } else {
-      throw KerasError(path + ": not a Keras weights file (no 'layer_names' attribute and no "
-                              "'model_weights' group)");
-    }
+    readWeightsFrom(file.get(), path, weights);
     out = std::move(weights);
     return Status::ok();
   } catch (const KerasError &e) {

@@ -3,6 +3,7 @@
 
 include "kconv/Dialect/KconvDialect.td"
 include "kconv/Dialect/KconvEnums.td"
+include "kconv/Dialect/KconvAttrs.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 include "mlir/IR/CommonAttrConstraints.td"
 include "mlir/IR/CommonTypeConstraints.td"
@@ -16,7 +17,9 @@ def Kconv_Conv2DOp : Kconv_Op<"conv2d", [Pure]> {
     `(KH, KW, Cin / groups, filters)`, `bias` is `(filters)` and present exactly
     when `use_bias` is true. `padding = same` is TensorFlow's padding (the odd
     extra row/column at the bottom/right); `explicit_padding` (top, bottom,
-    left, right), once set by `--kconv-resolve-padding`, takes precedence.
+    left, right), once set by `--kconv-resolve-padding`, takes precedence;
+    `schedule`, when set (by the tuner or `--schedule`), fixes how codegen
+    computes the layer.
     Initializer, regularizer and constraint specifications are kept as given
     in the Keras file; they do not change inference.
 
@@ -43,6 +46,7 @@ def Kconv_Conv2DOp : Kconv_Op<"conv2d", [Pure]> {
     Kconv_ActivationAttr:$activation,
     BoolAttr:$use_bias,
     OptionalAttr<DenseI64ArrayAttr>:$explicit_padding,
+    OptionalAttr<Kconv_ScheduleAttr>:$schedule,
     OptionalAttr<AnyAttr>:$kernel_initializer,
     OptionalAttr<AnyAttr>:$bias_initializer,
     OptionalAttr<AnyAttr>:$kernel_regularizer,

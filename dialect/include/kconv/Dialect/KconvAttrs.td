@@ -1,0 +1,35 @@
+#ifndef KCONV_ATTRS_TD
+#define KCONV_ATTRS_TD
+
+include "kconv/Dialect/KconvDialect.td"
+include "kconv/Dialect/KconvEnums.td"
+include "mlir/IR/AttrTypeBase.td"
+
+def Kconv_ScheduleAttr : AttrDef<Kconv_Dialect, "Schedule"> {
+  let mnemonic = "schedule";
+  let summary = "How a convolution is computed: its Halide schedule, as data";
+  let description = [{
+    The output is tiled `tile_x` columns by `tile_y` rows by
+    `vectors * vector_width` lanes of the vectorized dimension (`channels` or
+    `width`); one tile's accumulators stay in registers while the reduction
+    (input channels x kernel taps) runs, and rows x batch are spread over
+    threads when `parallel`. The tuner writes it, `--schedule=FILE` forces it,
+    and codegen follows it exactly.
+
+    ```mlir
+    #kconv.schedule<vectorize = "channels", vector_width = 16, vectors = 2, tile_x = 6, tile_y = 1, parallel = true>
+    ```
+  }];
+  let parameters = (ins
+    StringRefParameter<"`channels` or `width`">:$vectorize,
+    "int64_t":$vector_width,
+    "int64_t":$vectors,
+    "int64_t":$tile_x,
+    "int64_t":$tile_y,
+    "bool":$parallel
+  );
+  let assemblyFormat = "`<` struct(params) `>`";
+  let genVerifyDecl = 1;
+}
+
+#endif // KCONV_ATTRS_TD
