@@ -2,14 +2,13 @@
 #include "kconv/Codegen/HalideEmitter.h"
 
 #include "Conv2DFuncs.h"
+#include "PipelineBuilder.h"
 
 #include <map>
 
 namespace kconv::codegen {
 
 using namespace Halide;
-
-namespace {
 
 Target parseTarget(const std::string &text) {
   if (text.empty() || text == "host")
@@ -19,6 +18,7 @@ Target parseTarget(const std::string &text) {
   return Target(text);
 }
 
+namespace {
 /// Pins a boundary buffer's logical (c, x, y, n) extents in memory order, so the
 /// pipeline rejects mis-shaped buffers and loops get constant bounds.
 template <typename T>
@@ -33,12 +33,7 @@ void pinShape(T param, const ValueInfo &v, bool channelsFirst) {
     param.dim(3).set_bounds(0, (int)*v.batch);
   param.dim(0).set_stride(1);
 }
-
-struct BuiltPipeline {
-  std::vector<ImageParam> inputs;
-  std::vector<Func> outputs;
-  std::vector<Argument> arguments;
-};
+} // namespace
 
 BuiltPipeline buildPipeline(const PipelinePlan &plan, const Target &target) {
   BuiltPipeline built;
@@ -116,7 +111,14 @@ BuiltPipeline buildPipeline(const PipelinePlan &plan, const Target &target) {
   return built;
 }
 
-} // namespace
+Status resolveTarget(const std::string &target, std::string &resolved) {
+  try {
+    resolved = parseTarget(target).to_string();
+    return Status::ok();
+  } catch (const Halide::Error &e) {
+    return Status::error(e.what());
+  }
+}
 
 Status defaultSchedule(const PipelinePlan &plan, const Conv2DLayer &layer,
                        const std::string &target, Conv2DSchedule &out) {

@@ -37,7 +37,8 @@ private:
   llvm::DenseMap<Value, int> ids;
 };
 
-FailureOr<std::vector<float>> constantValues(Conv2DOp conv, Value value, StringRef role) {
+FailureOr<std::vector<float>> constantValues(Conv2DOp conv, Value value, StringRef role,
+                                             bool required) {
   auto constant = value.getDefiningOp<arith::ConstantOp>();
   auto resource = constant ? dyn_cast<DenseF32ResourceElementsAttr>(constant.getValue())
                            : DenseF32ResourceElementsAttr();
@@ -47,6 +48,8 @@ FailureOr<std::vector<float>> constantValues(Conv2DOp conv, Value value, StringR
   if (!resource)
     return conv.emitOpError() << role << " must be a float32 constant";
   std::optional<ArrayRef<float>> data = resource.tryGetAsArrayRef();
+  if (!data && !required)
+    return std::vector<float>(cast<ShapedType>(value.getType()).getNumElements(), 0.0f);
   if (!data)
     return conv.emitOpError() << "has no " << role
                               << " values: the model was imported without weights "
@@ -62,7 +65,7 @@ std::string tensorName(func::FuncOp func, bool result, unsigned index, const cha
 
 } // namespace
 
-FailureOr<codegen::PipelinePlan> convertToPlan(func::FuncOp func) {
+FailureOr<codegen::PipelinePlan> convertToPlan(func::FuncOp func, bool requireWeights) {
   codegen::PipelinePlan plan;
   plan.name = func.getSymName().str();
   PlanBuilder values(plan);
@@ -121,12 +124,12 @@ FailureOr<codegen::PipelinePlan> convertToPlan(func::FuncOp func) {
       forced.parallel = schedule.getParallel();
       layer.schedule = forced;
     }
-    FailureOr<std::vector<float>> kernel = constantValues(conv, conv.getKernel(), "kernel");
+    FailureOr<std::vector<float>> kernel = constantValues(conv, conv.getKernel(), "kernel", requireWeights);
     if (failed(kernel))
       return failure();
     layer.kernelValues = std::move(*kernel);
     if (conv.getBias()) {
-      FailureOr<std::vector<float>> bias = constantValues(conv, conv.getBias(), "bias");
+      FailureOr<std::vector<float>> bias = constantValues(conv, conv.getBias(), "bias", requireWeights);
       if (failed(bias))
         return failure();
       layer.biasValues = std::move(*bias);

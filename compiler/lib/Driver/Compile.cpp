@@ -1,6 +1,7 @@
 #include "kconv/Driver/Compile.h"
 
 #include "Artifacts.h"
+#include "Schedules.h"
 #include "Summary.h"
 #include "kconv/Codegen/HalideEmitter.h"
 #include "kconv/Codegen/ModelGlue.h"
@@ -197,17 +198,18 @@ int compile(const CompileOptions &options, llvm::raw_ostream &errs) {
     printSummary(*module, loaded.model, loaded.weights || options.initSeed, llvm::outs());
     return 0;
   }
-  if (options.emit == EmitKind::Mlir)
-    return emitMlir(*module, options, errs);
-
-  if (!loaded.weights && !options.initSeed)
+  bool native = options.emit != EmitKind::Mlir;
+  if (native && !loaded.weights && !options.initSeed)
     return fail(errs, options.modelPath +
                           ": the model has no weights: pass --weights FILE (a Keras .h5), or "
                           "--init-seed N to draw them from the layers' initializers");
   auto funcs = module->getOps<mlir::func::FuncOp>();
-  mlir::FailureOr<codegen::PipelinePlan> plan = mlir::kconv::convertToPlan(*funcs.begin());
-  if (mlir::failed(plan))
+  mlir::FailureOr<codegen::PipelinePlan> plan =
+      mlir::kconv::convertToPlan(*funcs.begin(), /*requireWeights=*/native);
+  if (mlir::failed(plan) || mlir::failed(chooseSchedules(*module, *plan, options, errs)))
     return 1;
+  if (!native)
+    return emitMlir(*module, options, errs);
   return emitNative(*plan, options, errs);
 }
 

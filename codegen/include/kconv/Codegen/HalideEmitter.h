@@ -21,6 +21,9 @@ struct EmitRequest {
 /// Builds the plan's Halide pipeline and writes the requested files.
 Status emitPipeline(const PipelinePlan &plan, const EmitRequest &request);
 
+/// The Halide target string `target` ("host" included) resolves to, or an error.
+Status resolveTarget(const std::string &target, std::string &resolved);
+
 /// The schedule the emitter uses for `layer` when none is forced.
 Status defaultSchedule(const PipelinePlan &plan, const Conv2DLayer &layer,
                        const std::string &target, Conv2DSchedule &out);

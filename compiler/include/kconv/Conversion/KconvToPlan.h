@@ -8,8 +8,10 @@
 namespace mlir::kconv {
 
 /// Lowers a model function. Emits a diagnostic at the offending op and fails for
-/// anything codegen cannot take (e.g. weights that were never loaded).
-FailureOr<::kconv::codegen::PipelinePlan> convertToPlan(func::FuncOp func);
+/// anything codegen cannot take (e.g. weights that were never loaded, unless
+/// `requireWeights` is false: then they are zeros, enough to choose schedules).
+FailureOr<::kconv::codegen::PipelinePlan> convertToPlan(func::FuncOp func,
+                                                        bool requireWeights = true);
 
 } // namespace mlir::kconv
 

@@ -24,6 +24,11 @@ struct CompileOptions {
   std::string stmtPath;        // also write Halide's lowered statement here
   std::optional<uint64_t> initSeed; // no weights: draw them from the initializers
   bool summary = false;        // print a Keras-style summary instead of compiling
+  std::string scheduleFile;    // "layer = #kconv.schedule<...>" lines forcing schedules
+  double tuneBudget = 0;       // seconds per layer; 0: no tuning
+  std::string tuningDb;        // tuning database file ("" : none unless tuning)
+  uint64_t seed = 1;           // tuner's candidate order
+  int threads = 0;             // threads to tune for (0: all cores)
 };
 
 /// Runs the whole compilation; diagnostics go to `errs`. Returns the exit code.

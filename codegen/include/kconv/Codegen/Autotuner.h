@@ -1,0 +1,58 @@
+// Schedule search for one Conv2D: a space of candidate schedules, each measured by
+// JIT-compiling the layer alone and timing it in a forked child process, so that a
+// candidate that fails to compile, crashes or hangs is discarded, never fatal.
+#ifndef KCONV_CODEGEN_AUTOTUNER_H
+#define KCONV_CODEGEN_AUTOTUNER_H
+
+#include "kconv/Codegen/PipelinePlan.h"
+#include "kconv/Support/Status.h"
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace kconv::codegen {
+
+/// Every schedule worth trying for `layer` on a target with `vectorWidth` float
+/// lanes: split factors that divide (or fit) the output, accumulators that fit in
+/// registers. The heuristic default comes first.
+std::vector<Conv2DSchedule> scheduleSpace(const PipelinePlan &plan, const Conv2DLayer &layer,
+                                          int vectorWidth);
+
+struct TuneOptions {
+  std::string target = "host";
+  int threads = 1;           // threads the layer will run with
+  double budgetSeconds = 10; // wall-clock budget for this layer
+  uint64_t seed = 1;         // candidate order after the default
+  double timeoutSeconds = 20; // one candidate (compile + run)
+};
+
+struct TuneProgress {
+  int tried = 0, total = 0, failed = 0;
+  double bestMs = 0, bestGflops = 0, elapsedSeconds = 0;
+};
+
+struct TuneResult {
+  Conv2DSchedule best;
+  double bestMs = 0;
+  double defaultMs = 0; // the heuristic default's time, for reports
+  int tried = 0, failed = 0;
+};
+
+/// Times `layer` (alone, on random input) under `schedule`: the median of repeated
+/// runs in milliseconds. Fails for a schedule that does not compile or crashes.
+Status measureSchedule(const PipelinePlan &plan, const Conv2DLayer &layer,
+                       const Conv2DSchedule &schedule, const TuneOptions &options, double &ms);
+
+/// Measures candidates in order until the budget is spent; reports progress after
+/// each one.
+Status tuneLayer(const PipelinePlan &plan, const Conv2DLayer &layer, const TuneOptions &options,
+                 const std::function<void(const TuneProgress &)> &progress, TuneResult &result);
+
+/// Nominal FLOPs of a layer (2 * multiply-adds), for GFLOP/s reports.
+double layerFlops(const PipelinePlan &plan, const Conv2DLayer &layer);
+
+} // namespace kconv::codegen
+
+#endif

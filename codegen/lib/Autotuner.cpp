@@ -1,0 +1,224 @@
+#include "kconv/Codegen/Autotuner.h"
+
+#include "Conv2DFuncs.h"
+#include "PipelineBuilder.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <csignal>
+#include <cstring>
+#include <random>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace kconv::codegen {
+
+using namespace Halide;
+
+double layerFlops(const PipelinePlan &plan, const Conv2DLayer &layer) {
+  const ValueInfo &out = plan.values.at(layer.output);
+  double macsPerOutput = double(layer.kernelValues.size()) / double(layer.filters);
+  return 2.0 * double(out.batch.value_or(1)) * double(out.height) * double(out.width) *
+         double(out.channels) * macsPerOutput;
+}
+
+std::vector<Conv2DSchedule> scheduleSpace(const PipelinePlan &plan, const Conv2DLayer &layer,
+                                          int vectorWidth) {
+  const ValueInfo &out = plan.values.at(layer.output);
+  std::vector<Conv2DSchedule> space;
+  space.push_back(heuristicSchedule(layer, out, vectorWidth));
+  if (isAxisActivation(layer.activation))
+    return space; // softmax layers have one fixed schedule
+  auto add = [&](Conv2DSchedule s) {
+    for (const Conv2DSchedule &t : space)
+      if (t.str() == s.str())
+        return;
+    space.push_back(s);
+  };
+  for (int vw = vectorWidth; vw >= 4; vw /= 2) {
+    for (int vectors = 1; vectors <= 6; ++vectors) {
+      // Channels: the tile is vectors x vw channels, tileX columns, tileY rows.
+      if (vw * vectors <= out.channels)
+        for (int tx = 1; tx <= 16 && tx <= out.width; ++tx)
+          for (int ty = 1; ty <= 4 && ty <= out.height; ++ty) {
+            int accumulators = vectors * tx * ty;
+            bool divides = out.width % tx == 0 || tx >= 4;
+            if (accumulators < 4 || accumulators > 30 || !divides)
+              continue;
+            for (bool parallel : {true, false}) {
+              Conv2DSchedule s;
+              s.vectorize = Conv2DSchedule::Vectorize::Channels;
+              s.vectorWidth = vw, s.vectors = vectors, s.tileX = tx, s.tileY = ty;
+              s.parallel = parallel;
+              add(s);
+            }
+          }
+      // Width: lanes along x, every filter of the tile kept in registers.
+      if (vw * vectors <= out.width && out.channels <= 32)
+        for (int ty = 1; ty <= 4 && ty <= out.height; ++ty) {
+          int64_t accumulators = int64_t(vectors) * ty * out.channels;
+          if (accumulators > 30)
+            continue;
+          for (bool parallel : {true, false}) {
+            Conv2DSchedule s;
+            s.vectorize = Conv2DSchedule::Vectorize::Width;
+            s.vectorWidth = vw, s.vectors = vectors, s.tileX = 1, s.tileY = ty;
+            s.parallel = parallel;
+            add(s);
+          }
+        }
+    }
+  }
+  return space;
+}
+
+namespace {
+
+/// The layer alone as a plan: its input as the pipeline input (channels_last), its
+/// output as the pipeline output, with `schedule` forced.
+PipelinePlan singleLayerPlan(const PipelinePlan &plan, const Conv2DLayer &layer,
+                             const Conv2DSchedule &schedule) {
+  PipelinePlan single;
+  single.name = "tune";
+  ValueInfo in = plan.values.at(layer.input), out = plan.values.at(layer.output);
+  if (in.channelsFirst != layer.channelsFirst)
+    in = in.reinterpreted();
+  in.batch = in.batch.value_or(1);
+  out.batch = out.batch.value_or(1);
+  single.values = {in, out};
+  single.inputs = {{"input", 0, in.channelsFirst}};
+  single.outputs = {{"output", 1, out.channelsFirst}};
+  Conv2DLayer copy = layer;
+  copy.input = 0, copy.output = 1;
+  copy.schedule = schedule;
+  single.layers = {copy};
+  return single;
+}
+
+/// In the child: JIT-compile and time; returns the median milliseconds or < 0.
+double timeInProcess(const PipelinePlan &single, const std::string &targetText) {
+  Target target = parseTarget(targetText).with_feature(Target::JIT);
+  BuiltPipeline built = buildPipeline(single, target);
+  Pipeline pipeline(built.outputs);
+  pipeline.compile_jit(target);
+  const ValueInfo &in = single.values[0], &out = single.values[1];
+  auto shape = [](const ValueInfo &v) {
+    return v.channelsFirst ? std::vector<int>{(int)v.width, (int)v.height, (int)v.channels,
+                                              (int)*v.batch}
+                           : std::vector<int>{(int)v.channels, (int)v.width, (int)v.height,
+                                              (int)*v.batch};
+  };
+  Buffer<float> input(shape(in)), output(shape(out));
+  std::mt19937 rng(7);
+  std::uniform_real_distribution<float> uniform(-1, 1);
+  input.for_each_value([&](float &v) { v = uniform(rng); });
+  built.inputs[0].set(input);
+  auto run = [&] {
+    auto start = std::chrono::steady_clock::now();
+    pipeline.realize(output);
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+        .count();
+  };
+  double first = run();
+  int repeats = std::clamp(int(30.0 / std::max(first, 1e-3)), 5, 200);
+  std::vector<double> times;
+  for (int i = 0; i < repeats; ++i)
+    times.push_back(run());
+  std::nth_element(times.begin(), times.begin() + times.size() / 2, times.end());
+  return times[times.size() / 2];
+}
+
+} // namespace
+
+Status measureSchedule(const PipelinePlan &plan, const Conv2DLayer &layer,
+                       const Conv2DSchedule &schedule, const TuneOptions &options, double &ms) {
+  PipelinePlan single = singleLayerPlan(plan, layer, schedule);
+  int fds[2];
+  if (pipe(fds) != 0)
+    return Status::error("cannot create a pipe for measuring");
+  pid_t child = fork();
+  if (child < 0) {
+    close(fds[0]);
+    close(fds[1]);
+    return Status::error("cannot fork for measuring");
+  }
+  if (child == 0) {
+    close(fds[0]);
+    for (int sig : {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT})
+      std::signal(sig, SIG_DFL);
+    alarm(unsigned(std::ceil(options.timeoutSeconds)));
+    setenv("HL_NUM_THREADS", std::to_string(options.threads).c_str(), 1);
+    double result = -1;
+    try {
+      result = timeInProcess(single, options.target);
+    } catch (...) {
+      result = -1;
+    }
+    ssize_t written = write(fds[1], &result, sizeof result);
+    close(fds[1]);
+    _exit(written == sizeof result ? 0 : 1);
+  }
+  close(fds[1]);
+  double result = -1;
+  ssize_t got = 0;
+  while ((got = read(fds[0], &result, sizeof result)) < 0 && errno == EINTR) {
+  }
+  close(fds[0]);
+  int wstatus = 0;
+  while (waitpid(child, &wstatus, 0) < 0 && errno == EINTR) {
+  }
+  if (got != sizeof result || result <= 0 || !WIFEXITED(wstatus))
+    return Status::error("candidate " + schedule.str() + " failed");
+  ms = result;
+  return Status::ok();
+}
+
+Status tuneLayer(const PipelinePlan &plan, const Conv2DLayer &layer, const TuneOptions &options,
+                 const std::function<void(const TuneProgress &)> &progress, TuneResult &result) {
+  try {
+    int vectorWidth = parseTarget(options.target).natural_vector_size<float>();
+    std::vector<Conv2DSchedule> space = scheduleSpace(plan, layer, vectorWidth);
+    // The default first, then the rest in a seeded random order.
+    std::mt19937_64 rng(options.seed);
+    std::shuffle(space.begin() + 1, space.end(), rng);
+    auto start = std::chrono::steady_clock::now();
+    auto elapsed = [&] {
+      return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    };
+    TuneProgress p;
+    p.total = int(space.size());
+    double flops = layerFlops(plan, layer);
+    result = TuneResult();
+    for (size_t i = 0; i < space.size(); ++i) {
+      if (i > 0 && elapsed() >= options.budgetSeconds)
+        break;
+      double ms = 0;
+      ++p.tried;
+      if (measureSchedule(plan, layer, space[i], options, ms)) {
+        if (i == 0)
+          result.defaultMs = ms;
+        if (result.bestMs == 0 || ms < result.bestMs) {
+          result.bestMs = ms;
+          result.best = space[i];
+        }
+      } else {
+        ++p.failed;
+      }
+      p.bestMs = result.bestMs;
+      p.bestGflops = result.bestMs > 0 ? flops / (result.bestMs * 1e6) : 0;
+      p.elapsedSeconds = elapsed();
+      if (progress)
+        progress(p);
+    }
+    result.tried = p.tried;
+    result.failed = p.failed;
+    if (result.bestMs == 0)
+      return Status::error("no candidate schedule could be measured");
+    return Status::ok();
+  } catch (const Halide::Error &e) {
+    return Status::error(std::string("Halide: ") + e.what());
+  }
+}
+
+} // namespace kconv::codegen

@@ -1,0 +1,213 @@
+#include "Schedules.h"
+
+#include "TuningDb.h"
+#include "kconv/Codegen/Autotuner.h"
+#include "kconv/Codegen/HalideEmitter.h"
+#include "kconv/Dialect/KconvOps.h"
+#include "mlir/AsmParser/AsmParser.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+
+#include <cstdlib>
+#include <thread>
+
+namespace kconv::driver {
+
+using codegen::Conv2DSchedule;
+namespace kconv_mlir = mlir::kconv;
+
+namespace {
+
+kconv_mlir::ScheduleAttr toAttr(mlir::MLIRContext *ctx, const Conv2DSchedule &s) {
+  return kconv_mlir::ScheduleAttr::get(
+      ctx, s.vectorize == Conv2DSchedule::Vectorize::Width ? "width" : "channels", s.vectorWidth,
+      s.vectors, s.tileX, s.tileY, s.parallel);
+}
+
+Conv2DSchedule fromAttr(kconv_mlir::ScheduleAttr a) {
+  Conv2DSchedule s;
+  s.vectorize = a.getVectorize() == "width" ? Conv2DSchedule::Vectorize::Width
+                                            : Conv2DSchedule::Vectorize::Channels;
+  s.vectorWidth = int(a.getVectorWidth());
+  s.vectors = int(a.getVectors());
+  s.tileX = int(a.getTileX());
+  s.tileY = int(a.getTileY());
+  s.parallel = a.getParallel();
+  return s;
+}
+
+std::string attrText(mlir::Attribute attr) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  attr.print(os);
+  return text;
+}
+
+/// Parses a schedule attribute; null (with no diagnostic printed) if invalid.
+kconv_mlir::ScheduleAttr parseSchedule(mlir::MLIRContext *ctx, llvm::StringRef text) {
+  mlir::ScopedDiagnosticHandler quiet(ctx, [](mlir::Diagnostic &) { return mlir::success(); });
+  return mlir::dyn_cast_or_null<kconv_mlir::ScheduleAttr>(mlir::parseAttribute(text, ctx));
+}
+
+/// --schedule=FILE: lines "layer_name = #kconv.schedule<...>"; "//" starts a comment.
+mlir::LogicalResult readScheduleFile(mlir::MLIRContext *ctx, const std::string &path,
+                                     llvm::StringMap<kconv_mlir::ScheduleAttr> &out,
+                                     llvm::raw_ostream &errs) {
+  auto buffer = llvm::MemoryBuffer::getFile(path);
+  if (!buffer) {
+    errs << "kconvc: error: " << path << ": cannot open the schedule file\n";
+    return mlir::failure();
+  }
+  llvm::SmallVector<llvm::StringRef> lines;
+  (*buffer)->getBuffer().split(lines, '\n');
+  for (auto [number, raw] : llvm::enumerate(lines)) {
+    llvm::StringRef line = raw.split("//").first.trim();
+    if (line.empty())
+      continue;
+    auto [name, text] = line.split('=');
+    kconv_mlir::ScheduleAttr attr = parseSchedule(ctx, text.trim());
+    if (name.trim().empty() || !attr) {
+      errs << "kconvc: error: " << path << ":" << number + 1
+           << ": expected 'layer = #kconv.schedule<vectorize = \"channels\", vector_width = N, "
+              "vectors = N, tile_x = N, tile_y = N, parallel = true|false>'\n";
+      return mlir::failure();
+    }
+    out[name.trim()] = attr;
+  }
+  return mlir::success();
+}
+
+std::string defaultDbPath() {
+  const char *cache = std::getenv("XDG_CACHE_HOME");
+  const char *home = std::getenv("HOME");
+  llvm::SmallString<128> path(cache && *cache ? cache : (home ? std::string(home) + "/.cache" : "."));
+  llvm::sys::path::append(path, "kconv", "tuning.db");
+  return path.str().str();
+}
+
+void printProgress(llvm::raw_ostream &errs, const std::string &layer,
+                   const codegen::TuneProgress &p, double budget) {
+  int width = 24;
+  int filled = int(std::min(1.0, p.elapsedSeconds / std::max(budget, 1e-9)) * width);
+  errs << "\rkconvc: tuning " << layer << " [" << std::string(filled, '#')
+       << std::string(width - filled, ' ') << "] " << p.tried << "/" << p.total
+       << " candidates, best " << llvm::formatv("{0:f3}", p.bestMs) << " ms ("
+       << llvm::formatv("{0:f1}", p.bestGflops) << " GFLOP/s), "
+       << llvm::formatv("{0:f1}", p.elapsedSeconds) << " s";
+  errs.flush();
+}
+
+} // namespace
+
+std::string layerSignature(const codegen::PipelinePlan &plan, const codegen::Conv2DLayer &layer,
+                           const std::string &target, int threads) {
+  codegen::ValueInfo in = plan.values.at(layer.input);
+  if (in.channelsFirst != layer.channelsFirst)
+    in = in.reinterpreted();
+  const codegen::ValueInfo &out = plan.values.at(layer.output);
+  return llvm::formatv("conv2d n={0} in={1}x{2}x{3} f={4} k={5}x{6} s={7}x{8} d={9}x{10} "
+                       "pad={11},{12},{13},{14} g={15} fmt={16}>{17} act={18} bias={19} "
+                       "target={20} threads={21}",
+                       out.batch ? std::to_string(*out.batch) : "?", in.height, in.width,
+                       in.channels, layer.filters, layer.kernel[0], layer.kernel[1],
+                       layer.strides[0], layer.strides[1], layer.dilation[0], layer.dilation[1],
+                       layer.padding[0], layer.padding[1], layer.padding[2], layer.padding[3],
+                       layer.groups, in.channelsFirst ? "cf" : "cl",
+                       out.channelsFirst ? "cf" : "cl", layer.activation,
+                       layer.biasValues.empty() ? 0 : 1, target, threads)
+      .str();
+}
+
+mlir::LogicalResult chooseSchedules(mlir::ModuleOp module, codegen::PipelinePlan &plan,
+                                    const CompileOptions &options, llvm::raw_ostream &errs) {
+  mlir::MLIRContext *ctx = module.getContext();
+  llvm::StringMap<kconv_mlir::Conv2DOp> ops;
+  module.walk([&](kconv_mlir::Conv2DOp op) {
+    if (auto loc = mlir::dyn_cast<mlir::NameLoc>(op.getLoc()))
+      ops[loc.getName().getValue()] = op;
+  });
+  llvm::StringMap<kconv_mlir::ScheduleAttr> forced;
+  if (!options.scheduleFile.empty() &&
+      mlir::failed(readScheduleFile(ctx, options.scheduleFile, forced, errs)))
+    return mlir::failure();
+  for (const auto &entry : forced)
+    if (!ops.count(entry.getKey())) {
+      errs << "kconvc: error: " << options.scheduleFile << ": no conv2d layer named '"
+           << entry.getKey() << "' in the model\n";
+      return mlir::failure();
+    }
+
+  std::string target;
+  if (Status status = codegen::resolveTarget(options.target, target); !status) {
+    errs << "kconvc: error: --target=" << options.target << ": " << status.message() << "\n";
+    return mlir::failure();
+  }
+  int threads = options.threads > 0 ? options.threads
+                                    : int(std::max(1u, std::thread::hardware_concurrency()));
+  bool useDb = !options.tuningDb.empty() || options.tuneBudget > 0;
+  TuningDb db(options.tuningDb.empty() ? defaultDbPath() : options.tuningDb);
+  if (useDb) {
+    std::string error;
+    if (options.tuningDb.empty())
+      llvm::sys::fs::create_directories(llvm::sys::path::parent_path(db.path()));
+    if (!db.load(error)) {
+      errs << "kconvc: error: " << error << "\n";
+      return mlir::failure();
+    }
+    if (db.corruptedLines())
+      errs << "kconvc: warning: " << db.path() << ": " << db.corruptedLines()
+           << " corrupted entries ignored; their layers are tuned again\n";
+  }
+
+  for (codegen::Conv2DLayer &layer : plan.layers) {
+    kconv_mlir::Conv2DOp op = ops.lookup(layer.name);
+    kconv_mlir::ScheduleAttr chosen = forced.lookup(layer.name);
+    if (!chosen && op && op.getScheduleAttr())
+      chosen = op.getScheduleAttr();
+    std::string key = layerSignature(plan, layer, target, threads);
+    if (!chosen && useDb)
+      chosen = parseSchedule(ctx, db.lookup(key));
+    if (!chosen && options.tuneBudget > 0) {
+      codegen::TuneOptions tune;
+      tune.target = options.target;
+      tune.threads = threads;
+      tune.budgetSeconds = options.tuneBudget;
+      tune.seed = options.seed;
+      codegen::TuneResult result;
+      Status status = codegen::tuneLayer(plan, layer, tune, [&](const codegen::TuneProgress &p) {
+        printProgress(errs, layer.name, p, options.tuneBudget);
+      }, result);
+      errs << "\n";
+      if (!status) {
+        errs << "kconvc: error: layer '" << layer.name << "': tuning failed: " << status.message()
+             << "\n";
+        return mlir::failure();
+      }
+      chosen = toAttr(ctx, result.best);
+      errs << "kconvc: tuned " << layer.name << ": " << result.tried << " candidates ("
+           << result.failed << " failed), default " << llvm::formatv("{0:f3}", result.defaultMs)
+           << " ms -> best " << llvm::formatv("{0:f3}", result.bestMs) << " ms\n";
+      std::string error;
+      if (!db.store(key, attrText(chosen), result.bestMs, error))
+        errs << "kconvc: warning: " << error << "\n";
+    }
+    if (!chosen) {
+      Conv2DSchedule fallback;
+      if (Status status = codegen::defaultSchedule(plan, layer, options.target, fallback);
+          !status) {
+        errs << "kconvc: error: " << status.message() << "\n";
+        return mlir::failure();
+      }
+      chosen = toAttr(ctx, fallback);
+    }
+    layer.schedule = fromAttr(chosen);
+    if (op)
+      op.setScheduleAttr(chosen);
+  }
+  return mlir::success();
+}
+
+} // namespace kconv::driver
