@@ -4,7 +4,7 @@
 BUILD ?= build
 CMAKE_FLAGS ?=
 
-.PHONY: all deps configure build demo test clean
+.PHONY: all deps configure build demo test bench clean
 
 all: build
 
@@ -26,3 +26,8 @@ test: build
 
 clean:
 	rm -rf $(BUILD)
+
+# The layer benchmark against oneDNN and PyTorch (installs their Debian packages).
+bench: build
+	KCONV_BENCH_DEPS=1 ./scripts/install-deps.sh
+	/usr/bin/python3 bench/run_bench.py --tune-budget $${TUNE_BUDGET:-20}

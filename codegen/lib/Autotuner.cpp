@@ -30,11 +30,23 @@ std::vector<Conv2DSchedule> scheduleSpace(const PipelinePlan &plan, const Conv2D
   space.push_back(heuristicSchedule(layer, out, vectorWidth));
   if (isAxisActivation(layer.activation))
     return space; // softmax layers have one fixed schedule
+  bool padded = false;
+  for (int64_t p : layer.padding)
+    padded |= p != 0;
   auto add = [&](Conv2DSchedule s) {
-    for (const Conv2DSchedule &t : space)
-      if (t.str() == s.str())
-        return;
-    space.push_back(s);
+    for (bool stage : {false, true})
+      for (bool outer : {false, true}) {
+        if ((stage && !padded) ||
+            (outer && s.vectorize != Conv2DSchedule::Vectorize::Channels))
+          continue;
+        s.stageInput = stage;
+        s.channelsOuter = outer;
+        bool known = false;
+        for (const Conv2DSchedule &t : space)
+          known |= t.str() == s.str();
+        if (!known)
+          space.push_back(s);
+      }
   };
   for (int vw = vectorWidth; vw >= 4; vw /= 2) {
     for (int vectors = 1; vectors <= 6; ++vectors) {
@@ -75,12 +87,45 @@ std::vector<Conv2DSchedule> scheduleSpace(const PipelinePlan &plan, const Conv2D
 
 namespace {
 
+/// Work done per useful output when a split of `factor` over `extent` recomputes an
+/// overlapping last tile (ShiftInwards).
+double waste(int64_t extent, int64_t factor) {
+  return double((extent + factor - 1) / factor * factor) / double(extent);
+}
+
+/// A rough cost model that orders the candidates before any is measured: register
+/// tiles near the ~28-accumulator sweet spot, full-width vectors, little recomputed
+/// work, parallel loops when there are threads, staged input for dense reductions.
+double candidateScore(const Conv2DSchedule &s, const Conv2DLayer &layer, const ValueInfo &out,
+                      int naturalWidth, int threads) {
+  bool channels = s.vectorize == Conv2DSchedule::Vectorize::Channels;
+  int64_t accumulators =
+      channels ? int64_t(s.vectors) * s.tileX * s.tileY : int64_t(s.vectors) * s.tileY * out.channels;
+  double score = double(std::min<int64_t>(accumulators, 28)) / 28.0;
+  score *= double(s.vectorWidth) / naturalWidth;
+  score /= channels ? waste(out.channels, s.vectorWidth * s.vectors) * waste(out.width, s.tileX)
+                    : waste(out.width, s.vectorWidth * s.vectors);
+  score /= waste(out.height, s.tileY);
+  if (threads > 1 && !s.parallel)
+    score *= 0.5;
+  if (threads == 1 && !s.parallel)
+    score *= 1.01;
+  bool dense = layer.kernelValues.size() / layer.filters > 25;
+  if (s.stageInput == dense)
+    score *= 1.05;
+  bool bigWeights = layer.kernelValues.size() * sizeof(float) > (1u << 20);
+  if (s.channelsOuter == bigWeights)
+    score *= 1.1;
+  return score;
+}
+
 /// The layer alone as a plan: its input as the pipeline input (channels_last), its
 /// output as the pipeline output, with `schedule` forced.
 PipelinePlan singleLayerPlan(const PipelinePlan &plan, const Conv2DLayer &layer,
                              const Conv2DSchedule &schedule) {
   PipelinePlan single;
   single.name = "tune";
+  single.weightsAsParams = true;
   ValueInfo in = plan.values.at(layer.input), out = plan.values.at(layer.output);
   if (in.channelsFirst != layer.channelsFirst)
     in = in.reinterpreted();
@@ -114,6 +159,8 @@ double timeInProcess(const PipelinePlan &single, const std::string &targetText) 
   std::uniform_real_distribution<float> uniform(-1, 1);
   input.for_each_value([&](float &v) { v = uniform(rng); });
   built.inputs[0].set(input);
+  for (auto &[param, values] : built.weightBindings)
+    param.set(values);
   auto run = [&] {
     auto start = std::chrono::steady_clock::now();
     pipeline.realize(output);
@@ -179,9 +226,14 @@ Status tuneLayer(const PipelinePlan &plan, const Conv2DLayer &layer, const TuneO
   try {
     int vectorWidth = parseTarget(options.target).natural_vector_size<float>();
     std::vector<Conv2DSchedule> space = scheduleSpace(plan, layer, vectorWidth);
-    // The default first, then the rest in a seeded random order.
+    // The default first, then the rest best-scored first (ties in seeded order).
     std::mt19937_64 rng(options.seed);
     std::shuffle(space.begin() + 1, space.end(), rng);
+    const ValueInfo &out = plan.values.at(layer.output);
+    std::stable_sort(space.begin() + 1, space.end(), [&](const auto &a, const auto &b) {
+      return candidateScore(a, layer, out, vectorWidth, options.threads) >
+             candidateScore(b, layer, out, vectorWidth, options.threads);
+    });
     auto start = std::chrono::steady_clock::now();
     auto elapsed = [&] {
       return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

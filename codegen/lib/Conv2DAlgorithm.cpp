@@ -24,14 +24,49 @@ Buffer<float> kernelBuffer(const Conv2DLayer &layer, int64_t cinPerGroup) {
   std::memcpy(kernel.data(), layer.kernelValues.data(), layer.kernelValues.size() * sizeof(float));
   return kernel;
 }
+
 } // namespace
 
+LayerWeights layerWeights(const Conv2DLayer &layer, int64_t cinPerGroup, bool asParams) {
+  LayerWeights w;
+  Var f("f"), ci("ci"), kx("kx"), ky("ky");
+  Buffer<float> kernel = kernelBuffer(layer, cinPerGroup);
+  w.kernel = Func(layer.name + "_kernel_values");
+  if (asParams) {
+    ImageParam param(Float(32), 4, layer.name + "_kernel_param");
+    int stride = 1;
+    for (int d = 0; d < 4; ++d) { // dense, as the Buffer: same code as with constants
+      param.dim(d).set_bounds(0, kernel.dim(d).extent()).set_stride(stride);
+      stride *= kernel.dim(d).extent();
+    }
+    w.kernel(f, ci, kx, ky) = param(f, ci, kx, ky);
+    w.bindings.emplace_back(param, kernel);
+  } else {
+    w.kernel(f, ci, kx, ky) = kernel(f, ci, kx, ky);
+  }
+  if (!layer.biasValues.empty()) {
+    Buffer<float> bias((int)layer.filters, layer.name + "_bias");
+    std::memcpy(bias.data(), layer.biasValues.data(), layer.biasValues.size() * sizeof(float));
+    w.bias = Func(layer.name + "_bias_values");
+    if (asParams) {
+      ImageParam param(Float(32), 1, layer.name + "_bias_param");
+      param.dim(0).set_bounds(0, (int)layer.filters).set_stride(1);
+      w.bias(f) = param(f);
+      w.bindings.emplace_back(param, bias);
+    } else {
+      w.bias(f) = bias(f);
+    }
+  }
+  return w;
+}
+
 Conv2DFuncs defineConv2D(const Conv2DLayer &layer, const ValueInfo &in, const ValueInfo &out,
-                         Func input) {
+                         Func input, const LayerWeights &weights) {
   Conv2DFuncs f;
   const std::string &name = layer.name;
   Var c = f.c, x = f.x, y = f.y, n = f.n;
-  if (needsPadding(layer))
+  f.padded = needsPadding(layer);
+  if (f.padded)
     f.input = BoundaryConditions::constant_exterior(
         input, 0.f, {Range(), Range(0, (int)in.width), Range(0, (int)in.height)});
   else
@@ -39,19 +74,16 @@ Conv2DFuncs defineConv2D(const Conv2DLayer &layer, const ValueInfo &in, const Va
 
   int64_t cinPerGroup = in.channels / layer.groups;
   int64_t filtersPerGroup = layer.filters / layer.groups;
-  Buffer<float> kernel = kernelBuffer(layer, cinPerGroup);
+  Func kernel = weights.kernel;
   f.depthwise = cinPerGroup == 1;
 
   Expr baseX = x * (int)layer.strides[1] - (int)layer.padding[2];
   Expr baseY = y * (int)layer.strides[0] - (int)layer.padding[0];
   f.conv = Func(name + "_conv");
-  if (layer.biasValues.empty()) {
+  if (weights.bias.defined())
+    f.conv(c, x, y, n) = weights.bias(c);
+  else
     f.conv(c, x, y, n) = 0.f;
-  } else {
-    Buffer<float> bias((int)layer.filters, name + "_bias");
-    std::memcpy(bias.data(), layer.biasValues.data(), layer.biasValues.size() * sizeof(float));
-    f.conv(c, x, y, n) = bias(c);
-  }
   if (f.depthwise) {
     // One input channel per group: (group = c / filtersPerGroup).
     f.r = RDom(0, (int)layer.kernel[1], 0, (int)layer.kernel[0], name + "_r");

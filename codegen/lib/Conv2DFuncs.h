@@ -16,12 +16,23 @@ struct Conv2DFuncs {
   Halide::Func result; // activation(conv)
   Halide::RDom r;      // (input channel in group, kx, ky), or (kx, ky) for depthwise
   bool depthwise = false;
+  bool padded = false;  // `input` applies a zero boundary condition
   bool softmax = false; // result reduces over a whole axis of conv
 };
 
+/// Where a layer's weights come from: constants embedded in the code (what kconvc
+/// ships), or parameters bound at run time (the tuner: compiling megabytes of
+/// constants costs seconds per candidate).
+struct LayerWeights {
+  Halide::Func kernel; // (f, ci, kx, ky)
+  Halide::Func bias;   // (f), undefined without bias
+  std::vector<std::pair<Halide::ImageParam, Halide::Buffer<float>>> bindings;
+};
+LayerWeights layerWeights(const Conv2DLayer &layer, int64_t cinPerGroup, bool asParams);
+
 /// Defines the layer's Funcs on top of `input` (logical order, size from the plan).
 Conv2DFuncs defineConv2D(const Conv2DLayer &layer, const ValueInfo &in, const ValueInfo &out,
-                         Halide::Func input);
+                         Halide::Func input, const LayerWeights &weights);
 
 /// Applies an element-wise activation by kconv's canonical name.
 Halide::Expr applyActivation(const std::string &name, Halide::Expr x);

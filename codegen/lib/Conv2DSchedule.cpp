@@ -13,7 +13,7 @@ std::string Conv2DSchedule::str() const {
   std::ostringstream os;
   os << (vectorize == Vectorize::Channels ? "channels" : "width") << " vector_width=" << vectorWidth
      << " vectors=" << vectors << " tile_x=" << tileX << " tile_y=" << tileY
-     << (parallel ? " parallel" : " serial");
+     << (parallel ? " parallel" : " serial") << (stageInput ? " staged" : "") << (channelsOuter ? " channels-outer" : "");
   return os.str();
 }
 
@@ -44,6 +44,14 @@ int largestPowerOfTwoAtMost(int64_t limit, int cap) {
     p *= 2;
   return p;
 }
+
+/// Copies the zero-padded input once per band of output rows, so the reduction's
+/// loads need no boundary checks (a 14-wide layer has every tile on a border).
+void stageInput(Conv2DFuncs &f, Func store, Var band, const Conv2DSchedule &s) {
+  if (!s.stageInput || !f.padded)
+    return;
+  f.input.compute_at(store, band).vectorize(f.c, s.vectorWidth, TailStrategy::GuardWithIf);
+}
 } // namespace
 
 Conv2DSchedule heuristicSchedule(const Conv2DLayer &layer, const ValueInfo &out, int vectorWidth) {
@@ -67,6 +75,14 @@ Conv2DSchedule heuristicSchedule(const Conv2DLayer &layer, const ValueInfo &out,
     s.tileX = 1;
   }
   s.parallel = out.height > 1 || !out.batch || *out.batch > 1;
+  // Staging pays off for dense reductions; it makes memory-bound depthwise slower.
+  bool padded = false;
+  for (int64_t p : layer.padding)
+    padded |= p != 0;
+  s.stageInput = padded && layer.kernelValues.size() / layer.filters > 25;
+  // channels_outer (weights cached across the image) is left to the tuner: on
+  // layer b it measured both faster and slower depending on the other knobs.
+  s.channelsOuter = false;
   return s;
 }
 
@@ -95,15 +111,18 @@ void scheduleConv2D(Conv2DFuncs &f, Func store, const Conv2DSchedule &s, const V
     Var co("co"), ci("ci"), xo("xo"), xi("xi"), yo("yo"), yi("yi");
     store.split(c, co, ci, block, TailStrategy::ShiftInwards)
         .split(x, xo, xi, s.tileX, TailStrategy::ShiftInwards)
-        .split(y, yo, yi, s.tileY, TailStrategy::ShiftInwards)
-        .reorder(ci, xi, yi, co, xo, yo, n)
-        .vectorize(ci, vw)
-        .unroll(xi)
-        .unroll(yi);
+        .split(y, yo, yi, s.tileY, TailStrategy::ShiftInwards);
+    if (s.channelsOuter)
+      store.reorder(ci, xi, yi, xo, yo, co, n);
+    else
+      store.reorder(ci, xi, yi, co, xo, yo, n);
+    store.vectorize(ci, vw).unroll(xi).unroll(yi);
     // Rows and batch stay separate loops: fusing them over a dynamic batch made
     // Halide's code twice as slow (measured on layer a).
     if (s.parallel)
-      store.parallel(yo).parallel(n);
+      store.parallel(s.channelsOuter ? co : yo).parallel(n);
+    // With channel blocks outermost, the padded input is staged once per image.
+    stageInput(f, store, s.channelsOuter ? n : yo, s);
     // Accumulators for one tile live in registers: the reduction runs outside the tile.
     f.conv.compute_at(store, co).vectorize(c, vw).unroll(c).unroll(x).unroll(y);
     Stage update = f.conv.update();
@@ -127,6 +146,7 @@ void scheduleConv2D(Conv2DFuncs &f, Func store, const Conv2DSchedule &s, const V
       .unroll(yi);
   if (s.parallel)
     store.parallel(yo).parallel(n);
+  stageInput(f, store, yo, s);
   f.conv.compute_at(store, xo).vectorize(x, vw).unroll(x).unroll(y);
   Stage update = f.conv.update();
   if (f.depthwise)

@@ -13,6 +13,8 @@ struct BuiltPipeline {
   std::vector<Halide::ImageParam> inputs;
   std::vector<Halide::Func> outputs;
   std::vector<Halide::Argument> arguments;
+  /// With PipelinePlan::weightsAsParams: each weight parameter and its values.
+  std::vector<std::pair<Halide::ImageParam, Halide::Buffer<float>>> weightBindings;
 };
 
 /// "host" or a Halide target string; throws Halide::CompileError if invalid.
@@ -21,6 +23,10 @@ Halide::Target parseTarget(const std::string &text);
 /// Defines and schedules every layer (each layer's forced schedule, else the
 /// heuristic default).
 BuiltPipeline buildPipeline(const PipelinePlan &plan, const Halide::Target &target);
+
+/// Schedules `pipeline` with the plan's Halide autoscheduler (loading its plugin).
+void applyAutoscheduler(const PipelinePlan &plan, Halide::Pipeline &pipeline,
+                        const Halide::Target &target);
 
 } // namespace kconv::codegen
 

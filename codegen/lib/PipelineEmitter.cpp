@@ -5,6 +5,7 @@
 #include "PipelineBuilder.h"
 
 #include <map>
+#include <set>
 
 namespace kconv::codegen {
 
@@ -19,6 +20,14 @@ Target parseTarget(const std::string &text) {
 }
 
 namespace {
+/// Estimates of a boundary tensor in memory order, for Halide's autoschedulers.
+Region estimates(const ValueInfo &v, bool channelsFirst) {
+  int batch = (int)v.batch.value_or(1);
+  if (channelsFirst)
+    return {{0, (int)v.width}, {0, (int)v.height}, {0, (int)v.channels}, {0, batch}};
+  return {{0, (int)v.channels}, {0, (int)v.width}, {0, (int)v.height}, {0, batch}};
+}
+
 /// Pins a boundary buffer's logical (c, x, y, n) extents in memory order, so the
 /// pipeline rejects mis-shaped buffers and loops get constant bounds.
 template <typename T>
@@ -69,7 +78,11 @@ BuiltPipeline buildPipeline(const PipelinePlan &plan, const Target &target) {
       input = view;
       inInfo = inInfo.reinterpreted();
     }
-    Conv2DFuncs funcs = defineConv2D(layer, inInfo, outInfo, input);
+    LayerWeights weights =
+        layerWeights(layer, inInfo.channels / layer.groups, plan.weightsAsParams);
+    built.weightBindings.insert(built.weightBindings.end(), weights.bindings.begin(),
+                                weights.bindings.end());
+    Conv2DFuncs funcs = defineConv2D(layer, inInfo, outInfo, input, weights);
     logical[layer.output] = funcs.result;
     Conv2DSchedule schedule =
         layer.schedule ? *layer.schedule : heuristicSchedule(layer, outInfo, vectorWidth);
@@ -77,11 +90,14 @@ BuiltPipeline buildPipeline(const PipelinePlan &plan, const Target &target) {
     auto output = outputOf.find(layer.output);
     bool channelsLastOutput = output != outputOf.end() && !output->second->channelsFirst;
     Func store;
+    bool manual = plan.autoscheduler.empty();
     if (channelsLastOutput) {
       // The output buffer is already (c, x, y, n): compute straight into it.
       store = Func(output->second->name);
       store(c, x, y, n) = funcs.result(funcs.c, funcs.x, funcs.y, funcs.n);
       outputFuncs[layer.output] = store; // same Var names as funcs: Vars match by name
+    } else if (!manual) {
+      store = funcs.result;
     } else {
       store = funcs.result;
       store.compute_root()
@@ -89,7 +105,8 @@ BuiltPipeline buildPipeline(const PipelinePlan &plan, const Target &target) {
           .bound(funcs.x, 0, (int)outInfo.width)
           .bound(funcs.y, 0, (int)outInfo.height);
     }
-    scheduleConv2D(funcs, store, schedule, outInfo);
+    if (manual)
+      scheduleConv2D(funcs, store, schedule, outInfo);
   }
 
   for (const BoundaryTensor &out : plan.outputs) {
@@ -101,14 +118,37 @@ BuiltPipeline buildPipeline(const PipelinePlan &plan, const Target &target) {
         f(x, y, c, n) = src(c, x, y, n);
       else
         f(c, x, y, n) = src(c, x, y, n);
-      f.vectorize(out.channelsFirst ? x : c, vectorWidth, TailStrategy::GuardWithIf);
+      if (plan.autoscheduler.empty())
+        f.vectorize(out.channelsFirst ? x : c, vectorWidth, TailStrategy::GuardWithIf);
       outputFuncs[out.value] = f;
     }
     Func f = outputFuncs[out.value];
     pinShape(f.output_buffer(), plan.values.at(out.value), out.channelsFirst);
+    if (!plan.autoscheduler.empty())
+      f.set_estimates(estimates(plan.values.at(out.value), out.channelsFirst));
     built.outputs.push_back(f);
   }
+  if (!plan.autoscheduler.empty())
+    for (size_t i = 0; i < plan.inputs.size(); ++i)
+      built.inputs[i].set_estimates(
+          estimates(plan.values.at(plan.inputs[i].value), plan.inputs[i].channelsFirst));
   return built;
+}
+
+void applyAutoscheduler(const PipelinePlan &plan, Pipeline &pipeline, const Target &target) {
+  static const std::map<std::string, std::string> plugins = {
+      {"Adams2019", "libautoschedule_adams2019.so"},
+      {"Mullapudi2016", "libautoschedule_mullapudi2016.so"},
+      {"Li2018", "libautoschedule_li2018.so"}};
+  auto plugin = plugins.find(plan.autoscheduler);
+  if (plugin == plugins.end())
+    throw CompileError("unknown Halide autoscheduler '" + plan.autoscheduler + "'");
+  static std::set<std::string> loaded;
+  if (loaded.insert(plugin->second).second)
+    load_plugin("/usr/lib/x86_64-linux-gnu/halide14/" + plugin->second);
+  // Halide's generic machine: 16 MB last-level cache, balance 40; our thread count.
+  pipeline.auto_schedule(plan.autoscheduler, target,
+                         MachineParams(plan.autoschedulerParallelism, 16 * 1024 * 1024, 40));
 }
 
 Status resolveTarget(const std::string &target, std::string &resolved) {
@@ -138,6 +178,8 @@ Status emitPipeline(const PipelinePlan &plan, const EmitRequest &request) {
     Target target = parseTarget(request.target);
     BuiltPipeline built = buildPipeline(plan, target);
     Pipeline pipeline(built.outputs);
+    if (!plan.autoscheduler.empty())
+      applyAutoscheduler(plan, pipeline, target);
     std::map<OutputFileType, std::string> files;
     if (!request.objectPath.empty())
       files[Output::object] = request.objectPath;

@@ -14,7 +14,8 @@ using namespace mlir::kconv;
 
 LogicalResult ScheduleAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                    StringRef vectorize, int64_t vectorWidth, int64_t vectors,
-                                   int64_t tileX, int64_t tileY, bool parallel) {
+                                   int64_t tileX, int64_t tileY, bool parallel,
+                                   bool stageInput, bool channelsOuter) {
   if (vectorize != "channels" && vectorize != "width")
     return emitError() << "schedule 'vectorize' must be \"channels\" or \"width\", got \""
                        << vectorize << "\"";
@@ -23,6 +24,11 @@ LogicalResult ScheduleAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                        << vectorWidth;
   if (vectors < 1 || tileX < 1 || tileY < 1)
     return emitError() << "schedule 'vectors', 'tile_x' and 'tile_y' must be >= 1";
+  if (channelsOuter && vectorize != "channels")
+    return emitError() << "schedule 'channels_outer' needs vectorize = \"channels\"";
+  if (vectorize == "width" && tileX != 1)
+    return emitError() << "schedule 'tile_x' must be 1 with vectorize = \"width\" (the vector "
+                          "spans the tile)";
   if (vectors * tileX * tileY > 64)
     return emitError() << "schedule keeps " << vectors * tileX * tileY
                        << " accumulator vectors per tile; at most 64 are allowed";

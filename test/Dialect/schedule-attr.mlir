@@ -2,10 +2,10 @@
 
 // CHECK-LABEL: func.func @scheduled
 // CHECK: kconv.conv2d
-// CHECK-SAME: schedule = #kconv.schedule<vectorize = "channels", vector_width = 16, vectors = 2, tile_x = 6, tile_y = 1, parallel = true>
+// CHECK-SAME: schedule = #kconv.schedule<vectorize = "channels", vector_width = 16, vectors = 2, tile_x = 6, tile_y = 1, parallel = true, stage_input = false, channels_outer = false>
 func.func @scheduled(%x: tensor<1x8x12x4xf32>, %k: tensor<3x3x4x32xf32>) -> tensor<1x8x12x32xf32> {
   %y = kconv.conv2d %x, %k {activation = #kconv.activation<linear>, data_format = #kconv.data_format<channels_last>, dilation_rate = array<i64: 1, 1>, filters = 32 : i64, groups = 1 : i64, kernel_size = array<i64: 3, 3>, padding = #kconv.padding<same>,
-    schedule = #kconv.schedule<vectorize = "channels", vector_width = 16, vectors = 2, tile_x = 6, tile_y = 1, parallel = true>,
+    schedule = #kconv.schedule<vectorize = "channels", vector_width = 16, vectors = 2, tile_x = 6, tile_y = 1, parallel = true, stage_input = false, channels_outer = false>,
     strides = array<i64: 1, 1>, use_bias = false} : (tensor<1x8x12x4xf32>, tensor<3x3x4x32xf32>) -> tensor<1x8x12x32xf32>
   return %y : tensor<1x8x12x32xf32>
 }
@@ -14,10 +14,10 @@ func.func @scheduled(%x: tensor<1x8x12x4xf32>, %k: tensor<3x3x4x32xf32>) -> tens
 
 // CHECK-LABEL: func.func @width_serial
 // CHECK: kconv.conv2d
-// CHECK-SAME: schedule = #kconv.schedule<vectorize = "width", vector_width = 8, vectors = 1, tile_x = 1, tile_y = 2, parallel = false>
+// CHECK-SAME: schedule = #kconv.schedule<vectorize = "width", vector_width = 8, vectors = 1, tile_x = 1, tile_y = 2, parallel = false, stage_input = true, channels_outer = false>
 func.func @width_serial(%x: tensor<1x8x12x1xf32>, %k: tensor<3x3x1x2xf32>) -> tensor<1x8x12x2xf32> {
   %y = kconv.conv2d %x, %k {activation = #kconv.activation<linear>, data_format = #kconv.data_format<channels_last>, dilation_rate = array<i64: 1, 1>, filters = 2 : i64, groups = 1 : i64, kernel_size = array<i64: 3, 3>, padding = #kconv.padding<same>,
-    schedule = #kconv.schedule<vectorize = "width", vector_width = 8, vectors = 1, tile_x = 1, tile_y = 2, parallel = false>,
+    schedule = #kconv.schedule<vectorize = "width", vector_width = 8, vectors = 1, tile_x = 1, tile_y = 2, parallel = false, stage_input = true, channels_outer = false>,
     strides = array<i64: 1, 1>, use_bias = false} : (tensor<1x8x12x1xf32>, tensor<3x3x1x2xf32>) -> tensor<1x8x12x2xf32>
   return %y : tensor<1x8x12x2xf32>
 }
@@ -27,7 +27,7 @@ func.func @width_serial(%x: tensor<1x8x12x1xf32>, %k: tensor<3x3x1x2xf32>) -> te
 func.func @bad_dimension(%x: tensor<1x8x12x1xf32>, %k: tensor<3x3x1x2xf32>) -> tensor<1x8x12x2xf32> {
   // expected-error @+2 {{schedule 'vectorize' must be "channels" or "width", got "height"}}
   %y = kconv.conv2d %x, %k {activation = #kconv.activation<linear>, data_format = #kconv.data_format<channels_last>, dilation_rate = array<i64: 1, 1>, filters = 2 : i64, groups = 1 : i64, kernel_size = array<i64: 3, 3>, padding = #kconv.padding<same>,
-    schedule = #kconv.schedule<vectorize = "height", vector_width = 8, vectors = 1, tile_x = 1, tile_y = 1, parallel = false>,
+    schedule = #kconv.schedule<vectorize = "height", vector_width = 8, vectors = 1, tile_x = 1, tile_y = 1, parallel = false, stage_input = true, channels_outer = true>,
     strides = array<i64: 1, 1>, use_bias = false} : (tensor<1x8x12x1xf32>, tensor<3x3x1x2xf32>) -> tensor<1x8x12x2xf32>
   return %y : tensor<1x8x12x2xf32>
 }
@@ -37,7 +37,7 @@ func.func @bad_dimension(%x: tensor<1x8x12x1xf32>, %k: tensor<3x3x1x2xf32>) -> t
 func.func @bad_width(%x: tensor<1x8x12x1xf32>, %k: tensor<3x3x1x2xf32>) -> tensor<1x8x12x2xf32> {
   // expected-error @+2 {{schedule 'vector_width' must be a power of two in [1, 64], got 12}}
   %y = kconv.conv2d %x, %k {activation = #kconv.activation<linear>, data_format = #kconv.data_format<channels_last>, dilation_rate = array<i64: 1, 1>, filters = 2 : i64, groups = 1 : i64, kernel_size = array<i64: 3, 3>, padding = #kconv.padding<same>,
-    schedule = #kconv.schedule<vectorize = "width", vector_width = 12, vectors = 1, tile_x = 1, tile_y = 1, parallel = false>,
+    schedule = #kconv.schedule<vectorize = "width", vector_width = 12, vectors = 1, tile_x = 1, tile_y = 1, parallel = false, stage_input = true, channels_outer = false>,
     strides = array<i64: 1, 1>, use_bias = false} : (tensor<1x8x12x1xf32>, tensor<3x3x1x2xf32>) -> tensor<1x8x12x2xf32>
   return %y : tensor<1x8x12x2xf32>
 }
@@ -47,7 +47,27 @@ func.func @bad_width(%x: tensor<1x8x12x1xf32>, %k: tensor<3x3x1x2xf32>) -> tenso
 func.func @too_many_accumulators(%x: tensor<1x8x12x1xf32>, %k: tensor<3x3x1x2xf32>) -> tensor<1x8x12x2xf32> {
   // expected-error @+2 {{schedule keeps 72 accumulator vectors per tile; at most 64 are allowed}}
   %y = kconv.conv2d %x, %k {activation = #kconv.activation<linear>, data_format = #kconv.data_format<channels_last>, dilation_rate = array<i64: 1, 1>, filters = 2 : i64, groups = 1 : i64, kernel_size = array<i64: 3, 3>, padding = #kconv.padding<same>,
-    schedule = #kconv.schedule<vectorize = "channels", vector_width = 16, vectors = 4, tile_x = 6, tile_y = 3, parallel = true>,
+    schedule = #kconv.schedule<vectorize = "channels", vector_width = 16, vectors = 4, tile_x = 6, tile_y = 3, parallel = true, stage_input = false, channels_outer = false>,
+    strides = array<i64: 1, 1>, use_bias = false} : (tensor<1x8x12x1xf32>, tensor<3x3x1x2xf32>) -> tensor<1x8x12x2xf32>
+  return %y : tensor<1x8x12x2xf32>
+}
+
+// -----
+
+func.func @outer_needs_channels(%x: tensor<1x8x12x1xf32>, %k: tensor<3x3x1x2xf32>) -> tensor<1x8x12x2xf32> {
+  // expected-error @+2 {{schedule 'channels_outer' needs vectorize = "channels"}}
+  %y = kconv.conv2d %x, %k {activation = #kconv.activation<linear>, data_format = #kconv.data_format<channels_last>, dilation_rate = array<i64: 1, 1>, filters = 2 : i64, groups = 1 : i64, kernel_size = array<i64: 3, 3>, padding = #kconv.padding<same>,
+    schedule = #kconv.schedule<vectorize = "width", vector_width = 8, vectors = 1, tile_x = 1, tile_y = 1, parallel = false, stage_input = true, channels_outer = true>,
+    strides = array<i64: 1, 1>, use_bias = false} : (tensor<1x8x12x1xf32>, tensor<3x3x1x2xf32>) -> tensor<1x8x12x2xf32>
+  return %y : tensor<1x8x12x2xf32>
+}
+
+// -----
+
+func.func @width_tile_x(%x: tensor<1x8x12x1xf32>, %k: tensor<3x3x1x2xf32>) -> tensor<1x8x12x2xf32> {
+  // expected-error @+2 {{schedule 'tile_x' must be 1 with vectorize = "width"}}
+  %y = kconv.conv2d %x, %k {activation = #kconv.activation<linear>, data_format = #kconv.data_format<channels_last>, dilation_rate = array<i64: 1, 1>, filters = 2 : i64, groups = 1 : i64, kernel_size = array<i64: 3, 3>, padding = #kconv.padding<same>,
+    schedule = #kconv.schedule<vectorize = "width", vector_width = 8, vectors = 1, tile_x = 4, tile_y = 1, parallel = false, stage_input = true, channels_outer = false>,
     strides = array<i64: 1, 1>, use_bias = false} : (tensor<1x8x12x1xf32>, tensor<3x3x1x2xf32>) -> tensor<1x8x12x2xf32>
   return %y : tensor<1x8x12x2xf32>
 }

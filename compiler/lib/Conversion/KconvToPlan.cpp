@@ -122,6 +122,8 @@ FailureOr<codegen::PipelinePlan> convertToPlan(func::FuncOp func, bool requireWe
       forced.tileX = int(schedule.getTileX());
       forced.tileY = int(schedule.getTileY());
       forced.parallel = schedule.getParallel();
+      forced.stageInput = schedule.getStageInput();
+      forced.channelsOuter = schedule.getChannelsOuter();
       layer.schedule = forced;
     }
     FailureOr<std::vector<float>> kernel = constantValues(conv, conv.getKernel(), "kernel", requireWeights);

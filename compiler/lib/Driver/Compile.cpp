@@ -18,6 +18,7 @@
 #include "llvm/Support/FormatVariadic.h"
 
 #include <cctype>
+#include <thread>
 
 namespace kconv::driver {
 
@@ -206,8 +207,19 @@ int compile(const CompileOptions &options, llvm::raw_ostream &errs) {
   auto funcs = module->getOps<mlir::func::FuncOp>();
   mlir::FailureOr<codegen::PipelinePlan> plan =
       mlir::kconv::convertToPlan(*funcs.begin(), /*requireWeights=*/native);
-  if (mlir::failed(plan) || mlir::failed(chooseSchedules(*module, *plan, options, errs)))
+  if (mlir::failed(plan))
     return 1;
+  // --schedule=adams2019|mullapudi2016|li2018: Halide's autoschedulers as baselines.
+  std::string lower = llvm::StringRef(options.scheduleFile).lower();
+  if (lower == "adams2019" || lower == "mullapudi2016" || lower == "li2018") {
+    plan->autoscheduler = lower == "adams2019" ? "Adams2019"
+                          : lower == "li2018"  ? "Li2018"
+                                               : "Mullapudi2016";
+    plan->autoschedulerParallelism =
+        options.threads > 0 ? options.threads : int(std::max(1u, std::thread::hardware_concurrency()));
+  } else if (mlir::failed(chooseSchedules(*module, *plan, options, errs))) {
+    return 1;
+  }
   if (!native)
     return emitMlir(*module, options, errs);
   return emitNative(*plan, options, errs);

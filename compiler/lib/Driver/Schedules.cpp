@@ -24,7 +24,7 @@ namespace {
 kconv_mlir::ScheduleAttr toAttr(mlir::MLIRContext *ctx, const Conv2DSchedule &s) {
   return kconv_mlir::ScheduleAttr::get(
       ctx, s.vectorize == Conv2DSchedule::Vectorize::Width ? "width" : "channels", s.vectorWidth,
-      s.vectors, s.tileX, s.tileY, s.parallel);
+      s.vectors, s.tileX, s.tileY, s.parallel, s.stageInput, s.channelsOuter);
 }
 
 Conv2DSchedule fromAttr(kconv_mlir::ScheduleAttr a) {
@@ -36,6 +36,8 @@ Conv2DSchedule fromAttr(kconv_mlir::ScheduleAttr a) {
   s.tileX = int(a.getTileX());
   s.tileY = int(a.getTileY());
   s.parallel = a.getParallel();
+  s.stageInput = a.getStageInput();
+  s.channelsOuter = a.getChannelsOuter();
   return s;
 }
 
@@ -72,7 +74,8 @@ mlir::LogicalResult readScheduleFile(mlir::MLIRContext *ctx, const std::string &
     if (name.trim().empty() || !attr) {
       errs << "kconvc: error: " << path << ":" << number + 1
            << ": expected 'layer = #kconv.schedule<vectorize = \"channels\", vector_width = N, "
-              "vectors = N, tile_x = N, tile_y = N, parallel = true|false>'\n";
+              "vectors = N, tile_x = N, tile_y = N, parallel = true|false, stage_input = "
+              "true|false, channels_outer = true|false>'\n";
       return mlir::failure();
     }
     out[name.trim()] = attr;

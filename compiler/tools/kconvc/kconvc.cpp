@@ -44,7 +44,9 @@ static cl::opt<bool> summary(
                         "whether each constraint holds, instead of compiling"), cl::cat(kconvcCategory));
 
 static cl::opt<std::string> scheduleFile(
-    "schedule", cl::desc("Force schedules: a file of 'layer = #kconv.schedule<...>' lines"),
+    "schedule",
+    cl::desc("Force schedules: a file of 'layer = #kconv.schedule<...>' lines, or one of "
+             "Halide's autoschedulers as a baseline: adams2019, mullapudi2016, li2018"),
     cl::value_desc("file"), cl::cat(kconvcCategory));
 static cl::opt<double> tuneBudget(
     "tune-budget", cl::desc("Autotune each layer for up to this many seconds (0: no tuning)"),
@@ -55,7 +57,9 @@ static cl::opt<std::string> tuningDb(
     cl::value_desc("file"), cl::cat(kconvcCategory));
 static cl::opt<uint64_t> seed("seed", cl::desc("Seed of the tuner's candidate order"),
                               cl::init(1), cl::cat(kconvcCategory));
-static cl::opt<int> threads("tune-threads", cl::desc("Threads to tune for (default: all cores)"),
+static cl::opt<int> threads("tune-threads",
+                            cl::desc("Threads to tune for, and the autoschedulers' parallelism "
+                                     "(default: all cores)"),
                             cl::init(0), cl::cat(kconvcCategory));
 
 int main(int argc, char **argv) {

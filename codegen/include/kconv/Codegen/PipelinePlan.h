@@ -59,6 +59,12 @@ struct Conv2DLayer {
 
 struct PipelinePlan {
   std::string name; // C identifier used for emitted symbols
+  /// "" (kconv's schedules), or a Halide 14 autoscheduler used as a baseline:
+  /// "Adams2019", "Mullapudi2016" or "Li2018", run with `autoschedulerParallelism`.
+  std::string autoscheduler;
+  int autoschedulerParallelism = 1;
+  /// Weights as run-time parameters instead of embedded constants (the tuner's JIT).
+  bool weightsAsParams = false;
   std::vector<ValueInfo> values;
   std::vector<BoundaryTensor> inputs, outputs;
   std::vector<Conv2DLayer> layers; // in execution order

@@ -17,6 +17,8 @@ struct Conv2DSchedule {
   int tileX = 1;        // output columns per tile (unrolled), when vectorizing channels
   int tileY = 1;        // output rows per tile (unrolled)
   bool parallel = true; // distribute rows x batch over threads
+  bool stageInput = false; // copy the zero-padded input per band of rows
+  bool channelsOuter = false; // output-channel blocks outermost (weights stay cached)
 
   std::string str() const;
 };

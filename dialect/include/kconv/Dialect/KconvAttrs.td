@@ -13,11 +13,14 @@ def Kconv_ScheduleAttr : AttrDef<Kconv_Dialect, "Schedule"> {
     `vectors * vector_width` lanes of the vectorized dimension (`channels` or
     `width`); one tile's accumulators stay in registers while the reduction
     (input channels x kernel taps) runs, and rows x batch are spread over
-    threads when `parallel`. The tuner writes it, `--schedule=FILE` forces it,
+    threads when `parallel`. With `stage_input`, the zero-padded input is
+    copied once per band of rows (no boundary checks in the inner loop). With
+    `channels_outer`, blocks of output channels are the outermost loop, so one
+    block's weights stay in cache across the whole image (large Cin x Cout). The tuner writes it, `--schedule=FILE` forces it,
     and codegen follows it exactly.
 
     ```mlir
-    #kconv.schedule<vectorize = "channels", vector_width = 16, vectors = 2, tile_x = 6, tile_y = 1, parallel = true>
+    #kconv.schedule<vectorize = "channels", vector_width = 16, vectors = 2, tile_x = 6, tile_y = 1, parallel = true, stage_input = true, channels_outer = false>
     ```
   }];
   let parameters = (ins
@@ -26,7 +29,9 @@ def Kconv_ScheduleAttr : AttrDef<Kconv_Dialect, "Schedule"> {
     "int64_t":$vectors,
     "int64_t":$tile_x,
     "int64_t":$tile_y,
-    "bool":$parallel
+    "bool":$parallel,
+    "bool":$stage_input,
+    "bool":$channels_outer
   );
   let assemblyFormat = "`<` struct(params) `>`";
   let genVerifyDecl = 1;
