@@ -66,6 +66,8 @@ def main():
     parser.add_argument("--iterations", type=int, default=50)
     parser.add_argument("--out", default=os.path.join(here, "results"))
     parser.add_argument("--build", default=os.path.join(root, "build"))
+    parser.add_argument("--adams", action="store_true",
+                        help="also Halide's Adams2019 (minutes of search per layer)")
     args = parser.parse_args()
     work = os.path.join(args.out, "work")
     os.makedirs(work, exist_ok=True)
@@ -94,6 +96,10 @@ def main():
             tune_seconds = time.time() - start
             bench = ["--input", os.path.join(d, "x.npy"), "--bench", str(args.iterations),
                      "--threads", str(threads)]
+            autoschedulers = ["mullapudi2016"] + (["adams2019"] if args.adams else [])
+            for auto in autoschedulers:
+                run([kconvc] + model + ["--emit=exe", "-o", os.path.join(d, f"{auto}_t{threads}"),
+                                        f"--schedule={auto}", "--tune-threads", str(threads)])
             measures = {}
             for repeat in range(2):  # interleaved: kconv, oneDNN, PyTorch, twice; keep the best
                 for key, fn in [
@@ -103,7 +109,10 @@ def main():
                             layer["n"], layer["h"], layer["w"], layer["c"], layer["f"],
                             layer["k"], layer["s"], layer["d"], layer["groups"],
                             layer["padding"], args.iterations, threads)]))),
-                        ("pytorch", lambda: torch_ms(layer, threads, args.iterations))]:
+                        ("pytorch", lambda: torch_ms(layer, threads, args.iterations))] + [
+                        (f"halide_{auto}", lambda auto=auto: median_ms(run(
+                            [os.path.join(d, f"{auto}_t{threads}")] + bench)))
+                        for auto in autoschedulers]:
                     ms = fn()
                     measures[key] = min(ms, measures.get(key, ms))
             measures["tune_seconds"] = tune_seconds
@@ -117,7 +126,9 @@ def main():
 
 
 def write_report(results, out):
-    systems = ["kconv_tuned", "kconv_default", "onednn", "pytorch"]
+    first = next(iter(results["layers"].values()))["threads_1"]
+    systems = ["kconv_tuned", "kconv_default", "onednn", "pytorch"] + sorted(
+        k for k in first if k.startswith("halide_"))
     lines = ["| layer | thr | " + " | ".join(f"{s} ms (GFLOP/s, % peak)" for s in systems) +
              " | tuned / oneDNN speed | tuning s |", "|---" * (len(systems) + 4) + "|"]
     for name, entry in results["layers"].items():
@@ -139,13 +150,13 @@ def write_report(results, out):
     fig, axes = plt.subplots(1, 2, figsize=(14, 4.5), sharey=True)
     names = list(results["layers"])
     for ax, threads in zip(axes, (1, 2)):
-        width = 0.2
+        width = 0.8 / len(systems)
         for i, s in enumerate(systems):
             values = [results["layers"][n][f"threads_{threads}"]["onednn"] /
                       results["layers"][n][f"threads_{threads}"][s] for n in names]
             ax.bar([j + i * width for j in range(len(names))], values, width, label=s)
         ax.axhline(1.0, color="black", linewidth=0.8)
-        ax.set_xticks([j + 1.5 * width for j in range(len(names))])
+        ax.set_xticks([j + 0.4 - width / 2 for j in range(len(names))])
         ax.set_xticklabels(names)
         ax.set_title(f"speed relative to oneDNN, {threads} thread(s)")
     axes[0].set_ylabel("oneDNN time / system time (higher is faster)")
