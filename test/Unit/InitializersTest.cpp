@@ -2,6 +2,8 @@
 // against Keras's formulas (fans of a conv kernel include the receptive field).
 #include "kconv/Keras/Initializers.h"
 
+#include "KerasValues.h"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -10,33 +12,7 @@
 namespace {
 
 using kconv::keras::Value;
-
-Value named(const std::string &className, std::vector<std::pair<std::string, Value>> config = {}) {
-  Value v;
-  v.kind = Value::Kind::Dict;
-  Value cls;
-  cls.kind = Value::Kind::String;
-  cls.string = className;
-  Value cfg;
-  cfg.kind = Value::Kind::Dict;
-  cfg.dict = std::move(config);
-  v.dict = {{"class_name", cls}, {"config", cfg}};
-  return v;
-}
-
-Value number(double x) {
-  Value v;
-  v.kind = Value::Kind::Float;
-  v.number = x;
-  return v;
-}
-
-Value text(const std::string &s) {
-  Value v;
-  v.kind = Value::Kind::String;
-  v.string = s;
-  return v;
-}
+using namespace kconv::keras::testing;
 
 struct Stats {
   double mean = 0, variance = 0, minimum = 1e300, maximum = -1e300;
@@ -106,12 +82,12 @@ TEST(Initializers, TruncatedNormalFamiliesHaveKerasVariance) {
 }
 
 TEST(Initializers, VarianceScalingModesAndDistributions) {
-  Stats fanOut = draw(named("VarianceScaling", {{"scale", number(3)}, {"mode", text("fan_out")},
+  Stats fanOut = draw(object("VarianceScaling", {{"scale", number(3)}, {"mode", text("fan_out")},
                                                 {"distribution", text("untruncated_normal")}}),
                       kKernel);
   EXPECT_NEAR(fanOut.variance, 3 / kFanOut, 0.04 * 3 / kFanOut);
   EXPECT_LT(fanOut.minimum, -2.2 * std::sqrt(3 / kFanOut)); // not truncated
-  Stats uniform = draw(named("VarianceScaling", {{"scale", number(0.5)}, {"mode", text("fan_avg")},
+  Stats uniform = draw(object("VarianceScaling", {{"scale", number(0.5)}, {"mode", text("fan_avg")},
                                                  {"distribution", text("uniform")}}),
                        kKernel);
   EXPECT_LE(uniform.maximum, std::sqrt(3 * 0.5 / kFanAvg));
@@ -119,20 +95,20 @@ TEST(Initializers, VarianceScalingModesAndDistributions) {
 }
 
 TEST(Initializers, SimpleDistributionsUseTheirArguments) {
-  Stats normal = draw(named("RandomNormal", {{"mean", number(1.5)}, {"stddev", number(0.2)}}), kKernel);
+  Stats normal = draw(object("RandomNormal", {{"mean", number(1.5)}, {"stddev", number(0.2)}}), kKernel);
   EXPECT_NEAR(normal.mean, 1.5, 0.005);
   EXPECT_NEAR(normal.variance, 0.04, 0.0015);
-  Stats uniform = draw(named("RandomUniform", {{"minval", number(-2)}, {"maxval", number(1)}}), kKernel);
+  Stats uniform = draw(object("RandomUniform", {{"minval", number(-2)}, {"maxval", number(1)}}), kKernel);
   EXPECT_GE(uniform.minimum, -2);
   EXPECT_LE(uniform.maximum, 1);
   EXPECT_NEAR(uniform.mean, -0.5, 0.02);
-  Stats truncated = draw(named("TruncatedNormal", {{"stddev", number(0.1)}}), kKernel);
+  Stats truncated = draw(object("TruncatedNormal", {{"stddev", number(0.1)}}), kKernel);
   EXPECT_GE(truncated.minimum, -0.2);
   EXPECT_LE(truncated.maximum, 0.2);
   // Keras defaults: RandomNormal(0, 0.05).
   Stats defaults = draw(text("random_normal"), kKernel);
   EXPECT_NEAR(defaults.variance, 0.0025, 0.0001);
-  Stats constant = draw(named("Constant", {{"value", number(0.25)}}), {4});
+  Stats constant = draw(object("Constant", {{"value", number(0.25)}}), {4});
   EXPECT_EQ(constant.minimum, 0.25);
   EXPECT_EQ(constant.maximum, 0.25);
   EXPECT_EQ(draw(text("ones"), {3}).minimum, 1);
@@ -142,7 +118,7 @@ TEST(Initializers, SimpleDistributionsUseTheirArguments) {
 TEST(Initializers, OrthogonalColumnsAreOrthonormal) {
   std::vector<float> w;
   std::vector<int64_t> shape = {3, 3, 4, 8}; // 36 x 8
-  ASSERT_TRUE(kconv::keras::initializeTensor(named("Orthogonal", {{"gain", number(2)}}), "",
+  ASSERT_TRUE(kconv::keras::initializeTensor(object("Orthogonal", {{"gain", number(2)}}), "",
                                              shape, 5, w).isOk());
   for (int a = 0; a < 8; ++a)
     for (int b = 0; b < 8; ++b) {
@@ -169,7 +145,7 @@ TEST(Initializers, RejectsUnknownAndInapplicable) {
   kconv::Status identity = kconv::keras::initializeTensor(text("Identity"), "", kKernel, 1, w);
   EXPECT_NE(identity.message().find("only 2-D weights"), std::string::npos);
   kconv::Status mode = kconv::keras::initializeTensor(
-      named("VarianceScaling", {{"mode", text("fan_sideways")}}), "", kKernel, 1, w);
+      object("VarianceScaling", {{"mode", text("fan_sideways")}}), "", kKernel, 1, w);
   EXPECT_NE(mode.message().find("fan_sideways"), std::string::npos);
 }
 

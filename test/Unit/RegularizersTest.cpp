@@ -1,6 +1,8 @@
 // Keras regularizer penalties and constraint checks against hand-computed values.
 #include "kconv/Keras/Regularizers.h"
 
+#include "KerasValues.h"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -8,50 +10,14 @@
 namespace {
 
 using namespace kconv::keras;
-
-Value text(const std::string &s) {
-  Value v;
-  v.kind = Value::Kind::String;
-  v.string = s;
-  return v;
-}
-
-Value object(const std::string &cls, std::vector<std::pair<std::string, Value>> config) {
-  Value v, c, cfg;
-  v.kind = Value::Kind::Dict;
-  c.kind = Value::Kind::String;
-  c.string = cls;
-  cfg.kind = Value::Kind::Dict;
-  cfg.dict = std::move(config);
-  v.dict = {{"class_name", c}, {"config", cfg}};
-  return v;
-}
-
-Value num(double x) {
-  Value v;
-  v.kind = Value::Kind::Float;
-  v.number = x;
-  return v;
-}
-
-Value ints(std::vector<int64_t> xs) {
-  Value v;
-  v.kind = Value::Kind::List;
-  for (int64_t x : xs) {
-    Value i;
-    i.kind = Value::Kind::Int;
-    i.integer = x;
-    v.list.push_back(i);
-  }
-  return v;
-}
+using namespace kconv::keras::testing;
 
 TEST(Regularizers, StringFormsUseKerasDefaults) {
   Regularizer r;
   ASSERT_TRUE(parseRegularizer(text("l1_l2"), r).isOk());
   EXPECT_EQ(r.l1, 0.01);
   EXPECT_EQ(r.l2, 0.01);
-  ASSERT_TRUE(parseRegularizer(object("L1L2", {{"l2", num(0.5)}}), r).isOk());
+  ASSERT_TRUE(parseRegularizer(object("L1L2", {{"l2", number(0.5)}}), r).isOk());
   EXPECT_EQ(r.l1, 0.0); // the class defaults to 0
   std::string why;
   EXPECT_DOUBLE_EQ(*regularizerPenalty(r, {2}, {1, -3}, why), 0.5 * 10);
@@ -59,7 +25,7 @@ TEST(Regularizers, StringFormsUseKerasDefaults) {
 
 TEST(Regularizers, OrthogonalPenaltyMatchesKerasFormula) {
   Regularizer r;
-  ASSERT_TRUE(parseRegularizer(object("OrthogonalRegularizer", {{"factor", num(1)}}), r).isOk());
+  ASSERT_TRUE(parseRegularizer(object("OrthogonalRegularizer", {{"factor", number(1)}}), r).isOk());
   std::string why;
   // Rows (1, 0) and (1, 1)/sqrt(2): |cos| = 1/sqrt(2); one pair; factor * 0.5 * 2|cos| / 1.
   std::optional<double> p = regularizerPenalty(r, {2, 2}, {1, 0, 1, 1}, why);
@@ -75,12 +41,12 @@ TEST(Constraints, NormsOverAxes) {
   std::vector<float> w = {3, 0, 4, 1};
   std::string detail;
   Constraint c;
-  ASSERT_TRUE(parseConstraint(object("MaxNorm", {{"max_value", num(5)}, {"axis", ints({0, 1, 2})}}), c).isOk());
+  ASSERT_TRUE(parseConstraint(object("MaxNorm", {{"max_value", number(5)}, {"axis", ints({0, 1, 2})}}), c).isOk());
   EXPECT_EQ(constraintHolds(c, shape, w, detail), std::optional<bool>(true));
   EXPECT_EQ(detail, "norms in [1, 5]");
   ASSERT_TRUE(parseConstraint(object("UnitNorm", {{"axis", ints({-4})}}), c).isOk());
   EXPECT_EQ(constraintHolds(c, shape, w, detail), std::optional<bool>(false));
-  ASSERT_TRUE(parseConstraint(object("MinMaxNorm", {{"min_value", num(1)}, {"max_value", num(5)},
+  ASSERT_TRUE(parseConstraint(object("MinMaxNorm", {{"min_value", number(1)}, {"max_value", number(5)},
                                                    {"axis", ints({0})}}), c).isOk());
   EXPECT_EQ(constraintHolds(c, shape, w, detail), std::optional<bool>(true));
   ASSERT_TRUE(parseConstraint(object("UnitNorm", {{"axis", ints({7})}}), c).isOk());
@@ -93,7 +59,7 @@ TEST(Constraints, NormsOverAxes) {
 
 TEST(Constraints, RejectsBadArguments) {
   Constraint c;
-  EXPECT_NE(parseConstraint(object("MinMaxNorm", {{"min_value", num(3)}, {"max_value", num(2)}}), c)
+  EXPECT_NE(parseConstraint(object("MinMaxNorm", {{"min_value", number(3)}, {"max_value", number(2)}}), c)
                 .message()
                 .find("'min_value' exceeds 'max_value'"),
             std::string::npos);

@@ -65,6 +65,26 @@ std::string tensorName(func::FuncOp func, bool result, unsigned index, const cha
 
 } // namespace
 
+codegen::Conv2DSchedule scheduleFromAttr(ScheduleAttr a) {
+  codegen::Conv2DSchedule s;
+  s.vectorize = a.getVectorize() == "width" ? codegen::Conv2DSchedule::Vectorize::Width
+                                            : codegen::Conv2DSchedule::Vectorize::Channels;
+  s.vectorWidth = int(a.getVectorWidth());
+  s.vectors = int(a.getVectors());
+  s.tileX = int(a.getTileX());
+  s.tileY = int(a.getTileY());
+  s.parallel = a.getParallel();
+  s.stageInput = a.getStageInput();
+  s.channelsOuter = a.getChannelsOuter();
+  return s;
+}
+
+ScheduleAttr scheduleToAttr(MLIRContext *context, const codegen::Conv2DSchedule &s) {
+  bool width = s.vectorize == codegen::Conv2DSchedule::Vectorize::Width;
+  return ScheduleAttr::get(context, width ? "width" : "channels", s.vectorWidth, s.vectors,
+                           s.tileX, s.tileY, s.parallel, s.stageInput, s.channelsOuter);
+}
+
 FailureOr<codegen::PipelinePlan> convertToPlan(func::FuncOp func, bool requireWeights) {
   codegen::PipelinePlan plan;
   plan.name = func.getSymName().str();
@@ -112,20 +132,8 @@ FailureOr<codegen::PipelinePlan> convertToPlan(func::FuncOp func, bool requireWe
     layer.groups = conv.getGroups();
     layer.filters = conv.getFilters();
     layer.activation = stringifyActivation(conv.getActivation()).str();
-    if (ScheduleAttr schedule = conv.getScheduleAttr()) {
-      codegen::Conv2DSchedule forced;
-      forced.vectorize = schedule.getVectorize() == "width"
-                             ? codegen::Conv2DSchedule::Vectorize::Width
-                             : codegen::Conv2DSchedule::Vectorize::Channels;
-      forced.vectorWidth = int(schedule.getVectorWidth());
-      forced.vectors = int(schedule.getVectors());
-      forced.tileX = int(schedule.getTileX());
-      forced.tileY = int(schedule.getTileY());
-      forced.parallel = schedule.getParallel();
-      forced.stageInput = schedule.getStageInput();
-      forced.channelsOuter = schedule.getChannelsOuter();
-      layer.schedule = forced;
-    }
+    if (ScheduleAttr schedule = conv.getScheduleAttr())
+      layer.schedule = scheduleFromAttr(schedule);
     FailureOr<std::vector<float>> kernel = constantValues(conv, conv.getKernel(), "kernel", requireWeights);
     if (failed(kernel))
       return failure();

@@ -3,6 +3,7 @@
 #include "TuningDb.h"
 #include "kconv/Codegen/Autotuner.h"
 #include "kconv/Codegen/HalideEmitter.h"
+#include "kconv/Conversion/KconvToPlan.h"
 #include "kconv/Dialect/KconvOps.h"
 #include "mlir/AsmParser/AsmParser.h"
 #include "llvm/ADT/StringMap.h"
@@ -20,26 +21,6 @@ using codegen::Conv2DSchedule;
 namespace kconv_mlir = mlir::kconv;
 
 namespace {
-
-kconv_mlir::ScheduleAttr toAttr(mlir::MLIRContext *ctx, const Conv2DSchedule &s) {
-  return kconv_mlir::ScheduleAttr::get(
-      ctx, s.vectorize == Conv2DSchedule::Vectorize::Width ? "width" : "channels", s.vectorWidth,
-      s.vectors, s.tileX, s.tileY, s.parallel, s.stageInput, s.channelsOuter);
-}
-
-Conv2DSchedule fromAttr(kconv_mlir::ScheduleAttr a) {
-  Conv2DSchedule s;
-  s.vectorize = a.getVectorize() == "width" ? Conv2DSchedule::Vectorize::Width
-                                            : Conv2DSchedule::Vectorize::Channels;
-  s.vectorWidth = int(a.getVectorWidth());
-  s.vectors = int(a.getVectors());
-  s.tileX = int(a.getTileX());
-  s.tileY = int(a.getTileY());
-  s.parallel = a.getParallel();
-  s.stageInput = a.getStageInput();
-  s.channelsOuter = a.getChannelsOuter();
-  return s;
-}
 
 std::string attrText(mlir::Attribute attr) {
   std::string text;
@@ -189,7 +170,7 @@ mlir::LogicalResult chooseSchedules(mlir::ModuleOp module, codegen::PipelinePlan
              << "\n";
         return mlir::failure();
       }
-      chosen = toAttr(ctx, result.best);
+      chosen = kconv_mlir::scheduleToAttr(ctx, result.best);
       errs << "kconvc: tuned " << layer.name << ": " << result.tried << " candidates ("
            << result.failed << " failed), default " << llvm::formatv("{0:f3}", result.defaultMs)
            << " ms -> best " << llvm::formatv("{0:f3}", result.bestMs) << " ms\n";
@@ -204,9 +185,9 @@ mlir::LogicalResult chooseSchedules(mlir::ModuleOp module, codegen::PipelinePlan
         errs << "kconvc: error: " << status.message() << "\n";
         return mlir::failure();
       }
-      chosen = toAttr(ctx, fallback);
+      chosen = kconv_mlir::scheduleToAttr(ctx, fallback);
     }
-    layer.schedule = fromAttr(chosen);
+    layer.schedule = kconv_mlir::scheduleFromAttr(chosen);
     if (op)
       op.setScheduleAttr(chosen);
   }
