@@ -28,7 +28,8 @@ for target in keras_json keras_archive npy hdf5_weights; do
   log="$build/$target.log"
   extra=()
   [[ $target == hdf5_weights ]] && extra=(-fork=1 -ignore_crashes=1 -ignore_ooms=1 -ignore_timeouts=1)
-  "$build/fuzz_$target" -max_total_time="$seconds" -max_len=65536 -rss_limit_mb=2048 \
+  # A fixed seed: CI replays the same mutation sequence (FUZZ_SEED to explore anew).
+  "$build/fuzz_$target" -seed="${FUZZ_SEED:-1}" -max_total_time="$seconds" -max_len=65536 -rss_limit_mb=2048 \
     -timeout=10 -print_final_stats=1 -artifact_prefix="$build/artifacts/$target-" \
     "${extra[@]}" "$work" > "$log" 2>&1
   code=$?
