@@ -150,32 +150,30 @@ std::optional<std::vector<Dim>> declaredInputShape(const LayerContext &ctx, cons
   return std::nullopt;
 }
 
-/// A regularizer, validated: unknown names and bad arguments are errors; one
-/// registered outside Keras is kept opaque with a warning (it cannot change inference).
-std::optional<Value> regularizerSpec(const LayerContext &ctx, const json &config, const char *arg) {
+/// A regularizer or constraint (`Spec`), validated by `parse`: unknown names and bad
+/// arguments are errors; one registered outside Keras is kept opaque with a warning
+/// (it cannot change inference).
+template <typename Spec>
+std::optional<Value> validatedSpec(const LayerContext &ctx, const json &config, const char *arg,
+                                   Status (*parse)(const Value &, Spec &), const char *what) {
   std::optional<Value> spec = optionalSpec(config, arg);
-  Regularizer parsed;
+  Spec parsed;
   if (!spec)
     return spec;
-  if (Status status = parseRegularizer(*spec, parsed); !status)
+  if (Status status = parse(*spec, parsed); !status)
     ctx.fail(std::string("'") + arg + "': " + status.message());
-  if (parsed.kind == Regularizer::Kind::Custom)
-    ctx.warn(std::string("'") + arg + "' is the custom regularizer '" + parsed.name +
+  if (parsed.kind == Spec::Kind::Custom)
+    ctx.warn(std::string("'") + arg + "' is the custom " + what + " '" + parsed.name +
              "'; kept as written (it does not affect inference)");
   return spec;
 }
 
+std::optional<Value> regularizerSpec(const LayerContext &ctx, const json &config, const char *arg) {
+  return validatedSpec<Regularizer>(ctx, config, arg, parseRegularizer, "regularizer");
+}
+
 std::optional<Value> constraintSpec(const LayerContext &ctx, const json &config, const char *arg) {
-  std::optional<Value> spec = optionalSpec(config, arg);
-  Constraint parsed;
-  if (!spec)
-    return spec;
-  if (Status status = parseConstraint(*spec, parsed); !status)
-    ctx.fail(std::string("'") + arg + "': " + status.message());
-  if (parsed.kind == Constraint::Kind::Custom)
-    ctx.warn(std::string("'") + arg + "' is the custom constraint '" + parsed.name +
-             "'; kept as written (it does not affect inference)");
-  return spec;
+  return validatedSpec<Constraint>(ctx, config, arg, parseConstraint, "constraint");
 }
 
 Conv2DConfig parseConv2D(const LayerContext &ctx, const json &c, int kerasMajor) {
