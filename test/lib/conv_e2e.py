@@ -155,17 +155,23 @@ def check_case(spec, kconvc, workdir):
     tensors = [("kernel", kernel)] + ([("bias", bias)] if spec["use_bias"] else [])
     weights = [(config["name"], tensors)]
     layers = [("Conv2D", tensors)]
+
+    def json_and_weights(weights_name, save):
+        """The configuration as JSON beside a separate weights file."""
+        path = os.path.join(d, "model.json")
+        with open(path, "w") as f:
+            f.write(model_json)
+        save(os.path.join(d, weights_name))
+        return path, [path, "--weights", os.path.join(d, weights_name)]
+
     if spec["container"] == "keras3":
         model_path = os.path.join(d, "model.keras")
         keras_writer.save_keras_archive(model_path, model_json, layers, weights,
                                         spec["keras_version"])
         args = [model_path]
     elif spec["container"] == "keras3_weights":
-        model_path = os.path.join(d, "model.json")
-        with open(model_path, "w") as f:
-            f.write(model_json)
-        keras_writer.save_weights_keras3(os.path.join(d, "model.weights.h5"), layers, weights)
-        args = [model_path, "--weights", os.path.join(d, "model.weights.h5")]
+        model_path, args = json_and_weights(
+            "model.weights.h5", lambda p: keras_writer.save_weights_keras3(p, layers, weights))
     elif spec["container"] == "keras3_h5":
         model_path = os.path.join(d, "model.h5")
         keras_writer.save_model_h5_keras3(model_path, model_json, weights, model_name,
@@ -176,11 +182,8 @@ def check_case(spec, kconvc, workdir):
         keras_writer.save_model_h5(model_path, model_json, weights, spec["keras_version"])
         args = [model_path]
     else:
-        model_path = os.path.join(d, "model.json")
-        with open(model_path, "w") as f:
-            f.write(model_json)
-        keras_writer.save_weights_h5(os.path.join(d, "weights.h5"), weights)
-        args = [model_path, "--weights", os.path.join(d, "weights.h5")]
+        model_path, args = json_and_weights(
+            "weights.h5", lambda p: keras_writer.save_weights_h5(p, weights))
 
     exe = os.path.join(d, "model")
     compiled = subprocess.run([kconvc] + args + ["--emit=exe", "-o", exe],

@@ -31,6 +31,11 @@ std::string symbolPrefixFor(const std::string &modelName) {
   return prefix;
 }
 
+int effectiveThreads(const CompileOptions &options) {
+  return options.threads > 0 ? options.threads
+                             : int(std::max(1u, std::thread::hardware_concurrency()));
+}
+
 namespace {
 
 /// Prints "kconvc: error: FILE: layer 'NAME' (CLASS): MESSAGE" for MLIR diagnostics
@@ -215,8 +220,7 @@ int compile(const CompileOptions &options, llvm::raw_ostream &errs) {
     plan->autoscheduler = lower == "adams2019" ? "Adams2019"
                           : lower == "li2018"  ? "Li2018"
                                                : "Mullapudi2016";
-    plan->autoschedulerParallelism =
-        options.threads > 0 ? options.threads : int(std::max(1u, std::thread::hardware_concurrency()));
+    plan->autoschedulerParallelism = effectiveThreads(options);
   } else if (mlir::failed(chooseSchedules(*module, *plan, options, errs))) {
     return 1;
   }

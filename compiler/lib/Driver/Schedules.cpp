@@ -13,7 +13,6 @@
 #include "llvm/Support/Path.h"
 
 #include <cstdlib>
-#include <thread>
 
 namespace kconv::driver {
 
@@ -129,8 +128,7 @@ mlir::LogicalResult chooseSchedules(mlir::ModuleOp module, codegen::PipelinePlan
     errs << "kconvc: error: --target=" << options.target << ": " << status.message() << "\n";
     return mlir::failure();
   }
-  int threads = options.threads > 0 ? options.threads
-                                    : int(std::max(1u, std::thread::hardware_concurrency()));
+  int threads = effectiveThreads(options);
   bool useDb = !options.tuningDb.empty() || options.tuneBudget > 0;
   TuningDb db(options.tuningDb.empty() ? defaultDbPath() : options.tuningDb);
   if (useDb) {

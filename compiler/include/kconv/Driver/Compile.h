@@ -34,6 +34,9 @@ struct CompileOptions {
 /// Runs the whole compilation; diagnostics go to `errs`. Returns the exit code.
 int compile(const CompileOptions &options, llvm::raw_ostream &errs);
 
+/// The thread count tuning and autoschedulers assume: --tune-threads, else all cores.
+int effectiveThreads(const CompileOptions &options);
+
 /// "my-model.v2" -> "my_model_v2": a C identifier for emitted symbols.
 std::string symbolPrefixFor(const std::string &modelName);
 

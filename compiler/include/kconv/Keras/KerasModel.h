@@ -42,7 +42,7 @@ struct Conv2DConfig {
   std::string dataFormat = "channels_last"; // "channels_last" | "channels_first"
   std::array<int64_t, 2> dilationRate{1, 1};
   int64_t groups = 1;
-  std::string activation = "linear"; // kconv's canonical name (see ActivationNames.cpp)
+  std::string activation = "linear"; // kconv's canonical name (see KerasNames.cpp)
   bool useBias = true;
   std::optional<Value> kernelInitializer, biasInitializer;
   std::optional<Value> kernelRegularizer, biasRegularizer, activityRegularizer;
