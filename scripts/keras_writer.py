@@ -197,3 +197,50 @@ def save_model_h5_keras3(path, model_json, weights, model_name, keras_version="3
             group.attrs["weight_names"] = names
             for full, (_, array) in zip(names, tensors):
                 group.create_dataset(full, data=np.asarray(array, dtype=np.float32))
+
+
+def functional_json(layers, inputs, outputs, name="model", keras_version="2.13.1"):
+    """A Keras 2 Functional `to_json()`. `layers`: (class_name, config, inbound names)
+    in topological order, InputLayers included (config with `batch_input_shape`)."""
+    entries = []
+    for class_name, config, inbound in layers:
+        nodes = [[[producer, 0, 0, {}] for producer in inbound]] if inbound else []
+        entries.append({"class_name": class_name, "config": config, "name": config["name"],
+                        "inbound_nodes": nodes})
+    model = {"class_name": "Functional", "config": {
+        "name": name, "layers": entries,
+        "input_layers": [[n, 0, 0] for n in inputs],
+        "output_layers": [[n, 0, 0] for n in outputs]},
+        "keras_version": keras_version, "backend": "tensorflow"}
+    return json.dumps(model, indent=1)
+
+
+def _keras3_tensor(producer, shape):
+    return {"class_name": "__keras_tensor__", "config": {
+        "shape": list(shape), "dtype": "float32", "keras_history": [producer, 0, 0]}}
+
+
+def keras3_functional_json(layers, inputs, outputs, shapes, name="model"):
+    """A Keras 3 Functional config: `shapes` maps layer names to output shapes (batch
+    None included) for the keras tensors of `inbound_nodes`; merge layers take a list."""
+    entries = []
+    for class_name, config, inbound in layers:
+        config = dict(config)
+        config["dtype"] = _keras3_dtype()
+        entry = {"module": "keras.layers", "class_name": class_name, "config": config,
+                 "registered_name": None, "name": config["name"]}
+        if class_name == "InputLayer":
+            config["batch_shape"] = config.pop("batch_input_shape")
+            entry["inbound_nodes"] = []
+        else:
+            tensors = [_keras3_tensor(p, shapes[p]) for p in inbound]
+            args = [tensors] if len(tensors) > 1 else tensors
+            entry["inbound_nodes"] = [{"args": args, "kwargs": {}}]
+            entry["build_config"] = {"input_shape": shapes[inbound[0]]}
+        entries.append(entry)
+    single = lambda names: [names[0], 0, 0] if len(names) == 1 else [[n, 0, 0] for n in names]
+    model = {"module": "keras", "class_name": "Functional", "config": {
+        "name": name, "trainable": True, "layers": entries,
+        "input_layers": single(inputs), "output_layers": single(outputs)},
+        "registered_name": "Functional", "build_config": {"input_shape": None}}
+    return json.dumps(model)

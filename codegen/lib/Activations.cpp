@@ -72,4 +72,34 @@ Expr applyActivation(const std::string &name, Expr x) {
   throw std::invalid_argument("kconv codegen: unknown activation '" + name + "'");
 }
 
+Expr applyLayerActivation(const ActivationLayer &layer, Expr x) {
+  if (layer.activation == "leaky_relu" && layer.alpha)
+    return select(x >= 0.f, x, float(*layer.alpha) * x);
+  if (layer.activation == "elu" && layer.alpha)
+    return select(x > 0.f, x, float(*layer.alpha) * (exp(x) - 1.f));
+  if (layer.activation != "relu" || (!layer.maxValue && !layer.negativeSlope && !layer.threshold))
+    return applyActivation(layer.activation, x);
+  // Keras's relu(x, negative_slope, max_value, threshold), step by step as Keras
+  // computes it (a negative threshold keeps x in (threshold, 0) without a max_value).
+  float slope = float(layer.negativeSlope.value_or(0.0));
+  float threshold = float(layer.threshold.value_or(0.0));
+  if (slope != 0.f && !layer.maxValue && threshold == 0.f)
+    return select(x >= 0.f, x, slope * x);
+  Expr positive;
+  bool clip = layer.maxValue.has_value();
+  if (threshold != 0.f) {
+    positive = select(x > threshold, x, 0.f);
+  } else if (layer.maxValue && *layer.maxValue == 6.0) {
+    positive = relu6(x);
+    clip = false;
+  } else {
+    positive = max(x, 0.f);
+  }
+  if (clip)
+    positive = clamp(positive, 0.f, float(*layer.maxValue));
+  if (slope != 0.f)
+    positive = positive - slope * max(threshold - x, 0.f);
+  return positive;
+}
+
 } // namespace kconv::codegen

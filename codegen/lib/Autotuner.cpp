@@ -17,7 +17,7 @@ namespace kconv::codegen {
 using namespace Halide;
 
 double layerFlops(const PipelinePlan &plan, const Conv2DLayer &layer) {
-  const ValueInfo &out = plan.values.at(layer.output);
+  const ImageInfo out = plan.imageOut(layer);
   double macsPerOutput = double(layer.kernelValues.size()) / double(layer.filters);
   return 2.0 * double(out.batch.value_or(1)) * double(out.height) * double(out.width) *
          double(out.channels) * macsPerOutput;
@@ -25,7 +25,7 @@ double layerFlops(const PipelinePlan &plan, const Conv2DLayer &layer) {
 
 std::vector<Conv2DSchedule> scheduleSpace(const PipelinePlan &plan, const Conv2DLayer &layer,
                                           int vectorWidth) {
-  const ValueInfo &out = plan.values.at(layer.output);
+  const ImageInfo out = plan.imageOut(layer);
   std::vector<Conv2DSchedule> space;
   space.push_back(heuristicSchedule(layer, out, vectorWidth));
   if (isAxisActivation(layer.activation))
@@ -96,7 +96,7 @@ double waste(int64_t extent, int64_t factor) {
 /// A rough cost model that orders the candidates before any is measured: register
 /// tiles near the ~28-accumulator sweet spot, full-width vectors, little recomputed
 /// work, parallel loops when there are threads, staged input for dense reductions.
-double candidateScore(const Conv2DSchedule &s, const Conv2DLayer &layer, const ValueInfo &out,
+double candidateScore(const Conv2DSchedule &s, const Conv2DLayer &layer, const ImageInfo &out,
                       int naturalWidth, int threads) {
   bool channels = s.vectorize == Conv2DSchedule::Vectorize::Channels;
   int64_t accumulators =
@@ -126,18 +126,20 @@ PipelinePlan singleLayerPlan(const PipelinePlan &plan, const Conv2DLayer &layer,
   PipelinePlan single;
   single.name = "tune";
   single.weightsAsParams = true;
-  ValueInfo in = plan.values.at(layer.input), out = plan.values.at(layer.output);
-  if (in.channelsFirst != layer.channelsFirst)
-    in = in.reinterpreted();
-  in.batch = in.batch.value_or(1);
-  out.batch = out.batch.value_or(1);
-  single.values = {in, out};
-  single.inputs = {{"input", 0, in.channelsFirst}};
-  single.outputs = {{"output", 1, out.channelsFirst}};
+  auto keras = [&](const ImageInfo &v) {
+    int64_t n = v.batch.value_or(1);
+    return TensorInfo{layer.channelsFirst ? std::vector<int64_t>{n, v.channels, v.height, v.width}
+                                          : std::vector<int64_t>{n, v.height, v.width, v.channels}};
+  };
+  single.values = {keras(plan.imageIn(layer)), keras(plan.imageOut(layer))};
+  single.inputs = {{"input", 0, layer.channelsFirst}};
+  single.outputs = {{"output", 1, layer.channelsFirst}};
   Conv2DLayer copy = layer;
   copy.input = 0, copy.output = 1;
+  copy.residual = -1; // timed without the residual read (one more load per output)
   copy.schedule = schedule;
   single.layers = {copy};
+  single.nodes = {ConvStep{0}};
   return single;
 }
 
@@ -147,14 +149,10 @@ double timeInProcess(const PipelinePlan &single, const std::string &targetText) 
   BuiltPipeline built = buildPipeline(single, target);
   Pipeline pipeline(built.outputs);
   pipeline.compile_jit(target);
-  const ValueInfo &in = single.values[0], &out = single.values[1];
-  auto shape = [](const ValueInfo &v) {
-    return v.channelsFirst ? std::vector<int>{(int)v.width, (int)v.height, (int)v.channels,
-                                              (int)*v.batch}
-                           : std::vector<int>{(int)v.channels, (int)v.width, (int)v.height,
-                                              (int)*v.batch};
+  auto shape = [](const TensorInfo &v) { // Halide order: the Keras shape reversed
+    return std::vector<int>(v.shape.rbegin(), v.shape.rend());
   };
-  Buffer<float> input(shape(in)), output(shape(out));
+  Buffer<float> input(shape(single.values[0])), output(shape(single.values[1]));
   std::mt19937 rng(7);
   std::uniform_real_distribution<float> uniform(-1, 1);
   input.for_each_value([&](float &v) { v = uniform(rng); });
@@ -229,7 +227,7 @@ Status tuneLayer(const PipelinePlan &plan, const Conv2DLayer &layer, const TuneO
     // The default first, then the rest best-scored first (ties in seeded order).
     std::mt19937_64 rng(options.seed);
     std::shuffle(space.begin() + 1, space.end(), rng);
-    const ValueInfo &out = plan.values.at(layer.output);
+    const ImageInfo out = plan.imageOut(layer);
     std::stable_sort(space.begin() + 1, space.end(), [&](const auto &a, const auto &b) {
       return candidateScore(a, layer, out, vectorWidth, options.threads) >
              candidateScore(b, layer, out, vectorWidth, options.threads);

@@ -60,8 +60,8 @@ LayerWeights layerWeights(const Conv2DLayer &layer, int64_t cinPerGroup, bool as
   return w;
 }
 
-Conv2DFuncs defineConv2D(const Conv2DLayer &layer, const ValueInfo &in, const ValueInfo &out,
-                         Func input, const LayerWeights &weights) {
+Conv2DFuncs defineConv2D(const Conv2DLayer &layer, const ImageInfo &in, const ImageInfo &out,
+                         Func input, Func residual, const LayerWeights &weights) {
   Conv2DFuncs f;
   const std::string &name = layer.name;
   Var c = f.c, x = f.x, y = f.y, n = f.n;
@@ -99,9 +99,15 @@ Conv2DFuncs defineConv2D(const Conv2DLayer &layer, const ValueInfo &in, const Va
     f.conv(c, x, y, n) += kernel(c, f.r.x, f.r.y, f.r.z) * f.input(ci, ix, iy, n);
   }
 
+  // The fused epilogue: a following Add's other input, before the activation.
+  Func pre = f.conv;
+  if (residual.defined()) {
+    pre = Func(name + "_plus_residual");
+    pre(c, x, y, n) = f.conv(c, x, y, n) + residual(c, x, y, n);
+  }
   f.result = Func(name);
   if (!isAxisActivation(layer.activation)) {
-    f.result(c, x, y, n) = applyActivation(layer.activation, f.conv(c, x, y, n));
+    f.result(c, x, y, n) = applyActivation(layer.activation, pre(c, x, y, n));
     return f;
   }
   // softmax / log_softmax over the last axis of the layer's own layout: channels for
@@ -110,11 +116,11 @@ Conv2DFuncs defineConv2D(const Conv2DLayer &layer, const ValueInfo &in, const Va
   bool overWidth = layer.channelsFirst;
   RDom axis(0, (int)(overWidth ? out.width : out.channels), name + "_axis");
   Func maxima(name + "_max"), sums(name + "_sum");
-  auto at = [&](Expr i) { return overWidth ? f.conv(c, i, y, n) : f.conv(i, x, y, n); };
+  auto at = [&](Expr i) { return overWidth ? pre(c, i, y, n) : pre(i, x, y, n); };
   // The reduced Funcs drop the reduced variable: (x or c, y, n).
   Var kept = overWidth ? c : x;
   maxima(kept, y, n) = maximum(at(axis));
-  Expr shifted = f.conv(c, x, y, n) - maxima(kept, y, n);
+  Expr shifted = pre(c, x, y, n) - maxima(kept, y, n);
   sums(kept, y, n) = sum(exp(at(axis) - maxima(kept, y, n)));
   if (layer.activation == "softmax")
     f.result(c, x, y, n) = exp(shifted) / sums(kept, y, n);

@@ -30,21 +30,25 @@ struct LayerWeights {
 };
 LayerWeights layerWeights(const Conv2DLayer &layer, int64_t cinPerGroup, bool asParams);
 
-/// Defines the layer's Funcs on top of `input` (logical order, size from the plan).
-Conv2DFuncs defineConv2D(const Conv2DLayer &layer, const ValueInfo &in, const ValueInfo &out,
-                         Halide::Func input, const LayerWeights &weights);
+/// Defines the layer's Funcs on top of `input` and, when defined, `residual` (both
+/// in logical order, sizes from the plan).
+Conv2DFuncs defineConv2D(const Conv2DLayer &layer, const ImageInfo &in, const ImageInfo &out,
+                         Halide::Func input, Halide::Func residual, const LayerWeights &weights);
 
 /// Applies an element-wise activation by kconv's canonical name.
 Halide::Expr applyActivation(const std::string &name, Halide::Expr x);
 bool isAxisActivation(const std::string &name); // softmax, log_softmax
+/// An element-wise activation layer with its Keras arguments (ReLU's max_value,
+/// negative_slope and threshold; LeakyReLU's and ELU's alpha).
+Halide::Expr applyLayerActivation(const ActivationLayer &layer, Halide::Expr x);
 
 /// Schedules the Funcs of one layer; `store` is the Func that writes its result
 /// (the layer's `result` itself, or the pipeline output that inlines it).
 void scheduleConv2D(Conv2DFuncs &funcs, Halide::Func store, const Conv2DSchedule &schedule,
-                    const ValueInfo &out);
+                    const ImageInfo &out);
 
 /// The heuristic default for one layer on a target with `vectorWidth` float lanes.
-Conv2DSchedule heuristicSchedule(const Conv2DLayer &layer, const ValueInfo &out,
+Conv2DSchedule heuristicSchedule(const Conv2DLayer &layer, const ImageInfo &out,
                                  int vectorWidth);
 
 } // namespace kconv::codegen

@@ -54,7 +54,7 @@ void stageInput(Conv2DFuncs &f, Func store, Var band, const Conv2DSchedule &s) {
 }
 } // namespace
 
-Conv2DSchedule heuristicSchedule(const Conv2DLayer &layer, const ValueInfo &out, int vectorWidth) {
+Conv2DSchedule heuristicSchedule(const Conv2DLayer &layer, const ImageInfo &out, int vectorWidth) {
   Conv2DSchedule s;
   s.vectorWidth = vectorWidth;
   if (layer.filters >= vectorWidth) {
@@ -86,7 +86,7 @@ Conv2DSchedule heuristicSchedule(const Conv2DLayer &layer, const ValueInfo &out,
   return s;
 }
 
-void scheduleConv2D(Conv2DFuncs &f, Func store, const Conv2DSchedule &s, const ValueInfo &out) {
+void scheduleConv2D(Conv2DFuncs &f, Func store, const Conv2DSchedule &s, const ImageInfo &out) {
   Var c = f.c, x = f.x, y = f.y, n = f.n;
   int vw = s.vectorWidth;
   Var yn("yn");

@@ -7,12 +7,17 @@ namespace kconv::codegen {
 
 namespace {
 
-/// NumPy-order shape of a boundary tensor; -1 for the dynamic batch.
-std::vector<int64_t> numpyShape(const ValueInfo &v, bool channelsFirst) {
-  int64_t batch = v.batch ? *v.batch : -1;
-  if (channelsFirst)
-    return {batch, v.channels, v.height, v.width};
-  return {batch, v.height, v.width, v.channels};
+/// NumPy-order (Keras) shape of a boundary tensor; -1 for the dynamic batch.
+std::vector<int64_t> numpyShape(const PipelinePlan &plan, const BoundaryTensor &t) {
+  return plan.values.at(t.value).shape;
+}
+
+/// "(N, 28, 28, 1)" for the header's comment.
+std::string shapeComment(const std::vector<int64_t> &shape) {
+  std::string text = "(N";
+  for (size_t d = 1; d < shape.size(); ++d)
+    text += ", " + std::to_string(shape[d]);
+  return text + ")";
 }
 
 std::string cString(const std::string &s) {
@@ -32,14 +37,15 @@ void writeTensorInfos(std::ostream &os, const PipelinePlan &plan,
                       const char *kind) {
   for (size_t i = 0; i < tensors.size(); ++i) {
     os << "static const int64_t " << prefix << "_" << kind << "_shape_" << i << "[] = {";
-    std::vector<int64_t> shape = numpyShape(plan.values.at(tensors[i].value), tensors[i].channelsFirst);
+    std::vector<int64_t> shape = numpyShape(plan, tensors[i]);
     for (size_t d = 0; d < shape.size(); ++d)
       os << (d ? ", " : "") << shape[d];
     os << "};\n";
   }
   os << "static const kconv_tensor_info " << prefix << "_" << kind << "s[] = {\n";
   for (size_t i = 0; i < tensors.size(); ++i)
-    os << "  {" << cString(tensors[i].name) << ", 4, " << prefix << "_" << kind << "_shape_" << i
+    os << "  {" << cString(tensors[i].name) << ", " << numpyShape(plan, tensors[i]).size()
+       << ", " << prefix << "_" << kind << "_shape_" << i
        << ", " << (tensors[i].channelsFirst ? "\"channels_first\"" : "\"channels_last\"")
        << "},\n";
   os << "};\n";
@@ -72,14 +78,13 @@ std::string generateModelHeader(const PipelinePlan &plan, const std::string &pre
      << "extern const kconv_model " << prefix << "_model;\n\n"
      << "/* Runs the model. Tensors are float32, row-major, batch first:\n";
   for (size_t i = 0; i < plan.inputs.size(); ++i) {
-    std::vector<int64_t> s = numpyShape(plan.values.at(plan.inputs[i].value), plan.inputs[i].channelsFirst);
-    os << " *   in" << i << "  '" << plan.inputs[i].name << "' (N, " << s[1] << ", " << s[2] << ", "
-       << s[3] << ")\n";
+    os << " *   in" << i << "  '" << plan.inputs[i].name << "' "
+       << shapeComment(numpyShape(plan, plan.inputs[i])) << "\n";
   }
   for (size_t i = 0; i < plan.outputs.size(); ++i) {
-    std::vector<int64_t> s = numpyShape(plan.values.at(plan.outputs[i].value), plan.outputs[i].channelsFirst);
-    os << " *   out" << i << " '" << plan.outputs[i].name << "' (N, " << s[1] << ", " << s[2] << ", "
-       << s[3] << "), allocated by the caller (kconv_model_create_outputs)\n";
+    os << " *   out" << i << " '" << plan.outputs[i].name << "' "
+       << shapeComment(numpyShape(plan, plan.outputs[i]))
+       << ", allocated by the caller (kconv_model_create_outputs)\n";
   }
   os << " */\n" << runSignature(plan, prefix) << ";\n\n#ifdef __cplusplus\n}\n#endif\n\n#endif\n";
   return os.str();

@@ -2,6 +2,7 @@
 #include "kconv/Codegen/HalideEmitter.h"
 
 #include "Conv2DFuncs.h"
+#include "LayerFuncs.h"
 #include "PipelineBuilder.h"
 
 #include <map>
@@ -20,118 +21,142 @@ Target parseTarget(const std::string &text) {
 }
 
 namespace {
-/// Estimates of a boundary tensor in memory order, for Halide's autoschedulers.
-Region estimates(const ValueInfo &v, bool channelsFirst) {
-  int batch = (int)v.batch.value_or(1);
-  if (channelsFirst)
-    return {{0, (int)v.width}, {0, (int)v.height}, {0, (int)v.channels}, {0, batch}};
-  return {{0, (int)v.channels}, {0, (int)v.width}, {0, (int)v.height}, {0, batch}};
+/// Estimates of a boundary tensor (Halide order), for Halide's autoschedulers.
+Region estimates(const TensorInfo &v) {
+  Region region;
+  for (int d = v.rank() - 1; d >= 0; --d)
+    region.push_back({0, (int)(d == 0 ? v.batch().value_or(1) : v.shape[d])});
+  return region;
 }
 
-/// Pins a boundary buffer's logical (c, x, y, n) extents in memory order, so the
-/// pipeline rejects mis-shaped buffers and loops get constant bounds.
+/// Pins a boundary buffer's extents (all but a dynamic batch) and a dense innermost
+/// dimension, so the pipeline rejects mis-shaped buffers and loops get constant bounds.
 template <typename T>
-void pinShape(T param, const ValueInfo &v, bool channelsFirst) {
-  int64_t extents[3] = {v.channels, v.width, v.height};
-  int order[3] = {0, 1, 2}; // memory dimension -> logical index (c, x, y)
-  if (channelsFirst)
-    order[0] = 1, order[1] = 2, order[2] = 0;
-  for (int d = 0; d < 3; ++d)
-    param.dim(d).set_bounds(0, (int)extents[order[d]]);
-  if (v.batch)
-    param.dim(3).set_bounds(0, (int)*v.batch);
+void pinShape(T param, const TensorInfo &v) {
+  int rank = v.rank();
+  for (int d = 0; d < rank; ++d) {
+    int64_t extent = v.shape[rank - 1 - d];
+    if (extent >= 0)
+      param.dim(d).set_bounds(0, (int)extent);
+  }
   param.dim(0).set_stride(1);
+}
+
+/// Builds one Conv2D; returns the Func holding its output in Halide order (the
+/// layer's own data_format), writing straight into `outputName` when given.
+Func buildConv(const PipelinePlan &plan, const Conv2DLayer &layer,
+               const std::map<int, Func> &tensors, const std::string &outputName,
+               int vectorWidth, BuiltPipeline &built) {
+  ImageInfo inInfo = plan.imageIn(layer), outInfo = plan.imageOut(layer);
+  Func input = imageView(tensors.at(layer.input), layer.channelsFirst);
+  Func residual;
+  if (layer.residual >= 0)
+    residual = imageView(tensors.at(layer.residual), layer.channelsFirst);
+  LayerWeights weights =
+      layerWeights(layer, inInfo.channels / layer.groups, plan.weightsAsParams);
+  built.weightBindings.insert(built.weightBindings.end(), weights.bindings.begin(),
+                              weights.bindings.end());
+  Conv2DFuncs funcs = defineConv2D(layer, inInfo, outInfo, input, residual, weights);
+  Conv2DSchedule schedule =
+      layer.schedule ? *layer.schedule : heuristicSchedule(layer, outInfo, vectorWidth);
+  bool manual = plan.autoscheduler.empty();
+  Func store = funcs.result;
+  if (!outputName.empty()) {
+    // The output buffer is already (c, x, y, n): compute straight into it.
+    store = Func(outputName);
+    store(funcs.c, funcs.x, funcs.y, funcs.n) = funcs.result(funcs.c, funcs.x, funcs.y, funcs.n);
+  } else if (manual) {
+    store.compute_root()
+        .bound(funcs.c, 0, (int)outInfo.channels)
+        .bound(funcs.x, 0, (int)outInfo.width)
+        .bound(funcs.y, 0, (int)outInfo.height);
+  }
+  if (manual)
+    scheduleConv2D(funcs, store, schedule, outInfo);
+  return outputName.empty() ? fromImage(funcs.result, layer.channelsFirst, layer.name) : store;
 }
 } // namespace
 
 BuiltPipeline buildPipeline(const PipelinePlan &plan, const Target &target) {
   BuiltPipeline built;
-  Var c("c"), x("x"), y("y"), n("n");
-  std::map<int, Func> logical; // value index -> Func in (c, x, y, n)
+  int vectorWidth = target.natural_vector_size<float>();
+  bool manual = plan.autoscheduler.empty();
+  std::map<int, Func> tensors; // value index -> Func in Halide order
   for (const BoundaryTensor &in : plan.inputs) {
-    ImageParam param(Float(32), 4, in.name);
-    pinShape(param, plan.values.at(in.value), in.channelsFirst);
-    Func f(in.name + "_logical");
-    f(c, x, y, n) = in.channelsFirst ? param(x, y, c, n) : param(c, x, y, n);
-    logical[in.value] = f;
+    const TensorInfo &info = plan.values.at(in.value);
+    ImageParam param(Float(32), info.rank(), in.name);
+    pinShape(param, info);
+    TensorVars v(info.rank());
+    Func f(in.name + "_tensor");
+    f(v.halide()) = param(v.halide());
+    tensors[in.value] = f;
     built.inputs.push_back(param);
     built.arguments.push_back(param);
   }
 
-  std::map<int, const BoundaryTensor *> outputOf;
+  // A layer whose result is a model output computes straight into the output buffer
+  // (the first output naming that value; the others copy it).
+  std::map<int, std::string> outputName;
   for (const BoundaryTensor &out : plan.outputs)
-    outputOf[out.value] = &out;
-  int vectorWidth = target.natural_vector_size<float>();
-
+    outputName.emplace(out.value, out.name);
   std::map<int, Func> outputFuncs;
-  for (const Conv2DLayer &layer : plan.layers) {
-    ValueInfo inInfo = plan.values.at(layer.input);
-    const ValueInfo &outInfo = plan.values.at(layer.output);
-    Func input = logical.at(layer.input);
-    if (inInfo.channelsFirst != layer.channelsFirst) {
-      // The layer reads the memory in its own data_format: permute the logical view.
-      Func view(layer.name + "_input_view");
-      if (inInfo.channelsFirst) // NCHW read as NHWC: (c', x', y') = (w, h, c)
-        view(c, x, y, n) = input(y, c, x, n);
-      else // NHWC read as NCHW: (c', x', y') = (h, c, w)
-        view(c, x, y, n) = input(x, y, c, n);
-      input = view;
-      inInfo = inInfo.reinterpreted();
-    }
-    LayerWeights weights =
-        layerWeights(layer, inInfo.channels / layer.groups, plan.weightsAsParams);
-    built.weightBindings.insert(built.weightBindings.end(), weights.bindings.begin(),
-                                weights.bindings.end());
-    Conv2DFuncs funcs = defineConv2D(layer, inInfo, outInfo, input, weights);
-    logical[layer.output] = funcs.result;
-    Conv2DSchedule schedule =
-        layer.schedule ? *layer.schedule : heuristicSchedule(layer, outInfo, vectorWidth);
 
-    auto output = outputOf.find(layer.output);
-    bool channelsLastOutput = output != outputOf.end() && !output->second->channelsFirst;
-    Func store;
-    bool manual = plan.autoscheduler.empty();
-    if (channelsLastOutput) {
-      // The output buffer is already (c, x, y, n): compute straight into it.
-      store = Func(output->second->name);
-      store(c, x, y, n) = funcs.result(funcs.c, funcs.x, funcs.y, funcs.n);
-      outputFuncs[layer.output] = store; // same Var names as funcs: Vars match by name
-    } else if (!manual) {
-      store = funcs.result;
-    } else {
-      store = funcs.result;
-      store.compute_root()
-          .bound(funcs.c, 0, (int)outInfo.channels)
-          .bound(funcs.x, 0, (int)outInfo.width)
-          .bound(funcs.y, 0, (int)outInfo.height);
+  for (const PlanNode &node : plan.nodes) {
+    if (const auto *step = std::get_if<ConvStep>(&node)) {
+      const Conv2DLayer &layer = plan.layers.at(step->layer);
+      auto named = outputName.find(layer.output);
+      bool direct = named != outputName.end() && !layer.channelsFirst;
+      Func result = buildConv(plan, layer, tensors, direct ? named->second : "", vectorWidth,
+                              built);
+      tensors[layer.output] = result;
+      if (direct)
+        outputFuncs[layer.output] = result;
+      continue;
     }
-    if (manual)
-      scheduleConv2D(funcs, store, schedule, outInfo);
+    std::vector<Func> inputs;
+    for (int value : layerInputs(node))
+      inputs.push_back(tensors.at(value));
+    LayerFuncs funcs = defineLayer(node, plan, inputs);
+    int output = layerOutput(node);
+    const TensorInfo &out = plan.values.at(output);
+    Func store = funcs.result;
+    auto named = outputName.find(output);
+    if (named != outputName.end()) {
+      TensorVars v(out.rank());
+      store = Func(named->second);
+      store(v.halide()) = funcs.result(v.halide());
+      outputFuncs[output] = store;
+    } else if (manual && !funcs.view) {
+      store.compute_root();
+    }
+    if (manual && (!funcs.view || named != outputName.end()))
+      scheduleLayer(funcs, store, out, vectorWidth);
+    tensors[output] = store;
   }
 
+  std::set<int> used;
   for (const BoundaryTensor &out : plan.outputs) {
-    if (!outputFuncs.count(out.value)) {
-      // channels_first (or pass-through) output: transpose the logical result.
-      Func f(out.name);
-      Func src = logical.at(out.value);
-      if (out.channelsFirst)
-        f(x, y, c, n) = src(c, x, y, n);
-      else
-        f(c, x, y, n) = src(c, x, y, n);
-      if (plan.autoscheduler.empty())
-        f.vectorize(out.channelsFirst ? x : c, vectorWidth, TailStrategy::GuardWithIf);
-      outputFuncs[out.value] = f;
+    const TensorInfo &info = plan.values.at(out.value);
+    Func f;
+    auto found = outputFuncs.find(out.value);
+    if (found != outputFuncs.end() && used.insert(out.value).second) {
+      f = found->second;
+    } else { // a model input, a channels_first conv, or a value output twice
+      TensorVars v(info.rank());
+      f = Func(out.name + (used.count(out.value) ? "_copy" : ""));
+      f(v.halide()) = tensors.at(out.value)(v.halide());
+      if (manual && info.shape.back() >= vectorWidth)
+        f.vectorize(v.halide()[0], vectorWidth, TailStrategy::GuardWithIf);
+      used.insert(out.value);
     }
-    Func f = outputFuncs[out.value];
-    pinShape(f.output_buffer(), plan.values.at(out.value), out.channelsFirst);
-    if (!plan.autoscheduler.empty())
-      f.set_estimates(estimates(plan.values.at(out.value), out.channelsFirst));
+    pinShape(f.output_buffer(), info);
+    if (!manual)
+      f.set_estimates(estimates(info));
     built.outputs.push_back(f);
   }
-  if (!plan.autoscheduler.empty())
+  if (!manual)
     for (size_t i = 0; i < plan.inputs.size(); ++i)
-      built.inputs[i].set_estimates(
-          estimates(plan.values.at(plan.inputs[i].value), plan.inputs[i].channelsFirst));
+      built.inputs[i].set_estimates(estimates(plan.values.at(plan.inputs[i].value)));
   return built;
 }
 
@@ -163,7 +188,7 @@ Status resolveTarget(const std::string &target, std::string &resolved) {
 Status defaultSchedule(const PipelinePlan &plan, const Conv2DLayer &layer,
                        const std::string &target, Conv2DSchedule &out) {
   try {
-    out = heuristicSchedule(layer, plan.values.at(layer.output),
+    out = heuristicSchedule(layer, plan.imageOut(layer),
                             parseTarget(target).natural_vector_size<float>());
     return Status::ok();
   } catch (const Halide::Error &e) {

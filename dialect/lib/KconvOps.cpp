@@ -41,6 +41,32 @@ FailureOr<SmallVector<int64_t, 4>> Conv2DOp::getResolvedPadding() {
   return SmallVector<int64_t, 4>{py.before, py.after, px.before, px.after};
 }
 
+LogicalResult Conv2DOp::inferResultShape(SmallVectorImpl<int64_t> &shape) {
+  ArrayRef<int64_t> inShape = getInput().getType().getShape();
+  Nhwc in = toNhwc(inShape, getDataFormat());
+  FailureOr<SmallVector<int64_t, 4>> pads = getResolvedPadding();
+  int64_t outHW[2] = {ShapedType::kDynamic, ShapedType::kDynamic};
+  int64_t inHW[2] = {in.h, in.w};
+  ArrayRef<int64_t> k = getKernelSize(), s = getStrides(), d = getDilationRate();
+  for (int axis = 0; axis < 2 && succeeded(pads); ++axis) {
+    if (ShapedType::isDynamic(inHW[axis]))
+      continue;
+    ::kconv::AxisPadding pad{(*pads)[2 * axis], (*pads)[2 * axis + 1]};
+    std::optional<int64_t> size =
+        ::kconv::computeAxisOutput(inHW[axis], k[axis], s[axis], d[axis], pad);
+    if (!size)
+      return emitError() << "the dilated kernel (" << (k[axis] - 1) * d[axis] + 1 << ") is "
+                         << "larger than the padded input " << (axis ? "width" : "height")
+                         << " (" << inHW[axis] + pad.before + pad.after << ")";
+    outHW[axis] = *size;
+  }
+  if (getDataFormat() == DataFormat::channels_first)
+    shape.assign({in.n, getFilters(), outHW[0], outHW[1]});
+  else
+    shape.assign({in.n, outHW[0], outHW[1], getFilters()});
+  return success();
+}
+
 LogicalResult Conv2DOp::verify() {
   Operation *op = getOperation();
   if (failed(verifyPair(op, "kernel_size", getKernelSize())) ||
@@ -86,32 +112,10 @@ LogicalResult Conv2DOp::verify() {
         return emitOpError("'explicit_padding' values must be >= 0");
   }
 
-  // The result shape must be what Keras computes wherever it is known.
-  Nhwc out = toNhwc(getOutput().getType().getShape(), getDataFormat());
-  auto checkDim = [&](StringRef what, int64_t expected, int64_t actual) -> LogicalResult {
-    if (!ShapedType::isDynamic(expected) && !ShapedType::isDynamic(actual) && expected != actual)
-      return emitOpError() << "result " << what << " is " << actual << ", expected " << expected;
-    return success();
-  };
-  if (failed(checkDim("batch", in.n, out.n)) || failed(checkDim("channels", filters, out.c)))
-    return failure();
-  FailureOr<SmallVector<int64_t, 4>> pads = getResolvedPadding();
-  int64_t inSize[2] = {in.h, in.w}, outSize[2] = {out.h, out.w};
-  const char *axisName[2] = {"height", "width"};
-  for (int axis = 0; axis < 2 && succeeded(pads); ++axis) {
-    if (ShapedType::isDynamic(inSize[axis]))
-      continue;
-    ::kconv::AxisPadding pad{(*pads)[2 * axis], (*pads)[2 * axis + 1]};
-    std::optional<int64_t> size =
-        ::kconv::computeAxisOutput(inSize[axis], k[axis], s[axis], d[axis], pad);
-    if (!size)
-      return emitOpError() << "the dilated kernel (" << (k[axis] - 1) * d[axis] + 1 << ") is "
-                           << "larger than the padded input " << axisName[axis] << " ("
-                           << inSize[axis] + pad.before + pad.after << ")";
-    if (failed(checkDim(axisName[axis], *size, outSize[axis])))
-      return failure();
-  }
-  return success();
+  if (getResidual() && getResidual().getType() != getOutput().getType())
+    return emitOpError() << "residual type " << getResidual().getType()
+                         << " differs from the result type " << getOutput().getType();
+  return verifyInferredShape(op);
 }
 
 #define GET_OP_CLASSES

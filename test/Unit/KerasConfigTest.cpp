@@ -135,9 +135,23 @@ TEST(KerasConfig, RejectsWithMessagesNamingFileLayerAndArgument) {
             "'channels_first', got 'channels_middle'");
   EXPECT_NE(parseError(conv(R"(, "filters": 1000000000000)")).find("exceeds kconv's limit"),
             std::string::npos);
+  EXPECT_EQ(parseError(sequential(R"({"class_name": "GRU", "config": {"name": "gru_1",
+      "units": 3, "batch_input_shape": [null, 4, 4]}})")),
+            "m.json: layer 'gru_1' (GRU): unsupported layer class 'GRU'");
   EXPECT_EQ(parseError(sequential(R"({"class_name": "Dense", "config": {"name": "dense_1",
-      "units": 3, "batch_input_shape": [null, 4]}})")),
-            "m.json: layer 'dense_1' (Dense): unsupported layer class 'Dense'");
+      "batch_input_shape": [null, 4]}})")),
+            "m.json: layer 'dense_1' (Dense): 'units' is missing");
+  EXPECT_EQ(parseError(sequential(R"({"class_name": "ZeroPadding2D", "config": {"name": "zp",
+      "padding": [1, 2, 3], "batch_input_shape": [null, 4, 4, 1]}})")),
+            "m.json: layer 'zp' (ZeroPadding2D): 'padding' must be an int, a pair, or a pair of "
+            "pairs, got [1,2,3]");
+  EXPECT_EQ(parseError(sequential(R"({"class_name": "UpSampling2D", "config": {"name": "up",
+      "interpolation": "bicubic", "batch_input_shape": [null, 4, 4, 1]}})")),
+            "m.json: layer 'up' (UpSampling2D): interpolation 'bicubic' is not supported (only "
+            "'nearest' and 'bilinear')");
+  EXPECT_EQ(parseError(sequential(R"({"class_name": "Reshape", "config": {"name": "r",
+      "target_shape": [-1, -1], "batch_input_shape": [null, 4, 4, 1]}})")),
+            "m.json: layer 'r' (Reshape): 'target_shape' may contain -1 only once");
   EXPECT_NE(parseError(sequential(R"({"class_name": "Lambda", "config": {"name": "l",
       "batch_input_shape": [null, 4]}})")).find("Python code"),
             std::string::npos);

@@ -3,31 +3,29 @@
 #include "kconv/Dialect/KconvOps.h"
 #include "kconv/Importer/KerasImporter.h"
 #include "mlir/IR/BuiltinAttributes.h"
+#include "kconv/Dialect/ConvGeometry.h"
 #include "llvm/ADT/DenseMap.h"
+
+#include <cmath>
+#include <set>
 
 namespace mlir::kconv {
 namespace codegen = ::kconv::codegen;
 
 namespace {
 
+/// Plan value indices for SSA values (their Keras shapes).
 class PlanBuilder {
 public:
   explicit PlanBuilder(codegen::PipelinePlan &plan) : plan(plan) {}
 
-  /// The plan value for an SSA value, whose raw shape is in `format`.
-  int valueFor(Value value, DataFormat format) {
+  int valueFor(Value value) {
     auto it = ids.find(value);
     if (it != ids.end())
       return it->second;
-    ArrayRef<int64_t> s = cast<RankedTensorType>(value.getType()).getShape();
-    codegen::ValueInfo info;
-    if (!ShapedType::isDynamic(s[0]))
-      info.batch = s[0];
-    bool first = format == DataFormat::channels_first;
-    info.channelsFirst = first;
-    info.channels = first ? s[1] : s[3];
-    info.height = first ? s[2] : s[1];
-    info.width = first ? s[3] : s[2];
+    codegen::TensorInfo info;
+    for (int64_t d : cast<RankedTensorType>(value.getType()).getShape())
+      info.shape.push_back(ShapedType::isDynamic(d) ? -1 : d);
     plan.values.push_back(info);
     return ids[value] = (int)plan.values.size() - 1;
   }
@@ -37,7 +35,7 @@ private:
   llvm::DenseMap<Value, int> ids;
 };
 
-FailureOr<std::vector<float>> constantValues(Conv2DOp conv, Value value, StringRef role,
+FailureOr<std::vector<float>> constantValues(Operation *op, Value value, StringRef role,
                                              bool required) {
   auto constant = value.getDefiningOp<arith::ConstantOp>();
   auto resource = constant ? dyn_cast<DenseF32ResourceElementsAttr>(constant.getValue())
@@ -46,14 +44,14 @@ FailureOr<std::vector<float>> constantValues(Conv2DOp conv, Value value, StringR
     if (auto dense = dyn_cast<DenseElementsAttr>(constant.getValue()))
       return std::vector<float>(dense.getValues<float>().begin(), dense.getValues<float>().end());
   if (!resource)
-    return conv.emitOpError() << role << " must be a float32 constant";
+    return op->emitOpError() << role << " must be a float32 constant";
   std::optional<ArrayRef<float>> data = resource.tryGetAsArrayRef();
   if (!data && !required)
     return std::vector<float>(cast<ShapedType>(value.getType()).getNumElements(), 0.0f);
   if (!data)
-    return conv.emitOpError() << "has no " << role
-                              << " values: the model was imported without weights "
-                                 "(pass --weights)";
+    return op->emitOpError() << "has no " << role
+                             << " values: the model was imported without weights "
+                                "(pass --weights)";
   return std::vector<float>(data->begin(), data->end());
 }
 
@@ -61,6 +59,208 @@ std::string tensorName(func::FuncOp func, bool result, unsigned index, const cha
   auto name = result ? func.getResultAttrOfType<StringAttr>(index, kTensorNameAttr)
                      : func.getArgAttrOfType<StringAttr>(index, kTensorNameAttr);
   return name ? name.str() : std::string(fallback) + std::to_string(index);
+}
+
+/// A C-friendly unique name per op: its layer name ("a/b" -> "a_b").
+std::string opName(Operation *op, size_t index) {
+  std::string name = "layer" + std::to_string(index);
+  if (auto loc = dyn_cast<NameLoc>(op->getLoc()))
+    name = loc.getName().str();
+  for (char &ch : name)
+    if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '_')
+      ch = '_';
+  return name;
+}
+
+bool isChannelsFirst(DataFormat format) { return format == DataFormat::channels_first; }
+
+std::array<int64_t, 2> pair(ArrayRef<int64_t> values) { return {values[0], values[1]}; }
+
+/// Lowers one op; `weights` reads a constant operand.
+class NodeLowering {
+public:
+  NodeLowering(codegen::PipelinePlan &plan, PlanBuilder &values, bool requireWeights)
+      : plan(plan), values(values), requireWeights(requireWeights) {}
+
+  LogicalResult lower(Operation *op, const std::string &name);
+
+private:
+  LogicalResult lowerConv(Conv2DOp conv, const std::string &name);
+  FailureOr<std::vector<float>> weights(Operation *op, Value v, StringRef role) {
+    return constantValues(op, v, role, requireWeights);
+  }
+
+  codegen::PipelinePlan &plan;
+  PlanBuilder &values;
+  bool requireWeights;
+};
+
+LogicalResult NodeLowering::lowerConv(Conv2DOp conv, const std::string &name) {
+  codegen::Conv2DLayer layer;
+  layer.name = name;
+  layer.input = values.valueFor(conv.getInput());
+  layer.output = values.valueFor(conv.getOutput());
+  if (conv.getResidual())
+    layer.residual = values.valueFor(conv.getResidual());
+  layer.channelsFirst = isChannelsFirst(conv.getDataFormat());
+  layer.kernel = pair(conv.getKernelSize());
+  layer.strides = pair(conv.getStrides());
+  layer.dilation = pair(conv.getDilationRate());
+  FailureOr<SmallVector<int64_t, 4>> pads = conv.getResolvedPadding();
+  if (failed(pads))
+    return conv.emitOpError("has 'same' padding on an input of unknown height or width");
+  std::copy(pads->begin(), pads->end(), layer.padding.begin());
+  layer.groups = conv.getGroups();
+  layer.filters = conv.getFilters();
+  layer.activation = stringifyActivation(conv.getActivation()).str();
+  if (ScheduleAttr schedule = conv.getScheduleAttr())
+    layer.schedule = scheduleFromAttr(schedule);
+  FailureOr<std::vector<float>> kernel = weights(conv, conv.getKernel(), "kernel");
+  if (failed(kernel))
+    return failure();
+  layer.kernelValues = std::move(*kernel);
+  if (conv.getBias()) {
+    FailureOr<std::vector<float>> bias = weights(conv, conv.getBias(), "bias");
+    if (failed(bias))
+      return failure();
+    layer.biasValues = std::move(*bias);
+  }
+  plan.nodes.push_back(codegen::ConvStep{(int)plan.layers.size()});
+  plan.layers.push_back(std::move(layer));
+  return success();
+}
+
+LogicalResult NodeLowering::lower(Operation *op, const std::string &name) {
+  if (auto conv = dyn_cast<Conv2DOp>(op))
+    return lowerConv(conv, name);
+  int in = op->getNumOperands() ? values.valueFor(op->getOperand(0)) : -1;
+  int out = values.valueFor(op->getResult(0));
+  if (auto dense = dyn_cast<DenseOp>(op)) {
+    codegen::DenseLayer layer{name, in, out, dense.getUnits(),
+                              stringifyActivation(dense.getActivation()).str(), {}, {}};
+    FailureOr<std::vector<float>> kernel = weights(op, dense.getKernel(), "kernel");
+    if (failed(kernel))
+      return failure();
+    layer.kernelValues = std::move(*kernel);
+    if (dense.getBias()) {
+      FailureOr<std::vector<float>> bias = weights(op, dense.getBias(), "bias");
+      if (failed(bias))
+        return failure();
+      layer.biasValues = std::move(*bias);
+    }
+    plan.nodes.push_back(std::move(layer));
+    return success();
+  }
+  if (auto bn = dyn_cast<BatchNormOp>(op)) {
+    FailureOr<std::vector<float>> gamma = weights(op, bn.getGamma(), "gamma");
+    FailureOr<std::vector<float>> beta = weights(op, bn.getBeta(), "beta");
+    FailureOr<std::vector<float>> mean = weights(op, bn.getMovingMean(), "moving_mean");
+    FailureOr<std::vector<float>> var = weights(op, bn.getMovingVariance(), "moving_variance");
+    if (failed(gamma) || failed(beta) || failed(mean) || failed(var))
+      return failure();
+    codegen::BatchNormLayer layer{name, in, out, (int)bn.getAxis(), {}, {}};
+    double epsilon = bn.getEpsilon().convertToDouble();
+    for (size_t c = 0; c < gamma->size(); ++c) {
+      double scale = (*gamma)[c] / std::sqrt(double((*var)[c]) + epsilon);
+      layer.scale.push_back(float(scale));
+      layer.shift.push_back(float((*beta)[c] - (*mean)[c] * scale));
+    }
+    plan.nodes.push_back(std::move(layer));
+    return success();
+  }
+  if (auto pool = dyn_cast<Pool2DOp>(op)) {
+    codegen::Pool2DLayer layer{name, in, out, pool.getKind() == PoolKind::max,
+                               pair(pool.getPoolSize()), pair(pool.getStrides()), {0, 0, 0, 0},
+                               isChannelsFirst(pool.getDataFormat())};
+    if (pool.getPadding() == Padding::same) {
+      codegen::ImageInfo image = plan.values.at(in).image(layer.channelsFirst);
+      int64_t sizes[2] = {image.height, image.width};
+      for (int axis = 0; axis < 2; ++axis) {
+        ::kconv::AxisPadding p = ::kconv::computeAxisPadding(
+            true, sizes[axis], layer.window[axis], layer.strides[axis], 1);
+        layer.padding[2 * axis] = p.before;
+        layer.padding[2 * axis + 1] = p.after;
+      }
+    }
+    plan.nodes.push_back(std::move(layer));
+    return success();
+  }
+  if (auto pool = dyn_cast<GlobalPool2DOp>(op)) {
+    plan.nodes.push_back(codegen::GlobalPool2DLayer{name, in, out, pool.getKind() == PoolKind::max,
+                                                    isChannelsFirst(pool.getDataFormat())});
+    return success();
+  }
+  if (auto act = dyn_cast<ActivationOp>(op)) {
+    codegen::ActivationLayer layer;
+    layer.name = name, layer.input = in, layer.output = out;
+    layer.activation = stringifyActivation(act.getActivation()).str();
+    auto number = [](std::optional<APFloat> v) -> std::optional<double> {
+      return v ? std::optional<double>(v->convertToDouble()) : std::nullopt;
+    };
+    layer.alpha = number(act.getAlpha());
+    layer.maxValue = number(act.getMaxValue());
+    layer.negativeSlope = number(act.getNegativeSlope());
+    layer.threshold = number(act.getThreshold());
+    layer.axis = act.getAxis() ? int(*act.getAxis()) : -1;
+    plan.nodes.push_back(std::move(layer));
+    return success();
+  }
+  if (auto prelu = dyn_cast<PReluOp>(op)) {
+    codegen::ActivationLayer layer;
+    layer.name = name, layer.input = in, layer.output = out;
+    FailureOr<std::vector<float>> alpha = weights(op, prelu.getAlpha(), "alpha");
+    if (failed(alpha))
+      return failure();
+    layer.preluAlpha = std::move(*alpha);
+    ArrayRef<int64_t> shape = prelu.getAlpha().getType().cast<RankedTensorType>().getShape();
+    layer.preluShape.assign(shape.begin(), shape.end());
+    plan.nodes.push_back(std::move(layer));
+    return success();
+  }
+  if (isa<MergeOp, ConcatenateOp>(op)) {
+    std::vector<int> inputs;
+    for (Value v : op->getOperands())
+      inputs.push_back(values.valueFor(v));
+    if (auto merge = dyn_cast<MergeOp>(op))
+      plan.nodes.push_back(codegen::MergeLayer{name, inputs, out,
+                                               stringifyMergeKind(merge.getKind()).str()});
+    else
+      plan.nodes.push_back(codegen::ConcatenateLayer{
+          name, inputs, out, (int)cast<ConcatenateOp>(op).getAxis()});
+    return success();
+  }
+  if (auto pad = dyn_cast<ZeroPad2DOp>(op)) {
+    ArrayRef<int64_t> a = pad.getPadding();
+    plan.nodes.push_back(codegen::Pad2DLayer{name, in, out, {a[0], a[1], a[2], a[3]},
+                                             isChannelsFirst(pad.getDataFormat())});
+    return success();
+  }
+  if (auto crop = dyn_cast<Crop2DOp>(op)) {
+    ArrayRef<int64_t> a = crop.getCropping();
+    plan.nodes.push_back(codegen::Pad2DLayer{name, in, out, {-a[0], -a[1], -a[2], -a[3]},
+                                             isChannelsFirst(crop.getDataFormat())});
+    return success();
+  }
+  if (auto up = dyn_cast<UpSample2DOp>(op)) {
+    plan.nodes.push_back(codegen::UpSample2DLayer{
+        name, in, out, pair(up.getSize()), up.getInterpolation() == Interpolation::bilinear,
+        isChannelsFirst(up.getDataFormat())});
+    return success();
+  }
+  if (isa<ReshapeOp>(op)) {
+    plan.nodes.push_back(codegen::ReshapeLayer{name, in, out, {}});
+    return success();
+  }
+  if (auto transpose = dyn_cast<TransposeOp>(op)) {
+    ArrayRef<int64_t> perm = transpose.getPermutation();
+    plan.nodes.push_back(codegen::ReshapeLayer{name, in, out, {perm.begin(), perm.end()}});
+    return success();
+  }
+  if (auto identity = dyn_cast<IdentityOp>(op)) { // normally removed by a pass
+    plan.nodes.push_back(codegen::ReshapeLayer{name, in, out, {}});
+    return success();
+  }
+  return op->emitOpError("cannot be compiled to native code");
 }
 
 } // namespace
@@ -90,70 +290,39 @@ FailureOr<codegen::PipelinePlan> convertToPlan(func::FuncOp func, bool requireWe
   plan.name = func.getSymName().str();
   PlanBuilder values(plan);
 
-  // An input is in the data_format of the first layer that reads it; layers with
-  // another data_format reinterpret it, as Keras does.
+  // An input is labelled with the data_format of the first image layer reading it.
   for (BlockArgument arg : func.getArguments()) {
     std::optional<DataFormat> format;
-    for (Operation &op : func.getBody().front())
-      if (auto conv = dyn_cast<Conv2DOp>(op); conv && conv.getInput() == arg && !format)
-        format = conv.getDataFormat();
-    if (cast<RankedTensorType>(arg.getType()).getRank() != 4)
+    for (Operation *user : arg.getUsers())
+      if (auto attr = user->getAttrOfType<DataFormatAttr>("data_format"); attr && !format)
+        format = attr.getValue();
+    if (!isa<RankedTensorType>(arg.getType()))
       return emitError(func.getLoc()) << "model input " << arg.getArgNumber()
-                                      << " is not 4-D; only image inputs are supported yet";
-    DataFormat f = format.value_or(DataFormat::channels_last);
-    int id = values.valueFor(arg, f);
+                                      << " has no known shape";
+    int id = values.valueFor(arg);
     plan.inputs.push_back({tensorName(func, false, arg.getArgNumber(), "input_"), id,
-                           f == DataFormat::channels_first});
+                           format == DataFormat::channels_first});
   }
 
+  NodeLowering lowering(plan, values, requireWeights);
+  std::set<std::string> names;
   for (Operation &op : func.getBody().front()) {
     if (isa<arith::ConstantOp, func::ReturnOp>(op))
       continue;
-    auto conv = dyn_cast<Conv2DOp>(op);
-    if (!conv)
-      return op.emitOpError("cannot be compiled to native code yet");
-    DataFormat format = conv.getDataFormat();
-    codegen::Conv2DLayer layer;
-    if (auto name = dyn_cast<NameLoc>(conv.getLoc()))
-      layer.name = name.getName().str();
-    else
-      layer.name = "conv" + std::to_string(plan.layers.size());
-    layer.input = values.valueFor(conv.getInput(), format);
-    layer.output = values.valueFor(conv.getOutput(), format);
-    layer.channelsFirst = format == DataFormat::channels_first;
-    ArrayRef<int64_t> k = conv.getKernelSize(), s = conv.getStrides(), d = conv.getDilationRate();
-    layer.kernel = {k[0], k[1]};
-    layer.strides = {s[0], s[1]};
-    layer.dilation = {d[0], d[1]};
-    FailureOr<SmallVector<int64_t, 4>> pads = conv.getResolvedPadding();
-    if (failed(pads))
-      return conv.emitOpError("has 'same' padding on an input of unknown height or width");
-    std::copy(pads->begin(), pads->end(), layer.padding.begin());
-    layer.groups = conv.getGroups();
-    layer.filters = conv.getFilters();
-    layer.activation = stringifyActivation(conv.getActivation()).str();
-    if (ScheduleAttr schedule = conv.getScheduleAttr())
-      layer.schedule = scheduleFromAttr(schedule);
-    FailureOr<std::vector<float>> kernel = constantValues(conv, conv.getKernel(), "kernel", requireWeights);
-    if (failed(kernel))
+    std::string name = opName(&op, plan.nodes.size());
+    while (!names.insert(name).second) // Halide needs distinct Func names
+      name += "_";
+    if (failed(lowering.lower(&op, name)))
       return failure();
-    layer.kernelValues = std::move(*kernel);
-    if (conv.getBias()) {
-      FailureOr<std::vector<float>> bias = constantValues(conv, conv.getBias(), "bias", requireWeights);
-      if (failed(bias))
-        return failure();
-      layer.biasValues = std::move(*bias);
-    }
-    plan.layers.push_back(std::move(layer));
   }
 
   auto ret = cast<func::ReturnOp>(func.getBody().front().getTerminator());
   for (auto [index, operand] : llvm::enumerate(ret.getOperands())) {
-    auto conv = operand.getDefiningOp<Conv2DOp>();
-    DataFormat f = conv ? conv.getDataFormat() : DataFormat::channels_last;
-    int id = values.valueFor(operand, f);
+    Operation *producer = operand.getDefiningOp();
+    auto attr = producer ? producer->getAttrOfType<DataFormatAttr>("data_format") : nullptr;
+    int id = values.valueFor(operand);
     plan.outputs.push_back({tensorName(func, true, index, "output_"), id,
-                            plan.values[id].channelsFirst});
+                            attr && attr.getValue() == DataFormat::channels_first});
   }
   return plan;
 }

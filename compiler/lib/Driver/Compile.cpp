@@ -60,7 +60,8 @@ private:
       if (auto file = mlir::dyn_cast<mlir::FileLineColLoc>(name.getChildLoc()))
         errs << file.getFilename().getValue() << ": ";
       errs << "layer '" << name.getName().getValue() << "'";
-      auto cls = classes.find(name.getName().getValue());
+      // Ops a layer expands into are named "layer/part".
+      auto cls = classes.find(name.getName().getValue().split('/').first);
       if (cls != classes.end())
         errs << " (" << cls->second << ")";
       errs << ": ";
@@ -86,8 +87,17 @@ int fail(llvm::raw_ostream &errs, llvm::Error error) {
 }
 
 mlir::LogicalResult optimize(mlir::ModuleOp module) {
+  namespace kc = mlir::kconv;
   mlir::PassManager pm(module->getContext());
-  pm.addNestedPass<mlir::func::FuncOp>(mlir::kconv::createKconvResolvePadding());
+  mlir::OpPassManager &func = pm.nest<mlir::func::FuncOp>();
+  func.addPass(kc::createKconvInferShapes());
+  func.addPass(kc::createKconvEliminateIdentity());
+  func.addPass(kc::createKconvConvertLayout());
+  func.addPass(kc::createKconvResolvePadding());
+  func.addPass(kc::createKconvFoldPadding());
+  func.addPass(kc::createKconvFoldBatchNorm());
+  func.addPass(kc::createKconvFuseEpilogue());
+  func.addPass(kc::createKconvEliminateIdentity());
   return pm.run(module);
 }
 
@@ -198,12 +208,14 @@ int compile(const CompileOptions &options, llvm::raw_ostream &errs) {
                           loaded.weights->sourcePath + "' provides weights");
   mlir::OwningOpRef<mlir::ModuleOp> module = mlir::kconv::importKerasModel(
       context, loaded.model, loaded.weights ? &*loaded.weights : nullptr, options.initSeed);
-  if (!module || mlir::failed(optimize(*module)))
+  if (!module)
     return 1;
-  if (options.summary) {
+  if (options.summary) { // the layers as Keras has them, before any folding
     printSummary(*module, loaded.model, loaded.weights || options.initSeed, llvm::outs());
     return 0;
   }
+  if (mlir::failed(optimize(*module)))
+    return 1;
   bool native = options.emit != EmitKind::Mlir;
   if (native && !loaded.weights && !options.initSeed)
     return fail(errs, options.modelPath +

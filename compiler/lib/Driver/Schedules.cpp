@@ -87,19 +87,16 @@ void printProgress(llvm::raw_ostream &errs, const std::string &layer,
 
 std::string layerSignature(const codegen::PipelinePlan &plan, const codegen::Conv2DLayer &layer,
                            const std::string &target, int threads) {
-  codegen::ValueInfo in = plan.values.at(layer.input);
-  if (in.channelsFirst != layer.channelsFirst)
-    in = in.reinterpreted();
-  const codegen::ValueInfo &out = plan.values.at(layer.output);
+  codegen::ImageInfo in = plan.imageIn(layer), out = plan.imageOut(layer);
   return llvm::formatv("conv2d n={0} in={1}x{2}x{3} f={4} k={5}x{6} s={7}x{8} d={9}x{10} "
-                       "pad={11},{12},{13},{14} g={15} fmt={16}>{17} act={18} bias={19} "
+                       "pad={11},{12},{13},{14} g={15} fmt={16}{17} act={18} bias={19} "
                        "target={20} threads={21}",
                        out.batch ? std::to_string(*out.batch) : "?", in.height, in.width,
                        in.channels, layer.filters, layer.kernel[0], layer.kernel[1],
                        layer.strides[0], layer.strides[1], layer.dilation[0], layer.dilation[1],
                        layer.padding[0], layer.padding[1], layer.padding[2], layer.padding[3],
-                       layer.groups, in.channelsFirst ? "cf" : "cl",
-                       out.channelsFirst ? "cf" : "cl", layer.activation,
+                       layer.groups, layer.channelsFirst ? "cf" : "cl",
+                       layer.residual >= 0 ? "+res" : "", layer.activation,
                        layer.biasValues.empty() ? 0 : 1, target, threads)
       .str();
 }

@@ -69,18 +69,41 @@ void printSummary(mlir::ModuleOp module, const keras::Model &model, bool hasWeig
       auto name = func.getArgAttrOfType<mlir::StringAttr>(arg.getArgNumber(), "kconv.name");
       row(os, (name ? name.str() : "input") + " (InputLayer)", shapeText(arg.getType()), "0");
     }
-    func.walk([&](mlir::kconv::Conv2DOp conv) {
-      std::string name = "conv2d";
-      if (auto loc = mlir::dyn_cast<mlir::NameLoc>(conv.getLoc()))
-        name = loc.getName().str();
-      int64_t params = elementCount(conv.getKernel()) + elementCount(conv.getBias());
-      total += params;
-      row(os, name + " (Conv2D)", shapeText(conv.getType()), std::to_string(params));
-
+    // One row per Keras layer: ops a layer expands into ("sep/depthwise") join it.
+    struct Row {
+      std::string name, cls, shape;
+      int64_t params;
+    };
+    std::vector<Row> rows;
+    for (mlir::Operation &op : func.getBody().front()) {
+      if (!mlir::isa<mlir::kconv::KconvDialect>(op.getDialect()))
+        continue;
+      std::string name = "layer";
+      if (auto loc = mlir::dyn_cast<mlir::NameLoc>(op.getLoc()))
+        name = loc.getName().getValue().split('/').first.str();
       auto found = layers.find(name);
-      if (found == layers.end())
-        return;
-      const auto &config = std::get<keras::Conv2DConfig>(found->second->config);
+      int64_t params = 0;
+      for (mlir::Value operand : op.getOperands())
+        if (constantWeight(operand) ||
+            (operand.getDefiningOp<mlir::arith::ConstantOp>() &&
+             mlir::isa<mlir::DenseResourceElementsAttr>(
+                 operand.getDefiningOp<mlir::arith::ConstantOp>().getValue())))
+          params += elementCount(operand); // imported weights, not synthesized constants
+      total += params;
+      std::string cls = found != layers.end() ? found->second->className : "?";
+      if (!rows.empty() && rows.back().name == name) {
+        rows.back().params += params;
+        rows.back().shape = shapeText(op.getResult(0).getType());
+      } else {
+        rows.push_back({name, cls, shapeText(op.getResult(0).getType()), params});
+      }
+      auto conv = mlir::dyn_cast<mlir::kconv::Conv2DOp>(op);
+      if (!conv || found == layers.end())
+        continue;
+      const auto *configPtr = std::get_if<keras::Conv2DConfig>(&found->second->config);
+      if (!configPtr)
+        continue;
+      const keras::Conv2DConfig &config = *configPtr;
       std::optional<Weight> kernel = constantWeight(conv.getKernel());
       std::optional<Weight> bias = constantWeight(conv.getBias());
       auto regularize = [&](const char *arg, const std::optional<keras::Value> &spec,
@@ -129,7 +152,9 @@ void printSummary(mlir::ModuleOp module, const keras::Model &model, bool hasWeig
       };
       constrain("kernel_constraint", config.kernelConstraint, kernel);
       constrain("bias_constraint", config.biasConstraint, bias);
-    });
+    }
+    for (const Row &r : rows)
+      row(os, r.name + " (" + r.cls + ")", r.shape, std::to_string(r.params));
   });
   os << doubleRule << "\nTotal params: " << total << "\nTrainable params: " << total
      << "\nNon-trainable params: 0\n" << rule << "\n";

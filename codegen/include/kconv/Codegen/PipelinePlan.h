@@ -10,39 +10,50 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 namespace kconv::codegen {
 
-/// A 4-D tensor flowing through the pipeline, described logically as
-/// (batch, height, width, channels) in the data_format it was produced in
-/// (`channelsFirst`: its memory order is NCHW); the batch is dynamic unless set.
-struct ValueInfo {
+/// A 4-D tensor seen as an image by a layer: (batch, height, width, channels) in the
+/// layer's data_format (`channelsFirst`: its memory order is NCHW).
+struct ImageInfo {
   std::optional<int64_t> batch;
   int64_t height = 0, width = 0, channels = 0;
   bool channelsFirst = false;
+};
 
-  /// How a layer with the other data_format sees the same memory: Keras layers
-  /// interpret a tensor by their own data_format, whatever produced it.
-  ValueInfo reinterpreted() const {
-    ValueInfo v = *this;
-    v.channelsFirst = !channelsFirst;
-    if (channelsFirst) // NCHW read as NHWC: H' = C, W' = H, C' = W
-      v.height = channels, v.width = height, v.channels = width;
-    else // NHWC read as NCHW: C' = H, H' = W, W' = C
-      v.channels = height, v.height = width, v.width = channels;
+/// A tensor flowing through the pipeline, in Keras's shape (batch first, row-major
+/// memory); the batch is dynamic (-1) unless known.
+struct TensorInfo {
+  std::vector<int64_t> shape;
+
+  int rank() const { return (int)shape.size(); }
+  std::optional<int64_t> batch() const {
+    return shape.at(0) < 0 ? std::nullopt : std::optional<int64_t>(shape[0]);
+  }
+  /// The tensor as a layer with the given data_format reads it (4-D only): Keras
+  /// layers interpret a tensor by their own data_format, whatever produced it.
+  ImageInfo image(bool channelsFirst) const {
+    ImageInfo v;
+    v.batch = batch();
+    v.channelsFirst = channelsFirst;
+    v.channels = channelsFirst ? shape.at(1) : shape.at(3);
+    v.height = channelsFirst ? shape.at(2) : shape.at(1);
+    v.width = channelsFirst ? shape.at(3) : shape.at(2);
     return v;
   }
 };
 
-/// A model input or output at the pipeline boundary, in the model's own layout.
+/// A model input or output at the pipeline boundary, in Keras's shape.
 struct BoundaryTensor {
   std::string name;   // Keras layer name
   int value = -1;     // index into PipelinePlan::values
-  bool channelsFirst = false;
+  bool channelsFirst = false; // the data_format of the layers reading/writing it (4-D)
 };
 
-/// One Keras Conv2D with its weights and resolved padding.
+/// One Keras Conv2D (or depthwise/pointwise part) with its weights, resolved
+/// padding and fused epilogue: activation(conv + bias + residual).
 struct Conv2DLayer {
   std::string name;
   int input = -1, output = -1; // value indices
@@ -54,8 +65,102 @@ struct Conv2DLayer {
   std::string activation = "linear"; // canonical kconv activation name
   std::vector<float> kernelValues;   // (KH, KW, Cin / groups, filters), row-major
   std::vector<float> biasValues;     // empty without bias
+  int residual = -1;                 // value added before the activation, or -1
   std::optional<Conv2DSchedule> schedule; // forced schedule; default heuristic otherwise
 };
+
+/// Dense on the last axis: kernel (features, units) row-major.
+struct DenseLayer {
+  std::string name;
+  int input = -1, output = -1;
+  int64_t units = 1;
+  std::string activation = "linear";
+  std::vector<float> kernelValues, biasValues;
+};
+
+/// Inference BatchNormalization left unfolded: x * scale + shift along `axis`.
+struct BatchNormLayer {
+  std::string name;
+  int input = -1, output = -1;
+  int axis = 1; // Keras axis (batch = 0)
+  std::vector<float> scale, shift;
+};
+
+struct Pool2DLayer {
+  std::string name;
+  int input = -1, output = -1;
+  bool max = true;
+  std::array<int64_t, 2> window{2, 2}, strides{2, 2};
+  std::array<int64_t, 4> padding{0, 0, 0, 0}; // top, bottom, left, right
+  bool channelsFirst = false;
+};
+
+struct GlobalPool2DLayer {
+  std::string name;
+  int input = -1, output = -1;
+  bool max = false;
+  bool channelsFirst = false;
+};
+
+/// Element-wise activations with Keras layer arguments, softmax along an axis, and
+/// PReLU (`preluAlpha` non-empty, shaped as `preluShape`, broadcast over size 1).
+struct ActivationLayer {
+  std::string name;
+  int input = -1, output = -1;
+  std::string activation = "linear";
+  std::optional<double> alpha, maxValue, negativeSlope, threshold;
+  int axis = -1; // softmax: Keras axis; -1 = last
+  std::vector<float> preluAlpha;
+  std::vector<int64_t> preluShape; // without the batch
+};
+
+/// Add, Subtract, Multiply, Average, Maximum, Minimum over same-shaped inputs.
+struct MergeLayer {
+  std::string name;
+  std::vector<int> inputs;
+  int output = -1;
+  std::string kind = "add";
+};
+
+struct ConcatenateLayer {
+  std::string name;
+  std::vector<int> inputs;
+  int output = -1;
+  int axis = 1; // Keras axis
+};
+
+/// ZeroPadding2D (amounts > 0) and Cropping2D (amounts < 0): top, bottom, left, right.
+struct Pad2DLayer {
+  std::string name;
+  int input = -1, output = -1;
+  std::array<int64_t, 4> amounts{0, 0, 0, 0};
+  bool channelsFirst = false;
+};
+
+struct UpSample2DLayer {
+  std::string name;
+  int input = -1, output = -1;
+  std::array<int64_t, 2> size{2, 2};
+  bool bilinear = false;
+  bool channelsFirst = false;
+};
+
+/// Reshape (row-major) and Transpose (`permutation` non-empty: output dimension i
+/// is input dimension permutation[i]).
+struct ReshapeLayer {
+  std::string name;
+  int input = -1, output = -1;
+  std::vector<int64_t> permutation;
+};
+
+/// A step of the pipeline: a Conv2D (an index into PipelinePlan::layers, which
+/// the tuner schedules) or another layer.
+struct ConvStep {
+  int layer = -1;
+};
+using PlanNode = std::variant<ConvStep, DenseLayer, BatchNormLayer, Pool2DLayer,
+                              GlobalPool2DLayer, ActivationLayer, MergeLayer, ConcatenateLayer,
+                              Pad2DLayer, UpSample2DLayer, ReshapeLayer>;
 
 struct PipelinePlan {
   std::string name; // C identifier used for emitted symbols
@@ -65,9 +170,18 @@ struct PipelinePlan {
   int autoschedulerParallelism = 1;
   /// Weights as run-time parameters instead of embedded constants (the tuner's JIT).
   bool weightsAsParams = false;
-  std::vector<ValueInfo> values;
+  std::vector<TensorInfo> values;
   std::vector<BoundaryTensor> inputs, outputs;
-  std::vector<Conv2DLayer> layers; // in execution order
+  std::vector<Conv2DLayer> layers; // the convolutions, in execution order
+  std::vector<PlanNode> nodes;     // every step, in execution order
+
+  /// A convolution's input and output as it sees them (its own data_format).
+  ImageInfo imageIn(const Conv2DLayer &conv) const {
+    return values.at(conv.input).image(conv.channelsFirst);
+  }
+  ImageInfo imageOut(const Conv2DLayer &conv) const {
+    return values.at(conv.output).image(conv.channelsFirst);
+  }
 };
 
 } // namespace kconv::codegen

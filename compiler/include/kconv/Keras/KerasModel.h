@@ -34,8 +34,17 @@ struct InputConfig {
   std::vector<Dim> batchShape; // including the batch dimension
 };
 
+/// Conv2D and its relatives, which share every convolution argument.
+enum class ConvKind {
+  Standard,  // Conv2D: kernel (KH, KW, Cin / groups, filters)
+  Depthwise, // DepthwiseConv2D: kernel (KH, KW, Cin, depth_multiplier)
+  Separable, // SeparableConv2D: depthwise kernel, then a 1x1 (Cin * mult, filters)
+};
+
 struct Conv2DConfig {
-  int64_t filters = 0;
+  ConvKind kind = ConvKind::Standard;
+  int64_t depthMultiplier = 1; // Depthwise / Separable
+  int64_t filters = 0;         // Depthwise: 0 (Cin * depth_multiplier)
   std::array<int64_t, 2> kernelSize{1, 1};
   std::array<int64_t, 2> strides{1, 1};
   std::string padding = "valid";          // "valid" | "same"
@@ -49,7 +58,84 @@ struct Conv2DConfig {
   std::optional<Value> kernelConstraint, biasConstraint;
 };
 
-using LayerConfig = std::variant<InputConfig, Conv2DConfig>;
+struct DenseConfig {
+  int64_t units = 0;
+  std::string activation = "linear";
+  bool useBias = true;
+  std::optional<Value> kernelInitializer, biasInitializer;
+};
+
+struct BatchNormConfig {
+  int64_t axis = -1; // as written (negative counts from the end)
+  double epsilon = 1e-3;
+  bool center = true, scale = true;
+};
+
+struct Pool2DConfig {
+  bool max = true;
+  std::array<int64_t, 2> poolSize{2, 2}, strides{2, 2};
+  std::string padding = "valid";
+  std::string dataFormat = "channels_last";
+};
+
+struct GlobalPool2DConfig {
+  bool max = false;
+  std::string dataFormat = "channels_last";
+  bool keepdims = false;
+};
+
+/// Activation, ReLU, LeakyReLU, ELU and Softmax.
+struct ActivationConfig {
+  std::string activation = "linear";
+  std::optional<double> alpha, maxValue, negativeSlope, threshold;
+  std::optional<int64_t> axis; // softmax; as written
+};
+
+struct PReluConfig {
+  std::vector<int64_t> sharedAxes; // 1-based, as in Keras
+};
+
+/// Add, Subtract, Multiply, Average, Maximum, Minimum.
+struct MergeConfig {
+  std::string kind; // "add", "subtract", ...
+};
+
+struct ConcatenateConfig {
+  int64_t axis = -1;
+};
+
+/// ZeroPadding2D (crop = false) and Cropping2D (crop = true).
+struct Pad2DConfig {
+  bool crop = false;
+  std::array<int64_t, 4> amounts{0, 0, 0, 0}; // top, bottom, left, right
+  std::string dataFormat = "channels_last";
+};
+
+struct UpSample2DConfig {
+  std::array<int64_t, 2> size{2, 2};
+  std::string interpolation = "nearest";
+  std::string dataFormat = "channels_last";
+};
+
+/// Reshape (targetShape, -1 allowed once) and Flatten (flatten = true).
+struct ReshapeConfig {
+  bool flatten = false;
+  std::vector<int64_t> targetShape;
+  std::string dataFormat = "channels_last"; // Flatten's
+};
+
+struct PermuteConfig {
+  std::vector<int64_t> dims; // 1-based, as in Keras
+};
+
+/// Layers that are the identity at inference (Dropout, GaussianNoise, ...).
+struct IdentityConfig {};
+
+using LayerConfig =
+    std::variant<InputConfig, Conv2DConfig, DenseConfig, BatchNormConfig, Pool2DConfig,
+                 GlobalPool2DConfig, ActivationConfig, PReluConfig, MergeConfig,
+                 ConcatenateConfig, Pad2DConfig, UpSample2DConfig, ReshapeConfig,
+                 PermuteConfig, IdentityConfig>;
 
 struct Layer {
   std::string name;

@@ -19,4 +19,74 @@ def KconvResolvePadding : Pass<"kconv-resolve-padding", "::mlir::func::FuncOp"> 
   let dependentDialects = ["::mlir::kconv::KconvDialect"];
 }
 
+def KconvInferShapes : Pass<"kconv-infer-shapes", "::mlir::func::FuncOp"> {
+  let summary = "Refine every kconv result type from its operands (Keras shape rules)";
+  let description = [{
+    Walks the function in order and gives each kconv op the shape its
+    `InferShapeOpInterface` computes from its operands, keeping any dimension
+    the IR already knew; the function's result types follow. Shape errors
+    (e.g. an `Add` of different shapes) are reported at the layer.
+
+    ```mlir
+    // before: kconv.pool2d %x ... : (tensor<1x8x8x4xf32>) -> tensor<*xf32>
+    // after:  kconv.pool2d %x ... : (tensor<1x8x8x4xf32>) -> tensor<1x4x4x4xf32>
+    ```
+  }];
+  let dependentDialects = ["::mlir::kconv::KconvDialect"];
+}
+
+def KconvEliminateIdentity : Pass<"kconv-eliminate-identity", "::mlir::func::FuncOp"> {
+  let summary = "Remove inference-time identities and dead layers";
+  let description = [{
+    Replaces `kconv.identity` (Dropout, GaussianNoise, ...) and identity
+    transposes by their input, then erases kconv ops and constants whose
+    results are unused (layers that feed no model output).
+  }];
+  let dependentDialects = ["::mlir::kconv::KconvDialect"];
+}
+
+def KconvConvertLayout : Pass<"kconv-convert-layout", "::mlir::func::FuncOp"> {
+  let summary = "One internal layout: channels_first layers become channels_last";
+  let description = [{
+    Rewrites every channels_first layer (conv2d, pool2d, global_pool2d,
+    zero_pad2d, crop2d, upsample2d) as its channels_last form between two
+    `kconv.transpose` ops, then folds transpose pairs away, so that a
+    channels_first model is converted only where it meets its inputs,
+    outputs and layout-dependent layers (Flatten, Dense on images, ...).
+  }];
+  let dependentDialects = ["::mlir::kconv::KconvDialect"];
+}
+
+def KconvFoldPadding : Pass<"kconv-fold-padding", "::mlir::func::FuncOp"> {
+  let summary = "Fold ZeroPadding2D into the following convolution's padding";
+  let description = [{
+    `conv2d(zero_pad2d(x))` becomes `conv2d(x)` with the pad amounts added to
+    its `explicit_padding` (the convolution's padding must be resolved first,
+    see `--kconv-resolve-padding`). The zero_pad2d stays for other users.
+  }];
+  let dependentDialects = ["::mlir::kconv::KconvDialect"];
+}
+
+def KconvFoldBatchNorm : Pass<"kconv-fold-batch-norm", "::mlir::func::FuncOp"> {
+  let summary = "Fold inference BatchNormalization into the preceding convolution";
+  let description = [{
+    `batch_norm(conv2d(x))` over the convolution's channel axis, with a linear
+    convolution used only by it and constant weights, becomes one conv2d with
+    kernel scaled by `gamma / sqrt(variance + epsilon)` per filter and bias
+    `(bias - mean) * scale + beta`.
+  }];
+  let dependentDialects = ["::mlir::kconv::KconvDialect", "::mlir::arith::ArithDialect"];
+}
+
+def KconvFuseEpilogue : Pass<"kconv-fuse-epilogue", "::mlir::func::FuncOp"> {
+  let summary = "Fuse a residual Add and an activation into the convolution";
+  let description = [{
+    A linear conv2d used only by a two-input `Add` gets the other input as its
+    `residual`; a linear conv2d or dense used only by a plain activation (one
+    with Keras's default arguments) takes that activation. Applied repeatedly,
+    conv-Add-ReLU becomes a single conv2d.
+  }];
+  let dependentDialects = ["::mlir::kconv::KconvDialect"];
+}
+
 #endif // KCONV_TRANSFORMS_PASSES_TD

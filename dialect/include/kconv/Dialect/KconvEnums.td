@@ -62,4 +62,39 @@ def Kconv_ActivationAttr : EnumAttr<Kconv_Dialect, Kconv_ActivationKind, "activa
   let assemblyFormat = "`<` $value `>`";
 }
 
+def Kconv_PoolKindKind : I32EnumAttr<"PoolKind", "Keras pooling reduction", [
+    I32EnumAttrCase<"max", 0>,
+    // Keras/TF: the mean over the window's positions inside the input.
+    I32EnumAttrCase<"average", 1>]> {
+  let cppNamespace = "::mlir::kconv";
+  let genSpecializedAttr = 0;
+}
+def Kconv_PoolKindAttr : EnumAttr<Kconv_Dialect, Kconv_PoolKindKind, "pool_kind"> {
+  let assemblyFormat = "`<` $value `>`";
+}
+
+def Kconv_MergeKindKind : I32EnumAttr<"MergeKind", "Keras element-wise merge layer", [
+    I32EnumAttrCase<"add", 0>,
+    I32EnumAttrCase<"subtract", 1>,
+    I32EnumAttrCase<"multiply", 2>,
+    I32EnumAttrCase<"average", 3>,
+    I32EnumAttrCase<"maximum", 4>,
+    I32EnumAttrCase<"minimum", 5>]> {
+  let cppNamespace = "::mlir::kconv";
+  let genSpecializedAttr = 0;
+}
+def Kconv_MergeKindAttr : EnumAttr<Kconv_Dialect, Kconv_MergeKindKind, "merge_kind"> {
+  let assemblyFormat = "`<` $value `>`";
+}
+
+def Kconv_InterpolationKind : I32EnumAttr<"Interpolation", "UpSampling2D interpolation", [
+    I32EnumAttrCase<"nearest", 0>,
+    I32EnumAttrCase<"bilinear", 1>]> {
+  let cppNamespace = "::mlir::kconv";
+  let genSpecializedAttr = 0;
+}
+def Kconv_InterpolationAttr : EnumAttr<Kconv_Dialect, Kconv_InterpolationKind, "interpolation"> {
+  let assemblyFormat = "`<` $value `>`";
+}
+
 #endif // KCONV_ENUMS_TD

@@ -10,6 +10,21 @@
 #include "kconv/Dialect/KconvEnums.h.inc"
 #define GET_ATTRDEF_CLASSES
 #include "kconv/Dialect/KconvAttrs.h.inc"
+#include "kconv/Dialect/KconvInterfaces.h.inc"
+
+namespace mlir::kconv {
+/// Checks `op`'s ranked result against its inferred shape (when every operand is
+/// ranked): equal wherever both are known.
+LogicalResult verifyInferredShape(Operation *op);
+
+/// Infers `op`'s result shape if every operand is ranked; nullopt otherwise (and on
+/// failure, after emitting the error, when `failed` is set).
+std::optional<SmallVector<int64_t>> tryInferShape(Operation *op, bool &failed);
+
+/// "(?, 8, 8, 3)": a shape as Keras prints it, for messages.
+std::string formatShape(ArrayRef<int64_t> shape);
+} // namespace mlir::kconv
+
 #define GET_OP_CLASSES
 #include "kconv/Dialect/KconvOps.h.inc"
 

@@ -4,13 +4,30 @@
 include "kconv/Dialect/KconvDialect.td"
 include "kconv/Dialect/KconvEnums.td"
 include "kconv/Dialect/KconvAttrs.td"
+include "kconv/Dialect/KconvInterfaces.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 include "mlir/IR/CommonAttrConstraints.td"
 include "mlir/IR/CommonTypeConstraints.td"
 
 def Kconv_Tensor4D : 4DTensorOf<[F32]>;
+// Any float32 tensor; unranked only while shapes are being inferred.
+def Kconv_AnyTensor : TensorOf<[F32]>;
 
-def Kconv_Conv2DOp : Kconv_Op<"conv2d", [Pure]> {
+// A Keras layer op: shape inference, and a verifier that checks the result
+// against it (plus the op's own checks, if any, in `verifyLayer`).
+class Kconv_LayerOp<string mnemonic, list<Trait> traits = []>
+    : Kconv_Op<mnemonic, !listconcat(traits, [Pure,
+        DeclareOpInterfaceMethods<Kconv_InferShapeOpInterface>])> {
+  let hasVerifier = 1;
+  let extraClassDefinition = [{
+    ::mlir::LogicalResult $cppClass::verify() {
+      return ::mlir::kconv::verifyInferredShape(getOperation());
+    }
+  }];
+}
+
+def Kconv_Conv2DOp : Kconv_Op<"conv2d", [Pure, AttrSizedOperandSegments,
+    DeclareOpInterfaceMethods<Kconv_InferShapeOpInterface>]> {
   let summary = "Keras Conv2D layer";
   let description = [{
     A 2-D convolution with the meaning of `keras.layers.Conv2D`: `kernel` is
@@ -19,7 +36,9 @@ def Kconv_Conv2DOp : Kconv_Op<"conv2d", [Pure]> {
     extra row/column at the bottom/right); `explicit_padding` (top, bottom,
     left, right), once set by `--kconv-resolve-padding`, takes precedence;
     `schedule`, when set (by the tuner or `--schedule`), fixes how codegen
-    computes the layer.
+    computes the layer. `residual`, set by `--kconv-fuse-epilogue`, is a tensor
+    of the result's shape added before the activation (a following Keras `Add`
+    fused into the convolution).
     Initializer, regularizer and constraint specifications are kept as given
     in the Keras file; they do not change inference.
 
@@ -36,6 +55,7 @@ def Kconv_Conv2DOp : Kconv_Op<"conv2d", [Pure]> {
     Kconv_Tensor4D:$input,
     Kconv_Tensor4D:$kernel,
     Optional<1DTensorOf<[F32]>>:$bias,
+    Optional<Kconv_Tensor4D>:$residual,
     ConfinedAttr<I64Attr, [IntPositive]>:$filters,
     DenseI64ArrayAttr:$kernel_size,
     DenseI64ArrayAttr:$strides,
@@ -58,7 +78,7 @@ def Kconv_Conv2DOp : Kconv_Op<"conv2d", [Pure]> {
   let results = (outs Kconv_Tensor4D:$output);
 
   let assemblyFormat = [{
-    $input `,` $kernel (`,` $bias^)? attr-dict `:` functional-type(operands, results)
+    $input `,` $kernel (`,` $bias^)? (`residual` $residual^)? attr-dict `:` functional-type(operands, results)
   }];
   let hasVerifier = 1;
 
@@ -69,5 +89,7 @@ def Kconv_Conv2DOp : Kconv_Op<"conv2d", [Pure]> {
     ::mlir::FailureOr<::llvm::SmallVector<int64_t, 4>> getResolvedPadding();
   }];
 }
+
+include "kconv/Dialect/KconvLayerOps.td"
 
 #endif // KCONV_OPS_TD

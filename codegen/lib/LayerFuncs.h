@@ -1,0 +1,58 @@
+// Internal: Halide algorithms of the layers other than Conv2D, kept apart from their
+// schedule (LayerSchedules.cpp), and the index helpers every layer shares.
+//
+// A tensor of Keras shape (d0 = batch, d1, ..., dk) is a Func whose arguments are the
+// Keras dimensions reversed (Halide's innermost first): NHWC is (c, x, y, n).
+#ifndef KCONV_CODEGEN_LAYERFUNCS_H
+#define KCONV_CODEGEN_LAYERFUNCS_H
+
+#include "kconv/Codegen/PipelinePlan.h"
+
+#include <Halide.h>
+
+namespace kconv::codegen {
+
+/// Vars for a tensor of `rank`, indexed in Keras order.
+struct TensorVars {
+  std::vector<Halide::Var> keras;
+  explicit TensorVars(int rank);
+  std::vector<Halide::Var> halide() const;      // Func argument order
+  std::vector<Halide::Expr> kerasExprs() const; // to call with a modified index
+};
+
+/// f at a Keras-order index.
+Halide::Expr callKeras(const Halide::Func &f, std::vector<Halide::Expr> kerasIndex);
+
+/// The tensor as an image in logical (c, x, y, n) order, read in `channelsFirst`
+/// layout; and back. Identity (same Func) for channels_last.
+Halide::Func imageView(const Halide::Func &tensor, bool channelsFirst);
+Halide::Func fromImage(const Halide::Func &image, bool channelsFirst, const std::string &name);
+
+/// A layer's Funcs: `result` holds its output; `stages` are intermediate Funcs
+/// (reductions) its schedule computes first; a `view` only re-indexes its input.
+struct LayerFuncs {
+  Halide::Func result;
+  std::vector<Halide::Func> stages;
+  bool view = false;
+};
+
+/// The Funcs of `node` (any PlanNode but ConvStep) over the Funcs of its inputs.
+LayerFuncs defineLayer(const PlanNode &node, const PipelinePlan &plan,
+                       const std::vector<Halide::Func> &inputs);
+std::vector<int> layerInputs(const PlanNode &node);
+int layerOutput(const PlanNode &node);
+const std::string &layerName(const PlanNode &node);
+
+/// Softmax / log_softmax of `pre` over Keras axis `axis` (its stages are appended).
+Halide::Expr axisSoftmax(const Halide::Func &pre, const TensorInfo &shape, int axis, bool log,
+                         const std::string &name, std::vector<Halide::Func> &stages);
+
+/// Schedules a non-convolution layer: its stages at the root, `store` (the Func
+/// writing its output) vectorized along the innermost dimension and parallel
+/// over the outermost non-batch one.
+void scheduleLayer(LayerFuncs &funcs, Halide::Func store, const TensorInfo &out,
+                   int vectorWidth);
+
+} // namespace kconv::codegen
+
+#endif

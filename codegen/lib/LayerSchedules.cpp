@@ -1,0 +1,46 @@
+// THE SCHEDULE of the layers other than Conv2D: their reductions at the root, the
+// output vectorized along its innermost dimension and parallel over rows.
+#include "LayerFuncs.h"
+
+namespace kconv::codegen {
+
+using namespace Halide;
+
+namespace {
+/// Vectorizes the innermost dimension when it fills a vector, and parallelizes the
+/// outermost non-batch dimension (the batch for 2-D tensors).
+void vectorizeAndParallelize(Func f, Stage stage, const std::vector<int64_t> &kerasShape,
+                             int vectorWidth) {
+  std::vector<VarOrRVar> args;
+  for (const Var &v : f.args())
+    args.push_back(v);
+  int rank = (int)args.size();
+  if (rank == 0)
+    return;
+  if (kerasShape.back() >= vectorWidth)
+    stage.vectorize(args[0], vectorWidth, TailStrategy::GuardWithIf);
+  int outer = rank >= 3 ? rank - 2 : rank - 1;
+  if (outer > 0)
+    stage.parallel(args[outer]);
+}
+
+std::vector<int64_t> kerasShapeOf(const Func &f, const TensorInfo &out) {
+  // Stages drop reduced dimensions: only their innermost extent matters, unknown here.
+  if ((int)f.args().size() == out.rank())
+    return out.shape;
+  return {1};
+}
+} // namespace
+
+void scheduleLayer(LayerFuncs &funcs, Func store, const TensorInfo &out, int vectorWidth) {
+  for (Func &stage : funcs.stages) {
+    stage.compute_root();
+    std::vector<int64_t> shape = kerasShapeOf(stage, out);
+    vectorizeAndParallelize(stage, stage, shape, vectorWidth);
+    for (int u = 0; u < stage.num_update_definitions(); ++u)
+      vectorizeAndParallelize(stage, stage.update(u), shape, vectorWidth);
+  }
+  vectorizeAndParallelize(store, store, out.shape, vectorWidth);
+}
+
+} // namespace kconv::codegen

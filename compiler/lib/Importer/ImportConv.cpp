@@ -1,0 +1,154 @@
+// Conv2D, DepthwiseConv2D and SeparableConv2D -> kconv.conv2d (depthwise layers are
+// grouped convolutions with one input channel per group; a separable layer is a
+// depthwise conv2d followed by a 1x1 conv2d).
+#include "Importer.h"
+
+#include "kconv/Dialect/ConvGeometry.h"
+
+namespace mlir::kconv {
+
+namespace {
+std::optional<int64_t> checkedProduct(std::initializer_list<int64_t> dims, int64_t limit) {
+  int64_t p = 1;
+  for (int64_t d : dims)
+    if (d < 0 || __builtin_mul_overflow(p, d, &p) || p > limit)
+      return std::nullopt;
+  return p;
+}
+} // namespace
+
+FailureOr<Value> Importer::buildConv(const keras::Layer &layer, Location loc, Value input,
+                                     const keras::Conv2DConfig &conv, int64_t filters,
+                                     int64_t groups, Value kernel, Value bias,
+                                     StringRef activationName,
+                                     std::array<int64_t, 2> kernelSize,
+                                     std::array<int64_t, 2> strides,
+                                     std::array<int64_t, 2> dilation, bool same) {
+  std::optional<Activation> activation = symbolizeActivation(activationName);
+  if (!activation)
+    return error(layer) << "activation '" << activationName << "' has no kconv equivalent";
+  bool channelsFirst = conv.dataFormat == "channels_first";
+  auto optional = [&](const std::optional<keras::Value> &v) -> Attribute {
+    return v ? toAttribute(*v) : Attribute();
+  };
+  auto op = builder.create<Conv2DOp>(
+      loc, UnrankedTensorType::get(builder.getF32Type()), input, kernel, bias,
+      /*residual=*/Value(), builder.getI64IntegerAttr(filters),
+      builder.getDenseI64ArrayAttr(kernelSize), builder.getDenseI64ArrayAttr(strides),
+      PaddingAttr::get(&context, same ? Padding::same : Padding::valid),
+      DataFormatAttr::get(&context,
+                          channelsFirst ? DataFormat::channels_first : DataFormat::channels_last),
+      builder.getDenseI64ArrayAttr(dilation), builder.getI64IntegerAttr(groups),
+      ActivationAttr::get(&context, *activation), builder.getBoolAttr(bool(bias)),
+      /*explicit_padding=*/DenseI64ArrayAttr(), /*schedule=*/ScheduleAttr(),
+      optional(conv.kernelInitializer), optional(conv.biasInitializer),
+      optional(conv.kernelRegularizer), optional(conv.biasRegularizer),
+      optional(conv.activityRegularizer), optional(conv.kernelConstraint),
+      optional(conv.biasConstraint));
+  return finishLayerOp(layer, op.getOperation());
+}
+
+LogicalResult Importer::importConv2D(const keras::Layer &layer, const keras::Conv2DConfig &conv) {
+  if (failed(expectInputs(layer, 1)))
+    return failure();
+  Value in = input(layer, 0);
+  auto inputType = cast<RankedTensorType>(in.getType());
+  if (inputType.getRank() != 4)
+    return error(layer) << "expects a 4-D input (batch, 3 dimensions), got rank "
+                        << inputType.getRank();
+  bool channelsFirst = conv.dataFormat == "channels_first";
+  ArrayRef<int64_t> inShape = inputType.getShape();
+  int64_t inC = channelsFirst ? inShape[1] : inShape[3];
+  int64_t inH = channelsFirst ? inShape[2] : inShape[1];
+  int64_t inW = channelsFirst ? inShape[3] : inShape[2];
+  bool depthwiseFirst = conv.kind != keras::ConvKind::Standard;
+  int64_t groups = depthwiseFirst ? inC : conv.groups;
+  int64_t filters = depthwiseFirst ? inC * conv.depthMultiplier : conv.filters;
+  // Checked here (and by the verifier) so that no weight shape below is nonsense.
+  if (inC % groups != 0)
+    return error(layer) << "'groups' (" << groups << ") must divide the input channels ("
+                        << inC << ")";
+  if (filters % groups != 0)
+    return error(layer) << "'groups' (" << groups << ") must divide 'filters' (" << filters
+                        << ")";
+  bool strided = conv.strides[0] > 1 || conv.strides[1] > 1;
+  bool dilated = conv.dilationRate[0] > 1 || conv.dilationRate[1] > 1;
+  if (strided && dilated)
+    return error(layer) << "'strides' > 1 is not supported together with 'dilation_rate' > 1 "
+                           "(Keras rejects this combination)";
+  bool same = conv.padding == "same";
+  int64_t inHW[2] = {inH, inW};
+  int64_t outHW[2];
+  const char *axisName[2] = {"height", "width"};
+  for (int axis = 0; axis < 2; ++axis) {
+    ::kconv::AxisPadding pad = ::kconv::computeAxisPadding(
+        same, inHW[axis], conv.kernelSize[axis], conv.strides[axis], conv.dilationRate[axis]);
+    std::optional<int64_t> size = ::kconv::computeAxisOutput(
+        inHW[axis], conv.kernelSize[axis], conv.strides[axis], conv.dilationRate[axis], pad);
+    if (!size)
+      return error(layer) << "the dilated kernel " << axisName[axis] << " ("
+                          << (conv.kernelSize[axis] - 1) * conv.dilationRate[axis] + 1
+                          << ") is larger than the input " << axisName[axis] << " ("
+                          << inHW[axis] << ") with padding 'valid'";
+    outHW[axis] = *size;
+  }
+  // Halide indexes with int32 and weights are held in memory: reject absurd sizes
+  // before anything is allocated.
+  constexpr int64_t kMaxElements = (int64_t(1) << 31) - 1, kMaxKernel = int64_t(1) << 30;
+  if (!checkedProduct({inH, inW, inC}, kMaxElements))
+    return error(layer) << "the input (" << inH << " x " << inW << " x " << inC
+                        << " per sample) exceeds kconv's limit of 2^31 - 1 elements";
+  if (!checkedProduct({outHW[0], outHW[1], filters}, kMaxElements))
+    return error(layer) << "the output (" << outHW[0] << " x " << outHW[1] << " x " << filters
+                        << " per sample) exceeds kconv's limit of 2^31 - 1 elements";
+  if (!checkedProduct({conv.kernelSize[0], conv.kernelSize[1], inC / groups, filters},
+                      kMaxKernel))
+    return error(layer) << "the kernel (" << conv.kernelSize[0] << " x " << conv.kernelSize[1]
+                        << " x " << inC / groups << " x " << filters
+                        << ") exceeds kconv's limit of 2^30 weights per tensor";
+
+  bool separable = conv.kind == keras::ConvKind::Separable;
+  size_t expected = (separable ? 2 : 1) + (conv.useBias ? 1 : 0);
+  FailureOr<std::vector<const keras::WeightTensor *>> tensors = layerWeights(layer, expected);
+  if (failed(tensors))
+    return failure();
+  int64_t kh = conv.kernelSize[0], kw = conv.kernelSize[1];
+  // A depthwise kernel (KH, KW, Cin, mult) is, in memory, the grouped kernel
+  // (KH, KW, 1, Cin * mult): output channel c * mult + m reads input channel c.
+  SmallVector<int64_t, 4> fileShape =
+      depthwiseFirst ? SmallVector<int64_t, 4>{kh, kw, inC, conv.depthMultiplier}
+                     : SmallVector<int64_t, 4>{kh, kw, inC / groups, filters};
+  FailureOr<Value> kernel =
+      weightConstant(layer, (*tensors)[0], depthwiseFirst ? "depthwise_kernel" : "kernel",
+                     {kh, kw, inC / groups, filters}, conv.kernelInitializer, "glorot_uniform",
+                     fileShape);
+  if (failed(kernel))
+    return failure();
+  Value bias;
+  int64_t biasSize = separable ? conv.filters : filters;
+  if (conv.useBias) {
+    FailureOr<Value> b = weightConstant(layer, (*tensors)[expected - 1], "bias", {biasSize},
+                                        conv.biasInitializer, "zeros");
+    if (failed(b))
+      return failure();
+    bias = *b;
+  }
+  if (!separable)
+    return buildConv(layer, layerLoc(layer.name), in, conv, filters, groups, *kernel, bias,
+                     conv.activation, conv.kernelSize, conv.strides, conv.dilationRate, same);
+
+  FailureOr<Value> depthwise =
+      buildConv(layer, layerLoc(layer.name + "/depthwise"), in, conv, filters, groups, *kernel,
+                Value(), "linear", conv.kernelSize, conv.strides, conv.dilationRate, same);
+  if (failed(depthwise))
+    return failure();
+  FailureOr<Value> pointwise =
+      weightConstant(layer, (*tensors)[1], "pointwise_kernel", {1, 1, filters, conv.filters},
+                     std::nullopt, "glorot_uniform");
+  if (failed(pointwise))
+    return failure();
+  return buildConv(layer, layerLoc(layer.name), *depthwise, conv, conv.filters, 1, *pointwise,
+                   bias, conv.activation, {1, 1}, {1, 1}, {1, 1}, /*same=*/false);
+}
+
+} // namespace mlir::kconv

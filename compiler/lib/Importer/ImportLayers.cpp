@@ -1,0 +1,256 @@
+// Keras layers other than convolutions -> kconv ops.
+#include "Importer.h"
+
+namespace mlir::kconv {
+
+namespace {
+DataFormatAttr formatAttr(MLIRContext *context, const std::string &format) {
+  return DataFormatAttr::get(context, format == "channels_first" ? DataFormat::channels_first
+                                                                 : DataFormat::channels_last);
+}
+
+int64_t rankOf(Value v) { return cast<RankedTensorType>(v.getType()).getRank(); }
+ArrayRef<int64_t> shapeOf(Value v) { return cast<RankedTensorType>(v.getType()).getShape(); }
+} // namespace
+
+LogicalResult Importer::importDense(const keras::Layer &layer, const keras::DenseConfig &dense) {
+  if (failed(expectInputs(layer, 1)))
+    return failure();
+  Value in = input(layer, 0);
+  int64_t features = shapeOf(in).back();
+  if (rankOf(in) < 2 || ShapedType::isDynamic(features))
+    return error(layer) << "needs an input with a known last dimension, got "
+                        << formatShape(shapeOf(in));
+  if (features * dense.units > (int64_t(1) << 30))
+    return error(layer) << "the kernel (" << features << " x " << dense.units
+                        << ") exceeds kconv's limit of 2^30 weights per tensor";
+  FailureOr<std::vector<const keras::WeightTensor *>> tensors =
+      layerWeights(layer, dense.useBias ? 2 : 1);
+  if (failed(tensors))
+    return failure();
+  FailureOr<Value> kernel = weightConstant(layer, (*tensors)[0], "kernel",
+                                           {features, dense.units}, dense.kernelInitializer,
+                                           "glorot_uniform");
+  if (failed(kernel))
+    return failure();
+  Value bias;
+  if (dense.useBias) {
+    FailureOr<Value> b = weightConstant(layer, (*tensors)[1], "bias", {dense.units},
+                                        dense.biasInitializer, "zeros");
+    if (failed(b))
+      return failure();
+    bias = *b;
+  }
+  std::optional<Activation> activation = symbolizeActivation(dense.activation);
+  if (!activation)
+    return error(layer) << "activation '" << dense.activation << "' has no kconv equivalent";
+  return createLayerOp<DenseOp>(layer, in, *kernel, bias, builder.getI64IntegerAttr(dense.units),
+                                ActivationAttr::get(&context, *activation),
+                                builder.getBoolAttr(dense.useBias));
+}
+
+LogicalResult Importer::importBatchNorm(const keras::Layer &layer,
+                                        const keras::BatchNormConfig &bn) {
+  if (failed(expectInputs(layer, 1)))
+    return failure();
+  Value in = input(layer, 0);
+  FailureOr<int64_t> axis = normalizedAxis(layer, bn.axis, rankOf(in), "axis");
+  if (failed(axis))
+    return failure();
+  int64_t channels = shapeOf(in)[*axis];
+  if (ShapedType::isDynamic(channels))
+    return error(layer) << "the normalized axis has no known size";
+  size_t expected = (bn.scale ? 1 : 0) + (bn.center ? 1 : 0) + 2;
+  FailureOr<std::vector<const keras::WeightTensor *>> tensors = layerWeights(layer, expected);
+  if (failed(tensors))
+    return failure();
+  // Keras's order: gamma (if scale), beta (if center), moving_mean, moving_variance.
+  size_t next = 0;
+  auto vector = [&](bool present, const char *role, const char *init) -> FailureOr<Value> {
+    if (!present) { // Keras without scale/center: gamma = 1, beta = 0
+      auto type = RankedTensorType::get({channels}, builder.getF32Type());
+      float fill = std::string(init) == "ones" ? 1.0f : 0.0f;
+      return builder
+          .create<arith::ConstantOp>(layerLoc(layer.name), DenseElementsAttr::get(type, fill))
+          .getResult();
+    }
+    return weightConstant(layer, (*tensors)[next++], role, {channels}, std::nullopt, init);
+  };
+  FailureOr<Value> gamma = vector(bn.scale, "gamma", "ones");
+  if (failed(gamma))
+    return failure();
+  FailureOr<Value> beta = vector(bn.center, "beta", "zeros");
+  if (failed(beta))
+    return failure();
+  FailureOr<Value> mean = vector(true, "moving_mean", "zeros");
+  if (failed(mean))
+    return failure();
+  FailureOr<Value> variance = vector(true, "moving_variance", "ones");
+  if (failed(variance))
+    return failure();
+  return createLayerOp<BatchNormOp>(layer, in, *gamma, *beta, *mean, *variance,
+                                    builder.getI64IntegerAttr(*axis),
+                                    builder.getF64FloatAttr(bn.epsilon),
+                                    builder.getBoolAttr(bn.center), builder.getBoolAttr(bn.scale));
+}
+
+LogicalResult Importer::importActivation(const keras::Layer &layer,
+                                         const keras::ActivationConfig &act) {
+  if (failed(expectInputs(layer, 1)))
+    return failure();
+  Value in = input(layer, 0);
+  std::optional<Activation> activation = symbolizeActivation(act.activation);
+  if (!activation)
+    return error(layer) << "activation '" << act.activation << "' has no kconv equivalent";
+  IntegerAttr axis;
+  if (act.axis) {
+    FailureOr<int64_t> normalized = normalizedAxis(layer, *act.axis, rankOf(in), "axis");
+    if (failed(normalized))
+      return failure();
+    axis = builder.getI64IntegerAttr(*normalized);
+  }
+  auto number = [&](std::optional<double> v) {
+    return v ? builder.getF64FloatAttr(*v) : FloatAttr();
+  };
+  return createLayerOp<ActivationOp>(layer, in, ActivationAttr::get(&context, *activation),
+                                     number(act.alpha), number(act.maxValue),
+                                     number(act.negativeSlope), number(act.threshold), axis);
+}
+
+LogicalResult Importer::importPRelu(const keras::Layer &layer, const keras::PReluConfig &prelu) {
+  if (failed(expectInputs(layer, 1)))
+    return failure();
+  Value in = input(layer, 0);
+  SmallVector<int64_t> alphaShape(shapeOf(in).drop_front());
+  for (int64_t axis : prelu.sharedAxes) {
+    if (axis < 1 || axis > (int64_t)alphaShape.size())
+      return error(layer) << "'shared_axes' entry " << axis << " is not an axis of the input "
+                          << formatShape(shapeOf(in));
+    alphaShape[axis - 1] = 1;
+  }
+  for (int64_t d : alphaShape)
+    if (ShapedType::isDynamic(d))
+      return error(layer) << "needs an input of known shape, got " << formatShape(shapeOf(in));
+  FailureOr<std::vector<const keras::WeightTensor *>> tensors = layerWeights(layer, 1);
+  if (failed(tensors))
+    return failure();
+  FailureOr<Value> alpha =
+      weightConstant(layer, (*tensors)[0], "alpha", alphaShape, std::nullopt, "zeros");
+  if (failed(alpha))
+    return failure();
+  return createLayerOp<PReluOp>(layer, in, *alpha);
+}
+
+LogicalResult Importer::importReshape(const keras::Layer &layer,
+                                      const keras::ReshapeConfig &reshape) {
+  if (failed(expectInputs(layer, 1)))
+    return failure();
+  Value in = input(layer, 0);
+  ArrayRef<int64_t> inShape = shapeOf(in);
+  int64_t count = 1;
+  for (int64_t d : inShape.drop_front()) {
+    if (ShapedType::isDynamic(d))
+      return error(layer) << "needs an input of known shape, got " << formatShape(inShape);
+    count *= d;
+  }
+  SmallVector<int64_t> target;
+  if (reshape.flatten) {
+    // Flatten(data_format='channels_first') moves the channels last first, as Keras does.
+    if (reshape.dataFormat == "channels_first" && inShape.size() >= 3) {
+      SmallVector<int64_t> perm{0};
+      for (int64_t i = 2; i < (int64_t)inShape.size(); ++i)
+        perm.push_back(i);
+      perm.push_back(1);
+      auto transpose = builder.create<TransposeOp>(
+          layerLoc(layer.name), UnrankedTensorType::get(builder.getF32Type()), in,
+          builder.getDenseI64ArrayAttr(perm));
+      FailureOr<Value> moved = finishLayerOp(layer, transpose);
+      if (failed(moved))
+        return failure();
+      in = *moved;
+    }
+    target.push_back(count);
+  } else {
+    int64_t known = 1, unknownAt = -1;
+    for (int64_t d : reshape.targetShape) {
+      if (d == -1)
+        unknownAt = target.size();
+      else
+        known *= d;
+      target.push_back(d);
+    }
+    if (unknownAt >= 0) {
+      if (count % known != 0)
+        return error(layer) << "cannot reshape " << formatShape(inShape) << " to "
+                            << formatShape(reshape.targetShape);
+      target[unknownAt] = count / known;
+    }
+  }
+  return createLayerOp<ReshapeOp>(layer, in, builder.getDenseI64ArrayAttr(target));
+}
+
+LogicalResult Importer::importSimple(const keras::Layer &layer) {
+  auto *ctx = &context;
+  return std::visit(
+      [&](const auto &config) -> LogicalResult {
+        using T = std::decay_t<decltype(config)>;
+        SmallVector<Value> inputs;
+        for (size_t i = 0; i < layer.inbound.size(); ++i)
+          inputs.push_back(input(layer, i));
+        if constexpr (std::is_same_v<T, keras::MergeConfig>) {
+          std::optional<MergeKind> kind = symbolizeMergeKind(config.kind);
+          return createLayerOp<MergeOp>(layer, inputs, MergeKindAttr::get(ctx, *kind));
+        } else if constexpr (std::is_same_v<T, keras::ConcatenateConfig>) {
+          if (inputs.empty())
+            return error(layer) << "has no inputs";
+          FailureOr<int64_t> axis = normalizedAxis(layer, config.axis, rankOf(inputs[0]), "axis");
+          if (failed(axis))
+            return failure();
+          return createLayerOp<ConcatenateOp>(layer, inputs, builder.getI64IntegerAttr(*axis));
+        } else {
+          if (failed(expectInputs(layer, 1)))
+            return failure();
+          Value in = inputs[0];
+          if constexpr (std::is_same_v<T, keras::Pool2DConfig>) {
+            return createLayerOp<Pool2DOp>(
+                layer, in,
+                PoolKindAttr::get(ctx, config.max ? PoolKind::max : PoolKind::average),
+                builder.getDenseI64ArrayAttr(config.poolSize),
+                builder.getDenseI64ArrayAttr(config.strides),
+                PaddingAttr::get(ctx, config.padding == "same" ? Padding::same : Padding::valid),
+                formatAttr(ctx, config.dataFormat));
+          } else if constexpr (std::is_same_v<T, keras::GlobalPool2DConfig>) {
+            return createLayerOp<GlobalPool2DOp>(
+                layer, in,
+                PoolKindAttr::get(ctx, config.max ? PoolKind::max : PoolKind::average),
+                formatAttr(ctx, config.dataFormat), builder.getBoolAttr(config.keepdims));
+          } else if constexpr (std::is_same_v<T, keras::Pad2DConfig>) {
+            if (config.crop)
+              return createLayerOp<Crop2DOp>(layer, in,
+                                             builder.getDenseI64ArrayAttr(config.amounts),
+                                             formatAttr(ctx, config.dataFormat));
+            return createLayerOp<ZeroPad2DOp>(layer, in,
+                                              builder.getDenseI64ArrayAttr(config.amounts),
+                                              formatAttr(ctx, config.dataFormat));
+          } else if constexpr (std::is_same_v<T, keras::UpSample2DConfig>) {
+            return createLayerOp<UpSample2DOp>(
+                layer, in, builder.getDenseI64ArrayAttr(config.size),
+                InterpolationAttr::get(ctx, config.interpolation == "bilinear"
+                                                ? Interpolation::bilinear
+                                                : Interpolation::nearest),
+                formatAttr(ctx, config.dataFormat));
+          } else if constexpr (std::is_same_v<T, keras::PermuteConfig>) {
+            SmallVector<int64_t> perm{0};
+            perm.append(config.dims.begin(), config.dims.end());
+            return createLayerOp<TransposeOp>(layer, in, builder.getDenseI64ArrayAttr(perm));
+          } else if constexpr (std::is_same_v<T, keras::IdentityConfig>) {
+            return createLayerOp<IdentityOp>(layer, in, builder.getStringAttr(layer.className));
+          } else {
+            return error(layer) << "is not supported by kconv";
+          }
+        }
+      },
+      layer.config);
+}
+
+} // namespace mlir::kconv

@@ -1,0 +1,85 @@
+// Internal: the Keras -> kconv importer, split by layer family over a few files.
+#ifndef KCONV_IMPORTER_IMPORTER_H
+#define KCONV_IMPORTER_IMPORTER_H
+
+#include "kconv/Dialect/KconvOps.h"
+#include "kconv/Importer/KerasImporter.h"
+#include "mlir/IR/Builders.h"
+#include "llvm/ADT/StringMap.h"
+
+namespace mlir::kconv {
+namespace keras = ::kconv::keras;
+
+class Importer {
+public:
+  Importer(MLIRContext &context, const keras::Model &model, const keras::Weights *weights,
+           std::optional<uint64_t> initSeed)
+      : context(context), builder(&context), model(model), weights(weights),
+        initSeed(initSeed) {}
+
+  OwningOpRef<ModuleOp> run();
+
+private:
+  // KerasImporter.cpp: locations, weights, the graph.
+  Location layerLoc(const std::string &name);
+  InFlightDiagnostic error(const keras::Layer &layer) { return emitError(layerLoc(layer.name)); }
+  FailureOr<RankedTensorType> inputType(const keras::Layer &layer, const keras::InputConfig &in);
+  LogicalResult importLayer(const keras::Layer &layer);
+  /// The layer's weight tensors from the weights file (nulls without one).
+  FailureOr<std::vector<const keras::WeightTensor *>> layerWeights(const keras::Layer &layer,
+                                                                   size_t expected);
+  /// A float32 constant of `shape` from `tensor` (whose file shape must be
+  /// `fileShape`, default `shape`), else drawn from `initializer` with --init-seed,
+  /// else a resource without data.
+  FailureOr<Value> weightConstant(const keras::Layer &layer, const keras::WeightTensor *tensor,
+                                  const char *role, ArrayRef<int64_t> shape,
+                                  const std::optional<keras::Value> &initializer,
+                                  const char *defaultInitializer,
+                                  ArrayRef<int64_t> fileShape = {});
+  Attribute toAttribute(const keras::Value &value);
+  Value input(const keras::Layer &layer, size_t index) {
+    return values.lookup(layer.inbound[index]);
+  }
+  LogicalResult expectInputs(const keras::Layer &layer, size_t count);
+  /// Creates a layer op with an unranked result, then gives it its inferred shape.
+  template <typename OpTy, typename... Args>
+  FailureOr<Value> createLayerOp(const keras::Layer &layer, Args &&...args) {
+    auto op = builder.create<OpTy>(layerLoc(layer.name),
+                                   UnrankedTensorType::get(builder.getF32Type()),
+                                   std::forward<Args>(args)...);
+    return finishLayerOp(layer, op.getOperation());
+  }
+  FailureOr<Value> finishLayerOp(const keras::Layer &layer, Operation *op);
+  /// A Keras axis (negative counts from the end) as a non-negative, non-batch axis.
+  FailureOr<int64_t> normalizedAxis(const keras::Layer &layer, int64_t axis, int64_t rank,
+                                    const char *what);
+
+  // ImportConv.cpp
+  LogicalResult importConv2D(const keras::Layer &layer, const keras::Conv2DConfig &conv);
+  FailureOr<Value> buildConv(const keras::Layer &layer, Location loc, Value input,
+                             const keras::Conv2DConfig &conv, int64_t filters, int64_t groups,
+                             Value kernel, Value bias, StringRef activation,
+                             std::array<int64_t, 2> kernelSize,
+                             std::array<int64_t, 2> strides, std::array<int64_t, 2> dilation,
+                             bool same);
+
+  // ImportLayers.cpp
+  LogicalResult importDense(const keras::Layer &layer, const keras::DenseConfig &dense);
+  LogicalResult importBatchNorm(const keras::Layer &layer, const keras::BatchNormConfig &bn);
+  LogicalResult importActivation(const keras::Layer &layer, const keras::ActivationConfig &act);
+  LogicalResult importPRelu(const keras::Layer &layer, const keras::PReluConfig &prelu);
+  LogicalResult importReshape(const keras::Layer &layer, const keras::ReshapeConfig &reshape);
+  LogicalResult importSimple(const keras::Layer &layer); // every other layer
+
+  MLIRContext &context;
+  OpBuilder builder;
+  const keras::Model &model;
+  const keras::Weights *weights;
+  std::optional<uint64_t> initSeed;
+  llvm::StringMap<Value> values; // layer name -> its output
+  size_t weightedLayerIndex = 0;
+};
+
+} // namespace mlir::kconv
+
+#endif

@@ -1,0 +1,178 @@
+// JSON helpers shared by the Keras configuration parsers.
+#include "KerasJson.h"
+
+#include "KerasNames.h"
+#include "kconv/Keras/Regularizers.h"
+
+#include <algorithm>
+
+namespace kconv::keras {
+
+using nlohmann::json;
+
+void LayerContext::warn(const std::string &message) const {
+  if (warnings)
+    warnings->push_back(path + ": layer '" + name + "' (" + className + "): " + message);
+}
+
+void LayerContext::fail(const std::string &problem) const {
+  if (name.empty())
+    throw KerasError(path + ": " + problem);
+  throw KerasError(path + ": layer '" + name + "' (" + className + "): " + problem);
+}
+
+Value toValue(const json &j) {
+  Value v;
+  switch (j.type()) {
+  case json::value_t::null: v.kind = Value::Kind::Null; break;
+  case json::value_t::boolean: v.kind = Value::Kind::Bool; v.boolean = j.get<bool>(); break;
+  case json::value_t::number_integer:
+  case json::value_t::number_unsigned:
+    v.kind = Value::Kind::Int;
+    v.integer = j.get<int64_t>();
+    break;
+  case json::value_t::number_float: v.kind = Value::Kind::Float; v.number = j.get<double>(); break;
+  case json::value_t::string: v.kind = Value::Kind::String; v.string = j.get<std::string>(); break;
+  case json::value_t::array:
+    v.kind = Value::Kind::List;
+    for (const json &e : j)
+      v.list.push_back(toValue(e));
+    break;
+  case json::value_t::object:
+    v.kind = Value::Kind::Dict;
+    for (auto it = j.begin(); it != j.end(); ++it)
+      v.dict.emplace_back(it.key(), toValue(it.value()));
+    break;
+  default: break;
+  }
+  return v;
+}
+
+int64_t positiveInt(const LayerContext &ctx, const json &j, const std::string &arg) {
+  if (!j.is_number_integer())
+    ctx.fail("'" + arg + "' must be an integer, got " + j.dump());
+  int64_t v = j.get<int64_t>();
+  if (v < 1)
+    ctx.fail("'" + arg + "' must be >= 1, got " + std::to_string(v));
+  if (v > kMaxDimension)
+    ctx.fail("'" + arg + "' = " + std::to_string(v) + " exceeds kconv's limit of " +
+             std::to_string(kMaxDimension));
+  return v;
+}
+
+/// Keras accepts an int or a pair for kernel_size, strides and dilation_rate.
+std::array<int64_t, 2> intPair(const LayerContext &ctx, const json &config, const char *arg,
+                               std::array<int64_t, 2> fallback) {
+  auto it = config.find(arg);
+  if (it == config.end() || it->is_null())
+    return fallback;
+  if (it->is_number_integer()) {
+    int64_t v = positiveInt(ctx, *it, arg);
+    return {v, v};
+  }
+  if (!it->is_array() || it->size() != 2)
+    ctx.fail(std::string("'") + arg + "' must be an int or a pair of ints, got " + it->dump());
+  return {positiveInt(ctx, (*it)[0], arg), positiveInt(ctx, (*it)[1], arg)};
+}
+
+std::string lowerString(const LayerContext &ctx, const json &config, const char *arg,
+                        const std::string &fallback) {
+  auto it = config.find(arg);
+  if (it == config.end() || it->is_null())
+    return fallback;
+  if (!it->is_string())
+    ctx.fail(std::string("'") + arg + "' must be a string, got " + it->dump());
+  std::string s = it->get<std::string>();
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+  return s;
+}
+
+std::optional<Value> optionalSpec(const json &config, const char *arg) {
+  auto it = config.find(arg);
+  if (it == config.end() || it->is_null())
+    return std::nullopt;
+  return toValue(*it);
+}
+
+void checkDtype(const LayerContext &ctx, const json &config) {
+  auto it = config.find("dtype");
+  if (it == config.end() || it->is_null())
+    return;
+  std::string name;
+  if (it->is_string())
+    name = it->get<std::string>();
+  else if (it->is_object() && it->contains("config") && (*it)["config"].is_object() &&
+           (*it)["config"].contains("name") && (*it)["config"]["name"].is_string())
+    name = (*it)["config"]["name"].get<std::string>();
+  else
+    ctx.fail("'dtype' is not a string or a dtype policy: " + it->dump());
+  if (name != "float32")
+    ctx.fail("dtype '" + name + "' is not supported: kconv computes in float32");
+}
+
+std::vector<Dim> shapeList(const LayerContext &ctx, const json &j, const char *arg) {
+  if (!j.is_array())
+    ctx.fail(std::string("'") + arg + "' must be a list, got " + j.dump());
+  std::vector<Dim> dims;
+  for (const json &d : j) {
+    if (d.is_null())
+      dims.push_back(std::nullopt);
+    else
+      dims.push_back(positiveInt(ctx, d, arg));
+  }
+  return dims;
+}
+
+/// The batch shape a layer declares for its input, if it declares one.
+std::optional<std::vector<Dim>> declaredInputShape(const LayerContext &ctx, const json &config) {
+  for (const char *key : {"batch_input_shape", "batch_shape"})
+    if (config.contains(key) && !config[key].is_null())
+      return shapeList(ctx, config[key], key);
+  if (config.contains("input_shape") && !config["input_shape"].is_null()) {
+    std::vector<Dim> dims = shapeList(ctx, config["input_shape"], "input_shape");
+    dims.insert(dims.begin(), std::nullopt);
+    return dims;
+  }
+  return std::nullopt;
+}
+
+namespace {
+/// A regularizer or constraint (`Spec`), validated by `parse`: unknown names and bad
+/// arguments are errors; one registered outside Keras is kept opaque with a warning
+/// (it cannot change inference).
+template <typename Spec>
+std::optional<Value> validatedSpec(const LayerContext &ctx, const json &config, const char *arg,
+                                   Status (*parse)(const Value &, Spec &), const char *what) {
+  std::optional<Value> spec = optionalSpec(config, arg);
+  Spec parsed;
+  if (!spec)
+    return spec;
+  if (Status status = parse(*spec, parsed); !status)
+    ctx.fail(std::string("'") + arg + "': " + status.message());
+  if (parsed.kind == Spec::Kind::Custom)
+    ctx.warn(std::string("'") + arg + "' is the custom " + what + " '" + parsed.name +
+             "'; kept as written (it does not affect inference)");
+  return spec;
+}
+
+} // namespace
+
+std::optional<Value> regularizerSpec(const LayerContext &ctx, const json &config, const char *arg) {
+  return validatedSpec<Regularizer>(ctx, config, arg, parseRegularizer, "regularizer");
+}
+
+std::optional<Value> constraintSpec(const LayerContext &ctx, const json &config, const char *arg) {
+  return validatedSpec<Constraint>(ctx, config, arg, parseConstraint, "constraint");
+}
+
+/// Layers kconv can never compile, rejected before anything else is read from them.
+void rejectUncompilable(const LayerContext &ctx, const json &config) {
+  if (config.contains("nb_filter") || config.contains("border_mode") ||
+      config.contains("dim_ordering") || ctx.className == "Convolution2D")
+    ctx.fail("is a Keras 1 layer (nb_filter/border_mode/dim_ordering); re-save the model with "
+             "Keras 2 or 3");
+  if (isPythonCodeLayer(ctx.className))
+    ctx.fail("contains Python code and cannot be compiled; replace it with built-in layers");
+}
+
+} // namespace kconv::keras

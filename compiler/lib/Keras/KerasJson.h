@@ -1,0 +1,56 @@
+// JSON helpers shared by the Keras configuration parsers (internal).
+#ifndef KCONV_KERAS_KERASJSON_H
+#define KCONV_KERAS_KERASJSON_H
+
+#include "KerasError.h"
+#include "kconv/Keras/KerasModel.h"
+
+#include <nlohmann/json.hpp>
+
+#include <array>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace kconv::keras {
+
+/// Where an error happens: the file, and the layer being read.
+struct LayerContext {
+  const std::string &path;
+  std::string name;
+  std::string className;
+  std::vector<std::string> *warnings = nullptr;
+
+  void warn(const std::string &message) const;
+  [[noreturn]] void fail(const std::string &problem) const;
+};
+
+Value toValue(const nlohmann::json &j);
+int64_t positiveInt(const LayerContext &ctx, const nlohmann::json &j, const std::string &arg);
+/// An int or a pair of ints (kernel_size, strides, ...); `fallback` when absent/null.
+std::array<int64_t, 2> intPair(const LayerContext &ctx, const nlohmann::json &config,
+                               const char *arg, std::array<int64_t, 2> fallback);
+/// A string argument, lower-cased; `fallback` when absent/null.
+std::string lowerString(const LayerContext &ctx, const nlohmann::json &config, const char *arg,
+                        const std::string &fallback);
+std::optional<Value> optionalSpec(const nlohmann::json &config, const char *arg);
+std::vector<Dim> shapeList(const LayerContext &ctx, const nlohmann::json &j, const char *arg);
+/// The batch shape a layer declares for its input, if it declares one.
+std::optional<std::vector<Dim>> declaredInputShape(const LayerContext &ctx,
+                                                   const nlohmann::json &config);
+/// Rejects any dtype but float32 (string or Keras 3 DTypePolicy).
+void checkDtype(const LayerContext &ctx, const nlohmann::json &config);
+/// A regularizer / constraint specification, validated (custom ones kept with a warning).
+std::optional<Value> regularizerSpec(const LayerContext &ctx, const nlohmann::json &config,
+                                     const char *arg);
+std::optional<Value> constraintSpec(const LayerContext &ctx, const nlohmann::json &config,
+                                    const char *arg);
+/// Layers kconv can never compile (Keras 1, Python code), rejected first.
+void rejectUncompilable(const LayerContext &ctx, const nlohmann::json &config);
+/// The typed configuration of one layer (dispatch on its class name).
+LayerConfig parseLayerConfig(const LayerContext &ctx, const nlohmann::json &config,
+                             int kerasMajor);
+
+} // namespace kconv::keras
+
+#endif

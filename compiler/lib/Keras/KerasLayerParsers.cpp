@@ -1,0 +1,340 @@
+// Keras layer configurations -> typed LayerConfig, one parser per layer family.
+#include "KerasJson.h"
+#include "KerasNames.h"
+#include "kconv/Keras/Regularizers.h"
+
+namespace kconv::keras {
+
+using nlohmann::json;
+
+namespace {
+Conv2DConfig parseConv2D(const LayerContext &ctx, const json &c, int kerasMajor) {
+  Conv2DConfig conv;
+  conv.kind = ctx.className == "DepthwiseConv2D"   ? ConvKind::Depthwise
+              : ctx.className == "SeparableConv2D" ? ConvKind::Separable
+                                                   : ConvKind::Standard;
+  if (conv.kind != ConvKind::Depthwise) {
+    if (!c.contains("filters"))
+      ctx.fail("'filters' is missing");
+    conv.filters = positiveInt(ctx, c["filters"], "filters");
+  }
+  if (conv.kind != ConvKind::Standard && c.contains("depth_multiplier"))
+    conv.depthMultiplier = positiveInt(ctx, c["depth_multiplier"], "depth_multiplier");
+  if (!c.contains("kernel_size"))
+    ctx.fail("'kernel_size' is missing");
+  conv.kernelSize = intPair(ctx, c, "kernel_size", {1, 1});
+  conv.strides = intPair(ctx, c, "strides", {1, 1});
+  conv.dilationRate = intPair(ctx, c, "dilation_rate", {1, 1});
+  conv.padding = lowerString(ctx, c, "padding", "valid");
+  if (conv.padding != "valid" && conv.padding != "same")
+    ctx.fail("'padding' must be 'valid' or 'same', got '" + conv.padding + "'");
+  conv.dataFormat = lowerString(ctx, c, "data_format", "channels_last");
+  if (conv.dataFormat != "channels_last" && conv.dataFormat != "channels_first")
+    ctx.fail("'data_format' must be 'channels_last' or 'channels_first', got '" +
+             conv.dataFormat + "'");
+  if (conv.kind == ConvKind::Standard && c.contains("groups") && !c["groups"].is_null())
+    conv.groups = positiveInt(ctx, c["groups"], "groups");
+  if (c.contains("use_bias")) {
+    if (!c["use_bias"].is_boolean())
+      ctx.fail("'use_bias' must be true or false, got " + c["use_bias"].dump());
+    conv.useBias = c["use_bias"].get<bool>();
+  }
+  std::string problem;
+  json activation = c.contains("activation") ? c["activation"] : json();
+  if (!canonicalActivation(activation, kerasMajor, conv.activation, problem))
+    ctx.fail(problem);
+  // Depthwise/separable layers name their kernels depthwise_* (and pointwise_*).
+  bool standard = conv.kind == ConvKind::Standard;
+  conv.kernelInitializer =
+      optionalSpec(c, standard ? "kernel_initializer" : "depthwise_initializer");
+  conv.biasInitializer = optionalSpec(c, "bias_initializer");
+  if (conv.kind == ConvKind::Separable) {
+    regularizerSpec(ctx, c, "pointwise_regularizer");
+    constraintSpec(ctx, c, "pointwise_constraint");
+  }
+  conv.kernelRegularizer =
+      regularizerSpec(ctx, c, standard ? "kernel_regularizer" : "depthwise_regularizer");
+  conv.biasRegularizer = regularizerSpec(ctx, c, "bias_regularizer");
+  conv.activityRegularizer = regularizerSpec(ctx, c, "activity_regularizer");
+  conv.kernelConstraint =
+      constraintSpec(ctx, c, standard ? "kernel_constraint" : "depthwise_constraint");
+  conv.biasConstraint = constraintSpec(ctx, c, "bias_constraint");
+  return conv;
+}
+
+int64_t intArg(const LayerContext &ctx, const json &c, const char *arg, int64_t fallback) {
+  auto it = c.find(arg);
+  if (it == c.end() || it->is_null())
+    return fallback;
+  if (it->is_array() && it->size() == 1) // Keras 2 sometimes stores axis as [3]
+    return intArg(ctx, json{{arg, (*it)[0]}}, arg, fallback);
+  if (!it->is_number_integer())
+    ctx.fail(std::string("'") + arg + "' must be an integer, got " + it->dump());
+  return it->get<int64_t>();
+}
+
+std::optional<double> optionalNumber(const LayerContext &ctx, const json &c, const char *arg) {
+  auto it = c.find(arg);
+  if (it == c.end() || it->is_null())
+    return std::nullopt;
+  if (!it->is_number())
+    ctx.fail(std::string("'") + arg + "' must be a number, got " + it->dump());
+  return it->get<double>();
+}
+
+bool boolArg(const LayerContext &ctx, const json &c, const char *arg, bool fallback) {
+  auto it = c.find(arg);
+  if (it == c.end() || it->is_null())
+    return fallback;
+  if (!it->is_boolean())
+    ctx.fail(std::string("'") + arg + "' must be true or false, got " + it->dump());
+  return it->get<bool>();
+}
+
+std::string dataFormat(const LayerContext &ctx, const json &c) {
+  std::string format = lowerString(ctx, c, "data_format", "channels_last");
+  if (format != "channels_last" && format != "channels_first")
+    ctx.fail("'data_format' must be 'channels_last' or 'channels_first', got '" + format + "'");
+  return format;
+}
+
+std::string activationArg(const LayerContext &ctx, const json &c, int kerasMajor) {
+  std::string name, problem;
+  if (!canonicalActivation(c.contains("activation") ? c["activation"] : json(), kerasMajor, name,
+                           problem))
+    ctx.fail(problem);
+  return name;
+}
+
+DenseConfig parseDense(const LayerContext &ctx, const json &c, int kerasMajor) {
+  DenseConfig dense;
+  if (!c.contains("units"))
+    ctx.fail("'units' is missing");
+  dense.units = positiveInt(ctx, c["units"], "units");
+  dense.activation = activationArg(ctx, c, kerasMajor);
+  dense.useBias = boolArg(ctx, c, "use_bias", true);
+  dense.kernelInitializer = optionalSpec(c, "kernel_initializer");
+  dense.biasInitializer = optionalSpec(c, "bias_initializer");
+  for (const char *arg : {"kernel_regularizer", "bias_regularizer", "activity_regularizer"})
+    regularizerSpec(ctx, c, arg);
+  for (const char *arg : {"kernel_constraint", "bias_constraint"})
+    constraintSpec(ctx, c, arg);
+  return dense;
+}
+
+BatchNormConfig parseBatchNorm(const LayerContext &ctx, const json &c) {
+  BatchNormConfig bn;
+  if (c.contains("axis") && c["axis"].is_array() && c["axis"].size() != 1)
+    ctx.fail("normalizing over several axes " + c["axis"].dump() + " is not supported");
+  bn.axis = intArg(ctx, c, "axis", -1);
+  bn.epsilon = optionalNumber(ctx, c, "epsilon").value_or(1e-3);
+  if (bn.epsilon < 0)
+    ctx.fail("'epsilon' must be >= 0");
+  bn.center = boolArg(ctx, c, "center", true);
+  bn.scale = boolArg(ctx, c, "scale", true);
+  if (boolArg(ctx, c, "renorm", false))
+    ctx.fail("'renorm' is not supported");
+  return bn;
+}
+
+Pool2DConfig parsePool2D(const LayerContext &ctx, const json &c) {
+  Pool2DConfig pool;
+  pool.max = ctx.className == "MaxPooling2D" || ctx.className == "MaxPool2D";
+  pool.poolSize = intPair(ctx, c, "pool_size", {2, 2});
+  pool.strides = intPair(ctx, c, "strides", pool.poolSize); // None: the pool size
+  pool.padding = lowerString(ctx, c, "padding", "valid");
+  if (pool.padding != "valid" && pool.padding != "same")
+    ctx.fail("'padding' must be 'valid' or 'same', got '" + pool.padding + "'");
+  pool.dataFormat = dataFormat(ctx, c);
+  return pool;
+}
+
+GlobalPool2DConfig parseGlobalPool2D(const LayerContext &ctx, const json &c) {
+  GlobalPool2DConfig pool;
+  pool.max = ctx.className.find("Max") != std::string::npos;
+  pool.dataFormat = dataFormat(ctx, c);
+  pool.keepdims = boolArg(ctx, c, "keepdims", false);
+  return pool;
+}
+
+ActivationConfig parseActivation(const LayerContext &ctx, const json &c, int kerasMajor) {
+  ActivationConfig act;
+  const std::string &cls = ctx.className;
+  if (cls == "Activation") {
+    act.activation = activationArg(ctx, c, kerasMajor);
+  } else if (cls == "ReLU") {
+    act.activation = "relu";
+    act.maxValue = optionalNumber(ctx, c, "max_value");
+    act.negativeSlope = optionalNumber(ctx, c, "negative_slope");
+    act.threshold = optionalNumber(ctx, c, "threshold");
+    if (act.maxValue && *act.maxValue < 0)
+      ctx.fail("'max_value' must be >= 0");
+    if (act.negativeSlope && *act.negativeSlope < 0)
+      ctx.fail("'negative_slope' must be >= 0");
+    // The common cases are plain activations (fusable into a convolution).
+    if (act.negativeSlope == 0.0)
+      act.negativeSlope.reset();
+    if (act.threshold == 0.0)
+      act.threshold.reset();
+    if (!act.negativeSlope && !act.threshold && act.maxValue == 6.0) {
+      act.activation = "relu6";
+      act.maxValue.reset();
+    }
+  } else if (cls == "LeakyReLU") {
+    act.activation = "leaky_relu"; // Keras 2 'alpha', Keras 3 'negative_slope'; both 0.3
+    act.alpha = optionalNumber(ctx, c, c.contains("negative_slope") ? "negative_slope" : "alpha")
+                    .value_or(0.3);
+  } else if (cls == "ELU") {
+    act.activation = "elu";
+    act.alpha = optionalNumber(ctx, c, "alpha").value_or(1.0);
+  } else { // Softmax
+    act.activation = "softmax";
+    if (c.contains("axis") && c["axis"].is_array() && c["axis"].size() != 1)
+      ctx.fail("softmax over several axes " + c["axis"].dump() + " is not supported");
+    act.axis = intArg(ctx, c, "axis", -1);
+  }
+  return act;
+}
+
+std::vector<int64_t> intList(const LayerContext &ctx, const json &c, const char *arg) {
+  std::vector<int64_t> values;
+  auto it = c.find(arg);
+  if (it == c.end() || it->is_null())
+    return values;
+  if (it->is_number_integer())
+    return {it->get<int64_t>()};
+  if (!it->is_array())
+    ctx.fail(std::string("'") + arg + "' must be a list of integers, got " + it->dump());
+  for (const json &v : *it) {
+    if (!v.is_number_integer())
+      ctx.fail(std::string("'") + arg + "' must be a list of integers, got " + it->dump());
+    values.push_back(v.get<int64_t>());
+  }
+  return values;
+}
+
+/// ZeroPadding2D / Cropping2D amounts: int, (symmetric_h, symmetric_w) or
+/// ((top, bottom), (left, right)).
+std::array<int64_t, 4> padAmounts(const LayerContext &ctx, const json &c, const char *arg) {
+  auto it = c.find(arg);
+  std::array<int64_t, 4> out{1, 1, 1, 1};
+  if (it == c.end() || it->is_null())
+    return std::string(arg) == "padding" ? out : std::array<int64_t, 4>{0, 0, 0, 0};
+  auto amount = [&](const json &v) {
+    if (!v.is_number_integer() || v.get<int64_t>() < 0 || v.get<int64_t>() > kMaxDimension)
+      ctx.fail(std::string("'") + arg + "' values must be integers >= 0, got " + it->dump());
+    return v.get<int64_t>();
+  };
+  if (it->is_number_integer()) {
+    int64_t a = amount(*it);
+    return {a, a, a, a};
+  }
+  if (!it->is_array() || it->size() != 2)
+    ctx.fail(std::string("'") + arg + "' must be an int, a pair, or a pair of pairs, got " +
+             it->dump());
+  for (int axis = 0; axis < 2; ++axis) {
+    const json &v = (*it)[axis];
+    if (v.is_array() && v.size() == 2) {
+      out[2 * axis] = amount(v[0]);
+      out[2 * axis + 1] = amount(v[1]);
+    } else {
+      out[2 * axis] = out[2 * axis + 1] = amount(v);
+    }
+  }
+  return out;
+}
+
+ReshapeConfig parseReshape(const LayerContext &ctx, const json &c) {
+  ReshapeConfig reshape;
+  if (ctx.className == "Flatten") {
+    reshape.flatten = true;
+    reshape.dataFormat = dataFormat(ctx, c);
+    return reshape;
+  }
+  if (!c.contains("target_shape"))
+    ctx.fail("'target_shape' is missing");
+  reshape.targetShape = intList(ctx, c, "target_shape");
+  int unknown = 0;
+  for (int64_t d : reshape.targetShape) {
+    if (d == -1)
+      ++unknown;
+    else if (d < 1 || d > kMaxDimension)
+      ctx.fail("'target_shape' dimensions must be >= 1 (or one -1)");
+  }
+  if (unknown > 1)
+    ctx.fail("'target_shape' may contain -1 only once");
+  return reshape;
+}
+
+bool isIdentityAtInference(const std::string &cls) {
+  return cls == "Dropout" || cls == "SpatialDropout1D" || cls == "SpatialDropout2D" ||
+         cls == "SpatialDropout3D" || cls == "GaussianNoise" || cls == "GaussianDropout" ||
+         cls == "AlphaDropout" || cls == "ActivityRegularization";
+}
+
+} // namespace
+
+LayerConfig parseLayerConfig(const LayerContext &ctx, const json &config, int kerasMajor) {
+  checkDtype(ctx, config);
+  if (ctx.className == "InputLayer") {
+    std::optional<std::vector<Dim>> shape = declaredInputShape(ctx, config);
+    if (!shape)
+      ctx.fail("has no 'batch_input_shape' or 'batch_shape'");
+    return InputConfig{*shape};
+  }
+  const std::string &cls = ctx.className;
+  const json &c = config;
+  if (cls == "Conv2D" || cls == "Convolution2D" || cls == "DepthwiseConv2D" ||
+      cls == "SeparableConv2D")
+    return parseConv2D(ctx, c, kerasMajor);
+  if (cls == "Dense")
+    return parseDense(ctx, c, kerasMajor);
+  if (cls == "BatchNormalization")
+    return parseBatchNorm(ctx, c);
+  if (cls == "MaxPooling2D" || cls == "AveragePooling2D" || cls == "MaxPool2D" ||
+      cls == "AvgPool2D")
+    return parsePool2D(ctx, c);
+  if (cls == "GlobalAveragePooling2D" || cls == "GlobalMaxPooling2D" ||
+      cls == "GlobalAvgPool2D" || cls == "GlobalMaxPool2D")
+    return parseGlobalPool2D(ctx, c);
+  if (cls == "Activation" || cls == "ReLU" || cls == "LeakyReLU" || cls == "ELU" ||
+      cls == "Softmax")
+    return parseActivation(ctx, c, kerasMajor);
+  if (cls == "PReLU")
+    return PReluConfig{intList(ctx, c, "shared_axes")};
+  if (cls == "Add" || cls == "Subtract" || cls == "Multiply" || cls == "Average" ||
+      cls == "Maximum" || cls == "Minimum") {
+    std::string kind = cls;
+    kind[0] = char(std::tolower(kind[0]));
+    return MergeConfig{kind};
+  }
+  if (cls == "Concatenate")
+    return ConcatenateConfig{intArg(ctx, c, "axis", -1)};
+  if (cls == "ZeroPadding2D" || cls == "Cropping2D") {
+    bool crop = cls == "Cropping2D";
+    return Pad2DConfig{crop, padAmounts(ctx, c, crop ? "cropping" : "padding"),
+                       dataFormat(ctx, c)};
+  }
+  if (cls == "UpSampling2D") {
+    UpSample2DConfig up{intPair(ctx, c, "size", {2, 2}),
+                        lowerString(ctx, c, "interpolation", "nearest"), dataFormat(ctx, c)};
+    if (up.interpolation != "nearest" && up.interpolation != "bilinear")
+      ctx.fail("interpolation '" + up.interpolation +
+               "' is not supported (only 'nearest' and 'bilinear')");
+    return up;
+  }
+  if (cls == "Flatten" || cls == "Reshape")
+    return parseReshape(ctx, c);
+  if (cls == "Permute") {
+    if (!c.contains("dims"))
+      ctx.fail("'dims' is missing");
+    return PermuteConfig{intList(ctx, c, "dims")};
+  }
+  if (isIdentityAtInference(cls))
+    return IdentityConfig{};
+  if (cls == "Conv2DTranspose" || cls == "Conv2DTranspose")
+    ctx.fail("Conv2DTranspose is not supported yet");
+  ctx.fail("unsupported layer class '" + cls + "'");
+}
+
+} // namespace kconv::keras

@@ -1,0 +1,22 @@
+// Internal: reading and creating the float32 weight constants the passes rewrite.
+#ifndef KCONV_TRANSFORMS_WEIGHTVALUES_H
+#define KCONV_TRANSFORMS_WEIGHTVALUES_H
+
+#include "mlir/IR/Builders.h"
+
+#include <optional>
+#include <vector>
+
+namespace mlir::kconv {
+
+/// The values of a float32 `arith.constant` (dense or dense_resource), or nullopt
+/// when `value` is not one or its resource holds no data (imported without weights).
+std::optional<std::vector<float>> constantFloats(Value value);
+
+/// A new `arith.constant dense_resource<name>` of `type` holding `values`.
+Value createWeightConstant(OpBuilder &builder, Location loc, RankedTensorType type,
+                           StringRef name, ArrayRef<float> values);
+
+} // namespace mlir::kconv
+
+#endif

@@ -1,0 +1,354 @@
+// Shape rules and checks of the Keras layer ops other than Conv2D.
+#include "kconv/Dialect/KconvOps.h"
+
+#include "kconv/Dialect/ConvGeometry.h"
+
+using namespace mlir;
+using namespace mlir::kconv;
+
+namespace {
+constexpr int64_t kDynamic = ShapedType::kDynamic;
+
+ArrayRef<int64_t> shapeOf(Value v) { return cast<RankedTensorType>(v.getType()).getShape(); }
+
+bool known(int64_t d) { return !ShapedType::isDynamic(d); }
+
+/// Positions of height, width and channels in a 4-D tensor of `format`.
+struct ImageAxes {
+  int h, w, c;
+};
+ImageAxes imageAxes(DataFormat format) {
+  return format == DataFormat::channels_first ? ImageAxes{2, 3, 1} : ImageAxes{1, 2, 3};
+}
+
+LogicalResult requireRank(Operation *op, Value v, int64_t rank, StringRef what) {
+  int64_t actual = shapeOf(v).size();
+  if (actual != rank)
+    return op->emitError() << what << " must be " << rank << "-D (batch included), got rank "
+                           << actual << " " << formatShape(shapeOf(v));
+  return success();
+}
+
+LogicalResult checkPositivePair(Operation *op, StringRef name, ArrayRef<int64_t> values) {
+  if (values.size() != 2)
+    return op->emitError() << "'" << name << "' must have 2 values, got " << values.size();
+  for (int64_t v : values)
+    if (v < 1)
+      return op->emitError() << "'" << name << "' values must be >= 1, got " << v;
+  return success();
+}
+
+LogicalResult checkVectorSize(Operation *op, Value v, int64_t expected, StringRef what) {
+  int64_t actual = shapeOf(v)[0];
+  if (known(expected) && known(actual) && actual != expected)
+    return op->emitError() << what << " has " << actual << " values, expected " << expected;
+  return success();
+}
+
+/// Two dimensions that must agree: the known one wins.
+std::optional<int64_t> mergeDim(int64_t a, int64_t b) {
+  if (!known(a))
+    return b;
+  if (!known(b) || a == b)
+    return a;
+  return std::nullopt;
+}
+} // namespace
+
+LogicalResult DenseOp::inferResultShape(SmallVectorImpl<int64_t> &shape) {
+  ArrayRef<int64_t> in = shapeOf(getInput()), kernel = shapeOf(getKernel());
+  if (in.size() < 2)
+    return emitError() << "Dense needs an input of rank >= 2 (batch included), got "
+                       << formatShape(in);
+  if (known(in.back()) && kernel[0] != in.back())
+    return emitError() << "kernel " << formatShape(kernel) << " expects " << kernel[0]
+                       << " input features, the input " << formatShape(in) << " has "
+                       << in.back();
+  if (kernel[1] != getUnits())
+    return emitError() << "kernel " << formatShape(kernel) << " does not have 'units' ("
+                       << getUnits() << ") columns";
+  if (getUseBias() != static_cast<bool>(getBias()))
+    return emitError() << "'use_bias' does not match the presence of a bias operand";
+  if (getBias() && failed(checkVectorSize(*this, getBias(), getUnits(), "bias")))
+    return failure();
+  shape.assign(in.begin(), in.end());
+  shape.back() = getUnits();
+  return success();
+}
+
+LogicalResult BatchNormOp::inferResultShape(SmallVectorImpl<int64_t> &shape) {
+  ArrayRef<int64_t> in = shapeOf(getInput());
+  int64_t axis = getAxis();
+  if (axis >= (int64_t)in.size())
+    return emitError() << "'axis' " << axis << " is out of range for input " << formatShape(in);
+  if (getEpsilon().convertToDouble() < 0)
+    return emitError() << "'epsilon' must be >= 0";
+  int64_t channels = in[axis];
+  for (auto [value, name] : {std::pair{getGamma(), "gamma"}, {getBeta(), "beta"},
+                             {getMovingMean(), "moving_mean"},
+                             {getMovingVariance(), "moving_variance"}})
+    if (failed(checkVectorSize(*this, value, channels, name)))
+      return failure();
+  shape.assign(in.begin(), in.end());
+  return success();
+}
+
+LogicalResult Pool2DOp::inferResultShape(SmallVectorImpl<int64_t> &shape) {
+  if (failed(requireRank(*this, getInput(), 4, "the input")) ||
+      failed(checkPositivePair(*this, "pool_size", getPoolSize())) ||
+      failed(checkPositivePair(*this, "strides", getStrides())))
+    return failure();
+  ArrayRef<int64_t> in = shapeOf(getInput());
+  ImageAxes axes = imageAxes(getDataFormat());
+  shape.assign(in.begin(), in.end());
+  bool same = getPadding() == Padding::same;
+  int spatial[2] = {axes.h, axes.w};
+  for (int i = 0; i < 2; ++i) {
+    int64_t size = in[spatial[i]];
+    if (!known(size))
+      continue;
+    ::kconv::AxisPadding pad =
+        ::kconv::computeAxisPadding(same, size, getPoolSize()[i], getStrides()[i], 1);
+    std::optional<int64_t> out =
+        ::kconv::computeAxisOutput(size, getPoolSize()[i], getStrides()[i], 1, pad);
+    if (!out)
+      return emitError() << "the pool window (" << getPoolSize()[i] << ") is larger than the "
+                         << (i ? "width" : "height") << " of the input " << formatShape(in)
+                         << " with padding 'valid'";
+    shape[spatial[i]] = *out;
+  }
+  return success();
+}
+
+LogicalResult GlobalPool2DOp::inferResultShape(SmallVectorImpl<int64_t> &shape) {
+  if (failed(requireRank(*this, getInput(), 4, "the input")))
+    return failure();
+  ArrayRef<int64_t> in = shapeOf(getInput());
+  ImageAxes axes = imageAxes(getDataFormat());
+  if (!getKeepdims()) {
+    shape.assign({in[0], in[axes.c]});
+    return success();
+  }
+  shape.assign(in.begin(), in.end());
+  shape[axes.h] = shape[axes.w] = 1;
+  return success();
+}
+
+bool ActivationOp::isPlainActivation() {
+  if (getAlpha() || getMaxValue() || getNegativeSlope() || getThreshold())
+    return false;
+  if (std::optional<int64_t> axis = getAxis())
+    return *axis == (int64_t)shapeOf(getInput()).size() - 1;
+  return true;
+}
+
+LogicalResult ActivationOp::inferResultShape(SmallVectorImpl<int64_t> &shape) {
+  ArrayRef<int64_t> in = shapeOf(getInput());
+  Activation kind = getActivation();
+  bool softmax = kind == Activation::softmax || kind == Activation::log_softmax;
+  if (getAxis() && !softmax)
+    return emitError() << "'axis' applies to softmax and log_softmax only";
+  if (std::optional<int64_t> axis = getAxis())
+    if (*axis < 1 || *axis >= (int64_t)in.size())
+      return emitError() << "softmax 'axis' " << *axis << " must name a non-batch axis of "
+                         << formatShape(in);
+  if ((getMaxValue() || getNegativeSlope() || getThreshold()) && kind != Activation::relu)
+    return emitError() << "'max_value', 'negative_slope' and 'threshold' apply to relu only";
+  if (getAlpha() && kind != Activation::leaky_relu && kind != Activation::elu)
+    return emitError() << "'alpha' applies to leaky_relu and elu only";
+  if (getMaxValue() && getMaxValue()->convertToDouble() < 0)
+    return emitError() << "'max_value' must be >= 0 (Keras ReLU)";
+  if (getNegativeSlope() && getNegativeSlope()->convertToDouble() < 0)
+    return emitError() << "'negative_slope' must be >= 0 (Keras ReLU)";
+  shape.assign(in.begin(), in.end());
+  return success();
+}
+
+LogicalResult PReluOp::inferResultShape(SmallVectorImpl<int64_t> &shape) {
+  ArrayRef<int64_t> in = shapeOf(getInput()), alpha = shapeOf(getAlpha());
+  if (alpha.size() + 1 != in.size())
+    return emitError() << "alpha " << formatShape(alpha) << " must have the rank of the input "
+                       << formatShape(in) << " without the batch";
+  for (size_t i = 0; i < alpha.size(); ++i)
+    if (alpha[i] != 1 && known(in[i + 1]) && alpha[i] != in[i + 1])
+      return emitError() << "alpha " << formatShape(alpha) << " does not broadcast to the input "
+                         << formatShape(in);
+  shape.assign(in.begin(), in.end());
+  return success();
+}
+
+LogicalResult MergeOp::inferResultShape(SmallVectorImpl<int64_t> &shape) {
+  OperandRange inputs = getInputs();
+  if (inputs.size() < 2)
+    return emitError() << "needs at least 2 inputs, got " << inputs.size();
+  if (getKind() == MergeKind::subtract && inputs.size() != 2)
+    return emitError() << "Subtract needs exactly 2 inputs, got " << inputs.size();
+  ArrayRef<int64_t> first = shapeOf(inputs[0]);
+  shape.assign(first.begin(), first.end());
+  for (Value input : inputs.drop_front()) {
+    ArrayRef<int64_t> other = shapeOf(input);
+    bool ok = other.size() == shape.size();
+    for (size_t i = 0; ok && i < other.size(); ++i) {
+      std::optional<int64_t> d = mergeDim(shape[i], other[i]);
+      ok = d.has_value();
+      if (ok)
+        shape[i] = *d;
+    }
+    if (!ok)
+      return emitError() << "inputs have different shapes: " << formatShape(first) << " and "
+                         << formatShape(other);
+  }
+  return success();
+}
+
+LogicalResult ConcatenateOp::inferResultShape(SmallVectorImpl<int64_t> &shape) {
+  OperandRange inputs = getInputs();
+  if (inputs.empty())
+    return emitError() << "needs at least one input";
+  ArrayRef<int64_t> first = shapeOf(inputs[0]);
+  int64_t axis = getAxis();
+  if (axis >= (int64_t)first.size())
+    return emitError() << "'axis' " << axis << " is out of range for input "
+                       << formatShape(first);
+  shape.assign(first.begin(), first.end());
+  for (Value input : inputs.drop_front()) {
+    ArrayRef<int64_t> other = shapeOf(input);
+    bool ok = other.size() == shape.size();
+    for (size_t i = 0; ok && i < other.size(); ++i) {
+      if (i == (size_t)axis) {
+        shape[i] = known(shape[i]) && known(other[i]) ? shape[i] + other[i] : kDynamic;
+        continue;
+      }
+      std::optional<int64_t> d = mergeDim(shape[i], other[i]);
+      ok = d.has_value();
+      if (ok)
+        shape[i] = *d;
+    }
+    if (!ok)
+      return emitError() << "inputs " << formatShape(first) << " and " << formatShape(other)
+                         << " differ outside the concatenation axis " << axis;
+  }
+  return success();
+}
+
+namespace {
+/// ZeroPadding2D (sign +1) and Cropping2D (sign -1): (top, bottom, left, right).
+LogicalResult inferPadded(Operation *op, Value input, ArrayRef<int64_t> amounts,
+                          DataFormat format, int sign, StringRef name,
+                          SmallVectorImpl<int64_t> &shape) {
+  if (failed(requireRank(op, input, 4, "the input")))
+    return failure();
+  if (amounts.size() != 4)
+    return op->emitError() << "'" << name << "' must have 4 values (top, bottom, left, right)";
+  for (int64_t a : amounts)
+    if (a < 0)
+      return op->emitError() << "'" << name << "' values must be >= 0";
+  ArrayRef<int64_t> in = shapeOf(input);
+  ImageAxes axes = imageAxes(format);
+  shape.assign(in.begin(), in.end());
+  int spatial[2] = {axes.h, axes.w};
+  for (int i = 0; i < 2; ++i) {
+    if (!known(in[spatial[i]]))
+      continue;
+    int64_t size = in[spatial[i]] + sign * (amounts[2 * i] + amounts[2 * i + 1]);
+    if (size < 1)
+      return op->emitError() << "cropping " << amounts[2 * i] << " + " << amounts[2 * i + 1]
+                             << " leaves nothing of the input " << formatShape(in);
+    shape[spatial[i]] = size;
+  }
+  return success();
+}
+} // namespace
+
+LogicalResult ZeroPad2DOp::inferResultShape(SmallVectorImpl<int64_t> &shape) {
+  return inferPadded(*this, getInput(), getPadding(), getDataFormat(), +1, "padding", shape);
+}
+
+LogicalResult Crop2DOp::inferResultShape(SmallVectorImpl<int64_t> &shape) {
+  return inferPadded(*this, getInput(), getCropping(), getDataFormat(), -1, "cropping", shape);
+}
+
+LogicalResult UpSample2DOp::inferResultShape(SmallVectorImpl<int64_t> &shape) {
+  if (failed(requireRank(*this, getInput(), 4, "the input")) ||
+      failed(checkPositivePair(*this, "size", getSize())))
+    return failure();
+  ArrayRef<int64_t> in = shapeOf(getInput());
+  ImageAxes axes = imageAxes(getDataFormat());
+  shape.assign(in.begin(), in.end());
+  if (known(in[axes.h]))
+    shape[axes.h] = in[axes.h] * getSize()[0];
+  if (known(in[axes.w]))
+    shape[axes.w] = in[axes.w] * getSize()[1];
+  return success();
+}
+
+LogicalResult ReshapeOp::inferResultShape(SmallVectorImpl<int64_t> &shape) {
+  ArrayRef<int64_t> in = shapeOf(getInput());
+  int64_t from = 1, to = 1;
+  bool fromKnown = true;
+  for (int64_t d : in.drop_front()) {
+    fromKnown &= known(d);
+    from *= known(d) ? d : 1;
+  }
+  for (int64_t d : getShape()) {
+    if (d < 1)
+      return emitError() << "target shape dimensions must be >= 1";
+    to *= d;
+  }
+  if (fromKnown && from != to)
+    return emitError() << "cannot reshape " << formatShape(in) << " (" << from
+                       << " values per sample) to " << formatShape(getShape()) << " (" << to
+                       << " values)";
+  shape.assign({in[0]});
+  shape.append(getShape().begin(), getShape().end());
+  return success();
+}
+
+LogicalResult TransposeOp::inferResultShape(SmallVectorImpl<int64_t> &shape) {
+  ArrayRef<int64_t> in = shapeOf(getInput()), perm = getPermutation();
+  if (perm.size() != in.size())
+    return emitError() << "'permutation' has " << perm.size() << " entries for an input of rank "
+                       << in.size();
+  SmallVector<bool> seen(in.size(), false);
+  for (int64_t p : perm) {
+    if (p < 0 || p >= (int64_t)in.size() || seen[p])
+      return emitError() << "'permutation' is not a permutation of the input dimensions";
+    seen[p] = true;
+  }
+  if (perm[0] != 0)
+    return emitError() << "'permutation' must keep the batch dimension first";
+  shape.clear();
+  for (int64_t p : perm)
+    shape.push_back(in[p]);
+  return success();
+}
+
+OpFoldResult TransposeOp::fold(FoldAdaptor) {
+  ArrayRef<int64_t> perm = getPermutation();
+  auto isIdentity = [](ArrayRef<int64_t> p) {
+    for (size_t i = 0; i < p.size(); ++i)
+      if (p[i] != (int64_t)i)
+        return false;
+    return true;
+  };
+  if (isIdentity(perm))
+    return getInput();
+  // transpose(transpose(x, inner), outer) = transpose(x, inner o outer).
+  auto inner = getInput().getDefiningOp<TransposeOp>();
+  if (!inner)
+    return {};
+  SmallVector<int64_t> composed;
+  for (int64_t p : perm)
+    composed.push_back(inner.getPermutation()[p]);
+  if (isIdentity(composed) && inner.getInput().getType() == getType())
+    return inner.getInput();
+  getInputMutable().assign(inner.getInput());
+  setPermutation(composed);
+  return getResult();
+}
+
+LogicalResult IdentityOp::inferResultShape(SmallVectorImpl<int64_t> &shape) {
+  ArrayRef<int64_t> in = shapeOf(getInput());
+  shape.assign(in.begin(), in.end());
+  return success();
+}

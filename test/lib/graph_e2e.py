@@ -1,0 +1,273 @@
+#!/usr/bin/python3
+"""Whole Keras models (Sequential and Functional, Keras 2 and Keras 3 files) with every
+layer kind kconv compiles, built with random weights, compiled to executables and
+compared with layer_reference / conv_reference evaluated layer by layer in float64."""
+import argparse
+import os
+import subprocess
+import sys
+
+import numpy as np
+
+here = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(here, "..", "..", "scripts"))
+import conv_reference as cr  # noqa: E402
+import keras_writer  # noqa: E402
+import layer_reference as lr  # noqa: E402
+
+BATCH = 2
+
+
+class Graph:
+    """Records layers (Keras configs, weights) and evaluates the reference as it goes."""
+
+    def __init__(self, name, rng):
+        self.name, self.rng = name, rng
+        self.layers, self.weights, self.values, self.inputs = [], [], {}, []
+        self.count = 0
+
+    def _name(self, prefix):
+        self.count += 1
+        return f"{prefix}_{self.count}"
+
+    def input(self, shape):
+        name = self._name("input")
+        x = self.rng.uniform(-1, 1, (BATCH,) + tuple(shape)).astype(np.float32)
+        self.layers.append(("InputLayer", {"name": name, "dtype": "float32", "sparse": False,
+                                           "batch_input_shape": [None] + list(shape)}, []))
+        self.values[name] = x.astype(np.float64)
+        self.inputs.append((name, x))
+        return name
+
+    def add(self, class_name, inbound, reference, config=None, weights=None):
+        name = self._name(class_name.lower())
+        config = dict(config or {})
+        config.update({"name": name, "trainable": True, "dtype": "float32"})
+        inbound = inbound if isinstance(inbound, list) else [inbound]
+        self.layers.append((class_name, config, inbound))
+        if weights:
+            self.weights.append((name, class_name, weights))
+        self.values[name] = reference(*[self.values[i] for i in inbound])
+        return name
+
+    def uniform(self, shape, low=-1.0, high=1.0):
+        return self.rng.uniform(low, high, shape).astype(np.float32)
+
+    # Layer helpers: Keras 2 configs with Keras's argument names.
+    def conv(self, x, filters, kernel, strides=(1, 1), padding="same", fmt="channels_last",
+             activation="linear", use_bias=True, groups=1, dilation=(1, 1)):
+        cin = self.values[x].shape[1 if fmt == "channels_first" else 3]
+        k = self.uniform((kernel[0], kernel[1], cin // groups, filters), -0.5, 0.5)
+        b = self.uniform((filters,), -0.5, 0.5) if use_bias else None
+        config = keras_writer.conv2d_config("", filters, kernel, strides, padding, fmt, dilation,
+                                            groups, activation, use_bias)
+        weights = [("kernel", k)] + ([("bias", b)] if use_bias else [])
+        return self.add("Conv2D", x, lambda v: cr.conv2d(v, k, b, strides, padding, fmt, dilation,
+                                                         groups, activation), config, weights)
+
+    def depthwise(self, x, kernel, strides=(1, 1), padding="same", multiplier=1, use_bias=False,
+                  fmt="channels_last"):
+        cin = self.values[x].shape[1 if fmt == "channels_first" else 3]
+        k = self.uniform((kernel[0], kernel[1], cin, multiplier), -0.5, 0.5)
+        b = self.uniform((cin * multiplier,)) if use_bias else None
+        config = {"kernel_size": list(kernel), "strides": list(strides), "padding": padding,
+                  "depth_multiplier": multiplier, "data_format": fmt,
+                  "dilation_rate": [1, 1], "activation": "linear", "use_bias": use_bias,
+                  "depthwise_initializer": {"class_name": "GlorotUniform", "config": {}}}
+        weights = [("depthwise_kernel", k)] + ([("bias", b)] if use_bias else [])
+        return self.add("DepthwiseConv2D", x,
+                        lambda v: lr.depthwise_conv2d(v, k, b, strides, padding, fmt),
+                        config, weights)
+
+    def separable(self, x, filters, kernel, padding="same", multiplier=2, activation="linear"):
+        cin = self.values[x].shape[3]
+        dk = self.uniform((kernel[0], kernel[1], cin, multiplier), -0.5, 0.5)
+        pk = self.uniform((1, 1, cin * multiplier, filters), -0.5, 0.5)
+        b = self.uniform((filters,))
+        config = {"filters": filters, "kernel_size": list(kernel), "strides": [1, 1],
+                  "padding": padding, "depth_multiplier": multiplier,
+                  "data_format": "channels_last", "dilation_rate": [1, 1],
+                  "activation": activation, "use_bias": True}
+        ref = lambda v: cr.conv2d(lr.depthwise_conv2d(v, dk, None, (1, 1), padding), pk, b,
+                                  activation_name=activation)
+        return self.add("SeparableConv2D", x, ref, config,
+                        [("depthwise_kernel", dk), ("pointwise_kernel", pk), ("bias", b)])
+
+    def dense(self, x, units, activation="linear"):
+        k = self.uniform((self.values[x].shape[-1], units), -0.5, 0.5)
+        b = self.uniform((units,), -0.5, 0.5)
+        return self.add("Dense", x, lambda v: lr.dense(v, k, b, activation),
+                        {"units": units, "activation": activation, "use_bias": True},
+                        [("kernel", k), ("bias", b)])
+
+    def batch_norm(self, x, axis=-1, epsilon=1e-3, center=True, scale=True):
+        c = self.values[x].shape[axis]
+        gamma, beta = self.uniform((c,), 0.5, 1.5), self.uniform((c,))
+        mean, var = self.uniform((c,)), self.uniform((c,), 0.2, 2.0)
+        weights = ([("gamma", gamma)] if scale else []) + ([("beta", beta)] if center else [])
+        weights += [("moving_mean", mean), ("moving_variance", var)]
+        g = gamma if scale else np.ones(c)
+        bt = beta if center else np.zeros(c)
+        return self.add("BatchNormalization", x,
+                        lambda v: lr.batch_norm(v, g, bt, mean, var, epsilon, axis),
+                        {"axis": axis, "momentum": 0.99, "epsilon": epsilon, "center": center,
+                         "scale": scale}, weights)
+
+    def activation(self, x, name):
+        return self.add("Activation", x, lambda v: cr.activation(name, v), {"activation": name})
+
+    def outputs_json(self, outputs, keras3=False):
+        if not keras3:
+            return keras_writer.functional_json(self.layers, [n for n, _ in self.inputs],
+                                                outputs, name=self.name)
+        shapes = {name: [None] + list(v.shape[1:]) for name, v in self.values.items()}
+        return keras_writer.keras3_functional_json(self.layers, [n for n, _ in self.inputs],
+                                                   outputs, shapes, name=self.name)
+
+
+def resnet_block(g):
+    x = g.input((8, 8, 16))
+    y = g.conv(x, 16, (3, 3), use_bias=False)
+    y = g.batch_norm(y)
+    y = g.activation(y, "relu")
+    y = g.conv(y, 16, (3, 3), use_bias=False)
+    y = g.batch_norm(y)
+    y = g.add("Add", [y, x], lambda a, b: a + b)
+    return [g.add("ReLU", y, lr.relu_layer)]
+
+
+def mobilenet_block(g):
+    x = g.input((12, 12, 8))
+    y = g.depthwise(x, (3, 3), strides=(2, 2), multiplier=2)
+    y = g.batch_norm(y)
+    y = g.add("ReLU", y, lambda v: lr.relu_layer(v, max_value=6.0), {"max_value": 6.0})
+    y = g.conv(y, 24, (1, 1), use_bias=False)
+    y = g.batch_norm(y, center=False)
+    return [g.add("ReLU", y, lambda v: lr.relu_layer(v, 6.0), {"max_value": 6.0})]
+
+
+def classifier(g):
+    x = g.input((14, 14, 1))
+    y = g.conv(x, 8, (3, 3), activation="relu")
+    y = g.add("MaxPooling2D", y, lambda v: lr.pool2d(v, "max", (2, 2), (2, 2), "valid"),
+              {"pool_size": [2, 2], "strides": [2, 2], "padding": "valid"})
+    y = g.conv(y, 12, (3, 3), padding="valid")
+    y = g.add("AveragePooling2D", y, lambda v: lr.pool2d(v, "avg", (3, 3), (2, 2), "same"),
+              {"pool_size": [3, 3], "strides": [2, 2], "padding": "same"})
+    y = g.add("Flatten", y, lr.flatten)
+    y = g.add("Dropout", y, lambda v: v, {"rate": 0.5})
+    y = g.dense(y, 32, "relu")
+    return [g.dense(y, 10, "softmax")]
+
+
+def channels_first_net(g):
+    cf = "channels_first"
+    x = g.input((3, 11, 10))
+    y = g.add("ZeroPadding2D", x, lambda v: lr.zero_pad2d(v, ((1, 2), (0, 1)), cf),
+              {"padding": [[1, 2], [0, 1]], "data_format": cf})
+    y = g.conv(y, 6, (3, 3), padding="valid", fmt=cf)
+    y = g.batch_norm(y, axis=1)
+    y = g.add("LeakyReLU", y, lambda v: lr.leaky_relu(v, 0.1), {"alpha": 0.1})
+    y = g.add("MaxPooling2D", y, lambda v: lr.pool2d(v, "max", (3, 3), (2, 2), "same", cf),
+              {"pool_size": [3, 3], "strides": [2, 2], "padding": "same", "data_format": cf})
+    f = g.add("Flatten", y, lambda v: lr.flatten(v, cf), {"data_format": cf})
+    pooled = g.add("GlobalAveragePooling2D", y, lambda v: lr.global_pool2d(v, "avg", cf),
+                   {"data_format": cf})
+    return [g.dense(f, 5), g.dense(pooled, 3, "tanh")]
+
+
+def branches(g):
+    a, b = g.input((8, 8, 4)), g.input((8, 8, 4))
+    ca = g.conv(a, 6, (3, 3), activation="elu")
+    cb = g.conv(b, 6, (1, 1))
+    cat = g.add("Concatenate", [ca, cb], lambda u, v: np.concatenate([u, v], -1), {"axis": -1})
+    sep = g.separable(cat, 8, (3, 3), activation="relu")
+    merged = {}
+    for kind in ("Subtract", "Multiply", "Average", "Maximum", "Minimum"):
+        merged[kind] = g.add(kind, [sep, g.conv(cat, 8, (1, 1))],
+                             lambda u, v, k=kind: lr.MERGES[k]([u, v]))
+    y = g.add("Add", [merged["Subtract"], merged["Multiply"], merged["Average"]],
+              lambda *xs: sum(xs))
+    y = g.add("Cropping2D", y, lambda v: lr.crop2d(v, ((1, 0), (2, 1))),
+              {"cropping": [[1, 0], [2, 1]]})
+    up = g.add("UpSampling2D", y, lambda v: lr.upsample2d(v, (2, 1), "bilinear"),
+               {"size": [2, 1], "interpolation": "bilinear"})
+    near = g.add("UpSampling2D", merged["Maximum"], lambda v: lr.upsample2d(v, (1, 2)),
+                 {"size": [1, 2], "interpolation": "nearest"})
+    alpha = g.uniform((1, 1, 8), 0.0, 0.5)
+    p = g.add("PReLU", near, lambda v: lr.prelu(v, alpha), {"shared_axes": [1, 2]},
+              [("alpha", alpha)])
+    p = g.add("Permute", p, lambda v: v.transpose(0, 3, 1, 2), {"dims": [3, 1, 2]})
+    p = g.add("Reshape", p, lambda v: v.reshape(v.shape[0], 8, -1), {"target_shape": [8, -1]})
+    p = g.add("Softmax", p, lambda v: lr.softmax(v, axis=1), {"axis": 1})
+    e = g.add("ELU", merged["Minimum"], lambda v: lr.elu(v, 0.7), {"alpha": 0.7})
+    e = g.add("ReLU", e, lambda v: lr.relu_layer(v, max_value=0.5, negative_slope=0.1,
+                                                 threshold=-0.2),
+              {"max_value": 0.5, "negative_slope": 0.1, "threshold": -0.2})
+    gm = g.add("GlobalMaxPooling2D", e, lambda v: lr.global_pool2d(v, "max", keepdims=True),
+               {"keepdims": True})
+    gm = g.batch_norm(gm, axis=-1, scale=False)
+    return [up, p, gm]
+
+
+MODELS = {"resnet_block": resnet_block, "mobilenet_block": mobilenet_block,
+          "classifier": classifier, "channels_first_net": channels_first_net,
+          "branches": branches}
+
+
+def build(name, keras3, workdir, rng):
+    g = Graph(name, rng)
+    outputs = MODELS[name](g)
+    d = os.path.join(workdir, name + ("_k3" if keras3 else ""))
+    os.makedirs(d, exist_ok=True)
+    config = g.outputs_json(outputs, keras3)
+    if keras3:
+        model = os.path.join(d, "model.keras")
+        keras_writer.save_keras_archive(model, config,
+                                        [(cls, w) for _, cls, w in g.weights],
+                                        [(n, w) for n, _, w in g.weights])
+        args = [model]
+    else:
+        with open(os.path.join(d, "model.json"), "w") as f:
+            f.write(config)
+        keras_writer.save_weights_h5(os.path.join(d, "w.h5"),
+                                     [(n, w) for n, _, w in g.weights])
+        args = [os.path.join(d, "model.json"), "--weights", os.path.join(d, "w.h5")]
+    return g, outputs, d, args
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--kconvc", required=True)
+    parser.add_argument("--workdir", required=True)
+    parser.add_argument("--models", default=",".join(MODELS))
+    parser.add_argument("--keras3", action="store_true", help="write .keras archives")
+    args = parser.parse_args()
+    rng = np.random.default_rng(11)
+    failures = 0
+    for name in args.models.split(","):
+        g, outputs, d, compile_args = build(name, args.keras3, args.workdir, rng)
+        exe = os.path.join(d, "m")
+        subprocess.run([args.kconvc] + compile_args + ["--emit=exe", "-o", exe], check=True)
+        command = [exe]
+        for i, (_, x) in enumerate(g.inputs):
+            np.save(os.path.join(d, f"x{i}.npy"), x)
+            command += ["--input", os.path.join(d, f"x{i}.npy")]
+        for i in range(len(outputs)):
+            command += ["--output", os.path.join(d, f"y{i}.npy")]
+        subprocess.run(command, check=True)
+        for i, out in enumerate(outputs):
+            y, ref = np.load(os.path.join(d, f"y{i}.npy")), g.values[out]
+            # float32 against float64: relative to the output's magnitude.
+            err = np.abs(y - ref).max() if y.shape == ref.shape else float("inf")
+            tolerance = 2e-5 * max(1.0, np.abs(ref).max())
+            ok = err <= tolerance
+            failures += not ok
+            print(f"{os.path.basename(d)} output {i} ({out}): shape {y.shape}, reference "
+                  f"{ref.shape}, max error {err:.2g} (tolerance {tolerance:.1g}): "
+                  f"{'ok' if ok else 'FAIL'}")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
