@@ -1,0 +1,37 @@
+// RUN: kconv-opt %s --kconv-infer-shapes -split-input-file -verify-diagnostics | FileCheck %s
+
+// Unranked results get their Keras shapes, in order; the function type follows.
+// CHECK-LABEL: func.func @chain
+// CHECK-SAME: -> tensor<?x10xf32>
+// CHECK: kconv.pool2d {{.*}} -> tensor<?x4x4x3xf32>
+// CHECK: kconv.global_pool2d {{.*}} -> tensor<?x3xf32>
+// CHECK: kconv.dense {{.*}} -> tensor<?x10xf32>
+func.func @chain(%x: tensor<?x9x8x3xf32>, %k: tensor<3x10xf32>) -> tensor<*xf32> {
+  %p = kconv.pool2d %x {data_format = #kconv.data_format<channels_last>, kind = #kconv.pool_kind<max>, padding = #kconv.padding<valid>, pool_size = array<i64: 2, 2>, strides = array<i64: 2, 2>} : (tensor<?x9x8x3xf32>) -> tensor<*xf32>
+  %g = kconv.global_pool2d %p {data_format = #kconv.data_format<channels_last>, keepdims = false, kind = #kconv.pool_kind<average>} : (tensor<*xf32>) -> tensor<*xf32>
+  %d = kconv.dense %g, %k {activation = #kconv.activation<softmax>, units = 10 : i64, use_bias = false} : (tensor<*xf32>, tensor<3x10xf32>) -> tensor<*xf32>
+  return %d : tensor<*xf32>
+}
+
+// -----
+
+// A known batch from the input refines a dynamic one; 'same' padding keeps the size.
+// CHECK-LABEL: func.func @refine
+// CHECK-SAME: -> tensor<4x6x6x8xf32>
+// CHECK: kconv.conv2d {{.*}} -> tensor<4x6x6x8xf32>
+// CHECK: kconv.merge {{.*}} -> tensor<4x6x6x8xf32>
+func.func @refine(%x: tensor<4x6x6x8xf32>, %k: tensor<3x3x8x8xf32>) -> tensor<*xf32> {
+  %c = kconv.conv2d %x, %k {activation = #kconv.activation<linear>, data_format = #kconv.data_format<channels_last>, dilation_rate = array<i64: 1, 1>, filters = 8 : i64, groups = 1 : i64, kernel_size = array<i64: 3, 3>, padding = #kconv.padding<same>, strides = array<i64: 1, 1>, use_bias = false} : (tensor<4x6x6x8xf32>, tensor<3x3x8x8xf32>) -> tensor<?x6x6x8xf32>
+  %a = kconv.merge %c, %x {kind = #kconv.merge_kind<add>} : (tensor<?x6x6x8xf32>, tensor<4x6x6x8xf32>) -> tensor<*xf32>
+  return %a : tensor<*xf32>
+}
+
+// -----
+
+// Shape errors are reported where the layer is.
+func.func @mismatch(%x: tensor<1x4x4x2xf32>, %y: tensor<1x2x2x2xf32>) -> tensor<*xf32> {
+  %p = kconv.zero_pad2d %y {data_format = #kconv.data_format<channels_last>, padding = array<i64: 0, 1, 0, 1>} : (tensor<1x2x2x2xf32>) -> tensor<*xf32>
+  // expected-error @+1 {{inputs have different shapes: (1, 4, 4, 2) and (1, 3, 3, 2)}}
+  %a = kconv.merge %x, %p {kind = #kconv.merge_kind<add>} : (tensor<1x4x4x2xf32>, tensor<*xf32>) -> tensor<*xf32>
+  return %a : tensor<*xf32>
+}
