@@ -347,6 +347,12 @@ OpFoldResult TransposeOp::fold(FoldAdaptor) {
   return getResult();
 }
 
+LogicalResult RescaleOp::inferResultShape(SmallVectorImpl<int64_t> &shape) {
+  ArrayRef<int64_t> in = shapeOf(getInput());
+  shape.assign(in.begin(), in.end());
+  return success();
+}
+
 LogicalResult IdentityOp::inferResultShape(SmallVectorImpl<int64_t> &shape) {
   ArrayRef<int64_t> in = shapeOf(getInput());
   shape.assign(in.begin(), in.end());

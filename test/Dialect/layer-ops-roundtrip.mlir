@@ -33,8 +33,10 @@ func.func @activations(%x: tensor<2x6xf32>, %a: tensor<6xf32>) -> (tensor<2x6xf3
   %s = kconv.activation %r {activation = #kconv.activation<softmax>, axis = 1 : i64} : (tensor<2x6xf32>) -> tensor<2x6xf32>
   // CHECK: kconv.prelu %{{.*}}, %{{.*}} : (tensor<2x6xf32>, tensor<6xf32>) -> tensor<2x6xf32>
   %p = kconv.prelu %s, %a : (tensor<2x6xf32>, tensor<6xf32>) -> tensor<2x6xf32>
+  // CHECK: kconv.rescale %{{.*}} {offset = -1.000000e+00 : f64, scale = 3.906250e-03 : f64}
+  %q = kconv.rescale %p {offset = -1.0 : f64, scale = 0.00390625 : f64} : (tensor<2x6xf32>) -> tensor<2x6xf32>
   // CHECK: kconv.identity %{{.*}} {layer_class = "Dropout"}
-  %i = kconv.identity %p {layer_class = "Dropout"} : (tensor<2x6xf32>) -> tensor<2x6xf32>
+  %i = kconv.identity %q {layer_class = "Dropout"} : (tensor<2x6xf32>) -> tensor<2x6xf32>
   return %r, %s, %i : tensor<2x6xf32>, tensor<2x6xf32>, tensor<2x6xf32>
 }
 

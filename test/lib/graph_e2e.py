@@ -148,6 +148,8 @@ def mobilenet_block(g):
 
 def classifier(g):
     x = g.input((14, 14, 1))
+    x = g.add("Rescaling", x, lambda v: v * 0.5 - 0.25, {"scale": 0.5, "offset": -0.25})
+    x = g.add("RandomFlip", x, lambda v: v, {"mode": "horizontal", "seed": None})
     y = g.conv(x, 8, (3, 3), activation="relu")
     y = g.add("MaxPooling2D", y, lambda v: lr.pool2d(v, "max", (2, 2), (2, 2), "valid"),
               {"pool_size": [2, 2], "strides": [2, 2], "padding": "valid"})
@@ -226,6 +228,13 @@ def build(name, keras3, workdir, rng):
         keras_writer.save_keras_archive(model, config,
                                         [(cls, w) for _, cls, w in g.weights],
                                         [(n, w) for n, _, w in g.weights])
+        args = [model]
+    elif name == "classifier":  # a Keras 2 full-model .h5, weightless layers listed too
+        weights = dict((n, w) for n, _, w in g.weights)
+        model = os.path.join(d, "model.h5")
+        keras_writer.save_model_h5(model, config, [(c["name"], weights.get(c["name"], []))
+                                                   for cls, c, _ in g.layers
+                                                   if cls != "InputLayer"])
         args = [model]
     else:
         with open(os.path.join(d, "model.json"), "w") as f:

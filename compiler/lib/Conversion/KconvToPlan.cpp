@@ -256,6 +256,15 @@ LogicalResult NodeLowering::lower(Operation *op, const std::string &name) {
     plan.nodes.push_back(codegen::ReshapeLayer{name, in, out, {perm.begin(), perm.end()}});
     return success();
   }
+  if (auto rescale = dyn_cast<RescaleOp>(op)) { // an affine map on the last axis
+    const codegen::TensorInfo &info = plan.values.at(in);
+    size_t channels = size_t(info.shape.back());
+    plan.nodes.push_back(codegen::BatchNormLayer{
+        name, in, out, info.rank() - 1,
+        std::vector<float>(channels, float(rescale.getScale().convertToDouble())),
+        std::vector<float>(channels, float(rescale.getOffset().convertToDouble()))});
+    return success();
+  }
   if (auto identity = dyn_cast<IdentityOp>(op)) { // normally removed by a pass
     plan.nodes.push_back(codegen::ReshapeLayer{name, in, out, {}});
     return success();

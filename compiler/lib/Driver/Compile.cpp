@@ -86,7 +86,7 @@ int fail(llvm::raw_ostream &errs, llvm::Error error) {
   return fail(errs, llvm::toString(std::move(error)));
 }
 
-mlir::LogicalResult optimize(mlir::ModuleOp module) {
+mlir::LogicalResult optimize(mlir::ModuleOp module, bool fusion) {
   namespace kc = mlir::kconv;
   mlir::PassManager pm(module->getContext());
   mlir::OpPassManager &func = pm.nest<mlir::func::FuncOp>();
@@ -94,9 +94,11 @@ mlir::LogicalResult optimize(mlir::ModuleOp module) {
   func.addPass(kc::createKconvEliminateIdentity());
   func.addPass(kc::createKconvConvertLayout());
   func.addPass(kc::createKconvResolvePadding());
-  func.addPass(kc::createKconvFoldPadding());
-  func.addPass(kc::createKconvFoldBatchNorm());
-  func.addPass(kc::createKconvFuseEpilogue());
+  if (fusion) {
+    func.addPass(kc::createKconvFoldPadding());
+    func.addPass(kc::createKconvFoldBatchNorm());
+    func.addPass(kc::createKconvFuseEpilogue());
+  }
   func.addPass(kc::createKconvEliminateIdentity());
   return pm.run(module);
 }
@@ -214,7 +216,7 @@ int compile(const CompileOptions &options, llvm::raw_ostream &errs) {
     printSummary(*module, loaded.model, loaded.weights || options.initSeed, llvm::outs());
     return 0;
   }
-  if (mlir::failed(optimize(*module)))
+  if (mlir::failed(optimize(*module, options.fusion)))
     return 1;
   bool native = options.emit != EmitKind::Mlir;
   if (native && !loaded.weights && !options.initSeed)

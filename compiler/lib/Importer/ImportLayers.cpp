@@ -243,6 +243,9 @@ LogicalResult Importer::importSimple(const keras::Layer &layer) {
             SmallVector<int64_t> perm{0};
             perm.append(config.dims.begin(), config.dims.end());
             return createLayerOp<TransposeOp>(layer, in, builder.getDenseI64ArrayAttr(perm));
+          } else if constexpr (std::is_same_v<T, keras::RescalingConfig>) {
+            return createLayerOp<RescaleOp>(layer, in, builder.getF64FloatAttr(config.scale),
+                                            builder.getF64FloatAttr(config.offset));
           } else if constexpr (std::is_same_v<T, keras::IdentityConfig>) {
             return createLayerOp<IdentityOp>(layer, in, builder.getStringAttr(layer.className));
           } else {

@@ -266,10 +266,25 @@ ReshapeConfig parseReshape(const LayerContext &ctx, const json &c) {
   return reshape;
 }
 
+/// Regularization and augmentation layers: the identity at inference. (RandomCrop is
+/// not: at inference it crops/resizes to its target size.)
 bool isIdentityAtInference(const std::string &cls) {
   return cls == "Dropout" || cls == "SpatialDropout1D" || cls == "SpatialDropout2D" ||
          cls == "SpatialDropout3D" || cls == "GaussianNoise" || cls == "GaussianDropout" ||
-         cls == "AlphaDropout" || cls == "ActivityRegularization";
+         cls == "AlphaDropout" || cls == "ActivityRegularization" || cls == "RandomFlip" ||
+         cls == "RandomRotation" || cls == "RandomZoom" || cls == "RandomTranslation" ||
+         cls == "RandomContrast" || cls == "RandomBrightness";
+}
+
+RescalingConfig parseRescaling(const LayerContext &ctx, const json &c) {
+  RescalingConfig r;
+  for (const char *arg : {"scale", "offset"})
+    if (c.contains(arg) && !c[arg].is_null() && !c[arg].is_number())
+      ctx.fail(std::string("'") + arg + "' must be a number (per-channel lists are not supported), got " +
+               c[arg].dump());
+  r.scale = optionalNumber(ctx, c, "scale").value_or(1.0);
+  r.offset = optionalNumber(ctx, c, "offset").value_or(0.0);
+  return r;
 }
 
 } // namespace
@@ -330,6 +345,8 @@ LayerConfig parseLayerConfig(const LayerContext &ctx, const json &config, int ke
       ctx.fail("'dims' is missing");
     return PermuteConfig{intList(ctx, c, "dims")};
   }
+  if (cls == "Rescaling")
+    return parseRescaling(ctx, c);
   if (isIdentityAtInference(cls))
     return IdentityConfig{};
   if (cls == "Conv2DTranspose" || cls == "Conv2DTranspose")

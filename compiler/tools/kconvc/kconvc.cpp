@@ -28,6 +28,11 @@ static cl::opt<std::string> target("target",
                                    cl::init("host"), cl::cat(kconvcCategory));
 static cl::opt<std::string> symbolPrefix(
     "name", cl::desc("C symbol prefix of emitted code (default: the model's name)"), cl::cat(kconvcCategory));
+static cl::opt<bool> noFusion(
+    "no-fusion",
+    cl::desc("Compute every layer on its own: no BatchNormalization/ZeroPadding2D folding, no "
+             "Add/activation fusion (to measure what fusion brings)"),
+    cl::cat(kconvcCategory));
 static cl::opt<bool> printWeights("mlir-print-weights",
                                   cl::desc("With --emit=mlir, print weights in full"), cl::cat(kconvcCategory));
 static cl::opt<std::string> stmtPath("halide-stmt",
@@ -75,6 +80,7 @@ int main(int argc, char **argv) {
   options.target = target;
   options.symbolPrefix = symbolPrefix;
   options.printWeights = printWeights;
+  options.fusion = !noFusion;
   options.stmtPath = stmtPath;
   options.summary = summary;
   options.scheduleFile = scheduleFile;

@@ -21,6 +21,7 @@ struct CompileOptions {
   std::string target = "host"; // Halide target string
   std::string symbolPrefix;    // C symbol prefix; default: from the model's name
   bool printWeights = false;   // --emit=mlir: print weight blobs in full
+  bool fusion = true;          // --no-fusion: every layer on its own (for comparison)
   std::string stmtPath;        // also write Halide's lowered statement here
   std::optional<uint64_t> initSeed; // no weights: draw them from the initializers
   bool summary = false;        // print a Keras-style summary instead of compiling

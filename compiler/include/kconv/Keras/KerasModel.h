@@ -128,6 +128,11 @@ struct PermuteConfig {
   std::vector<int64_t> dims; // 1-based, as in Keras
 };
 
+/// Rescaling: x * scale + offset.
+struct RescalingConfig {
+  double scale = 1.0, offset = 0.0;
+};
+
 /// Layers that are the identity at inference (Dropout, GaussianNoise, ...).
 struct IdentityConfig {};
 
@@ -135,7 +140,7 @@ using LayerConfig =
     std::variant<InputConfig, Conv2DConfig, DenseConfig, BatchNormConfig, Pool2DConfig,
                  GlobalPool2DConfig, ActivationConfig, PReluConfig, MergeConfig,
                  ConcatenateConfig, Pad2DConfig, UpSample2DConfig, ReshapeConfig,
-                 PermuteConfig, IdentityConfig>;
+                 PermuteConfig, RescalingConfig, IdentityConfig>;
 
 struct Layer {
   std::string name;

@@ -162,6 +162,13 @@ def Kconv_TransposeOp : Kconv_LayerOp<"transpose"> {
   let hasFolder = 1;
 }
 
+def Kconv_RescaleOp : Kconv_LayerOp<"rescale"> {
+  let summary = "Keras Rescaling: input * scale + offset";
+  let arguments = (ins Kconv_AnyTensor:$input, F64Attr:$scale, F64Attr:$offset);
+  let results = (outs Kconv_AnyTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+}
+
 def Kconv_IdentityOp : Kconv_LayerOp<"identity"> {
   let summary = "A layer that is the identity at inference";
   let description = [{
