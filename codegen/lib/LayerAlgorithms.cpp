@@ -87,6 +87,37 @@ Func defineDense(const DenseLayer &layer, const TensorInfo &in, const Func &inpu
   return result;
 }
 
+Func defineConv2DTranspose(const Conv2DTransposeLayer &layer, const TensorInfo &in,
+                           const Func &input, std::vector<Func> &stages) {
+  Var c("c"), x("x"), y("y"), n("n");
+  ImageInfo image = in.image(layer.channelsFirst);
+  Func src = imageView(input, layer.channelsFirst);
+  int cin = (int)image.channels;
+  // Keras's (KH, KW, filters, Cin) row-major is Halide's (ci, f, kx, ky).
+  Buffer<float> kernel = constantBuffer(
+      layer.kernelValues, {cin, (int)layer.filters, (int)layer.kernel[1], (int)layer.kernel[0]},
+      layer.name + "_kernel");
+  // Gather: output o receives input i = (o + pad - k * dilation) / stride, when exact.
+  RDom r(0, cin, 0, (int)layer.kernel[1], 0, (int)layer.kernel[0], layer.name + "_r");
+  Expr nx = x + (int)layer.padBefore[1] - r.y * (int)layer.dilation[1];
+  Expr ny = y + (int)layer.padBefore[0] - r.z * (int)layer.dilation[0];
+  int sx = (int)layer.strides[1], sy = (int)layer.strides[0];
+  Expr ix = nx / sx, iy = ny / sy; // Halide's division rounds down
+  Expr hit = nx % sx == 0 && ny % sy == 0 && ix >= 0 && ix < (int)image.width && iy >= 0 &&
+             iy < (int)image.height;
+  Expr value = src(r.x, clamp(ix, 0, (int)image.width - 1), clamp(iy, 0, (int)image.height - 1), n);
+  Func sum(layer.name + "_sum");
+  sum(c, x, y, n) = layer.biasValues.empty()
+                        ? Expr(0.f)
+                        : Expr(constantBuffer(layer.biasValues, {(int)layer.filters},
+                                              layer.name + "_bias")(c));
+  sum(c, x, y, n) += select(hit, kernel(r.x, c, r.y, r.z) * value, 0.f);
+  stages.push_back(sum);
+  Func result(layer.name + (layer.channelsFirst ? "_nhwc" : ""));
+  result(c, x, y, n) = applyActivation(layer.activation, sum(c, x, y, n));
+  return fromImage(result, layer.channelsFirst, layer.name);
+}
+
 Func defineBatchNorm(const BatchNormLayer &layer, const TensorInfo &in, const Func &input) {
   TensorVars v(in.rank());
   int channels = (int)in.shape.at(layer.axis);
@@ -336,6 +367,9 @@ LayerFuncs defineLayer(const PlanNode &node, const PipelinePlan &plan,
   std::visit(
       Overloaded{
           [&](const ConvStep &) { throw CompileError("defineLayer: convolutions are separate"); },
+          [&](const Conv2DTransposeLayer &l) {
+            f.result = defineConv2DTranspose(l, in(l.input), inputs[0], f.stages);
+          },
           [&](const DenseLayer &l) { f.result = defineDense(l, in(l.input), inputs[0], f.stages); },
           [&](const BatchNormLayer &l) { f.result = defineBatchNorm(l, in(l.input), inputs[0]); },
           [&](const Pool2DLayer &l) { f.result = definePool2D(l, in(l.input), inputs[0]); },

@@ -76,6 +76,80 @@ LogicalResult DenseOp::inferResultShape(SmallVectorImpl<int64_t> &shape) {
   return success();
 }
 
+namespace {
+/// Keras's deconv_output_length for one axis.
+int64_t transposedLength(int64_t input, int64_t kernel, int64_t stride, int64_t dilation,
+                         bool same, std::optional<int64_t> outputPadding) {
+  int64_t dilated = (kernel - 1) * dilation + 1;
+  if (!outputPadding)
+    return same ? input * stride : input * stride + std::max<int64_t>(dilated - stride, 0);
+  int64_t pad = same ? dilated / 2 : 0;
+  return (input - 1) * stride + dilated - 2 * pad + *outputPadding;
+}
+} // namespace
+
+std::array<int64_t, 2> Conv2DTransposeOp::getPaddingBefore() {
+  std::array<int64_t, 2> before{0, 0};
+  if (getPadding() != Padding::same)
+    return before;
+  ArrayRef<int64_t> out = getOutput().getType().cast<RankedTensorType>().getShape();
+  ImageAxes axes = imageAxes(getDataFormat());
+  int spatial[2] = {axes.h, axes.w};
+  for (int i = 0; i < 2; ++i) // TF: the forward convolution's 'same' padding
+    before[i] = ::kconv::computeAxisPadding(true, out[spatial[i]], getKernelSize()[i],
+                                            getStrides()[i], getDilationRate()[i])
+                    .before;
+  return before;
+}
+
+LogicalResult Conv2DTransposeOp::inferResultShape(SmallVectorImpl<int64_t> &shape) {
+  if (failed(requireRank(*this, getInput(), 4, "the input")) ||
+      failed(checkPositivePair(*this, "kernel_size", getKernelSize())) ||
+      failed(checkPositivePair(*this, "strides", getStrides())) ||
+      failed(checkPositivePair(*this, "dilation_rate", getDilationRate())))
+    return failure();
+  ArrayRef<int64_t> s = getStrides(), d = getDilationRate(), k = getKernelSize();
+  if ((s[0] > 1 || s[1] > 1) && (d[0] > 1 || d[1] > 1))
+    return emitError() << "'strides' > 1 is not supported together with 'dilation_rate' > 1";
+  std::optional<ArrayRef<int64_t>> outputPadding = getOutputPadding();
+  if (outputPadding) {
+    if (outputPadding->size() != 2)
+      return emitError() << "'output_padding' must have 2 values";
+    for (int i = 0; i < 2; ++i)
+      if ((*outputPadding)[i] < 0 || (*outputPadding)[i] >= std::max(s[i], d[i]))
+        return emitError() << "'output_padding' (" << (*outputPadding)[i]
+                           << ") must be >= 0 and lower than the stride or dilation ("
+                           << std::max(s[i], d[i]) << ")";
+  }
+  ArrayRef<int64_t> in = shapeOf(getInput()), kernel = shapeOf(getKernel());
+  ImageAxes axes = imageAxes(getDataFormat());
+  SmallVector<int64_t, 4> expected{k[0], k[1], getFilters(), in[axes.c]};
+  for (int i = 0; i < 4; ++i)
+    if (known(expected[i]) && kernel[i] != expected[i])
+      return emitError() << "kernel " << formatShape(kernel)
+                         << " does not match (kernel_size, filters, input channels) = "
+                         << formatShape(expected);
+  if (getUseBias() != static_cast<bool>(getBias()))
+    return emitError() << "'use_bias' does not match the presence of a bias operand";
+  if (getBias() && failed(checkVectorSize(*this, getBias(), getFilters(), "bias")))
+    return failure();
+  shape.assign(in.begin(), in.end());
+  shape[axes.c] = getFilters();
+  bool same = getPadding() == Padding::same;
+  int spatial[2] = {axes.h, axes.w};
+  for (int i = 0; i < 2; ++i) {
+    if (!known(in[spatial[i]]))
+      continue;
+    std::optional<int64_t> op;
+    if (outputPadding)
+      op = (*outputPadding)[i];
+    shape[spatial[i]] = transposedLength(in[spatial[i]], k[i], s[i], d[i], same, op);
+    if (shape[spatial[i]] < 1)
+      return emitError() << "the output " << (i ? "width" : "height") << " would be empty";
+  }
+  return success();
+}
+
 LogicalResult BatchNormOp::inferResultShape(SmallVectorImpl<int64_t> &shape) {
   ArrayRef<int64_t> in = shapeOf(getInput());
   int64_t axis = getAxis();

@@ -118,3 +118,19 @@ func.func @residual_shape(%x: tensor<1x4x4x1xf32>, %k: tensor<1x1x1x2xf32>, %r: 
   %y = kconv.conv2d %x, %k residual %r {activation = #kconv.activation<linear>, data_format = #kconv.data_format<channels_last>, dilation_rate = array<i64: 1, 1>, filters = 2 : i64, groups = 1 : i64, kernel_size = array<i64: 1, 1>, padding = #kconv.padding<valid>, strides = array<i64: 1, 1>, use_bias = false} : (tensor<1x4x4x1xf32>, tensor<1x1x1x2xf32>, tensor<1x4x4x1xf32>) -> tensor<1x4x4x2xf32>
   return
 }
+
+// -----
+
+func.func @transpose_kernel(%x: tensor<1x4x4x3xf32>, %k: tensor<3x3x3x2xf32>) {
+  // expected-error @+1 {{kernel (3, 3, 3, 2) does not match (kernel_size, filters, input channels) = (3, 3, 2, 3)}}
+  %y = kconv.conv2d_transpose %x, %k {activation = #kconv.activation<linear>, data_format = #kconv.data_format<channels_last>, dilation_rate = array<i64: 1, 1>, filters = 2 : i64, kernel_size = array<i64: 3, 3>, padding = #kconv.padding<valid>, strides = array<i64: 1, 1>, use_bias = false} : (tensor<1x4x4x3xf32>, tensor<3x3x3x2xf32>) -> tensor<1x6x6x2xf32>
+  return
+}
+
+// -----
+
+func.func @transpose_size(%x: tensor<1x4x4x3xf32>, %k: tensor<3x3x2x3xf32>) {
+  // expected-error @+1 {{result shape (1, 8, 8, 2) does not match the inferred shape (1, 9, 9, 2)}}
+  %y = kconv.conv2d_transpose %x, %k {activation = #kconv.activation<linear>, data_format = #kconv.data_format<channels_last>, dilation_rate = array<i64: 1, 1>, filters = 2 : i64, kernel_size = array<i64: 3, 3>, padding = #kconv.padding<valid>, strides = array<i64: 2, 2>, use_bias = false} : (tensor<1x4x4x3xf32>, tensor<3x3x2x3xf32>) -> tensor<1x8x8x2xf32>
+  return
+}

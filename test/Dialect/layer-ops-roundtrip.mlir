@@ -54,3 +54,10 @@ func.func @merges_and_spatial(%x: tensor<?x4x4x2xf32>, %y: tensor<?x4x4x2xf32>) 
   %u = kconv.upsample2d %q {data_format = #kconv.data_format<channels_last>, interpolation = #kconv.interpolation<bilinear>, size = array<i64: 2, 2>} : (tensor<?x4x2x4xf32>) -> tensor<?x8x4x4xf32>
   return %u : tensor<?x8x4x4xf32>
 }
+
+// CHECK-LABEL: func.func @transpose_conv
+func.func @transpose_conv(%x: tensor<?x5x5x4xf32>, %k: tensor<3x3x6x4xf32>, %b: tensor<6xf32>) -> tensor<?x10x10x6xf32> {
+  // CHECK: kconv.conv2d_transpose %{{.*}}, %{{.*}}, %{{.*}} {activation = #kconv.activation<relu>, data_format = #kconv.data_format<channels_last>, dilation_rate = array<i64: 1, 1>, filters = 6 : i64, kernel_size = array<i64: 3, 3>, output_padding = array<i64: 1, 1>, padding = #kconv.padding<same>, strides = array<i64: 2, 2>, use_bias = true}
+  %y = kconv.conv2d_transpose %x, %k, %b {activation = #kconv.activation<relu>, data_format = #kconv.data_format<channels_last>, dilation_rate = array<i64: 1, 1>, filters = 6 : i64, kernel_size = array<i64: 3, 3>, output_padding = array<i64: 1, 1>, padding = #kconv.padding<same>, strides = array<i64: 2, 2>, use_bias = true} : (tensor<?x5x5x4xf32>, tensor<3x3x6x4xf32>, tensor<6xf32>) -> tensor<?x10x10x6xf32>
+  return %y : tensor<?x10x10x6xf32>
+}

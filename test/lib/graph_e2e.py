@@ -93,6 +93,20 @@ class Graph:
         return self.add("SeparableConv2D", x, ref, config,
                         [("depthwise_kernel", dk), ("pointwise_kernel", pk), ("bias", b)])
 
+    def conv_transpose(self, x, filters, kernel, strides=(1, 1), padding="same",
+                       output_padding=None, fmt="channels_last", dilation=(1, 1),
+                       activation="linear"):
+        cin = self.values[x].shape[1 if fmt == "channels_first" else 3]
+        k = self.uniform((kernel[0], kernel[1], filters, cin), -0.5, 0.5)
+        b = self.uniform((filters,))
+        config = keras_writer.conv2d_config("", filters, kernel, strides, padding, fmt, dilation,
+                                            1, activation, True, output_padding=output_padding)
+        del config["groups"]
+        return self.add("Conv2DTranspose", x,
+                        lambda v: lr.conv2d_transpose(v, k, b, strides, padding, output_padding,
+                                                      fmt, dilation, activation),
+                        config, [("kernel", k), ("bias", b)])
+
     def dense(self, x, units, activation="linear"):
         k = self.uniform((self.values[x].shape[-1], units), -0.5, 0.5)
         b = self.uniform((units,), -0.5, 0.5)
@@ -212,9 +226,21 @@ def branches(g):
     return [up, p, gm]
 
 
+def decoder(g):
+    x = g.input((5, 5, 4))
+    y = g.conv_transpose(x, 6, (3, 3), strides=(2, 2), activation="relu")
+    y = g.conv_transpose(y, 3, (2, 3), strides=(1, 2), padding="valid", output_padding=(0, 1))
+    z = g.conv_transpose(x, 4, (3, 3), dilation=(2, 2), activation="tanh")
+    cf = g.input((4, 5, 6))
+    w = g.conv_transpose(cf, 2, (3, 2), strides=(2, 3), output_padding=(1, 2),
+                         fmt="channels_first")
+    v = g.conv_transpose(cf, 3, (4, 4), strides=(2, 2), padding="valid", fmt="channels_first")
+    return [y, z, w, v]
+
+
 MODELS = {"resnet_block": resnet_block, "mobilenet_block": mobilenet_block,
           "classifier": classifier, "channels_first_net": channels_first_net,
-          "branches": branches}
+          "branches": branches, "decoder": decoder}
 
 
 def build(name, keras3, workdir, rng):

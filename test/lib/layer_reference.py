@@ -167,3 +167,35 @@ def depthwise_conv2d(x, kernel, bias, strides, padding, data_format="channels_la
     if bias is not None:
         out += bias
     return _from_nhwc(out, data_format)
+
+
+def conv2d_transpose(x, kernel, bias, strides, padding, output_padding=None,
+                     data_format="channels_last", dilation_rate=(1, 1), activation="linear"):
+    """tf.nn.conv2d_transpose as Keras calls it: kernel (KH, KW, filters, Cin); the
+    output size is Keras's deconv_output_length; every input pixel scatters its taps."""
+    x = _to_nhwc(np.asarray(x, np.float64), data_format)
+    n, h, w, c = x.shape
+    kh, kw, f, _ = kernel.shape
+    sizes, pads = [], []
+    for size, k, s, d, axis in ((h, kh, strides[0], dilation_rate[0], 0),
+                                (w, kw, strides[1], dilation_rate[1], 1)):
+        dk = (k - 1) * d + 1
+        if output_padding is None:
+            out = size * s if padding == "same" else size * s + max(dk - s, 0)
+        else:
+            out = (size - 1) * s + dk - 2 * (dk // 2 if padding == "same" else 0) + output_padding[axis]
+        sizes.append(out)
+        pads.append(conv_reference.same_padding(out, k, s, d)[0] if padding == "same" else 0)
+    (sh, sw), (dh, dw) = strides, dilation_rate
+    full = np.zeros((n, max(sizes[0] + pads[0], (h - 1) * sh + (kh - 1) * dh + 1),
+                     max(sizes[1] + pads[1], (w - 1) * sw + (kw - 1) * dw + 1), f))
+    k64 = np.asarray(kernel, np.float64)
+    for iy in range(h):
+        for ix in range(w):
+            for ky in range(kh):
+                for kx in range(kw):
+                    full[:, iy * sh + ky * dh, ix * sw + kx * dw, :] += x[:, iy, ix, :] @ k64[ky, kx].T
+    out = full[:, pads[0]:pads[0] + sizes[0], pads[1]:pads[1] + sizes[1], :]
+    if bias is not None:
+        out = out + bias
+    return _from_nhwc(conv_reference.activation(activation, out), data_format)

@@ -151,6 +151,29 @@ LogicalResult NodeLowering::lower(Operation *op, const std::string &name) {
     plan.nodes.push_back(std::move(layer));
     return success();
   }
+  if (auto transpose = dyn_cast<Conv2DTransposeOp>(op)) {
+    codegen::Conv2DTransposeLayer layer;
+    layer.name = name, layer.input = in, layer.output = out;
+    layer.kernel = pair(transpose.getKernelSize());
+    layer.strides = pair(transpose.getStrides());
+    layer.dilation = pair(transpose.getDilationRate());
+    layer.padBefore = transpose.getPaddingBefore();
+    layer.filters = transpose.getFilters();
+    layer.channelsFirst = isChannelsFirst(transpose.getDataFormat());
+    layer.activation = stringifyActivation(transpose.getActivation()).str();
+    FailureOr<std::vector<float>> kernel = weights(op, transpose.getKernel(), "kernel");
+    if (failed(kernel))
+      return failure();
+    layer.kernelValues = std::move(*kernel);
+    if (transpose.getBias()) {
+      FailureOr<std::vector<float>> bias = weights(op, transpose.getBias(), "bias");
+      if (failed(bias))
+        return failure();
+      layer.biasValues = std::move(*bias);
+    }
+    plan.nodes.push_back(std::move(layer));
+    return success();
+  }
   if (auto bn = dyn_cast<BatchNormOp>(op)) {
     FailureOr<std::vector<float>> gamma = weights(op, bn.getGamma(), "gamma");
     FailureOr<std::vector<float>> beta = weights(op, bn.getBeta(), "beta");

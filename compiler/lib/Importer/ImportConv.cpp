@@ -48,9 +48,60 @@ FailureOr<Value> Importer::buildConv(const keras::Layer &layer, Location loc, Va
   return finishLayerOp(layer, op.getOperation());
 }
 
+LogicalResult Importer::importConv2DTranspose(const keras::Layer &layer,
+                                              const keras::Conv2DConfig &conv) {
+  Value in = input(layer, 0);
+  auto inputType = cast<RankedTensorType>(in.getType());
+  if (inputType.getRank() != 4)
+    return error(layer) << "expects a 4-D input (batch, 3 dimensions), got rank "
+                        << inputType.getRank();
+  bool channelsFirst = conv.dataFormat == "channels_first";
+  int64_t inC = inputType.getShape()[channelsFirst ? 1 : 3];
+  int64_t kh = conv.kernelSize[0], kw = conv.kernelSize[1];
+  if (kh * kw * inC * conv.filters > (int64_t(1) << 30))
+    return error(layer) << "the kernel exceeds kconv's limit of 2^30 weights per tensor";
+  FailureOr<std::vector<const keras::WeightTensor *>> tensors =
+      layerWeights(layer, conv.useBias ? 2 : 1);
+  if (failed(tensors))
+    return failure();
+  FailureOr<Value> kernel = weightConstant(layer, (*tensors)[0], "kernel",
+                                           {kh, kw, conv.filters, inC}, conv.kernelInitializer,
+                                           "glorot_uniform");
+  if (failed(kernel))
+    return failure();
+  Value bias;
+  if (conv.useBias) {
+    FailureOr<Value> b = weightConstant(layer, (*tensors)[1], "bias", {conv.filters},
+                                        conv.biasInitializer, "zeros");
+    if (failed(b))
+      return failure();
+    bias = *b;
+  }
+  std::optional<Activation> activation = symbolizeActivation(conv.activation);
+  if (!activation)
+    return error(layer) << "activation '" << conv.activation << "' has no kconv equivalent";
+  if (*activation == Activation::softmax || *activation == Activation::log_softmax)
+    return error(layer) << "activation '" << conv.activation
+                        << "' is not supported on Conv2DTranspose (use a Softmax layer)";
+  DenseI64ArrayAttr outputPadding;
+  if (conv.outputPadding)
+    outputPadding = builder.getDenseI64ArrayAttr(*conv.outputPadding);
+  return createLayerOp<Conv2DTransposeOp>(
+      layer, in, *kernel, bias, builder.getI64IntegerAttr(conv.filters),
+      builder.getDenseI64ArrayAttr(conv.kernelSize), builder.getDenseI64ArrayAttr(conv.strides),
+      PaddingAttr::get(&context, conv.padding == "same" ? Padding::same : Padding::valid),
+      outputPadding,
+      DataFormatAttr::get(&context,
+                          channelsFirst ? DataFormat::channels_first : DataFormat::channels_last),
+      builder.getDenseI64ArrayAttr(conv.dilationRate), ActivationAttr::get(&context, *activation),
+      builder.getBoolAttr(conv.useBias));
+}
+
 LogicalResult Importer::importConv2D(const keras::Layer &layer, const keras::Conv2DConfig &conv) {
   if (failed(expectInputs(layer, 1)))
     return failure();
+  if (conv.kind == keras::ConvKind::Transpose)
+    return importConv2DTranspose(layer, conv);
   Value in = input(layer, 0);
   auto inputType = cast<RankedTensorType>(in.getType());
   if (inputType.getRank() != 4)

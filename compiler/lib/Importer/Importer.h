@@ -56,6 +56,7 @@ private:
 
   // ImportConv.cpp
   LogicalResult importConv2D(const keras::Layer &layer, const keras::Conv2DConfig &conv);
+  LogicalResult importConv2DTranspose(const keras::Layer &layer, const keras::Conv2DConfig &conv);
   FailureOr<Value> buildConv(const keras::Layer &layer, Location loc, Value input,
                              const keras::Conv2DConfig &conv, int64_t filters, int64_t groups,
                              Value kernel, Value bias, StringRef activation,

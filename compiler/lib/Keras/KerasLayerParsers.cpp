@@ -12,13 +12,29 @@ Conv2DConfig parseConv2D(const LayerContext &ctx, const json &c, int kerasMajor)
   Conv2DConfig conv;
   conv.kind = ctx.className == "DepthwiseConv2D"   ? ConvKind::Depthwise
               : ctx.className == "SeparableConv2D" ? ConvKind::Separable
+              : ctx.className == "Conv2DTranspose" ? ConvKind::Transpose
                                                    : ConvKind::Standard;
   if (conv.kind != ConvKind::Depthwise) {
     if (!c.contains("filters"))
       ctx.fail("'filters' is missing");
     conv.filters = positiveInt(ctx, c["filters"], "filters");
   }
-  if (conv.kind != ConvKind::Standard && c.contains("depth_multiplier"))
+  if (conv.kind == ConvKind::Transpose && c.contains("output_padding") &&
+      !c["output_padding"].is_null()) {
+    auto nonNegative = [&](const json &v) {
+      if (!v.is_number_integer() || v.get<int64_t>() < 0)
+        ctx.fail("'output_padding' must be an int or a pair of ints >= 0, got " +
+                 c["output_padding"].dump());
+      return v.get<int64_t>();
+    };
+    const json &op = c["output_padding"];
+    if (op.is_array() && op.size() == 2)
+      conv.outputPadding = std::array<int64_t, 2>{nonNegative(op[0]), nonNegative(op[1])};
+    else
+      conv.outputPadding = std::array<int64_t, 2>{nonNegative(op), nonNegative(op)};
+  }
+  if ((conv.kind == ConvKind::Depthwise || conv.kind == ConvKind::Separable) &&
+      c.contains("depth_multiplier"))
     conv.depthMultiplier = positiveInt(ctx, c["depth_multiplier"], "depth_multiplier");
   if (!c.contains("kernel_size"))
     ctx.fail("'kernel_size' is missing");
@@ -44,7 +60,7 @@ Conv2DConfig parseConv2D(const LayerContext &ctx, const json &c, int kerasMajor)
   if (!canonicalActivation(activation, kerasMajor, conv.activation, problem))
     ctx.fail(problem);
   // Depthwise/separable layers name their kernels depthwise_* (and pointwise_*).
-  bool standard = conv.kind == ConvKind::Standard;
+  bool standard = conv.kind == ConvKind::Standard || conv.kind == ConvKind::Transpose;
   conv.kernelInitializer =
       optionalSpec(c, standard ? "kernel_initializer" : "depthwise_initializer");
   conv.biasInitializer = optionalSpec(c, "bias_initializer");
@@ -299,8 +315,8 @@ LayerConfig parseLayerConfig(const LayerContext &ctx, const json &config, int ke
   }
   const std::string &cls = ctx.className;
   const json &c = config;
-  if (cls == "Conv2D" || cls == "Convolution2D" || cls == "DepthwiseConv2D" ||
-      cls == "SeparableConv2D")
+  if (cls == "Conv2D" || cls == "DepthwiseConv2D" || cls == "SeparableConv2D" ||
+      cls == "Conv2DTranspose")
     return parseConv2D(ctx, c, kerasMajor);
   if (cls == "Dense")
     return parseDense(ctx, c, kerasMajor);
@@ -349,8 +365,6 @@ LayerConfig parseLayerConfig(const LayerContext &ctx, const json &config, int ke
     return parseRescaling(ctx, c);
   if (isIdentityAtInference(cls))
     return IdentityConfig{};
-  if (cls == "Conv2DTranspose" || cls == "Conv2DTranspose")
-    ctx.fail("Conv2DTranspose is not supported yet");
   ctx.fail("unsupported layer class '" + cls + "'");
 }
 

@@ -28,9 +28,9 @@ bool convertToChannelsLast(Operation *op) {
     return false;
   // A fused softmax runs over the layer's last axis (the width, channels_first): it
   // would change meaning in the other layout.
-  if (auto conv = dyn_cast<Conv2DOp>(op))
-    if (conv.getActivation() == Activation::softmax ||
-        conv.getActivation() == Activation::log_softmax)
+  if (auto activation = op->getAttrOfType<ActivationAttr>("activation"))
+    if (activation.getValue() == Activation::softmax ||
+        activation.getValue() == Activation::log_softmax)
       return false;
   OpBuilder builder(op);
   Location loc = op->getLoc();
@@ -59,7 +59,8 @@ struct ConvertLayoutPass : impl::KconvConvertLayoutBase<ConvertLayoutPass> {
     func::FuncOp func = getOperation();
     SmallVector<Operation *> layers;
     func.walk([&](Operation *op) {
-      if (isa<Conv2DOp, Pool2DOp, GlobalPool2DOp, ZeroPad2DOp, Crop2DOp, UpSample2DOp>(op))
+      if (isa<Conv2DOp, Conv2DTransposeOp, Pool2DOp, GlobalPool2DOp, ZeroPad2DOp, Crop2DOp,
+              UpSample2DOp>(op))
         layers.push_back(op);
     });
     bool changed = false;

@@ -69,6 +69,18 @@ struct Conv2DLayer {
   std::optional<Conv2DSchedule> schedule; // forced schedule; default heuristic otherwise
 };
 
+/// Conv2DTranspose: input pixel i with tap k adds to output i * stride + k * dilation
+/// - padBefore; kernel (KH, KW, filters, Cin) row-major.
+struct Conv2DTransposeLayer {
+  std::string name;
+  int input = -1, output = -1;
+  std::array<int64_t, 2> kernel{1, 1}, strides{1, 1}, dilation{1, 1}, padBefore{0, 0};
+  int64_t filters = 1;
+  bool channelsFirst = false;
+  std::string activation = "linear";
+  std::vector<float> kernelValues, biasValues;
+};
+
 /// Dense on the last axis: kernel (features, units) row-major.
 struct DenseLayer {
   std::string name;
@@ -158,7 +170,7 @@ struct ReshapeLayer {
 struct ConvStep {
   int layer = -1;
 };
-using PlanNode = std::variant<ConvStep, DenseLayer, BatchNormLayer, Pool2DLayer,
+using PlanNode = std::variant<ConvStep, Conv2DTransposeLayer, DenseLayer, BatchNormLayer, Pool2DLayer,
                               GlobalPool2DLayer, ActivationLayer, MergeLayer, ConcatenateLayer,
                               Pad2DLayer, UpSample2DLayer, ReshapeLayer>;
 

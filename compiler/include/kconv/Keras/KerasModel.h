@@ -39,12 +39,14 @@ enum class ConvKind {
   Standard,  // Conv2D: kernel (KH, KW, Cin / groups, filters)
   Depthwise, // DepthwiseConv2D: kernel (KH, KW, Cin, depth_multiplier)
   Separable, // SeparableConv2D: depthwise kernel, then a 1x1 (Cin * mult, filters)
+  Transpose, // Conv2DTranspose: kernel (KH, KW, filters, Cin)
 };
 
 struct Conv2DConfig {
   ConvKind kind = ConvKind::Standard;
   int64_t depthMultiplier = 1; // Depthwise / Separable
   int64_t filters = 0;         // Depthwise: 0 (Cin * depth_multiplier)
+  std::optional<std::array<int64_t, 2>> outputPadding; // Transpose
   std::array<int64_t, 2> kernelSize{1, 1};
   std::array<int64_t, 2> strides{1, 1};
   std::string padding = "valid";          // "valid" | "same"

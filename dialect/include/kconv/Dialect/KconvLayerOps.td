@@ -19,6 +19,33 @@ def Kconv_DenseOp : Kconv_LayerOp<"dense"> {
   }];
 }
 
+def Kconv_Conv2DTransposeOp : Kconv_LayerOp<"conv2d_transpose"> {
+  let summary = "Keras Conv2DTranspose layer";
+  let description = [{
+    The transpose (gradient) of a Conv2D, as TensorFlow computes it: `kernel`
+    is `(KH, KW, filters, input channels)`; input pixel `i` with kernel tap `k`
+    adds to output pixel `i * stride + k * dilation - pad`, where `pad` is the
+    'same' padding of the forward convolution on the output size (0 for
+    'valid'). The output size is Keras's `deconv_output_length`, with
+    `output_padding` when given.
+  }];
+  let arguments = (ins Kconv_AnyTensor:$input, 4DTensorOf<[F32]>:$kernel,
+                   Optional<1DTensorOf<[F32]>>:$bias,
+                   ConfinedAttr<I64Attr, [IntPositive]>:$filters,
+                   DenseI64ArrayAttr:$kernel_size, DenseI64ArrayAttr:$strides,
+                   Kconv_PaddingAttr:$padding, OptionalAttr<DenseI64ArrayAttr>:$output_padding,
+                   Kconv_DataFormatAttr:$data_format, DenseI64ArrayAttr:$dilation_rate,
+                   Kconv_ActivationAttr:$activation, BoolAttr:$use_bias);
+  let results = (outs Kconv_AnyTensor:$output);
+  let assemblyFormat = [{
+    $input `,` $kernel (`,` $bias^)? attr-dict `:` functional-type(operands, results)
+  }];
+  let extraClassDeclaration = [{
+    /// Padding before the first output row and column (top, left).
+    std::array<int64_t, 2> getPaddingBefore();
+  }];
+}
+
 def Kconv_BatchNormOp : Kconv_LayerOp<"batch_norm"> {
   let summary = "Keras BatchNormalization at inference";
   let description = [{
