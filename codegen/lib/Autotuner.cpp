@@ -1,6 +1,7 @@
 #include "kconv/Codegen/Autotuner.h"
 
 #include "Conv2DFuncs.h"
+#include "MeasureInChild.h"
 #include "PipelineBuilder.h"
 
 #include <algorithm>
@@ -159,9 +160,15 @@ double timeInProcess(const PipelinePlan &single, const std::string &targetText) 
   built.inputs[0].set(input);
   for (auto &[param, values] : built.weightBindings)
     param.set(values);
+  return medianRunMs([&] { pipeline.realize(output); });
+}
+
+} // namespace
+
+double medianRunMs(const std::function<void()> &body) {
   auto run = [&] {
     auto start = std::chrono::steady_clock::now();
-    pipeline.realize(output);
+    body();
     return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
         .count();
   };
@@ -174,11 +181,8 @@ double timeInProcess(const PipelinePlan &single, const std::string &targetText) 
   return times[times.size() / 2];
 }
 
-} // namespace
-
-Status measureSchedule(const PipelinePlan &plan, const Conv2DLayer &layer,
-                       const Conv2DSchedule &schedule, const TuneOptions &options, double &ms) {
-  PipelinePlan single = singleLayerPlan(plan, layer, schedule);
+Status measureInChild(const TuneOptions &options, const std::function<double()> &time,
+                      double &ms) {
   int fds[2];
   if (pipe(fds) != 0)
     return Status::error("cannot create a pipe for measuring");
@@ -196,7 +200,7 @@ Status measureSchedule(const PipelinePlan &plan, const Conv2DLayer &layer,
     setenv("HL_NUM_THREADS", std::to_string(options.threads).c_str(), 1);
     double result = -1;
     try {
-      result = timeInProcess(single, options.target);
+      result = time();
     } catch (...) {
       result = -1;
     }
@@ -214,8 +218,18 @@ Status measureSchedule(const PipelinePlan &plan, const Conv2DLayer &layer,
   while (waitpid(child, &wstatus, 0) < 0 && errno == EINTR) {
   }
   if (got != sizeof result || result <= 0 || !WIFEXITED(wstatus))
-    return Status::error("candidate " + schedule.str() + " failed");
+    return Status::error("the measurement failed");
   ms = result;
+  return Status::ok();
+}
+
+Status measureSchedule(const PipelinePlan &plan, const Conv2DLayer &layer,
+                       const Conv2DSchedule &schedule, const TuneOptions &options, double &ms) {
+  PipelinePlan single = singleLayerPlan(plan, layer, schedule);
+  if (Status status = measureInChild(
+          options, [&] { return timeInProcess(single, options.target); }, ms);
+      !status)
+    return Status::error("candidate " + schedule.str() + " failed");
   return Status::ok();
 }
 

@@ -101,7 +101,8 @@ BuiltPipeline buildPipeline(const PipelinePlan &plan, const Target &target) {
     outputName.emplace(out.value, out.name);
   std::map<int, Func> outputFuncs;
 
-  for (const PlanNode &node : plan.nodes) {
+  for (size_t index = 0; index < plan.nodes.size(); ++index) {
+    const PlanNode &node = plan.nodes[index];
     if (const auto *step = std::get_if<ConvStep>(&node)) {
       const Conv2DLayer &layer = plan.layers.at(step->layer);
       auto named = outputName.find(layer.output);
@@ -126,6 +127,8 @@ BuiltPipeline buildPipeline(const PipelinePlan &plan, const Target &target) {
       store = Func(named->second);
       store(v.halide()) = funcs.result(v.halide());
       outputFuncs[output] = store;
+    } else if (plan.inlinedNodes.count(int(index))) {
+      funcs.view = true; // fused: recomputed inside its consumer
     } else if (manual && !funcs.view) {
       store.compute_root();
     }

@@ -35,6 +35,21 @@ TEST(TuningDb, StoredEntriesAreFoundByTheNextLoad) {
   EXPECT_EQ(again.corruptedLines(), 0);
 }
 
+TEST(TuningDb, FusionDecisionsAreStoredBesideSchedules) {
+  std::string path = tempDb("fusion.db"), error;
+  TuningDb db(path);
+  ASSERT_TRUE(db.load(error)) << error;
+  ASSERT_TRUE(db.store("fusion m/0123 target=host threads=1", "inline:add_3,relu_4", 0.5, error));
+  ASSERT_TRUE(db.store("fusion m/4567 target=host threads=1", "inline:", 0.7, error));
+  ASSERT_TRUE(db.store("conv a", kSchedule, 1.5, error)) << error;
+  TuningDb again(path);
+  ASSERT_TRUE(again.load(error));
+  EXPECT_EQ(again.lookup("fusion m/0123 target=host threads=1"), "inline:add_3,relu_4");
+  EXPECT_EQ(again.lookup("fusion m/4567 target=host threads=1"), "inline:");
+  EXPECT_EQ(again.lookup("conv a"), kSchedule);
+  EXPECT_EQ(again.corruptedLines(), 0);
+}
+
 TEST(TuningDb, CorruptedLinesAreSkippedAndCounted) {
   std::string path = tempDb("corrupt.db"), error;
   {

@@ -317,6 +317,14 @@ ScheduleAttr scheduleToAttr(MLIRContext *context, const codegen::Conv2DSchedule 
                            s.tileX, s.tileY, s.parallel, s.stageInput, s.channelsOuter);
 }
 
+SmallVector<Operation *> planNodeOps(func::FuncOp func) {
+  SmallVector<Operation *> ops;
+  for (Operation &op : func.getBody().front())
+    if (!isa<arith::ConstantOp, func::ReturnOp>(op))
+      ops.push_back(&op);
+  return ops;
+}
+
 FailureOr<codegen::PipelinePlan> convertToPlan(func::FuncOp func, bool requireWeights) {
   codegen::PipelinePlan plan;
   plan.name = func.getSymName().str();
@@ -338,13 +346,11 @@ FailureOr<codegen::PipelinePlan> convertToPlan(func::FuncOp func, bool requireWe
 
   NodeLowering lowering(plan, values, requireWeights);
   std::set<std::string> names;
-  for (Operation &op : func.getBody().front()) {
-    if (isa<arith::ConstantOp, func::ReturnOp>(op))
-      continue;
-    std::string name = opName(&op, plan.nodes.size());
+  for (Operation *op : planNodeOps(func)) {
+    std::string name = opName(op, plan.nodes.size());
     while (!names.insert(name).second) // Halide needs distinct Func names
       name += "_";
-    if (failed(lowering.lower(&op, name)))
+    if (failed(lowering.lower(op, name)))
       return failure();
   }
 

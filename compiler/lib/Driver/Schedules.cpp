@@ -34,10 +34,11 @@ kconv_mlir::ScheduleAttr parseSchedule(mlir::MLIRContext *ctx, llvm::StringRef t
   return mlir::dyn_cast_or_null<kconv_mlir::ScheduleAttr>(mlir::parseAttribute(text, ctx));
 }
 
-/// --schedule=FILE: lines "layer_name = #kconv.schedule<...>"; "//" starts a comment.
+/// --schedule=FILE: lines "layer_name = #kconv.schedule<...>" (a convolution) or
+/// "layer_name = inline|root" (fusion of an element-wise layer); "//" starts a comment.
 mlir::LogicalResult readScheduleFile(mlir::MLIRContext *ctx, const std::string &path,
                                      llvm::StringMap<kconv_mlir::ScheduleAttr> &out,
-                                     llvm::raw_ostream &errs) {
+                                     llvm::StringMap<bool> &inlined, llvm::raw_ostream &errs) {
   auto buffer = llvm::MemoryBuffer::getFile(path);
   if (!buffer) {
     errs << "kconvc: error: " << path << ": cannot open the schedule file\n";
@@ -50,12 +51,16 @@ mlir::LogicalResult readScheduleFile(mlir::MLIRContext *ctx, const std::string &
     if (line.empty())
       continue;
     auto [name, text] = line.split('=');
+    if (!name.trim().empty() && (text.trim() == "inline" || text.trim() == "root")) {
+      inlined[name.trim()] = text.trim() == "inline";
+      continue;
+    }
     kconv_mlir::ScheduleAttr attr = parseSchedule(ctx, text.trim());
     if (name.trim().empty() || !attr) {
       errs << "kconvc: error: " << path << ":" << number + 1
            << ": expected 'layer = #kconv.schedule<vectorize = \"channels\", vector_width = N, "
               "vectors = N, tile_x = N, tile_y = N, parallel = true|false, stage_input = "
-              "true|false, channels_outer = true|false>'\n";
+              "true|false, channels_outer = true|false>' or 'layer = inline|root'\n";
       return mlir::failure();
     }
     out[name.trim()] = attr;
@@ -81,6 +86,87 @@ void printProgress(llvm::raw_ostream &errs, const std::string &layer,
        << llvm::formatv("{0:f1}", p.bestGflops) << " GFLOP/s), "
        << llvm::formatv("{0:f1}", p.elapsedSeconds) << " s";
   errs.flush();
+}
+
+/// Which element-wise layers are fused into their consumer: forced by the schedule
+/// file, else from the tuning database, else measured (--tune-budget), else the
+/// default rule. Written into the IR as `kconv.fusion = "inline" | "root"`.
+mlir::LogicalResult chooseFusion(mlir::ModuleOp module, codegen::PipelinePlan &plan,
+                                 const CompileOptions &options,
+                                 const llvm::StringMap<bool> &forced, TuningDb &db, bool useDb,
+                                 const std::string &target, int threads,
+                                 llvm::raw_ostream &errs) {
+  auto funcs = module.getOps<mlir::func::FuncOp>();
+  llvm::SmallVector<mlir::Operation *> nodeOps = kconv_mlir::planNodeOps(*funcs.begin());
+  std::vector<int> fusable = codegen::fusableNodes(plan);
+  auto nodeName = [&](int node) -> std::string {
+    if (auto loc = mlir::dyn_cast<mlir::NameLoc>(nodeOps[node]->getLoc()))
+      return loc.getName().str();
+    return "";
+  };
+  for (const auto &entry : forced) {
+    bool known = false;
+    for (int node : fusable)
+      known |= nodeName(node) == entry.getKey();
+    if (!known) {
+      errs << "kconvc: error: " << options.scheduleFile << ": '" << entry.getKey()
+           << "' is not an element-wise layer with a single consumer (only those can be "
+              "inlined)\n";
+      return mlir::failure();
+    }
+  }
+  std::set<int> inlined = codegen::defaultInlining(plan);
+  std::string key = llvm::formatv("fusion {0} target={1} threads={2}",
+                                  codegen::planSignature(plan), target, threads)
+                        .str();
+  bool decided = false;
+  if (useDb && !fusable.empty()) {
+    std::string stored = db.lookup(key);
+    if (!stored.empty()) { // "inline:name,name" (possibly none)
+      inlined.clear();
+      llvm::SmallVector<llvm::StringRef> names;
+      llvm::StringRef(stored).drop_front(std::string("inline:").size()).split(names, ',', -1, false);
+      for (int node : fusable)
+        if (llvm::is_contained(names, nodeName(node)))
+          inlined.insert(node);
+      decided = true;
+    }
+  }
+  if (!decided && options.tuneBudget > 0 && !fusable.empty()) {
+    codegen::TuneOptions tune;
+    tune.target = options.target;
+    tune.threads = threads;
+    tune.budgetSeconds = options.tuneBudget;
+    codegen::FusionResult result;
+    if (Status status = codegen::tuneFusion(plan, tune, result); !status) {
+      errs << "kconvc: warning: fusion decisions not tuned: " << status.message() << "\n";
+    } else {
+      inlined = result.inlined;
+      errs << "kconvc: tuned fusion of " << fusable.size() << " element-wise layers: "
+           << result.tried << " variants, default " << llvm::formatv("{0:f3}", result.defaultMs)
+           << " ms -> best " << llvm::formatv("{0:f3}", result.bestMs) << " ms\n";
+      std::string names;
+      for (int node : inlined)
+        names += (names.empty() ? "" : ",") + nodeName(node);
+      std::string error;
+      if (!db.store(key, "inline:" + names, result.bestMs, error))
+        errs << "kconvc: warning: " << error << "\n";
+    }
+  }
+  for (int node : fusable) {
+    auto found = forced.find(nodeName(node));
+    if (found != forced.end()) {
+      if (found->second)
+        inlined.insert(node);
+      else
+        inlined.erase(node);
+    }
+    nodeOps[node]->setAttr("kconv.fusion",
+                           mlir::StringAttr::get(module.getContext(),
+                                                 inlined.count(node) ? "inline" : "root"));
+  }
+  plan.inlinedNodes = inlined;
+  return mlir::success();
 }
 
 } // namespace
@@ -110,8 +196,9 @@ mlir::LogicalResult chooseSchedules(mlir::ModuleOp module, codegen::PipelinePlan
       ops[loc.getName().getValue()] = op;
   });
   llvm::StringMap<kconv_mlir::ScheduleAttr> forced;
+  llvm::StringMap<bool> forcedInline;
   if (!options.scheduleFile.empty() &&
-      mlir::failed(readScheduleFile(ctx, options.scheduleFile, forced, errs)))
+      mlir::failed(readScheduleFile(ctx, options.scheduleFile, forced, forcedInline, errs)))
     return mlir::failure();
   for (const auto &entry : forced)
     if (!ops.count(entry.getKey())) {
@@ -186,7 +273,7 @@ mlir::LogicalResult chooseSchedules(mlir::ModuleOp module, codegen::PipelinePlan
     if (op)
       op.setScheduleAttr(chosen);
   }
-  return mlir::success();
+  return chooseFusion(module, plan, options, forcedInline, db, useDb, target, threads, errs);
 }
 
 } // namespace kconv::driver

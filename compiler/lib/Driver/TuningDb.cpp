@@ -23,8 +23,11 @@ bool TuningDb::load(std::string &error) {
   while (std::getline(in, line)) {
     size_t tab1 = line.find('\t');
     size_t tab2 = tab1 == std::string::npos ? tab1 : line.find('\t', tab1 + 1);
-    bool ok = tab2 != std::string::npos && tab1 > 0 && line.compare(tab1 + 1, 16, "#kconv.schedule<") == 0 &&
-              line[tab2 - 1] == '>';
+    // A value is a convolution's schedule or a model's fusion decisions.
+    bool schedule = tab2 != std::string::npos && tab1 > 0 &&
+                    line.compare(tab1 + 1, 16, "#kconv.schedule<") == 0 && line[tab2 - 1] == '>';
+    bool fusion = tab2 != std::string::npos && tab1 > 0 && line.compare(tab1 + 1, 7, "inline:") == 0;
+    bool ok = schedule || fusion;
     if (ok) {
       char *end = nullptr;
       std::strtod(line.c_str() + tab2 + 1, &end);

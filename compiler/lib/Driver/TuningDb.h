@@ -1,4 +1,5 @@
-// The tuning database: one text file of "KEY<TAB>SCHEDULE<TAB>MS" lines, keyed by
+// The tuning database: one text file of "KEY<TAB>SCHEDULE<TAB>MS" lines (SCHEDULE is a
+// #kconv.schedule, or "inline:a,b" for a model's fusion decisions), keyed by
 // layer signature + Halide target + threads. Appends are atomic under an exclusive
 // lock, so concurrent kconvc runs do not lose entries; the last entry for a key wins.
 #ifndef KCONV_DRIVER_TUNINGDB_H

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -49,6 +50,31 @@ Status measureSchedule(const PipelinePlan &plan, const Conv2DLayer &layer,
 /// each one.
 Status tuneLayer(const PipelinePlan &plan, const Conv2DLayer &layer, const TuneOptions &options,
                  const std::function<void(const TuneProgress &)> &progress, TuneResult &result);
+
+/// Nodes that may be inlined into their consumer: element-wise layers whose result
+/// has exactly one consumer and is not a model output.
+std::vector<int> fusableNodes(const PipelinePlan &plan);
+
+/// The default fusion decision: inline a fusable node when its consumer reads each
+/// element once (another element-wise layer or a view), never into a convolution,
+/// Dense or pooling, which would recompute it for every tap.
+std::set<int> defaultInlining(const PipelinePlan &plan);
+
+/// A stable digest of the plan's layers and shapes (the fusion decisions' database key).
+std::string planSignature(const PipelinePlan &plan);
+
+/// Times the whole plan (random inputs, batch 1 where dynamic) in a forked child.
+Status measurePlan(const PipelinePlan &plan, const TuneOptions &options, double &ms);
+
+struct FusionResult {
+  std::set<int> inlined;
+  double defaultMs = 0, bestMs = 0;
+  int tried = 0;
+};
+
+/// Greedy search over the fusion decisions: starting from the default, flips one
+/// fusable node at a time and keeps a flip that makes the whole model faster.
+Status tuneFusion(const PipelinePlan &plan, const TuneOptions &options, FusionResult &result);
 
 /// Nominal FLOPs of a layer (2 * multiply-adds), for GFLOP/s reports.
 double layerFlops(const PipelinePlan &plan, const Conv2DLayer &layer);

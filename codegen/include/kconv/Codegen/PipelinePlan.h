@@ -9,6 +9,7 @@
 #include <array>
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 #include <variant>
 #include <vector>
@@ -186,6 +187,10 @@ struct PipelinePlan {
   std::vector<BoundaryTensor> inputs, outputs;
   std::vector<Conv2DLayer> layers; // the convolutions, in execution order
   std::vector<PlanNode> nodes;     // every step, in execution order
+  /// Cross-layer fusion, part of the schedule: indices of nodes whose result is not
+  /// stored but recomputed inside its consumer (Halide inlining). Only element-wise
+  /// layers qualify (see fusableNodes); every other result is computed once, whole.
+  std::set<int> inlinedNodes;
 
   /// A convolution's input and output as it sees them (its own data_format).
   ImageInfo imageIn(const Conv2DLayer &conv) const {

@@ -19,6 +19,9 @@ ScheduleAttr scheduleToAttr(MLIRContext *context, const ::kconv::codegen::Conv2D
 FailureOr<::kconv::codegen::PipelinePlan> convertToPlan(func::FuncOp func,
                                                         bool requireWeights = true);
 
+/// The ops convertToPlan turns into the plan's nodes, in node order (one per op).
+SmallVector<Operation *> planNodeOps(func::FuncOp func);
+
 } // namespace mlir::kconv
 
 #endif

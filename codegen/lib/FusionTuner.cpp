@@ -1,0 +1,157 @@
+// Cross-layer fusion decisions (which element-wise layers are inlined into their
+// consumer), measured on the whole model like the convolution schedules are.
+#include "kconv/Codegen/Autotuner.h"
+
+#include "LayerFuncs.h"
+#include "MeasureInChild.h"
+#include "PipelineBuilder.h"
+
+#include <chrono>
+#include <map>
+#include <random>
+
+namespace kconv::codegen {
+
+using namespace Halide;
+
+namespace {
+bool isElementwise(const PlanNode &node) {
+  if (const auto *act = std::get_if<ActivationLayer>(&node))
+    return act->activation != "softmax" && act->activation != "log_softmax";
+  return std::holds_alternative<BatchNormLayer>(node) || std::holds_alternative<MergeLayer>(node) ||
+         std::holds_alternative<ConcatenateLayer>(node) ||
+         std::holds_alternative<UpSample2DLayer>(node);
+}
+
+bool readsOnce(const PlanNode &node) { // a consumer that reads each element once
+  return isElementwise(node) || std::holds_alternative<Pad2DLayer>(node) ||
+         std::holds_alternative<ReshapeLayer>(node);
+}
+
+/// Value index -> the nodes (and pipeline outputs, as -1) that read it.
+std::map<int, std::vector<int>> consumers(const PipelinePlan &plan) {
+  std::map<int, std::vector<int>> users;
+  for (size_t i = 0; i < plan.nodes.size(); ++i) {
+    std::vector<int> reads = layerInputs(plan.nodes[i]);
+    if (const auto *step = std::get_if<ConvStep>(&plan.nodes[i])) {
+      const Conv2DLayer &conv = plan.layers.at(step->layer);
+      reads = {conv.input};
+      if (conv.residual >= 0)
+        reads.push_back(conv.residual);
+    }
+    for (int value : reads)
+      users[value].push_back(int(i));
+  }
+  for (const BoundaryTensor &out : plan.outputs)
+    users[out.value].push_back(-1);
+  return users;
+}
+
+/// The whole plan, run in this process: median milliseconds.
+double timePlanInProcess(const PipelinePlan &plan, const std::string &targetText) {
+  Target target = parseTarget(targetText).with_feature(Target::JIT);
+  BuiltPipeline built = buildPipeline(plan, target);
+  Pipeline pipeline(built.outputs);
+  pipeline.compile_jit(target);
+  auto buffer = [](const TensorInfo &v) {
+    std::vector<int> extents(v.shape.rbegin(), v.shape.rend());
+    extents.back() = (int)v.batch().value_or(1);
+    return Buffer<float>(extents);
+  };
+  std::mt19937 rng(7);
+  std::uniform_real_distribution<float> uniform(-1, 1);
+  std::vector<Buffer<float>> inputs;
+  for (size_t i = 0; i < plan.inputs.size(); ++i) {
+    inputs.push_back(buffer(plan.values.at(plan.inputs[i].value)));
+    inputs.back().for_each_value([&](float &v) { v = uniform(rng); });
+    built.inputs[i].set(inputs.back());
+  }
+  for (auto &[param, values] : built.weightBindings)
+    param.set(values);
+  std::vector<Buffer<>> outputs;
+  for (const BoundaryTensor &out : plan.outputs)
+    outputs.push_back(buffer(plan.values.at(out.value)));
+  Realization realization(outputs);
+  return medianRunMs([&] { pipeline.realize(realization); });
+}
+} // namespace
+
+std::vector<int> fusableNodes(const PipelinePlan &plan) {
+  std::map<int, std::vector<int>> users = consumers(plan);
+  std::vector<int> nodes;
+  for (size_t i = 0; i < plan.nodes.size(); ++i) {
+    const PlanNode &node = plan.nodes[i];
+    if (!isElementwise(node))
+      continue;
+    const std::vector<int> &readers = users[layerOutput(node)];
+    if (readers.size() == 1 && readers[0] >= 0)
+      nodes.push_back(int(i));
+  }
+  return nodes;
+}
+
+std::set<int> defaultInlining(const PipelinePlan &plan) {
+  std::map<int, std::vector<int>> users = consumers(plan);
+  std::set<int> inlined;
+  for (int node : fusableNodes(plan))
+    if (readsOnce(plan.nodes.at(users[layerOutput(plan.nodes[node])].at(0))))
+      inlined.insert(node);
+  return inlined;
+}
+
+std::string planSignature(const PipelinePlan &plan) {
+  uint64_t h = 1469598103934665603ull; // FNV-1a over layer names, kinds and shapes
+  auto mix = [&](const std::string &text) {
+    for (char ch : text)
+      h = (h ^ uint8_t(ch)) * 1099511628211ull;
+    h = (h ^ 0xff) * 1099511628211ull;
+  };
+  for (const PlanNode &node : plan.nodes) {
+    mix(std::to_string(node.index()));
+    if (const auto *step = std::get_if<ConvStep>(&node)) {
+      mix(plan.layers.at(step->layer).name);
+      for (int64_t d : plan.values.at(plan.layers.at(step->layer).output).shape)
+        mix(std::to_string(d));
+      continue;
+    }
+    mix(layerName(node));
+    for (int64_t d : plan.values.at(layerOutput(node)).shape)
+      mix(std::to_string(d));
+  }
+  char text[17];
+  std::snprintf(text, sizeof text, "%016llx", (unsigned long long)h);
+  return plan.name + "/" + text;
+}
+
+Status measurePlan(const PipelinePlan &plan, const TuneOptions &options, double &ms) {
+  return measureInChild(options, [&] { return timePlanInProcess(plan, options.target); }, ms);
+}
+
+Status tuneFusion(const PipelinePlan &plan, const TuneOptions &options, FusionResult &result) {
+  result = FusionResult();
+  PipelinePlan candidate = plan;
+  candidate.inlinedNodes = defaultInlining(plan);
+  if (Status status = measurePlan(candidate, options, result.defaultMs); !status)
+    return status;
+  result.inlined = candidate.inlinedNodes;
+  result.bestMs = result.defaultMs;
+  result.tried = 1;
+  auto start = std::chrono::steady_clock::now();
+  for (int node : fusableNodes(plan)) {
+    if (std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() >=
+        options.budgetSeconds)
+      break;
+    candidate.inlinedNodes = result.inlined;
+    if (!candidate.inlinedNodes.erase(node))
+      candidate.inlinedNodes.insert(node);
+    double ms = 0;
+    ++result.tried;
+    if (measurePlan(candidate, options, ms) && ms < result.bestMs * 0.98) {
+      result.bestMs = ms;
+      result.inlined = candidate.inlinedNodes;
+    }
+  }
+  return Status::ok();
+}
+
+} // namespace kconv::codegen

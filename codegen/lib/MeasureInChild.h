@@ -1,0 +1,22 @@
+// Internal: timing in a forked child (a candidate that crashes, hangs or fails to
+// compile is an error, never fatal), shared by the schedule and fusion tuners.
+#ifndef KCONV_CODEGEN_MEASUREINCHILD_H
+#define KCONV_CODEGEN_MEASUREINCHILD_H
+
+#include "kconv/Codegen/Autotuner.h"
+
+#include <functional>
+
+namespace kconv::codegen {
+
+/// Runs `time` (returning milliseconds, or <= 0 on failure) in a child process with
+/// the options' thread count and timeout.
+Status measureInChild(const TuneOptions &options, const std::function<double()> &time,
+                      double &ms);
+
+/// Runs `body` once, then repeatedly for about 30 ms (5 to 200 times): the median ms.
+double medianRunMs(const std::function<void()> &body);
+
+} // namespace kconv::codegen
+
+#endif
