@@ -28,7 +28,9 @@ struct LayerWeights {
   Halide::Func bias;   // (f), undefined without bias
   std::vector<std::pair<Halide::ImageParam, Halide::Buffer<float>>> bindings;
 };
-LayerWeights layerWeights(const Conv2DLayer &layer, int64_t cinPerGroup, bool asParams);
+/// `packBlock` > 1: weights pre-packed for channel blocks of that many filters.
+LayerWeights layerWeights(const Conv2DLayer &layer, int64_t cinPerGroup, bool asParams,
+                          int packBlock = 0);
 
 /// Defines the layer's Funcs on top of `input` and, when defined, `residual` (both
 /// in logical order, sizes from the plan).

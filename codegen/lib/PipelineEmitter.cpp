@@ -5,6 +5,7 @@
 #include "LayerFuncs.h"
 #include "PipelineBuilder.h"
 
+#include <cstdlib>
 #include <map>
 #include <set>
 
@@ -52,13 +53,19 @@ Func buildConv(const PipelinePlan &plan, const Conv2DLayer &layer,
   Func residual;
   if (layer.residual >= 0)
     residual = imageView(tensors.at(layer.residual), layer.channelsFirst);
-  LayerWeights weights =
-      layerWeights(layer, inInfo.channels / layer.groups, plan.weightsAsParams);
+  Conv2DSchedule schedule =
+      layer.schedule ? *layer.schedule : heuristicSchedule(layer, outInfo, vectorWidth);
+  // Weights packed for the schedule's channel blocks (dense layers vectorized over
+  // channels; depthwise taps are few and stay in registers).
+  int64_t cinPerGroup = inInfo.channels / layer.groups;
+  int packBlock = schedule.vectorize == Conv2DSchedule::Vectorize::Channels && cinPerGroup > 1 &&
+                          plan.autoscheduler.empty() && !std::getenv("KCONV_NO_PACK")
+                      ? schedule.vectorWidth * schedule.vectors
+                      : 0;
+  LayerWeights weights = layerWeights(layer, cinPerGroup, plan.weightsAsParams, packBlock);
   built.weightBindings.insert(built.weightBindings.end(), weights.bindings.begin(),
                               weights.bindings.end());
   Conv2DFuncs funcs = defineConv2D(layer, inInfo, outInfo, input, residual, weights);
-  Conv2DSchedule schedule =
-      layer.schedule ? *layer.schedule : heuristicSchedule(layer, outInfo, vectorWidth);
   bool manual = plan.autoscheduler.empty();
   Func store = funcs.result;
   if (!outputName.empty()) {
