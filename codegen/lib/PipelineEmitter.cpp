@@ -5,7 +5,6 @@
 #include "LayerFuncs.h"
 #include "PipelineBuilder.h"
 
-#include <cstdlib>
 #include <map>
 #include <set>
 
@@ -59,7 +58,7 @@ Func buildConv(const PipelinePlan &plan, const Conv2DLayer &layer,
   // channels; depthwise taps are few and stay in registers).
   int64_t cinPerGroup = inInfo.channels / layer.groups;
   int packBlock = schedule.vectorize == Conv2DSchedule::Vectorize::Channels && cinPerGroup > 1 &&
-                          plan.autoscheduler.empty() && !std::getenv("KCONV_NO_PACK")
+                          plan.autoscheduler.empty()
                       ? schedule.vectorWidth * schedule.vectors
                       : 0;
   LayerWeights weights = layerWeights(layer, cinPerGroup, plan.weightsAsParams, packBlock);
