@@ -27,7 +27,9 @@ test: build
 clean:
 	rm -rf $(BUILD)
 
-# The layer benchmark against oneDNN and PyTorch (installs their Debian packages).
+# The layer and block benchmarks against oneDNN, XNNPACK and PyTorch (installs their
+# Debian packages).
 bench: build
 	KCONV_BENCH_DEPS=1 ./scripts/install-deps.sh
 	/usr/bin/python3 bench/run_bench.py --tune-budget $${TUNE_BUDGET:-20}
+	/usr/bin/python3 bench/run_blocks.py --tune-budget $${TUNE_BUDGET:-20}

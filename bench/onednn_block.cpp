@@ -4,6 +4,8 @@
 //   onednn_block resnet H W C ITERATIONS THREADS     (conv3x3-relu, conv3x3 + x, relu)
 //   onednn_block mobilenet H W C F ITERATIONS THREADS (dw3x3 s2 - relu6, 1x1 - relu6)
 // Prints median_ms=<float>.
+#include "timing.h"
+
 #include <dnnl.hpp>
 
 #include <algorithm>
@@ -105,16 +107,6 @@ int main(int argc, char **argv) {
     steps[0]();
     strm.wait();
   };
-  for (int i = 0; i < 5; ++i)
-    run();
-  std::vector<double> times;
-  for (int i = 0; i < iterations; ++i) {
-    auto t0 = std::chrono::steady_clock::now();
-    run();
-    times.push_back(
-        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
-  }
-  std::sort(times.begin(), times.end());
-  std::printf("min_ms=%.6f\nmedian_ms=%.6f\n", times.front(), times[times.size() / 2]);
+  printMedianMs(run, iterations);
   return 0;
 }

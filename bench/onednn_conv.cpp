@@ -2,6 +2,8 @@
 // primitive's own layouts chosen by oneDNN (format `any`), bias included.
 // Usage: onednn_conv N H W C F K S D GROUPS PAD(same|valid) ITERATIONS THREADS
 // Prints median_ms=<float> (execution only; reorders of weights are done once).
+#include "timing.h"
+
 #include <dnnl.hpp>
 
 #include <algorithm>
@@ -52,15 +54,6 @@ int main(int argc, char **argv) {
                         {DNNL_ARG_DST, dst}});
     strm.wait();
   };
-  for (int i = 0; i < 5; ++i)
-    run();
-  std::vector<double> times;
-  for (int i = 0; i < iterations; ++i) {
-    auto t0 = std::chrono::steady_clock::now();
-    run();
-    times.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
-  }
-  std::sort(times.begin(), times.end());
-  std::printf("min_ms=%.6f\nmedian_ms=%.6f\n", times.front(), times[times.size() / 2]);
+  printMedianMs(run, iterations);
   return 0;
 }

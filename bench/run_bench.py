@@ -1,6 +1,7 @@
 #!/usr/bin/python3
-"""The layer benchmark: kconv (default schedule and tuned) against oneDNN and PyTorch
-and the machine's measured FMA peak, all in the same run, at 1 and 2 threads.
+"""The layer benchmark: kconv (default schedule and tuned) against oneDNN, XNNPACK,
+PyTorch and Halide's autoschedulers and the machine's measured FMA peak, all in the
+same run, at 1 and 2 threads.
 
   /usr/bin/python3 bench/run_bench.py [--tune-budget S] [--layers abc...] [--out bench/results]
 
@@ -32,6 +33,19 @@ def run(cmd, env=None):
     return subprocess.run(cmd, check=True, capture_output=True, text=True, env=env).stdout
 
 
+def median_call_ms(fn, iterations, warmup=5):
+    """Median wall time of fn() in milliseconds, after `warmup` calls."""
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(iterations):
+        start = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - start) * 1e3)
+    times.sort()
+    return times[len(times) // 2]
+
+
 def torch_ms(layer, threads, iterations):
     import torch
     torch.set_num_threads(threads)
@@ -47,16 +61,8 @@ def torch_ms(layer, threads, iterations):
         x = torch.nn.functional.pad(x, (total_w // 2, total_w - total_w // 2,
                                         total_h // 2, total_h - total_h // 2))
         x = x.contiguous(memory_format=torch.channels_last)
-    times = []
     with torch.no_grad():
-        for _ in range(5):
-            conv(x)
-        for _ in range(iterations):
-            start = time.perf_counter()
-            conv(x)
-            times.append((time.perf_counter() - start) * 1e3)
-    times.sort()
-    return times[len(times) // 2]
+        return median_call_ms(lambda: conv(x), iterations)
 
 
 def main():
@@ -77,6 +83,9 @@ def main():
                     "-o", onednn], check=True)
     subprocess.run(["gcc", "-O3", "-march=native", "-fopenmp", os.path.join(here, "fma_peak.c"),
                     "-o", peak], check=True)
+    xnnpack = os.path.join(work, "xnnpack_conv")
+    subprocess.run(["g++", "-O2", os.path.join(here, "xnnpack_conv.cpp"), "-lXNNPACK",
+                    "-lpthreadpool", "-o", xnnpack], check=True)
     results = {"peak_gflops": {}, "layers": {}}
     for threads in (1, 2):
         results["peak_gflops"][threads] = float(run([peak, str(threads)]).split("=")[1])
@@ -109,6 +118,10 @@ def main():
                             layer["n"], layer["h"], layer["w"], layer["c"], layer["f"],
                             layer["k"], layer["s"], layer["d"], layer["groups"],
                             layer["padding"], args.iterations, threads)]))),
+                        ("xnnpack", lambda: median_ms(run([xnnpack] + [str(v) for v in (
+                            layer["n"], layer["h"], layer["w"], layer["c"], layer["f"],
+                            layer["k"], layer["s"], layer["d"], layer["groups"],
+                            layer["padding"], args.iterations, threads)]))),
                         ("pytorch", lambda: torch_ms(layer, threads, args.iterations))] + [
                         (f"halide_{auto}", lambda auto=auto: median_ms(run(
                             [os.path.join(d, f"{auto}_t{threads}")] + bench)))
@@ -127,7 +140,7 @@ def main():
 
 def write_report(results, out):
     first = next(iter(results["layers"].values()))["threads_1"]
-    systems = ["kconv_tuned", "kconv_default", "onednn", "pytorch"] + sorted(
+    systems = ["kconv_tuned", "kconv_default", "onednn", "xnnpack", "pytorch"] + sorted(
         k for k in first if k.startswith("halide_"))
     lines = ["| layer | thr | " + " | ".join(f"{s} ms (GFLOP/s, % peak)" for s in systems) +
              " | tuned / oneDNN speed | tuning s |", "|---" * (len(systems) + 4) + "|"]

@@ -26,7 +26,7 @@ sys.path.insert(0, os.path.join(root, "test", "lib"))
 sys.path.insert(0, os.path.join(root, "scripts"))
 import graph_e2e  # noqa: E402  (the test suite's Keras graph builder)
 import keras_writer  # noqa: E402
-from run_bench import median_ms, run  # noqa: E402
+from run_bench import median_call_ms, median_ms, run  # noqa: E402
 
 BLOCKS = {
     "resnet": dict(h=56, w=56, c=64, f=64),
@@ -83,15 +83,7 @@ def torch_ms(name, threads, iterations, frozen):
     with torch.no_grad():
         if frozen:
             block = torch.jit.freeze(torch.jit.trace(block, x))
-        for _ in range(10):
-            block(x)
-        times = []
-        for _ in range(iterations):
-            start = time.perf_counter()
-            block(x)
-            times.append((time.perf_counter() - start) * 1e3)
-    times.sort()
-    return times[len(times) // 2]
+        return median_call_ms(lambda: block(x), iterations, warmup=10)
 
 
 def main():

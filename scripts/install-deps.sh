@@ -12,7 +12,8 @@ packages=(
   clang-19 libclang-rt-19-dev
 )
 if [[ "${KCONV_BENCH_DEPS:-0}" == 1 ]]; then
-  packages+=(libdnnl-dev python3-torch python3-matplotlib)
+  packages+=(libdnnl-dev libxnnpack-dev libpthreadpool-dev python3-torch python3-matplotlib
+             python3-sklearn)
 fi
 
 missing=()

@@ -144,25 +144,6 @@ PipelinePlan singleLayerPlan(const PipelinePlan &plan, const Conv2DLayer &layer,
   return single;
 }
 
-/// In the child: JIT-compile and time; returns the median milliseconds or < 0.
-double timeInProcess(const PipelinePlan &single, const std::string &targetText) {
-  Target target = parseTarget(targetText).with_feature(Target::JIT);
-  BuiltPipeline built = buildPipeline(single, target);
-  Pipeline pipeline(built.outputs);
-  pipeline.compile_jit(target);
-  auto shape = [](const TensorInfo &v) { // Halide order: the Keras shape reversed
-    return std::vector<int>(v.shape.rbegin(), v.shape.rend());
-  };
-  Buffer<float> input(shape(single.values[0])), output(shape(single.values[1]));
-  std::mt19937 rng(7);
-  std::uniform_real_distribution<float> uniform(-1, 1);
-  input.for_each_value([&](float &v) { v = uniform(rng); });
-  built.inputs[0].set(input);
-  for (auto &[param, values] : built.weightBindings)
-    param.set(values);
-  return medianRunMs([&] { pipeline.realize(output); });
-}
-
 } // namespace
 
 double medianRunMs(const std::function<void()> &body) {
@@ -227,7 +208,7 @@ Status measureSchedule(const PipelinePlan &plan, const Conv2DLayer &layer,
                        const Conv2DSchedule &schedule, const TuneOptions &options, double &ms) {
   PipelinePlan single = singleLayerPlan(plan, layer, schedule);
   if (Status status = measureInChild(
-          options, [&] { return timeInProcess(single, options.target); }, ms);
+          options, [&] { return timePlanInProcess(single, options.target); }, ms);
       !status)
     return Status::error("candidate " + schedule.str() + " failed");
   return Status::ok();

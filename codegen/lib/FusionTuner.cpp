@@ -47,7 +47,8 @@ std::map<int, std::vector<int>> consumers(const PipelinePlan &plan) {
   return users;
 }
 
-/// The whole plan, run in this process: median milliseconds.
+} // namespace
+
 double timePlanInProcess(const PipelinePlan &plan, const std::string &targetText) {
   Target target = parseTarget(targetText).with_feature(Target::JIT);
   BuiltPipeline built = buildPipeline(plan, target);
@@ -74,8 +75,6 @@ double timePlanInProcess(const PipelinePlan &plan, const std::string &targetText
   Realization realization(outputs);
   return medianRunMs([&] { pipeline.realize(realization); });
 }
-} // namespace
-
 std::vector<int> fusableNodes(const PipelinePlan &plan) {
   std::map<int, std::vector<int>> users = consumers(plan);
   std::vector<int> nodes;

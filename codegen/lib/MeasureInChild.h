@@ -14,6 +14,10 @@ namespace kconv::codegen {
 Status measureInChild(const TuneOptions &options, const std::function<double()> &time,
                       double &ms);
 
+/// JIT-compiles `plan` and times it on random inputs (batch 1 where dynamic), in
+/// this process: median milliseconds.
+double timePlanInProcess(const PipelinePlan &plan, const std::string &target);
+
 /// Runs `body` once, then repeatedly for about 30 ms (5 to 200 times): the median ms.
 double medianRunMs(const std::function<void()> &body);
 

@@ -89,6 +89,21 @@ private:
   FailureOr<std::vector<float>> weights(Operation *op, Value v, StringRef role) {
     return constantValues(op, v, role, requireWeights);
   }
+  /// A kernel and an optional bias into a layer's kernelValues / biasValues.
+  template <typename Layer>
+  LogicalResult kernelAndBias(Operation *op, Value kernel, Value bias, Layer &layer) {
+    FailureOr<std::vector<float>> k = weights(op, kernel, "kernel");
+    if (failed(k))
+      return failure();
+    layer.kernelValues = std::move(*k);
+    if (!bias)
+      return success();
+    FailureOr<std::vector<float>> b = weights(op, bias, "bias");
+    if (failed(b))
+      return failure();
+    layer.biasValues = std::move(*b);
+    return success();
+  }
 
   codegen::PipelinePlan &plan;
   PlanBuilder &values;
@@ -115,16 +130,8 @@ LogicalResult NodeLowering::lowerConv(Conv2DOp conv, const std::string &name) {
   layer.activation = stringifyActivation(conv.getActivation()).str();
   if (ScheduleAttr schedule = conv.getScheduleAttr())
     layer.schedule = scheduleFromAttr(schedule);
-  FailureOr<std::vector<float>> kernel = weights(conv, conv.getKernel(), "kernel");
-  if (failed(kernel))
+  if (failed(kernelAndBias(conv, conv.getKernel(), conv.getBias(), layer)))
     return failure();
-  layer.kernelValues = std::move(*kernel);
-  if (conv.getBias()) {
-    FailureOr<std::vector<float>> bias = weights(conv, conv.getBias(), "bias");
-    if (failed(bias))
-      return failure();
-    layer.biasValues = std::move(*bias);
-  }
   plan.nodes.push_back(codegen::ConvStep{(int)plan.layers.size()});
   plan.layers.push_back(std::move(layer));
   return success();
@@ -138,16 +145,8 @@ LogicalResult NodeLowering::lower(Operation *op, const std::string &name) {
   if (auto dense = dyn_cast<DenseOp>(op)) {
     codegen::DenseLayer layer{name, in, out, dense.getUnits(),
                               stringifyActivation(dense.getActivation()).str(), {}, {}};
-    FailureOr<std::vector<float>> kernel = weights(op, dense.getKernel(), "kernel");
-    if (failed(kernel))
+    if (failed(kernelAndBias(op, dense.getKernel(), dense.getBias(), layer)))
       return failure();
-    layer.kernelValues = std::move(*kernel);
-    if (dense.getBias()) {
-      FailureOr<std::vector<float>> bias = weights(op, dense.getBias(), "bias");
-      if (failed(bias))
-        return failure();
-      layer.biasValues = std::move(*bias);
-    }
     plan.nodes.push_back(std::move(layer));
     return success();
   }
@@ -161,16 +160,8 @@ LogicalResult NodeLowering::lower(Operation *op, const std::string &name) {
     layer.filters = transpose.getFilters();
     layer.channelsFirst = isChannelsFirst(transpose.getDataFormat());
     layer.activation = stringifyActivation(transpose.getActivation()).str();
-    FailureOr<std::vector<float>> kernel = weights(op, transpose.getKernel(), "kernel");
-    if (failed(kernel))
+    if (failed(kernelAndBias(op, transpose.getKernel(), transpose.getBias(), layer)))
       return failure();
-    layer.kernelValues = std::move(*kernel);
-    if (transpose.getBias()) {
-      FailureOr<std::vector<float>> bias = weights(op, transpose.getBias(), "bias");
-      if (failed(bias))
-        return failure();
-      layer.biasValues = std::move(*bias);
-    }
     plan.nodes.push_back(std::move(layer));
     return success();
   }

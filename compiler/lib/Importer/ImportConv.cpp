@@ -52,9 +52,6 @@ LogicalResult Importer::importConv2DTranspose(const keras::Layer &layer,
                                               const keras::Conv2DConfig &conv) {
   Value in = input(layer, 0);
   auto inputType = cast<RankedTensorType>(in.getType());
-  if (inputType.getRank() != 4)
-    return error(layer) << "expects a 4-D input (batch, 3 dimensions), got rank "
-                        << inputType.getRank();
   bool channelsFirst = conv.dataFormat == "channels_first";
   int64_t inC = inputType.getShape()[channelsFirst ? 1 : 3];
   int64_t kh = conv.kernelSize[0], kw = conv.kernelSize[1];
@@ -100,13 +97,13 @@ LogicalResult Importer::importConv2DTranspose(const keras::Layer &layer,
 LogicalResult Importer::importConv2D(const keras::Layer &layer, const keras::Conv2DConfig &conv) {
   if (failed(expectInputs(layer, 1)))
     return failure();
-  if (conv.kind == keras::ConvKind::Transpose)
-    return importConv2DTranspose(layer, conv);
   Value in = input(layer, 0);
   auto inputType = cast<RankedTensorType>(in.getType());
   if (inputType.getRank() != 4)
     return error(layer) << "expects a 4-D input (batch, 3 dimensions), got rank "
                         << inputType.getRank();
+  if (conv.kind == keras::ConvKind::Transpose)
+    return importConv2DTranspose(layer, conv);
   bool channelsFirst = conv.dataFormat == "channels_first";
   ArrayRef<int64_t> inShape = inputType.getShape();
   int64_t inC = channelsFirst ? inShape[1] : inShape[3];
