@@ -57,7 +57,7 @@ void printSummary(mlir::ModuleOp module, const keras::Model &model, bool hasWeig
   row(os, "Layer (type)", "Output Shape", "Param #");
   os << doubleRule << "\n";
 
-  int64_t total = 0;
+  int64_t total = 0, nonTrainable = 0;
   std::vector<std::string> report;
   double totalPenalty = 0;
   bool anyPenalty = false;
@@ -90,6 +90,8 @@ void printSummary(mlir::ModuleOp module, const keras::Model &model, bool hasWeig
                  operand.getDefiningOp<mlir::arith::ConstantOp>().getValue())))
           params += elementCount(operand); // imported weights, not synthesized constants
       total += params;
+      if (auto bn = mlir::dyn_cast<mlir::kconv::BatchNormOp>(op)) // moving statistics
+        nonTrainable += elementCount(bn.getMovingMean()) + elementCount(bn.getMovingVariance());
       std::string cls = found != layers.end() ? found->second->className : "?";
       if (!rows.empty() && rows.back().name == name) {
         rows.back().params += params;
@@ -156,8 +158,8 @@ void printSummary(mlir::ModuleOp module, const keras::Model &model, bool hasWeig
     for (const Row &r : rows)
       row(os, r.name + " (" + r.cls + ")", r.shape, std::to_string(r.params));
   });
-  os << doubleRule << "\nTotal params: " << total << "\nTrainable params: " << total
-     << "\nNon-trainable params: 0\n" << rule << "\n";
+  os << doubleRule << "\nTotal params: " << total << "\nTrainable params: " << total - nonTrainable
+     << "\nNon-trainable params: " << nonTrainable << "\n" << rule << "\n";
   if (report.empty())
     return;
   os << "Regularizers and constraints" << (hasWeights ? "" : " (no weights loaded)") << ":\n";

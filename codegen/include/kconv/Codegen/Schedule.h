@@ -21,6 +21,12 @@ struct Conv2DSchedule {
   bool channelsOuter = false; // output-channel blocks outermost (weights stay cached)
 
   std::string str() const;
+  bool operator==(const Conv2DSchedule &o) const {
+    return vectorize == o.vectorize && vectorWidth == o.vectorWidth && vectors == o.vectors &&
+           tileX == o.tileX && tileY == o.tileY && parallel == o.parallel &&
+           stageInput == o.stageInput && channelsOuter == o.channelsOuter;
+  }
+  bool operator!=(const Conv2DSchedule &o) const { return !(*this == o); }
 };
 
 } // namespace kconv::codegen
