@@ -1,5 +1,7 @@
 #!/usr/bin/python3
-"""Writes each benchmark layer as a Keras model (JSON + save_weights .h5) and an input."""
+"""Writes each benchmark layer as a Keras model (JSON + save_weights .h5) and an input.
+The batch size is part of the model (as in the suite's definition), so that the tuner
+measures the batch the layer runs with (a dynamic batch is tuned at batch 1)."""
 import os
 import sys
 
@@ -22,7 +24,7 @@ def write_layer(name, layer, out_dir):
     with open(os.path.join(d, "model.json"), "w") as f:
         f.write(keras_writer.sequential_json([("Conv2D", config)],
                                              (layer["h"], layer["w"], layer["c"]),
-                                             name=f"layer_{name}"))
+                                             name=f"layer_{name}", batch=layer["n"]))
     kernel = rng.standard_normal((k, k, cg, layer["f"]), np.float32) / np.sqrt(k * k * cg)
     bias = rng.standard_normal(layer["f"], np.float32) * 0.1
     keras_writer.save_weights_h5(os.path.join(d, "weights.h5"),

@@ -32,11 +32,11 @@ def conv2d_config(name, filters, kernel_size, strides=(1, 1), padding="valid",
 
 
 def sequential_json(layers, input_shape, name="sequential", keras_version="2.13.1",
-                    with_input_layer=True):
+                    with_input_layer=True, batch=None):
     """A Keras 2 Sequential `to_json()`. `layers` are (class_name, config) pairs;
-    `input_shape` excludes the batch dimension."""
+    `input_shape` excludes the batch dimension (`batch`: None, or a fixed size)."""
     entries = []
-    batch_shape = [None] + list(input_shape)
+    batch_shape = [batch] + list(input_shape)
     if with_input_layer:
         entries.append({"class_name": "InputLayer", "config": {
             "batch_input_shape": batch_shape, "dtype": "float32", "sparse": False,

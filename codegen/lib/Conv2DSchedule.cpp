@@ -76,7 +76,11 @@ Conv2DSchedule heuristicSchedule(const Conv2DLayer &layer, const ImageInfo &out,
     s.vectors = twoFit ? 2 : 1;
     s.tileX = 1;
   }
-  s.parallel = out.height > 1 || !out.batch || *out.batch > 1;
+  // Threads cost a few microseconds to wake: tiny layers (layer i, 0.4 MFLOP) run
+  // faster on one.
+  double macs = double(out.height) * double(out.width) * double(layer.kernelValues.size()) *
+                double(out.batch.value_or(1));
+  s.parallel = (out.height > 1 || !out.batch || *out.batch > 1) && macs >= 2e6;
   // Staging pays off for dense reductions; it makes memory-bound depthwise slower.
   bool padded = false;
   for (int64_t p : layer.padding)
