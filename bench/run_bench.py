@@ -72,6 +72,8 @@ def main():
     parser.add_argument("--iterations", type=int, default=50)
     parser.add_argument("--out", default=os.path.join(here, "results"))
     parser.add_argument("--build", default=os.path.join(root, "build"))
+    parser.add_argument("--update", action="store_true",
+                        help="re-measure --layers only, keeping the other layers' results")
     parser.add_argument("--adams", action="store_true",
                         help="also Halide's Adams2019 (minutes of search per layer)")
     args = parser.parse_args()
@@ -87,6 +89,11 @@ def main():
     subprocess.run(["g++", "-O2", os.path.join(here, "xnnpack_conv.cpp"), "-lXNNPACK",
                     "-lpthreadpool", "-o", xnnpack], check=True)
     results = {"peak_gflops": {}, "layers": {}}
+    previous = os.path.join(args.out, "results.json")
+    if args.update and os.path.exists(previous):
+        with open(previous) as f:
+            results = json.load(f)
+        results["peak_gflops"] = {}
     for threads in (1, 2):
         results["peak_gflops"][threads] = float(run([peak, str(threads)]).split("=")[1])
     for name in args.layers:
