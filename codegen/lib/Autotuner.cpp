@@ -146,7 +146,7 @@ PipelinePlan singleLayerPlan(const PipelinePlan &plan, const Conv2DLayer &layer,
 
 } // namespace
 
-double medianRunMs(const std::function<void()> &body) {
+double quartileRunMs(const std::function<void()> &body) {
   auto run = [&] {
     auto start = std::chrono::steady_clock::now();
     body();
@@ -154,12 +154,15 @@ double medianRunMs(const std::function<void()> &body) {
         .count();
   };
   double first = run();
-  int repeats = std::clamp(int(30.0 / std::max(first, 1e-3)), 5, 200);
+  // About 60 ms of runs, and the lower quartile rather than the median: at two threads
+  // the same schedule's median varied by up to 25% between tuning runs (thread
+  // wake-ups, other load); the lower quartile is less sensitive to such outliers.
+  int repeats = std::clamp(int(60.0 / std::max(first, 1e-3)), 8, 400);
   std::vector<double> times;
   for (int i = 0; i < repeats; ++i)
     times.push_back(run());
-  std::nth_element(times.begin(), times.begin() + times.size() / 2, times.end());
-  return times[times.size() / 2];
+  std::nth_element(times.begin(), times.begin() + times.size() / 4, times.end());
+  return times[times.size() / 4];
 }
 
 Status measureInChild(const TuneOptions &options, const std::function<double()> &time,

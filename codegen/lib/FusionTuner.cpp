@@ -73,7 +73,7 @@ double timePlanInProcess(const PipelinePlan &plan, const std::string &targetText
   for (const BoundaryTensor &out : plan.outputs)
     outputs.push_back(buffer(plan.values.at(out.value)));
   Realization realization(outputs);
-  return medianRunMs([&] { pipeline.realize(realization); });
+  return quartileRunMs([&] { pipeline.realize(realization); });
 }
 std::vector<int> fusableNodes(const PipelinePlan &plan) {
   std::map<int, std::vector<int>> users = consumers(plan);

@@ -18,8 +18,9 @@ Status measureInChild(const TuneOptions &options, const std::function<double()> 
 /// this process: median milliseconds.
 double timePlanInProcess(const PipelinePlan &plan, const std::string &target);
 
-/// Runs `body` once, then repeatedly for about 30 ms (5 to 200 times): the median ms.
-double medianRunMs(const std::function<void()> &body);
+/// Runs `body` once, then repeatedly for about 60 ms (8 to 400 times): the lower
+/// quartile of the times, in ms.
+double quartileRunMs(const std::function<void()> &body);
 
 } // namespace kconv::codegen
 
