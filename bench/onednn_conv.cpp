@@ -2,6 +2,7 @@
 // primitive's own layouts chosen by oneDNN (format `any`), bias included.
 // Usage: onednn_conv N H W C F K S D GROUPS PAD(same|valid) ITERATIONS THREADS
 // Prints median_ms=<float> (execution only; reorders of weights are done once).
+#include "conv_args.h"
 #include "timing.h"
 
 #include <dnnl.hpp>
@@ -16,21 +17,13 @@
 using namespace dnnl;
 
 int main(int argc, char **argv) {
-  if (argc != 13) {
-    std::fprintf(stderr, "usage: %s N H W C F K S D GROUPS PAD ITERATIONS THREADS\n", argv[0]);
+  ConvArgs args;
+  if (!parseConvArgs(argc, argv, args))
     return 2;
-  }
-  long n = atol(argv[1]), h = atol(argv[2]), w = atol(argv[3]), c = atol(argv[4]);
-  long f = atol(argv[5]), k = atol(argv[6]), s = atol(argv[7]), d = atol(argv[8]);
-  long g = atol(argv[9]);
-  bool same = std::string(argv[10]) == "same";
-  int iterations = atoi(argv[11]);
-  omp_set_num_threads(atoi(argv[12]));
-  long ek = (k - 1) * d + 1;
-  long ho = same ? (h + s - 1) / s : (h - ek) / s + 1;
-  long wo = same ? (w + s - 1) / s : (w - ek) / s + 1;
-  long ph = same ? std::max(0L, (ho - 1) * s + ek - h) : 0;
-  long pw = same ? std::max(0L, (wo - 1) * s + ek - w) : 0;
+  long n = args.n, h = args.h, w = args.w, c = args.c, f = args.f, k = args.k, s = args.s,
+       d = args.d, g = args.g, ho = args.ho, wo = args.wo, ph = args.ph, pw = args.pw;
+  int iterations = args.iterations;
+  omp_set_num_threads(args.threads);
 
   engine eng(engine::kind::cpu, 0);
   stream strm(eng);

@@ -2,6 +2,7 @@
 // library's own packed weights (packed once, at operator creation).
 // Usage: xnnpack_conv N H W C F K S D GROUPS PAD(same|valid) ITERATIONS THREADS
 // Prints min_ms and median_ms=<float> (execution only).
+#include "conv_args.h"
 #include "timing.h"
 
 #include <pthreadpool.h>
@@ -14,26 +15,17 @@
 #include <vector>
 
 int main(int argc, char **argv) {
-  if (argc != 13) {
-    std::fprintf(stderr, "usage: %s N H W C F K S D GROUPS PAD ITERATIONS THREADS\n", argv[0]);
+  ConvArgs args;
+  if (!parseConvArgs(argc, argv, args))
     return 2;
-  }
-  long n = atol(argv[1]), h = atol(argv[2]), w = atol(argv[3]), c = atol(argv[4]);
-  long f = atol(argv[5]), k = atol(argv[6]), s = atol(argv[7]), d = atol(argv[8]);
-  long g = atol(argv[9]);
-  bool same = std::string(argv[10]) == "same";
-  int iterations = atoi(argv[11]);
-  int threads = atoi(argv[12]);
-  long ek = (k - 1) * d + 1;
-  long ho = same ? (h + s - 1) / s : (h - ek) / s + 1;
-  long wo = same ? (w + s - 1) / s : (w - ek) / s + 1;
-  long ph = same ? std::max(0L, (ho - 1) * s + ek - h) : 0;
-  long pw = same ? std::max(0L, (wo - 1) * s + ek - w) : 0;
+  long n = args.n, h = args.h, w = args.w, c = args.c, f = args.f, k = args.k, s = args.s,
+       d = args.d, g = args.g, ho = args.ho, wo = args.wo, ph = args.ph, pw = args.pw;
+  int iterations = args.iterations;
   if (xnn_initialize(nullptr) != xnn_status_success) {
     std::fprintf(stderr, "xnnpack: initialization failed\n");
     return 1;
   }
-  pthreadpool_t pool = threads > 1 ? pthreadpool_create(threads) : nullptr;
+  pthreadpool_t pool = args.threads > 1 ? pthreadpool_create(args.threads) : nullptr;
   std::vector<float> input(n * h * w * c, 0.5f), output(n * ho * wo * f);
   std::vector<float> kernel(f * k * k * (c / g), 0.01f), bias(f, 0.1f);
   xnn_operator_t op = nullptr;

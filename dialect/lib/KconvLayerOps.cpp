@@ -1,6 +1,7 @@
 // Shape rules and checks of the Keras layer ops other than Conv2D.
 #include "kconv/Dialect/KconvOps.h"
 
+#include "OpChecks.h"
 #include "kconv/Dialect/ConvGeometry.h"
 
 using namespace mlir;
@@ -26,15 +27,6 @@ LogicalResult requireRank(Operation *op, Value v, int64_t rank, StringRef what) 
   if (actual != rank)
     return op->emitError() << what << " must be " << rank << "-D (batch included), got rank "
                            << actual << " " << formatShape(shapeOf(v));
-  return success();
-}
-
-LogicalResult checkPositivePair(Operation *op, StringRef name, ArrayRef<int64_t> values) {
-  if (values.size() != 2)
-    return op->emitError() << "'" << name << "' must have 2 values, got " << values.size();
-  for (int64_t v : values)
-    if (v < 1)
-      return op->emitError() << "'" << name << "' values must be >= 1, got " << v;
   return success();
 }
 

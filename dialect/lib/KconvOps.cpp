@@ -1,5 +1,6 @@
 #include "kconv/Dialect/KconvOps.h"
 
+#include "OpChecks.h"
 #include "kconv/Dialect/ConvGeometry.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/OpImplementation.h"
@@ -16,15 +17,6 @@ Nhwc toNhwc(ArrayRef<int64_t> shape, DataFormat format) {
   if (format == DataFormat::channels_first)
     return {shape[0], shape[2], shape[3], shape[1]};
   return {shape[0], shape[1], shape[2], shape[3]};
-}
-
-LogicalResult verifyPair(Operation *op, StringRef name, ArrayRef<int64_t> values) {
-  if (values.size() != 2)
-    return op->emitOpError() << "'" << name << "' must have 2 values, got " << values.size();
-  for (int64_t v : values)
-    if (v < 1)
-      return op->emitOpError() << "'" << name << "' values must be >= 1, got " << v;
-  return success();
 }
 } // namespace
 
@@ -69,9 +61,9 @@ LogicalResult Conv2DOp::inferResultShape(SmallVectorImpl<int64_t> &shape) {
 
 LogicalResult Conv2DOp::verify() {
   Operation *op = getOperation();
-  if (failed(verifyPair(op, "kernel_size", getKernelSize())) ||
-      failed(verifyPair(op, "strides", getStrides())) ||
-      failed(verifyPair(op, "dilation_rate", getDilationRate())))
+  if (failed(checkPositivePair(op, "kernel_size", getKernelSize())) ||
+      failed(checkPositivePair(op, "strides", getStrides())) ||
+      failed(checkPositivePair(op, "dilation_rate", getDilationRate())))
     return failure();
   ArrayRef<int64_t> k = getKernelSize(), s = getStrides(), d = getDilationRate();
   if ((s[0] > 1 || s[1] > 1) && (d[0] > 1 || d[1] > 1))
