@@ -20,10 +20,8 @@ int main(int argc, char **argv) {
   ConvArgs args;
   if (!parseConvArgs(argc, argv, args))
     return 2;
-  long n = args.n, h = args.h, w = args.w, c = args.c, f = args.f, k = args.k, s = args.s,
-       d = args.d, g = args.g, ho = args.ho, wo = args.wo, ph = args.ph, pw = args.pw;
-  int iterations = args.iterations;
-  omp_set_num_threads(args.threads);
+  auto [n, h, w, c, f, k, s, d, g, iterations, threads, ho, wo, ph, pw] = args;
+  omp_set_num_threads(threads);
 
   engine eng(engine::kind::cpu, 0);
   stream strm(eng);

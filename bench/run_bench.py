@@ -33,6 +33,25 @@ def run(cmd, env=None):
     return subprocess.run(cmd, check=True, capture_output=True, text=True, env=env).stdout
 
 
+def compile_tuned(kconvc, model, exe, tune_budget, threads, db):
+    """Compiles `model` tuned for `threads`; returns the seconds it took."""
+    start = time.time()
+    run([kconvc] + model + ["--emit=exe", "-o", exe, "--tune-budget", str(tune_budget),
+                            "--tune-threads", str(threads), "--tuning-db", db])
+    return time.time() - start
+
+
+def best_of_interleaved(systems, repeats=2):
+    """systems: [(key, fn -> ms)]. Measures them in turn, `repeats` times, and keeps
+    each system's best: a passing disturbance hits one measurement, not a system."""
+    measures = {}
+    for _ in range(repeats):
+        for key, fn in systems:
+            ms = fn()
+            measures[key] = min(ms, measures.get(key, ms))
+    return measures
+
+
 def median_call_ms(fn, iterations, warmup=5):
     """Median wall time of fn() in milliseconds, after `warmup` calls."""
     for _ in range(warmup):
@@ -105,36 +124,27 @@ def main():
             exe_default = os.path.join(d, f"default")
             exe_tuned = os.path.join(d, f"tuned_t{threads}")
             run([kconvc] + model + ["--emit=exe", "-o", exe_default])
-            start = time.time()
-            run([kconvc] + model + ["--emit=exe", "-o", exe_tuned, "--tune-budget",
-                                    str(args.tune_budget), "--tune-threads", str(threads),
-                                    "--tuning-db", os.path.join(work, "tuning.db")])
-            tune_seconds = time.time() - start
+            tune_seconds = compile_tuned(kconvc, model, exe_tuned, args.tune_budget, threads,
+                                         os.path.join(work, "tuning.db"))
             bench = ["--input", os.path.join(d, "x.npy"), "--bench", str(args.iterations),
                      "--threads", str(threads)]
             autoschedulers = ["mullapudi2016"] + (["adams2019"] if args.adams else [])
             for auto in autoschedulers:
                 run([kconvc] + model + ["--emit=exe", "-o", os.path.join(d, f"{auto}_t{threads}"),
                                         f"--schedule={auto}", "--tune-threads", str(threads)])
-            measures = {}
-            for repeat in range(2):  # interleaved: kconv, oneDNN, PyTorch, twice; keep the best
-                for key, fn in [
-                        ("kconv_default", lambda: median_ms(run([exe_default] + bench))),
-                        ("kconv_tuned", lambda: median_ms(run([exe_tuned] + bench))),
-                        ("onednn", lambda: median_ms(run([onednn] + [str(v) for v in (
-                            layer["n"], layer["h"], layer["w"], layer["c"], layer["f"],
-                            layer["k"], layer["s"], layer["d"], layer["groups"],
-                            layer["padding"], args.iterations, threads)]))),
-                        ("xnnpack", lambda: median_ms(run([xnnpack] + [str(v) for v in (
-                            layer["n"], layer["h"], layer["w"], layer["c"], layer["f"],
-                            layer["k"], layer["s"], layer["d"], layer["groups"],
-                            layer["padding"], args.iterations, threads)]))),
-                        ("pytorch", lambda: torch_ms(layer, threads, args.iterations))] + [
-                        (f"halide_{auto}", lambda auto=auto: median_ms(run(
-                            [os.path.join(d, f"{auto}_t{threads}")] + bench)))
-                        for auto in autoschedulers]:
-                    ms = fn()
-                    measures[key] = min(ms, measures.get(key, ms))
+            conv_args = [str(v) for v in (layer["n"], layer["h"], layer["w"], layer["c"],
+                                          layer["f"], layer["k"], layer["s"], layer["d"],
+                                          layer["groups"], layer["padding"], args.iterations,
+                                          threads)]
+            measures = best_of_interleaved([
+                ("kconv_default", lambda: median_ms(run([exe_default] + bench))),
+                ("kconv_tuned", lambda: median_ms(run([exe_tuned] + bench))),
+                ("onednn", lambda: median_ms(run([onednn] + conv_args))),
+                ("xnnpack", lambda: median_ms(run([xnnpack] + conv_args))),
+                ("pytorch", lambda: torch_ms(layer, threads, args.iterations))] + [
+                (f"halide_{auto}", lambda auto=auto: median_ms(run(
+                    [os.path.join(d, f"{auto}_t{threads}")] + bench)))
+                for auto in autoschedulers])
             measures["tune_seconds"] = tune_seconds
             entry[f"threads_{threads}"] = measures
             print(f"layer {name} threads {threads}: " + ", ".join(

@@ -16,7 +16,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 
 import numpy as np
 
@@ -26,7 +25,8 @@ sys.path.insert(0, os.path.join(root, "test", "lib"))
 sys.path.insert(0, os.path.join(root, "scripts"))
 import graph_e2e  # noqa: E402  (the test suite's Keras graph builder)
 import keras_writer  # noqa: E402
-from run_bench import median_call_ms, median_ms, run  # noqa: E402
+from run_bench import (best_of_interleaved, compile_tuned, median_call_ms,  # noqa: E402
+                       median_ms, run)
 
 BLOCKS = {
     "resnet": dict(h=56, w=56, c=64, f=64),
@@ -120,27 +120,19 @@ def main():
         entry = {"max_error_vs_reference": error}
         for threads in (1, 2):
             tuned = os.path.join(d, f"tuned_t{threads}")
-            start = time.time()
-            run([kconvc] + model + ["--emit=exe", "-o", tuned, "--tune-budget",
-                                    str(args.tune_budget), "--tune-threads", str(threads),
-                                    "--tuning-db", os.path.join(work, "tuning.db")])
-            tune_seconds = time.time() - start
+            tune_seconds = compile_tuned(kconvc, model, tuned, args.tune_budget, threads,
+                                         os.path.join(work, "tuning.db"))
             bench = ["--input", os.path.join(d, "x.npy"), "--bench", str(args.iterations),
                      "--threads", str(threads)]
             dnnl_args = ([name, b["h"], b["w"], b["c"]] + ([] if name == "resnet" else [b["f"]]) +
                          [args.iterations, threads])
-            measures = {}
-            for _ in range(2):  # interleaved, twice; keep each system's best median
-                for key, fn in [
-                        ("kconv_tuned", lambda: median_ms(run([tuned] + bench))),
-                        ("kconv_fused", lambda: median_ms(run([os.path.join(d, "fused")] + bench))),
-                        ("kconv_unfused",
-                         lambda: median_ms(run([os.path.join(d, "unfused")] + bench))),
-                        ("onednn", lambda: median_ms(run([onednn] + [str(v) for v in dnnl_args]))),
-                        ("pytorch", lambda: torch_ms(name, threads, args.iterations, False)),
-                        ("pytorch_frozen", lambda: torch_ms(name, threads, args.iterations, True))]:
-                    ms = fn()
-                    measures[key] = min(ms, measures.get(key, ms))
+            measures = best_of_interleaved([
+                ("kconv_tuned", lambda: median_ms(run([tuned] + bench))),
+                ("kconv_fused", lambda: median_ms(run([os.path.join(d, "fused")] + bench))),
+                ("kconv_unfused", lambda: median_ms(run([os.path.join(d, "unfused")] + bench))),
+                ("onednn", lambda: median_ms(run([onednn] + [str(v) for v in dnnl_args]))),
+                ("pytorch", lambda: torch_ms(name, threads, args.iterations, False)),
+                ("pytorch_frozen", lambda: torch_ms(name, threads, args.iterations, True))])
             measures["tune_seconds"] = tune_seconds
             entry[f"threads_{threads}"] = measures
             print(f"{name} threads {threads}: " + ", ".join(

@@ -18,14 +18,12 @@ int main(int argc, char **argv) {
   ConvArgs args;
   if (!parseConvArgs(argc, argv, args))
     return 2;
-  long n = args.n, h = args.h, w = args.w, c = args.c, f = args.f, k = args.k, s = args.s,
-       d = args.d, g = args.g, ho = args.ho, wo = args.wo, ph = args.ph, pw = args.pw;
-  int iterations = args.iterations;
+  auto [n, h, w, c, f, k, s, d, g, iterations, threads, ho, wo, ph, pw] = args;
   if (xnn_initialize(nullptr) != xnn_status_success) {
     std::fprintf(stderr, "xnnpack: initialization failed\n");
     return 1;
   }
-  pthreadpool_t pool = args.threads > 1 ? pthreadpool_create(args.threads) : nullptr;
+  pthreadpool_t pool = threads > 1 ? pthreadpool_create(threads) : nullptr;
   std::vector<float> input(n * h * w * c, 0.5f), output(n * ho * wo * f);
   std::vector<float> kernel(f * k * k * (c / g), 0.01f), bias(f, 0.1f);
   xnn_operator_t op = nullptr;

@@ -389,15 +389,20 @@ LogicalResult TransposeOp::inferResultShape(SmallVectorImpl<int64_t> &shape) {
   return success();
 }
 
+namespace {
+bool isIdentityPermutation(ArrayRef<int64_t> perm) {
+  for (size_t i = 0; i < perm.size(); ++i)
+    if (perm[i] != (int64_t)i)
+      return false;
+  return true;
+}
+} // namespace
+
+bool TransposeOp::isIdentity() { return isIdentityPermutation(getPermutation()); }
+
 OpFoldResult TransposeOp::fold(FoldAdaptor) {
   ArrayRef<int64_t> perm = getPermutation();
-  auto isIdentity = [](ArrayRef<int64_t> p) {
-    for (size_t i = 0; i < p.size(); ++i)
-      if (p[i] != (int64_t)i)
-        return false;
-    return true;
-  };
-  if (isIdentity(perm))
+  if (isIdentity())
     return getInput();
   // transpose(transpose(x, inner), outer) = transpose(x, inner o outer).
   auto inner = getInput().getDefiningOp<TransposeOp>();
@@ -406,7 +411,7 @@ OpFoldResult TransposeOp::fold(FoldAdaptor) {
   SmallVector<int64_t> composed;
   for (int64_t p : perm)
     composed.push_back(inner.getPermutation()[p]);
-  if (isIdentity(composed) && inner.getInput().getType() == getType())
+  if (isIdentityPermutation(composed) && inner.getInput().getType() == getType())
     return inner.getInput();
   getInputMutable().assign(inner.getInput());
   setPermutation(composed);

@@ -83,12 +83,11 @@ void printSummary(mlir::ModuleOp module, const keras::Model &model, bool hasWeig
         name = loc.getName().getValue().split('/').first.str();
       auto found = layers.find(name);
       int64_t params = 0;
-      for (mlir::Value operand : op.getOperands())
-        if (constantWeight(operand) ||
-            (operand.getDefiningOp<mlir::arith::ConstantOp>() &&
-             mlir::isa<mlir::DenseResourceElementsAttr>(
-                 operand.getDefiningOp<mlir::arith::ConstantOp>().getValue())))
+      for (mlir::Value operand : op.getOperands()) {
+        auto constant = operand.getDefiningOp<mlir::arith::ConstantOp>();
+        if (constant && mlir::isa<mlir::DenseResourceElementsAttr>(constant.getValue()))
           params += elementCount(operand); // imported weights, not synthesized constants
+      }
       total += params;
       if (auto bn = mlir::dyn_cast<mlir::kconv::BatchNormOp>(op)) // moving statistics
         nonTrainable += elementCount(bn.getMovingMean()) + elementCount(bn.getMovingVariance());

@@ -57,23 +57,11 @@ LogicalResult Importer::importConv2DTranspose(const keras::Layer &layer,
   int64_t kh = conv.kernelSize[0], kw = conv.kernelSize[1];
   if (kh * kw * inC * conv.filters > (int64_t(1) << 30))
     return error(layer) << "the kernel exceeds kconv's limit of 2^30 weights per tensor";
-  FailureOr<std::vector<const keras::WeightTensor *>> tensors =
-      layerWeights(layer, conv.useBias ? 2 : 1);
-  if (failed(tensors))
+  FailureOr<std::pair<Value, Value>> weights =
+      kernelAndBias(layer, {kh, kw, conv.filters, inC}, conv.kernelInitializer, conv.useBias,
+                    conv.filters, conv.biasInitializer);
+  if (failed(weights))
     return failure();
-  FailureOr<Value> kernel = weightConstant(layer, (*tensors)[0], "kernel",
-                                           {kh, kw, conv.filters, inC}, conv.kernelInitializer,
-                                           "glorot_uniform");
-  if (failed(kernel))
-    return failure();
-  Value bias;
-  if (conv.useBias) {
-    FailureOr<Value> b = weightConstant(layer, (*tensors)[1], "bias", {conv.filters},
-                                        conv.biasInitializer, "zeros");
-    if (failed(b))
-      return failure();
-    bias = *b;
-  }
   std::optional<Activation> activation = symbolizeActivation(conv.activation);
   if (!activation)
     return error(layer) << "activation '" << conv.activation << "' has no kconv equivalent";
@@ -84,7 +72,7 @@ LogicalResult Importer::importConv2DTranspose(const keras::Layer &layer,
   if (conv.outputPadding)
     outputPadding = builder.getDenseI64ArrayAttr(*conv.outputPadding);
   return createLayerOp<Conv2DTransposeOp>(
-      layer, in, *kernel, bias, builder.getI64IntegerAttr(conv.filters),
+      layer, in, weights->first, weights->second, builder.getI64IntegerAttr(conv.filters),
       builder.getDenseI64ArrayAttr(conv.kernelSize), builder.getDenseI64ArrayAttr(conv.strides),
       PaddingAttr::get(&context, conv.padding == "same" ? Padding::same : Padding::valid),
       outputPadding,

@@ -24,27 +24,16 @@ LogicalResult Importer::importDense(const keras::Layer &layer, const keras::Dens
   if (features * dense.units > (int64_t(1) << 30))
     return error(layer) << "the kernel (" << features << " x " << dense.units
                         << ") exceeds kconv's limit of 2^30 weights per tensor";
-  FailureOr<std::vector<const keras::WeightTensor *>> tensors =
-      layerWeights(layer, dense.useBias ? 2 : 1);
-  if (failed(tensors))
+  FailureOr<std::pair<Value, Value>> weights =
+      kernelAndBias(layer, {features, dense.units}, dense.kernelInitializer, dense.useBias,
+                    dense.units, dense.biasInitializer);
+  if (failed(weights))
     return failure();
-  FailureOr<Value> kernel = weightConstant(layer, (*tensors)[0], "kernel",
-                                           {features, dense.units}, dense.kernelInitializer,
-                                           "glorot_uniform");
-  if (failed(kernel))
-    return failure();
-  Value bias;
-  if (dense.useBias) {
-    FailureOr<Value> b = weightConstant(layer, (*tensors)[1], "bias", {dense.units},
-                                        dense.biasInitializer, "zeros");
-    if (failed(b))
-      return failure();
-    bias = *b;
-  }
   std::optional<Activation> activation = symbolizeActivation(dense.activation);
   if (!activation)
     return error(layer) << "activation '" << dense.activation << "' has no kconv equivalent";
-  return createLayerOp<DenseOp>(layer, in, *kernel, bias, builder.getI64IntegerAttr(dense.units),
+  return createLayerOp<DenseOp>(layer, in, weights->first, weights->second,
+                                builder.getI64IntegerAttr(dense.units),
                                 ActivationAttr::get(&context, *activation),
                                 builder.getBoolAttr(dense.useBias));
 }

@@ -36,6 +36,12 @@ private:
                                   const std::optional<keras::Value> &initializer,
                                   const char *defaultInitializer,
                                   ArrayRef<int64_t> fileShape = {});
+  /// The constants of a layer whose weights are `kernel` then, with use_bias,
+  /// `bias` (Dense, Conv2DTranspose); the bias Value is null without bias.
+  FailureOr<std::pair<Value, Value>>
+  kernelAndBias(const keras::Layer &layer, ArrayRef<int64_t> kernelShape,
+                const std::optional<keras::Value> &kernelInitializer, bool useBias,
+                int64_t biasSize, const std::optional<keras::Value> &biasInitializer);
   Attribute toAttribute(const keras::Value &value);
   Value input(const keras::Layer &layer, size_t index) {
     return values.lookup(layer.inbound[index]);

@@ -133,6 +133,27 @@ FailureOr<Value> Importer::weightConstant(const keras::Layer &layer,
   return builder.create<arith::ConstantOp>(layerLoc(layer.name), attr).getResult();
 }
 
+FailureOr<std::pair<Value, Value>>
+Importer::kernelAndBias(const keras::Layer &layer, ArrayRef<int64_t> kernelShape,
+                        const std::optional<keras::Value> &kernelInitializer, bool useBias,
+                        int64_t biasSize, const std::optional<keras::Value> &biasInitializer) {
+  FailureOr<std::vector<const keras::WeightTensor *>> tensors =
+      layerWeights(layer, useBias ? 2 : 1);
+  if (failed(tensors))
+    return failure();
+  FailureOr<Value> kernel = weightConstant(layer, (*tensors)[0], "kernel", kernelShape,
+                                           kernelInitializer, "glorot_uniform");
+  if (failed(kernel))
+    return failure();
+  if (!useBias)
+    return std::make_pair(*kernel, Value());
+  FailureOr<Value> bias =
+      weightConstant(layer, (*tensors)[1], "bias", {biasSize}, biasInitializer, "zeros");
+  if (failed(bias))
+    return failure();
+  return std::make_pair(*kernel, *bias);
+}
+
 LogicalResult Importer::expectInputs(const keras::Layer &layer, size_t count) {
   if (layer.inbound.size() != count)
     return error(layer) << "expects " << count << " input" << (count == 1 ? "" : "s") << ", got "

@@ -12,10 +12,9 @@ struct EliminateIdentityPass : impl::KconvEliminateIdentityBase<EliminateIdentit
     for (Operation &op : llvm::make_early_inc_range(body)) {
       auto identity = dyn_cast<IdentityOp>(op);
       auto transpose = dyn_cast<TransposeOp>(op);
-      bool isIdentity = identity || (transpose && transpose.getInput().getType() ==
-                                                      transpose.getOutput().getType() &&
-                                     llvm::equal(transpose.getPermutation(),
-                                                 llvm::seq<int64_t>(0, transpose.getPermutation().size())));
+      bool isIdentity = identity || (transpose && transpose.isIdentity() &&
+                                     transpose.getInput().getType() ==
+                                         transpose.getOutput().getType());
       if (!isIdentity)
         continue;
       op.getResult(0).replaceAllUsesWith(op.getOperand(0));

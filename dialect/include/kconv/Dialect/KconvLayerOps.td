@@ -187,6 +187,10 @@ def Kconv_TransposeOp : Kconv_LayerOp<"transpose"> {
   let results = (outs Kconv_AnyTensor:$output);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
   let hasFolder = 1;
+  let extraClassDeclaration = [{
+    /// True when every dimension stays in place.
+    bool isIdentity();
+  }];
 }
 
 def Kconv_RescaleOp : Kconv_LayerOp<"rescale"> {
