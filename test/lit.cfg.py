@@ -32,6 +32,6 @@ llvm_config.use_default_substitutions()
 tool_dirs = [config.kconv_tools_dir, config.llvm_tools_dir]
 llvm_config.add_tool_substitutions(["kconv-opt", "kconvc", "not", "count", "split-file"], tool_dirs)
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
-# Generated executables use both cores unless a test says otherwise; lit already
-# runs tests in parallel.
-config.environment["HL_NUM_THREADS"] = "1"
+# Generated executables would use every core; lit already runs tests in parallel, so
+# one thread each unless a test passes --threads.
+config.environment["OMP_NUM_THREADS"] = "1"

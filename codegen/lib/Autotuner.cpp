@@ -3,6 +3,7 @@
 #include "Conv2DFuncs.h"
 #include "MeasureInChild.h"
 #include "PipelineBuilder.h"
+#include "kconv/kconv_runtime.h"
 
 #include <algorithm>
 #include <chrono>
@@ -181,7 +182,7 @@ Status measureInChild(const TuneOptions &options, const std::function<double()> 
     for (int sig : {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT})
       std::signal(sig, SIG_DFL);
     alarm(unsigned(std::ceil(options.timeoutSeconds)));
-    setenv("HL_NUM_THREADS", std::to_string(options.threads).c_str(), 1);
+    kconv_set_num_threads(options.threads);
     double result = -1;
     try {
       result = time();
@@ -230,20 +231,20 @@ Status tuneLayer(const PipelinePlan &plan, const Conv2DLayer &layer, const TuneO
       return candidateScore(a, layer, out, vectorWidth, options.threads) >
              candidateScore(b, layer, out, vectorWidth, options.threads);
     });
-    auto start = std::chrono::steady_clock::now();
-    auto elapsed = [&] {
-      return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    };
+    TuningClock clock(options.budgetSeconds);
     TuneProgress p;
     p.total = int(space.size());
     double flops = layerFlops(plan, layer);
     result = TuneResult();
     for (size_t i = 0; i < space.size(); ++i) {
-      if (i > 0 && elapsed() >= options.budgetSeconds)
+      if (i > 0 && !clock.roomForAnother())
         break;
       double ms = 0;
       ++p.tried;
-      if (measureSchedule(plan, layer, space[i], options, ms)) {
+      clock.candidateStarts();
+      Status measured = measureSchedule(plan, layer, space[i], options, ms);
+      clock.candidateEnds();
+      if (measured) {
         if (i == 0)
           result.defaultMs = ms;
         // A candidate must beat the default by 3%: smaller JIT-measured gains were
@@ -258,7 +259,7 @@ Status tuneLayer(const PipelinePlan &plan, const Conv2DLayer &layer, const TuneO
       }
       p.bestMs = result.bestMs;
       p.bestGflops = result.bestMs > 0 ? flops / (result.bestMs * 1e6) : 0;
-      p.elapsedSeconds = elapsed();
+      p.elapsedSeconds = clock.elapsed();
       if (progress)
         progress(p);
     }

@@ -5,6 +5,7 @@
 #include "LayerFuncs.h"
 #include "MeasureInChild.h"
 #include "PipelineBuilder.h"
+#include "kconv/kconv_runtime.h"
 
 #include <chrono>
 #include <map>
@@ -47,12 +48,28 @@ std::map<int, std::vector<int>> consumers(const PipelinePlan &plan) {
   return users;
 }
 
+/// The JIT's parallel loops on kconv_parallel_for, as in the compiled executables: a
+/// schedule is timed with the thread pool it will run on.
+struct JitTask {
+  int (*task)(JITUserContext *, int, uint8_t *);
+  JITUserContext *context;
+};
+int runJitTask(void *jitTask, int index, uint8_t *closure) {
+  auto *t = static_cast<JitTask *>(jitTask);
+  return t->task(t->context, index, closure);
+}
+int jitParallelFor(JITUserContext *context, int (*task)(JITUserContext *, int, uint8_t *),
+                   int min, int size, uint8_t *closure) {
+  JitTask t{task, context};
+  return kconv_parallel_for(&t, runJitTask, min, size, closure);
+}
 } // namespace
 
 double timePlanInProcess(const PipelinePlan &plan, const std::string &targetText) {
   Target target = parseTarget(targetText).with_feature(Target::JIT);
   BuiltPipeline built = buildPipeline(plan, target);
   Pipeline pipeline(built.outputs);
+  pipeline.jit_handlers().custom_do_par_for = jitParallelFor;
   pipeline.compile_jit(target);
   auto buffer = [](const TensorInfo &v) {
     std::vector<int> extents(v.shape.rbegin(), v.shape.rend());
@@ -130,22 +147,26 @@ Status tuneFusion(const PipelinePlan &plan, const TuneOptions &options, FusionRe
   result = FusionResult();
   PipelinePlan candidate = plan;
   candidate.inlinedNodes = defaultInlining(plan);
+  TuningClock clock(options.budgetSeconds);
+  clock.candidateStarts();
   if (Status status = measurePlan(candidate, options, result.defaultMs); !status)
     return status;
+  clock.candidateEnds();
   result.inlined = candidate.inlinedNodes;
   result.bestMs = result.defaultMs;
   result.tried = 1;
-  auto start = std::chrono::steady_clock::now();
   for (int node : fusableNodes(plan)) {
-    if (std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() >=
-        options.budgetSeconds)
+    if (!clock.roomForAnother())
       break;
     candidate.inlinedNodes = result.inlined;
     if (!candidate.inlinedNodes.erase(node))
       candidate.inlinedNodes.insert(node);
     double ms = 0;
     ++result.tried;
-    if (measurePlan(candidate, options, ms) && ms < result.bestMs * 0.98) {
+    clock.candidateStarts();
+    Status measured = measurePlan(candidate, options, ms);
+    clock.candidateEnds();
+    if (measured && ms < result.bestMs * 0.98) {
       result.bestMs = ms;
       result.inlined = candidate.inlinedNodes;
     }

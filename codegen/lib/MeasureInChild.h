@@ -5,6 +5,8 @@
 
 #include "kconv/Codegen/Autotuner.h"
 
+#include <algorithm>
+#include <chrono>
 #include <functional>
 
 namespace kconv::codegen {
@@ -21,6 +23,25 @@ double timePlanInProcess(const PipelinePlan &plan, const std::string &target);
 /// Runs `body` once, then repeatedly for about 60 ms (8 to 400 times): the lower
 /// quartile of the times, in ms.
 double quartileRunMs(const std::function<void()> &body);
+
+/// A tuning budget in seconds. A candidate is started only when the longest one
+/// so far would still finish inside it: checking only "time left > 0" overran a 20 s
+/// budget by 2-6 s (one candidate compiles and runs for up to 3 s).
+class TuningClock {
+public:
+  explicit TuningClock(double budgetSeconds) : budget_(budgetSeconds) {}
+  double elapsed() const {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  }
+  bool roomForAnother() const { return elapsed() + longest_ <= budget_; }
+  /// Times one candidate: call before it starts and after it ends.
+  void candidateStarts() { candidateStart_ = elapsed(); }
+  void candidateEnds() { longest_ = std::max(longest_, elapsed() - candidateStart_); }
+
+private:
+  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+  double budget_, longest_ = 0, candidateStart_ = 0;
+};
 
 } // namespace kconv::codegen
 

@@ -8,6 +8,9 @@
 #define KCONV_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
 #else
 #define KCONV_PRINTF(fmt, args)
+/* Makes Halide's parallel loops run on kconv_parallel_for (once per process). */
+void kconv_install_parallel_for(void);
+
 #endif
 
 /* Records a formatted message as this thread's last error and returns `status`. */
@@ -18,5 +21,8 @@ const char *kconv_format_shape(int rank, const int64_t *shape, char *buffer, siz
 
 /* a*b into *out, false on int64 overflow or negative operands. */
 int kconv_mul_overflows(int64_t a, int64_t b, int64_t *out);
+
+/* Makes Halide's parallel loops run on kconv_parallel_for (once per process). */
+void kconv_install_parallel_for(void);
 
 #endif

@@ -1,7 +1,6 @@
 /* The command-line driver linked into executables made by `kconvc --emit=exe`. */
 #include "internal.h"
 
-#include <HalideRuntime.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,7 +24,7 @@ static void print_usage(const kconv_model *model, const char *prog, FILE *out) {
             model->outputs[i].data_format);
   fprintf(out, "  --bench N    run N timed iterations after warm-up; the last line printed is "
                "median_ms=<float>\n"
-               "  --threads N  worker threads (default: all cores, or HL_NUM_THREADS)\n");
+               "  --threads N  worker threads (default: OMP_NUM_THREADS, else all cores)\n");
 }
 
 static int parse_count(const char *text, long *value) {
@@ -131,7 +130,7 @@ int kconv_main(const kconv_model *model, int argc, char **argv) {
   if (code >= 0)
     return code;
   if (opt.threads)
-    halide_set_num_threads((int)opt.threads);
+    kconv_set_num_threads((int)opt.threads);
 
   kconv_tensor *inputs[64] = {0}, *outputs[64] = {0};
   kconv_status status = KCONV_OK;

@@ -144,6 +144,7 @@ kconv_status kconv_model_run(const kconv_model *model, kconv_tensor *const *inpu
   if (status != KCONV_OK)
     return status;
 
+  kconv_install_parallel_for();
   halide_buffer_t buffers[kMaxModelTensors];
   halide_dimension_t dims[kMaxModelTensors][KCONV_MAX_RANK];
   void *args[kMaxModelTensors];

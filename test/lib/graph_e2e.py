@@ -277,6 +277,9 @@ def main():
     parser.add_argument("--workdir", required=True)
     parser.add_argument("--models", default=",".join(MODELS))
     parser.add_argument("--keras3", action="store_true", help="write .keras archives")
+    parser.add_argument("--threads", default="",
+                        help="comma-separated thread counts to run each model with (--threads N)"
+                             "; the outputs must also be bit-identical across them")
     args = parser.parse_args()
     rng = np.random.default_rng(11)
     failures = 0
@@ -284,23 +287,32 @@ def main():
         g, outputs, d, compile_args = build(name, args.keras3, args.workdir, rng)
         exe = os.path.join(d, "m")
         subprocess.run([args.kconvc] + compile_args + ["--emit=exe", "-o", exe], check=True)
-        command = [exe]
+        inputs = []
         for i, (_, x) in enumerate(g.inputs):
             np.save(os.path.join(d, f"x{i}.npy"), x)
-            command += ["--input", os.path.join(d, f"x{i}.npy")]
-        for i in range(len(outputs)):
-            command += ["--output", os.path.join(d, f"y{i}.npy")]
-        subprocess.run(command, check=True)
-        for i, out in enumerate(outputs):
-            y, ref = np.load(os.path.join(d, f"y{i}.npy")), g.values[out]
-            # float32 against float64: relative to the output's magnitude.
-            err = np.abs(y - ref).max() if y.shape == ref.shape else float("inf")
-            tolerance = 2e-5 * max(1.0, np.abs(ref).max())
-            ok = err <= tolerance
-            failures += not ok
-            print(f"{os.path.basename(d)} output {i} ({out}): shape {y.shape}, reference "
-                  f"{ref.shape}, max error {err:.2g} (tolerance {tolerance:.1g}): "
-                  f"{'ok' if ok else 'FAIL'}")
+            inputs += ["--input", os.path.join(d, f"x{i}.npy")]
+        first = {}
+        for threads in args.threads.split(",") if args.threads else [""]:
+            suffix = f"_t{threads}" if threads else ""
+            command = [exe] + inputs + (["--threads", threads] if threads else [])
+            for i in range(len(outputs)):
+                command += ["--output", os.path.join(d, f"y{i}{suffix}.npy")]
+            subprocess.run(command, check=True)
+            for i, out in enumerate(outputs):
+                y, ref = np.load(os.path.join(d, f"y{i}{suffix}.npy")), g.values[out]
+                # float32 against float64: relative to the output's magnitude.
+                err = np.abs(y - ref).max() if y.shape == ref.shape else float("inf")
+                tolerance = 2e-5 * max(1.0, np.abs(ref).max())
+                # Every output element is computed by one thread, the same way: the
+                # thread count must not change a bit.
+                same = np.array_equal(first.setdefault(i, y), y)
+                ok = err <= tolerance and same
+                failures += not ok
+                where = f" threads {threads}" if threads else ""
+                print(f"{os.path.basename(d)}{where} output {i} ({out}): shape {y.shape}, "
+                      f"reference {ref.shape}, max error {err:.2g} (tolerance {tolerance:.1g})"
+                      f"{'' if same else ', differs from the first thread count'}: "
+                      f"{'ok' if ok else 'FAIL'}")
     return 1 if failures else 0
 
 

@@ -166,7 +166,7 @@ int emitNative(const codegen::PipelinePlan &plan, const CompileOptions &options,
   switch (options.emit) {
   case EmitKind::Executable: {
     std::vector<std::string> link = {glueObject, request.objectPath, runtime->library,
-                                     "-lpthread", "-ldl", "-lm", "-o", artifact};
+                                     "-fopenmp", "-lpthread", "-ldl", "-lm", "-o", artifact};
     link.insert(link.end(), extraFlags.begin(), extraFlags.end());
     linked = runTool("cc", link);
     break;

@@ -98,6 +98,14 @@ KCONV_API kconv_status kconv_model_create_outputs(const kconv_model *model,
 KCONV_API kconv_status kconv_model_run(const kconv_model *model, kconv_tensor *const *inputs,
                                        kconv_tensor *const *outputs);
 
+/* Threads for the pipelines' parallel loops (OpenMP, each thread always gets the same
+ * share of a loop); 0 or less: OMP_NUM_THREADS, else every core. */
+KCONV_API void kconv_set_num_threads(int threads);
+/* How the pipelines run their parallel loops (kconv_model_run installs it as Halide's
+ * do_par_for); exposed for hosts that run Halide pipelines of their own this way. */
+KCONV_API int kconv_parallel_for(void *user_context, int (*task)(void *, int, uint8_t *), int min,
+                                 int size, uint8_t *closure);
+
 /* The command-line driver of executables built with `kconvc --emit=exe`:
  *   PROG --input x.npy [--input ...] --output y.npy [--output ...] [--bench N] [--threads N]
  * Returns the process exit code. */
