@@ -65,6 +65,23 @@ def median_call_ms(fn, iterations, warmup=5):
     return times[len(times) // 2]
 
 
+def adams_baselines(kconvc, model, d, compile_missing):
+    """[(parallelism, exe)] of the layer's Adams2019 executables, one per `parallelism`
+    setting (1 and 2). Its search takes minutes, so executables are reused across
+    runs; missing ones are compiled only when asked to."""
+    found = []
+    for p in (1, 2):
+        exe = os.path.join(d, f"adams2019_p{p}")
+        if not os.path.exists(exe) and compile_missing:
+            print(f"compiling the Adams2019 baseline with parallelism {p} in {d} (minutes)",
+                  flush=True)
+            run([kconvc] + model + ["--emit=exe", "-o", exe, "--schedule=adams2019",
+                                    "--tune-threads", str(p)])
+        if os.path.exists(exe):
+            found.append((p, exe))
+    return found
+
+
 def torch_ms(layer, threads, iterations):
     import torch
     torch.set_num_threads(threads)
@@ -94,7 +111,8 @@ def main():
     parser.add_argument("--update", action="store_true",
                         help="re-measure --layers only, keeping the other layers' results")
     parser.add_argument("--adams", action="store_true",
-                        help="also Halide's Adams2019 (minutes of search per layer)")
+                        help="compile Halide's Adams2019 baselines that are missing (minutes of "
+                             "search per layer and parallelism); existing ones are always timed")
     args = parser.parse_args()
     work = os.path.join(args.out, "work")
     os.makedirs(work, exist_ok=True)
@@ -104,6 +122,9 @@ def main():
                     "-o", onednn], check=True)
     subprocess.run(["gcc", "-O3", "-march=native", "-fopenmp", os.path.join(here, "fma_peak.c"),
                     "-o", peak], check=True)
+    stream = os.path.join(work, "stream_bound")
+    subprocess.run(["g++", "-O3", "-march=native", "-fopenmp",
+                    os.path.join(here, "stream_bound.cpp"), "-o", stream], check=True)
     xnnpack = os.path.join(work, "xnnpack_conv")
     subprocess.run(["g++", "-O2", os.path.join(here, "xnnpack_conv.cpp"), "-lXNNPACK",
                     "-lpthreadpool", "-o", xnnpack], check=True)
@@ -128,10 +149,9 @@ def main():
                                          os.path.join(work, "tuning.db"))
             bench = ["--input", os.path.join(d, "x.npy"), "--bench", str(args.iterations),
                      "--threads", str(threads)]
-            autoschedulers = ["mullapudi2016"] + (["adams2019"] if args.adams else [])
-            for auto in autoschedulers:
-                run([kconvc] + model + ["--emit=exe", "-o", os.path.join(d, f"{auto}_t{threads}"),
-                                        f"--schedule={auto}", "--tune-threads", str(threads)])
+            run([kconvc] + model + ["--emit=exe", "-o", os.path.join(d, f"mullapudi2016_t{threads}"),
+                                    "--schedule=mullapudi2016", "--tune-threads", str(threads)])
+            adams = adams_baselines(kconvc, model, d, args.adams)
             conv_args = [str(v) for v in (layer["n"], layer["h"], layer["w"], layer["c"],
                                           layer["f"], layer["k"], layer["s"], layer["d"],
                                           layer["groups"], layer["padding"], args.iterations,
@@ -141,10 +161,15 @@ def main():
                 ("kconv_tuned", lambda: median_ms(run([exe_tuned] + bench))),
                 ("onednn", lambda: median_ms(run([onednn] + conv_args))),
                 ("xnnpack", lambda: median_ms(run([xnnpack] + conv_args))),
-                ("pytorch", lambda: torch_ms(layer, threads, args.iterations))] + [
-                (f"halide_{auto}", lambda auto=auto: median_ms(run(
-                    [os.path.join(d, f"{auto}_t{threads}")] + bench)))
-                for auto in autoschedulers])
+                ("pytorch", lambda: torch_ms(layer, threads, args.iterations)),
+                ("memory_bound", lambda: median_ms(run([stream] + conv_args))),
+                ("halide_mullapudi2016", lambda: median_ms(run(
+                    [os.path.join(d, f"mullapudi2016_t{threads}")] + bench)))] + [
+                (f"adams2019_p{p}", lambda exe=exe: median_ms(run([exe] + bench)))
+                for p, exe in adams])
+            if adams:  # the best Adams2019 schedule over its parallelism settings
+                best = min((measures.pop(f"adams2019_p{p}"), p) for p, _ in adams)
+                measures["halide_adams2019"], measures["adams2019_parallelism"] = best
             measures["tune_seconds"] = tune_seconds
             entry[f"threads_{threads}"] = measures
             print(f"layer {name} threads {threads}: " + ", ".join(
@@ -155,36 +180,69 @@ def main():
     write_report(results, args.out)
 
 
+SYSTEMS = ["kconv_tuned", "kconv_default", "onednn", "xnnpack", "pytorch",
+           "halide_mullapudi2016", "halide_adams2019"]
+DENSE = "abcdegh"  # the issue's dense layers (f is depthwise, i tiny)
+
+
+def geomean(values):
+    import math
+    return math.exp(sum(math.log(v) for v in values) / len(values)) if values else float("nan")
+
+
 def write_report(results, out):
-    first = next(iter(results["layers"].values()))["threads_1"]
-    systems = ["kconv_tuned", "kconv_default", "onednn", "xnnpack", "pytorch"] + sorted(
-        k for k in first if k.startswith("halide_"))
-    lines = ["| layer | thr | " + " | ".join(f"{s} ms (GFLOP/s, % peak)" for s in systems) +
-             " | tuned / oneDNN speed | tuning s |", "|---" * (len(systems) + 4) + "|"]
-    for name, entry in results["layers"].items():
-        for threads in (1, 2):
+    lines = ["| layer | thr | " + " | ".join(f"{s} ms (GFLOP/s, % peak)" for s in SYSTEMS) +
+             " | memory bound ms | tuned / oneDNN speed | tuned / Adams2019 speed | tuning s |",
+             "|---" * (len(SYSTEMS) + 6) + "|"]
+    summary = []
+    for threads in (1, 2):
+        peaks = results["peak_gflops"]  # int keys, or str ones once read back from JSON
+        peak = peaks.get(threads, peaks.get(str(threads)))
+        vs_onednn, vs_adams = {}, {}
+        for name, entry in results["layers"].items():
             m = entry[f"threads_{threads}"]
-            peak = results["peak_gflops"][threads]
             cells = []
-            for s in systems:
+            for s in SYSTEMS:
+                if s not in m:
+                    cells.append("–")
+                    continue
                 gflops = entry["flops"] / (m[s] * 1e6)
                 cells.append(f"{m[s]:.3f} ({gflops:.0f}, {100 * gflops / peak:.0f}%)")
-            lines.append(f"| {name} | {threads} | " + " | ".join(cells) +
-                         f" | {m['onednn'] / m['kconv_tuned']:.2f}x | {m['tune_seconds']:.0f} |")
+            vs_onednn[name] = m["onednn"] / m["kconv_tuned"]
+            adams = "–"
+            if "halide_adams2019" in m:
+                vs_adams[name] = m["halide_adams2019"] / m["kconv_tuned"]
+                adams = f"{vs_adams[name]:.2f}x (parallelism {m['adams2019_parallelism']})"
+            bound = f"{m['memory_bound']:.3f}" if "memory_bound" in m else "–"
+            lines.append(f"| {name} | {threads} | " + " | ".join(cells) + f" | {bound} | "
+                         f"{vs_onednn[name]:.2f}x | {adams} | {m['tune_seconds']:.0f} |")
+        dense = [v for n, v in vs_onednn.items() if n in DENSE]
+        summary.append(
+            f"* {threads} thread(s): tuned / oneDNN geometric mean {geomean(dense):.2f}x over the "
+            f"dense layers ({', '.join(f'{n} {v:.2f}' for n, v in vs_onednn.items() if n in DENSE)})"
+            f", {geomean(list(vs_onednn.values())):.2f}x over all layers; tuned / Adams2019 "
+            f"{geomean(list(vs_adams.values())):.2f}x over the {len(vs_adams)} layers with an "
+            f"Adams2019 baseline ({', '.join(sorted(vs_adams)) or 'none'})")
     peaks = ", ".join(f"{t} thread(s): {p:.0f} GFLOP/s" for t, p in results["peak_gflops"].items())
     with open(os.path.join(out, "results.md"), "w") as f:
-        f.write(f"Measured FMA peak: {peaks}\n\n" + "\n".join(lines) + "\n")
+        f.write(f"Measured FMA peak: {peaks}. Memory bound: the time to read the layer's input "
+                f"once and write its output once (bench/stream_bound.cpp).\n\n" +
+                "\n".join(lines) + "\n\n" + "\n".join(summary) + "\n")
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     fig, axes = plt.subplots(1, 2, figsize=(14, 4.5), sharey=True)
     names = list(results["layers"])
     for ax, threads in zip(axes, (1, 2)):
-        width = 0.8 / len(systems)
-        for i, s in enumerate(systems):
-            values = [results["layers"][n][f"threads_{threads}"]["onednn"] /
-                      results["layers"][n][f"threads_{threads}"][s] for n in names]
-            ax.bar([j + i * width for j in range(len(names))], values, width, label=s)
+        width = 0.8 / len(SYSTEMS)
+        for i, s in enumerate(SYSTEMS):
+            xs, values = [], []
+            for j, n in enumerate(names):
+                m = results["layers"][n][f"threads_{threads}"]
+                if s in m:
+                    xs.append(j + i * width)
+                    values.append(m["onednn"] / m[s])
+            ax.bar(xs, values, width, label=s)
         ax.axhline(1.0, color="black", linewidth=0.8)
         ax.set_xticks([j + 0.4 - width / 2 for j in range(len(names))])
         ax.set_xticklabels(names)
