@@ -5,7 +5,6 @@
 #include "LayerFuncs.h"
 #include "MeasureInChild.h"
 #include "PipelineBuilder.h"
-#include "kconv/kconv_runtime.h"
 
 #include <chrono>
 #include <map>
@@ -48,50 +47,8 @@ std::map<int, std::vector<int>> consumers(const PipelinePlan &plan) {
   return users;
 }
 
-/// The JIT's parallel loops on kconv_parallel_for, as in the compiled executables: a
-/// schedule is timed with the thread pool it will run on.
-struct JitTask {
-  int (*task)(JITUserContext *, int, uint8_t *);
-  JITUserContext *context;
-};
-int runJitTask(void *jitTask, int index, uint8_t *closure) {
-  auto *t = static_cast<JitTask *>(jitTask);
-  return t->task(t->context, index, closure);
-}
-int jitParallelFor(JITUserContext *context, int (*task)(JITUserContext *, int, uint8_t *),
-                   int min, int size, uint8_t *closure) {
-  JitTask t{task, context};
-  return kconv_parallel_for(&t, runJitTask, min, size, closure);
-}
 } // namespace
 
-double timePlanInProcess(const PipelinePlan &plan, const std::string &targetText) {
-  Target target = parseTarget(targetText).with_feature(Target::JIT);
-  BuiltPipeline built = buildPipeline(plan, target);
-  Pipeline pipeline(built.outputs);
-  pipeline.jit_handlers().custom_do_par_for = jitParallelFor;
-  pipeline.compile_jit(target);
-  auto buffer = [](const TensorInfo &v) {
-    std::vector<int> extents(v.shape.rbegin(), v.shape.rend());
-    extents.back() = (int)v.batch().value_or(1);
-    return Buffer<float>(extents);
-  };
-  std::mt19937 rng(7);
-  std::uniform_real_distribution<float> uniform(-1, 1);
-  std::vector<Buffer<float>> inputs;
-  for (size_t i = 0; i < plan.inputs.size(); ++i) {
-    inputs.push_back(buffer(plan.values.at(plan.inputs[i].value)));
-    inputs.back().for_each_value([&](float &v) { v = uniform(rng); });
-    built.inputs[i].set(inputs.back());
-  }
-  for (auto &[param, values] : built.weightBindings)
-    param.set(values);
-  std::vector<Buffer<>> outputs;
-  for (const BoundaryTensor &out : plan.outputs)
-    outputs.push_back(buffer(plan.values.at(out.value)));
-  Realization realization(outputs);
-  return quartileRunMs([&] { pipeline.realize(realization); });
-}
 std::vector<int> fusableNodes(const PipelinePlan &plan) {
   std::map<int, std::vector<int>> users = consumers(plan);
   std::vector<int> nodes;

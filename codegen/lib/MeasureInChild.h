@@ -15,10 +15,19 @@ namespace kconv::codegen {
 /// the options' thread count and timeout.
 Status measureInChild(const TuneOptions &options, const std::function<double()> &time,
                       double &ms);
+/// The same for `count` timings at once.
+Status measureInChild(const TuneOptions &options,
+                      const std::function<std::vector<double>()> &time, size_t count,
+                      std::vector<double> &ms);
 
 /// JIT-compiles `plan` and times it on random inputs (batch 1 where dynamic), in
-/// this process: median milliseconds.
+/// this process: the lower quartile of its run times, in ms.
 double timePlanInProcess(const PipelinePlan &plan, const std::string &target);
+/// Both plans compiled, then timed in turns for `rounds` rounds: each one's best, in
+/// ms. A disturbance of the machine then hits both, not only one of them.
+std::pair<double, double> timePlansInterleaved(const PipelinePlan &first,
+                                               const PipelinePlan &second,
+                                               const std::string &target, int rounds);
 
 /// Runs `body` once, then repeatedly for about 60 ms (8 to 400 times): the lower
 /// quartile of the times, in ms.
@@ -33,7 +42,10 @@ public:
   double elapsed() const {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   }
-  bool roomForAnother() const { return elapsed() + longest_ <= budget_; }
+  /// Room for one more candidate, keeping `reserved` candidates' time for later work.
+  bool roomForAnother(int reserved = 0) const {
+    return elapsed() + longest_ * (1 + reserved) <= budget_;
+  }
   /// Times one candidate: call before it starts and after it ends.
   void candidateStarts() { candidateStart_ = elapsed(); }
   void candidateEnds() { longest_ = std::max(longest_, elapsed() - candidateStart_); }

@@ -1,0 +1,172 @@
+// Timing candidate schedules: JIT-compiled plans, run in a forked child so that a
+// candidate that crashes, hangs or fails to compile is an error, never fatal.
+#include "MeasureInChild.h"
+#include "PipelineBuilder.h"
+#include "kconv/kconv_runtime.h"
+
+#include <cerrno>
+#include <cmath>
+#include <csignal>
+#include <random>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace kconv::codegen {
+
+using namespace Halide;
+
+namespace {
+/// The JIT's parallel loops on kconv_parallel_for, as in the compiled executables: a
+/// schedule is timed with the loops it will run on.
+struct JitTask {
+  int (*task)(JITUserContext *, int, uint8_t *);
+  JITUserContext *context;
+};
+int runJitTask(void *jitTask, int index, uint8_t *closure) {
+  auto *t = static_cast<JitTask *>(jitTask);
+  return t->task(t->context, index, closure);
+}
+int jitParallelFor(JITUserContext *context, int (*task)(JITUserContext *, int, uint8_t *),
+                   int min, int size, uint8_t *closure) {
+  JitTask t{task, context};
+  return kconv_parallel_for(&t, runJitTask, min, size, closure);
+}
+
+/// A plan JIT-compiled, with random inputs (batch 1 where dynamic) and its outputs.
+class JitPlan {
+public:
+  JitPlan(const PipelinePlan &plan, const std::string &targetText) {
+    Target target = parseTarget(targetText).with_feature(Target::JIT);
+    BuiltPipeline built = buildPipeline(plan, target);
+    pipeline_ = Pipeline(built.outputs);
+    pipeline_.jit_handlers().custom_do_par_for = jitParallelFor;
+    pipeline_.compile_jit(target);
+    std::mt19937 rng(7);
+    std::uniform_real_distribution<float> uniform(-1, 1);
+    for (size_t i = 0; i < plan.inputs.size(); ++i) {
+      inputs_.push_back(buffer(plan.values.at(plan.inputs[i].value)));
+      inputs_.back().for_each_value([&](float &v) { v = uniform(rng); });
+      built.inputs[i].set(inputs_.back());
+    }
+    for (auto &[param, values] : built.weightBindings)
+      param.set(values);
+    std::vector<Buffer<>> outputs;
+    for (const BoundaryTensor &out : plan.outputs)
+      outputs.push_back(buffer(plan.values.at(out.value)));
+    realization_ = std::make_unique<Realization>(outputs);
+  }
+  double quartileMs() { return quartileRunMs([&] { pipeline_.realize(*realization_); }); }
+
+private:
+  static Buffer<float> buffer(const TensorInfo &v) {
+    std::vector<int> extents(v.shape.rbegin(), v.shape.rend());
+    extents.back() = (int)v.batch().value_or(1);
+    return Buffer<float>(extents);
+  }
+  Pipeline pipeline_;
+  std::vector<Buffer<float>> inputs_;
+  std::unique_ptr<Realization> realization_;
+};
+} // namespace
+
+double timePlanInProcess(const PipelinePlan &plan, const std::string &target) {
+  return JitPlan(plan, target).quartileMs();
+}
+
+std::pair<double, double> timePlansInterleaved(const PipelinePlan &first,
+                                               const PipelinePlan &second,
+                                               const std::string &target, int rounds) {
+  JitPlan a(first, target), b(second, target);
+  double aMs = INFINITY, bMs = INFINITY;
+  for (int i = 0; i < rounds; ++i) {
+    aMs = std::min(aMs, a.quartileMs());
+    bMs = std::min(bMs, b.quartileMs());
+  }
+  return {aMs, bMs};
+}
+
+double quartileRunMs(const std::function<void()> &body) {
+  auto run = [&] {
+    auto start = std::chrono::steady_clock::now();
+    body();
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+        .count();
+  };
+  double first = run();
+  // About 60 ms of runs, and the lower quartile rather than the median: at two threads
+  // the same schedule's median varied by up to 25% between tuning runs (thread
+  // wake-ups, other load); the lower quartile is less sensitive to such outliers.
+  int repeats = std::clamp(int(60.0 / std::max(first, 1e-3)), 8, 400);
+  std::vector<double> times;
+  for (int i = 0; i < repeats; ++i)
+    times.push_back(run());
+  std::nth_element(times.begin(), times.begin() + times.size() / 4, times.end());
+  return times[times.size() / 4];
+}
+
+Status measureInChild(const TuneOptions &options,
+                      const std::function<std::vector<double>()> &time, size_t count,
+                      std::vector<double> &ms) {
+  int fds[2];
+  if (pipe(fds) != 0)
+    return Status::error("cannot create a pipe for measuring");
+  pid_t child = fork();
+  if (child < 0) {
+    close(fds[0]);
+    close(fds[1]);
+    return Status::error("cannot fork for measuring");
+  }
+  if (child == 0) {
+    close(fds[0]);
+    for (int sig : {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT})
+      std::signal(sig, SIG_DFL);
+    alarm(unsigned(std::ceil(options.timeoutSeconds)));
+    kconv_set_num_threads(options.threads);
+    std::vector<double> result(count, -1.0);
+    try {
+      std::vector<double> measured = time();
+      if (measured.size() == count)
+        result = measured;
+    } catch (...) {
+    }
+    size_t bytes = count * sizeof(double);
+    ssize_t written = write(fds[1], result.data(), bytes);
+    close(fds[1]);
+    _exit(written == ssize_t(bytes) ? 0 : 1);
+  }
+  close(fds[1]);
+  std::vector<double> result(count, -1.0);
+  size_t bytes = count * sizeof(double), got = 0;
+  while (got < bytes) { // the child writes once; a pipe may still deliver it in parts
+    ssize_t n = read(fds[0], reinterpret_cast<char *>(result.data()) + got, bytes - got);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0)
+      break;
+    got += size_t(n);
+  }
+  close(fds[0]);
+  int wstatus = 0;
+  while (waitpid(child, &wstatus, 0) < 0 && errno == EINTR) {
+  }
+  bool valid = got == bytes && WIFEXITED(wstatus);
+  for (double v : result)
+    valid &= v > 0;
+  if (!valid)
+    return Status::error("the measurement failed");
+  ms = result;
+  return Status::ok();
+}
+
+Status measureInChild(const TuneOptions &options, const std::function<double()> &time,
+                      double &ms) {
+  std::vector<double> one;
+  if (Status status = measureInChild(
+          options, [&] { return std::vector<double>{time()}; }, 1, one);
+      !status)
+    return status;
+  ms = one[0];
+  return Status::ok();
+}
+
+} // namespace kconv::codegen
