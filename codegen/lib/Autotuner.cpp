@@ -202,8 +202,14 @@ Status tuneLayer(const PipelinePlan &plan, const Conv2DLayer &layer, const TuneO
         break;
       double ms = 0;
       ++p.tried;
+      // A candidate may not run past the budget either (the default always gets its
+      // full timeout): one that hung until a 20 s timeout overran a 200 s budget by 37 s.
+      TuneOptions candidateOptions = options;
+      if (i > 0)
+        candidateOptions.timeoutSeconds =
+            std::min(options.timeoutSeconds, std::max(1.0, options.budgetSeconds - clock.elapsed()));
       clock.candidateStarts();
-      Status measured = measureSchedule(plan, layer, space[i], options, ms);
+      Status measured = measureSchedule(plan, layer, space[i], candidateOptions, ms);
       clock.candidateEnds();
       if (measured) {
         if (i == 0)
