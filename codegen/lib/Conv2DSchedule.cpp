@@ -81,11 +81,13 @@ Conv2DSchedule heuristicSchedule(const Conv2DLayer &layer, const ImageInfo &out,
     s.vectors = twoFit ? 2 : 1;
     s.tileX = 1;
   }
-  // Threads cost a few microseconds to wake: tiny layers (layer i, 0.4 MFLOP) run
-  // faster on one.
+  // Starting threads costs about a microsecond: tiny layers (layer i, 0.2 M multiply-adds:
+  // 0.0035 ms on one thread, 0.0040 on two) run faster on one; from about 0.5 M on,
+  // two threads win (the MobileNet block's stride-2 depthwise layer, 0.9 M: 0.12 ->
+  // 0.06-0.10 ms for the block at two threads).
   double macs = double(out.height) * double(out.width) * double(layer.kernelValues.size()) *
                 double(out.batch.value_or(1));
-  s.parallel = (out.height > 1 || !out.batch || *out.batch > 1) && macs >= 2e6;
+  s.parallel = (out.height > 1 || !out.batch || *out.batch > 1) && macs >= 5e5;
   // Staging pays off for dense reductions; it makes memory-bound depthwise slower.
   bool padded = false;
   for (int64_t p : layer.padding)
