@@ -27,9 +27,7 @@ std::vector<Conv2DSchedule> scheduleSpace(const PipelinePlan &plan, const Conv2D
   space.push_back(heuristicSchedule(layer, out, vectorWidth));
   if (isAxisActivation(layer.activation))
     return space; // softmax layers have one fixed schedule
-  bool padded = false;
-  for (int64_t p : layer.padding)
-    padded |= p != 0;
+  bool padded = hasPadding(layer.padding);
   auto add = [&](Conv2DSchedule s) {
     for (bool stage : {false, true})
       for (bool outer : {false, true}) {
@@ -107,11 +105,9 @@ double candidateScore(const Conv2DSchedule &s, const Conv2DLayer &layer, const I
     score *= 0.5;
   if (threads == 1 && !s.parallel)
     score *= 1.01;
-  bool dense = layer.kernelValues.size() / layer.filters > 25;
-  if (s.stageInput == dense)
+  if (s.stageInput == hasDenseReduction(layer))
     score *= 1.05;
-  bool bigWeights = layer.kernelValues.size() * sizeof(float) > (1u << 20);
-  if (s.channelsOuter == bigWeights)
+  if (s.channelsOuter == hasLargeWeights(layer))
     score *= 1.1;
   return score;
 }

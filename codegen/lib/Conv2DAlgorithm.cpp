@@ -9,13 +9,6 @@ namespace kconv::codegen {
 using namespace Halide;
 
 namespace {
-bool needsPadding(const Conv2DLayer &layer) {
-  for (int64_t p : layer.padding)
-    if (p != 0)
-      return true;
-  return false;
-}
-
 /// The constant weights, embedded into the object file. Keras's (KH, KW, Cin/g, F)
 /// row-major order is Halide's (f, ci, kx, ky) with f innermost. With `block` > 0
 /// they are pre-packed as (f % block, ci, kx, ky, f / block): the weights one
@@ -88,7 +81,7 @@ Conv2DFuncs defineConv2D(const Conv2DLayer &layer, const ImageInfo &in, const Im
   Conv2DFuncs f;
   const std::string &name = layer.name;
   Var c = f.c, x = f.x, y = f.y, n = f.n;
-  f.padded = needsPadding(layer);
+  f.padded = hasPadding(layer.padding);
   if (f.padded)
     f.input = BoundaryConditions::constant_exterior(
         input, 0.f, {Range(), Range(0, (int)in.width), Range(0, (int)in.height)});

@@ -20,6 +20,26 @@ struct Conv2DFuncs {
   bool softmax = false; // result reduces over a whole axis of conv
 };
 
+/// Whether a layer pads its input (top, bottom, left, right padding).
+inline bool hasPadding(const std::array<int64_t, 4> &padding) {
+  for (int64_t p : padding)
+    if (p != 0)
+      return true;
+  return false;
+}
+
+/// A reduction of more than 25 multiply-adds per output (dense layers, not depthwise or
+/// single-input-channel ones, whose few taps' weights stay in registers).
+inline bool hasDenseReduction(const Conv2DLayer &layer) {
+  return layer.kernelValues.size() / layer.filters > 25;
+}
+
+/// Weights beyond about half of L2 (1 MB): streamed from L3 again for every band of
+/// rows unless channel blocks are the outermost loop.
+inline bool hasLargeWeights(const Conv2DLayer &layer) {
+  return layer.kernelValues.size() * sizeof(float) > (1u << 20);
+}
+
 /// Where a layer's weights come from: constants embedded in the code (what kconvc
 /// ships), or parameters bound at run time (the tuner: compiling megabytes of
 /// constants costs seconds per candidate).

@@ -63,8 +63,7 @@ Conv2DSchedule heuristicSchedule(const Conv2DLayer &layer, const ImageInfo &out,
     s.vectorize = Conv2DSchedule::Vectorize::Channels;
     s.vectors = layer.filters % (2 * vectorWidth) == 0 ? 2 : 1;
     int budget = kAccumulatorBudget / s.vectors;
-    bool depthwiseLike = layer.kernelValues.size() / layer.filters <= 25;
-    if (depthwiseLike) { // the taps' weights stay in registers too: a 4x2 tile
+    if (!hasDenseReduction(layer)) { // the taps' weights stay in registers too: a 4x2 tile
       budget = std::min(budget, 4);
       // Two rows share the middle input rows of a 3x3 window (layer f at two
       // threads: 4x1 0.048-0.072 ms, 4x2 0.043).
@@ -89,15 +88,10 @@ Conv2DSchedule heuristicSchedule(const Conv2DLayer &layer, const ImageInfo &out,
                 double(out.batch.value_or(1));
   s.parallel = (out.height > 1 || !out.batch || *out.batch > 1) && macs >= 5e5;
   // Staging pays off for dense reductions; it makes memory-bound depthwise slower.
-  bool padded = false;
-  for (int64_t p : layer.padding)
-    padded |= p != 0;
-  s.stageInput = padded && layer.kernelValues.size() / layer.filters > 25;
-  // Weights beyond about half of L2 would be streamed from L3 again for every band of
-  // rows: loop over channel blocks outermost so that one block's weights stay
-  // cached (layer b, 2.4 MB of weights: 1.53 -> 1.37 ms at one thread).
-  s.channelsOuter = s.vectorize == Conv2DSchedule::Vectorize::Channels &&
-                    layer.kernelValues.size() * sizeof(float) > (1u << 20);
+  s.stageInput = hasPadding(layer.padding) && hasDenseReduction(layer);
+  // Large weights: loop over channel blocks outermost so that one block's weights
+  // stay cached (layer b, 2.4 MB of weights: 1.53 -> 1.37 ms at one thread).
+  s.channelsOuter = s.vectorize == Conv2DSchedule::Vectorize::Channels && hasLargeWeights(layer);
   return s;
 }
 

@@ -133,9 +133,7 @@ Func definePool2D(const Pool2DLayer &layer, const TensorInfo &in, const Func &in
   Var c("c"), x("x"), y("y"), n("n");
   ImageInfo image = in.image(layer.channelsFirst);
   Func src = imageView(input, layer.channelsFirst);
-  bool padded = false;
-  for (int64_t p : layer.padding)
-    padded |= p != 0;
+  bool padded = hasPadding(layer.padding);
   float outside = layer.max ? -std::numeric_limits<float>::infinity() : 0.f;
   if (padded) // TF 'same': padding never wins a max, and is not counted in a mean
     src = BoundaryConditions::constant_exterior(

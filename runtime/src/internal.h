@@ -8,9 +8,6 @@
 #define KCONV_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
 #else
 #define KCONV_PRINTF(fmt, args)
-/* Makes Halide's parallel loops run on kconv_parallel_for (once per process). */
-void kconv_install_parallel_for(void);
-
 #endif
 
 /* Records a formatted message as this thread's last error and returns `status`. */
