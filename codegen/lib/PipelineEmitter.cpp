@@ -5,6 +5,7 @@
 #include "LayerFuncs.h"
 #include "PipelineBuilder.h"
 
+#include <cstdint>
 #include <map>
 #include <set>
 
@@ -29,17 +30,22 @@ Region estimates(const TensorInfo &v) {
   return region;
 }
 
-/// Pins a boundary buffer's extents (all but a dynamic batch) and a dense innermost
-/// dimension, so the pipeline rejects mis-shaped buffers and loops get constant bounds.
+/// Pins a boundary buffer's extents (all but a dynamic batch) and dense strides (the
+/// runtime's tensors are dense), so the pipeline rejects mis-shaped buffers and loops
+/// get constant bounds and addresses. Dynamic strides cost a fifth of layer g's speed
+/// without a staged input: LLVM vectorized the eight input addresses of a tile.
 template <typename T>
 void pinShape(T param, const TensorInfo &v) {
   int rank = v.rank();
+  int64_t stride = 1;
   for (int d = 0; d < rank; ++d) {
     int64_t extent = v.shape[rank - 1 - d];
+    if (stride > 0 && stride <= INT32_MAX)
+      param.dim(d).set_stride((int)stride);
     if (extent >= 0)
       param.dim(d).set_bounds(0, (int)extent);
+    stride = extent >= 0 ? stride * extent : -1; // unknown past a dynamic extent
   }
-  param.dim(0).set_stride(1);
 }
 
 /// Builds one Conv2D; returns the Func holding its output in Halide order (the
