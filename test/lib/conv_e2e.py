@@ -96,6 +96,37 @@ def matrix_suite(count, seed):
     return cases
 
 
+def schedules_suite(count, seed):
+    """Random cases, each compiled with a random schedule from the tuner's space (forced
+    with --schedule) and run on three threads: every schedule computes the reference."""
+    cases = matrix_suite(count, seed)
+    for spec in cases:
+        spec["random_schedule"] = True
+        spec["threads"] = 3
+    return cases
+
+
+def random_schedule(rng, filters, out_h, out_w):
+    """A schedule valid for the output shape (every split factor within its extent)."""
+    choices = []
+    for vw in (4, 8, 16):
+        for vectors in range(1, 5):
+            if vw * vectors <= filters:
+                choices.append(("channels", vw, vectors))
+            if vw * vectors <= out_w and vectors <= 2:
+                choices.append(("width", vw, vectors))
+    if not choices:
+        choices = [("channels", 1, 1)]
+    vectorize, vw, vectors = rng.choice(choices)
+    tile_x = rng.randint(1, min(out_w, 8)) if vectorize == "channels" else 1
+    tile_y = rng.randint(1, min(out_h, 4, 64 // (vectors * tile_x)))  # the verifier's limit
+    flag = lambda: rng.choice(["true", "false"])  # noqa: E731
+    outer = flag() if vectorize == "channels" else "false"
+    return (f'#kconv.schedule<vectorize = "{vectorize}", vector_width = {vw}, '
+            f"vectors = {vectors}, tile_x = {tile_x}, tile_y = {tile_y}, parallel = {flag()}, "
+            f"stage_input = {flag()}, channels_outer = {outer}>")
+
+
 def container_and_version(rng):
     """Every file format kconv reads, with a Keras version that writes it."""
     container = rng.choice(["json+weights", "h5", "keras3", "keras3_weights", "keras3_h5"])
@@ -185,19 +216,28 @@ def check_case(spec, kconvc, workdir):
         model_path, args = json_and_weights(
             "weights.h5", lambda p: keras_writer.save_weights_h5(p, weights))
 
+    ref = conv_reference.conv2d(x, kernel, bias, spec["strides"], spec["padding"],
+                                spec["data_format"], spec["dilation"], spec["groups"],
+                                reference_activation(spec))
+    if spec.get("random_schedule"):
+        out_h, out_w = ref.shape[2:4] if first else ref.shape[1:3]
+        schedule = random_schedule(random.Random(seed), spec["filters"], out_h, out_w)
+        spec = dict(spec, schedule=schedule)  # shown with a failure
+        path = os.path.join(d, "schedule.txt")
+        with open(path, "w") as f:
+            f.write(f"{config['name']} = {schedule}\n")
+        args = args + ["--schedule", path]
     exe = os.path.join(d, "model")
     compiled = subprocess.run([kconvc] + args + ["--emit=exe", "-o", exe],
                               capture_output=True, text=True)
     if compiled.returncode != 0:
         return f"{spec['name']}: kconvc failed: {compiled.stderr.strip()}"
+    env = dict(os.environ, OMP_NUM_THREADS=str(spec.get("threads", 1)))
     ran = subprocess.run([exe, "--input", os.path.join(d, "x.npy"), "--output",
-                          os.path.join(d, "y.npy")], capture_output=True, text=True)
+                          os.path.join(d, "y.npy")], capture_output=True, text=True, env=env)
     if ran.returncode != 0:
         return f"{spec['name']}: executable failed: {ran.stderr.strip()}"
     y = np.load(os.path.join(d, "y.npy"))
-    ref = conv_reference.conv2d(x, kernel, bias, spec["strides"], spec["padding"],
-                                spec["data_format"], spec["dilation"], spec["groups"],
-                                reference_activation(spec))
     if y.shape != ref.shape:
         return f"{spec['name']}: shape {y.shape}, reference {ref.shape}"
     k = cg * kh * kw
@@ -214,12 +254,14 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--kconvc", required=True)
     parser.add_argument("--workdir", required=True)
-    parser.add_argument("--suite", choices=["skeleton", "matrix"], required=True)
+    parser.add_argument("--suite", choices=["skeleton", "matrix", "schedules"], required=True)
     parser.add_argument("--count", type=int, default=200)
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
     args = parser.parse_args()
-    cases = skeleton_suite() if args.suite == "skeleton" else matrix_suite(args.count, args.seed)
+    suites = {"skeleton": skeleton_suite, "matrix": lambda: matrix_suite(args.count, args.seed),
+              "schedules": lambda: schedules_suite(args.count, args.seed)}
+    cases = suites[args.suite]()
     with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
         results = list(pool.map(lambda s: run_case(s, args.kconvc, args.workdir), cases))
     failures = [r for r in results if r]

@@ -28,9 +28,15 @@ std::string attrText(mlir::Attribute attr) {
   return text;
 }
 
-/// Parses a schedule attribute; null (with no diagnostic printed) if invalid.
-kconv_mlir::ScheduleAttr parseSchedule(mlir::MLIRContext *ctx, llvm::StringRef text) {
-  mlir::ScopedDiagnosticHandler quiet(ctx, [](mlir::Diagnostic &) { return mlir::success(); });
+/// Parses a schedule attribute; null (with no diagnostic printed) if invalid, with the
+/// verifier's complaint, if any, in `problem`.
+kconv_mlir::ScheduleAttr parseSchedule(mlir::MLIRContext *ctx, llvm::StringRef text,
+                                       std::string *problem = nullptr) {
+  mlir::ScopedDiagnosticHandler quiet(ctx, [&](mlir::Diagnostic &d) {
+    if (problem && problem->empty() && llvm::StringRef(d.str()).starts_with("schedule "))
+      *problem = d.str();
+    return mlir::success();
+  });
   return mlir::dyn_cast_or_null<kconv_mlir::ScheduleAttr>(mlir::parseAttribute(text, ctx));
 }
 
@@ -55,7 +61,13 @@ mlir::LogicalResult readScheduleFile(mlir::MLIRContext *ctx, const std::string &
       inlined[name.trim()] = text.trim() == "inline";
       continue;
     }
-    kconv_mlir::ScheduleAttr attr = parseSchedule(ctx, text.trim());
+    std::string problem;
+    kconv_mlir::ScheduleAttr attr = parseSchedule(ctx, text.trim(), &problem);
+    if (!name.trim().empty() && !attr && !problem.empty()) {
+      errs << "kconvc: error: " << path << ":" << number + 1 << ": layer '" << name.trim()
+           << "': " << problem << "\n";
+      return mlir::failure();
+    }
     if (name.trim().empty() || !attr) {
       errs << "kconvc: error: " << path << ":" << number + 1
            << ": expected 'layer = #kconv.schedule<vectorize = \"channels\", vector_width = N, "
