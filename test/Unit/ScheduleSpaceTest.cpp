@@ -1,0 +1,86 @@
+// The tuner's search space: every candidate can be compiled (split factors within the
+// output, a tile's vectors within AVX-512's 32 registers), none is listed twice, and the
+// heuristic default comes first. Shapes from the benchmark suite and odd ones.
+#include "kconv/Codegen/Autotuner.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+
+using namespace kconv::codegen;
+
+namespace {
+
+struct Shape {
+  int64_t h, w, c, filters, k, stride, groups;
+  bool same;
+};
+
+PipelinePlan planFor(const Shape &s, Conv2DLayer &layer) {
+  int64_t oh = s.same ? (s.h + s.stride - 1) / s.stride : (s.h - s.k) / s.stride + 1;
+  int64_t ow = s.same ? (s.w + s.stride - 1) / s.stride : (s.w - s.k) / s.stride + 1;
+  PipelinePlan plan;
+  plan.values = {TensorInfo{{1, s.h, s.w, s.c}}, TensorInfo{{1, oh, ow, s.filters}}};
+  layer.name = "conv";
+  layer.input = 0, layer.output = 1;
+  layer.kernel = {s.k, s.k};
+  layer.strides = {s.stride, s.stride};
+  layer.groups = s.groups;
+  layer.filters = s.filters;
+  int64_t pad = s.same ? std::max<int64_t>((oh - 1) * s.stride + s.k - s.h, 0) : 0;
+  layer.padding = {pad / 2, pad - pad / 2, pad / 2, pad - pad / 2};
+  layer.kernelValues.assign(size_t(s.k * s.k * (s.c / s.groups) * s.filters), 0.5f);
+  return plan;
+}
+
+class ScheduleSpace : public ::testing::TestWithParam<Shape> {};
+
+TEST_P(ScheduleSpace, EveryCandidateFitsTheOutputAndTheRegisters) {
+  Conv2DLayer layer;
+  PipelinePlan plan = planFor(GetParam(), layer);
+  ImageInfo out = plan.imageOut(layer);
+  std::vector<Conv2DSchedule> space = scheduleSpace(plan, layer, /*vectorWidth=*/16);
+  ASSERT_GT(space.size(), 1u);
+  std::set<std::string> seen;
+  for (const Conv2DSchedule &s : space) {
+    SCOPED_TRACE(s.str());
+    EXPECT_TRUE(seen.insert(s.str()).second) << "listed twice";
+    bool channels = s.vectorize == Conv2DSchedule::Vectorize::Channels;
+    int64_t lanes = int64_t(s.vectorWidth) * s.vectors;
+    EXPECT_LE(lanes, channels ? out.channels : out.width);
+    EXPECT_LE(s.tileX, out.width);
+    EXPECT_LE(s.tileY, out.height);
+    int64_t accumulators = channels ? int64_t(s.vectors) * s.tileX * s.tileY
+                                    : int64_t(s.vectors) * s.tileY * out.channels;
+    EXPECT_LE(accumulators + s.vectors + 1, 32) << "spills";
+    if (!channels)
+      EXPECT_FALSE(s.channelsOuter);
+    if (s.stageInput)
+      EXPECT_TRUE(layer.padding != (std::array<int64_t, 4>{0, 0, 0, 0}));
+  }
+}
+
+TEST_P(ScheduleSpace, TheDefaultComesFirstAndItsStagingFlipIsThere) {
+  Conv2DLayer layer;
+  PipelinePlan plan = planFor(GetParam(), layer);
+  std::vector<Conv2DSchedule> space = scheduleSpace(plan, layer, 16);
+  Conv2DSchedule flipped = space[0];
+  flipped.stageInput = !flipped.stageInput;
+  bool padded = layer.padding != (std::array<int64_t, 4>{0, 0, 0, 0});
+  bool found = false;
+  for (size_t i = 1; i < space.size(); ++i)
+    found |= space[i] == flipped;
+  EXPECT_EQ(found, padded) << space[0].str();
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Layers, ScheduleSpace,
+    ::testing::Values(Shape{56, 56, 64, 64, 3, 1, 1, true},     // a
+                      Shape{14, 14, 256, 256, 3, 1, 1, true},   // b
+                      Shape{56, 56, 128, 128, 3, 2, 1, true},   // e
+                      Shape{112, 112, 32, 32, 3, 1, 32, true},  // f, depthwise
+                      Shape{28, 28, 1, 32, 3, 1, 1, false},     // i
+                      Shape{12, 10, 8, 3, 3, 1, 1, true},       // few filters: width vectors
+                      Shape{7, 5, 16, 48, 5, 3, 1, true}));     // odd sizes
+
+} // namespace
