@@ -41,7 +41,7 @@ def compile_tuned(kconvc, model, exe, tune_budget, threads, db):
     return time.time() - start
 
 
-def best_of_interleaved(systems, repeats=3):
+def best_of_interleaved(systems, repeats=5):
     """systems: [(key, fn -> ms)]. Measures them in turn, `repeats` times, and keeps
     each system's best: a passing disturbance hits one measurement, not a system."""
     measures = {}

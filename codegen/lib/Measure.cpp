@@ -4,6 +4,7 @@
 #include "PipelineBuilder.h"
 #include "kconv/kconv_runtime.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <csignal>
@@ -73,16 +74,20 @@ double timePlanInProcess(const PipelinePlan &plan, const std::string &target) {
   return JitPlan(plan, target).quartileMs();
 }
 
-std::pair<double, double> timePlansInterleaved(const PipelinePlan &first,
-                                               const PipelinePlan &second,
-                                               const std::string &target, int rounds) {
+InterleavedTimes timePlansInterleaved(const PipelinePlan &first, const PipelinePlan &second,
+                                      const std::string &target, int rounds) {
   JitPlan a(first, target), b(second, target);
-  double aMs = INFINITY, bMs = INFINITY;
+  InterleavedTimes t{INFINITY, INFINITY, 1};
+  std::vector<double> ratios;
   for (int i = 0; i < rounds; ++i) {
-    aMs = std::min(aMs, a.quartileMs());
-    bMs = std::min(bMs, b.quartileMs());
+    double aMs = a.quartileMs(), bMs = b.quartileMs();
+    t.firstMs = std::min(t.firstMs, aMs);
+    t.secondMs = std::min(t.secondMs, bMs);
+    ratios.push_back(bMs / aMs);
   }
-  return {aMs, bMs};
+  std::sort(ratios.begin(), ratios.end());
+  t.ratio = ratios[ratios.size() / 2];
+  return t;
 }
 
 double quartileRunMs(const std::function<void()> &body) {

@@ -23,11 +23,15 @@ Status measureInChild(const TuneOptions &options,
 /// JIT-compiles `plan` and times it on random inputs (batch 1 where dynamic), in
 /// this process: the lower quartile of its run times, in ms.
 double timePlanInProcess(const PipelinePlan &plan, const std::string &target);
-/// Both plans compiled, then timed in turns for `rounds` rounds: each one's best, in
-/// ms. A disturbance of the machine then hits both, not only one of them.
-std::pair<double, double> timePlansInterleaved(const PipelinePlan &first,
-                                               const PipelinePlan &second,
-                                               const std::string &target, int rounds);
+/// Two plans timed in turns: each one's best in ms, and the median over the rounds of
+/// second / first within a round. Disturbances of this machine come in phases of
+/// seconds that slow everything by up to 1.5x; a pair of timings taken a tenth of a
+/// second apart shares the phase, so the median ratio sees through them.
+struct InterleavedTimes {
+  double firstMs = 0, secondMs = 0, ratio = 1;
+};
+InterleavedTimes timePlansInterleaved(const PipelinePlan &first, const PipelinePlan &second,
+                                      const std::string &target, int rounds);
 
 /// Runs `body` once, then repeatedly for about 60 ms (8 to 400 times): the lower
 /// quartile of the times, in ms.
