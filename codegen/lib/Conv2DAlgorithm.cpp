@@ -77,7 +77,8 @@ LayerWeights layerWeights(const Conv2DLayer &layer, int64_t cinPerGroup, bool as
 }
 
 Conv2DFuncs defineConv2D(const Conv2DLayer &layer, const ImageInfo &in, const ImageInfo &out,
-                         Func input, Func residual, const LayerWeights &weights) {
+                         Func input, Func residual, const LayerWeights &weights,
+                         bool trimColumns) {
   Conv2DFuncs f;
   const std::string &name = layer.name;
   Var c = f.c, x = f.x, y = f.y, n = f.n;
@@ -115,9 +116,15 @@ Conv2DFuncs defineConv2D(const Conv2DLayer &layer, const ImageInfo &in, const Im
     // Kernel rows that fall on zero padding are skipped, not multiplied by zero: Halide
     // trims the kernel-row loop of border output rows to the valid rows (9% of the
     // multiply-adds of a 14x14 3x3 layer; layer b: about 5% faster at 1 and 2 threads).
-    // Columns are not trimmed: a tile's columns are unrolled together.
-    if (f.padded)
-      f.r.where(iy >= 0 && iy < (int)in.height);
+    // Columns are unrolled together in a tile, so a column condition would be a branch
+    // per column in the inner loop. Marked `likely`, it makes Halide partition the tile
+    // loop into border and interior tiles; with the kernel columns unrolled too, each
+    // condition is then a constant and the columns on padding drop out of the border
+    // tiles (layer b, 14 columns, 4.8% of the multiply-adds: about 4% faster).
+    if (f.padded) {
+      Expr rows = iy >= 0 && iy < (int)in.height;
+      f.r.where(trimColumns ? rows && likely(ix >= 0) && likely(ix < (int)in.width) : rows);
+    }
     f.conv(c, x, y, n) += kernel(c, f.r.x, f.r.y, f.r.z) * f.input(ci, ix, iy, n);
   }
 

@@ -59,7 +59,7 @@ Func buildConv(const PipelinePlan &plan, const Conv2DLayer &layer,
   if (layer.residual >= 0)
     residual = imageView(tensors.at(layer.residual), layer.channelsFirst);
   Conv2DSchedule schedule =
-      layer.schedule ? *layer.schedule : heuristicSchedule(layer, outInfo, vectorWidth);
+      layer.schedule ? *layer.schedule : heuristicSchedule(layer, inInfo, outInfo, vectorWidth);
   // Weights packed for the schedule's channel blocks (dense layers vectorized over
   // channels; depthwise taps are few and stay in registers).
   int64_t cinPerGroup = inInfo.channels / layer.groups;
@@ -70,8 +70,9 @@ Func buildConv(const PipelinePlan &plan, const Conv2DLayer &layer,
   LayerWeights weights = layerWeights(layer, cinPerGroup, plan.weightsAsParams, packBlock);
   built.weightBindings.insert(built.weightBindings.end(), weights.bindings.begin(),
                               weights.bindings.end());
-  Conv2DFuncs funcs = defineConv2D(layer, inInfo, outInfo, input, residual, weights);
   bool manual = plan.autoscheduler.empty();
+  Conv2DFuncs funcs = defineConv2D(layer, inInfo, outInfo, input, residual, weights,
+                                   manual && schedule.trimColumns);
   Func store = funcs.result;
   if (!outputName.empty()) {
     // The output buffer is already (c, x, y, n): compute straight into it.
@@ -203,7 +204,7 @@ Status resolveTarget(const std::string &target, std::string &resolved) {
 Status defaultSchedule(const PipelinePlan &plan, const Conv2DLayer &layer,
                        const std::string &target, Conv2DSchedule &out) {
   try {
-    out = heuristicSchedule(layer, plan.imageOut(layer),
+    out = heuristicSchedule(layer, plan.imageIn(layer), plan.imageOut(layer),
                             parseTarget(target).natural_vector_size<float>());
     return Status::ok();
   } catch (const Halide::Error &e) {

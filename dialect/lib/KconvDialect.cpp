@@ -15,7 +15,7 @@ using namespace mlir::kconv;
 LogicalResult ScheduleAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                    StringRef vectorize, int64_t vectorWidth, int64_t vectors,
                                    int64_t tileX, int64_t tileY, bool parallel,
-                                   bool stageInput, bool channelsOuter) {
+                                   bool stageInput, bool channelsOuter, bool trimColumns) {
   if (vectorize != "channels" && vectorize != "width")
     return emitError() << "schedule 'vectorize' must be \"channels\" or \"width\", got \""
                        << vectorize << "\"";
@@ -26,6 +26,9 @@ LogicalResult ScheduleAttr::verify(function_ref<InFlightDiagnostic()> emitError,
     return emitError() << "schedule 'vectors', 'tile_x' and 'tile_y' must be >= 1";
   if (channelsOuter && vectorize != "channels")
     return emitError() << "schedule 'channels_outer' needs vectorize = \"channels\"";
+  if (trimColumns && vectorize != "channels")
+    return emitError() << "schedule 'trim_columns' needs vectorize = \"channels\" (with "
+                          "lanes along the width, a column cannot be skipped alone)";
   if (vectorize == "width" && tileX != 1)
     return emitError() << "schedule 'tile_x' must be 1 with vectorize = \"width\" (the vector "
                           "spans the tile)";

@@ -71,3 +71,38 @@ func.func @width_tile_x(%x: tensor<1x8x12x1xf32>, %k: tensor<3x3x1x2xf32>) -> te
     strides = array<i64: 1, 1>, use_bias = false} : (tensor<1x8x12x1xf32>, tensor<3x3x1x2xf32>) -> tensor<1x8x12x2xf32>
   return %y : tensor<1x8x12x2xf32>
 }
+
+// -----
+
+// trim_columns is optional (false when absent, and then not printed).
+// CHECK-LABEL: func.func @trimmed
+// CHECK: kconv.conv2d
+// CHECK-SAME: schedule = #kconv.schedule<vectorize = "channels", vector_width = 16, vectors = 2, tile_x = 6, tile_y = 1, parallel = true, stage_input = true, channels_outer = false, trim_columns = true>
+func.func @trimmed(%x: tensor<1x8x12x4xf32>, %k: tensor<3x3x4x32xf32>) -> tensor<1x8x12x32xf32> {
+  %y = kconv.conv2d %x, %k {activation = #kconv.activation<linear>, data_format = #kconv.data_format<channels_last>, dilation_rate = array<i64: 1, 1>, filters = 32 : i64, groups = 1 : i64, kernel_size = array<i64: 3, 3>, padding = #kconv.padding<same>,
+    schedule = #kconv.schedule<vectorize = "channels", vector_width = 16, vectors = 2, tile_x = 6, tile_y = 1, parallel = true, stage_input = true, channels_outer = false, trim_columns = true>,
+    strides = array<i64: 1, 1>, use_bias = false} : (tensor<1x8x12x4xf32>, tensor<3x3x4x32xf32>) -> tensor<1x8x12x32xf32>
+  return %y : tensor<1x8x12x32xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @untrimmed
+// CHECK: kconv.conv2d
+// CHECK-SAME: schedule = #kconv.schedule<vectorize = "channels", vector_width = 16, vectors = 2, tile_x = 6, tile_y = 1, parallel = true, stage_input = true, channels_outer = false>,
+func.func @untrimmed(%x: tensor<1x8x12x4xf32>, %k: tensor<3x3x4x32xf32>) -> tensor<1x8x12x32xf32> {
+  %y = kconv.conv2d %x, %k {activation = #kconv.activation<linear>, data_format = #kconv.data_format<channels_last>, dilation_rate = array<i64: 1, 1>, filters = 32 : i64, groups = 1 : i64, kernel_size = array<i64: 3, 3>, padding = #kconv.padding<same>,
+    schedule = #kconv.schedule<vectorize = "channels", vector_width = 16, vectors = 2, tile_x = 6, tile_y = 1, parallel = true, stage_input = true, channels_outer = false, trim_columns = false>,
+    strides = array<i64: 1, 1>, use_bias = false} : (tensor<1x8x12x4xf32>, tensor<3x3x4x32xf32>) -> tensor<1x8x12x32xf32>
+  return %y : tensor<1x8x12x32xf32>
+}
+
+// -----
+
+func.func @trim_needs_channels(%x: tensor<1x8x12x1xf32>, %k: tensor<3x3x1x2xf32>) -> tensor<1x8x12x2xf32> {
+  // expected-error @+2 {{schedule 'trim_columns' needs vectorize = "channels"}}
+  %y = kconv.conv2d %x, %k {activation = #kconv.activation<linear>, data_format = #kconv.data_format<channels_last>, dilation_rate = array<i64: 1, 1>, filters = 2 : i64, groups = 1 : i64, kernel_size = array<i64: 3, 3>, padding = #kconv.padding<same>,
+    schedule = #kconv.schedule<vectorize = "width", vector_width = 8, vectors = 1, tile_x = 1, tile_y = 1, parallel = false, stage_input = true, channels_outer = false, trim_columns = true>,
+    strides = array<i64: 1, 1>, use_bias = false} : (tensor<1x8x12x1xf32>, tensor<3x3x1x2xf32>) -> tensor<1x8x12x2xf32>
+  return %y : tensor<1x8x12x2xf32>
+}

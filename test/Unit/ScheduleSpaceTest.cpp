@@ -62,22 +62,46 @@ TEST_P(ScheduleSpace, EveryCandidateFitsTheOutputAndTheRegisters) {
       EXPECT_FALSE(s.channelsOuter);
     if (s.stageInput)
       EXPECT_TRUE(padded(layer));
+    if (s.trimColumns)
+      EXPECT_TRUE(padded(layer) && channels);
   }
 }
 
-TEST_P(ScheduleSpace, TheDefaultComesFirstAndItsStagingFlipIsThere) {
+TEST_P(ScheduleSpace, TheDefaultComesFirstAndItsFlipsAreThere) {
   Conv2DLayer layer;
   PipelinePlan plan = planFor(GetParam(), layer);
   std::vector<Conv2DSchedule> space = scheduleSpace(plan, layer, 16);
   Conv2DSchedule emitted; // what kconvc compiles without tuning, on a 16-lane target
   ASSERT_TRUE(defaultSchedule(plan, layer, "x86-64-linux-sse41-avx-avx2-fma-f16c-avx512", emitted));
   EXPECT_EQ(space[0].str(), emitted.str());
-  Conv2DSchedule flipped = space[0];
-  flipped.stageInput = !flipped.stageInput;
-  bool found = false;
-  for (size_t i = 1; i < space.size(); ++i)
-    found |= space[i] == flipped;
-  EXPECT_EQ(found, padded(layer)) << space[0].str();
+  auto listed = [&](const Conv2DSchedule &s) {
+    for (size_t i = 1; i < space.size(); ++i)
+      if (space[i] == s)
+        return true;
+    return false;
+  };
+  Conv2DSchedule staging = space[0], trimming = space[0];
+  staging.stageInput = !staging.stageInput;
+  trimming.trimColumns = !trimming.trimColumns;
+  bool channels = space[0].vectorize == Conv2DSchedule::Vectorize::Channels;
+  EXPECT_EQ(listed(staging), padded(layer)) << space[0].str();
+  EXPECT_EQ(listed(trimming), padded(layer) && channels) << space[0].str();
+}
+
+// The default trims columns where many (column, kernel column) pairs fall on padding.
+TEST(ScheduleDefault, TrimsColumnsOfNarrowPaddedLayers) {
+  auto trims = [](const Shape &shape) {
+    Conv2DLayer layer;
+    PipelinePlan plan = planFor(shape, layer);
+    Conv2DSchedule s;
+    EXPECT_TRUE(defaultSchedule(plan, layer, "x86-64-linux-sse41-avx-avx2-fma-f16c-avx512", s));
+    return s.trimColumns;
+  };
+  EXPECT_TRUE(trims(Shape{14, 14, 256, 256, 3, 1, 1, true}));   // b: 4.8% of the pairs
+  EXPECT_TRUE(trims(Shape{28, 28, 128, 128, 3, 1, 1, true}));   // h: 2.4%
+  EXPECT_FALSE(trims(Shape{56, 56, 64, 64, 3, 1, 1, true}));    // a: 1.2%
+  EXPECT_FALSE(trims(Shape{28, 28, 1, 32, 3, 1, 1, false}));    // 'valid': no padding
+  EXPECT_FALSE(trims(Shape{14, 14, 32, 32, 3, 1, 32, true}));   // depthwise
 }
 
 INSTANTIATE_TEST_SUITE_P(

@@ -122,9 +122,10 @@ def random_schedule(rng, filters, out_h, out_w):
     tile_y = rng.randint(1, min(out_h, 4, 64 // (vectors * tile_x)))  # the verifier's limit
     flag = lambda: rng.choice(["true", "false"])  # noqa: E731
     outer = flag() if vectorize == "channels" else "false"
+    trim = flag() if vectorize == "channels" else "false"
     return (f'#kconv.schedule<vectorize = "{vectorize}", vector_width = {vw}, '
             f"vectors = {vectors}, tile_x = {tile_x}, tile_y = {tile_y}, parallel = {flag()}, "
-            f"stage_input = {flag()}, channels_outer = {outer}>")
+            f"stage_input = {flag()}, channels_outer = {outer}, trim_columns = {trim}>")
 
 
 def container_and_version(rng):

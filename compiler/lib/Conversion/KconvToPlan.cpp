@@ -299,13 +299,14 @@ codegen::Conv2DSchedule scheduleFromAttr(ScheduleAttr a) {
   s.parallel = a.getParallel();
   s.stageInput = a.getStageInput();
   s.channelsOuter = a.getChannelsOuter();
+  s.trimColumns = a.getTrimColumns();
   return s;
 }
 
 ScheduleAttr scheduleToAttr(MLIRContext *context, const codegen::Conv2DSchedule &s) {
   bool width = s.vectorize == codegen::Conv2DSchedule::Vectorize::Width;
   return ScheduleAttr::get(context, width ? "width" : "channels", s.vectorWidth, s.vectors,
-                           s.tileX, s.tileY, s.parallel, s.stageInput, s.channelsOuter);
+                           s.tileX, s.tileY, s.parallel, s.stageInput, s.channelsOuter, s.trimColumns);
 }
 
 SmallVector<Operation *> planNodeOps(func::FuncOp func) {

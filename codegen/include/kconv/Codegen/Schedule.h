@@ -19,12 +19,14 @@ struct Conv2DSchedule {
   bool parallel = true; // distribute rows x batch over threads
   bool stageInput = false; // copy the zero-padded input per band of rows
   bool channelsOuter = false; // output-channel blocks outermost (weights stay cached)
+  bool trimColumns = false;   // skip the kernel columns that fall on zero padding
 
   std::string str() const;
   bool operator==(const Conv2DSchedule &o) const {
     return vectorize == o.vectorize && vectorWidth == o.vectorWidth && vectors == o.vectors &&
            tileX == o.tileX && tileY == o.tileY && parallel == o.parallel &&
-           stageInput == o.stageInput && channelsOuter == o.channelsOuter;
+           stageInput == o.stageInput && channelsOuter == o.channelsOuter &&
+           trimColumns == o.trimColumns;
   }
   bool operator!=(const Conv2DSchedule &o) const { return !(*this == o); }
 };

@@ -16,7 +16,10 @@ def Kconv_ScheduleAttr : AttrDef<Kconv_Dialect, "Schedule"> {
     threads when `parallel`. With `stage_input`, the zero-padded input is
     copied once per band of rows (no boundary checks in the inner loop). With
     `channels_outer`, blocks of output channels are the outermost loop, so one
-    block's weights stay in cache across the whole image (large Cin x Cout). The tuner writes it, `--schedule=FILE` forces it,
+    block's weights stay in cache across the whole image (large Cin x Cout).
+    With `trim_columns` (optional, default false), the multiply-adds of kernel
+    columns that fall on zero padding are skipped in the border tiles, as those
+    of kernel rows always are. The tuner writes it, `--schedule=FILE` forces it,
     and codegen follows it exactly.
 
     ```mlir
@@ -31,7 +34,8 @@ def Kconv_ScheduleAttr : AttrDef<Kconv_Dialect, "Schedule"> {
     "int64_t":$tile_y,
     "bool":$parallel,
     "bool":$stage_input,
-    "bool":$channels_outer
+    "bool":$channels_outer,
+    DefaultValuedParameter<"bool", "false">:$trim_columns
   );
   let assemblyFormat = "`<` struct(params) `>`";
   let genVerifyDecl = 1;
