@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstring>
 #include <random>
+#include <set>
 
 namespace kconv::codegen {
 
@@ -28,23 +29,32 @@ bool fitsRegisters(int64_t accumulators, int vectors) {
   return accumulators + vectors + 1 <= 32;
 }
 
+/// `s` with staging and loop order both ways and column trimming as each of `trims`,
+/// where they apply (staging and trimming need padding; channel blocks outermost and
+/// trimming need channel vectors).
+std::vector<Conv2DSchedule> loopVariants(const Conv2DSchedule &s, const Conv2DLayer &layer,
+                                         std::initializer_list<bool> trims) {
+  bool padded = hasPadding(layer.padding);
+  bool channels = s.vectorize == Conv2DSchedule::Vectorize::Channels;
+  std::vector<Conv2DSchedule> variants;
+  for (bool stage : {false, true})
+    for (bool outer : {false, true})
+      for (bool trim : trims) {
+        if ((stage && !padded) || (outer && !channels) || (trim && !(channels && padded)))
+          continue;
+        Conv2DSchedule t = s;
+        t.stageInput = stage, t.channelsOuter = outer, t.trimColumns = trim;
+        variants.push_back(t);
+      }
+  return variants;
+}
+
 /// The default with its staging, loop order or column trimming changed: choices the
 /// cost model cannot judge (layer g: the staged default 8% slower than inline padding
 /// before staging slid down the rows), always measured right after the default.
 std::vector<Conv2DSchedule> defaultFlips(const Conv2DSchedule &d, const Conv2DLayer &layer) {
-  bool padded = hasPadding(layer.padding);
-  bool channels = d.vectorize == Conv2DSchedule::Vectorize::Channels;
-  std::vector<Conv2DSchedule> flips;
-  for (bool stage : {false, true})
-    for (bool outer : {false, true})
-      for (bool trim : {false, true}) {
-        if ((stage && !padded) || (outer && !channels) || (trim && !(channels && padded)))
-          continue;
-        Conv2DSchedule t = d;
-        t.stageInput = stage, t.channelsOuter = outer, t.trimColumns = trim;
-        if (t != d)
-          flips.push_back(t);
-      }
+  std::vector<Conv2DSchedule> flips = loopVariants(d, layer, {false, true});
+  flips.erase(std::remove(flips.begin(), flips.end(), d), flips.end());
   return flips;
 }
 } // namespace
@@ -56,7 +66,6 @@ std::vector<Conv2DSchedule> scheduleSpace(const PipelinePlan &plan, const Conv2D
   space.push_back(heuristicSchedule(layer, in, out, vectorWidth));
   if (isAxisActivation(layer.activation))
     return space; // softmax layers have one fixed schedule
-  bool padded = hasPadding(layer.padding);
   std::set<std::string> known{space[0].str()};
   auto insert = [&](const Conv2DSchedule &s) {
     if (known.insert(s.str()).second)
@@ -65,17 +74,12 @@ std::vector<Conv2DSchedule> scheduleSpace(const PipelinePlan &plan, const Conv2D
   for (const Conv2DSchedule &flip : defaultFlips(space[0], layer))
     insert(flip);
   // Other tiles: staging and loop order both ways; columns trimmed as the default would.
-  auto add = [&](Conv2DSchedule s) {
-    for (bool stage : {false, true})
-      for (bool outer : {false, true}) {
-        if ((stage && !padded) ||
-            (outer && s.vectorize != Conv2DSchedule::Vectorize::Channels))
-          continue;
-        s.stageInput = stage;
-        s.channelsOuter = outer;
-        s.trimColumns = worthTrimmingColumns(layer, in, out, s);
-        insert(s);
-      }
+  bool trimChannelTiles =
+      worthTrimmingColumns(layer, in, out, Conv2DSchedule::Vectorize::Channels);
+  auto add = [&](const Conv2DSchedule &s) {
+    bool trim = s.vectorize == Conv2DSchedule::Vectorize::Channels && trimChannelTiles;
+    for (const Conv2DSchedule &variant : loopVariants(s, layer, {trim}))
+      insert(variant);
   };
   for (int vw = vectorWidth; vw >= 4; vw /= 2) {
     for (int vectors = 1; vectors <= 6; ++vectors) {

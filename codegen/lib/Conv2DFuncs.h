@@ -85,9 +85,9 @@ Halide::Expr applyLayerActivation(const ActivationLayer &layer, Halide::Expr x);
 void scheduleConv2D(Conv2DFuncs &funcs, Halide::Func store, const Conv2DSchedule &schedule,
                     const ImageInfo &out);
 
-/// Whether the default skips the kernel columns on padding (`s` is the default so far).
+/// Whether the default skips the kernel columns on padding, for tiles vectorized so.
 bool worthTrimmingColumns(const Conv2DLayer &layer, const ImageInfo &in, const ImageInfo &out,
-                          const Conv2DSchedule &s);
+                          Conv2DSchedule::Vectorize vectorize);
 
 /// The heuristic default for one layer on a target with `vectorWidth` float lanes.
 Conv2DSchedule heuristicSchedule(const Conv2DLayer &layer, const ImageInfo &in,

@@ -13,8 +13,8 @@ std::string Conv2DSchedule::str() const {
   std::ostringstream os;
   os << (vectorize == Vectorize::Channels ? "channels" : "width") << " vector_width=" << vectorWidth
      << " vectors=" << vectors << " tile_x=" << tileX << " tile_y=" << tileY
-     << (parallel ? " parallel" : " serial") << (stageInput ? " staged" : "") << (channelsOuter ? " channels-outer" : "")
-     << (trimColumns ? " trim-columns" : "");
+     << (parallel ? " parallel" : " serial") << (stageInput ? " staged" : "")
+     << (channelsOuter ? " channels-outer" : "") << (trimColumns ? " trim-columns" : "");
   return os.str();
 }
 
@@ -63,23 +63,25 @@ int largestPowerOfTwoAtMost(int64_t limit, int cap) {
 /// 14-wide layer has every tile on a border). Stored per band of rows and computed per
 /// row tile, Halide's sliding window copies each input row once per band instead of
 /// once per output row its window covers (3 times for a 3x3 kernel, 5 with dilation 2:
-/// layer g spent 8% of its time copying).
-void stageInput(Conv2DFuncs &f, Func store, Var storeAt, Var computeAt, const Conv2DSchedule &s) {
+/// layer g spent 8% of its time copying). Returns whether there is a staged copy.
+bool stageInput(Conv2DFuncs &f, Func store, Var storeAt, Var computeAt, const Conv2DSchedule &s) {
   if (!s.stageInput || !f.padded)
-    return;
+    return false;
   f.input.store_at(store, storeAt)
       .compute_at(store, computeAt)
       .vectorize(f.c, s.vectorWidth, TailStrategy::GuardWithIf);
+  return true;
 }
 } // namespace
 
 bool worthTrimmingColumns(const Conv2DLayer &layer, const ImageInfo &in, const ImageInfo &out,
-                          const Conv2DSchedule &s) {
+                          Conv2DSchedule::Vectorize vectorize) {
   // Border bands of rows keep a branch per trimmed column (Halide partitions their tile
   // loop no further): measured at one thread, 4.8% of padded pairs (layer b) about 4%
   // faster, 2.4% (h) 3% faster, 2.1% (g) even, 1.2% (a) 2% slower.
-  return s.vectorize == Conv2DSchedule::Vectorize::Channels && hasDenseReduction(layer) &&
-         !isAxisActivation(layer.activation) && paddedColumnShare(layer, in.width, out.width) > 0.022;
+  return vectorize == Conv2DSchedule::Vectorize::Channels && hasDenseReduction(layer) &&
+         !isAxisActivation(layer.activation) &&
+         paddedColumnShare(layer, in.width, out.width) > 0.022;
 }
 
 Conv2DSchedule heuristicSchedule(const Conv2DLayer &layer, const ImageInfo &in,
@@ -117,7 +119,7 @@ Conv2DSchedule heuristicSchedule(const Conv2DLayer &layer, const ImageInfo &in,
   // Large weights: loop over channel blocks outermost so that one block's weights
   // stay cached (layer b, 2.4 MB of weights: 1.53 -> 1.37 ms at one thread).
   s.channelsOuter = s.vectorize == Conv2DSchedule::Vectorize::Channels && hasLargeWeights(layer);
-  s.trimColumns = worthTrimmingColumns(layer, in, out, s);
+  s.trimColumns = worthTrimmingColumns(layer, in, out, s.vectorize);
   // Staging pays off for dense reductions (a band's few rows stay in L1: layer a 14%
   // slower without); it makes memory-bound depthwise slower. With channel blocks
   // outermost and the padded columns trimmed, no load leaves the image (Halide drops the
@@ -164,8 +166,7 @@ void scheduleConv2D(Conv2DFuncs &f, Func store, const Conv2DSchedule &s, const I
         store.parallel(co).parallel(n);
       // With channel blocks outermost, the padded input is staged once per image, its
       // rows split over the threads too (layer b at two threads: a serial copy cost 5%).
-      stageInput(f, store, n, n, s);
-      if (s.stageInput && f.padded && s.parallel)
+      if (stageInput(f, store, n, n, s) && s.parallel)
         f.input.parallel(y);
     } else {
       // Bands of rows: each a parallel task that slides the staged input down its rows.
