@@ -128,8 +128,9 @@ mlir::LogicalResult chooseFusion(mlir::ModuleOp module, codegen::PipelinePlan &p
     }
   }
   std::set<int> inlined = codegen::defaultInlining(plan);
-  std::string key = llvm::formatv("fusion {0} target={1} threads={2}",
-                                  codegen::planSignature(plan), target, threads)
+  std::string key = llvm::formatv("fusion {0} target={1} threads={2} tuner={3}",
+                                  codegen::planSignature(plan), target, threads,
+                                  codegen::kTunerVersion)
                         .str();
   bool decided = false;
   if (useDb && !fusable.empty()) {
@@ -188,14 +189,15 @@ std::string layerSignature(const codegen::PipelinePlan &plan, const codegen::Con
   codegen::ImageInfo in = plan.imageIn(layer), out = plan.imageOut(layer);
   return llvm::formatv("conv2d n={0} in={1}x{2}x{3} f={4} k={5}x{6} s={7}x{8} d={9}x{10} "
                        "pad={11},{12},{13},{14} g={15} fmt={16}{17} act={18} bias={19} "
-                       "target={20} threads={21}",
+                       "target={20} threads={21} tuner={22}",
                        out.batch ? std::to_string(*out.batch) : "?", in.height, in.width,
                        in.channels, layer.filters, layer.kernel[0], layer.kernel[1],
                        layer.strides[0], layer.strides[1], layer.dilation[0], layer.dilation[1],
                        layer.padding[0], layer.padding[1], layer.padding[2], layer.padding[3],
                        layer.groups, layer.channelsFirst ? "cf" : "cl",
                        layer.residual >= 0 ? "+res" : "", layer.activation,
-                       layer.biasValues.empty() ? 0 : 1, target, threads)
+                       layer.biasValues.empty() ? 0 : 1, target, threads,
+                       codegen::kTunerVersion)
       .str();
 }
 

@@ -15,6 +15,13 @@
 
 namespace kconv::codegen {
 
+/// Part of every tuning-database key. Bump it whenever the schedule space, the
+/// algorithm or the code generated for a schedule changes, so that measurements made
+/// by an earlier kconv (which may no longer be the best, or no longer be in the
+/// space) are tuned again instead of silently reused. 2: columns on the padding can
+/// be trimmed (trim_columns).
+inline constexpr int kTunerVersion = 2;
+
 /// Every schedule worth trying for `layer` on a target with `vectorWidth` float
 /// lanes: split factors that divide (or fit) the output, accumulators that fit in
 /// registers. The heuristic default comes first.
