@@ -41,15 +41,30 @@ def compile_tuned(kconvc, model, exe, tune_budget, threads, db):
     return time.time() - start
 
 
-def best_of_interleaved(systems, repeats=5):
-    """systems: [(key, fn -> ms)]. Measures them in turn, `repeats` times, and keeps
-    each system's best: a passing disturbance hits one measurement, not a system."""
-    measures = {}
+ROUNDS = 5
+
+
+def best_of_interleaved(systems, repeats=ROUNDS):
+    """systems: [(key, fn -> ms)]. Measures them in turn, `repeats` times. Returns each
+    system's best (a passing disturbance hits one measurement, not a system) and every
+    round's times, {key: [ms per round]}, from which the report states the spread."""
+    rounds = {}
     for _ in range(repeats):
         for key, fn in systems:
-            ms = fn()
-            measures[key] = min(ms, measures.get(key, ms))
-    return measures
+            rounds.setdefault(key, []).append(fn())
+    return {key: min(times) for key, times in rounds.items()}, rounds
+
+
+def spread(times):
+    """How much slower than the best round the slowest one was, as a fraction."""
+    return max(times) / min(times) - 1
+
+
+def ratio_range(rounds, numerator, denominator):
+    """The lowest and highest per-round ratio numerator / denominator (systems measured
+    in the same round, one after the other)."""
+    ratios = [a / b for a, b in zip(rounds[numerator], rounds[denominator])]
+    return min(ratios), max(ratios)
 
 
 def median_call_ms(fn, iterations, warmup=5):
@@ -156,7 +171,7 @@ def main():
                                           layer["f"], layer["k"], layer["s"], layer["d"],
                                           layer["groups"], layer["padding"], args.iterations,
                                           threads)]
-            measures = best_of_interleaved([
+            measures, rounds = best_of_interleaved([
                 ("kconv_default", lambda: median_ms(run([exe_default] + bench))),
                 ("kconv_tuned", lambda: median_ms(run([exe_tuned] + bench))),
                 ("onednn", lambda: median_ms(run([onednn] + conv_args))),
@@ -174,6 +189,11 @@ def main():
             if adams:  # the best Adams2019 schedule over its parallelism settings
                 best = min((measures.pop(f"adams2019_p{p}"), p) for p, _ in adams)
                 measures["halide_adams2019"], measures["adams2019_parallelism"] = best
+                rounds["halide_adams2019"] = rounds[f"adams2019_p{best[1]}"]
+                for p, _ in adams:
+                    del rounds[f"adams2019_p{p}"]
+            del rounds["peak_ms_per_gflop"]
+            entry[f"rounds_ms_{threads}"] = rounds
             measures["peak_gflops"] = 1e3 / measures.pop("peak_ms_per_gflop")
             measures["tune_seconds"] = tune_seconds
             entry[f"threads_{threads}"] = measures
@@ -195,6 +215,11 @@ def geomean(values):
     return math.exp(sum(math.log(v) for v in values) / len(values)) if values else float("nan")
 
 
+def spread_text(rounds, system):
+    """' +N%': the slowest round's time above the best, when the rounds were kept."""
+    return f" +{100 * spread(rounds[system]):.0f}%" if system in rounds else ""
+
+
 def write_report(results, out):
     lines = ["| layer | thr | " + " | ".join(f"{s} ms (GFLOP/s, % peak)" for s in SYSTEMS) +
              " | memory bound ms | tuned / oneDNN speed | tuned / Adams2019 speed | tuning s |",
@@ -206,6 +231,7 @@ def write_report(results, out):
         vs_onednn, vs_adams = {}, {}
         for name, entry in results["layers"].items():
             m = entry[f"threads_{threads}"]
+            rounds = entry.get(f"rounds_ms_{threads}", {})
             row_peak = m.get("peak_gflops", peak)  # measured in turn with this layer's systems
             cells = []
             for s in SYSTEMS:
@@ -213,15 +239,20 @@ def write_report(results, out):
                     cells.append("–")
                     continue
                 gflops = entry["flops"] / (m[s] * 1e6)
-                cells.append(f"{m[s]:.3f} ({gflops:.0f}, {100 * gflops / row_peak:.0f}%)")
+                cells.append(f"{m[s]:.3f}{spread_text(rounds, s)} "
+                             f"({gflops:.0f}, {100 * gflops / row_peak:.0f}%)")
             vs_onednn[name] = m["onednn"] / m["kconv_tuned"]
+            vs_onednn_text = f"{vs_onednn[name]:.2f}x"
+            if rounds:  # absent in results measured before the rounds were kept
+                low, high = ratio_range(rounds, "onednn", "kconv_tuned")
+                vs_onednn_text += f" ({low:.2f}–{high:.2f})"
             adams = "–"
             if "halide_adams2019" in m:
                 vs_adams[name] = m["halide_adams2019"] / m["kconv_tuned"]
                 adams = f"{vs_adams[name]:.2f}x (parallelism {m['adams2019_parallelism']})"
             bound = f"{m['memory_bound']:.3f}" if "memory_bound" in m else "–"
             lines.append(f"| {name} | {threads} | " + " | ".join(cells) + f" | {bound} | "
-                         f"{vs_onednn[name]:.2f}x | {adams} | {m['tune_seconds']:.0f} |")
+                         f"{vs_onednn_text} | {adams} | {m['tune_seconds']:.0f} |")
         dense = [v for n, v in vs_onednn.items() if n in DENSE]
         summary.append(
             f"* {threads} thread(s): tuned / oneDNN geometric mean {geomean(dense):.2f}x over the "
@@ -233,6 +264,11 @@ def write_report(results, out):
     with open(os.path.join(out, "results.md"), "w") as f:
         f.write(f"Measured FMA peak at the start: {peaks}; each row's % of peak uses the "
                 f"peak measured in turn with that layer's systems (best of the rounds). "
+                f"Each system's time is the best of {ROUNDS} rounds, all systems measured in "
+                f"turn in each round (each round a median of many runs after warm-up); "
+                f"+N% is the spread: how much slower its slowest round was. The speed "
+                f"ratio to oneDNN is the best times' ratio, with the lowest and highest "
+                f"per-round ratio in brackets. "
                 f"Memory bound: the time to read the layer's input "
                 f"once and write its output once (bench/stream_bound.cpp).\n\n" +
                 "\n".join(lines) + "\n\n" + "\n".join(summary) + "\n")

@@ -25,8 +25,8 @@ sys.path.insert(0, os.path.join(root, "test", "lib"))
 sys.path.insert(0, os.path.join(root, "scripts"))
 import graph_e2e  # noqa: E402  (the test suite's Keras graph builder)
 import keras_writer  # noqa: E402
-from run_bench import (best_of_interleaved, compile_tuned, median_call_ms,  # noqa: E402
-                       median_ms, run)
+from run_bench import (ROUNDS, best_of_interleaved, compile_tuned, median_call_ms,  # noqa: E402
+                       median_ms, ratio_range, run, spread_text)
 
 BLOCKS = {
     "resnet": dict(h=56, w=56, c=64, f=64),
@@ -126,7 +126,7 @@ def main():
                      "--threads", str(threads)]
             dnnl_args = ([name, b["h"], b["w"], b["c"]] + ([] if name == "resnet" else [b["f"]]) +
                          [args.iterations, threads])
-            measures = best_of_interleaved([
+            measures, rounds = best_of_interleaved([
                 ("kconv_tuned", lambda: median_ms(run([tuned] + bench))),
                 ("kconv_fused", lambda: median_ms(run([os.path.join(d, "fused")] + bench))),
                 ("kconv_unfused", lambda: median_ms(run([os.path.join(d, "unfused")] + bench))),
@@ -135,6 +135,7 @@ def main():
                 ("pytorch_frozen", lambda: torch_ms(name, threads, args.iterations, True))])
             measures["tune_seconds"] = tune_seconds
             entry[f"threads_{threads}"] = measures
+            entry[f"rounds_ms_{threads}"] = rounds
             print(f"{name} threads {threads}: " + ", ".join(
                 f"{k} {v:.4f}" for k, v in measures.items()), flush=True)
         results[name] = entry
@@ -152,12 +153,19 @@ def write_report(results, out):
     for name, entry in results.items():
         for threads in (1, 2):
             m = entry[f"threads_{threads}"]
-            lines.append(f"| {name} | {threads} | " + " | ".join(f"{m[s]:.3f}" for s in systems) +
-                         f" | {m['onednn'] / m['kconv_tuned']:.2f}x"
+            rounds = entry.get(f"rounds_ms_{threads}", {})
+            vs_onednn = f"{m['onednn'] / m['kconv_tuned']:.2f}x"
+            if rounds:
+                vs_onednn += " ({:.2f}–{:.2f})".format(*ratio_range(rounds, "onednn", "kconv_tuned"))
+            lines.append(f"| {name} | {threads} | " +
+                         " | ".join(f"{m[s]:.3f}{spread_text(rounds, s)}" for s in systems) +
+                         f" | {vs_onednn}"
                          f" | {m['kconv_unfused'] / m['kconv_fused']:.2f}x"
                          f" | {m['tune_seconds']:.0f} |")
     with open(os.path.join(out, "blocks.md"), "w") as f:
-        f.write("\n".join(lines) + "\n")
+        f.write(f"Each time is the best of {ROUNDS} rounds, all systems measured in turn in each round; "
+                "+N%: how much slower the slowest round was; in brackets the lowest and highest "
+                "per-round speed ratio.\n\n" + "\n".join(lines) + "\n")
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
