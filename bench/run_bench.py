@@ -67,6 +67,21 @@ def ratio_range(rounds, numerator, denominator):
     return min(ratios), max(ratios)
 
 
+def output_arguments(parser, iterations):
+    """The options every benchmark script takes: runs per timing, where results go,
+    which build's kconvc to time."""
+    parser.add_argument("--iterations", type=int, default=iterations)
+    parser.add_argument("--out", default=os.path.join(here, "results"))
+    parser.add_argument("--build", default=os.path.join(root, "build"))
+
+
+def work_dir(args, *sub):
+    """Creates and returns the scripts' scratch folder under --out."""
+    work = os.path.join(args.out, "work", *sub)
+    os.makedirs(work, exist_ok=True)
+    return work
+
+
 def median_call_ms(fn, iterations, warmup=5):
     """Median wall time of fn() in milliseconds, after `warmup` calls."""
     for _ in range(warmup):
@@ -120,17 +135,14 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--tune-budget", type=float, default=20)
     parser.add_argument("--layers", default="abcdefghi")
-    parser.add_argument("--iterations", type=int, default=50)
-    parser.add_argument("--out", default=os.path.join(here, "results"))
-    parser.add_argument("--build", default=os.path.join(root, "build"))
+    output_arguments(parser, iterations=50)
     parser.add_argument("--update", action="store_true",
                         help="re-measure --layers only, keeping the other layers' results")
     parser.add_argument("--adams", action="store_true",
                         help="compile Halide's Adams2019 baselines that are missing (minutes of "
                              "search per layer and parallelism); existing ones are always timed")
     args = parser.parse_args()
-    work = os.path.join(args.out, "work")
-    os.makedirs(work, exist_ok=True)
+    work = work_dir(args)
     kconvc = os.path.join(args.build, "bin", "kconvc")
     onednn, peak = os.path.join(work, "onednn_conv"), os.path.join(work, "fma_peak")
     subprocess.run(["g++", "-O2", "-fopenmp", os.path.join(here, "onednn_conv.cpp"), "-ldnnl",
@@ -157,7 +169,7 @@ def main():
         model = [os.path.join(d, "model.json"), "--weights", os.path.join(d, "weights.h5")]
         entry = {"flops": flops(layer), "config": layer}
         for threads in (1, 2):
-            exe_default = os.path.join(d, f"default")
+            exe_default = os.path.join(d, "default")
             exe_tuned = os.path.join(d, f"tuned_t{threads}")
             run([kconvc] + model + ["--emit=exe", "-o", exe_default])
             tune_seconds = compile_tuned(kconvc, model, exe_tuned, args.tune_budget, threads,

@@ -26,7 +26,8 @@ sys.path.insert(0, os.path.join(root, "scripts"))
 import graph_e2e  # noqa: E402  (the test suite's Keras graph builder)
 import keras_writer  # noqa: E402
 from run_bench import (ROUNDS, best_of_interleaved, compile_tuned, median_call_ms,  # noqa: E402
-                       median_ms, ratio_range, run, spread_text)
+                       median_ms, output_arguments, ratio_range, run, spread_text,
+                       work_dir)
 
 BLOCKS = {
     "resnet": dict(h=56, w=56, c=64, f=64),
@@ -89,12 +90,9 @@ def torch_ms(name, threads, iterations, frozen):
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--tune-budget", type=float, default=20)
-    parser.add_argument("--iterations", type=int, default=100)
-    parser.add_argument("--out", default=os.path.join(here, "results"))
-    parser.add_argument("--build", default=os.path.join(root, "build"))
+    output_arguments(parser, iterations=100)
     args = parser.parse_args()
-    work = os.path.join(args.out, "work", "blocks")
-    os.makedirs(work, exist_ok=True)
+    work = work_dir(args, "blocks")
     kconvc = os.path.join(args.build, "bin", "kconvc")
     onednn = os.path.join(work, "onednn_block")
     subprocess.run(["g++", "-O2", "-fopenmp", os.path.join(here, "onednn_block.cpp"), "-ldnnl",

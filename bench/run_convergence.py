@@ -19,11 +19,11 @@ import sys
 import time
 
 here = os.path.dirname(os.path.abspath(__file__))
-root = os.path.dirname(here)
 sys.path.insert(0, here)
 from layers import LAYERS, flops  # noqa: E402
 from make_models import write_layer  # noqa: E402
-from run_bench import ROUNDS, best_of_interleaved, median_ms, ratio_range, run  # noqa: E402
+from run_bench import (ROUNDS, best_of_interleaved, median_ms, output_arguments,  # noqa: E402
+                       ratio_range, run, work_dir)
 
 PROGRESS = re.compile(r"(\d+)/(\d+) candidates, best ([0-9.]+) ms \(([0-9.]+) GFLOP/s\), "
                       r"([0-9.]+) s")
@@ -53,12 +53,9 @@ def main():
     parser.add_argument("--factor", type=float, default=10)
     parser.add_argument("--layers", default="aefi")
     parser.add_argument("--threads", type=int, default=1)
-    parser.add_argument("--iterations", type=int, default=40)
-    parser.add_argument("--out", default=os.path.join(here, "results"))
-    parser.add_argument("--build", default=os.path.join(root, "build"))
+    output_arguments(parser, iterations=40)
     args = parser.parse_args()
-    work = os.path.join(args.out, "work", "convergence")
-    os.makedirs(work, exist_ok=True)
+    work = work_dir(args, "convergence")
     kconvc = os.path.join(args.build, "bin", "kconvc")
     results = {"budget": args.budget, "factor": args.factor, "threads": args.threads,
                "layers": {}}
