@@ -15,6 +15,7 @@ struct Conv2DFuncs {
   Halide::Func conv;   // bias + sum of products (pure definition + one update)
   Halide::Func result; // activation(conv)
   Halide::RDom r;      // (input channel in group, kx, ky), or (kx, ky) for depthwise
+  int inChannels = 0;   // channels of `input`
   bool depthwise = false;
   bool padded = false;  // `input` applies a zero boundary condition
   bool softmax = false; // result reduces over a whole axis of conv
@@ -65,13 +66,21 @@ struct LayerWeights {
 LayerWeights layerWeights(const Conv2DLayer &layer, int64_t cinPerGroup, bool asParams,
                           int packBlock = 0);
 
+/// What the schedule tells the algorithm: the same numbers either way, a different
+/// form for Halide's loop partitioning.
+struct Conv2DAlgorithmHints {
+  /// A dense convolution skips the kernel columns on zero padding (the schedule must
+  /// unroll the tile's columns and the kernel columns, see Conv2DSchedule::trimColumns).
+  bool trimColumns = false;
+  /// The padded input is copied (staged) before the convolution reads it.
+  bool stagedInput = false;
+};
+
 /// Defines the layer's Funcs on top of `input` and, when defined, `residual` (both
-/// in logical order, sizes from the plan). `trimColumns`: a dense convolution skips
-/// the kernel columns on zero padding (the schedule must unroll the tile's columns
-/// and the kernel columns, see Conv2DSchedule::trimColumns).
+/// in logical order, sizes from the plan).
 Conv2DFuncs defineConv2D(const Conv2DLayer &layer, const ImageInfo &in, const ImageInfo &out,
                          Halide::Func input, Halide::Func residual, const LayerWeights &weights,
-                         bool trimColumns = false);
+                         const Conv2DAlgorithmHints &hints = {});
 
 /// Applies an element-wise activation by kconv's canonical name.
 Halide::Expr applyActivation(const std::string &name, Halide::Expr x);

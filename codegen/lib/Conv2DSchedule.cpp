@@ -64,24 +64,33 @@ int largestPowerOfTwoAtMost(int64_t limit, int cap) {
 /// row tile, Halide's sliding window copies each input row once per band instead of
 /// once per output row its window covers (3 times for a 3x3 kernel, 5 with dilation 2:
 /// layer g spent 8% of its time copying). Returns whether there is a staged copy.
+/// Its vectors divide the channels: a guarded tail (16 lanes over 8 or 12 channels)
+/// made Halide split the band loop, and trimmed tiles in its first and last bands kept
+/// a branch per border column.
 bool stageInput(Conv2DFuncs &f, Func store, Var storeAt, Var computeAt, const Conv2DSchedule &s) {
   if (!s.stageInput || !f.padded)
     return false;
-  f.input.store_at(store, storeAt)
-      .compute_at(store, computeAt)
-      .vectorize(f.c, s.vectorWidth, TailStrategy::GuardWithIf);
+  f.input.store_at(store, storeAt).compute_at(store, computeAt);
+  int lanes = 1;
+  while (lanes < s.vectorWidth && f.inChannels % (lanes * 2) == 0)
+    lanes *= 2;
+  if (lanes > 1)
+    f.input.vectorize(f.c, lanes);
   return true;
 }
 } // namespace
 
 bool worthTrimmingColumns(const Conv2DLayer &layer, const ImageInfo &in, const ImageInfo &out,
                           Conv2DSchedule::Vectorize vectorize) {
-  // Border bands of rows keep a branch per trimmed column (Halide partitions their tile
-  // loop no further): measured at one thread, 4.8% of padded pairs (layer b) about 4%
-  // faster, 2.4% (h) 3% faster, 2.1% (g) even, 1.2% (a) 2% slower.
+  // Trimmed, each border tile drops its padded columns' multiply-adds (measured at one
+  // thread, best of 10 rounds of 400 runs: layer a, 1.2% of the pairs padded, 1.4%
+  // faster; e, 1.2%, 1.2% faster; b 4.8% and h 2.4% about 4% and 3%). Few input channels
+  // make it slower: layer d (3 channels, 7 kernel columns) ran 2x slower trimmed, LLVM
+  // unrolling the untrimmed 3-step channel loop but not the trimmed code's 7 copies.
+  int64_t cinPerGroup = in.channels / layer.groups;
   return vectorize == Conv2DSchedule::Vectorize::Channels && hasDenseReduction(layer) &&
-         !isAxisActivation(layer.activation) &&
-         paddedColumnShare(layer, in.width, out.width) > 0.022;
+         !isAxisActivation(layer.activation) && cinPerGroup >= 16 &&
+         paddedColumnShare(layer, in.width, out.width) > 0.01;
 }
 
 Conv2DSchedule heuristicSchedule(const Conv2DLayer &layer, const ImageInfo &in,

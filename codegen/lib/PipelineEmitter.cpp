@@ -71,8 +71,11 @@ Func buildConv(const PipelinePlan &plan, const Conv2DLayer &layer,
   built.weightBindings.insert(built.weightBindings.end(), weights.bindings.begin(),
                               weights.bindings.end());
   bool manual = plan.autoscheduler.empty();
-  Conv2DFuncs funcs = defineConv2D(layer, inInfo, outInfo, input, residual, weights,
-                                   manual && schedule.trimColumns);
+  Conv2DAlgorithmHints hints;
+  hints.trimColumns = manual && schedule.trimColumns;
+  // (The softmax form computes conv a row at a time and stages nothing.)
+  hints.stagedInput = manual && schedule.stageInput && !isAxisActivation(layer.activation);
+  Conv2DFuncs funcs = defineConv2D(layer, inInfo, outInfo, input, residual, weights, hints);
   Func store = funcs.result;
   if (!outputName.empty()) {
     // The output buffer is already (c, x, y, n): compute straight into it.
@@ -223,11 +226,11 @@ Status emitPipeline(const PipelinePlan &plan, const EmitRequest &request) {
       applyAutoscheduler(plan, pipeline, target);
     std::map<OutputFileType, std::string> files;
     if (!request.objectPath.empty())
-      files[Output::object] = request.objectPath;
+      files[OutputFileType::object] = request.objectPath;
     if (!request.headerPath.empty())
-      files[Output::c_header] = request.headerPath;
+      files[OutputFileType::c_header] = request.headerPath;
     if (!request.stmtPath.empty())
-      files[Output::stmt] = request.stmtPath;
+      files[OutputFileType::stmt] = request.stmtPath;
     pipeline.compile_to(files, built.arguments, request.functionName, target);
     return Status::ok();
   } catch (const Halide::CompileError &e) {

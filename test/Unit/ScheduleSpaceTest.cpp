@@ -99,7 +99,10 @@ TEST(ScheduleDefault, TrimsColumnsOfNarrowPaddedLayers) {
   };
   EXPECT_TRUE(trims(Shape{14, 14, 256, 256, 3, 1, 1, true}));   // b: 4.8% of the pairs
   EXPECT_TRUE(trims(Shape{28, 28, 128, 128, 3, 1, 1, true}));   // h: 2.4%
-  EXPECT_FALSE(trims(Shape{56, 56, 64, 64, 3, 1, 1, true}));    // a: 1.2%
+  EXPECT_TRUE(trims(Shape{56, 56, 64, 64, 3, 1, 1, true}));     // a: 1.2%
+  EXPECT_FALSE(trims(Shape{112, 112, 64, 64, 3, 1, 1, true}));  // 0.6%
+  EXPECT_FALSE(trims(Shape{56, 56, 8, 64, 3, 1, 1, true}));     // 8 input channels
+  EXPECT_FALSE(trims(Shape{224, 224, 3, 64, 7, 2, 1, true}));   // d: 3 channels, 0.8%
   EXPECT_FALSE(trims(Shape{28, 28, 1, 32, 3, 1, 1, false}));    // 'valid': no padding
   EXPECT_FALSE(trims(Shape{14, 14, 32, 32, 3, 1, 32, true}));   // depthwise
 }
