@@ -38,7 +38,9 @@ def tune(kconvc, model, exe, budget, threads, db):
     result = subprocess.run([kconvc] + model + ["--emit=exe", "-o", exe, "--tune-budget",
                                                 str(budget), "--tune-threads", str(threads),
                                                 "--tuning-db", db],
-                            check=True, capture_output=True, text=True)
+                            capture_output=True, text=True)
+    if result.returncode != 0:
+        sys.exit(f"kconvc failed on {model[0]}:\n{result.stderr}")
     seconds = time.time() - start
     trace = [(float(m[4]), int(m[0]), float(m[3])) for m in PROGRESS.findall(result.stderr)]
     with open(db) as f:  # KEY \t SCHEDULE \t MS, one line for a one-layer model
