@@ -15,7 +15,7 @@ struct Conv2DFuncs {
   Halide::Func conv;   // bias + sum of products (pure definition + one update)
   Halide::Func result; // activation(conv)
   Halide::RDom r;      // (input channel in group, kx, ky), or (kx, ky) for depthwise
-  int inChannels = 0;   // channels of `input`
+  int inChannels = 0;  // channels of `input`
   bool depthwise = false;
   bool padded = false;  // `input` applies a zero boundary condition
   bool softmax = false; // result reduces over a whole axis of conv
