@@ -31,16 +31,18 @@ bool fitsRegisters(int64_t accumulators, int vectors) {
 
 /// `s` with staging and loop order both ways and column trimming as each of `trims`,
 /// where they apply (staging and trimming need padding; channel blocks outermost and
-/// trimming need channel vectors).
+/// trimming need channel vectors; trimming needs a reduction over input channels:
+/// depthwise code is the same with or without it).
 std::vector<Conv2DSchedule> loopVariants(const Conv2DSchedule &s, const Conv2DLayer &layer,
                                          std::initializer_list<bool> trims) {
   bool padded = hasPadding(layer.padding);
   bool channels = s.vectorize == Conv2DSchedule::Vectorize::Channels;
+  bool trimmable = channels && padded && inputChannelsPerGroup(layer) > 1;
   std::vector<Conv2DSchedule> variants;
   for (bool stage : {false, true})
     for (bool outer : {false, true})
       for (bool trim : trims) {
-        if ((stage && !padded) || (outer && !channels) || (trim && !(channels && padded)))
+        if ((stage && !padded) || (outer && !channels) || (trim && !trimmable))
           continue;
         Conv2DSchedule t = s;
         t.stageInput = stage, t.channelsOuter = outer, t.trimColumns = trim;

@@ -35,6 +35,12 @@ inline bool hasDenseReduction(const Conv2DLayer &layer) {
   return layer.kernelValues.size() / layer.filters > 25;
 }
 
+/// Input channels each filter reads (1: depthwise, or a single input channel; the
+/// algorithm's reduction is then the kernel taps alone, with no columns to trim).
+inline int64_t inputChannelsPerGroup(const Conv2DLayer &layer) {
+  return int64_t(layer.kernelValues.size()) / (layer.filters * layer.kernel[0] * layer.kernel[1]);
+}
+
 /// Weights beyond about half of L2 (1 MB): streamed from L3 again for every band of
 /// rows unless channel blocks are the outermost loop.
 inline bool hasLargeWeights(const Conv2DLayer &layer) {
