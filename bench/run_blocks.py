@@ -25,7 +25,7 @@ sys.path.insert(0, os.path.join(root, "test", "lib"))
 sys.path.insert(0, os.path.join(root, "scripts"))
 import graph_e2e  # noqa: E402  (the test suite's Keras graph builder)
 import keras_writer  # noqa: E402
-from run_bench import (ROUNDS, best_of_interleaved, compile_tuned, median_call_ms,  # noqa: E402
+from run_bench import (ROUNDS_TEXT, best_of_interleaved, compile_tuned, median_call_ms,  # noqa: E402
                        median_ms, output_arguments, ratio_range, run, spread_text,
                        work_dir)
 
@@ -161,7 +161,7 @@ def write_report(results, out):
                          f" | {m['kconv_unfused'] / m['kconv_fused']:.2f}x"
                          f" | {m['tune_seconds']:.0f} |")
     with open(os.path.join(out, "blocks.md"), "w") as f:
-        f.write(f"Each time is the best of {ROUNDS} rounds, all systems measured in turn in each round; "
+        f.write(f"Each time is {ROUNDS_TEXT}, all systems measured in turn in each round; "
                 "+N%: how much slower the slowest round was; in brackets the lowest and highest "
                 "per-round speed ratio.\n\n" + "\n".join(lines) + "\n")
     import matplotlib

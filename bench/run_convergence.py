@@ -22,7 +22,7 @@ here = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, here)
 from layers import LAYERS, flops  # noqa: E402
 from make_models import write_layer  # noqa: E402
-from run_bench import (ROUNDS, best_of_interleaved, median_ms, output_arguments,  # noqa: E402
+from run_bench import (ROUNDS_TEXT, best_of_interleaved, median_ms, output_arguments,  # noqa: E402
                        ratio_range, run, work_dir)
 
 PROGRESS = re.compile(r"(\d+)/(\d+) candidates, best ([0-9.]+) ms \(([0-9.]+) GFLOP/s\), "
@@ -89,7 +89,7 @@ def write_report(results, out):
     budget, factor = results["budget"], results["factor"]
     lines = [f"Tuning with a {budget:.0f} s budget against {factor:.0f}x that budget, "
              f"{results['threads']} thread(s), each with a fresh tuning database; the two "
-             f"executables timed in turn, best of {ROUNDS} rounds; the speed is the best "
+             f"executables timed in turn, {ROUNDS_TEXT}; the speed is the best "
              f"times' ratio and the median of the per-round ratios (rounds of a phase of "
              f"the machine's noise move both), in brackets the lowest and highest. Target: "
              f"the short run within 3% of the long one (speed >= 0.97).", "",
