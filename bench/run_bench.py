@@ -33,11 +33,16 @@ def run(cmd, env=None):
     return subprocess.run(cmd, check=True, capture_output=True, text=True, env=env).stdout
 
 
+def tuned_command(kconvc, model, exe, tune_budget, threads, db):
+    """The kconvc command that compiles `model` into `exe`, tuned for `threads`."""
+    return [kconvc] + model + ["--emit=exe", "-o", exe, "--tune-budget", str(tune_budget),
+                               "--tune-threads", str(threads), "--tuning-db", db]
+
+
 def compile_tuned(kconvc, model, exe, tune_budget, threads, db):
     """Compiles `model` tuned for `threads`; returns the seconds it took."""
     start = time.time()
-    run([kconvc] + model + ["--emit=exe", "-o", exe, "--tune-budget", str(tune_budget),
-                            "--tune-threads", str(threads), "--tuning-db", db])
+    run(tuned_command(kconvc, model, exe, tune_budget, threads, db))
     return time.time() - start
 
 

@@ -23,7 +23,7 @@ sys.path.insert(0, here)
 from layers import LAYERS, flops  # noqa: E402
 from make_models import write_layer  # noqa: E402
 from run_bench import (ROUNDS_TEXT, best_of_interleaved, median_ms, output_arguments,  # noqa: E402
-                       ratio_range, run, work_dir)
+                       ratio_range, run, tuned_command, work_dir)
 
 PROGRESS = re.compile(r"(\d+)/(\d+) candidates, best ([0-9.]+) ms \(([0-9.]+) GFLOP/s\), "
                       r"([0-9.]+) s")
@@ -35,9 +35,7 @@ def tune(kconvc, model, exe, budget, threads, db):
     if os.path.exists(db):
         os.remove(db)
     start = time.time()
-    result = subprocess.run([kconvc] + model + ["--emit=exe", "-o", exe, "--tune-budget",
-                                                str(budget), "--tune-threads", str(threads),
-                                                "--tuning-db", db],
+    result = subprocess.run(tuned_command(kconvc, model, exe, budget, threads, db),
                             capture_output=True, text=True)
     if result.returncode != 0:
         sys.exit(f"kconvc failed on {model[0]}:\n{result.stderr}")

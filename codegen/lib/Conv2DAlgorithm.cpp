@@ -84,7 +84,8 @@ Conv2DFuncs defineConv2D(const Conv2DLayer &layer, const ImageInfo &in, const Im
   Var c = f.c, x = f.x, y = f.y, n = f.n;
   f.padded = hasPadding(layer.padding);
   f.inChannels = (int)in.channels;
-  if (f.padded && hints.stagedInput) {
+  f.staged = f.padded && hints.stagedInput;
+  if (f.staged) {
     // Zero outside the image, tested per element of the (small) staged copy. Halide's
     // constant_exterior marks the test `likely`, and a likely row test makes Halide split
     // the loop over bands of rows into first, middle and last versions; inside the first

@@ -18,6 +18,7 @@ struct Conv2DFuncs {
   int inChannels = 0;  // channels of `input`
   bool depthwise = false;
   bool padded = false;  // `input` applies a zero boundary condition
+  bool staged = false;  // `input` is a copy the schedule computes (Conv2DAlgorithmHints)
   bool softmax = false; // result reduces over a whole axis of conv
 };
 

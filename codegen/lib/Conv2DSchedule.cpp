@@ -68,7 +68,7 @@ int largestPowerOfTwoAtMost(int64_t limit, int cap) {
 /// made Halide split the band loop, and trimmed tiles in its first and last bands kept
 /// a branch per border column.
 bool stageInput(Conv2DFuncs &f, Func store, Var storeAt, Var computeAt, const Conv2DSchedule &s) {
-  if (!s.stageInput || !f.padded)
+  if (!f.staged) // decided with the algorithm (the schedule's stage_input, where it applies)
     return false;
   f.input.store_at(store, storeAt).compute_at(store, computeAt);
   int lanes = 1;
@@ -87,9 +87,8 @@ bool worthTrimmingColumns(const Conv2DLayer &layer, const ImageInfo &in, const I
   // faster; e, 1.2%, 1.2% faster; b 4.8% and h 2.4% about 4% and 3%). Few input channels
   // make it slower: layer d (3 channels, 7 kernel columns) ran 2x slower trimmed, LLVM
   // unrolling the untrimmed 3-step channel loop but not the trimmed code's 7 copies.
-  int64_t cinPerGroup = in.channels / layer.groups;
   return vectorize == Conv2DSchedule::Vectorize::Channels && hasDenseReduction(layer) &&
-         !isAxisActivation(layer.activation) && cinPerGroup >= 16 &&
+         !isAxisActivation(layer.activation) && inputChannelsPerGroup(layer) >= 16 &&
          paddedColumnShare(layer, in.width, out.width) > 0.01;
 }
 
