@@ -189,30 +189,57 @@ Status measureSchedule(const PipelinePlan &plan, const Conv2DLayer &layer,
 }
 
 namespace {
-/// The winner against the default once more, both compiled in one child and timed in
-/// turns: one timing of either can be off by 10-25% on a busy machine, and winners by
-/// a few percent were seen to be slower than the default in the executable (layer g
-/// at one thread: 2.74 vs 1.97 ms). The winner stays only if it is 3% faster in the median
-/// of 9 rounds (layer e: a winner 3% faster by its best time was 3% slower in the benchmark).
-void confirmAgainstDefault(const PipelinePlan &plan, const Conv2DLayer &layer,
-                           const Conv2DSchedule &fallback, const TuneOptions &options,
-                           TuneResult &result) {
-  PipelinePlan first = singleLayerPlan(plan, layer, fallback);
-  PipelinePlan second = singleLayerPlan(plan, layer, result.best);
+/// How many of the search's fastest candidates are timed again against the default,
+/// in how many rounds.
+constexpr int kFinalists = 2, kFinalRounds = 9;
+
+/// About how long the finals take: compiling each plan (a candidate's time, most of
+/// which is compiling) and timing each once per round (at about the default's speed).
+double finalsSeconds(const TuningClock &clock, double defaultMs) {
+  return (kFinalists + 1) * (clock.meanCandidate() + kFinalRounds * quartileRunSeconds(defaultMs));
+}
+
+/// The default and the fastest `kFinalists` others by their search timing.
+std::vector<Conv2DSchedule> finalistsOf(const Conv2DSchedule &fallback,
+                                        std::vector<std::pair<double, Conv2DSchedule>> measured) {
+  std::stable_sort(measured.begin(), measured.end(),
+                   [](const auto &a, const auto &b) { return a.first < b.first; });
+  std::vector<Conv2DSchedule> finalists{fallback};
+  for (const auto &[ms, schedule] : measured)
+    if (schedule != fallback && finalists.size() <= kFinalists)
+      finalists.push_back(schedule);
+  return finalists;
+}
+
+/// The finalists (the default first) once more, all compiled in one child and timed
+/// in turns: one timing can be off by 10-25% on a busy machine, so
+/// the search's ranking is only a shortlist (winners by a few percent were seen to be
+/// slower than the default in the executable: layer g at one thread, 2.74 vs 1.97 ms).
+/// A finalist replaces the default only if it is 3% faster in the median of the rounds
+/// (layer e: a winner 3% faster by its best time was 3% slower in the benchmark).
+void chooseAmongFinalists(const PipelinePlan &plan, const Conv2DLayer &layer,
+                          const std::vector<Conv2DSchedule> &finalists,
+                          const TuneOptions &options, TuneResult &result) {
+  std::vector<PipelinePlan> plans;
+  for (const Conv2DSchedule &schedule : finalists)
+    plans.push_back(singleLayerPlan(plan, layer, schedule));
   std::vector<double> ms;
   auto time = [&] {
-    InterleavedTimes t = timePlansInterleaved(first, second, options.target, 9);
-    return std::vector<double>{t.firstMs, t.secondMs, t.ratio};
+    InterleavedTimes t = timePlansInterleaved(plans, options.target, kFinalRounds);
+    std::vector<double> values = t.bestMs;
+    values.insert(values.end(), t.medianRatio.begin(), t.medianRatio.end());
+    return values;
   };
-  if (!measureInChild(options, time, 3, ms))
+  if (!measureInChild(options, time, 2 * plans.size(), ms))
     return; // keep the search's verdict
-  result.defaultMs = ms[0];
-  if (ms[2] < 0.97) {
-    result.bestMs = ms[1];
-  } else {
-    result.best = fallback;
-    result.bestMs = ms[0];
-  }
+  const double *bestMs = ms.data(), *ratio = ms.data() + plans.size();
+  size_t chosen = 0;
+  for (size_t i = 1; i < plans.size(); ++i)
+    if (ratio[i] < 0.97 && ratio[i] < ratio[chosen])
+      chosen = i;
+  result.defaultMs = bestMs[0];
+  result.best = finalists[chosen];
+  result.bestMs = bestMs[chosen];
 }
 } // namespace
 
@@ -234,13 +261,15 @@ Status tuneLayer(const PipelinePlan &plan, const Conv2DLayer &layer, const TuneO
     std::stable_partition(space.begin() + 1, space.end(), [&](const Conv2DSchedule &s) {
       return std::find(flips.begin(), flips.end(), s) != flips.end();
     });
+    warmJitRuntime(options.target);
     TuningClock clock(options.budgetSeconds);
     TuneProgress p;
     p.total = int(space.size());
     double flops = layerFlops(plan, layer);
     result = TuneResult();
+    std::vector<std::pair<double, Conv2DSchedule>> timed;
     for (size_t i = 0; i < space.size(); ++i) {
-      if (i > 0 && !clock.roomForAnother(/*reserved=*/2)) // the confirmation below
+      if (i > 0 && !clock.roomForAnother(finalsSeconds(clock, result.defaultMs)))
         break;
       double ms = 0;
       ++p.tried;
@@ -254,6 +283,7 @@ Status tuneLayer(const PipelinePlan &plan, const Conv2DLayer &layer, const TuneO
       Status measured = measureSchedule(plan, layer, space[i], candidateOptions, ms);
       clock.candidateEnds();
       if (measured) {
+        timed.emplace_back(ms, space[i]);
         if (i == 0)
           result.defaultMs = ms;
         // A candidate must beat the default by 3%: smaller JIT-measured gains were
@@ -276,8 +306,13 @@ Status tuneLayer(const PipelinePlan &plan, const Conv2DLayer &layer, const TuneO
     result.failed = p.failed;
     if (result.bestMs == 0)
       return Status::error("no candidate schedule could be measured");
-    if (result.best != space[0] && result.defaultMs > 0)
-      confirmAgainstDefault(plan, layer, space[0], options, result);
+    std::vector<Conv2DSchedule> finalists = finalistsOf(space[0], std::move(timed));
+    if (result.defaultMs > 0 && finalists.size() > 1) {
+      p.finalists = int(finalists.size());
+      if (progress)
+        progress(p);
+      chooseAmongFinalists(plan, layer, finalists, options, result);
+    }
     return Status::ok();
   } catch (const Halide::Error &e) {
     return Status::error(std::string("Halide: ") + e.what());

@@ -104,6 +104,7 @@ Status tuneFusion(const PipelinePlan &plan, const TuneOptions &options, FusionRe
   result = FusionResult();
   PipelinePlan candidate = plan;
   candidate.inlinedNodes = defaultInlining(plan);
+  warmJitRuntime(options.target);
   TuningClock clock(options.budgetSeconds);
   clock.candidateStarts();
   if (Status status = measurePlan(candidate, options, result.defaultMs); !status)

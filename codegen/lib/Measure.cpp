@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cmath>
 #include <csignal>
+#include <memory>
 #include <random>
 #include <set>
 #include <sys/wait.h>
@@ -75,21 +76,36 @@ double timePlanInProcess(const PipelinePlan &plan, const std::string &target) {
   return JitPlan(plan, target).quartileMs();
 }
 
-InterleavedTimes timePlansInterleaved(const PipelinePlan &first, const PipelinePlan &second,
+InterleavedTimes timePlansInterleaved(const std::vector<PipelinePlan> &plans,
                                       const std::string &target, int rounds) {
-  JitPlan a(first, target), b(second, target);
-  InterleavedTimes t{INFINITY, INFINITY, 1};
-  std::vector<double> ratios;
-  for (int i = 0; i < rounds; ++i) {
-    double aMs = a.quartileMs(), bMs = b.quartileMs();
-    t.firstMs = std::min(t.firstMs, aMs);
-    t.secondMs = std::min(t.secondMs, bMs);
-    ratios.push_back(bMs / aMs);
+  std::vector<std::unique_ptr<JitPlan>> compiled;
+  for (const PipelinePlan &plan : plans)
+    compiled.push_back(std::make_unique<JitPlan>(plan, target));
+  InterleavedTimes t;
+  t.bestMs.assign(plans.size(), INFINITY);
+  std::vector<std::vector<double>> ratios(plans.size());
+  for (int round = 0; round < rounds; ++round) {
+    std::vector<double> ms;
+    for (size_t i = 0; i < compiled.size(); ++i) {
+      ms.push_back(compiled[i]->quartileMs());
+      t.bestMs[i] = std::min(t.bestMs[i], ms[i]);
+      ratios[i].push_back(ms[i] / ms[0]);
+    }
   }
-  std::sort(ratios.begin(), ratios.end());
-  t.ratio = ratios[ratios.size() / 2];
+  for (std::vector<double> &r : ratios) {
+    std::nth_element(r.begin(), r.begin() + r.size() / 2, r.end());
+    t.medianRatio.push_back(r[r.size() / 2]);
+  }
   return t;
 }
+
+namespace {
+int quartileRepeats(double firstMs) {
+  return std::clamp(int(kTimingWindowMs / std::max(firstMs, 1e-3)), 8, 400);
+}
+} // namespace
+
+double quartileRunSeconds(double ms) { return (1 + quartileRepeats(ms)) * ms / 1000; }
 
 double quartileRunMs(const std::function<void()> &body) {
   auto run = [&] {
@@ -99,10 +115,10 @@ double quartileRunMs(const std::function<void()> &body) {
         .count();
   };
   double first = run();
-  // About 60 ms of runs, and the lower quartile rather than the median: at two threads
+  // About kTimingWindowMs of runs, and the lower quartile rather than the median: at two threads
   // the same schedule's median varied by up to 25% between tuning runs (thread
   // wake-ups, other load); the lower quartile is less sensitive to such outliers.
-  int repeats = std::clamp(int(60.0 / std::max(first, 1e-3)), 8, 400);
+  int repeats = quartileRepeats(first);
   std::vector<double> times;
   for (int i = 0; i < repeats; ++i)
     times.push_back(run());
@@ -110,11 +126,6 @@ double quartileRunMs(const std::function<void()> &body) {
   return times[times.size() / 4];
 }
 
-namespace {
-/// A process's first JIT compile also builds Halide's shared JIT runtime and sets up
-/// LLVM: 0.45-0.7 s of a tuning candidate's 0.9 s when every forked child paid it
-/// (layer c: 17 of 1224 candidates measured in 20 s). Done once here, before any
-/// fork, every child inherits it. A failure only leaves the children to pay it.
 void warmJitRuntime(const std::string &targetText) {
   static std::set<std::string> warmed;
   if (!warmed.insert(targetText).second)
@@ -127,7 +138,6 @@ void warmJitRuntime(const std::string &targetText) {
   } catch (const Halide::Error &) {
   }
 }
-} // namespace
 
 Status measureInChild(const TuneOptions &options,
                       const std::function<std::vector<double>()> &time, size_t count,

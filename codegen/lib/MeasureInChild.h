@@ -8,8 +8,16 @@
 #include <algorithm>
 #include <chrono>
 #include <functional>
+#include <vector>
 
 namespace kconv::codegen {
+
+/// A process's first JIT compile also builds Halide's shared JIT runtime and sets up
+/// LLVM: 0.45-0.7 s of a tuning candidate's 0.9 s when every forked child paid it
+/// (layer c: 17 of 1224 candidates measured in 20 s). Done once in the parent before
+/// the first fork (measureInChild calls it), every child inherits it; tuners call it
+/// before starting their clock. A failure only leaves the children to pay it.
+void warmJitRuntime(const std::string &target);
 
 /// Runs `time` (returning milliseconds, or <= 0 on failure) in a child process with
 /// the options' thread count and timeout.
@@ -23,19 +31,22 @@ Status measureInChild(const TuneOptions &options,
 /// JIT-compiles `plan` and times it on random inputs (batch 1 where dynamic), in
 /// this process: the lower quartile of its run times, in ms.
 double timePlanInProcess(const PipelinePlan &plan, const std::string &target);
-/// Two plans timed in turns: each one's best in ms, and the median over the rounds of
-/// second / first within a round. Disturbances of this machine come in phases of
-/// seconds that slow everything by up to 1.5x; a pair of timings taken a tenth of a
-/// second apart shares the phase, so the median ratio sees through them.
+/// Plans timed in turns, round after round: each one's best in ms, and the median over
+/// the rounds of its time / the first plan's time within a round. Disturbances of this
+/// machine come in phases of seconds that slow everything by up to 1.5x; timings taken
+/// a tenth of a second apart share the phase, so the median ratio sees through them.
 struct InterleavedTimes {
-  double firstMs = 0, secondMs = 0, ratio = 1;
+  std::vector<double> bestMs, medianRatio;
 };
-InterleavedTimes timePlansInterleaved(const PipelinePlan &first, const PipelinePlan &second,
+InterleavedTimes timePlansInterleaved(const std::vector<PipelinePlan> &plans,
                                       const std::string &target, int rounds);
 
-/// Runs `body` once, then repeatedly for about 60 ms (8 to 400 times): the lower
-/// quartile of the times, in ms.
+/// Runs `body` once, then repeatedly for about kTimingWindowMs (8 to 400 times): the
+/// lower quartile of the times, in ms.
+inline constexpr double kTimingWindowMs = 60;
 double quartileRunMs(const std::function<void()> &body);
+/// How long quartileRunMs takes, in seconds, for a body that runs in `ms`.
+double quartileRunSeconds(double ms);
 
 /// A tuning budget in seconds. A candidate is started only when the longest one
 /// so far would still finish inside it: checking only "time left > 0" overran a 20 s
@@ -46,17 +57,24 @@ public:
   double elapsed() const {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   }
-  /// Room for one more candidate, keeping `reserved` candidates' time for later work.
-  bool roomForAnother(int reserved = 0) const {
-    return elapsed() + longest_ * (1 + reserved) <= budget_;
+  /// Room for one more candidate, keeping `reservedSeconds` for later work.
+  bool roomForAnother(double reservedSeconds = 0) const {
+    return elapsed() + longest_ + reservedSeconds <= budget_;
   }
+  /// The mean time of the candidates so far, in seconds.
+  double meanCandidate() const { return candidates_ ? total_ / candidates_ : 0; }
   /// Times one candidate: call before it starts and after it ends.
   void candidateStarts() { candidateStart_ = elapsed(); }
-  void candidateEnds() { longest_ = std::max(longest_, elapsed() - candidateStart_); }
+  void candidateEnds() {
+    double seconds = elapsed() - candidateStart_;
+    longest_ = std::max(longest_, seconds);
+    total_ += seconds, ++candidates_;
+  }
 
 private:
   std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
-  double budget_, longest_ = 0, candidateStart_ = 0;
+  double budget_, longest_ = 0, candidateStart_ = 0, total_ = 0;
+  int candidates_ = 0;
 };
 
 } // namespace kconv::codegen

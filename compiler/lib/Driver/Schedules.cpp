@@ -97,6 +97,8 @@ void printProgress(llvm::raw_ostream &errs, const std::string &layer,
        << " candidates, best " << llvm::formatv("{0:f3}", p.bestMs) << " ms ("
        << llvm::formatv("{0:f1}", p.bestGflops) << " GFLOP/s), "
        << llvm::formatv("{0:f1}", p.elapsedSeconds) << " s";
+  if (p.finalists > 0)
+    errs << ", timing " << p.finalists << " finalists in turns";
   errs.flush();
 }
 

@@ -38,6 +38,7 @@ struct TuneOptions {
 
 struct TuneProgress {
   int tried = 0, total = 0, failed = 0;
+  int finalists = 0; // > 0 once the search is over and these are timed again
   double bestMs = 0, bestGflops = 0, elapsedSeconds = 0;
 };
 
@@ -53,8 +54,9 @@ struct TuneResult {
 Status measureSchedule(const PipelinePlan &plan, const Conv2DLayer &layer,
                        const Conv2DSchedule &schedule, const TuneOptions &options, double &ms);
 
-/// Measures candidates in order until the budget is spent; reports progress after
-/// each one.
+/// Measures candidates in order until the budget is spent, then times the default and
+/// the fastest few again in turns (finalists) and keeps the default unless one is
+/// clearly faster; reports progress after each candidate and before the finals.
 Status tuneLayer(const PipelinePlan &plan, const Conv2DLayer &layer, const TuneOptions &options,
                  const std::function<void(const TuneProgress &)> &progress, TuneResult &result);
 
