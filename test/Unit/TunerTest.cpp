@@ -1,7 +1,7 @@
-// The tuner's clock and its search on a small layer: the budget keeps room for the
-// finals, the finals time the default and the fastest others, and the chosen
-// schedule is one of the space. (Which schedule wins depends on the machine: not
-// asserted; the benchmark measures that.)
+// The tuner's clock, its neighbourhood rule and its search on a small layer: the
+// budget keeps room for the finals, the finals time the default and the fastest
+// others, and the chosen schedule is one of the space. (Which schedule wins depends
+// on the machine: not asserted; the benchmark measures that.)
 #include "ConvPlan.h"
 #include "MeasureInChild.h"
 #include "kconv/Codegen/Autotuner.h"
@@ -33,6 +33,40 @@ TEST(QuartileRun, SecondsFollowTheRepeatCount) {
   EXPECT_NEAR(quartileRunSeconds(1.0), (1 + kTimingWindowMs) / 1000, 1e-9);
   EXPECT_NEAR(quartileRunSeconds(100.0), 9 * 0.1, 1e-9);
   EXPECT_NEAR(quartileRunSeconds(0.001), 401 * 1e-6, 1e-12);
+}
+
+Conv2DSchedule tile(int vectors, int tileX, int tileY) {
+  Conv2DSchedule s;
+  s.vectorWidth = 16, s.vectors = vectors, s.tileX = tileX, s.tileY = tileY;
+  return s;
+}
+
+TEST(Tuner, NeighboursAreOneStepOrTheSameTileReshaped) {
+  Conv2DSchedule base = tile(2, 14, 1);
+  EXPECT_TRUE(adjacentSchedules(base, tile(3, 14, 1)));
+  EXPECT_TRUE(adjacentSchedules(base, tile(2, 13, 1)));
+  EXPECT_TRUE(adjacentSchedules(base, tile(2, 14, 2)));
+  EXPECT_TRUE(adjacentSchedules(base, tile(4, 7, 1))); // 28 accumulators either way
+  EXPECT_TRUE(adjacentSchedules(base, tile(1, 14, 2)));
+  Conv2DSchedule flipped = base;
+  flipped.stageInput = true;
+  EXPECT_TRUE(adjacentSchedules(base, flipped));
+  Conv2DSchedule halved = base;
+  halved.vectorWidth = 8;
+  EXPECT_TRUE(adjacentSchedules(base, halved));
+
+  EXPECT_FALSE(adjacentSchedules(base, base));
+  EXPECT_FALSE(adjacentSchedules(base, tile(2, 12, 1)));     // two steps
+  EXPECT_FALSE(adjacentSchedules(base, tile(3, 13, 1)));     // two dimensions
+  EXPECT_FALSE(adjacentSchedules(base, tile(4, 2, 3)));      // 24 accumulators, not 28
+  flipped.parallel = false;
+  EXPECT_FALSE(adjacentSchedules(base, flipped));            // two flags
+  Conv2DSchedule reshapedAndFlipped = tile(4, 7, 1);
+  reshapedAndFlipped.channelsOuter = true;
+  EXPECT_FALSE(adjacentSchedules(base, reshapedAndFlipped));
+  Conv2DSchedule width = base;
+  width.vectorize = Conv2DSchedule::Vectorize::Width;
+  EXPECT_FALSE(adjacentSchedules(base, width));
 }
 
 TEST(Tuner, SearchesThenTimesFinalistsWithinTheBudget) {

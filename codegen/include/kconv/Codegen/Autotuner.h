@@ -28,6 +28,11 @@ inline constexpr int kTunerVersion = 3;
 std::vector<Conv2DSchedule> scheduleSpace(const PipelinePlan &plan, const Conv2DLayer &layer,
                                           int vectorWidth);
 
+/// Whether the tuner treats `b` as a neighbour of `a`: one tile dimension one step
+/// apart, the lane count doubled or halved, one flag flipped, or the tile reshaped with
+/// as many accumulators (2 vectors x 14 columns and 4 x 7).
+bool adjacentSchedules(const Conv2DSchedule &a, const Conv2DSchedule &b);
+
 struct TuneOptions {
   std::string target = "host";
   int threads = 1;           // threads the layer will run with
