@@ -104,6 +104,14 @@ LogicalResult Conv2DOp::verify() {
         return emitOpError("'explicit_padding' values must be >= 0");
   }
 
+  // Trimming skips kernel columns inside the reduction over input channels; with one
+  // input channel per group (depthwise, or a single-channel input) the code would be
+  // the same: the flag would only claim what did not happen.
+  if (ScheduleAttr schedule = getScheduleAttr();
+      schedule && schedule.getTrimColumns() && cinPerGroup == 1)
+    return emitOpError() << "schedule 'trim_columns' needs more than one input channel per "
+                            "group (" << in.c << " input channel(s) in " << groups
+                         << " group(s))";
   if (getResidual() && getResidual().getType() != getOutput().getType())
     return emitOpError() << "residual type " << getResidual().getType()
                          << " differs from the result type " << getOutput().getType();

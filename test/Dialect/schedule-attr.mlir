@@ -106,3 +106,14 @@ func.func @trim_needs_channels(%x: tensor<1x8x12x1xf32>, %k: tensor<3x3x1x2xf32>
     strides = array<i64: 1, 1>, use_bias = false} : (tensor<1x8x12x1xf32>, tensor<3x3x1x2xf32>) -> tensor<1x8x12x2xf32>
   return %y : tensor<1x8x12x2xf32>
 }
+
+// -----
+
+// A depthwise convolution reduces over one input channel per group: nothing to trim.
+func.func @trim_depthwise(%x: tensor<1x8x12x4xf32>, %k: tensor<3x3x1x4xf32>) -> tensor<1x8x12x4xf32> {
+  // expected-error @+1 {{schedule 'trim_columns' needs more than one input channel per group (4 input channel(s) in 4 group(s))}}
+  %y = kconv.conv2d %x, %k {activation = #kconv.activation<linear>, data_format = #kconv.data_format<channels_last>, dilation_rate = array<i64: 1, 1>, filters = 4 : i64, groups = 4 : i64, kernel_size = array<i64: 3, 3>, padding = #kconv.padding<same>,
+    schedule = #kconv.schedule<vectorize = "channels", vector_width = 4, vectors = 1, tile_x = 2, tile_y = 1, parallel = true, stage_input = false, channels_outer = false, trim_columns = true>,
+    strides = array<i64: 1, 1>, use_bias = false} : (tensor<1x8x12x4xf32>, tensor<3x3x1x4xf32>) -> tensor<1x8x12x4xf32>
+  return %y : tensor<1x8x12x4xf32>
+}

@@ -6,6 +6,7 @@
 #include "kconv/Conversion/KconvToPlan.h"
 #include "kconv/Dialect/KconvOps.h"
 #include "mlir/AsmParser/AsmParser.h"
+#include "mlir/IR/Diagnostics.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -216,12 +217,31 @@ mlir::LogicalResult chooseSchedules(mlir::ModuleOp module, codegen::PipelinePlan
   if (!options.scheduleFile.empty() &&
       mlir::failed(readScheduleFile(ctx, options.scheduleFile, forced, forcedInline, errs)))
     return mlir::failure();
-  for (const auto &entry : forced)
-    if (!ops.count(entry.getKey())) {
+  for (const auto &entry : forced) {
+    kconv_mlir::Conv2DOp op = ops.lookup(entry.getKey());
+    if (!op) {
       errs << "kconvc: error: " << options.scheduleFile << ": no conv2d layer named '"
            << entry.getKey() << "' in the model\n";
       return mlir::failure();
     }
+    // The schedule must also suit its layer: the op verifier's checks that need the
+    // layer (e.g. trim_columns on a depthwise convolution).
+    op.setScheduleAttr(entry.getValue());
+    std::string problem;
+    mlir::LogicalResult verified = [&] {
+      mlir::ScopedDiagnosticHandler capture(ctx, [&](mlir::Diagnostic &diagnostic) {
+        if (problem.empty())
+          problem = diagnostic.str();
+        return mlir::success();
+      });
+      return op.verify();
+    }();
+    if (mlir::failed(verified)) {
+      errs << "kconvc: error: " << options.scheduleFile << ": layer '" << entry.getKey()
+           << "': " << problem << "\n";
+      return mlir::failure();
+    }
+  }
 
   std::string target;
   if (Status status = codegen::resolveTarget(options.target, target); !status) {

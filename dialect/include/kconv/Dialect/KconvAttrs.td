@@ -19,7 +19,8 @@ def Kconv_ScheduleAttr : AttrDef<Kconv_Dialect, "Schedule"> {
     block's weights stay in cache across the whole image (large Cin x Cout).
     With `trim_columns` (optional, default false), the multiply-adds of kernel
     columns that fall on zero padding are skipped in the border tiles, as those
-    of kernel rows always are. The tuner writes it, `--schedule=FILE` forces it,
+    of kernel rows always are (the `kconv.conv2d` verifier rejects it with one
+    input channel per group: nothing to trim). The tuner writes it, `--schedule=FILE` forces it,
     and codegen follows it exactly.
 
     ```mlir
