@@ -284,17 +284,19 @@ Status tuneLayer(const PipelinePlan &plan, const Conv2DLayer &layer, const TuneO
     result = TuneResult();
     std::vector<std::pair<double, Conv2DSchedule>> timed;
     std::vector<bool> measuredAlready(space.size(), false);
-    const Conv2DSchedule *fastest = nullptr; // by the search's timings
-    double fastestMs = 0;
+    auto byTime = [](const auto &a, const auto &b) { return a.first < b.first; };
     // After the default and its flips, every other candidate is the best-scored
     // unmeasured neighbour of the fastest so far (a step of one tile dimension, the
     // tile reshaped, or one flag flipped), the rest the best-scored unmeasured one: the
     // cost model cannot rank close tiles (layer c: 4 vectors x 2 x 3 beat 2 x 14 x 1).
     auto nextCandidate = [&](int step) -> size_t {
-      if (fastest && step > int(flips.size()) && step % 2 == 0)
+      if (!timed.empty() && step > int(flips.size()) && step % 2 == 0) {
+        const Conv2DSchedule &fastest =
+            std::min_element(timed.begin(), timed.end(), byTime)->second;
         for (size_t j = 0; j < space.size(); ++j)
-          if (!measuredAlready[j] && adjacentSchedules(space[j], *fastest))
+          if (!measuredAlready[j] && adjacentSchedules(space[j], fastest))
             return j;
+      }
       for (size_t j = 0; j < space.size(); ++j)
         if (!measuredAlready[j])
           return j;
@@ -320,8 +322,6 @@ Status tuneLayer(const PipelinePlan &plan, const Conv2DLayer &layer, const TuneO
       clock.candidateEnds();
       if (measured) {
         timed.emplace_back(ms, space[i]);
-        if (!fastest || ms < fastestMs)
-          fastest = &space[i], fastestMs = ms;
         if (i == 0)
           result.defaultMs = ms;
         // A candidate must beat the default by 3%: smaller JIT-measured gains were
