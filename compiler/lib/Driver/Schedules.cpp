@@ -185,6 +185,27 @@ mlir::LogicalResult chooseFusion(mlir::ModuleOp module, codegen::PipelinePlan &p
   return mlir::success();
 }
 
+/// Whether `schedule` suits `op`'s layer: the op verifier's checks that need the layer
+/// as well as the schedule (e.g. trim_columns on a depthwise convolution). The op keeps
+/// the schedule if it does; otherwise its previous one, and `problem` says why.
+bool suitsLayer(kconv_mlir::Conv2DOp op, kconv_mlir::ScheduleAttr schedule,
+                std::string &problem) {
+  kconv_mlir::ScheduleAttr previous = op.getScheduleAttr();
+  op.setScheduleAttr(schedule);
+  mlir::ScopedDiagnosticHandler capture(op.getContext(), [&](mlir::Diagnostic &diagnostic) {
+    if (problem.empty())
+      problem = diagnostic.str();
+    return mlir::success();
+  });
+  if (mlir::succeeded(op.verify()))
+    return true;
+  if (previous)
+    op.setScheduleAttr(previous);
+  else
+    op.removeScheduleAttr();
+  return false;
+}
+
 } // namespace
 
 std::string layerSignature(const codegen::PipelinePlan &plan, const codegen::Conv2DLayer &layer,
@@ -224,19 +245,8 @@ mlir::LogicalResult chooseSchedules(mlir::ModuleOp module, codegen::PipelinePlan
            << entry.getKey() << "' in the model\n";
       return mlir::failure();
     }
-    // The schedule must also suit its layer: the op verifier's checks that need the
-    // layer (e.g. trim_columns on a depthwise convolution).
-    op.setScheduleAttr(entry.getValue());
     std::string problem;
-    mlir::LogicalResult verified = [&] {
-      mlir::ScopedDiagnosticHandler capture(ctx, [&](mlir::Diagnostic &diagnostic) {
-        if (problem.empty())
-          problem = diagnostic.str();
-        return mlir::success();
-      });
-      return op.verify();
-    }();
-    if (mlir::failed(verified)) {
+    if (!suitsLayer(op, entry.getValue(), problem)) {
       errs << "kconvc: error: " << options.scheduleFile << ": layer '" << entry.getKey()
            << "': " << problem << "\n";
       return mlir::failure();
@@ -270,8 +280,20 @@ mlir::LogicalResult chooseSchedules(mlir::ModuleOp module, codegen::PipelinePlan
     if (!chosen && op && op.getScheduleAttr())
       chosen = op.getScheduleAttr();
     std::string key = layerSignature(plan, layer, target, threads);
-    if (!chosen && useDb)
-      chosen = parseSchedule(ctx, db.lookup(key));
+    if (!chosen && useDb) {
+      // An entry that does not parse or does not suit its layer (edited by hand, or
+      // written by a kconv with other rules) counts as a miss.
+      std::string stored = db.lookup(key), problem;
+      chosen = parseSchedule(ctx, stored, &problem);
+      if (!stored.empty() && chosen && op && !suitsLayer(op, chosen, problem))
+        chosen = {};
+      if (!stored.empty() && !chosen)
+        errs << "kconvc: warning: " << db.path() << ": the entry for layer '" << layer.name
+             << "' is not a schedule for it"
+             << (problem.empty() ? std::string() : " (" + problem + ")") << "; "
+             << (options.tuneBudget > 0 ? "it is tuned again" : "the default schedule is used")
+             << "\n";
+    }
     if (!chosen && options.tuneBudget > 0) {
       codegen::TuneOptions tune;
       tune.target = options.target;
