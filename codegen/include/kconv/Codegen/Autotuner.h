@@ -19,8 +19,9 @@ namespace kconv::codegen {
 /// algorithm or the code generated for a schedule changes, so that measurements made
 /// by an earlier kconv (which may no longer be the best, or no longer be in the
 /// space) are tuned again instead of silently reused. 2: columns on the padding can
-/// be trimmed (trim_columns); 3: trimmed tiles branch-free in every band of rows.
-inline constexpr int kTunerVersion = 3;
+/// be trimmed (trim_columns); 3: trimmed tiles branch-free in every band of rows;
+/// 4: inputs of 1 or 3 channels staged in vectors along the columns.
+inline constexpr int kTunerVersion = 4;
 
 /// Every schedule worth trying for `layer` on a target with `vectorWidth` float
 /// lanes: split factors that divide (or fit) the output, accumulators that fit in
