@@ -64,11 +64,17 @@ static cl::opt<uint64_t> seed("seed", cl::desc("Seed of the tuner's candidate or
                               cl::init(1), cl::cat(kconvcCategory));
 static cl::opt<int> threads("tune-threads",
                             cl::desc("Threads to tune for, and the autoschedulers' parallelism "
-                                     "(default: all cores)"),
+                                     "(default: all cores; also --threads)"),
                             cl::init(0), cl::cat(kconvcCategory));
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
+  // `--threads N` is another spelling of --tune-threads. A library linked in registers
+  // a hidden `threads` option of its own, which took it silently and did nothing.
+  if (cl::Option *foreign = cl::getRegisteredOptions().lookup("threads"))
+    foreign->removeArgument();
+  static cl::alias threadsAlias("threads", cl::desc("Alias for --tune-threads"),
+                                cl::aliasopt(threads), cl::cat(kconvcCategory));
   cl::HideUnrelatedOptions(kconvcCategory);
   cl::ParseCommandLineOptions(argc, argv,
                               "kconvc: compile a Keras model to native code via MLIR and Halide\n");
