@@ -18,6 +18,8 @@
 #include "llvm/Support/FormatVariadic.h"
 
 #include <cctype>
+#include <cmath>
+#include <cstdio>
 #include <thread>
 
 namespace kconv::driver {
@@ -30,6 +32,9 @@ std::string symbolPrefixFor(const std::string &modelName) {
     prefix = "m_" + prefix;
   return prefix;
 }
+
+/// More threads than this is a typo (each would be an OpenMP thread while tuning).
+constexpr int kMaxThreads = 1024;
 
 int effectiveThreads(const CompileOptions &options) {
   return options.threads > 0 ? options.threads
@@ -196,6 +201,18 @@ int emitNative(const codegen::PipelinePlan &plan, const CompileOptions &options,
 } // namespace
 
 int compile(const CompileOptions &options, llvm::raw_ostream &errs) {
+  // A negative or NaN budget is a typo, not "no tuning"; an infinite one never ends.
+  if (!std::isfinite(options.tuneBudget) || options.tuneBudget < 0) {
+    char given[32];
+    std::snprintf(given, sizeof given, "%g", options.tuneBudget);
+    return fail(errs, std::string("--tune-budget=") + given +
+                          ": expected a finite number of seconds >= 0 (0: no tuning)");
+  }
+  if (options.threads < 0 || options.threads > kMaxThreads)
+    return fail(errs, llvm::formatv("--tune-threads={0}: expected 1 to {1} threads (0: every "
+                                    "core)",
+                                    options.threads, kMaxThreads)
+                          .str());
   keras::LoadedModel loaded;
   if (Status status = keras::loadKerasModel(options.modelPath, options.weightsPath, loaded);
       !status)
