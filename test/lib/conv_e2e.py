@@ -59,6 +59,10 @@ def skeleton_suite():
         case("softmax_channels", 5, 4, 3, 7, (3, 3), activation="softmax", padding="same"),
         case("softmax_channels_first", 5, 6, 3, 2, (3, 3), activation="softmax",
              data_format="channels_first"),
+        # Padded copies of 3- and 1-channel inputs, staged in vectors along the columns
+        # (37 and 23 columns: not a multiple of the lanes).
+        case("rgb_staged", 13, 37, 3, 16, (3, 3), padding="same", activation="relu"),
+        case("gray_staged_strided", 20, 23, 1, 8, (5, 6), strides=(2, 1), padding="same"),
     ]
 
 
