@@ -117,3 +117,56 @@ func.func @trim_depthwise(%x: tensor<1x8x12x4xf32>, %k: tensor<3x3x1x4xf32>) -> 
     strides = array<i64: 1, 1>, use_bias = false} : (tensor<1x8x12x4xf32>, tensor<3x3x1x4xf32>) -> tensor<1x8x12x4xf32>
   return %y : tensor<1x8x12x4xf32>
 }
+
+// -----
+
+// A tile larger than the output: codegen splits the output by the tile.
+func.func @block_exceeds_filters(%x: tensor<1x8x12x3xf32>, %k: tensor<3x3x3x8xf32>) -> tensor<1x8x12x8xf32> {
+  // expected-error @+1 {{schedule's channel block (vector_width x vectors = 16) exceeds the 8 filters}}
+  %y = kconv.conv2d %x, %k {activation = #kconv.activation<linear>, data_format = #kconv.data_format<channels_last>, dilation_rate = array<i64: 1, 1>, filters = 8 : i64, groups = 1 : i64, kernel_size = array<i64: 3, 3>, padding = #kconv.padding<same>,
+    schedule = #kconv.schedule<vectorize = "channels", vector_width = 8, vectors = 2, tile_x = 2, tile_y = 1, parallel = true, stage_input = false, channels_outer = false>,
+    strides = array<i64: 1, 1>, use_bias = false} : (tensor<1x8x12x3xf32>, tensor<3x3x3x8xf32>) -> tensor<1x8x12x8xf32>
+  return %y : tensor<1x8x12x8xf32>
+}
+
+// -----
+
+func.func @columns_exceed_width(%x: tensor<1x3x8x12xf32>, %k: tensor<3x3x3x2xf32>) -> tensor<1x2x8x12xf32> {
+  // expected-error @+1 {{schedule's column block (vector_width x vectors = 16) exceeds the output width (12)}}
+  %y = kconv.conv2d %x, %k {activation = #kconv.activation<linear>, data_format = #kconv.data_format<channels_first>, dilation_rate = array<i64: 1, 1>, filters = 2 : i64, groups = 1 : i64, kernel_size = array<i64: 3, 3>, padding = #kconv.padding<same>,
+    schedule = #kconv.schedule<vectorize = "width", vector_width = 16, vectors = 1, tile_x = 1, tile_y = 1, parallel = true, stage_input = false, channels_outer = false>,
+    strides = array<i64: 1, 1>, use_bias = false} : (tensor<1x3x8x12xf32>, tensor<3x3x3x2xf32>) -> tensor<1x2x8x12xf32>
+  return %y : tensor<1x2x8x12xf32>
+}
+
+// -----
+
+func.func @tile_exceeds_width(%x: tensor<1x8x12x3xf32>, %k: tensor<3x3x3x8xf32>) -> tensor<1x4x6x8xf32> {
+  // expected-error @+1 {{schedule 'tile_x' (7) exceeds the output width (6)}}
+  %y = kconv.conv2d %x, %k {activation = #kconv.activation<linear>, data_format = #kconv.data_format<channels_last>, dilation_rate = array<i64: 1, 1>, filters = 8 : i64, groups = 1 : i64, kernel_size = array<i64: 3, 3>, padding = #kconv.padding<same>,
+    schedule = #kconv.schedule<vectorize = "channels", vector_width = 8, vectors = 1, tile_x = 7, tile_y = 1, parallel = true, stage_input = false, channels_outer = false>,
+    strides = array<i64: 2, 2>, use_bias = false} : (tensor<1x8x12x3xf32>, tensor<3x3x3x8xf32>) -> tensor<1x4x6x8xf32>
+  return %y : tensor<1x4x6x8xf32>
+}
+
+// -----
+
+func.func @tile_exceeds_height(%x: tensor<1x8x12x3xf32>, %k: tensor<3x3x3x8xf32>) -> tensor<1x6x10x8xf32> {
+  // expected-error @+1 {{schedule 'tile_y' (7) exceeds the output height (6)}}
+  %y = kconv.conv2d %x, %k {activation = #kconv.activation<linear>, data_format = #kconv.data_format<channels_last>, dilation_rate = array<i64: 1, 1>, filters = 8 : i64, groups = 1 : i64, kernel_size = array<i64: 3, 3>, padding = #kconv.padding<valid>,
+    schedule = #kconv.schedule<vectorize = "channels", vector_width = 8, vectors = 1, tile_x = 1, tile_y = 7, parallel = true, stage_input = false, channels_outer = false>,
+    strides = array<i64: 1, 1>, use_bias = false} : (tensor<1x8x12x3xf32>, tensor<3x3x3x8xf32>) -> tensor<1x6x10x8xf32>
+  return %y : tensor<1x6x10x8xf32>
+}
+
+// -----
+
+// The largest tile that fits is accepted (the whole 6 x 10 output, 8 filters).
+// CHECK-LABEL: func.func @tile_fits
+// CHECK: tile_x = 10, tile_y = 6
+func.func @tile_fits(%x: tensor<1x8x12x3xf32>, %k: tensor<3x3x3x8xf32>) -> tensor<1x6x10x8xf32> {
+  %y = kconv.conv2d %x, %k {activation = #kconv.activation<linear>, data_format = #kconv.data_format<channels_last>, dilation_rate = array<i64: 1, 1>, filters = 8 : i64, groups = 1 : i64, kernel_size = array<i64: 3, 3>, padding = #kconv.padding<valid>,
+    schedule = #kconv.schedule<vectorize = "channels", vector_width = 8, vectors = 1, tile_x = 10, tile_y = 6, parallel = true, stage_input = false, channels_outer = false>,
+    strides = array<i64: 1, 1>, use_bias = false} : (tensor<1x8x12x3xf32>, tensor<3x3x3x8xf32>) -> tensor<1x6x10x8xf32>
+  return %y : tensor<1x6x10x8xf32>
+}

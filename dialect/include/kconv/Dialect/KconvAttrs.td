@@ -20,8 +20,9 @@ def Kconv_ScheduleAttr : AttrDef<Kconv_Dialect, "Schedule"> {
     With `trim_columns` (optional, default false), the multiply-adds of kernel
     columns that fall on zero padding are skipped in the border tiles, as those
     of kernel rows always are (the `kconv.conv2d` verifier rejects it with one
-    input channel per group: nothing to trim). The tuner writes it, `--schedule=FILE` forces it,
-    and codegen follows it exactly.
+    input channel per group: nothing to trim), and so does it a tile larger than
+    the output. The tuner writes it, `--schedule=FILE` forces it, and codegen
+    follows it exactly.
 
     ```mlir
     #kconv.schedule<vectorize = "channels", vector_width = 16, vectors = 2, tile_x = 6, tile_y = 1, parallel = true, stage_input = true, channels_outer = false>

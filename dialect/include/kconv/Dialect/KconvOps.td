@@ -87,6 +87,9 @@ def Kconv_Conv2DOp : Kconv_Op<"conv2d", [Pure, AttrSizedOperandSegments,
     /// from `padding` and the static input size. Fails for a dynamic spatial size
     /// under 'same' padding.
     ::mlir::FailureOr<::llvm::SmallVector<int64_t, 4>> getResolvedPadding();
+    /// The checks of a schedule attribute that need the layer (verify() runs them).
+    ::mlir::LogicalResult verifyScheduleFits(ScheduleAttr schedule, int64_t inChannels,
+                                             int64_t cinPerGroup);
   }];
 }
 
