@@ -228,11 +228,22 @@ std::string layerSignature(const codegen::PipelinePlan &plan, const codegen::Con
 mlir::LogicalResult chooseSchedules(mlir::ModuleOp module, codegen::PipelinePlan &plan,
                                     const CompileOptions &options, llvm::raw_ostream &errs) {
   mlir::MLIRContext *ctx = module.getContext();
+  // The plan's layers are the convolutions in plan order. Their names there are
+  // made unique for Halide (a channels_first layer's transposes carry its name too,
+  // and the convolution becomes "name_"), so schedules go by the ops' Keras names.
+  llvm::SmallVector<kconv_mlir::Conv2DOp> layerOps;
+  for (mlir::Operation *node : kconv_mlir::planNodeOps(*module.getOps<mlir::func::FuncOp>().begin()))
+    if (auto conv = mlir::dyn_cast<kconv_mlir::Conv2DOp>(node))
+      layerOps.push_back(conv);
+  assert(layerOps.size() == plan.layers.size() && "one plan layer per conv2d op");
+  auto kerasName = [](kconv_mlir::Conv2DOp op) -> std::string {
+    auto loc = mlir::dyn_cast<mlir::NameLoc>(op.getLoc());
+    return loc ? loc.getName().str() : std::string();
+  };
   llvm::StringMap<kconv_mlir::Conv2DOp> ops;
-  module.walk([&](kconv_mlir::Conv2DOp op) {
-    if (auto loc = mlir::dyn_cast<mlir::NameLoc>(op.getLoc()))
-      ops[loc.getName().getValue()] = op;
-  });
+  for (kconv_mlir::Conv2DOp op : layerOps)
+    if (std::string name = kerasName(op); !name.empty())
+      ops[name] = op;
   llvm::StringMap<kconv_mlir::ScheduleAttr> forced;
   llvm::StringMap<bool> forcedInline;
   if (!options.scheduleFile.empty() &&
@@ -274,10 +285,12 @@ mlir::LogicalResult chooseSchedules(mlir::ModuleOp module, codegen::PipelinePlan
            << " corrupted entries ignored; their layers are tuned again\n";
   }
 
-  for (codegen::Conv2DLayer &layer : plan.layers) {
-    kconv_mlir::Conv2DOp op = ops.lookup(layer.name);
-    kconv_mlir::ScheduleAttr chosen = forced.lookup(layer.name);
-    if (!chosen && op && op.getScheduleAttr())
+  for (auto [layer, op] : llvm::zip_equal(plan.layers, layerOps)) {
+    std::string name = kerasName(op);
+    if (name.empty())
+      name = layer.name;
+    kconv_mlir::ScheduleAttr chosen = forced.lookup(name);
+    if (!chosen && op.getScheduleAttr())
       chosen = op.getScheduleAttr();
     std::string key = layerSignature(plan, layer, target, threads);
     if (!chosen && useDb) {
@@ -285,10 +298,10 @@ mlir::LogicalResult chooseSchedules(mlir::ModuleOp module, codegen::PipelinePlan
       // written by a kconv with other rules) counts as a miss.
       std::string stored = db.lookup(key), problem;
       chosen = parseSchedule(ctx, stored, &problem);
-      if (!stored.empty() && chosen && op && !suitsLayer(op, chosen, problem))
+      if (!stored.empty() && chosen && !suitsLayer(op, chosen, problem))
         chosen = {};
       if (!stored.empty() && !chosen)
-        errs << "kconvc: warning: " << db.path() << ": the entry for layer '" << layer.name
+        errs << "kconvc: warning: " << db.path() << ": the entry for layer '" << name
              << "' is not a schedule for it"
              << (problem.empty() ? std::string() : " (" + problem + ")") << "; "
              << (options.tuneBudget > 0 ? "it is tuned again" : "the default schedule is used")
@@ -302,16 +315,16 @@ mlir::LogicalResult chooseSchedules(mlir::ModuleOp module, codegen::PipelinePlan
       tune.seed = options.seed;
       codegen::TuneResult result;
       Status status = codegen::tuneLayer(plan, layer, tune, [&](const codegen::TuneProgress &p) {
-        printProgress(errs, layer.name, p, options.tuneBudget);
+        printProgress(errs, name, p, options.tuneBudget);
       }, result);
       errs << "\n";
       if (!status) {
-        errs << "kconvc: error: layer '" << layer.name << "': tuning failed: " << status.message()
+        errs << "kconvc: error: layer '" << name << "': tuning failed: " << status.message()
              << "\n";
         return mlir::failure();
       }
       chosen = kconv_mlir::scheduleToAttr(ctx, result.best);
-      errs << "kconvc: tuned " << layer.name << ": " << result.tried << " candidates ("
+      errs << "kconvc: tuned " << name << ": " << result.tried << " candidates ("
            << result.failed << " failed), default " << llvm::formatv("{0:f3}", result.defaultMs)
            << " ms -> best " << llvm::formatv("{0:f3}", result.bestMs) << " ms\n";
       std::string error;
@@ -328,8 +341,7 @@ mlir::LogicalResult chooseSchedules(mlir::ModuleOp module, codegen::PipelinePlan
       chosen = kconv_mlir::scheduleToAttr(ctx, fallback);
     }
     layer.schedule = kconv_mlir::scheduleFromAttr(chosen);
-    if (op)
-      op.setScheduleAttr(chosen);
+    op.setScheduleAttr(chosen);
   }
   return chooseFusion(module, plan, options, forcedInline, db, useDb, target, threads, errs);
 }
