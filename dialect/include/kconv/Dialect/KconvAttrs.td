@@ -20,7 +20,7 @@ def Kconv_ScheduleAttr : AttrDef<Kconv_Dialect, "Schedule"> {
     With `trim_columns` (optional, default false), the multiply-adds of kernel
     columns that fall on zero padding are skipped in the border tiles, as those
     of kernel rows always are (the `kconv.conv2d` verifier rejects it with one
-    input channel per group: nothing to trim), and so does it a tile larger than
+    input channel per group: nothing to trim); it also rejects a tile larger than
     the output. The tuner writes it, `--schedule=FILE` forces it, and codegen
     follows it exactly.
 
