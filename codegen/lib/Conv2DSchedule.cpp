@@ -26,7 +26,7 @@ namespace {
 constexpr int kAccumulatorBudget = 28;
 
 /// Row tiles per parallel task: 8, 4 or 2 equal bands, which split evenly over 1, 2, 4
-/// or 8 threads (the runtime's static split; each band re-stages only its first window
+/// or 8 threads (the runtime's equal shares; each band re-stages only its first window
 /// of rows). 28 rows in bands of 4 made 7 tasks: at two threads one core computed 4
 /// and the other 3 (layer e, 0.82x oneDNN).
 int rowTilesPerBand(int64_t rowTiles) {

@@ -1,43 +1,98 @@
-/* The pipelines' parallel loops, on OpenMP with a static split.
+/* The pipelines' parallel loops, on OpenMP: each thread owns a contiguous share of
+ * the iterations and works through it from the front; a thread done with its share
+ * takes iterations from the back of another's that is not done yet.
  *
  * Halide's own thread pool hands loop iterations out dynamically, so from one run
  * to the next a thread gets different rows, and its L2 cache holds the wrong part
- * of the tensors; its workers also fall asleep between runs. A static split gives
- * each thread the same rows every run (the depthwise benchmark layer at two
- * threads: 0.065 -> 0.042 ms; its 3.2 MB of tensors fit the two cores' L2 caches
- * only when each core keeps its half). */
+ * of the tensors; its workers also fall asleep between runs. Owned shares give each
+ * thread the same rows every run (the depthwise benchmark layer at two threads:
+ * 0.065 -> 0.042 ms; its 3.2 MB of tensors fit the two cores' L2 caches only when
+ * each core keeps its half). A purely static split, though, waits for its slowest
+ * thread: with another process on one core, the whole layer ran at that core's
+ * pace. Taking from the back leaves the owner's next rows where they are. */
 #include "internal.h"
 
 #include <HalideRuntime.h>
 #include <omp.h>
 #include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdlib.h>
 
 static int g_threads; /* 0: OpenMP's default (OMP_NUM_THREADS, else every core) */
 
 void kconv_set_num_threads(int threads) { g_threads = threads > 0 ? threads : 0; }
 
+/* A thread's remaining share [next, end) of the iterations (offsets from the loop's
+ * min), both halves in one word so that the owner (from the front) and a thief (from
+ * the back) claim an iteration with one compare-and-swap; a cache line each. */
+typedef struct {
+  _Alignas(64) _Atomic uint64_t range;
+} Share;
+
+static uint64_t pack(uint32_t next, uint32_t end) { return (uint64_t)end << 32 | next; }
+
+/* Claims the front (owner) or the back (thief) iteration of a share; -1 when empty. */
+static int64_t claim(Share *share, int from_back) {
+  uint64_t seen = atomic_load_explicit(&share->range, memory_order_relaxed);
+  for (;;) {
+    uint32_t next = (uint32_t)seen, end = (uint32_t)(seen >> 32);
+    if (next >= end)
+      return -1;
+    uint64_t left = from_back ? pack(next, end - 1) : pack(next + 1, end);
+    if (atomic_compare_exchange_weak_explicit(&share->range, &seen, left, memory_order_acq_rel,
+                                              memory_order_relaxed))
+      return from_back ? end - 1 : next;
+  }
+}
+
+static int run_in_place(void *user_context, int (*task)(void *, int, uint8_t *), int min,
+                        int size, uint8_t *closure) {
+  for (int i = min; i < min + size; ++i) {
+    int result = task(user_context, i, closure);
+    if (result != 0)
+      return result;
+  }
+  return 0;
+}
+
 int kconv_parallel_for(void *user_context, int (*task)(void *, int, uint8_t *), int min, int size,
                        uint8_t *closure) {
   int threads = g_threads ? g_threads : omp_get_max_threads();
+  if (threads > size)
+    threads = size;
   /* One iteration, one thread, or a loop nested in a parallel one: run it here (a
    * batch-1 loop over images keeps the threads for the rows inside it). */
-  if (size <= 1 || threads <= 1 || omp_in_parallel()) {
-    for (int i = min; i < min + size; ++i) {
-      int result = task(user_context, i, closure);
-      if (result != 0)
-        return result;
-    }
-    return 0;
-  }
+  if (size <= 1 || threads <= 1 || omp_in_parallel())
+    return run_in_place(user_context, task, min, size, closure);
+  Share on_stack[16];
+  Share *shares = threads <= 16 ? on_stack : aligned_alloc(64, sizeof(Share) * (size_t)threads);
+  if (!shares)
+    return run_in_place(user_context, task, min, size, closure);
+  /* Set up here, not by each thread: a thread that starts late (its core busy with
+   * another process) holds nobody up until the end of the loop. If OpenMP gives
+   * fewer threads, the shares of those missing are taken like a slow thread's. */
+  for (int t = 0; t < threads; ++t)
+    atomic_init(&shares[t].range, pack((uint32_t)((int64_t)size * t / threads),
+                                       (uint32_t)((int64_t)size * (t + 1) / threads)));
   int error = 0;
-#pragma omp parallel for schedule(static) num_threads(threads)
-  for (int i = min; i < min + size; ++i) {
-    int result = task(user_context, i, closure);
-    if (result != 0) {
+#pragma omp parallel num_threads(threads)
+  {
+    int self = omp_get_thread_num();
+    for (int k = 0; k < threads; ++k) { /* its own share first, then the others' */
+      Share *share = &shares[(self + k) % threads];
+      int64_t i;
+      while ((i = claim(share, k != 0)) >= 0) {
+        int result = task(user_context, min + (int)i, closure);
+        if (result != 0) {
 #pragma omp atomic write
-      error = result;
+          error = result;
+        }
+      }
     }
   }
+  if (shares != on_stack)
+    free(shares);
   return error;
 }
 

@@ -1,12 +1,16 @@
 // kconv_parallel_for: the loop runner the compiled pipelines use for their parallel
-// loops (every iteration once, the same iterations on the same thread each call,
-// errors returned, nested loops run in place).
+// loops (every iteration once; each thread works through its own contiguous share from
+// the front, and a thread done early takes iterations from the back of another's;
+// errors returned; nested loops run in place).
 #include "kconv/kconv_runtime.h"
 
 #include <gtest/gtest.h>
 #include <omp.h>
 
+#include <algorithm>
 #include <atomic>
+#include <chrono>
+#include <thread>
 #include <vector>
 
 namespace {
@@ -14,14 +18,18 @@ namespace {
 struct Counts {
   std::vector<std::atomic<int>> runs;
   std::vector<int> thread;
+  std::vector<int> slowThreadMs; // per thread: how long each of its iterations sleeps
   explicit Counts(int size) : runs(size), thread(size, -1) {}
 };
 
 int countRun(void *context, int index, uint8_t *closure) {
   auto *counts = static_cast<Counts *>(context);
   int offset = *reinterpret_cast<int *>(closure);
+  int self = omp_get_thread_num();
   counts->runs[index - offset]++;
-  counts->thread[index - offset] = omp_get_thread_num();
+  counts->thread[index - offset] = self;
+  if (self < (int)counts->slowThreadMs.size())
+    std::this_thread::sleep_for(std::chrono::milliseconds(counts->slowThreadMs[self]));
   return 0;
 }
 
@@ -30,24 +38,47 @@ protected:
   void TearDown() override { kconv_set_num_threads(0); }
 };
 
-TEST_P(ParallelFor, RunsEveryIterationOnceOnTheSameThreadEachCall) {
+TEST_P(ParallelFor, RunsEveryIterationOnceOwnersFromTheFrontThievesFromTheBack) {
   kconv_set_num_threads(GetParam());
   for (int size : {0, 1, 2, 3, 7, 100}) {
     for (int min : {0, -5, 12}) {
-      Counts first(size), second(size);
+      Counts counts(size);
       int offset = min;
-      ASSERT_EQ(kconv_parallel_for(&first, countRun, min, size, reinterpret_cast<uint8_t *>(&offset)), 0);
-      ASSERT_EQ(kconv_parallel_for(&second, countRun, min, size, reinterpret_cast<uint8_t *>(&offset)), 0);
-      for (int i = 0; i < size; ++i) {
-        EXPECT_EQ(first.runs[i].load(), 1) << "size " << size << " min " << min << " index " << i;
-        // A static split: each thread works on the same part of the data every run.
-        EXPECT_EQ(first.thread[i], second.thread[i]) << "size " << size << " index " << i;
+      ASSERT_EQ(kconv_parallel_for(&counts, countRun, min, size, reinterpret_cast<uint8_t *>(&offset)), 0);
+      for (int i = 0; i < size; ++i)
+        EXPECT_EQ(counts.runs[i].load(), 1) << "size " << size << " min " << min << " index " << i;
+      // Share t of T is [size*t/T, size*(t+1)/T): its owner ran a prefix of it (the
+      // same rows each run, unless another thread had to help), others a suffix.
+      int shares = std::max(1, std::min(GetParam(), size));
+      for (int t = 0; t < shares && size > 1 && GetParam() > 1; ++t) {
+        int first = size * t / shares, last = size * (t + 1) / shares;
+        int i = first;
+        while (i < last && counts.thread[i] == t)
+          ++i;
+        for (; i < last; ++i)
+          EXPECT_NE(counts.thread[i], t) << "share " << t << " of size " << size
+                                         << ": its owner ran index " << i << " after a thief";
       }
-      // Contiguous shares: thread numbers never decrease along the loop.
-      for (int i = 1; i < size; ++i)
-        EXPECT_LE(first.thread[i - 1], first.thread[i]);
     }
   }
+}
+
+TEST_P(ParallelFor, ThreadsDoneEarlyTakeOverASlowThreadsShare) {
+  if (GetParam() < 2)
+    GTEST_SKIP() << "one thread";
+  kconv_set_num_threads(GetParam());
+  // The last thread's iterations take 100 ms each, the others' none: the others run
+  // all but (at most) the first of its share; a static split waited for all four.
+  int size = 4 * GetParam(), offset = 0;
+  Counts counts(size);
+  counts.slowThreadMs.assign(GetParam(), 0);
+  counts.slowThreadMs.back() = 100;
+  ASSERT_EQ(kconv_parallel_for(&counts, countRun, 0, size, reinterpret_cast<uint8_t *>(&offset)), 0);
+  for (int i = 0; i < size; ++i)
+    EXPECT_EQ(counts.runs[i].load(), 1) << "index " << i;
+  // (It may run none: the others can take its whole share before it starts.)
+  int byLast = (int)std::count(counts.thread.begin(), counts.thread.end(), GetParam() - 1);
+  EXPECT_LE(byLast, 2) << "the slow thread ran " << byLast << " of its 4 iterations";
 }
 
 int failAtSeven(void *, int index, uint8_t *) { return index == 7 ? -27 : 0; }
