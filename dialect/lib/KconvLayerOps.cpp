@@ -56,7 +56,7 @@ LogicalResult DenseOp::inferResultShape(SmallVectorImpl<int64_t> &shape) {
     return emitError() << "kernel " << formatShape(kernel) << " expects " << kernel[0]
                        << " input features, the input " << formatShape(in) << " has "
                        << in.back();
-  if (kernel[1] != getUnits())
+  if (kernel[1] != (int64_t)getUnits())
     return emitError() << "kernel " << formatShape(kernel) << " does not have 'units' ("
                        << getUnits() << ") columns";
   if (getUseBias() != static_cast<bool>(getBias()))
@@ -84,7 +84,7 @@ std::array<int64_t, 2> Conv2DTransposeOp::getPaddingBefore() {
   std::array<int64_t, 2> before{0, 0};
   if (getPadding() != Padding::same)
     return before;
-  ArrayRef<int64_t> out = getOutput().getType().cast<RankedTensorType>().getShape();
+  ArrayRef<int64_t> out = mlir::cast<RankedTensorType>(getOutput().getType()).getShape();
   ImageAxes axes = imageAxes(getDataFormat());
   int spatial[2] = {axes.h, axes.w};
   for (int i = 0; i < 2; ++i) // TF: the forward convolution's 'same' padding
@@ -115,7 +115,7 @@ LogicalResult Conv2DTransposeOp::inferResultShape(SmallVectorImpl<int64_t> &shap
   }
   ArrayRef<int64_t> in = shapeOf(getInput()), kernel = shapeOf(getKernel());
   ImageAxes axes = imageAxes(getDataFormat());
-  SmallVector<int64_t, 4> expected{k[0], k[1], getFilters(), in[axes.c]};
+  SmallVector<int64_t, 4> expected{k[0], k[1], (int64_t)getFilters(), in[axes.c]};
   for (int i = 0; i < 4; ++i)
     if (known(expected[i]) && kernel[i] != expected[i])
       return emitError() << "kernel " << formatShape(kernel)

@@ -53,9 +53,9 @@ LogicalResult Conv2DOp::inferResultShape(SmallVectorImpl<int64_t> &shape) {
     outHW[axis] = *size;
   }
   if (getDataFormat() == DataFormat::channels_first)
-    shape.assign({in.n, getFilters(), outHW[0], outHW[1]});
+    shape.assign({in.n, (int64_t)getFilters(), outHW[0], outHW[1]});
   else
-    shape.assign({in.n, outHW[0], outHW[1], getFilters()});
+    shape.assign({in.n, outHW[0], outHW[1], (int64_t)getFilters()});
   return success();
 }
 

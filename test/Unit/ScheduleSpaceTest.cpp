@@ -39,12 +39,15 @@ TEST_P(ScheduleSpace, EveryCandidateFitsTheOutputAndTheRegisters) {
     int64_t accumulators = channels ? int64_t(s.vectors) * s.tileX * s.tileY
                                     : int64_t(s.vectors) * s.tileY * out.channels;
     EXPECT_LE(accumulators + s.vectors + 1, 32) << "spills";
-    if (!channels)
+    if (!channels) {
       EXPECT_FALSE(s.channelsOuter);
-    if (s.stageInput)
+    }
+    if (s.stageInput) {
       EXPECT_TRUE(padded(layer));
-    if (s.trimColumns)
+    }
+    if (s.trimColumns) {
       EXPECT_TRUE(padded(layer) && channels && !depthwise(layer));
+    }
   }
 }
 

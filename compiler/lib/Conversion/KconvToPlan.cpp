@@ -143,7 +143,7 @@ LogicalResult NodeLowering::lower(Operation *op, const std::string &name) {
   int in = op->getNumOperands() ? values.valueFor(op->getOperand(0)) : -1;
   int out = values.valueFor(op->getResult(0));
   if (auto dense = dyn_cast<DenseOp>(op)) {
-    codegen::DenseLayer layer{name, in, out, dense.getUnits(),
+    codegen::DenseLayer layer{name, in, out, (int64_t)dense.getUnits(),
                               stringifyActivation(dense.getActivation()).str(), {}, {}};
     if (failed(kernelAndBias(op, dense.getKernel(), dense.getBias(), layer)))
       return failure();
@@ -226,7 +226,7 @@ LogicalResult NodeLowering::lower(Operation *op, const std::string &name) {
     if (failed(alpha))
       return failure();
     layer.preluAlpha = std::move(*alpha);
-    ArrayRef<int64_t> shape = prelu.getAlpha().getType().cast<RankedTensorType>().getShape();
+    ArrayRef<int64_t> shape = mlir::cast<RankedTensorType>(prelu.getAlpha().getType()).getShape();
     layer.preluShape.assign(shape.begin(), shape.end());
     plan.nodes.push_back(std::move(layer));
     return success();

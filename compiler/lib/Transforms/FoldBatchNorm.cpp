@@ -12,7 +12,7 @@ namespace mlir::kconv {
 namespace {
 void foldInto(Conv2DOp conv, BatchNormOp bn) {
   int64_t channelAxis = conv.getDataFormat() == DataFormat::channels_first ? 1 : 3;
-  if (bn.getAxis() != channelAxis || !conv->hasOneUse() || conv.getResidual() ||
+  if ((int64_t)bn.getAxis() != channelAxis || !conv->hasOneUse() || conv.getResidual() ||
       conv.getActivation() != Activation::linear)
     return;
   std::optional<std::vector<float>> kernel = constantFloats(conv.getKernel());
