@@ -63,22 +63,24 @@ TEST_P(ParallelFor, RunsEveryIterationOnceOwnersFromTheFrontThievesFromTheBack) 
   }
 }
 
-TEST_P(ParallelFor, ThreadsDoneEarlyTakeOverASlowThreadsShare) {
-  if (GetParam() < 2)
-    GTEST_SKIP() << "one thread";
-  kconv_set_num_threads(GetParam());
-  // The last thread's iterations take 100 ms each, the others' none: the others run
-  // all but (at most) the first of its share; a static split waited for all four.
-  int size = 4 * GetParam(), offset = 0;
-  Counts counts(size);
-  counts.slowThreadMs.assign(GetParam(), 0);
-  counts.slowThreadMs.back() = 100;
-  ASSERT_EQ(kconv_parallel_for(&counts, countRun, 0, size, reinterpret_cast<uint8_t *>(&offset)), 0);
-  for (int i = 0; i < size; ++i)
-    EXPECT_EQ(counts.runs[i].load(), 1) << "index " << i;
-  // (It may run none: the others can take its whole share before it starts.)
-  int byLast = (int)std::count(counts.thread.begin(), counts.thread.end(), GetParam() - 1);
-  EXPECT_LE(byLast, 2) << "the slow thread ran " << byLast << " of its 4 iterations";
+TEST(ParallelForTakeover, ThreadsDoneEarlyTakeOverASlowThreadsShare) {
+  for (int threads : {2, 3, 5}) {
+    kconv_set_num_threads(threads);
+    // The last thread's iterations take 100 ms each, the others' none: the others run
+    // all but (at most) the first of its share; a static split waited for all four.
+    int size = 4 * threads, offset = 0;
+    Counts counts(size);
+    counts.slowThreadMs.assign(threads, 0);
+    counts.slowThreadMs.back() = 100;
+    ASSERT_EQ(kconv_parallel_for(&counts, countRun, 0, size, reinterpret_cast<uint8_t *>(&offset)), 0);
+    for (int i = 0; i < size; ++i)
+      EXPECT_EQ(counts.runs[i].load(), 1) << threads << " threads, index " << i;
+    // (It may run none: the others can take its whole share before it starts.)
+    int byLast = (int)std::count(counts.thread.begin(), counts.thread.end(), threads - 1);
+    EXPECT_LE(byLast, 2) << threads << " threads: the slow thread ran " << byLast
+                         << " of its 4 iterations";
+  }
+  kconv_set_num_threads(0);
 }
 
 int failAtSeven(void *, int index, uint8_t *) { return index == 7 ? -27 : 0; }
