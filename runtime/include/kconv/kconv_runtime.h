@@ -98,8 +98,9 @@ KCONV_API kconv_status kconv_model_create_outputs(const kconv_model *model,
 KCONV_API kconv_status kconv_model_run(const kconv_model *model, kconv_tensor *const *inputs,
                                        kconv_tensor *const *outputs);
 
-/* Threads for the pipelines' parallel loops (OpenMP, each thread always gets the same
- * share of a loop); 0 or less: OMP_NUM_THREADS, else every core. */
+/* Threads for the pipelines' parallel loops (OpenMP, each thread starts on the same
+ * share of a loop every run, and helps a slower thread with its share when done);
+ * 0 or less: OMP_NUM_THREADS, else every core. */
 KCONV_API void kconv_set_num_threads(int threads);
 /* How the pipelines run their parallel loops (kconv_model_run installs it as Halide's
  * do_par_for); exposed for hosts that run Halide pipelines of their own this way. */
