@@ -89,6 +89,12 @@ std::string defaultDbPath() {
   return path.str().str();
 }
 
+/// The Keras layer name an op was imported from ("" if it has none).
+std::string kerasName(mlir::Operation *op) {
+  auto loc = mlir::dyn_cast<mlir::NameLoc>(op->getLoc());
+  return loc ? loc.getName().str() : std::string();
+}
+
 void printProgress(llvm::raw_ostream &errs, const std::string &layer,
                    const codegen::TuneProgress &p, double budget) {
   int width = 24;
@@ -114,11 +120,7 @@ mlir::LogicalResult chooseFusion(mlir::ModuleOp module, codegen::PipelinePlan &p
   auto funcs = module.getOps<mlir::func::FuncOp>();
   llvm::SmallVector<mlir::Operation *> nodeOps = kconv_mlir::planNodeOps(*funcs.begin());
   std::vector<int> fusable = codegen::fusableNodes(plan);
-  auto nodeName = [&](int node) -> std::string {
-    if (auto loc = mlir::dyn_cast<mlir::NameLoc>(nodeOps[node]->getLoc()))
-      return loc.getName().str();
-    return "";
-  };
+  auto nodeName = [&](int node) { return kerasName(nodeOps[node]); };
   for (const auto &entry : forced) {
     bool known = false;
     for (int node : fusable)
@@ -236,10 +238,6 @@ mlir::LogicalResult chooseSchedules(mlir::ModuleOp module, codegen::PipelinePlan
     if (auto conv = mlir::dyn_cast<kconv_mlir::Conv2DOp>(node))
       layerOps.push_back(conv);
   assert(layerOps.size() == plan.layers.size() && "one plan layer per conv2d op");
-  auto kerasName = [](kconv_mlir::Conv2DOp op) -> std::string {
-    auto loc = mlir::dyn_cast<mlir::NameLoc>(op.getLoc());
-    return loc ? loc.getName().str() : std::string();
-  };
   llvm::StringMap<kconv_mlir::Conv2DOp> ops;
   for (kconv_mlir::Conv2DOp op : layerOps)
     if (std::string name = kerasName(op); !name.empty())
