@@ -54,6 +54,89 @@ bool convertToChannelsLast(Operation *op) {
   return true;
 }
 
+/// The operands a layer computes the same way in any layout: all of a merge's or a
+/// concatenation's, the first of the others (a batch norm's gamma, beta, mean and
+/// variance are per channel); 0 for layers that depend on the layout.
+unsigned layoutFreeImageOperands(Operation *op) {
+  if (isa<MergeOp, ConcatenateOp>(op))
+    return op->getNumOperands();
+  if (isa<ActivationOp, RescaleOp, BatchNormOp, IdentityOp>(op))
+    return 1;
+  return 0; // PReLU's alpha has the input's layout; reshape, dense, ... read it
+}
+
+/// The value `v` is transpose(x, P) of, without computing anything new: x is the
+/// input of the transpose defining v, or an inverse transpose of v computed before
+/// `user` (a channels_first model input that a converted layer reads, and a residual
+/// Add reads as it is). Null if there is none.
+Value untransposed(Value v, ArrayRef<int64_t> permutation, Operation *user) {
+  if (auto transpose = v.getDefiningOp<TransposeOp>())
+    return transpose.getPermutation() == permutation ? transpose.getInput() : Value();
+  SmallVector<int64_t> inverse(permutation.size());
+  for (size_t i = 0; i < permutation.size(); ++i)
+    inverse[permutation[i]] = (int64_t)i;
+  for (Operation *other : v.getUsers())
+    if (auto transpose = dyn_cast<TransposeOp>(other))
+      if (transpose.getPermutation() == ArrayRef(inverse) &&
+          transpose->getBlock() == user->getBlock() && transpose->isBeforeInBlock(user))
+        return transpose.getResult();
+  return Value();
+}
+
+/// op(transpose(x, P)) = transpose(op'(x), P) for a layer computed element by element,
+/// or along an axis (renumbered: result axis a of the transpose is axis P[a] of x).
+/// Moving the transpose down lets it meet the next channels_first layer's inverse
+/// and fold away: between two converted convolutions, a batch norm, an activation or a
+/// residual Add then reads the convolution's own output, and the later passes fold or
+/// fuse it into the convolution instead of computing it in the other layout.
+struct SinkTransposeBelowLayoutFreeLayer : RewritePattern {
+  explicit SinkTransposeBelowLayoutFreeLayer(MLIRContext *context)
+      : RewritePattern(MatchAnyOpTypeTag(), /*benefit=*/1, context) {}
+
+  LogicalResult matchAndRewrite(Operation *op, PatternRewriter &rewriter) const override {
+    unsigned images = layoutFreeImageOperands(op);
+    if (images == 0)
+      return failure();
+    // Only the conversions back to channels_first move (the other way round, a merge
+    // whose operands are available in both layouts would flip back and forth); every
+    // operand must be one, or be available channels_last already.
+    ArrayRef<int64_t> permutation(kToChannelsFirst);
+    bool anyTransposed = false;
+    for (unsigned i = 0; i < images; ++i)
+      if (auto transpose = op->getOperand(i).getDefiningOp<TransposeOp>())
+        anyTransposed |= transpose.getPermutation() == permutation;
+    if (!anyTransposed)
+      return failure();
+    SmallVector<Value> sources;
+    for (unsigned i = 0; i < images; ++i) {
+      Value source = untransposed(op->getOperand(i), permutation, op);
+      if (!source)
+        return failure(); // a merge of different layouts stays where it is
+      sources.push_back(source);
+    }
+    auto axis = op->getAttrOfType<IntegerAttr>("axis");
+    if (axis && (axis.getInt() < 0 || axis.getInt() >= (int64_t)permutation.size()))
+      return failure(); // (the verifier rejects it)
+    Operation *moved = rewriter.clone(*op);
+    for (unsigned i = 0; i < images; ++i)
+      moved->setOperand(i, sources[i]);
+    if (axis)
+      moved->setAttr("axis", rewriter.getI64IntegerAttr(permutation[axis.getInt()]));
+    bool failed = false;
+    std::optional<SmallVector<int64_t>> shape = tryInferShape(moved, failed);
+    if (!shape || failed) {
+      rewriter.eraseOp(moved);
+      return failure();
+    }
+    moved->getResult(0).setType(RankedTensorType::get(*shape, rewriter.getF32Type()));
+    auto back = rewriter.create<TransposeOp>(op->getLoc(), op->getResult(0).getType(),
+                                             moved->getResult(0),
+                                             rewriter.getDenseI64ArrayAttr(permutation));
+    rewriter.replaceOp(op, back.getResult());
+    return success();
+  }
+};
+
 struct ConvertLayoutPass : impl::KconvConvertLayoutBase<ConvertLayoutPass> {
   void runOnOperation() override {
     func::FuncOp func = getOperation();
@@ -66,8 +149,11 @@ struct ConvertLayoutPass : impl::KconvConvertLayoutBase<ConvertLayoutPass> {
     bool changed = false;
     for (Operation *op : layers)
       changed |= convertToChannelsLast(op);
-    // Transpose pairs fold away (TransposeOp::fold); dead ones are erased.
-    if (changed && failed(applyPatternsAndFoldGreedily(func, RewritePatternSet(&getContext()))))
+    // Transposes move below layout-free layers; pairs fold away (TransposeOp::fold);
+    // dead ones are erased.
+    RewritePatternSet patterns(&getContext());
+    patterns.add<SinkTransposeBelowLayoutFreeLayer>(&getContext());
+    if (changed && failed(applyPatternsAndFoldGreedily(func, std::move(patterns))))
       return signalPassFailure();
   }
 };

@@ -50,9 +50,13 @@ def KconvConvertLayout : Pass<"kconv-convert-layout", "::mlir::func::FuncOp"> {
   let description = [{
     Rewrites every channels_first layer (conv2d, pool2d, global_pool2d,
     zero_pad2d, crop2d, upsample2d) as its channels_last form between two
-    `kconv.transpose` ops, then folds transpose pairs away, so that a
-    channels_first model is converted only where it meets its inputs,
-    outputs and layout-dependent layers (Flatten, Dense on images, ...).
+    `kconv.transpose` ops, moves the transposes back to channels_first below
+    the layers computed the same in any layout (activations, merges such as a
+    residual Add, rescaling, batch norm and concatenate with their axis
+    renumbered), and folds transpose pairs away, so that a channels_first
+    model is converted only where it meets its inputs, outputs and
+    layout-dependent layers (Flatten, Dense on images, ...), and batch norms
+    and activations between its convolutions fold and fuse into them.
   }];
   let dependentDialects = ["::mlir::kconv::KconvDialect"];
 }
