@@ -22,4 +22,7 @@ int kconv_mul_overflows(int64_t a, int64_t b, int64_t *out);
 /* Makes Halide's parallel loops run on kconv_parallel_for (once per process). */
 void kconv_install_parallel_for(void);
 
+/* Makes Halide's heap buffers come from kconv_buffer_malloc (once per process). */
+void kconv_install_buffer_cache(void);
+
 #endif

@@ -106,15 +106,23 @@ static int run_bench(const kconv_model *model, kconv_tensor **inputs, kconv_tens
   for (long i = 0; i < warmup; ++i)
     if (kconv_model_run(model, inputs, outputs) != KCONV_OK)
       goto fail;
+  kconv_buffer_stats before, after;
+  kconv_get_buffer_stats(&before);
   for (long i = 0; i < iterations; ++i) {
     double start = now_ms();
     if (kconv_model_run(model, inputs, outputs) != KCONV_OK)
       goto fail;
     times[i] = now_ms() - start;
   }
+  kconv_get_buffer_stats(&after);
   qsort(times, (size_t)iterations, sizeof(double), compare_double);
   double median = iterations % 2 ? times[iterations / 2]
                                  : 0.5 * (times[iterations / 2 - 1] + times[iterations / 2]);
+  /* Large buffers the timed runs took from the system rather than from the previous
+   * runs' (none, once warm, unless threads race for the kept ones). */
+  printf("fresh_buffers=%llu\nreused_buffers=%llu\n",
+         (unsigned long long)(after.fresh_allocations - before.fresh_allocations),
+         (unsigned long long)(after.reused_allocations - before.reused_allocations));
   printf("iterations=%ld\nmin_ms=%.6f\nmax_ms=%.6f\nmedian_ms=%.6f\n", iterations, times[0],
          times[iterations - 1], median);
   free(times);

@@ -145,6 +145,7 @@ kconv_status kconv_model_run(const kconv_model *model, kconv_tensor *const *inpu
     return status;
 
   kconv_install_parallel_for();
+  kconv_install_buffer_cache();
   halide_buffer_t buffers[kMaxModelTensors];
   halide_dimension_t dims[kMaxModelTensors][KCONV_MAX_RANK];
   void *args[kMaxModelTensors];

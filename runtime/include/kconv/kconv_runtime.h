@@ -107,6 +107,21 @@ KCONV_API void kconv_set_num_threads(int threads);
 KCONV_API int kconv_parallel_for(void *user_context, int (*task)(void *, int, uint8_t *), int min,
                                  int size, uint8_t *closure);
 
+/* The pipelines' heap buffers (intermediate tensors). A run frees them when it
+ * returns and the next run asks for the same sizes: the large ones (64 KB and up)
+ * are kept for it instead of going back to the system, whose fresh pages cost a
+ * page fault each 4 KB (kconv_model_run installs these as Halide's allocator). At
+ * most 32 blocks and 1 GB are kept; kconv_release_buffers frees them. */
+KCONV_API void *kconv_buffer_malloc(void *user_context, size_t size);
+KCONV_API void kconv_buffer_free(void *user_context, void *data);
+KCONV_API void kconv_release_buffers(void);
+typedef struct kconv_buffer_stats {
+  size_t cached_bytes;          /* kept for the next run now */
+  uint64_t fresh_allocations;   /* large blocks allocated from the system */
+  uint64_t reused_allocations;  /* large blocks served from the kept ones */
+} kconv_buffer_stats;
+KCONV_API void kconv_get_buffer_stats(kconv_buffer_stats *stats);
+
 /* The command-line driver of executables built with `kconvc --emit=exe`:
  *   PROG --input x.npy [--input ...] --output y.npy [--output ...] [--bench N] [--threads N]
  * Returns the process exit code. */
