@@ -53,6 +53,12 @@ Halide::Expr axisSoftmax(const Halide::Func &pre, const TensorInfo &shape, int a
 void scheduleLayer(LayerFuncs &funcs, Halide::Func store, const TensorInfo &out,
                    int vectorWidth);
 
+/// Schedules `store`, which copies a Keras transpose (`permutation`: output dimension
+/// i is input dimension permutation[i]) of a stored tensor, in tiles that read and
+/// write whole cache lines.
+void scheduleTransposeCopy(Halide::Func store, const std::vector<int64_t> &permutation,
+                           const TensorInfo &out, int vectorWidth);
+
 } // namespace kconv::codegen
 
 #endif

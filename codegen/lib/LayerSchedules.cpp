@@ -43,4 +43,36 @@ void scheduleLayer(LayerFuncs &funcs, Func store, const TensorInfo &out, int vec
   vectorizeAndParallelize(store, store, out.shape, vectorWidth);
 }
 
+void scheduleTransposeCopy(Func store, const std::vector<int64_t> &permutation,
+                           const TensorInfo &out, int vectorWidth) {
+  int rank = out.rank();
+  // The Halide dimension (innermost first) that is the source's innermost one.
+  int across = -1;
+  for (int k = 0; k < rank; ++k)
+    if (permutation[k] == rank - 1)
+      across = rank - 1 - k;
+  if (across <= 0 || rank < 3) { // the innermost dimension stays innermost: a plain copy
+    vectorizeAndParallelize(store, store, out.shape, vectorWidth);
+    return;
+  }
+  // Vectorized along the output's rows, unrolled over 16 of the source's innermost
+  // elements: each tile reads 8 source lines of 64 bytes and writes 16 output vectors.
+  // Vectorized only, the copy read a cache line per element, column by column over
+  // the whole tensor (56x56x64 NHWC -> NCHW: 0.29 ms; tiled 8 x 16: 0.064 ms, 16 x 16
+  // 0.11 ms: the 16-lane gathers are slower).
+  std::vector<Var> args = store.args();
+  Var inner = args[0], acrossVar = args[across];
+  Var innerO("inner_o"), innerI("inner_i"), acrossO("across_o"), acrossI("across_i");
+  int lanes = std::min(vectorWidth, 8);
+  store.split(inner, innerO, innerI, lanes, TailStrategy::GuardWithIf)
+      .split(acrossVar, acrossO, acrossI, 16, TailStrategy::GuardWithIf);
+  std::vector<VarOrRVar> order = {innerI, acrossI, innerO};
+  for (int d = 1; d < rank; ++d)
+    order.push_back(d == across ? acrossO : args[d]);
+  store.reorder(order).vectorize(innerI).unroll(acrossI);
+  // Parallel over the outermost non-batch dimension (rows, or blocks of the source's
+  // innermost dimension when that is the outermost).
+  store.parallel(rank - 2 == across ? VarOrRVar(acrossO) : VarOrRVar(args[rank - 2]));
+}
+
 } // namespace kconv::codegen

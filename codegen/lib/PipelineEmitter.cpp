@@ -148,7 +148,10 @@ BuiltPipeline buildPipeline(const PipelinePlan &plan, const Target &target) {
     } else if (manual && !funcs.view) {
       store.compute_root();
     }
-    if (manual && (!funcs.view || named != outputName.end()))
+    const auto *transpose = std::get_if<ReshapeLayer>(&node);
+    if (manual && named != outputName.end() && transpose && !transpose->permutation.empty())
+      scheduleTransposeCopy(store, transpose->permutation, out, vectorWidth);
+    else if (manual && (!funcs.view || named != outputName.end()))
       scheduleLayer(funcs, store, out, vectorWidth);
     tensors[output] = store;
   }
