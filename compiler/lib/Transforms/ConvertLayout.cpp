@@ -54,30 +54,29 @@ bool convertToChannelsLast(Operation *op) {
   return true;
 }
 
-/// The operands a layer computes the same way in any layout: all of a merge's or a
-/// concatenation's, the first of the others (a batch norm's gamma, beta, mean and
-/// variance are per channel); 0 for layers that depend on the layout.
+/// How many leading operands of a layer are images it computes the same way in any
+/// layout: all of a merge's or a concatenation's, the input of the others (a batch
+/// norm's gamma, beta, mean and variance are per channel); 0 for layers that depend on
+/// the layout (PReLU's alpha has the input's layout; reshape, dense, ... read it).
 unsigned layoutFreeImageOperands(Operation *op) {
   if (isa<MergeOp, ConcatenateOp>(op))
     return op->getNumOperands();
   if (isa<ActivationOp, RescaleOp, BatchNormOp, IdentityOp>(op))
     return 1;
-  return 0; // PReLU's alpha has the input's layout; reshape, dense, ... read it
+  return 0;
 }
 
-/// The value `v` is transpose(x, P) of, without computing anything new: x is the
-/// input of the transpose defining v, or an inverse transpose of v computed before
-/// `user` (a channels_first model input that a converted layer reads, and a residual
-/// Add reads as it is). Null if there is none.
-Value untransposed(Value v, ArrayRef<int64_t> permutation, Operation *user) {
+/// The channels_last value that channels_first `v` is the transpose of, computed
+/// already: the input of the transpose defining v, or a transpose of v to channels_last
+/// before `user` (a channels_first model input that a converted layer reads, and a
+/// residual Add reads as it is). Null if there is none.
+Value channelsLastForm(Value v, Operation *user) {
   if (auto transpose = v.getDefiningOp<TransposeOp>())
-    return transpose.getPermutation() == permutation ? transpose.getInput() : Value();
-  SmallVector<int64_t> inverse(permutation.size());
-  for (size_t i = 0; i < permutation.size(); ++i)
-    inverse[permutation[i]] = (int64_t)i;
+    return transpose.getPermutation() == ArrayRef(kToChannelsFirst) ? transpose.getInput()
+                                                                     : Value();
   for (Operation *other : v.getUsers())
     if (auto transpose = dyn_cast<TransposeOp>(other))
-      if (transpose.getPermutation() == ArrayRef(inverse) &&
+      if (transpose.getPermutation() == ArrayRef(kToChannelsLast) &&
           transpose->getBlock() == user->getBlock() && transpose->isBeforeInBlock(user))
         return transpose.getResult();
   return Value();
@@ -98,8 +97,8 @@ struct SinkTransposeBelowLayoutFreeLayer : RewritePattern {
     if (images == 0)
       return failure();
     // Only the conversions back to channels_first move (the other way round, a merge
-    // whose operands are available in both layouts would flip back and forth); every
-    // operand must be one, or be available channels_last already.
+    // whose operands are available in both layouts would flip back and forth): at
+    // least one operand is one, the others are available channels_last already.
     ArrayRef<int64_t> permutation(kToChannelsFirst);
     bool anyTransposed = false;
     for (unsigned i = 0; i < images; ++i)
@@ -109,7 +108,7 @@ struct SinkTransposeBelowLayoutFreeLayer : RewritePattern {
       return failure();
     SmallVector<Value> sources;
     for (unsigned i = 0; i < images; ++i) {
-      Value source = untransposed(op->getOperand(i), permutation, op);
+      Value source = channelsLastForm(op->getOperand(i), op);
       if (!source)
         return failure(); // a merge of different layouts stays where it is
       sources.push_back(source);
