@@ -2,6 +2,8 @@
 // output vectorized along its innermost dimension and parallel over rows.
 #include "LayerFuncs.h"
 
+#include <algorithm>
+
 namespace kconv::codegen {
 
 using namespace Halide;
