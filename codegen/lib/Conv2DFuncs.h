@@ -101,6 +101,10 @@ Halide::Expr applyLayerActivation(const ActivationLayer &layer, Halide::Expr x);
 void scheduleConv2D(Conv2DFuncs &funcs, Halide::Func store, const Conv2DSchedule &schedule,
                     const ImageInfo &out);
 
+/// The output rows of one parallel band of a schedule (channel vectors, bands of
+/// rows), 0 for schedules of another form.
+int bandRows(const Conv2DSchedule &schedule, const ImageInfo &out);
+
 /// Whether the default skips the kernel columns on padding, for tiles vectorized so.
 bool worthTrimmingColumns(const Conv2DLayer &layer, const ImageInfo &in, const ImageInfo &out,
                           Conv2DSchedule::Vectorize vectorize);

@@ -86,6 +86,13 @@ bool stageInput(Conv2DFuncs &f, Func store, Var storeAt, Var computeAt, const Co
 }
 } // namespace
 
+int bandRows(const Conv2DSchedule &s, const ImageInfo &out) {
+  if (s.vectorize != Conv2DSchedule::Vectorize::Channels || s.channelsOuter || !s.parallel)
+    return 0;
+  int64_t rowTiles = (out.height + s.tileY - 1) / s.tileY;
+  return std::min<int64_t>(s.tileY * rowTilesPerBand(rowTiles), out.height);
+}
+
 bool worthTrimmingColumns(const Conv2DLayer &layer, const ImageInfo &in, const ImageInfo &out,
                           Conv2DSchedule::Vectorize vectorize) {
   // Trimmed, each border tile drops its padded columns' multiply-adds (measured at one

@@ -10,6 +10,8 @@
 
 #include <Halide.h>
 
+#include <optional>
+
 namespace kconv::codegen {
 
 /// Vars for a tensor of `rank`, indexed in Keras order.
@@ -55,9 +57,13 @@ void scheduleLayer(LayerFuncs &funcs, Halide::Func store, const TensorInfo &out,
 
 /// Schedules `store`, which copies a Keras transpose (`permutation`: output dimension
 /// i is input dimension permutation[i]) of a stored tensor, in tiles that read and
-/// write whole cache lines.
-void scheduleTransposeCopy(Halide::Func store, const std::vector<int64_t> &permutation,
-                           const TensorInfo &out, int vectorWidth);
+/// write whole cache lines. With `bandRows` > 0, a rank-4 copy runs over parallel
+/// bands of that many rows (the Halide dimension 1): returns the band loop, where the
+/// source can be computed band by band.
+std::optional<Halide::Var> scheduleTransposeCopy(Halide::Func store,
+                                                 const std::vector<int64_t> &permutation,
+                                                 const TensorInfo &out, int vectorWidth,
+                                                 int bandRows = 0);
 
 } // namespace kconv::codegen
 

@@ -45,8 +45,9 @@ void scheduleLayer(LayerFuncs &funcs, Func store, const TensorInfo &out, int vec
   vectorizeAndParallelize(store, store, out.shape, vectorWidth);
 }
 
-void scheduleTransposeCopy(Func store, const std::vector<int64_t> &permutation,
-                           const TensorInfo &out, int vectorWidth) {
+std::optional<Var> scheduleTransposeCopy(Func store, const std::vector<int64_t> &permutation,
+                                         const TensorInfo &out, int vectorWidth,
+                                         int bandRows) {
   int rank = out.rank();
   // The Halide dimension (innermost first) that is the source's innermost one.
   int across = -1;
@@ -55,7 +56,7 @@ void scheduleTransposeCopy(Func store, const std::vector<int64_t> &permutation,
       across = rank - 1 - k;
   if (across <= 0 || rank < 3) { // the innermost dimension stays innermost: a plain copy
     vectorizeAndParallelize(store, store, out.shape, vectorWidth);
-    return;
+    return std::nullopt;
   }
   // Vectorized along the output's rows, unrolled over 16 of the source's innermost
   // elements: each tile reads 8 source lines of 64 bytes and writes 16 output vectors.
@@ -69,12 +70,25 @@ void scheduleTransposeCopy(Func store, const std::vector<int64_t> &permutation,
   store.split(inner, innerO, innerI, lanes, TailStrategy::GuardWithIf)
       .split(acrossVar, acrossO, acrossI, 16, TailStrategy::GuardWithIf);
   std::vector<VarOrRVar> order = {innerI, acrossI, innerO};
-  for (int d = 1; d < rank; ++d)
-    order.push_back(d == across ? acrossO : args[d]);
+  bool banded = bandRows > 0 && rank == 4 && across == 2 && bandRows <= out.shape[2];
+  Var band("band"), rowInBand("row_in_band");
+  if (banded) {
+    // (w, h, c, n): rows split into bands, all channels of a band before the next.
+    store.split(args[1], band, rowInBand, bandRows, TailStrategy::ShiftInwards);
+    order.insert(order.end(), {rowInBand, acrossO, band, args[3]});
+  } else {
+    for (int d = 1; d < rank; ++d)
+      order.push_back(d == across ? acrossO : args[d]);
+  }
   store.reorder(order).vectorize(innerI).unroll(acrossI);
+  if (banded) {
+    store.parallel(band);
+    return band;
+  }
   // Parallel over the outermost non-batch dimension (rows, or blocks of the source's
   // innermost dimension when that is the outermost).
   store.parallel(rank - 2 == across ? VarOrRVar(acrossO) : VarOrRVar(args[rank - 2]));
+  return std::nullopt;
 }
 
 } // namespace kconv::codegen

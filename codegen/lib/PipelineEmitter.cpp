@@ -5,6 +5,7 @@
 #include "LayerFuncs.h"
 #include "PipelineBuilder.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <set>
@@ -48,11 +49,43 @@ void pinShape(T param, const TensorInfo &v) {
   }
 }
 
+/// Where a convolution's result is stored: a whole tensor computed once (the
+/// default), the model output itself, or band by band inside its consumer.
+struct ConvPlacement {
+  std::string outputName; // the model output it computes straight into
+  int bandRows = 0;       // > 0: computed that many rows at a time (the caller places it)
+};
+
+/// A channels_first model's last convolution runs channels_last (the layout pass)
+/// and the model output is its transpose: the index of that transpose node when it is
+/// the convolution's only reader, else -1.
+int channelsFirstOutputOf(const PipelinePlan &plan, const Conv2DLayer &conv,
+                          const std::map<int, std::string> &outputName) {
+  if (conv.channelsFirst || outputName.count(conv.output) || isAxisActivation(conv.activation))
+    return -1;
+  int found = -1, readers = 0;
+  for (size_t i = 0; i < plan.nodes.size(); ++i) {
+    std::vector<int> reads = layerInputs(plan.nodes[i]);
+    if (const auto *step = std::get_if<ConvStep>(&plan.nodes[i])) {
+      const Conv2DLayer &other = plan.layers.at(step->layer);
+      reads = {other.input, other.residual};
+    }
+    int count = (int)std::count(reads.begin(), reads.end(), conv.output);
+    readers += count;
+    const auto *transpose = std::get_if<ReshapeLayer>(&plan.nodes[i]);
+    if (count && transpose && transpose->permutation == std::vector<int64_t>{0, 3, 1, 2} &&
+        outputName.count(transpose->output))
+      found = (int)i;
+  }
+  return readers == 1 ? found : -1;
+}
+
 /// Builds one Conv2D; returns the Func holding its output in Halide order (the
-/// layer's own data_format), writing straight into `outputName` when given.
+/// layer's own data_format).
 Func buildConv(const PipelinePlan &plan, const Conv2DLayer &layer,
-               const std::map<int, Func> &tensors, const std::string &outputName,
+               const std::map<int, Func> &tensors, const ConvPlacement &placement,
                int vectorWidth, BuiltPipeline &built) {
+  const std::string &outputName = placement.outputName;
   ImageInfo inInfo = plan.imageIn(layer), outInfo = plan.imageOut(layer);
   Func input = imageView(tensors.at(layer.input), layer.channelsFirst);
   Func residual;
@@ -81,6 +114,12 @@ Func buildConv(const PipelinePlan &plan, const Conv2DLayer &layer,
     // The output buffer is already (c, x, y, n): compute straight into it.
     store = Func(outputName);
     store(funcs.c, funcs.x, funcs.y, funcs.n) = funcs.result(funcs.c, funcs.x, funcs.y, funcs.n);
+  } else if (manual && placement.bandRows > 0) {
+    // One band of rows of the whole image, serial: the consumer's band loop is the
+    // parallel one.
+    store.bound(funcs.c, 0, (int)outInfo.channels).bound(funcs.x, 0, (int)outInfo.width);
+    outInfo.height = placement.bandRows;
+    schedule.parallel = false;
   } else if (manual) {
     store.compute_root()
         .bound(funcs.c, 0, (int)outInfo.channels)
@@ -117,17 +156,33 @@ BuiltPipeline buildPipeline(const PipelinePlan &plan, const Target &target) {
     outputName.emplace(out.value, out.name);
   std::map<int, Func> outputFuncs;
 
+  // Convolutions computed band by band inside the transposing copy that is the model
+  // output (node index -> the convolution's result and its band's rows). Computed
+  // whole first, a 56x56x256 result went out to memory and came back for the copy
+  // (1x1 layer c channels_first: the copy was 44% of the time).
+  std::map<int, std::pair<Func, int>> bandedSources;
   for (size_t index = 0; index < plan.nodes.size(); ++index) {
     const PlanNode &node = plan.nodes[index];
     if (const auto *step = std::get_if<ConvStep>(&node)) {
       const Conv2DLayer &layer = plan.layers.at(step->layer);
       auto named = outputName.find(layer.output);
-      bool direct = named != outputName.end() && !layer.channelsFirst;
-      Func result = buildConv(plan, layer, tensors, direct ? named->second : "", vectorWidth,
-                              built);
+      ConvPlacement placement;
+      if (named != outputName.end() && !layer.channelsFirst)
+        placement.outputName = named->second;
+      int transpose = manual ? channelsFirstOutputOf(plan, layer, outputName) : -1;
+      if (transpose >= 0) {
+        ImageInfo out = plan.imageOut(layer);
+        placement.bandRows = bandRows(
+            layer.schedule ? *layer.schedule
+                           : heuristicSchedule(layer, plan.imageIn(layer), out, vectorWidth),
+            out);
+      }
+      Func result = buildConv(plan, layer, tensors, placement, vectorWidth, built);
       tensors[layer.output] = result;
-      if (direct)
+      if (!placement.outputName.empty())
         outputFuncs[layer.output] = result;
+      if (placement.bandRows > 0)
+        bandedSources[transpose] = {result, placement.bandRows};
       continue;
     }
     std::vector<Func> inputs;
@@ -149,10 +204,18 @@ BuiltPipeline buildPipeline(const PipelinePlan &plan, const Target &target) {
       store.compute_root();
     }
     const auto *transpose = std::get_if<ReshapeLayer>(&node);
-    if (manual && named != outputName.end() && transpose && !transpose->permutation.empty())
-      scheduleTransposeCopy(store, transpose->permutation, out, vectorWidth);
-    else if (manual && (!funcs.view || named != outputName.end()))
+    if (manual && named != outputName.end() && transpose && !transpose->permutation.empty()) {
+      auto banded = bandedSources.find(int(index));
+      int rows = banded != bandedSources.end() ? banded->second.second : 0;
+      std::optional<Var> band =
+          scheduleTransposeCopy(store, transpose->permutation, out, vectorWidth, rows);
+      if (rows > 0 && band)
+        banded->second.first.compute_at(store, *band);
+      else if (rows > 0) // (no band loop: computed whole, serially)
+        banded->second.first.compute_root();
+    } else if (manual && (!funcs.view || named != outputName.end())) {
       scheduleLayer(funcs, store, out, vectorWidth);
+    }
     tensors[output] = store;
   }
 

@@ -46,6 +46,13 @@ def skeleton_suite():
         case("depthwise", 10, 12, 16, 16, (3, 3), groups=16, padding="same"),
         case("depthwise_multiplier", 8, 8, 4, 8, (3, 3), groups=4),
         case("channels_first", 9, 7, 3, 6, (3, 2), data_format="channels_first", padding="same"),
+        # Computed a band of rows at a time inside the copy transposing it to the
+        # channels_first output: 2 bands of 13 rows; 23 rows in bands of 3, the last
+        # band shifted up over the one before.
+        case("channels_first_bands", 26, 19, 8, 48, (3, 3), data_format="channels_first",
+             padding="same", activation="relu", batch=2),
+        case("channels_first_bands_shifted", 23, 9, 16, 32, (3, 3),
+             data_format="channels_first", padding="same"),
         case("no_bias_batch3", 6, 6, 2, 3, (1, 1), use_bias=False, batch=3),
         case("one_by_one_wide", 8, 8, 64, 64, (1, 1)),
         case("full_model_h5", 5, 5, 2, 4, (3, 3), container="h5", input_layer=True),
