@@ -92,13 +92,30 @@ TEST_F(BufferCache, ReleaseFreesWhatIsKept) {
   EXPECT_EQ(stats().cached_bytes, 0u);
 }
 
-TEST_F(BufferCache, AtMost32BlocksAreKept) {
+TEST_F(BufferCache, AtMost32BlocksAreKeptTheNewest) {
   std::vector<void *> blocks;
   for (int i = 0; i < 40; ++i)
     blocks.push_back(kconv_buffer_malloc(nullptr, 64 * 1024));
   for (void *block : blocks)
     kconv_buffer_free(nullptr, block);
   EXPECT_EQ(stats().cached_bytes, 32u * 64 * 1024);
+  // A run with other sizes (a smaller batch after a large one) makes room for its own
+  // blocks: the next such run reuses them.
+  void *other = kconv_buffer_malloc(nullptr, 1 << 20);
+  kconv_buffer_free(nullptr, other);
+  EXPECT_EQ(stats().cached_bytes, 31u * 64 * 1024 + (1 << 20));
+  EXPECT_EQ(kconv_buffer_malloc(nullptr, 1 << 20), other);
+  kconv_buffer_free(nullptr, other);
+}
+
+TEST_F(BufferCache, AtMostAGigabyteIsKept) {
+  // Oversized blocks are freed at once (malloc of 1.5 GB only reserves address space).
+  kconv_buffer_stats start = stats();
+  void *huge = kconv_buffer_malloc(nullptr, size_t(3) << 29);
+  ASSERT_NE(huge, nullptr);
+  kconv_buffer_free(nullptr, huge);
+  EXPECT_EQ(stats().cached_bytes, 0u);
+  EXPECT_EQ(stats().fresh_allocations - start.fresh_allocations, 1u);
 }
 
 TEST_F(BufferCache, ThreadsNeverShareALiveBlock) {
