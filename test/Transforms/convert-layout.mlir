@@ -76,3 +76,22 @@ func.func @merge_with_model_input(%x: tensor<?x4x8x6xf32>, %y: tensor<?x4x8x6xf3
   %p = kconv.merge %m, %y {kind = #kconv.merge_kind<multiply>} : (tensor<?x4x8x6xf32>, tensor<?x4x8x6xf32>) -> tensor<?x4x8x6xf32>
   return %p : tensor<?x4x8x6xf32>
 }
+
+// PReLU between channels_first layers: its alpha (channels, rows, 1 column shared) is
+// transposed with it into a new constant (rows, 1, channels).
+// CHECK-LABEL: func.func @prelu_between_convs
+// CHECK: %[[ALPHA:.*]] = arith.constant dense_resource<{{.*}}alpha_channels_last> : tensor<3x1x2xf32>
+// CHECK: %[[IN:.*]] = kconv.transpose %arg0
+// CHECK-NEXT: %[[C:.*]] = kconv.conv2d %[[IN]]
+// CHECK-NEXT: %[[P:.*]] = kconv.prelu %[[C]], %[[ALPHA]] : (tensor<?x3x4x2xf32>, tensor<3x1x2xf32>) -> tensor<?x3x4x2xf32>
+// CHECK-NEXT: kconv.conv2d %[[P]]
+// The new alpha's floats, (row, channel) order: 1 4 2 5 3 6 (this function is the last,
+// the resources follow it).
+// CHECK: alpha_channels_last: "0x040000000000803F00008040000000400000A040000040400000C040"
+func.func @prelu_between_convs(%x: tensor<?x2x3x4xf32>, %k: tensor<1x1x2x2xf32>) -> tensor<?x2x3x4xf32> {
+  %alpha = arith.constant dense<[[[1.0], [2.0], [3.0]], [[4.0], [5.0], [6.0]]]> : tensor<2x3x1xf32>
+  %a = kconv.conv2d %x, %k {activation = #kconv.activation<linear>, data_format = #kconv.data_format<channels_first>, dilation_rate = array<i64: 1, 1>, filters = 2 : i64, groups = 1 : i64, kernel_size = array<i64: 1, 1>, padding = #kconv.padding<valid>, strides = array<i64: 1, 1>, use_bias = false} : (tensor<?x2x3x4xf32>, tensor<1x1x2x2xf32>) -> tensor<?x2x3x4xf32>
+  %p = kconv.prelu %a, %alpha : (tensor<?x2x3x4xf32>, tensor<2x3x1xf32>) -> tensor<?x2x3x4xf32>
+  %b = kconv.conv2d %p, %k {activation = #kconv.activation<linear>, data_format = #kconv.data_format<channels_first>, dilation_rate = array<i64: 1, 1>, filters = 2 : i64, groups = 1 : i64, kernel_size = array<i64: 1, 1>, padding = #kconv.padding<valid>, strides = array<i64: 1, 1>, use_bias = false} : (tensor<?x2x3x4xf32>, tensor<1x1x2x2xf32>) -> tensor<?x2x3x4xf32>
+  return %b : tensor<?x2x3x4xf32>
+}

@@ -186,12 +186,16 @@ def channels_first_net(g):
     y = g.add("LeakyReLU", y, lambda v: lr.leaky_relu(v, 0.1), {"alpha": 0.1})
     # Layers computed in either layout, between convolutions: the layout pass moves its
     # transposes below them (a residual Add, a Rescaling, a channel Concatenate, a
-    # Softmax over the channels).
+    # Softmax over the channels, a PReLU with its alpha transposed).
     z = g.conv(y, 6, (3, 3), fmt=cf)
     z = g.add("Add", [z, y], lambda u, v: u + v)
     z = g.add("Rescaling", z, lambda v: v * 0.5 - 0.25, {"scale": 0.5, "offset": -0.25})
     z = g.add("Concatenate", [z, y], lambda u, v: np.concatenate([u, v], 1), {"axis": 1})
     z = g.add("Softmax", z, lambda v: lr.softmax(v, axis=1), {"axis": 1})
+    z = g.conv(z, 6, (1, 1), fmt=cf)
+    alpha = g.uniform((6, 12, 1), 0.0, 0.5)  # (channels, rows, columns shared)
+    z = g.add("PReLU", z, lambda v: lr.prelu(v, alpha), {"shared_axes": [3]},
+              [("alpha", alpha)])
     y = g.conv(z, 6, (1, 1), fmt=cf, activation="relu")
     y = g.add("MaxPooling2D", y, lambda v: lr.pool2d(v, "max", (3, 3), (2, 2), "same", cf),
               {"pool_size": [3, 3], "strides": [2, 2], "padding": "same", "data_format": cf})

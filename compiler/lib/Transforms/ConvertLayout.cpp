@@ -1,5 +1,6 @@
 // --kconv-convert-layout: channels_first layers computed channels_last, with
 // transposes that cancel between consecutive layers.
+#include "WeightValues.h"
 #include "kconv/Transforms/Passes.h"
 
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
@@ -57,13 +58,50 @@ bool convertToChannelsLast(Operation *op) {
 /// How many leading operands of a layer are images it computes the same way in any
 /// layout: all of a merge's or a concatenation's, the input of the others (a batch
 /// norm's gamma, beta, mean and variance are per channel); 0 for layers that depend on
-/// the layout (PReLU's alpha has the input's layout; reshape, dense, ... read it).
+/// the layout (reshape, dense, ... read it).
 unsigned layoutFreeImageOperands(Operation *op) {
   if (isa<MergeOp, ConcatenateOp>(op))
     return op->getNumOperands();
-  if (isa<ActivationOp, RescaleOp, BatchNormOp, IdentityOp>(op))
-    return 1;
+  if (isa<ActivationOp, RescaleOp, BatchNormOp, IdentityOp, PReluOp>(op))
+    return 1; // (PReLU's alpha is transposed with it: see transposedAlpha)
   return 0;
+}
+
+/// PReLU's alpha (the input's shape without the batch) for the input transposed by
+/// `permutation`'s inverse: a new constant, or null when alpha is not one (a model
+/// imported without weights).
+Value transposedAlpha(PReluOp prelu, ArrayRef<int64_t> permutation, OpBuilder &builder) {
+  auto type = dyn_cast<RankedTensorType>(prelu.getAlpha().getType());
+  std::optional<std::vector<float>> values = constantFloats(prelu.getAlpha());
+  if (!type || !values || type.getRank() + 1 != (int64_t)permutation.size())
+    return Value();
+  // Alpha dimension i (result dimension i + 1) is dimension permutation[i + 1] - 1 of
+  // the transposed alpha.
+  int64_t rank = type.getRank();
+  ArrayRef<int64_t> shape = type.getShape();
+  SmallVector<int64_t> newShape(rank), newStrides(rank);
+  for (int64_t i = 0; i < rank; ++i)
+    newShape[permutation[i + 1] - 1] = shape[i];
+  for (int64_t j = rank - 1, stride = 1; j >= 0; --j) {
+    newStrides[j] = stride;
+    stride *= newShape[j];
+  }
+  std::vector<float> moved(values->size());
+  SmallVector<int64_t> index(rank, 0);
+  for (size_t linear = 0; linear < values->size(); ++linear) {
+    int64_t target = 0;
+    for (int64_t i = 0; i < rank; ++i)
+      target += index[i] * newStrides[permutation[i + 1] - 1];
+    moved[target] = (*values)[linear];
+    for (int64_t i = rank - 1; i >= 0 && ++index[i] == shape[i]; --i)
+      index[i] = 0;
+  }
+  std::string name = "prelu";
+  if (auto loc = dyn_cast<NameLoc>(prelu.getLoc()))
+    name = loc.getName().str();
+  return createWeightConstant(builder, prelu.getLoc(),
+                              RankedTensorType::get(newShape, builder.getF32Type()),
+                              name + ".alpha_channels_last", moved);
 }
 
 /// The channels_last value that channels_first `v` is the transpose of, computed
@@ -116,15 +154,25 @@ struct SinkTransposeBelowLayoutFreeLayer : RewritePattern {
     auto axis = op->getAttrOfType<IntegerAttr>("axis");
     if (axis && (axis.getInt() < 0 || axis.getInt() >= (int64_t)permutation.size()))
       return failure(); // (the verifier rejects it)
+    auto prelu = dyn_cast<PReluOp>(op);
+    if (prelu && !constantFloats(prelu.getAlpha()))
+      return failure(); // (imported without weights: alpha cannot be transposed)
+    Value alpha = prelu ? transposedAlpha(prelu, permutation, rewriter) : Value();
+    if (prelu && !alpha)
+      return failure();
     Operation *moved = rewriter.clone(*op);
     for (unsigned i = 0; i < images; ++i)
       moved->setOperand(i, sources[i]);
+    if (alpha)
+      moved->setOperand(1, alpha);
     if (axis)
       moved->setAttr("axis", rewriter.getI64IntegerAttr(permutation[axis.getInt()]));
     bool failed = false;
     std::optional<SmallVector<int64_t>> shape = tryInferShape(moved, failed);
     if (!shape || failed) {
       rewriter.eraseOp(moved);
+      if (alpha)
+        rewriter.eraseOp(alpha.getDefiningOp());
       return failure();
     }
     moved->getResult(0).setType(RankedTensorType::get(*shape, rewriter.getF32Type()));

@@ -53,7 +53,7 @@ def KconvConvertLayout : Pass<"kconv-convert-layout", "::mlir::func::FuncOp"> {
     `kconv.transpose` ops, moves the transposes back to channels_first below
     the layers computed the same in any layout (activations, merges such as a
     residual Add, rescaling, batch norm and concatenate with their axis
-    renumbered), and folds transpose pairs away, so that a channels_first
+    renumbered, PReLU with its alpha transposed), and folds transpose pairs away, so that a channels_first
     model is converted only where it meets its inputs, outputs and
     layout-dependent layers (Flatten, Dense on images, ...), and batch norms
     and activations between its convolutions fold and fuse into them.
