@@ -80,19 +80,25 @@ int channelsFirstOutputOf(const PipelinePlan &plan, const Conv2DLayer &conv,
   return readers == 1 ? found : -1;
 }
 
-/// Builds one Conv2D; returns the Func holding its output in Halide order (the
-/// layer's own data_format).
-Func buildConv(const PipelinePlan &plan, const Conv2DLayer &layer,
+/// The schedule a convolution is built with: forced or tuned, else the default.
+Conv2DSchedule chosenSchedule(const PipelinePlan &plan, const Conv2DLayer &layer,
+                              int vectorWidth) {
+  return layer.schedule ? *layer.schedule
+                        : heuristicSchedule(layer, plan.imageIn(layer), plan.imageOut(layer),
+                                            vectorWidth);
+}
+
+/// Builds one Conv2D with `schedule`; returns the Func holding its output in Halide
+/// order (the layer's own data_format).
+Func buildConv(const PipelinePlan &plan, const Conv2DLayer &layer, Conv2DSchedule schedule,
                const std::map<int, Func> &tensors, const ConvPlacement &placement,
-               int vectorWidth, BuiltPipeline &built) {
+               BuiltPipeline &built) {
   const std::string &outputName = placement.outputName;
   ImageInfo inInfo = plan.imageIn(layer), outInfo = plan.imageOut(layer);
   Func input = imageView(tensors.at(layer.input), layer.channelsFirst);
   Func residual;
   if (layer.residual >= 0)
     residual = imageView(tensors.at(layer.residual), layer.channelsFirst);
-  Conv2DSchedule schedule =
-      layer.schedule ? *layer.schedule : heuristicSchedule(layer, inInfo, outInfo, vectorWidth);
   // Weights packed for the schedule's channel blocks (dense layers vectorized over
   // channels; depthwise taps are few and stay in registers).
   int64_t cinPerGroup = inInfo.channels / layer.groups;
@@ -170,14 +176,10 @@ BuiltPipeline buildPipeline(const PipelinePlan &plan, const Target &target) {
       if (named != outputName.end() && !layer.channelsFirst)
         placement.outputName = named->second;
       int transpose = manual ? channelsFirstOutputOf(plan, layer, outputName) : -1;
-      if (transpose >= 0) {
-        ImageInfo out = plan.imageOut(layer);
-        placement.bandRows = bandRows(
-            layer.schedule ? *layer.schedule
-                           : heuristicSchedule(layer, plan.imageIn(layer), out, vectorWidth),
-            out);
-      }
-      Func result = buildConv(plan, layer, tensors, placement, vectorWidth, built);
+      Conv2DSchedule schedule = chosenSchedule(plan, layer, vectorWidth);
+      if (transpose >= 0)
+        placement.bandRows = bandRows(schedule, plan.imageOut(layer));
+      Func result = buildConv(plan, layer, schedule, tensors, placement, built);
       tensors[layer.output] = result;
       if (!placement.outputName.empty())
         outputFuncs[layer.output] = result;

@@ -96,12 +96,9 @@ Value transposedAlpha(PReluOp prelu, ArrayRef<int64_t> permutation, OpBuilder &b
     for (int64_t i = rank - 1; i >= 0 && ++index[i] == shape[i]; --i)
       index[i] = 0;
   }
-  std::string name = "prelu";
-  if (auto loc = dyn_cast<NameLoc>(prelu.getLoc()))
-    name = loc.getName().str();
   return createWeightConstant(builder, prelu.getLoc(),
                               RankedTensorType::get(newShape, builder.getF32Type()),
-                              name + ".alpha_channels_last", moved);
+                              weightNamePrefix(prelu, "prelu") + ".alpha_channels_last", moved);
 }
 
 /// The channels_last value that channels_first `v` is the transpose of, computed
@@ -154,9 +151,8 @@ struct SinkTransposeBelowLayoutFreeLayer : RewritePattern {
     auto axis = op->getAttrOfType<IntegerAttr>("axis");
     if (axis && (axis.getInt() < 0 || axis.getInt() >= (int64_t)permutation.size()))
       return failure(); // (the verifier rejects it)
+    // (Without weights, alpha cannot be transposed: nothing is created, the PReLU stays.)
     auto prelu = dyn_cast<PReluOp>(op);
-    if (prelu && !constantFloats(prelu.getAlpha()))
-      return failure(); // (imported without weights: alpha cannot be transposed)
     Value alpha = prelu ? transposedAlpha(prelu, permutation, rewriter) : Value();
     if (prelu && !alpha)
       return failure();

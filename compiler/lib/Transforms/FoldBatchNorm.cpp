@@ -36,9 +36,7 @@ void foldInto(Conv2DOp conv, BatchNormOp bn) {
     (*kernel)[i] *= scale[i % filters];
 
   OpBuilder builder(conv);
-  std::string name = "folded";
-  if (auto loc = dyn_cast<NameLoc>(conv.getLoc()))
-    name = loc.getName().str();
+  std::string name = weightNamePrefix(conv, "folded");
   Value newKernel = createWeightConstant(builder, conv.getLoc(), conv.getKernel().getType(),
                                          name + ".kernel_bn", *kernel);
   Value newBias = createWeightConstant(

@@ -19,6 +19,12 @@ std::optional<std::vector<float>> constantFloats(Value value) {
   return std::nullopt;
 }
 
+std::string weightNamePrefix(Operation *op, StringRef fallback) {
+  if (auto loc = dyn_cast<NameLoc>(op->getLoc()))
+    return loc.getName().str();
+  return fallback.str();
+}
+
 Value createWeightConstant(OpBuilder &builder, Location loc, RankedTensorType type,
                            StringRef name, ArrayRef<float> values) {
   auto attr = DenseResourceElementsAttr::get(
