@@ -29,33 +29,40 @@ bool fitsRegisters(int64_t accumulators, int vectors) {
   return accumulators + vectors + 1 <= 32;
 }
 
-/// `s` with staging and loop order both ways and column trimming as each of `trims`,
-/// where they apply (staging and trimming need padding; channel blocks outermost and
-/// trimming need channel vectors; trimming needs a reduction over input channels:
-/// depthwise code is the same with or without it).
+/// `s` with staging and loop order both ways, column trimming as each of `trims` and
+/// tap unrolling as each of `unrolls`, where they apply (staging and trimming need
+/// padding; channel blocks outermost and trimming need channel vectors; trimming needs
+/// a reduction over input channels: depthwise code is the same with or without it;
+/// unrolling taps needs a reduction over the taps alone).
 std::vector<Conv2DSchedule> loopVariants(const Conv2DSchedule &s, const Conv2DLayer &layer,
-                                         std::initializer_list<bool> trims) {
+                                         std::initializer_list<bool> trims,
+                                         std::initializer_list<bool> unrolls) {
   bool padded = hasPadding(layer.padding);
   bool channels = s.vectorize == Conv2DSchedule::Vectorize::Channels;
-  bool trimmable = channels && padded && inputChannelsPerGroup(layer) > 1;
+  bool tapsOnly = inputChannelsPerGroup(layer) == 1;
+  bool trimmable = channels && padded && !tapsOnly;
   std::vector<Conv2DSchedule> variants;
   for (bool stage : {false, true})
     for (bool outer : {false, true})
-      for (bool trim : trims) {
-        if ((stage && !padded) || (outer && !channels) || (trim && !trimmable))
-          continue;
-        Conv2DSchedule t = s;
-        t.stageInput = stage, t.channelsOuter = outer, t.trimColumns = trim;
-        variants.push_back(t);
-      }
+      for (bool trim : trims)
+        for (bool unroll : unrolls) {
+          if ((stage && !padded) || (outer && !channels) || (trim && !trimmable) ||
+              (unroll && !tapsOnly))
+            continue;
+          Conv2DSchedule t = s;
+          t.stageInput = stage, t.channelsOuter = outer, t.trimColumns = trim;
+          t.unrollTaps = unroll;
+          variants.push_back(t);
+        }
   return variants;
 }
 
-/// The default with its staging, loop order or column trimming changed: choices the
+/// The default with its staging, loop order, column trimming or tap unrolling changed:
+/// choices the
 /// cost model cannot judge (layer g: the staged default 8% slower than inline padding
 /// before staging slid down the rows), always measured right after the default.
 std::vector<Conv2DSchedule> defaultFlips(const Conv2DSchedule &d, const Conv2DLayer &layer) {
-  std::vector<Conv2DSchedule> flips = loopVariants(d, layer, {false, true});
+  std::vector<Conv2DSchedule> flips = loopVariants(d, layer, {false, true}, {false, true});
   flips.erase(std::remove(flips.begin(), flips.end(), d), flips.end());
   return flips;
 }
@@ -75,12 +82,15 @@ std::vector<Conv2DSchedule> scheduleSpace(const PipelinePlan &plan, const Conv2D
   };
   for (const Conv2DSchedule &flip : defaultFlips(space[0], layer))
     insert(flip);
-  // Other tiles: staging and loop order both ways; columns trimmed as the default would.
+  // Other tiles: staging and loop order both ways; columns trimmed and taps unrolled as
+  // the default would.
   bool trimChannelTiles =
       worthTrimmingColumns(layer, in, out, Conv2DSchedule::Vectorize::Channels);
+  bool unrollChannelTiles = worthUnrollingTaps(layer);
   auto add = [&](const Conv2DSchedule &s) {
-    bool trim = s.vectorize == Conv2DSchedule::Vectorize::Channels && trimChannelTiles;
-    for (const Conv2DSchedule &variant : loopVariants(s, layer, {trim}))
+    bool channels = s.vectorize == Conv2DSchedule::Vectorize::Channels;
+    bool trim = channels && trimChannelTiles, unroll = channels && unrollChannelTiles;
+    for (const Conv2DSchedule &variant : loopVariants(s, layer, {trim}, {unroll}))
       insert(variant);
   };
   for (int vw = vectorWidth; vw >= 4; vw /= 2) {
@@ -129,14 +139,18 @@ double waste(int64_t extent, int64_t factor) {
 }
 
 /// A rough cost model that orders the candidates before any is measured: register
-/// tiles near the ~28-accumulator sweet spot, full-width vectors, little recomputed
-/// work, parallel loops when there are threads, staged input for dense reductions.
+/// tiles near the ~28-accumulator sweet spot (about 8 with unrolled taps, whose weights
+/// share the registers), full-width vectors, little recomputed work, parallel loops
+/// when there are threads, staged input for dense reductions.
 double candidateScore(const Conv2DSchedule &s, const Conv2DLayer &layer, const ImageInfo &out,
                       int naturalWidth, int threads) {
   bool channels = s.vectorize == Conv2DSchedule::Vectorize::Channels;
   int64_t accumulators =
       channels ? int64_t(s.vectors) * s.tileX * s.tileY : int64_t(s.vectors) * s.tileY * out.channels;
-  double score = double(std::min<int64_t>(accumulators, 28)) / 28.0;
+  int64_t sweetSpot = s.unrollTaps ? 8 : 28;
+  double score = double(std::min(accumulators, sweetSpot)) / double(sweetSpot);
+  if (s.unrollTaps && accumulators > sweetSpot)
+    score *= double(sweetSpot) / double(accumulators);
   score *= double(s.vectorWidth) / naturalWidth;
   score /= channels ? waste(out.channels, s.vectorWidth * s.vectors) * waste(out.width, s.tileX)
                     : waste(out.width, s.vectorWidth * s.vectors);
@@ -192,7 +206,8 @@ bool adjacentSchedules(const Conv2DSchedule &a, const Conv2DSchedule &b) {
   if (a.vectorize != b.vectorize)
     return false;
   int flips = (a.parallel != b.parallel) + (a.stageInput != b.stageInput) +
-              (a.channelsOuter != b.channelsOuter) + (a.trimColumns != b.trimColumns);
+              (a.channelsOuter != b.channelsOuter) + (a.trimColumns != b.trimColumns) +
+              (a.unrollTaps != b.unrollTaps);
   int steps = std::abs(a.vectors - b.vectors) + std::abs(a.tileX - b.tileX) +
               std::abs(a.tileY - b.tileY) + (a.vectorWidth != b.vectorWidth);
   bool reshaped = flips == 0 && a.vectorWidth == b.vectorWidth && steps > 0 &&

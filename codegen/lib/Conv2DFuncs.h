@@ -109,6 +109,13 @@ int bandRows(const Conv2DSchedule &schedule, const ImageInfo &out);
 bool worthTrimmingColumns(const Conv2DLayer &layer, const ImageInfo &in, const ImageInfo &out,
                           Conv2DSchedule::Vectorize vectorize);
 
+/// Kernels with more taps keep their tap loops (unrolled, the code grows with the taps
+/// times the tile).
+inline constexpr int64_t kMaxUnrolledTaps = 49;
+
+/// Whether the default unrolls the kernel taps: reductions over the taps alone.
+bool worthUnrollingTaps(const Conv2DLayer &layer);
+
 /// The heuristic default for one layer on a target with `vectorWidth` float lanes.
 Conv2DSchedule heuristicSchedule(const Conv2DLayer &layer, const ImageInfo &in,
                                  const ImageInfo &out, int vectorWidth);

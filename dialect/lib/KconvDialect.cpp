@@ -15,7 +15,8 @@ using namespace mlir::kconv;
 LogicalResult ScheduleAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                    StringRef vectorize, int64_t vectorWidth, int64_t vectors,
                                    int64_t tileX, int64_t tileY, bool parallel,
-                                   bool stageInput, bool channelsOuter, bool trimColumns) {
+                                   bool stageInput, bool channelsOuter, bool trimColumns,
+                                   bool unrollTaps) {
   if (vectorize != "channels" && vectorize != "width")
     return emitError() << "schedule 'vectorize' must be \"channels\" or \"width\", got \""
                        << vectorize << "\"";

@@ -70,6 +70,12 @@ LogicalResult Conv2DOp::verifyScheduleFits(ScheduleAttr schedule, int64_t inChan
     return emitOpError() << "schedule 'trim_columns' needs more than one input channel per "
                             "group (" << inChannels << " input channel(s) in " << getGroups()
                          << " group(s))";
+  // Unrolling the taps of a reduction that also runs over input channels would copy the
+  // channel loop once per tap: the flag is for reductions over the taps alone.
+  if (schedule.getUnrollTaps() && cinPerGroup != 1)
+    return emitOpError() << "schedule 'unroll_taps' needs one input channel per group ("
+                         << inChannels << " input channel(s) in " << getGroups()
+                         << " group(s))";
   auto outType = mlir::dyn_cast<RankedTensorType>(getOutput().getType());
   if (!outType || outType.getRank() != 4)
     return success();

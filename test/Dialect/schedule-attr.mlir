@@ -120,6 +120,42 @@ func.func @trim_depthwise(%x: tensor<1x8x12x4xf32>, %k: tensor<3x3x1x4xf32>) -> 
 
 // -----
 
+// unroll_taps is optional too: a depthwise convolution's taps unrolled (and the flag
+// printed only when true), in either vectorization.
+// CHECK-LABEL: func.func @unrolled_taps
+// CHECK: kconv.conv2d
+// CHECK-SAME: schedule = #kconv.schedule<vectorize = "channels", vector_width = 4, vectors = 1, tile_x = 4, tile_y = 2, parallel = true, stage_input = false, channels_outer = false, unroll_taps = true>
+// CHECK: kconv.conv2d
+// CHECK-SAME: schedule = #kconv.schedule<vectorize = "width", vector_width = 4, vectors = 2, tile_x = 1, tile_y = 1, parallel = false, stage_input = true, channels_outer = false, unroll_taps = true>
+// CHECK: kconv.conv2d
+// CHECK-SAME: schedule = #kconv.schedule<vectorize = "width", vector_width = 4, vectors = 2, tile_x = 1, tile_y = 1, parallel = false, stage_input = true, channels_outer = false>,
+func.func @unrolled_taps(%x: tensor<1x8x12x4xf32>, %k: tensor<3x3x1x4xf32>) -> tensor<1x8x12x4xf32> {
+  %y = kconv.conv2d %x, %k {activation = #kconv.activation<linear>, data_format = #kconv.data_format<channels_last>, dilation_rate = array<i64: 1, 1>, filters = 4 : i64, groups = 4 : i64, kernel_size = array<i64: 3, 3>, padding = #kconv.padding<same>,
+    schedule = #kconv.schedule<vectorize = "channels", vector_width = 4, vectors = 1, tile_x = 4, tile_y = 2, parallel = true, stage_input = false, channels_outer = false, unroll_taps = true>,
+    strides = array<i64: 1, 1>, use_bias = false} : (tensor<1x8x12x4xf32>, tensor<3x3x1x4xf32>) -> tensor<1x8x12x4xf32>
+  %z = kconv.conv2d %y, %k {activation = #kconv.activation<linear>, data_format = #kconv.data_format<channels_last>, dilation_rate = array<i64: 1, 1>, filters = 4 : i64, groups = 4 : i64, kernel_size = array<i64: 3, 3>, padding = #kconv.padding<same>,
+    schedule = #kconv.schedule<vectorize = "width", vector_width = 4, vectors = 2, tile_x = 1, tile_y = 1, parallel = false, stage_input = true, channels_outer = false, trim_columns = false, unroll_taps = true>,
+    strides = array<i64: 1, 1>, use_bias = false} : (tensor<1x8x12x4xf32>, tensor<3x3x1x4xf32>) -> tensor<1x8x12x4xf32>
+  %w = kconv.conv2d %z, %k {activation = #kconv.activation<linear>, data_format = #kconv.data_format<channels_last>, dilation_rate = array<i64: 1, 1>, filters = 4 : i64, groups = 4 : i64, kernel_size = array<i64: 3, 3>, padding = #kconv.padding<same>,
+    schedule = #kconv.schedule<vectorize = "width", vector_width = 4, vectors = 2, tile_x = 1, tile_y = 1, parallel = false, stage_input = true, channels_outer = false, unroll_taps = false>,
+    strides = array<i64: 1, 1>, use_bias = false} : (tensor<1x8x12x4xf32>, tensor<3x3x1x4xf32>) -> tensor<1x8x12x4xf32>
+  return %w : tensor<1x8x12x4xf32>
+}
+
+// -----
+
+// A dense reduction runs over input channels too: unrolling its taps would copy the
+// channel loop once per tap.
+func.func @unroll_taps_dense(%x: tensor<1x8x12x4xf32>, %k: tensor<3x3x2x8xf32>) -> tensor<1x8x12x8xf32> {
+  // expected-error @+1 {{schedule 'unroll_taps' needs one input channel per group (4 input channel(s) in 2 group(s))}}
+  %y = kconv.conv2d %x, %k {activation = #kconv.activation<linear>, data_format = #kconv.data_format<channels_last>, dilation_rate = array<i64: 1, 1>, filters = 8 : i64, groups = 2 : i64, kernel_size = array<i64: 3, 3>, padding = #kconv.padding<same>,
+    schedule = #kconv.schedule<vectorize = "channels", vector_width = 4, vectors = 1, tile_x = 2, tile_y = 1, parallel = true, stage_input = false, channels_outer = false, unroll_taps = true>,
+    strides = array<i64: 1, 1>, use_bias = false} : (tensor<1x8x12x4xf32>, tensor<3x3x2x8xf32>) -> tensor<1x8x12x8xf32>
+  return %y : tensor<1x8x12x8xf32>
+}
+
+// -----
+
 // A tile larger than the output: codegen splits the output by the tile.
 func.func @block_exceeds_filters(%x: tensor<1x8x12x3xf32>, %k: tensor<3x3x3x8xf32>) -> tensor<1x8x12x8xf32> {
   // expected-error @+1 {{schedule's channel block (vector_width x vectors = 16) exceeds the 8 filters}}

@@ -19,6 +19,19 @@ bool padded(const Conv2DLayer &layer) {
 
 bool depthwise(const Conv2DLayer &layer) { return layer.groups == layer.filters; }
 
+/// One input channel per filter: the reduction runs over the kernel taps alone.
+bool tapsOnly(const Conv2DLayer &layer, const Shape &shape) {
+  return depthwise(layer) || shape.c == 1;
+}
+
+Conv2DSchedule defaultFor(const Shape &shape) {
+  Conv2DLayer layer;
+  PipelinePlan plan = planFor(shape, layer);
+  Conv2DSchedule s;
+  EXPECT_TRUE(defaultSchedule(plan, layer, "x86-64-linux-sse41-avx-avx2-fma-f16c-avx512", s));
+  return s;
+}
+
 class ScheduleSpace : public ::testing::TestWithParam<Shape> {};
 
 TEST_P(ScheduleSpace, EveryCandidateFitsTheOutputAndTheRegisters) {
@@ -48,6 +61,9 @@ TEST_P(ScheduleSpace, EveryCandidateFitsTheOutputAndTheRegisters) {
     if (s.trimColumns) {
       EXPECT_TRUE(padded(layer) && channels && !depthwise(layer));
     }
+    if (s.unrollTaps) {
+      EXPECT_TRUE(tapsOnly(layer, GetParam()));
+    }
   }
 }
 
@@ -64,23 +80,19 @@ TEST_P(ScheduleSpace, TheDefaultComesFirstAndItsFlipsAreThere) {
         return true;
     return false;
   };
-  Conv2DSchedule staging = space[0], trimming = space[0];
+  Conv2DSchedule staging = space[0], trimming = space[0], unrolling = space[0];
   staging.stageInput = !staging.stageInput;
   trimming.trimColumns = !trimming.trimColumns;
+  unrolling.unrollTaps = !unrolling.unrollTaps;
   bool channels = space[0].vectorize == Conv2DSchedule::Vectorize::Channels;
   EXPECT_EQ(listed(staging), padded(layer)) << space[0].str();
   EXPECT_EQ(listed(trimming), padded(layer) && channels && !depthwise(layer)) << space[0].str();
+  EXPECT_EQ(listed(unrolling), tapsOnly(layer, GetParam())) << space[0].str();
 }
 
 // The default trims columns where many (column, kernel column) pairs fall on padding.
 TEST(ScheduleDefault, TrimsColumnsOfNarrowPaddedLayers) {
-  auto trims = [](const Shape &shape) {
-    Conv2DLayer layer;
-    PipelinePlan plan = planFor(shape, layer);
-    Conv2DSchedule s;
-    EXPECT_TRUE(defaultSchedule(plan, layer, "x86-64-linux-sse41-avx-avx2-fma-f16c-avx512", s));
-    return s.trimColumns;
-  };
+  auto trims = [](const Shape &shape) { return defaultFor(shape).trimColumns; };
   EXPECT_TRUE(trims(Shape{14, 14, 256, 256, 3, 1, 1, true}));   // b: 4.8% of the pairs
   EXPECT_TRUE(trims(Shape{28, 28, 128, 128, 3, 1, 1, true}));   // h: 2.4%
   EXPECT_TRUE(trims(Shape{56, 56, 64, 64, 3, 1, 1, true}));     // a: 1.2%
@@ -89,6 +101,25 @@ TEST(ScheduleDefault, TrimsColumnsOfNarrowPaddedLayers) {
   EXPECT_FALSE(trims(Shape{224, 224, 3, 64, 7, 2, 1, true}));   // d: 3 channels, 0.8%
   EXPECT_FALSE(trims(Shape{28, 28, 1, 32, 3, 1, 1, false}));    // 'valid': no padding
   EXPECT_FALSE(trims(Shape{14, 14, 32, 32, 3, 1, 32, true}));   // depthwise
+}
+
+// The default unrolls the taps of reductions over taps alone, with one channel vector
+// per tile (the taps' weights share the registers), and leaves dense reductions and
+// width vectors (every filter's weights per tap) alone.
+TEST(ScheduleDefault, UnrollsTheTapsOfDepthwiseLayers) {
+  for (const Shape &shape : {Shape{112, 112, 32, 32, 3, 1, 32, true},  // f
+                             Shape{56, 56, 96, 96, 5, 1, 96, true},     // 5x5 depthwise
+                             Shape{28, 28, 192, 192, 7, 1, 192, true},  // 7x7 depthwise
+                             Shape{28, 28, 1, 32, 3, 1, 1, false}}) {   // i
+    Conv2DSchedule s = defaultFor(shape);
+    SCOPED_TRACE(s.str());
+    EXPECT_TRUE(s.unrollTaps);
+    EXPECT_EQ(s.vectors, 1);
+    EXPECT_FALSE(s.stageInput);
+  }
+  EXPECT_FALSE(defaultFor(Shape{56, 56, 64, 64, 3, 1, 1, true}).unrollTaps);  // a: dense
+  EXPECT_FALSE(defaultFor(Shape{56, 56, 8, 8, 3, 1, 8, true}).unrollTaps);    // width vectors
+  EXPECT_FALSE(defaultFor(Shape{14, 14, 64, 64, 9, 1, 64, true}).unrollTaps); // 81 taps
 }
 
 INSTANTIATE_TEST_SUITE_P(

@@ -119,7 +119,8 @@ def schedules_suite(count, seed):
 
 def random_schedule(rng, filters, out_h, out_w, cin_per_group):
     """A schedule valid for the layer (every split factor within its extent; no
-    trim_columns with one input channel per group, which the verifier rejects)."""
+    trim_columns with one input channel per group and unroll_taps only with one, as
+    the verifier requires)."""
     choices = []
     for vw in (4, 8, 16):
         for vectors in range(1, 5):
@@ -135,11 +136,15 @@ def random_schedule(rng, filters, out_h, out_w, cin_per_group):
     flag = lambda: rng.choice(["true", "false"])  # noqa: E731
     outer = flag() if vectorize == "channels" else "false"
     trim = flag() if vectorize == "channels" else "false"
+    unroll = flag()
     if cin_per_group == 1:
         trim = "false"
+    else:
+        unroll = "false"
     return (f'#kconv.schedule<vectorize = "{vectorize}", vector_width = {vw}, '
             f"vectors = {vectors}, tile_x = {tile_x}, tile_y = {tile_y}, parallel = {flag()}, "
-            f"stage_input = {flag()}, channels_outer = {outer}, trim_columns = {trim}>")
+            f"stage_input = {flag()}, channels_outer = {outer}, trim_columns = {trim}, "
+            f"unroll_taps = {unroll}>")
 
 
 def container_and_version(rng):

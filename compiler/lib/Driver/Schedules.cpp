@@ -73,7 +73,8 @@ mlir::LogicalResult readScheduleFile(mlir::MLIRContext *ctx, const std::string &
       errs << "kconvc: error: " << path << ":" << number + 1
            << ": expected 'layer = #kconv.schedule<vectorize = \"channels\", vector_width = N, "
               "vectors = N, tile_x = N, tile_y = N, parallel = true|false, stage_input = "
-              "true|false, channels_outer = true|false[, trim_columns = true|false]>' or 'layer = inline|root'\n";
+              "true|false, channels_outer = true|false[, trim_columns = true|false][, "
+              "unroll_taps = true|false]>' or 'layer = inline|root'\n";
       return mlir::failure();
     }
     out[name.trim()] = attr;

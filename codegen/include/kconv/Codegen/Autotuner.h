@@ -20,8 +20,9 @@ namespace kconv::codegen {
 /// by an earlier kconv (which may no longer be the best, or no longer be in the
 /// space) are tuned again instead of silently reused. 2: columns on the padding can
 /// be trimmed (trim_columns); 3: trimmed tiles branch-free in every band of rows;
-/// 4: inputs of 1 or 3 channels staged in vectors along the columns.
-inline constexpr int kTunerVersion = 4;
+/// 4: inputs of 1 or 3 channels staged in vectors along the columns; 5: the taps of
+/// reductions over taps alone can be unrolled (unroll_taps).
+inline constexpr int kTunerVersion = 5;
 
 /// Every schedule worth trying for `layer` on a target with `vectorWidth` float
 /// lanes: split factors that divide (or fit) the output, accumulators that fit in

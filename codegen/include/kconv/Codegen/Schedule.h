@@ -20,13 +20,14 @@ struct Conv2DSchedule {
   bool stageInput = false; // copy the zero-padded input per band of rows
   bool channelsOuter = false; // output-channel blocks outermost (weights stay cached)
   bool trimColumns = false;   // skip the kernel columns that fall on zero padding
+  bool unrollTaps = false;    // unroll a taps-only reduction (one input channel per group)
 
   std::string str() const;
   bool operator==(const Conv2DSchedule &o) const {
     return vectorize == o.vectorize && vectorWidth == o.vectorWidth && vectors == o.vectors &&
            tileX == o.tileX && tileY == o.tileY && parallel == o.parallel &&
            stageInput == o.stageInput && channelsOuter == o.channelsOuter &&
-           trimColumns == o.trimColumns;
+           trimColumns == o.trimColumns && unrollTaps == o.unrollTaps;
   }
   bool operator!=(const Conv2DSchedule &o) const { return !(*this == o); }
 };

@@ -20,8 +20,13 @@ def Kconv_ScheduleAttr : AttrDef<Kconv_Dialect, "Schedule"> {
     With `trim_columns` (optional, default false), the multiply-adds of kernel
     columns that fall on zero padding are skipped in the border tiles, as those
     of kernel rows always are (the `kconv.conv2d` verifier rejects it with one
-    input channel per group: nothing to trim); it also rejects a tile larger than
-    the output. The tuner writes it, `--schedule=FILE` forces it, and codegen
+    input channel per group: nothing to trim). With `unroll_taps` (optional,
+    default false), the kernel taps of a reduction over taps alone (one input
+    channel per group: depthwise, or a single-channel input) are unrolled, so a
+    tile's input vectors are loaded once and shared by the taps that read them
+    and the taps' weights stay in registers (the verifier rejects it with more
+    than one input channel per group). It also rejects a tile larger than the
+    output. The tuner writes it, `--schedule=FILE` forces it, and codegen
     follows it exactly.
 
     ```mlir
@@ -37,7 +42,8 @@ def Kconv_ScheduleAttr : AttrDef<Kconv_Dialect, "Schedule"> {
     "bool":$parallel,
     "bool":$stage_input,
     "bool":$channels_outer,
-    DefaultValuedParameter<"bool", "false">:$trim_columns
+    DefaultValuedParameter<"bool", "false">:$trim_columns,
+    DefaultValuedParameter<"bool", "false">:$unroll_taps
   );
   let assemblyFormat = "`<` struct(params) `>`";
   let genVerifyDecl = 1;
