@@ -160,10 +160,10 @@ Conv2DSchedule heuristicSchedule(const Conv2DLayer &layer, const ImageInfo &in,
   s.channelsOuter = s.vectorize == Conv2DSchedule::Vectorize::Channels && hasLargeWeights(layer);
   s.trimColumns = worthTrimmingColumns(layer, in, out, s.vectorize);
   // Staging pays off for dense reductions (a band's few rows stay in L1: layer a 14%
-  // slower without); it makes memory-bound depthwise slower, 7x7 included. With channel blocks
-  // outermost and the padded columns trimmed, no load leaves the image (Halide drops the
-  // boundary checks) and a copy of the whole image only costs (layer b at two threads:
-  // 3% faster without).
+  // slower without); it makes memory-bound depthwise slower, 7x7 included. With channel
+  // blocks outermost and the padded columns trimmed, no load leaves the image (Halide
+  // drops the boundary checks) and a copy of the whole image only costs (layer b at two
+  // threads: 3% faster without).
   s.stageInput = hasPadding(layer.padding) && hasDenseReduction(layer) && !s.unrollTaps &&
                  !(s.channelsOuter && s.trimColumns);
   return s;

@@ -307,8 +307,8 @@ codegen::Conv2DSchedule scheduleFromAttr(ScheduleAttr a) {
 ScheduleAttr scheduleToAttr(MLIRContext *context, const codegen::Conv2DSchedule &s) {
   bool width = s.vectorize == codegen::Conv2DSchedule::Vectorize::Width;
   return ScheduleAttr::get(context, width ? "width" : "channels", s.vectorWidth, s.vectors,
-                           s.tileX, s.tileY, s.parallel, s.stageInput, s.channelsOuter, s.trimColumns,
-                           s.unrollTaps);
+                           s.tileX, s.tileY, s.parallel, s.stageInput, s.channelsOuter,
+                           s.trimColumns, s.unrollTaps);
 }
 
 SmallVector<Operation *> planNodeOps(func::FuncOp func) {
