@@ -140,8 +140,10 @@ double waste(int64_t extent, int64_t factor) {
 
 /// A rough cost model that orders the candidates before any is measured: register
 /// tiles near the ~28-accumulator sweet spot (about 8 with unrolled taps, whose weights
-/// share the registers), full-width vectors, little recomputed work, parallel loops
-/// when there are threads, staged input for dense reductions.
+/// share the registers), vectors as wide as the vectorized dimension allows, lanes along
+/// the width only for a single input channel (otherwise each vector is a gather), little
+/// recomputed work, parallel loops when there are threads, staged input for dense
+/// reductions.
 double candidateScore(const Conv2DSchedule &s, const Conv2DLayer &layer, const ImageInfo &out,
                       int naturalWidth, int threads) {
   bool channels = s.vectorize == Conv2DSchedule::Vectorize::Channels;
@@ -151,7 +153,11 @@ double candidateScore(const Conv2DSchedule &s, const Conv2DLayer &layer, const I
   double score = double(std::min(accumulators, sweetSpot)) / double(sweetSpot);
   if (s.unrollTaps && accumulators > sweetSpot)
     score *= double(sweetSpot) / double(accumulators);
-  score *= double(s.vectorWidth) / naturalWidth;
+  int widest = channels ? std::max(4, largestPowerOfTwoAtMost(out.channels, naturalWidth))
+                       : naturalWidth;
+  score *= double(s.vectorWidth) / widest;
+  if (!channels && inputChannelsPerGroup(layer) * layer.groups > 1)
+    score *= 0.5;
   score /= channels ? waste(out.channels, s.vectorWidth * s.vectors) * waste(out.width, s.tileX)
                     : waste(out.width, s.vectorWidth * s.vectors);
   score /= waste(out.height, s.tileY);

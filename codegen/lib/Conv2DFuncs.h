@@ -109,6 +109,9 @@ int bandRows(const Conv2DSchedule &schedule, const ImageInfo &out);
 bool worthTrimmingColumns(const Conv2DLayer &layer, const ImageInfo &in, const ImageInfo &out,
                           Conv2DSchedule::Vectorize vectorize);
 
+/// The largest power of two at most `limit` and `cap` (at least 1).
+int largestPowerOfTwoAtMost(int64_t limit, int cap);
+
 /// Kernels with more taps keep their tap loops (unrolled, the code grows with the taps
 /// times the tile).
 inline constexpr int64_t kMaxUnrolledTaps = 49;

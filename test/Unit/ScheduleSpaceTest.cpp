@@ -103,6 +103,21 @@ TEST(ScheduleDefault, TrimsColumnsOfNarrowPaddedLayers) {
   EXPECT_FALSE(trims(Shape{14, 14, 32, 32, 3, 1, 32, true}));   // depthwise
 }
 
+// Fewer filters than lanes: narrower channel vectors while 4 filters fill them (lanes
+// along the width would gather each input vector), the width below that.
+TEST(ScheduleDefault, NarrowChannelVectorsForFewFilters) {
+  auto vectorized = [](const Shape &shape) {
+    Conv2DSchedule s = defaultFor(shape);
+    bool channels = s.vectorize == Conv2DSchedule::Vectorize::Channels;
+    return std::string(channels ? "channels" : "width") + " x" + std::to_string(s.vectorWidth);
+  };
+  EXPECT_EQ(vectorized(Shape{56, 56, 32, 64, 3, 1, 1, true}), "channels x16");
+  EXPECT_EQ(vectorized(Shape{56, 56, 32, 12, 3, 1, 1, true}), "channels x8");
+  EXPECT_EQ(vectorized(Shape{56, 56, 32, 8, 3, 1, 1, true}), "channels x8");
+  EXPECT_EQ(vectorized(Shape{56, 56, 4, 4, 3, 1, 4, true}), "channels x4");
+  EXPECT_EQ(vectorized(Shape{56, 56, 32, 3, 3, 1, 1, true}), "width x16");
+}
+
 // The default unrolls the taps of reductions over taps alone, with one channel vector
 // per tile (the taps' weights share the registers), and leaves dense reductions and
 // width vectors (every filter's weights per tap) alone.
@@ -110,6 +125,7 @@ TEST(ScheduleDefault, UnrollsTheTapsOfDepthwiseLayers) {
   for (const Shape &shape : {Shape{112, 112, 32, 32, 3, 1, 32, true},  // f
                              Shape{56, 56, 96, 96, 5, 1, 96, true},     // 5x5 depthwise
                              Shape{28, 28, 192, 192, 7, 1, 192, true},  // 7x7 depthwise
+                             Shape{56, 56, 8, 8, 3, 1, 8, true},        // 8-lane vectors
                              Shape{28, 28, 1, 32, 3, 1, 1, false}}) {   // i
     Conv2DSchedule s = defaultFor(shape);
     SCOPED_TRACE(s.str());
@@ -118,7 +134,7 @@ TEST(ScheduleDefault, UnrollsTheTapsOfDepthwiseLayers) {
     EXPECT_FALSE(s.stageInput);
   }
   EXPECT_FALSE(defaultFor(Shape{56, 56, 64, 64, 3, 1, 1, true}).unrollTaps);  // a: dense
-  EXPECT_FALSE(defaultFor(Shape{56, 56, 8, 8, 3, 1, 8, true}).unrollTaps);    // width vectors
+  EXPECT_FALSE(defaultFor(Shape{56, 56, 3, 3, 3, 1, 3, true}).unrollTaps);    // width vectors
   EXPECT_FALSE(defaultFor(Shape{14, 14, 64, 64, 9, 1, 64, true}).unrollTaps); // 81 taps
 }
 
