@@ -5,6 +5,8 @@
 #include "LayerFuncs.h"
 #include "PipelineBuilder.h"
 
+#include <cpuid.h>
+
 #include <algorithm>
 #include <cstdint>
 #include <map>
@@ -14,9 +16,28 @@ namespace kconv::codegen {
 
 using namespace Halide;
 
+namespace {
+/// CPUID leaf 7, subleaf 1, EAX bit 4: the VEX-encoded AVX-VNNI instructions.
+bool cpuHasAvxVnni() {
+  unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
+  return __get_cpuid_count(7, 1, &eax, &ebx, &ecx, &edx) && (eax & (1u << 4)) != 0;
+}
+} // namespace
+
+Target hostTarget() {
+  Target target = get_host_target();
+  // Halide 14 calls every CPU with AVX512-VNNI and BF16 a Sapphire Rapids, whose LLVM
+  // CPU has AVX-VNNI too; AMD Zen 4 does not, and LLVM's {vex} vpdpwssd in index
+  // arithmetic stopped such code with SIGILL. Cannon Lake's features are all there.
+  if (target.has_feature(Target::AVX512_SapphireRapids) && !cpuHasAvxVnni())
+    target = target.without_feature(Target::AVX512_SapphireRapids)
+                 .with_feature(Target::AVX512_Cannonlake);
+  return target;
+}
+
 Target parseTarget(const std::string &text) {
   if (text.empty() || text == "host")
-    return get_host_target();
+    return hostTarget();
   if (!Target::validate_target_string(text))
     throw CompileError("invalid Halide target '" + text + "'");
   return Target(text);
