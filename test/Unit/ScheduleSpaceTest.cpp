@@ -116,6 +116,9 @@ TEST(ScheduleDefault, NarrowChannelVectorsForFewFilters) {
   EXPECT_EQ(vectorized(Shape{56, 56, 32, 8, 3, 1, 1, true}), "channels x8");
   EXPECT_EQ(vectorized(Shape{56, 56, 4, 4, 3, 1, 4, true}), "channels x4");
   EXPECT_EQ(vectorized(Shape{56, 56, 32, 3, 3, 1, 1, true}), "width x16");
+  // Along the width, rows fill the accumulators: 2 vectors x 3 filters x 4 rows.
+  EXPECT_EQ(defaultFor(Shape{56, 56, 32, 3, 3, 1, 1, true}).tileY, 4);
+  EXPECT_EQ(defaultFor(Shape{7, 56, 32, 3, 3, 1, 1, true}).tileY, 1); // 7 rows: no divisor
 }
 
 // The default unrolls the taps of reductions over taps alone, with one channel vector
