@@ -58,9 +58,8 @@ std::vector<Conv2DSchedule> loopVariants(const Conv2DSchedule &s, const Conv2DLa
 }
 
 /// The default with its staging, loop order, column trimming or tap unrolling changed:
-/// choices the
-/// cost model cannot judge (layer g: the staged default 8% slower than inline padding
-/// before staging slid down the rows), always measured right after the default.
+/// choices the cost model cannot judge (layer g: the staged default 8% slower than inline
+/// padding before staging slid down the rows), always measured right after the default.
 std::vector<Conv2DSchedule> defaultFlips(const Conv2DSchedule &d, const Conv2DLayer &layer) {
   std::vector<Conv2DSchedule> flips = loopVariants(d, layer, {false, true}, {false, true});
   flips.erase(std::remove(flips.begin(), flips.end(), d), flips.end());

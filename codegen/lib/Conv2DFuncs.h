@@ -112,10 +112,6 @@ bool worthTrimmingColumns(const Conv2DLayer &layer, const ImageInfo &in, const I
 /// The largest power of two at most `limit` and `cap` (at least 1).
 int largestPowerOfTwoAtMost(int64_t limit, int cap);
 
-/// Kernels with more taps keep their tap loops (unrolled, the code grows with the taps
-/// times the tile).
-inline constexpr int64_t kMaxUnrolledTaps = 49;
-
 /// Whether the default unrolls the kernel taps: reductions over the taps alone.
 bool worthUnrollingTaps(const Conv2DLayer &layer);
 

@@ -26,6 +26,10 @@ namespace {
 /// 1.62 ms at one thread).
 constexpr int kAccumulatorBudget = 28;
 
+/// Kernels with more taps keep their tap loops by default (unrolled, the code grows
+/// with the taps times the tile; 7x7 measured faster unrolled).
+constexpr int64_t kMaxUnrolledTaps = 49;
+
 /// Row tiles per parallel task: 8, 4 or 2 equal bands, which split evenly over 1, 2, 4
 /// or 8 threads (the runtime's equal shares; each band re-stages only its first window
 /// of rows). 28 rows in bands of 4 made 7 tasks: at two threads one core computed 4
@@ -52,7 +56,6 @@ void checkFactor(int64_t extent, int factor) {
     throw std::invalid_argument("kconv schedule: split factor " + std::to_string(factor) +
                                 " does not fit extent " + std::to_string(extent));
 }
-
 
 /// Copies the zero-padded input, so the reduction's loads need no boundary checks (a
 /// 14-wide layer has every tile on a border). Stored per band of rows and computed per

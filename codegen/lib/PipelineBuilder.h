@@ -20,9 +20,6 @@ struct BuiltPipeline {
 /// "host" or a Halide target string; throws Halide::CompileError if invalid.
 Halide::Target parseTarget(const std::string &text);
 
-/// This machine's Halide target, without features Halide 14 claims for it wrongly.
-Halide::Target hostTarget();
-
 /// Defines and schedules every layer (each layer's forced schedule, else the
 /// heuristic default).
 BuiltPipeline buildPipeline(const PipelinePlan &plan, const Halide::Target &target);

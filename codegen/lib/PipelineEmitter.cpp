@@ -22,8 +22,8 @@ bool cpuHasAvxVnni() {
   unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
   return __get_cpuid_count(7, 1, &eax, &ebx, &ecx, &edx) && (eax & (1u << 4)) != 0;
 }
-} // namespace
 
+/// This machine's Halide target, without features Halide 14 claims for it wrongly.
 Target hostTarget() {
   Target target = get_host_target();
   // Halide 14 calls every CPU with AVX512-VNNI and BF16 a Sapphire Rapids, whose LLVM
@@ -34,6 +34,7 @@ Target hostTarget() {
                  .with_feature(Target::AVX512_Cannonlake);
   return target;
 }
+} // namespace
 
 Target parseTarget(const std::string &text) {
   if (text.empty() || text == "host")
