@@ -1,26 +1,47 @@
 #include "kconv/Dialect/ConvGeometry.h"
 
+#include "llvm/Support/CheckedArithmetic.h"
+
 #include <algorithm>
 
 namespace kconv {
 
-AxisPadding computeAxisPadding(bool same, int64_t in, int64_t kernel, int64_t stride,
-                               int64_t dilation) {
+std::optional<int64_t> dilatedKernel(int64_t kernel, int64_t dilation) {
+  std::optional<int64_t> span = llvm::checkedMul<int64_t>(kernel - 1, dilation);
+  return span ? llvm::checkedAdd<int64_t>(*span, 1) : std::nullopt;
+}
+
+std::optional<int64_t> paddedSize(int64_t in, AxisPadding pad) {
+  std::optional<int64_t> before = llvm::checkedAdd(in, pad.before);
+  return before ? llvm::checkedAdd(*before, pad.after) : std::nullopt;
+}
+
+std::optional<AxisPadding> computeAxisPadding(bool same, int64_t in, int64_t kernel,
+                                              int64_t stride, int64_t dilation) {
   if (!same)
-    return {};
-  int64_t effectiveKernel = (kernel - 1) * dilation + 1;
-  int64_t out = (in + stride - 1) / stride;
-  int64_t total = std::max<int64_t>((out - 1) * stride + effectiveKernel - in, 0);
-  return {total / 2, total - total / 2};
+    return AxisPadding{};
+  std::optional<int64_t> effectiveKernel = dilatedKernel(kernel, dilation);
+  if (!effectiveKernel)
+    return std::nullopt;
+  // ceil(in / stride) outputs; the last one starts at (out - 1) * stride, which is
+  // below `in`, so `covered` (the input the last window start leaves) is in [1, stride]
+  // and nothing below can overflow but the padded size itself.
+  int64_t out = in / stride + (in % stride != 0);
+  int64_t covered = in - (out - 1) * stride;
+  int64_t total = std::max<int64_t>(*effectiveKernel - covered, 0);
+  AxisPadding pad{total / 2, total - total / 2};
+  if (!paddedSize(in, pad))
+    return std::nullopt;
+  return pad;
 }
 
 std::optional<int64_t> computeAxisOutput(int64_t in, int64_t kernel, int64_t stride,
                                          int64_t dilation, AxisPadding pad) {
-  int64_t effectiveKernel = (kernel - 1) * dilation + 1;
-  int64_t span = in + pad.before + pad.after - effectiveKernel;
-  if (span < 0)
+  std::optional<int64_t> effectiveKernel = dilatedKernel(kernel, dilation);
+  std::optional<int64_t> padded = paddedSize(in, pad);
+  if (!effectiveKernel || !padded || *padded < *effectiveKernel)
     return std::nullopt;
-  return span / stride + 1;
+  return (*padded - *effectiveKernel) / stride + 1;
 }
 
 } // namespace kconv

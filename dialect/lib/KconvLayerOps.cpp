@@ -3,6 +3,7 @@
 
 #include "OpChecks.h"
 #include "kconv/Dialect/ConvGeometry.h"
+#include "llvm/Support/CheckedArithmetic.h"
 
 using namespace mlir;
 using namespace mlir::kconv;
@@ -69,14 +70,31 @@ LogicalResult DenseOp::inferResultShape(SmallVectorImpl<int64_t> &shape) {
 }
 
 namespace {
-/// Keras's deconv_output_length for one axis.
-int64_t transposedLength(int64_t input, int64_t kernel, int64_t stride, int64_t dilation,
-                         bool same, std::optional<int64_t> outputPadding) {
-  int64_t dilated = (kernel - 1) * dilation + 1;
-  if (!outputPadding)
-    return same ? input * stride : input * stride + std::max<int64_t>(dilated - stride, 0);
-  int64_t pad = same ? dilated / 2 : 0;
-  return (input - 1) * stride + dilated - 2 * pad + *outputPadding;
+/// Keras's deconv_output_length for one axis, or nullopt when it overflows int64
+/// (input >= 0, kernel, stride, dilation >= 1, 0 <= outputPadding < max(stride, dilation)).
+std::optional<int64_t> transposedLength(int64_t input, int64_t kernel, int64_t stride,
+                                        int64_t dilation, bool same,
+                                        std::optional<int64_t> outputPadding) {
+  using llvm::checkedAdd, llvm::checkedMul;
+  std::optional<int64_t> dilated = ::kconv::dilatedKernel(kernel, dilation);
+  if (!dilated)
+    return std::nullopt;
+  if (!outputPadding) {
+    std::optional<int64_t> scaled = checkedMul(input, stride);
+    if (!scaled || same)
+      return scaled;
+    return checkedAdd(*scaled, std::max<int64_t>(*dilated - stride, 0));
+  }
+  int64_t pad = same ? *dilated / 2 : 0;
+  std::optional<int64_t> scaled = checkedMul(input - 1, stride);
+  // dilated - 2 * pad is dilated or, for 'same', 1 or 0: it cannot overflow.
+  std::optional<int64_t> length = scaled ? checkedAdd(*scaled, *dilated - 2 * pad) : scaled;
+  return length ? checkedAdd(*length, *outputPadding) : length;
+}
+
+/// One error for a shape quantity beyond int64, naming the arguments it came from.
+LogicalResult overflowError(Operation *op, const Twine &quantity) {
+  return op->emitError() << quantity << " overflows 64-bit integers";
 }
 } // namespace
 
@@ -88,9 +106,10 @@ std::array<int64_t, 2> Conv2DTransposeOp::getPaddingBefore() {
   ImageAxes axes = imageAxes(getDataFormat());
   int spatial[2] = {axes.h, axes.w};
   for (int i = 0; i < 2; ++i) // TF: the forward convolution's 'same' padding
-    before[i] = ::kconv::computeAxisPadding(true, out[spatial[i]], getKernelSize()[i],
-                                            getStrides()[i], getDilationRate()[i])
-                    .before;
+    if (std::optional<::kconv::AxisPadding> pad =
+            ::kconv::computeAxisPadding(true, out[spatial[i]], getKernelSize()[i],
+                                        getStrides()[i], getDilationRate()[i]))
+      before[i] = pad->before; // (the verifier rejects sizes beyond int64)
   return before;
 }
 
@@ -135,7 +154,17 @@ LogicalResult Conv2DTransposeOp::inferResultShape(SmallVectorImpl<int64_t> &shap
     std::optional<int64_t> op;
     if (outputPadding)
       op = (*outputPadding)[i];
-    shape[spatial[i]] = transposedLength(in[spatial[i]], k[i], s[i], d[i], same, op);
+    std::optional<int64_t> length = transposedLength(in[spatial[i]], k[i], s[i], d[i], same, op);
+    if (!length)
+      return overflowError(*this, Twine("the output ") + (i ? "width" : "height") + " (input " +
+                                      Twine(in[spatial[i]]) + ", kernel_size " + Twine(k[i]) +
+                                      ", strides " + Twine(s[i]) + ", dilation_rate " +
+                                      Twine(d[i]) + ")");
+    // TF: the forward convolution's 'same' padding of the output must be representable.
+    if (same && !::kconv::computeAxisPadding(true, *length, k[i], s[i], d[i]))
+      return overflowError(*this, Twine("the 'same' padding of the output ") +
+                                      (i ? "width" : "height") + " (" + Twine(*length) + ")");
+    shape[spatial[i]] = *length;
     if (shape[spatial[i]] < 1)
       return emitError() << "the output " << (i ? "width" : "height") << " would be empty";
   }
@@ -173,10 +202,14 @@ LogicalResult Pool2DOp::inferResultShape(SmallVectorImpl<int64_t> &shape) {
     int64_t size = in[spatial[i]];
     if (!known(size))
       continue;
-    ::kconv::AxisPadding pad =
+    std::optional<::kconv::AxisPadding> pad =
         ::kconv::computeAxisPadding(same, size, getPoolSize()[i], getStrides()[i], 1);
+    if (!pad)
+      return overflowError(*this, Twine("the input ") + (i ? "width" : "height") + " (" +
+                                      Twine(size) + ") plus the 'same' padding of 'pool_size' " +
+                                      Twine(getPoolSize()[i]));
     std::optional<int64_t> out =
-        ::kconv::computeAxisOutput(size, getPoolSize()[i], getStrides()[i], 1, pad);
+        ::kconv::computeAxisOutput(size, getPoolSize()[i], getStrides()[i], 1, *pad);
     if (!out)
       return emitError() << "the pool window (" << getPoolSize()[i] << ") is larger than the "
                          << (i ? "width" : "height") << " of the input " << formatShape(in)
@@ -282,7 +315,14 @@ LogicalResult ConcatenateOp::inferResultShape(SmallVectorImpl<int64_t> &shape) {
     bool ok = other.size() == shape.size();
     for (size_t i = 0; ok && i < other.size(); ++i) {
       if (i == (size_t)axis) {
-        shape[i] = known(shape[i]) && known(other[i]) ? shape[i] + other[i] : kDynamic;
+        if (!known(shape[i]) || !known(other[i])) {
+          shape[i] = kDynamic;
+          continue;
+        }
+        std::optional<int64_t> sum = llvm::checkedAdd(shape[i], other[i]);
+        if (!sum)
+          return overflowError(*this, "the concatenated size along 'axis' " + Twine(axis));
+        shape[i] = *sum;
         continue;
       }
       std::optional<int64_t> d = mergeDim(shape[i], other[i]);
@@ -316,11 +356,19 @@ LogicalResult inferPadded(Operation *op, Value input, ArrayRef<int64_t> amounts,
   for (int i = 0; i < 2; ++i) {
     if (!known(in[spatial[i]]))
       continue;
-    int64_t size = in[spatial[i]] + sign * (amounts[2 * i] + amounts[2 * i + 1]);
-    if (size < 1)
+    std::optional<int64_t> amount = llvm::checkedAdd(amounts[2 * i], amounts[2 * i + 1]);
+    std::optional<int64_t> size =
+        !amount ? amount
+        : sign > 0 ? llvm::checkedAdd(in[spatial[i]], *amount)
+                   : std::optional<int64_t>(in[spatial[i]] - *amount);
+    if (!size && sign > 0)
+      return overflowError(op, Twine("the input ") + (i ? "width" : "height") + " (" +
+                                   Twine(in[spatial[i]]) + ") plus '" + name + "' " +
+                                   Twine(amounts[2 * i]) + " + " + Twine(amounts[2 * i + 1]));
+    if (!size || *size < 1) // (two croppings beyond int64 crop everything)
       return op->emitError() << "cropping " << amounts[2 * i] << " + " << amounts[2 * i + 1]
                              << " leaves nothing of the input " << formatShape(in);
-    shape[spatial[i]] = size;
+    shape[spatial[i]] = *size;
   }
   return success();
 }
@@ -341,29 +389,43 @@ LogicalResult UpSample2DOp::inferResultShape(SmallVectorImpl<int64_t> &shape) {
   ArrayRef<int64_t> in = shapeOf(getInput());
   ImageAxes axes = imageAxes(getDataFormat());
   shape.assign(in.begin(), in.end());
-  if (known(in[axes.h]))
-    shape[axes.h] = in[axes.h] * getSize()[0];
-  if (known(in[axes.w]))
-    shape[axes.w] = in[axes.w] * getSize()[1];
+  int spatial[2] = {axes.h, axes.w};
+  for (int i = 0; i < 2; ++i) {
+    if (!known(in[spatial[i]]))
+      continue;
+    std::optional<int64_t> size = llvm::checkedMul(in[spatial[i]], getSize()[i]);
+    if (!size)
+      return overflowError(*this, Twine("the input ") + (i ? "width" : "height") + " (" +
+                                      Twine(in[spatial[i]]) + ") times 'size' " +
+                                      Twine(getSize()[i]));
+    shape[spatial[i]] = *size;
+  }
   return success();
 }
 
 LogicalResult ReshapeOp::inferResultShape(SmallVectorImpl<int64_t> &shape) {
   ArrayRef<int64_t> in = shapeOf(getInput());
-  int64_t from = 1, to = 1;
+  std::optional<int64_t> from = 1, to = 1;
   bool fromKnown = true;
   for (int64_t d : in.drop_front()) {
     fromKnown &= known(d);
-    from *= known(d) ? d : 1;
+    if (from && known(d))
+      from = llvm::checkedMul(*from, d);
   }
+  if (fromKnown && !from)
+    return overflowError(*this, "the number of values per sample of the input " +
+                                    formatShape(in));
   for (int64_t d : getShape()) {
     if (d < 1)
       return emitError() << "target shape dimensions must be >= 1";
-    to *= d;
+    if (to)
+      to = llvm::checkedMul(*to, d);
   }
-  if (fromKnown && from != to)
-    return emitError() << "cannot reshape " << formatShape(in) << " (" << from
-                       << " values per sample) to " << formatShape(getShape()) << " (" << to
+  if (!to)
+    return overflowError(*this, "the number of values of 'shape' " + formatShape(getShape()));
+  if (fromKnown && *from != *to)
+    return emitError() << "cannot reshape " << formatShape(in) << " (" << *from
+                       << " values per sample) to " << formatShape(getShape()) << " (" << *to
                        << " values)";
   shape.assign({in[0]});
   shape.append(getShape().begin(), getShape().end());

@@ -28,18 +28,39 @@ FailureOr<SmallVector<int64_t, 4>> Conv2DOp::getResolvedPadding() {
   if (same && (ShapedType::isDynamic(in.h) || ShapedType::isDynamic(in.w)))
     return failure();
   ArrayRef<int64_t> k = getKernelSize(), s = getStrides(), d = getDilationRate();
-  ::kconv::AxisPadding py = ::kconv::computeAxisPadding(same, in.h, k[0], s[0], d[0]);
-  ::kconv::AxisPadding px = ::kconv::computeAxisPadding(same, in.w, k[1], s[1], d[1]);
-  return SmallVector<int64_t, 4>{py.before, py.after, px.before, px.after};
+  std::optional<::kconv::AxisPadding> py =
+      ::kconv::computeAxisPadding(same, in.h, k[0], s[0], d[0]);
+  std::optional<::kconv::AxisPadding> px =
+      ::kconv::computeAxisPadding(same, in.w, k[1], s[1], d[1]);
+  if (!py || !px) // a size beyond int64: the verifier reports it
+    return failure();
+  return SmallVector<int64_t, 4>{py->before, py->after, px->before, px->after};
 }
 
 LogicalResult Conv2DOp::inferResultShape(SmallVectorImpl<int64_t> &shape) {
   ArrayRef<int64_t> inShape = getInput().getType().getShape();
   Nhwc in = toNhwc(inShape, getDataFormat());
-  FailureOr<SmallVector<int64_t, 4>> pads = getResolvedPadding();
   int64_t outHW[2] = {ShapedType::kDynamic, ShapedType::kDynamic};
   int64_t inHW[2] = {in.h, in.w};
   ArrayRef<int64_t> k = getKernelSize(), s = getStrides(), d = getDilationRate();
+  const char *axisName[2] = {"height", "width"};
+  // Sizes beyond int64 are errors naming the arguments, checked before any padding or
+  // output size is computed from them.
+  for (int axis = 0; axis < 2; ++axis)
+    if (!::kconv::dilatedKernel(k[axis], d[axis]))
+      return emitError() << "the dilated kernel " << axisName[axis] << " ((kernel_size "
+                         << k[axis] << " - 1) x dilation_rate " << d[axis]
+                         << " + 1) overflows 64-bit integers";
+  if (auto explicitPadding = getExplicitPadding(); explicitPadding && explicitPadding->size() == 4)
+    for (int axis = 0; axis < 2; ++axis)
+      if (!ShapedType::isDynamic(inHW[axis]) &&
+          !::kconv::paddedSize(inHW[axis], {(*explicitPadding)[2 * axis],
+                                            (*explicitPadding)[2 * axis + 1]}))
+        return emitError() << "the input " << axisName[axis] << " (" << inHW[axis]
+                           << ") plus 'explicit_padding' " << (*explicitPadding)[2 * axis]
+                           << " + " << (*explicitPadding)[2 * axis + 1]
+                           << " overflows 64-bit integers";
+  FailureOr<SmallVector<int64_t, 4>> pads = getResolvedPadding();
   for (int axis = 0; axis < 2 && succeeded(pads); ++axis) {
     if (ShapedType::isDynamic(inHW[axis]))
       continue;
@@ -47,9 +68,9 @@ LogicalResult Conv2DOp::inferResultShape(SmallVectorImpl<int64_t> &shape) {
     std::optional<int64_t> size =
         ::kconv::computeAxisOutput(inHW[axis], k[axis], s[axis], d[axis], pad);
     if (!size)
-      return emitError() << "the dilated kernel (" << (k[axis] - 1) * d[axis] + 1 << ") is "
-                         << "larger than the padded input " << (axis ? "width" : "height")
-                         << " (" << inHW[axis] + pad.before + pad.after << ")";
+      return emitError() << "the dilated kernel (" << *::kconv::dilatedKernel(k[axis], d[axis])
+                         << ") is larger than the padded input " << axisName[axis] << " ("
+                         << *::kconv::paddedSize(inHW[axis], pad) << ")";
     outHW[axis] = *size;
   }
   if (getDataFormat() == DataFormat::channels_first)

@@ -30,6 +30,14 @@ std::optional<SmallVector<int64_t>> tryInferShape(Operation *op, bool &failed) {
     failed = true;
     return std::nullopt;
   }
+  // The shape functions use checked arithmetic; a negative size here would be a bug in
+  // one of them, and must never reach a tensor type.
+  for (int64_t d : shape)
+    if (d < 0 && !ShapedType::isDynamic(d)) {
+      op->emitError() << "inferred the invalid shape " << formatShape(shape);
+      failed = true;
+      return std::nullopt;
+    }
   return shape;
 }
 

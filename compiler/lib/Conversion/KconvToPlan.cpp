@@ -190,8 +190,10 @@ LogicalResult NodeLowering::lower(Operation *op, const std::string &name) {
       codegen::ImageInfo image = plan.values.at(in).image(layer.channelsFirst);
       int64_t sizes[2] = {image.height, image.width};
       for (int axis = 0; axis < 2; ++axis) {
+        // (verified: the padding of a verified pool2d is representable)
         ::kconv::AxisPadding p = ::kconv::computeAxisPadding(
-            true, sizes[axis], layer.window[axis], layer.strides[axis], 1);
+            true, sizes[axis], layer.window[axis], layer.strides[axis], 1).value_or(
+            ::kconv::AxisPadding{});
         layer.padding[2 * axis] = p.before;
         layer.padding[2 * axis + 1] = p.after;
       }

@@ -4,6 +4,7 @@
 #include "Importer.h"
 
 #include "kconv/Dialect/ConvGeometry.h"
+#include "llvm/Support/CheckedArithmetic.h"
 
 namespace mlir::kconv {
 
@@ -55,8 +56,9 @@ LogicalResult Importer::importConv2DTranspose(const keras::Layer &layer,
   bool channelsFirst = conv.dataFormat == "channels_first";
   int64_t inC = inputType.getShape()[channelsFirst ? 1 : 3];
   int64_t kh = conv.kernelSize[0], kw = conv.kernelSize[1];
-  if (kh * kw * inC * conv.filters > (int64_t(1) << 30))
-    return error(layer) << "the kernel exceeds kconv's limit of 2^30 weights per tensor";
+  if (!checkedProduct({kh, kw, inC, conv.filters}, int64_t(1) << 30))
+    return error(layer) << "the kernel (" << kh << " x " << kw << " x " << conv.filters << " x "
+                        << inC << ") exceeds kconv's limit of 2^30 weights per tensor";
   FailureOr<std::pair<Value, Value>> weights =
       kernelAndBias(layer, {kh, kw, conv.filters, inC}, conv.kernelInitializer, conv.useBias,
                     conv.filters, conv.biasInitializer);
@@ -99,7 +101,13 @@ LogicalResult Importer::importConv2D(const keras::Layer &layer, const keras::Con
   int64_t inW = channelsFirst ? inShape[3] : inShape[2];
   bool depthwiseFirst = conv.kind != keras::ConvKind::Standard;
   int64_t groups = depthwiseFirst ? inC : conv.groups;
-  int64_t filters = depthwiseFirst ? inC * conv.depthMultiplier : conv.filters;
+  std::optional<int64_t> checkedFilters =
+      depthwiseFirst ? llvm::checkedMul(inC, conv.depthMultiplier) : conv.filters;
+  if (!checkedFilters)
+    return error(layer) << "the output channels (" << inC << " input channels x "
+                        << "'depth_multiplier' " << conv.depthMultiplier
+                        << ") overflow 64-bit integers";
+  int64_t filters = *checkedFilters;
   // Checked here (and by the verifier) so that no weight shape below is nonsense.
   if (inC % groups != 0)
     return error(layer) << "'groups' (" << groups << ") must divide the input channels ("
@@ -117,13 +125,22 @@ LogicalResult Importer::importConv2D(const keras::Layer &layer, const keras::Con
   int64_t outHW[2];
   const char *axisName[2] = {"height", "width"};
   for (int axis = 0; axis < 2; ++axis) {
-    ::kconv::AxisPadding pad = ::kconv::computeAxisPadding(
+    std::optional<int64_t> dilated =
+        ::kconv::dilatedKernel(conv.kernelSize[axis], conv.dilationRate[axis]);
+    if (!dilated)
+      return error(layer) << "the dilated kernel " << axisName[axis] << " ((kernel_size "
+                          << conv.kernelSize[axis] << " - 1) x dilation_rate "
+                          << conv.dilationRate[axis] << " + 1) overflows 64-bit integers";
+    std::optional<::kconv::AxisPadding> pad = ::kconv::computeAxisPadding(
         same, inHW[axis], conv.kernelSize[axis], conv.strides[axis], conv.dilationRate[axis]);
+    if (!pad)
+      return error(layer) << "the 'same' padding of the input " << axisName[axis] << " ("
+                          << inHW[axis] << ") for the dilated kernel (" << *dilated
+                          << ") overflows 64-bit integers";
     std::optional<int64_t> size = ::kconv::computeAxisOutput(
-        inHW[axis], conv.kernelSize[axis], conv.strides[axis], conv.dilationRate[axis], pad);
+        inHW[axis], conv.kernelSize[axis], conv.strides[axis], conv.dilationRate[axis], *pad);
     if (!size)
-      return error(layer) << "the dilated kernel " << axisName[axis] << " ("
-                          << (conv.kernelSize[axis] - 1) * conv.dilationRate[axis] + 1
+      return error(layer) << "the dilated kernel " << axisName[axis] << " (" << *dilated
                           << ") is larger than the input " << axisName[axis] << " ("
                           << inHW[axis] << ") with padding 'valid'";
     outHW[axis] = *size;

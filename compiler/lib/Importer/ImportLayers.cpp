@@ -1,6 +1,8 @@
 // Keras layers other than convolutions -> kconv ops.
 #include "Importer.h"
 
+#include "llvm/Support/CheckedArithmetic.h"
+
 namespace mlir::kconv {
 
 namespace {
@@ -21,7 +23,8 @@ LogicalResult Importer::importDense(const keras::Layer &layer, const keras::Dens
   if (rankOf(in) < 2 || ShapedType::isDynamic(features))
     return error(layer) << "needs an input with a known last dimension, got "
                         << formatShape(shapeOf(in));
-  if (features * dense.units > (int64_t(1) << 30))
+  std::optional<int64_t> weightCount = llvm::checkedMul(features, dense.units);
+  if (!weightCount || *weightCount > (int64_t(1) << 30))
     return error(layer) << "the kernel (" << features << " x " << dense.units
                         << ") exceeds kconv's limit of 2^30 weights per tensor";
   FailureOr<std::pair<Value, Value>> weights =
@@ -140,7 +143,11 @@ LogicalResult Importer::importReshape(const keras::Layer &layer,
   for (int64_t d : inShape.drop_front()) {
     if (ShapedType::isDynamic(d))
       return error(layer) << "needs an input of known shape, got " << formatShape(inShape);
-    count *= d;
+    std::optional<int64_t> product = llvm::checkedMul(count, d);
+    if (!product)
+      return error(layer) << "the input " << formatShape(inShape)
+                          << " has more values than 64-bit integers can count";
+    count = *product;
   }
   SmallVector<int64_t> target;
   if (reshape.flatten) {
@@ -162,10 +169,14 @@ LogicalResult Importer::importReshape(const keras::Layer &layer,
   } else {
     int64_t known = 1, unknownAt = -1;
     for (int64_t d : reshape.targetShape) {
-      if (d == -1)
+      if (d == -1) {
         unknownAt = target.size();
-      else
-        known *= d;
+      } else if (std::optional<int64_t> product = llvm::checkedMul(known, d)) {
+        known = *product;
+      } else {
+        return error(layer) << "'target_shape' " << formatShape(reshape.targetShape)
+                            << " has more values than 64-bit integers can count";
+      }
       target.push_back(d);
     }
     if (unknownAt >= 0) {
