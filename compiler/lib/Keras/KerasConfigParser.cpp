@@ -30,20 +30,45 @@ std::string stringMember(const LayerContext &ctx, const json &object, const char
   return v.get<std::string>();
 }
 
-/// Producer names from a layer's inbound_nodes, in Keras 2 or Keras 3 form.
-void collectKerasHistory(const json &j, std::vector<std::string> &names) {
+/// A reference to a tensor, [name, node_index, tensor_index, ...] (Keras 2 inbound
+/// nodes, Keras 3 keras_history, input/output_layers): the producer's name, after checking
+/// that the node and the tensor exist. Every layer kconv compiles is called once (shared
+/// layers are rejected) and has one output, so both indices must be 0; absent indices
+/// (older files) mean 0.
+std::string tensorReference(const LayerContext &ctx, const json &ref, const char *where) {
+  if (!ref.is_array() || ref.empty() || !ref[0].is_string())
+    ctx.fail(std::string("malformed entry in '") + where + "': " + ref.dump());
+  std::string producer = ref[0].get<std::string>();
+  const char *role[2] = {"node", "tensor"};
+  for (size_t i = 1; i < 3 && i < ref.size(); ++i) {
+    const json &index = ref[i];
+    if (!index.is_number_integer())
+      ctx.fail(std::string("'") + where + "': the " + role[i - 1] + " index of '" + producer +
+               "' must be an integer, got " + index.dump());
+    if (index.get<uint64_t>() == 0) // (a conversion that maps only 0 to 0)
+      continue;
+    ctx.fail(std::string("'") + where + "' refers to " + role[i - 1] + " " + index.dump() +
+             " of layer '" + producer + "', which does not exist ('" + producer + "' has " +
+             (i == 1 ? "one node: it is called once" : "one output tensor") + ")");
+  }
+  return producer;
+}
+
+/// Producer names from a layer's Keras 3 inbound node: every __keras_tensor__ in it.
+void collectKerasHistory(const LayerContext &ctx, const json &j, std::vector<std::string> &names) {
   if (j.is_object()) {
-    if (j.contains("class_name") && j["class_name"] == "__keras_tensor__" && j.contains("config") &&
-        j["config"].contains("keras_history") && j["config"]["keras_history"].is_array() &&
-        !j["config"]["keras_history"].empty() && j["config"]["keras_history"][0].is_string()) {
-      names.push_back(j["config"]["keras_history"][0].get<std::string>());
+    if (j.contains("class_name") && j["class_name"] == "__keras_tensor__") {
+      if (!j.contains("config") || !j["config"].is_object() ||
+          !j["config"].contains("keras_history"))
+        ctx.fail("a tensor in 'inbound_nodes' has no 'keras_history': " + j.dump());
+      names.push_back(tensorReference(ctx, j["config"]["keras_history"], "keras_history"));
       return;
     }
     for (auto it = j.begin(); it != j.end(); ++it)
-      collectKerasHistory(it.value(), names);
+      collectKerasHistory(ctx, it.value(), names);
   } else if (j.is_array()) {
     for (const json &e : j)
-      collectKerasHistory(e, names);
+      collectKerasHistory(ctx, e, names);
   }
 }
 
@@ -60,13 +85,10 @@ std::vector<std::string> parseInbound(const LayerContext &ctx, const json &layer
     return names;
   const json &node = nodes[0];
   if (node.is_object()) { // Keras 3: {"args": [...], "kwargs": {...}}
-    collectKerasHistory(node, names);
+    collectKerasHistory(ctx, node, names);
   } else if (node.is_array()) { // Keras 2: [["name", node, tensor, {kwargs}], ...]
-    for (const json &ref : node) {
-      if (!ref.is_array() || ref.empty() || !ref[0].is_string())
-        ctx.fail("malformed entry in 'inbound_nodes': " + ref.dump());
-      names.push_back(ref[0].get<std::string>());
-    }
+    for (const json &ref : node)
+      names.push_back(tensorReference(ctx, ref, "inbound_nodes"));
   } else {
     ctx.fail("malformed 'inbound_nodes'");
   }
@@ -75,19 +97,17 @@ std::vector<std::string> parseInbound(const LayerContext &ctx, const json &layer
 
 /// `input_layers` / `output_layers`: [["name", 0, 0], ...] or, for one tensor in Keras 3,
 /// ["name", 0, 0].
-std::vector<std::string> endpointNames(const LayerContext &ctx, const json &j) {
+std::vector<std::string> endpointNames(const LayerContext &ctx, const json &j,
+                                       const char *where) {
   std::vector<std::string> names;
   if (!j.is_array())
     ctx.fail("'input_layers'/'output_layers' must be lists");
   if (!j.empty() && j[0].is_string()) {
-    names.push_back(j[0].get<std::string>());
+    names.push_back(tensorReference(ctx, j, where));
     return names;
   }
-  for (const json &e : j) {
-    if (!e.is_array() || e.empty() || !e[0].is_string())
-      ctx.fail("malformed 'input_layers'/'output_layers' entry: " + e.dump());
-    names.push_back(e[0].get<std::string>());
-  }
+  for (const json &e : j)
+    names.push_back(tensorReference(ctx, e, where));
   return names;
 }
 
@@ -179,8 +199,10 @@ void parseFunctional(const LayerContext &modelCtx, const json &config, int keras
                 parseInbound(ctx, layerJson)};
     model.layers.push_back(std::move(layer));
   }
-  model.inputs = endpointNames(modelCtx, member(modelCtx, config, "input_layers"));
-  model.outputs = endpointNames(modelCtx, member(modelCtx, config, "output_layers"));
+  model.inputs =
+      endpointNames(modelCtx, member(modelCtx, config, "input_layers"), "input_layers");
+  model.outputs =
+      endpointNames(modelCtx, member(modelCtx, config, "output_layers"), "output_layers");
 }
 
 /// Checks names are unique, producers exist and come first, and endpoints exist.

@@ -5,6 +5,7 @@
 #include "kconv/Keras/Regularizers.h"
 
 #include <algorithm>
+#include <limits>
 
 namespace kconv::keras {
 
@@ -27,9 +28,18 @@ Value toValue(const json &j) {
   case json::value_t::null: v.kind = Value::Kind::Null; break;
   case json::value_t::boolean: v.kind = Value::Kind::Bool; v.boolean = j.get<bool>(); break;
   case json::value_t::number_integer:
-  case json::value_t::number_unsigned:
     v.kind = Value::Kind::Int;
     v.integer = j.get<int64_t>();
+    break;
+  case json::value_t::number_unsigned:
+    // Above INT64_MAX an integer would wrap: keep it as the number it is.
+    if (j.get<uint64_t>() > uint64_t(std::numeric_limits<int64_t>::max())) {
+      v.kind = Value::Kind::Float;
+      v.number = j.get<double>();
+    } else {
+      v.kind = Value::Kind::Int;
+      v.integer = j.get<int64_t>();
+    }
     break;
   case json::value_t::number_float: v.kind = Value::Kind::Float; v.number = j.get<double>(); break;
   case json::value_t::string: v.kind = Value::Kind::String; v.string = j.get<std::string>(); break;
@@ -48,23 +58,30 @@ Value toValue(const json &j) {
   return v;
 }
 
-int64_t positiveInt(const LayerContext &ctx, const json &j, const std::string &arg) {
+int64_t boundedInt(const LayerContext &ctx, const json &j, const std::string &arg, int64_t min,
+                   int64_t max) {
+  // nlohmann keeps integers as int64 or uint64 (beyond int64 they become floats, and
+  // JSON floats are never integers here, as in Keras). dump() writes them as read.
   if (!j.is_number_integer())
     ctx.fail("'" + arg + "' must be an integer, got " + j.dump());
-  int64_t v = j.get<int64_t>();
-  if (v < 1)
-    ctx.fail("'" + arg + "' must be >= 1, got " + std::to_string(v));
-  if (v > kMaxDimension)
-    ctx.fail("'" + arg + "' = " + std::to_string(v) + " exceeds kconv's limit of " +
-             std::to_string(kMaxDimension));
-  return v;
+  bool aboveInt64 =
+      j.is_number_unsigned() && j.get<uint64_t>() > uint64_t(std::numeric_limits<int64_t>::max());
+  if (!aboveInt64 && j.get<int64_t>() < min)
+    ctx.fail("'" + arg + "' must be >= " + std::to_string(min) + ", got " + j.dump());
+  if (aboveInt64 || j.get<int64_t>() > max)
+    ctx.fail("'" + arg + "' = " + j.dump() + " exceeds kconv's limit of " + std::to_string(max));
+  return j.get<int64_t>();
+}
+
+int64_t positiveInt(const LayerContext &ctx, const json &j, const std::string &arg) {
+  return boundedInt(ctx, j, arg, 1, kMaxDimension);
 }
 
 /// Keras accepts an int or a pair for kernel_size, strides and dilation_rate.
 std::array<int64_t, 2> intPair(const LayerContext &ctx, const json &config, const char *arg,
-                               std::array<int64_t, 2> fallback) {
+                               std::array<int64_t, 2> fallback, bool nullIsFallback) {
   auto it = config.find(arg);
-  if (it == config.end() || it->is_null())
+  if (it == config.end() || (it->is_null() && nullIsFallback))
     return fallback;
   if (it->is_number_integer()) {
     int64_t v = positiveInt(ctx, *it, arg);

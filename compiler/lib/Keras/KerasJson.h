@@ -26,10 +26,20 @@ struct LayerContext {
 };
 
 Value toValue(const nlohmann::json &j);
+/// The one integer reader of the Keras configuration: an integer in [min, max], else an
+/// error naming the argument and giving the value as written (a float such as 3.0 or
+/// 3.5, a string, or an integer out of range such as 18446744073709551615; nothing is
+/// wrapped or truncated).
+int64_t boundedInt(const LayerContext &ctx, const nlohmann::json &j, const std::string &arg,
+                   int64_t min, int64_t max);
+/// boundedInt in [1, kMaxDimension]: sizes, counts and factors.
 int64_t positiveInt(const LayerContext &ctx, const nlohmann::json &j, const std::string &arg);
-/// An int or a pair of ints (kernel_size, strides, ...); `fallback` when absent/null.
+/// An int or a pair of ints (kernel_size, strides, ...); `fallback` when absent. Null
+/// is rejected as Keras rejects it, unless `nullIsFallback` (pool strides: None means
+/// the pool size).
 std::array<int64_t, 2> intPair(const LayerContext &ctx, const nlohmann::json &config,
-                               const char *arg, std::array<int64_t, 2> fallback);
+                               const char *arg, std::array<int64_t, 2> fallback,
+                               bool nullIsFallback = false);
 /// A string argument, lower-cased; `fallback` when absent/null.
 std::string lowerString(const LayerContext &ctx, const nlohmann::json &config, const char *arg,
                         const std::string &fallback);

@@ -22,10 +22,7 @@ Conv2DConfig parseConv2D(const LayerContext &ctx, const json &c, int kerasMajor)
   if (conv.kind == ConvKind::Transpose && c.contains("output_padding") &&
       !c["output_padding"].is_null()) {
     auto nonNegative = [&](const json &v) {
-      if (!v.is_number_integer() || v.get<int64_t>() < 0)
-        ctx.fail("'output_padding' must be an int or a pair of ints >= 0, got " +
-                 c["output_padding"].dump());
-      return v.get<int64_t>();
+      return boundedInt(ctx, v, "output_padding", 0, kMaxDimension);
     };
     const json &op = c["output_padding"];
     if (op.is_array() && op.size() == 2)
@@ -48,7 +45,7 @@ Conv2DConfig parseConv2D(const LayerContext &ctx, const json &c, int kerasMajor)
   if (conv.dataFormat != "channels_last" && conv.dataFormat != "channels_first")
     ctx.fail("'data_format' must be 'channels_last' or 'channels_first', got '" +
              conv.dataFormat + "'");
-  if (conv.kind == ConvKind::Standard && c.contains("groups") && !c["groups"].is_null())
+  if (conv.kind == ConvKind::Standard && c.contains("groups")) // (null: Keras fails too)
     conv.groups = positiveInt(ctx, c["groups"], "groups");
   if (c.contains("use_bias")) {
     if (!c["use_bias"].is_boolean())
@@ -78,15 +75,16 @@ Conv2DConfig parseConv2D(const LayerContext &ctx, const json &c, int kerasMajor)
   return conv;
 }
 
-int64_t intArg(const LayerContext &ctx, const json &c, const char *arg, int64_t fallback) {
+/// An axis-like integer (negative counts from the end); `fallback` when absent, and when
+/// null only if `nullIsFallback` (Keras requires a value for most axes).
+int64_t intArg(const LayerContext &ctx, const json &c, const char *arg, int64_t fallback,
+               bool nullIsFallback = false) {
   auto it = c.find(arg);
-  if (it == c.end() || it->is_null())
+  if (it == c.end() || (it->is_null() && nullIsFallback))
     return fallback;
   if (it->is_array() && it->size() == 1) // Keras 2 sometimes stores axis as [3]
-    return intArg(ctx, json{{arg, (*it)[0]}}, arg, fallback);
-  if (!it->is_number_integer())
-    ctx.fail(std::string("'") + arg + "' must be an integer, got " + it->dump());
-  return it->get<int64_t>();
+    return boundedInt(ctx, (*it)[0], arg, -kMaxDimension, kMaxDimension);
+  return boundedInt(ctx, *it, arg, -kMaxDimension, kMaxDimension);
 }
 
 std::optional<double> optionalNumber(const LayerContext &ctx, const json &c, const char *arg) {
@@ -157,7 +155,8 @@ Pool2DConfig parsePool2D(const LayerContext &ctx, const json &c) {
   Pool2DConfig pool;
   pool.max = ctx.className == "MaxPooling2D" || ctx.className == "MaxPool2D";
   pool.poolSize = intPair(ctx, c, "pool_size", {2, 2});
-  pool.strides = intPair(ctx, c, "strides", pool.poolSize); // None: the pool size
+  // Keras: strides None means the pool size.
+  pool.strides = intPair(ctx, c, "strides", pool.poolSize, /*nullIsFallback=*/true);
   pool.padding = lowerString(ctx, c, "padding", "valid");
   if (pool.padding != "valid" && pool.padding != "same")
     ctx.fail("'padding' must be 'valid' or 'same', got '" + pool.padding + "'");
@@ -207,25 +206,25 @@ ActivationConfig parseActivation(const LayerContext &ctx, const json &c, int ker
     act.activation = "softmax";
     if (c.contains("axis") && c["axis"].is_array() && c["axis"].size() != 1)
       ctx.fail("softmax over several axes " + c["axis"].dump() + " is not supported");
-    act.axis = intArg(ctx, c, "axis", -1);
+    // Keras leaves a None axis to the backend; TensorFlow's is the last axis.
+    act.axis = intArg(ctx, c, "axis", -1, /*nullIsFallback=*/true);
   }
   return act;
 }
 
-std::vector<int64_t> intList(const LayerContext &ctx, const json &c, const char *arg) {
+/// An int or a list of ints; empty when absent, or when null unless `required`.
+std::vector<int64_t> intList(const LayerContext &ctx, const json &c, const char *arg,
+                             bool required = false) {
   std::vector<int64_t> values;
   auto it = c.find(arg);
-  if (it == c.end() || it->is_null())
+  if (it == c.end() || (it->is_null() && !required))
     return values;
   if (it->is_number_integer())
-    return {it->get<int64_t>()};
+    return {boundedInt(ctx, *it, arg, -kMaxDimension, kMaxDimension)};
   if (!it->is_array())
     ctx.fail(std::string("'") + arg + "' must be a list of integers, got " + it->dump());
-  for (const json &v : *it) {
-    if (!v.is_number_integer())
-      ctx.fail(std::string("'") + arg + "' must be a list of integers, got " + it->dump());
-    values.push_back(v.get<int64_t>());
-  }
+  for (const json &v : *it)
+    values.push_back(boundedInt(ctx, v, arg, -kMaxDimension, kMaxDimension));
   return values;
 }
 
@@ -234,13 +233,9 @@ std::vector<int64_t> intList(const LayerContext &ctx, const json &c, const char 
 std::array<int64_t, 4> padAmounts(const LayerContext &ctx, const json &c, const char *arg) {
   auto it = c.find(arg);
   std::array<int64_t, 4> out{1, 1, 1, 1};
-  if (it == c.end() || it->is_null())
+  if (it == c.end()) // (null: Keras fails too)
     return std::string(arg) == "padding" ? out : std::array<int64_t, 4>{0, 0, 0, 0};
-  auto amount = [&](const json &v) {
-    if (!v.is_number_integer() || v.get<int64_t>() < 0 || v.get<int64_t>() > kMaxDimension)
-      ctx.fail(std::string("'") + arg + "' values must be integers >= 0, got " + it->dump());
-    return v.get<int64_t>();
-  };
+  auto amount = [&](const json &v) { return boundedInt(ctx, v, arg, 0, kMaxDimension); };
   if (it->is_number_integer()) {
     int64_t a = amount(*it);
     return {a, a, a, a};
@@ -269,7 +264,7 @@ ReshapeConfig parseReshape(const LayerContext &ctx, const json &c) {
   }
   if (!c.contains("target_shape"))
     ctx.fail("'target_shape' is missing");
-  reshape.targetShape = intList(ctx, c, "target_shape");
+  reshape.targetShape = intList(ctx, c, "target_shape", /*required=*/true);
   int unknown = 0;
   for (int64_t d : reshape.targetShape) {
     if (d == -1)
@@ -359,7 +354,7 @@ LayerConfig parseLayerConfig(const LayerContext &ctx, const json &config, int ke
   if (cls == "Permute") {
     if (!c.contains("dims"))
       ctx.fail("'dims' is missing");
-    return PermuteConfig{intList(ctx, c, "dims")};
+    return PermuteConfig{intList(ctx, c, "dims", /*required=*/true)};
   }
   if (cls == "Rescaling")
     return parseRescaling(ctx, c);
