@@ -53,6 +53,14 @@ FailureOr<RankedTensorType> Importer::inputType(const keras::Layer &layer,
       return failure();
     }
   }
+  // The same limit as every layer's output (finishLayerOp), before anything uses it.
+  int64_t elements = 1;
+  for (int64_t d : ArrayRef<int64_t>(shape).drop_front())
+    if (__builtin_mul_overflow(elements, d, &elements) || elements > (1ll << 31) - 1) {
+      error(layer) << "the input " << formatShape(shape)
+                   << " exceeds kconv's limit of 2^31 - 1 elements per sample";
+      return failure();
+    }
   return RankedTensorType::get(shape, builder.getF32Type());
 }
 

@@ -84,6 +84,12 @@ def main():
         text = f.read().replace('"Conv2D"', '"Conv2DTranspose"')
     write("shapes_transpose_kernel.json", text)
 
+    # An input beyond kconv's element limit that a pool reduces to 1 x 1 (the input's
+    # own size is checked, not only the layers' outputs).
+    sequential("shapes_input_elements.json",
+               [("MaxPooling2D", {"pool_size": [2**31 - 1, 2**31 - 1]})],
+               input_shape=(2**31 - 1, 2**31 - 1, 1))
+
     # Item 9: null where Keras requires a value.
     conv("shapes_kernel_size_null.json", kernel_size=None)
     conv("shapes_strides_null.json", strides=None)
