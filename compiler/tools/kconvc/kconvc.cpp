@@ -96,5 +96,15 @@ int main(int argc, char **argv) {
   options.threads = threads;
   if (initSeed.getNumOccurrences())
     options.initSeed = initSeed;
-  return kconv::driver::compile(options, llvm::errs());
+  int code = kconv::driver::compile(options, llvm::errs());
+  // A failed write to standard output (a full disk, a closed pipe) is an error too, not
+  // LLVM's fatal error when the stream is destroyed.
+  llvm::outs().flush();
+  if (llvm::outs().has_error()) {
+    llvm::errs() << "kconvc: error: standard output: cannot write: "
+                 << llvm::outs().error().message() << "\n";
+    llvm::outs().clear_error();
+    return 1;
+  }
+  return code;
 }
