@@ -14,6 +14,7 @@
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/Config/llvm-config.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/FormatVariadic.h"
 
@@ -31,6 +32,11 @@ std::string symbolPrefixFor(const std::string &modelName) {
   if (prefix.empty() || std::isdigit(static_cast<unsigned char>(prefix[0])))
     prefix = "m_" + prefix;
   return prefix;
+}
+
+std::string versionLine() {
+  return "kconvc " KCONV_VERSION " (LLVM " LLVM_VERSION_STRING ", Halide " KCONV_HALIDE_VERSION
+         ")";
 }
 
 /// More threads than this is a typo (each would be an OpenMP thread while tuning).
@@ -92,19 +98,8 @@ int fail(llvm::raw_ostream &errs, llvm::Error error) {
 }
 
 mlir::LogicalResult optimize(mlir::ModuleOp module, bool fusion) {
-  namespace kc = mlir::kconv;
   mlir::PassManager pm(module->getContext());
-  mlir::OpPassManager &func = pm.nest<mlir::func::FuncOp>();
-  func.addPass(kc::createKconvInferShapes());
-  func.addPass(kc::createKconvEliminateIdentity());
-  func.addPass(kc::createKconvConvertLayout());
-  func.addPass(kc::createKconvResolvePadding());
-  if (fusion) {
-    func.addPass(kc::createKconvFoldPadding());
-    func.addPass(kc::createKconvFoldBatchNorm());
-    func.addPass(kc::createKconvFuseEpilogue());
-  }
-  func.addPass(kc::createKconvEliminateIdentity());
+  mlir::kconv::buildKconvPipeline(pm, fusion);
   return pm.run(module);
 }
 
@@ -113,6 +108,10 @@ int emitMlir(mlir::ModuleOp module, const CompileOptions &options, OutputSet &ou
   mlir::OpPrintingFlags flags;
   if (!options.printWeights)
     flags.elideLargeResourceString(64);
+  // The imported IR keeps its locations (the Keras layer names), which the passes use
+  // to name what they make: kconv-opt --kconv-pipeline replays it exactly.
+  if (options.emit == EmitKind::MlirImport)
+    flags.enableDebugInfo();
   std::string text;
   llvm::raw_string_ostream os(text);
   module->print(os, flags);
@@ -199,6 +198,7 @@ int emitNative(const codegen::PipelinePlan &plan, const CompileOptions &options,
     linked = runTool(*ar, "making the static library",
                      {"rcsD", artifact, glueObject, request.objectPath}, *scratch);
     break;
+  case EmitKind::MlirImport:
   case EmitKind::Mlir:
     break;
   }
@@ -224,7 +224,7 @@ int emitNative(const codegen::PipelinePlan &plan, const CompileOptions &options,
 /// a directory, or land in a missing directory, before any work is done.
 llvm::Error declareOutputs(const CompileOptions &options, OutputSet &outputs) {
   bool toStdout = options.outputPath.empty() || options.outputPath == "-";
-  if (options.emit == EmitKind::Mlir)
+  if (options.emit == EmitKind::Mlir || options.emit == EmitKind::MlirImport)
     return toStdout ? llvm::Error::success() : outputs.add(options.outputPath);
   if (toStdout)
     return llvm::createStringError(std::make_error_code(std::errc::invalid_argument),
@@ -288,6 +288,8 @@ int compile(const CompileOptions &options, llvm::raw_ostream &errs) {
     printSummary(*module, loaded.model, loaded.weights || options.initSeed, llvm::outs());
     return 0;
   }
+  if (options.emit == EmitKind::MlirImport) // as imported, for kconv-opt to replay the passes
+    return emitMlir(*module, options, outputs, errs);
   if (mlir::failed(optimize(*module, options.fusion)))
     return 1;
   bool native = options.emit != EmitKind::Mlir;
