@@ -224,8 +224,13 @@ int emitNative(const codegen::PipelinePlan &plan, const CompileOptions &options,
 /// a directory, or land in a missing directory, before any work is done.
 llvm::Error declareOutputs(const CompileOptions &options, OutputSet &outputs) {
   bool toStdout = options.outputPath.empty() || options.outputPath == "-";
-  if (options.emit == EmitKind::Mlir || options.emit == EmitKind::MlirImport)
+  if (options.emit == EmitKind::Mlir || options.emit == EmitKind::MlirImport) {
+    // No Halide code is made, so there would be no statement: an error, not silence.
+    if (!options.stmtPath.empty())
+      return llvm::createStringError(std::make_error_code(std::errc::invalid_argument),
+                                     "--halide-stmt needs --emit=obj, lib or exe");
     return toStdout ? llvm::Error::success() : outputs.add(options.outputPath);
+  }
   if (toStdout)
     return llvm::createStringError(std::make_error_code(std::errc::invalid_argument),
                                    "-o OUTPUT is required with --emit=obj|lib|exe");
