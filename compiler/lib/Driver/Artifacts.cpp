@@ -237,13 +237,16 @@ bool OutputSet::isSpecial(llvm::StringRef path) const {
   return false;
 }
 
-llvm::Error OutputSet::add(llvm::StringRef path) {
+llvm::Error OutputSet::add(llvm::StringRef path, llvm::StringRef role) {
   auto refuse = [&](const std::string &problem) {
     return llvm::createStringError(std::make_error_code(std::errc::invalid_argument),
-                                   path.str() + ": " + problem);
+                                   path.str() +
+                                       (role.empty() ? "" : " (" + role.str() + ")") + ": " +
+                                       problem);
   };
   Output output;
   output.path = path.str();
+  output.role = role.str();
   output.destination = path.str();
   llvm::sys::fs::file_status status;
   if (!llvm::sys::fs::status(path, status)) { // exists (a symlink followed)
@@ -267,7 +270,9 @@ llvm::Error OutputSet::add(llvm::StringRef path) {
   for (const Output &other : outputs_)
     if (sameFile(path, other.path))
       return refuse("is also another output of this command" +
-                    (other.path == path ? std::string() : " ('" + other.path + "')"));
+                    (!other.role.empty()     ? " (" + other.role + ")"
+                     : other.path == path ? std::string()
+                                          : " ('" + other.path + "')"));
   outputs_.push_back(std::move(output));
   return llvm::Error::success();
 }

@@ -65,8 +65,9 @@ public:
   OutputSet(const OutputSet &) = delete;
   ~OutputSet(); // removes temporaries that were not committed
 
-  /// Declares `path` an output; fails, naming it, if it may not be one.
-  llvm::Error add(llvm::StringRef path);
+  /// Declares `path` an output; fails, naming it, if it may not be one. `role` says
+  /// what it is in messages about another output (e.g. "the header of -o out.a").
+  llvm::Error add(llvm::StringRef path, llvm::StringRef role = "");
   /// Whether a declared output is an existing file that is not a regular one.
   bool isSpecial(llvm::StringRef path) const;
   /// Stages a declared output's contents, from memory or from a (scratch) file.
@@ -78,6 +79,7 @@ public:
 private:
   struct Output {
     std::string path;        // as given, for messages
+    std::string role;        // what it is, for messages ("" : named by the user)
     std::string destination; // what is replaced: `path`, or the file a symlink names
     bool special = false;    // an existing non-regular file: written in place
     std::string temp;        // regular: the staged temporary beside the destination

@@ -238,7 +238,8 @@ llvm::Error declareOutputs(const CompileOptions &options, OutputSet &outputs) {
     return e;
   // A device or FIFO as -o has no file name to put a header beside: none is written.
   if (options.emit != EmitKind::Executable && !outputs.isSpecial(options.outputPath))
-    if (llvm::Error e = outputs.add(headerPathFor(options.outputPath)))
+    if (llvm::Error e = outputs.add(headerPathFor(options.outputPath),
+                                    "the header of -o " + options.outputPath))
       return e;
   if (!options.stmtPath.empty())
     return outputs.add(options.stmtPath);
