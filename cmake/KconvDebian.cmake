@@ -26,6 +26,17 @@ set_target_properties(kconv_halide PROPERTIES
   IMPORTED_LOCATION ${KCONV_HALIDE_LIB}
   INTERFACE_INCLUDE_DIRECTORIES ${KCONV_HALIDE_INCLUDE}
   INTERFACE_COMPILE_DEFINITIONS "HALIDE_ENABLE_RTTI;HALIDE_WITH_EXCEPTIONS")
+# Halide's version, for kconvc --version (Halide 14's headers do not define it).
+get_filename_component(_kconv_halide_libdir ${KCONV_HALIDE_LIB} DIRECTORY)
+set(_kconv_halide_version_file ${_kconv_halide_libdir}/cmake/Halide14/HalideConfigVersion.cmake)
+if(EXISTS ${_kconv_halide_version_file})
+  file(STRINGS ${_kconv_halide_version_file} _kconv_halide_version
+       REGEX "^set\\(PACKAGE_VERSION \"[0-9.]+\"\\)")
+  string(REGEX MATCH "[0-9]+\\.[0-9.]+" KCONV_HALIDE_VERSION "${_kconv_halide_version}")
+endif()
+if(NOT KCONV_HALIDE_VERSION)
+  set(KCONV_HALIDE_VERSION "14")
+endif()
 # Header-only view of the Halide runtime ABI (halide_buffer_t) for the C runtime.
 add_library(kconv_halide_runtime_headers INTERFACE)
 target_include_directories(kconv_halide_runtime_headers INTERFACE ${KCONV_HALIDE_INCLUDE})

@@ -294,6 +294,38 @@ Status resolveTarget(const std::string &target, std::string &resolved) {
   }
 }
 
+namespace {
+std::string describe(const Target &target) {
+  std::string arch = target.arch == Target::X86     ? "x86"
+                     : target.arch == Target::ARM   ? "arm"
+                     : target.arch == Target::POWERPC ? "powerpc"
+                     : target.arch == Target::RISCV ? "riscv"
+                     : target.arch == Target::WebAssembly ? "wasm"
+                     : target.arch == Target::Hexagon ? "hexagon"
+                                                      : "unknown";
+  std::string os = target.os == Target::Linux     ? "linux"
+                   : target.os == Target::Windows ? "windows"
+                   : target.os == Target::OSX     ? "osx"
+                   : target.os == Target::Android ? "android"
+                   : target.os == Target::IOS     ? "ios"
+                   : target.os == Target::NoOS    ? "noos"
+                                                  : "another OS";
+  return arch + "-" + std::to_string(target.bits) + "-" + os;
+}
+} // namespace
+
+Status checkHostTarget(const std::string &text) {
+  try {
+    Target target = parseTarget(text), host = get_host_target();
+    if (target.arch != host.arch || target.bits != host.bits || target.os != host.os)
+      return Status::error("cross-compilation is not supported: the target is " +
+                           describe(target) + ", this machine is " + describe(host));
+    return Status::ok();
+  } catch (const Halide::Error &e) {
+    return Status::error(e.what());
+  }
+}
+
 Status defaultSchedule(const PipelinePlan &plan, const Conv2DLayer &layer,
                        const std::string &target, Conv2DSchedule &out) {
   try {

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 static void print_usage(const kconv_model *model, const char *prog, FILE *out) {
@@ -97,6 +98,42 @@ static int parse_args(const kconv_model *model, int argc, char **argv, options *
   return -1;
 }
 
+/* Whether two paths name one file: the same path, or the same device and inode. */
+static int same_file(const char *a, const char *b) {
+  struct stat sa, sb;
+  if (!strcmp(a, b))
+    return 1;
+  return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+         sa.st_ino == sb.st_ino;
+}
+
+/* Refuses an --output that is one of the --input files or another --output (a device
+ * such as /dev/null may be named more than once). */
+static int check_outputs(const char *prog, const options *opt) {
+  for (int i = 0; i < opt->num_outputs; ++i) {
+    struct stat st;
+    if (stat(opt->outputs[i], &st) == 0 && S_ISDIR(st.st_mode)) {
+      fprintf(stderr, "%s: error: --output '%s' is a directory\n", prog, opt->outputs[i]);
+      return 2;
+    }
+    if (stat(opt->outputs[i], &st) == 0 && !S_ISREG(st.st_mode))
+      continue;
+    for (int j = 0; j < opt->num_inputs; ++j)
+      if (same_file(opt->outputs[i], opt->inputs[j])) {
+        fprintf(stderr, "%s: error: --output '%s' is the --input '%s'; refusing to overwrite it\n",
+                prog, opt->outputs[i], opt->inputs[j]);
+        return 2;
+      }
+    for (int j = 0; j < i; ++j)
+      if (same_file(opt->outputs[i], opt->outputs[j])) {
+        fprintf(stderr, "%s: error: --output '%s' is named twice (also as '%s')\n", prog,
+                opt->outputs[i], opt->outputs[j]);
+        return 2;
+      }
+  }
+  return -1;
+}
+
 static int run_bench(const kconv_model *model, kconv_tensor **inputs, kconv_tensor **outputs,
                      long iterations) {
   double *times = malloc(sizeof(double) * (size_t)iterations);
@@ -135,6 +172,8 @@ fail:
 int kconv_main(const kconv_model *model, int argc, char **argv) {
   options opt;
   int code = parse_args(model, argc, argv, &opt);
+  if (code < 0)
+    code = check_outputs(argv[0], &opt);
   if (code >= 0)
     return code;
   if (opt.threads)
@@ -151,8 +190,20 @@ int kconv_main(const kconv_model *model, int argc, char **argv) {
     status = kconv_model_create_outputs(model, inputs, outputs);
   if (status == KCONV_OK)
     status = kconv_model_run(model, inputs, outputs);
-  for (int i = 0; status == KCONV_OK && i < opt.num_outputs; ++i)
-    status = kconv_npy_write(opt.outputs[i], outputs[i]);
+  /* Every output is written to a temporary file before any is placed: a failure leaves
+   * all of them untouched. */
+  kconv_npy_staged staged[64];
+  int num_staged = 0;
+  for (; status == KCONV_OK && num_staged < opt.num_outputs; ++num_staged)
+    status = kconv_npy_stage(opt.outputs[num_staged], outputs[num_staged], &staged[num_staged]);
+  if (status != KCONV_OK)
+    --num_staged; /* the failed one released itself */
+  for (int i = 0; i < num_staged; ++i) {
+    if (status == KCONV_OK)
+      status = kconv_npy_commit(&staged[i]);
+    else
+      kconv_npy_discard(&staged[i]);
+  }
   code = 0;
   if (status != KCONV_OK) {
     fprintf(stderr, "%s: error: %s\n", argv[0], kconv_last_error());

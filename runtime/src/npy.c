@@ -2,9 +2,12 @@
 #include "internal.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 enum { kMagicSize = 6, kMaxHeaderSize = 1 << 20 };
@@ -187,9 +190,9 @@ kconv_status kconv_npy_read(const char *path, kconv_tensor **out) {
   return status;
 }
 
-kconv_status kconv_npy_write(const char *path, const kconv_tensor *tensor) {
-  if (!path || !tensor)
-    return kconv_fail(KCONV_ERROR_ARGUMENT, "kconv_npy_write: NULL argument");
+/* Writes the whole .npy image of `tensor` to `file` and closes it; every write, the
+ * flush and the close checked (a full disk or device is an error). */
+static int write_npy_and_close(FILE *file, const kconv_tensor *tensor) {
   char shape_text[256], header[512];
   int rank = kconv_tensor_rank(tensor);
   kconv_format_shape(rank, kconv_tensor_shape(tensor), shape_text, sizeof shape_text);
@@ -199,20 +202,9 @@ kconv_status kconv_npy_write(const char *path, const kconv_tensor *tensor) {
   while ((10 + len + 1) % 64 != 0)
     header[len++] = ' ';
   header[len++] = '\n';
-
-  size_t tmp_size = strlen(path) + 32;
-  char *tmp_path = malloc(tmp_size);
-  if (!tmp_path)
-    return kconv_fail(KCONV_ERROR_MEMORY, "%s: out of memory", path);
-  snprintf(tmp_path, tmp_size, "%s.tmp%ld", path, (long)getpid());
-  FILE *file = fopen(tmp_path, "wb");
-  if (!file) {
-    kconv_status status = kconv_fail(KCONV_ERROR_IO, "%s: cannot create: %s", path, strerror(errno));
-    free(tmp_path);
-    return status;
-  }
   uint8_t preamble[10] = {0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, (uint8_t)(len & 0xff),
                           (uint8_t)(len >> 8)};
+  errno = 0;
   int ok = fwrite(preamble, 1, sizeof preamble, file) == sizeof preamble &&
            fwrite(header, 1, (size_t)len, file) == (size_t)len;
   const float *values = kconv_tensor_const_data(tensor);
@@ -226,13 +218,102 @@ kconv_status kconv_npy_write(const char *path, const kconv_tensor *tensor) {
       ok = fwrite(le, 1, 4, file) == 4;
     }
   }
-  ok = (fclose(file) == 0) && ok;
-  if (!ok || rename(tmp_path, path) != 0) {
-    kconv_status status = kconv_fail(KCONV_ERROR_IO, "%s: write failed: %s", path, strerror(errno));
-    remove(tmp_path);
-    free(tmp_path);
+  int error = ok ? 0 : errno;
+  if (fflush(file) != 0 && !error)
+    error = errno;
+  if (fclose(file) != 0 && !error)
+    error = errno;
+  if (!ok && !error)
+    error = EIO;
+  errno = error;
+  return error == 0;
+}
+
+void kconv_npy_discard(kconv_npy_staged *staged) {
+  if (staged->temp_path) {
+    remove(staged->temp_path);
+    free(staged->temp_path);
+  }
+  free(staged->destination);
+  memset(staged, 0, sizeof *staged);
+}
+
+kconv_status kconv_npy_stage(const char *path, const kconv_tensor *tensor,
+                             kconv_npy_staged *staged) {
+  memset(staged, 0, sizeof *staged);
+  struct stat st;
+  if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+    if (S_ISDIR(st.st_mode))
+      return kconv_fail(KCONV_ERROR_IO, "%s: is a directory, not an output file", path);
+    /* A device or FIFO is written in place at commit (never replaced by a file). */
+    staged->path = path;
+    staged->tensor = tensor;
+    return KCONV_OK;
+  }
+  /* Through a symlink, the file it names is replaced, not the link. */
+  staged->destination = realpath(path, NULL);
+  if (!staged->destination)
+    staged->destination = strdup(path);
+  size_t size = strlen(staged->destination) + 48;
+  staged->temp_path = malloc(size);
+  if (!staged->destination || !staged->temp_path) {
+    kconv_npy_discard(staged);
+    return kconv_fail(KCONV_ERROR_MEMORY, "%s: out of memory", path);
+  }
+  /* A fresh name beside the destination (O_EXCL: never an existing file), created
+   * with the permissions fopen would give (0666 less the umask). */
+  static unsigned counter;
+  int fd = -1;
+  for (int attempt = 0; fd < 0 && attempt < 100; ++attempt) {
+    snprintf(staged->temp_path, size, "%s.tmp%ld.%u", staged->destination, (long)getpid(),
+             __atomic_add_fetch(&counter, 1, __ATOMIC_RELAXED));
+    fd = open(staged->temp_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    if (fd < 0 && errno != EEXIST)
+      break;
+  }
+  FILE *file = fd < 0 ? NULL : fdopen(fd, "wb");
+  if (!file) {
+    kconv_status status = kconv_fail(KCONV_ERROR_IO, "%s: cannot create: %s", path, strerror(errno));
+    if (fd >= 0) {
+      close(fd); /* the discard removes the file */
+    } else {
+      free(staged->temp_path); /* nothing was created */
+      staged->temp_path = NULL;
+    }
+    kconv_npy_discard(staged);
     return status;
   }
-  free(tmp_path);
+  if (!write_npy_and_close(file, tensor)) {
+    kconv_status status = kconv_fail(KCONV_ERROR_IO, "%s: write failed: %s", path, strerror(errno));
+    kconv_npy_discard(staged);
+    return status;
+  }
+  staged->path = path;
   return KCONV_OK;
+}
+
+kconv_status kconv_npy_commit(kconv_npy_staged *staged) {
+  kconv_status status = KCONV_OK;
+  if (!staged->temp_path) { /* in place */
+    FILE *file = fopen(staged->path, "wb");
+    if (!file)
+      status = kconv_fail(KCONV_ERROR_IO, "%s: cannot open: %s", staged->path, strerror(errno));
+    else if (!write_npy_and_close(file, staged->tensor))
+      status = kconv_fail(KCONV_ERROR_IO, "%s: write failed: %s", staged->path, strerror(errno));
+  } else if (rename(staged->temp_path, staged->destination) != 0) {
+    status = kconv_fail(KCONV_ERROR_IO, "%s: write failed: %s", staged->path, strerror(errno));
+  } else {
+    free(staged->temp_path);
+    staged->temp_path = NULL;
+  }
+  kconv_npy_discard(staged);
+  return status;
+}
+
+kconv_status kconv_npy_write(const char *path, const kconv_tensor *tensor) {
+  if (!path || !tensor)
+    return kconv_fail(KCONV_ERROR_ARGUMENT, "kconv_npy_write: NULL argument");
+  kconv_npy_staged staged;
+  kconv_status status = kconv_npy_stage(path, tensor, &staged);
+  return status == KCONV_OK ? kconv_npy_commit(&staged) : status;
 }

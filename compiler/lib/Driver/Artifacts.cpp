@@ -1,6 +1,9 @@
 #include "Artifacts.h"
 
+#include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/StringSaver.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Process.h"
 #include "llvm/Support/Program.h"
@@ -50,86 +53,291 @@ llvm::Expected<RuntimeLocation> findRuntime() {
                                      ")");
 }
 
-llvm::Error runTool(llvm::StringRef program, const std::vector<std::string> &args,
-                    std::optional<llvm::StringRef> stdinPath) {
+llvm::Expected<Tool> findTool(llvm::StringRef envVar, llvm::StringRef fallback) {
+  Tool tool;
+  tool.name = fallback.str();
+  std::optional<std::string> value = llvm::sys::Process::GetEnv(envVar);
+  llvm::SmallVector<const char *> words;
+  llvm::BumpPtrAllocator allocator;
+  llvm::StringSaver saver(allocator);
+  if (value)
+    llvm::cl::TokenizeGNUCommandLine(*value, saver, words);
+  std::string program = words.empty() ? fallback.str() : std::string(words.front());
+  for (size_t i = 1; i < words.size(); ++i)
+    tool.args.push_back(words[i]);
+  std::string origin = words.empty() ? "" : " (from $" + envVar.str() + ")";
+  if (program.find('/') != std::string::npos) {
+    if (!llvm::sys::fs::can_execute(program))
+      return llvm::createStringError(std::make_error_code(std::errc::no_such_file_or_directory),
+                                     "'" + program + "'" + origin + " is not an executable file");
+    tool.program = program;
+    return tool;
+  }
   llvm::ErrorOr<std::string> found = llvm::sys::findProgramByName(program);
   if (!found)
-    return llvm::createStringError(found.getError(),
-                                   "cannot find '" + program.str() + "' on PATH (needed to link)");
-  std::vector<llvm::StringRef> argv{program};
-  argv.insert(argv.end(), args.begin(), args.end());
-  std::string message;
-  std::optional<llvm::StringRef> redirects[] = {stdinPath, std::nullopt, std::nullopt};
-  int code = llvm::sys::ExecuteAndWait(*found, argv, std::nullopt, redirects, 0, 0, &message);
-  if (code != 0) {
-    std::string command;
-    for (llvm::StringRef a : argv)
-      command += (command.empty() ? "" : " ") + a.str();
-    return llvm::createStringError(std::make_error_code(std::errc::io_error),
-                                   "'" + command + "' failed" +
-                                       (message.empty() ? "" : ": " + message));
-  }
-  return llvm::Error::success();
+    return llvm::createStringError(found.getError(), "cannot find '" + program + "'" + origin +
+                                                         " on PATH (set $" + envVar.str() +
+                                                         " to the " + fallback.str() +
+                                                         " to use)");
+  tool.program = *found;
+  return tool;
 }
 
 namespace {
-llvm::Expected<std::string> temporaryBeside(llvm::StringRef path) {
+/// The line of a tool's output that says what went wrong: the first that mentions an
+/// error, else the first non-empty one; at most 200 characters.
+std::string summarizeToolOutput(llvm::StringRef output) {
+  llvm::SmallVector<llvm::StringRef> lines;
+  output.split(lines, '\n', -1, false);
+  llvm::StringRef chosen;
+  for (llvm::StringRef line : lines)
+    if (line.lower().find("error") != std::string::npos) {
+      chosen = line;
+      break;
+    }
+  if (chosen.empty())
+    for (llvm::StringRef line : lines)
+      if (!line.trim().empty()) {
+        chosen = line;
+        break;
+      }
+  std::string text = chosen.trim().str();
+  for (char &ch : text)
+    if (static_cast<unsigned char>(ch) < ' ')
+      ch = ' ';
+  return text.size() > 200 ? text.substr(0, 200) + "..." : text;
+}
+} // namespace
+
+llvm::Error runTool(const Tool &tool, llvm::StringRef what, const std::vector<std::string> &args,
+                    const ScratchDir &scratch, std::optional<llvm::StringRef> stdinPath) {
+  std::vector<llvm::StringRef> argv{tool.program};
+  argv.insert(argv.end(), tool.args.begin(), tool.args.end());
+  argv.insert(argv.end(), args.begin(), args.end());
+  std::string logPath = scratch.file(tool.name + ".log");
+  std::optional<llvm::StringRef> redirects[] = {stdinPath, llvm::StringRef(logPath),
+                                                llvm::StringRef(logPath)};
+  std::string message;
+  int code = llvm::sys::ExecuteAndWait(tool.program, argv, std::nullopt, redirects, 0, 0, &message);
+  if (code == 0)
+    return llvm::Error::success();
+
+  // Keep the whole output, headed by the command line, where the user can read it.
+  std::string log = "$";
+  for (llvm::StringRef a : argv)
+    log += " " + a.str();
+  log += "\n";
+  std::string output;
+  if (auto buffer = llvm::MemoryBuffer::getFile(logPath))
+    output = (*buffer)->getBuffer().str();
+  log += output;
+  std::string kept;
+  llvm::SmallString<128> keptPath;
+  int fd;
+  if (!llvm::sys::fs::createTemporaryFile("kconvc-" + tool.name, "log", fd, keptPath)) {
+    llvm::raw_fd_ostream os(fd, /*shouldClose=*/true);
+    os << log;
+    os.close();
+    if (os.has_error())
+      os.clear_error();
+    else
+      kept = keptPath.str().str();
+  }
+  std::string status = code == -1   ? "could not be run" + (message.empty() ? "" : ": " + message)
+                       : code == -2 ? "crashed" + (message.empty() ? "" : ": " + message)
+                                    : "exited with status " + std::to_string(code);
+  std::string summary = summarizeToolOutput(output);
+  return llvm::createStringError(std::make_error_code(std::errc::io_error),
+                                 what.str() + " failed: '" + tool.program + "' " + status +
+                                     (summary.empty() ? "" : ": " + summary) +
+                                     (kept.empty() ? "" : " (full output: " + kept + ")"));
+}
+
+namespace {
+/// Opens a fresh temporary beside `path`, removed if kconvc is interrupted.
+llvm::Expected<std::string> temporaryBeside(llvm::StringRef path, int &fd) {
   llvm::SmallString<128> model(path);
   model += ".tmp%%%%%%";
-  int fd;
   llvm::SmallString<128> temp;
   if (std::error_code ec = llvm::sys::fs::createUniqueFile(model, fd, temp))
     return llvm::createStringError(ec, path.str() + ": cannot create: " + ec.message());
-  llvm::sys::Process::SafelyCloseFileDescriptor(fd);
-  // An interrupted kconvc (Ctrl-C, SIGTERM) leaves no temporary behind either.
   llvm::sys::RemoveFileOnSignal(temp);
   return temp.str().str();
 }
 
-llvm::Error renameOver(llvm::StringRef temp, llvm::StringRef path) {
-  llvm::sys::DontRemoveFileOnSignal(temp);
-  if (std::error_code ec = llvm::sys::fs::rename(temp, path)) {
-    llvm::sys::fs::remove(temp);
-    return llvm::createStringError(ec, path.str() + ": cannot write: " + ec.message());
-  }
-  return llvm::Error::success();
+/// Writes all of `contents` to `fd` and closes it; every write and the close checked.
+std::error_code writeAndClose(int fd, llvm::StringRef contents) {
+  llvm::raw_fd_ostream os(fd, /*shouldClose=*/true);
+  os << contents;
+  os.close();
+  std::error_code ec = os.error();
+  os.clear_error();
+  return ec;
+}
+
+/// A path made absolute, `.` and `..` removed: two names of one file compare equal
+/// when neither exists yet.
+std::string normalized(llvm::StringRef path) {
+  llvm::SmallString<256> absolute(path);
+  llvm::sys::fs::make_absolute(absolute);
+  llvm::sys::path::remove_dots(absolute, /*remove_dot_dot=*/true);
+  return absolute.str().str();
+}
+
+/// Whether two paths name one file: the same device and inode, or the same path.
+bool sameFile(llvm::StringRef a, llvm::StringRef b) {
+  llvm::sys::fs::UniqueID idA, idB;
+  if (!llvm::sys::fs::getUniqueID(a, idA) && !llvm::sys::fs::getUniqueID(b, idB))
+    return idA == idB;
+  return normalized(a) == normalized(b);
 }
 } // namespace
 
 llvm::Error writeFileAtomically(llvm::StringRef path, llvm::StringRef contents) {
-  llvm::Expected<std::string> temp = temporaryBeside(path);
+  int fd;
+  llvm::Expected<std::string> temp = temporaryBeside(path, fd);
   if (!temp)
     return temp.takeError();
-  {
-    std::error_code ec;
-    llvm::raw_fd_ostream os(*temp, ec);
-    if (!ec) {
-      os << contents;
-      os.close();
-      ec = os.error();
-    }
-    if (!ec)
-      ec = llvm::sys::fs::setPermissions(*temp, llvm::sys::fs::all_read |
-                                                    llvm::sys::fs::owner_write);
-    if (ec) {
-      llvm::sys::fs::remove(*temp);
-      return llvm::createStringError(ec, path.str() + ": cannot write: " + ec.message());
-    }
+  std::error_code ec = writeAndClose(fd, contents);
+  if (!ec)
+    ec = llvm::sys::fs::rename(*temp, path);
+  llvm::sys::DontRemoveFileOnSignal(*temp);
+  if (ec) {
+    llvm::sys::fs::remove(*temp);
+    return llvm::createStringError(ec, path.str() + ": cannot write: " + ec.message());
   }
-  return renameOver(*temp, path);
+  return llvm::Error::success();
 }
 
-llvm::Error placeFileAtomically(llvm::StringRef from, llvm::StringRef to, bool executable) {
-  llvm::Expected<std::string> temp = temporaryBeside(to);
+OutputSet::OutputSet(std::vector<std::string> inputs) {
+  for (std::string &input : inputs)
+    if (!input.empty())
+      inputs_.push_back(std::move(input));
+}
+
+OutputSet::~OutputSet() {
+  for (Output &output : outputs_)
+    if (!output.temp.empty()) {
+      llvm::sys::fs::remove(output.temp);
+      llvm::sys::DontRemoveFileOnSignal(output.temp);
+    }
+}
+
+OutputSet::Output *OutputSet::find(llvm::StringRef path) {
+  for (Output &output : outputs_)
+    if (output.path == path)
+      return &output;
+  return nullptr;
+}
+
+bool OutputSet::isSpecial(llvm::StringRef path) const {
+  for (const Output &output : outputs_)
+    if (output.path == path)
+      return output.special;
+  return false;
+}
+
+llvm::Error OutputSet::add(llvm::StringRef path, llvm::StringRef role) {
+  auto refuse = [&](const std::string &problem) {
+    return llvm::createStringError(std::make_error_code(std::errc::invalid_argument),
+                                   path.str() +
+                                       (role.empty() ? "" : " (" + role.str() + ")") + ": " +
+                                       problem);
+  };
+  Output output;
+  output.path = path.str();
+  output.role = role.str();
+  output.destination = path.str();
+  llvm::sys::fs::file_status status;
+  if (!llvm::sys::fs::status(path, status)) { // exists (a symlink followed)
+    if (llvm::sys::fs::is_directory(status))
+      return refuse("is a directory, not an output file");
+    output.special = !llvm::sys::fs::is_regular_file(status);
+    // Through a symlink, the file it names is replaced, not the link.
+    llvm::SmallString<256> real;
+    if (!output.special && !llvm::sys::fs::real_path(path, real))
+      output.destination = real.str().str();
+  } else {
+    llvm::StringRef parent = llvm::sys::path::parent_path(path);
+    if (!parent.empty() && !llvm::sys::fs::is_directory(parent))
+      return refuse("cannot write: directory '" + parent.str() + "' does not exist");
+  }
+  for (const std::string &input : inputs_)
+    if (sameFile(path, input))
+      return refuse("is also an input of this command" +
+                    (input == path ? std::string() : " ('" + input + "')") +
+                    "; refusing to overwrite it");
+  for (const Output &other : outputs_)
+    if (sameFile(path, other.path))
+      return refuse("is also another output of this command" +
+                    (!other.role.empty()     ? " (" + other.role + ")"
+                     : other.path == path ? std::string()
+                                          : " ('" + other.path + "')"));
+  outputs_.push_back(std::move(output));
+  return llvm::Error::success();
+}
+
+llvm::Error OutputSet::stage(llvm::StringRef path, llvm::StringRef contents) {
+  Output *output = find(path);
+  assert(output && !output->staged && "stage() of an output not added, or staged twice");
+  output->staged = true;
+  if (output->special) {
+    output->contents = contents.str();
+    return llvm::Error::success();
+  }
+  int fd;
+  llvm::Expected<std::string> temp = temporaryBeside(output->destination, fd);
   if (!temp)
     return temp.takeError();
-  if (std::error_code ec = llvm::sys::fs::copy_file(from, *temp)) {
-    llvm::sys::fs::remove(*temp);
-    return llvm::createStringError(ec, to.str() + ": cannot write: " + ec.message());
-  }
+  output->temp = *temp;
+  if (std::error_code ec = writeAndClose(fd, contents))
+    return llvm::createStringError(ec, path.str() + ": cannot write: " + ec.message());
+  return llvm::Error::success();
+}
+
+llvm::Error OutputSet::stageFile(llvm::StringRef path, llvm::StringRef from, bool executable) {
+  llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> buffer =
+      llvm::MemoryBuffer::getFile(from, /*IsText=*/false, /*RequiresNullTerminator=*/false);
+  if (!buffer)
+    return llvm::createStringError(buffer.getError(), from.str() + ": cannot read: " +
+                                                          buffer.getError().message());
+  if (llvm::Error e = stage(path, (*buffer)->getBuffer()))
+    return e;
+  Output *output = find(path);
+  if (output->special)
+    return llvm::Error::success();
   auto mode = llvm::sys::fs::all_read | llvm::sys::fs::owner_write;
-  llvm::sys::fs::setPermissions(*temp, executable ? mode | llvm::sys::fs::all_exe : mode);
-  return renameOver(*temp, to);
+  if (std::error_code ec = llvm::sys::fs::setPermissions(
+          output->temp, executable ? mode | llvm::sys::fs::all_exe : mode))
+    return llvm::createStringError(ec, path.str() + ": cannot write: " + ec.message());
+  return llvm::Error::success();
+}
+
+llvm::Error OutputSet::commit() {
+  // In-place writes can fail (a full device); they come before any rename, so a failure
+  // leaves the regular outputs untouched.
+  for (Output &output : outputs_) {
+    if (!output.staged || !output.special)
+      continue;
+    int fd;
+    std::error_code ec = llvm::sys::fs::openFileForWrite(output.destination, fd,
+                                                         llvm::sys::fs::CD_OpenExisting);
+    if (!ec)
+      ec = writeAndClose(fd, output.contents);
+    if (ec)
+      return llvm::createStringError(ec, output.path + ": cannot write: " + ec.message());
+  }
+  for (Output &output : outputs_) {
+    if (output.temp.empty())
+      continue;
+    llvm::sys::DontRemoveFileOnSignal(output.temp);
+    if (std::error_code ec = llvm::sys::fs::rename(output.temp, output.destination)) {
+      llvm::sys::RemoveFileOnSignal(output.temp); // the destructor removes it
+      return llvm::createStringError(ec, output.path + ": cannot write: " + ec.message());
+    }
+    output.temp.clear();
+  }
+  return llvm::Error::success();
 }
 
 std::string headerPathFor(llvm::StringRef outputPath) {

@@ -1,5 +1,5 @@
 // Writing compiler outputs: a private temporary directory, external tools (the C
-// compiler and linker), and atomic placement of finished files.
+// compiler and archiver), and the placement of a command's finished files.
 #ifndef KCONV_DRIVER_ARTIFACTS_H
 #define KCONV_DRIVER_ARTIFACTS_H
 
@@ -33,16 +33,63 @@ struct RuntimeLocation {
 };
 llvm::Expected<RuntimeLocation> findRuntime();
 
-/// Runs a program found on PATH, with standard input from `stdinPath` if given;
-/// fails with its command line and exit status.
-llvm::Error runTool(llvm::StringRef program, const std::vector<std::string> &args,
+/// A C compiler or archiver: $CC / $AR if set (split at blanks into the program and its
+/// leading arguments, never run through a shell), else `cc` / `ar`.
+struct Tool {
+  std::string name;              // "cc" or "ar", for messages
+  std::string program;           // the full path found
+  std::vector<std::string> args; // leading arguments from the environment variable
+};
+llvm::Expected<Tool> findTool(llvm::StringRef envVar, llvm::StringRef fallback);
+
+/// Runs `tool` with `args` (standard input from `stdinPath` if given), its standard output
+/// and error captured. On failure, the error is one line: what failed, the tool's exit
+/// status, the first line of its output that reports an error, and the path of a log
+/// file holding all of its output.
+llvm::Error runTool(const Tool &tool, llvm::StringRef what, const std::vector<std::string> &args,
+                    const ScratchDir &scratch,
                     std::optional<llvm::StringRef> stdinPath = std::nullopt);
 
 /// Writes `contents` to `path` through a temporary file and a rename.
 llvm::Error writeFileAtomically(llvm::StringRef path, llvm::StringRef contents);
-/// Copies `from` (a scratch file) to `to` via a temporary name in `to`'s directory
-/// and a rename, so `to` is either complete or untouched.
-llvm::Error placeFileAtomically(llvm::StringRef from, llvm::StringRef to, bool executable = false);
+
+/// All of one command's output files. Each is checked when added (not a directory, not
+/// in a missing directory, not one of the command's inputs or another output), staged
+/// into a temporary file beside it with every write and close checked, and renamed into
+/// place only by commit(), once all are complete; an error on the way leaves every
+/// destination untouched. An existing destination that is not a regular file (a
+/// device such as /dev/null, a FIFO) is written in place at commit(), never replaced.
+class OutputSet {
+public:
+  explicit OutputSet(std::vector<std::string> inputs);
+  OutputSet(const OutputSet &) = delete;
+  ~OutputSet(); // removes temporaries that were not committed
+
+  /// Declares `path` an output; fails, naming it, if it may not be one. `role` says
+  /// what it is in messages about another output (e.g. "the header of -o out.a").
+  llvm::Error add(llvm::StringRef path, llvm::StringRef role = "");
+  /// Whether a declared output is an existing file that is not a regular one.
+  bool isSpecial(llvm::StringRef path) const;
+  /// Stages a declared output's contents, from memory or from a (scratch) file.
+  llvm::Error stage(llvm::StringRef path, llvm::StringRef contents);
+  llvm::Error stageFile(llvm::StringRef path, llvm::StringRef from, bool executable);
+  /// Places every staged output: in-place writes first, then the renames.
+  llvm::Error commit();
+
+private:
+  struct Output {
+    std::string path;        // as given, for messages
+    std::string role;        // what it is, for messages ("" : named by the user)
+    std::string destination; // what is replaced: `path`, or the file a symlink names
+    bool special = false;    // an existing non-regular file: written in place
+    std::string temp;        // regular: the staged temporary beside the destination
+    std::string contents;    // special: the bytes to write in place
+    bool staged = false;
+  };
+  Output *find(llvm::StringRef path);
+  std::vector<std::string> inputs_;
+  std::vector<Output> outputs_;
+};
 
 /// `out.o` -> `out.h`; `libm.a` -> `libm.h`; otherwise appends `.h`.
 std::string headerPathFor(llvm::StringRef outputPath);

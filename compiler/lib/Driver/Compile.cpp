@@ -14,6 +14,7 @@
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/Config/llvm-config.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/FormatVariadic.h"
 
@@ -31,6 +32,11 @@ std::string symbolPrefixFor(const std::string &modelName) {
   if (prefix.empty() || std::isdigit(static_cast<unsigned char>(prefix[0])))
     prefix = "m_" + prefix;
   return prefix;
+}
+
+std::string versionLine() {
+  return "kconvc " KCONV_VERSION " (LLVM " LLVM_VERSION_STRING ", Halide " KCONV_HALIDE_VERSION
+         ")";
 }
 
 /// More threads than this is a typo (each would be an OpenMP thread while tuning).
@@ -92,50 +98,54 @@ int fail(llvm::raw_ostream &errs, llvm::Error error) {
 }
 
 mlir::LogicalResult optimize(mlir::ModuleOp module, bool fusion) {
-  namespace kc = mlir::kconv;
   mlir::PassManager pm(module->getContext());
-  mlir::OpPassManager &func = pm.nest<mlir::func::FuncOp>();
-  func.addPass(kc::createKconvInferShapes());
-  func.addPass(kc::createKconvEliminateIdentity());
-  func.addPass(kc::createKconvConvertLayout());
-  func.addPass(kc::createKconvResolvePadding());
-  if (fusion) {
-    func.addPass(kc::createKconvFoldPadding());
-    func.addPass(kc::createKconvFoldBatchNorm());
-    func.addPass(kc::createKconvFuseEpilogue());
-  }
-  func.addPass(kc::createKconvEliminateIdentity());
+  mlir::kconv::buildKconvPipeline(pm, fusion);
   return pm.run(module);
 }
 
-int emitMlir(mlir::ModuleOp module, const CompileOptions &options, llvm::raw_ostream &errs) {
+int emitMlir(mlir::ModuleOp module, const CompileOptions &options, OutputSet &outputs,
+             llvm::raw_ostream &errs) {
   mlir::OpPrintingFlags flags;
   if (!options.printWeights)
     flags.elideLargeResourceString(64);
+  // The imported IR keeps its locations (the Keras layer names), which the passes use
+  // to name what they make: kconv-opt --kconv-pipeline replays it exactly.
+  if (options.emit == EmitKind::MlirImport)
+    flags.enableDebugInfo();
   std::string text;
   llvm::raw_string_ostream os(text);
   module->print(os, flags);
   os << "\n";
   if (options.outputPath.empty() || options.outputPath == "-") {
-    llvm::outs() << text;
+    llvm::outs() << text; // errors writing standard output are reported by kconvc's main
     return 0;
   }
-  if (llvm::Error e = writeFileAtomically(options.outputPath, text))
+  if (llvm::Error e = outputs.stage(options.outputPath, text))
+    return fail(errs, std::move(e));
+  if (llvm::Error e = outputs.commit())
     return fail(errs, std::move(e));
   return 0;
 }
 
 /// Halide pipeline + C glue, compiled and combined into the requested artifact.
 int emitNative(const codegen::PipelinePlan &plan, const CompileOptions &options,
-               llvm::raw_ostream &errs) {
-  if (options.outputPath.empty() || options.outputPath == "-")
-    return fail(errs, "-o OUTPUT is required with --emit=obj|lib|exe");
+               OutputSet &outputs, llvm::raw_ostream &errs) {
   llvm::Expected<ScratchDir> scratch = ScratchDir::create();
   if (!scratch)
     return fail(errs, scratch.takeError());
   llvm::Expected<RuntimeLocation> runtime = findRuntime();
   if (!runtime)
     return fail(errs, runtime.takeError());
+  llvm::Expected<Tool> cc = findTool("CC", "cc");
+  if (!cc)
+    return fail(errs, cc.takeError());
+  std::optional<Tool> ar;
+  if (options.emit == EmitKind::Library) {
+    llvm::Expected<Tool> found = findTool("AR", "ar");
+    if (!found)
+      return fail(errs, found.takeError());
+    ar = std::move(*found);
+  }
 
   std::string prefix =
       options.symbolPrefix.empty() ? symbolPrefixFor(plan.name) : options.symbolPrefix;
@@ -143,7 +153,9 @@ int emitNative(const codegen::PipelinePlan &plan, const CompileOptions &options,
   request.target = options.target;
   request.functionName = codegen::pipelineFunctionName(prefix);
   request.objectPath = scratch->file("pipeline.o");
-  request.stmtPath = options.stmtPath;
+  // Halide writes the statement into the scratch directory; it is placed with the rest.
+  if (!options.stmtPath.empty())
+    request.stmtPath = scratch->file("pipeline.stmt");
   if (Status status = codegen::emitPipeline(plan, request); !status)
     return fail(errs, options.modelPath + ": code generation failed: " + status.message());
 
@@ -163,7 +175,8 @@ int emitNative(const codegen::PipelinePlan &plan, const CompileOptions &options,
   std::vector<std::string> compileGlue = {"-O2", "-fPIC", "-x", "c", "-c", "-",
                                           "-I" + runtime->includeDir, "-o", glueObject};
   compileGlue.insert(compileGlue.end(), extraFlags.begin(), extraFlags.end());
-  if (llvm::Error e = runTool("cc", compileGlue, llvm::StringRef(glueSource)))
+  if (llvm::Error e = runTool(*cc, "compiling the model's C glue code", compileGlue, *scratch,
+                              llvm::StringRef(glueSource)))
     return fail(errs, std::move(e));
 
   std::string artifact = scratch->file("artifact");
@@ -173,29 +186,64 @@ int emitNative(const codegen::PipelinePlan &plan, const CompileOptions &options,
     std::vector<std::string> link = {glueObject, request.objectPath, runtime->library,
                                      "-fopenmp", "-lpthread", "-ldl", "-lm", "-o", artifact};
     link.insert(link.end(), extraFlags.begin(), extraFlags.end());
-    linked = runTool("cc", link);
+    linked = runTool(*cc, "linking the executable", link, *scratch);
     break;
   }
-  case EmitKind::Object:
-    linked = runTool("ld", {"-r", glueObject, request.objectPath, "-o", artifact});
+  case EmitKind::Object: // a partial link by the C compiler's driver: no `ld` of our own
+    linked = runTool(*cc, "combining the object files",
+                     {"-r", "-nostdlib", glueObject, request.objectPath, "-o", artifact},
+                     *scratch);
     break;
   case EmitKind::Library:
-    linked = runTool("ar", {"rcsD", artifact, glueObject, request.objectPath});
+    linked = runTool(*ar, "making the static library",
+                     {"rcsD", artifact, glueObject, request.objectPath}, *scratch);
     break;
+  case EmitKind::MlirImport:
   case EmitKind::Mlir:
     break;
   }
   if (linked)
     return fail(errs, std::move(linked));
 
-  if (!exe) {
-    std::string header = headerPathFor(options.outputPath);
-    if (llvm::Error e = writeFileAtomically(header, codegen::generateModelHeader(plan, prefix)))
+  // Every output is staged before any is placed: a failure leaves all of them untouched.
+  if (llvm::Error e = outputs.stageFile(options.outputPath, artifact, exe))
+    return fail(errs, std::move(e));
+  if (!exe && !outputs.isSpecial(options.outputPath))
+    if (llvm::Error e = outputs.stage(headerPathFor(options.outputPath),
+                                      codegen::generateModelHeader(plan, prefix)))
       return fail(errs, std::move(e));
-  }
-  if (llvm::Error e = placeFileAtomically(artifact, options.outputPath, exe))
+  if (!options.stmtPath.empty())
+    if (llvm::Error e = outputs.stageFile(options.stmtPath, request.stmtPath, false))
+      return fail(errs, std::move(e));
+  if (llvm::Error e = outputs.commit())
     return fail(errs, std::move(e));
   return 0;
+}
+
+/// Declares the command's outputs, refusing any that would overwrite one of its inputs,
+/// a directory, or land in a missing directory, before any work is done.
+llvm::Error declareOutputs(const CompileOptions &options, OutputSet &outputs) {
+  bool toStdout = options.outputPath.empty() || options.outputPath == "-";
+  if (options.emit == EmitKind::Mlir || options.emit == EmitKind::MlirImport) {
+    // No Halide code is made, so there would be no statement: an error, not silence.
+    if (!options.stmtPath.empty())
+      return llvm::createStringError(std::make_error_code(std::errc::invalid_argument),
+                                     "--halide-stmt needs --emit=obj, lib or exe");
+    return toStdout ? llvm::Error::success() : outputs.add(options.outputPath);
+  }
+  if (toStdout)
+    return llvm::createStringError(std::make_error_code(std::errc::invalid_argument),
+                                   "-o OUTPUT is required with --emit=obj|lib|exe");
+  if (llvm::Error e = outputs.add(options.outputPath))
+    return e;
+  // A device or FIFO as -o has no file name to put a header beside: none is written.
+  if (options.emit != EmitKind::Executable && !outputs.isSpecial(options.outputPath))
+    if (llvm::Error e = outputs.add(headerPathFor(options.outputPath),
+                                    "the header of -o " + options.outputPath))
+      return e;
+  if (!options.stmtPath.empty())
+    return outputs.add(options.stmtPath);
+  return llvm::Error::success();
 }
 
 } // namespace
@@ -213,6 +261,19 @@ int compile(const CompileOptions &options, llvm::raw_ostream &errs) {
                                     "core)",
                                     options.threads, kMaxThreads)
                           .str());
+  // Until cross-compilation is a feature, code for another machine is refused here,
+  // not found out by the linker.
+  if (Status status = codegen::checkHostTarget(options.target); !status)
+    return fail(errs, "--target=" + options.target + ": " + status.message());
+  std::string lowerSchedule = llvm::StringRef(options.scheduleFile).lower();
+  bool scheduleIsFile = lowerSchedule != "adams2019" && lowerSchedule != "mullapudi2016" &&
+                        lowerSchedule != "li2018";
+  OutputSet outputs({options.modelPath, options.weightsPath,
+                     scheduleIsFile ? options.scheduleFile : std::string(), options.tuningDb});
+  if (!options.summary)
+    if (llvm::Error e = declareOutputs(options, outputs))
+      return fail(errs, std::move(e));
+
   keras::LoadedModel loaded;
   if (Status status = keras::loadKerasModel(options.modelPath, options.weightsPath, loaded);
       !status)
@@ -233,6 +294,8 @@ int compile(const CompileOptions &options, llvm::raw_ostream &errs) {
     printSummary(*module, loaded.model, loaded.weights || options.initSeed, llvm::outs());
     return 0;
   }
+  if (options.emit == EmitKind::MlirImport) // as imported, for kconv-opt to replay the passes
+    return emitMlir(*module, options, outputs, errs);
   if (mlir::failed(optimize(*module, options.fusion)))
     return 1;
   bool native = options.emit != EmitKind::Mlir;
@@ -246,18 +309,17 @@ int compile(const CompileOptions &options, llvm::raw_ostream &errs) {
   if (mlir::failed(plan))
     return 1;
   // --schedule=adams2019|mullapudi2016|li2018: Halide's autoschedulers as baselines.
-  std::string lower = llvm::StringRef(options.scheduleFile).lower();
-  if (lower == "adams2019" || lower == "mullapudi2016" || lower == "li2018") {
-    plan->autoscheduler = lower == "adams2019" ? "Adams2019"
-                          : lower == "li2018"  ? "Li2018"
-                                               : "Mullapudi2016";
+  if (!scheduleIsFile) {
+    plan->autoscheduler = lowerSchedule == "adams2019" ? "Adams2019"
+                          : lowerSchedule == "li2018"  ? "Li2018"
+                                                       : "Mullapudi2016";
     plan->autoschedulerParallelism = effectiveThreads(options);
   } else if (mlir::failed(chooseSchedules(*module, *plan, options, errs))) {
     return 1;
   }
   if (!native)
-    return emitMlir(*module, options, errs);
-  return emitNative(*plan, options, errs);
+    return emitMlir(*module, options, outputs, errs);
+  return emitNative(*plan, options, outputs, errs);
 }
 
 } // namespace kconv::driver

@@ -18,7 +18,10 @@ static cl::opt<std::string> outputPath("o", cl::desc("Output file ('-' for stdou
                                        cl::value_desc("file"), cl::init("-"), cl::cat(kconvcCategory));
 static cl::opt<EmitKind> emitKind(
     "emit", cl::desc("What to produce"), cl::init(EmitKind::Executable),
-    cl::values(clEnumValN(EmitKind::Mlir, "mlir", "kconv dialect IR after the kconv passes"),
+    cl::values(clEnumValN(EmitKind::MlirImport, "mlir-import",
+                          "kconv dialect IR as imported, before the kconv passes (replay them "
+                          "with kconv-opt --kconv-pipeline)"),
+               clEnumValN(EmitKind::Mlir, "mlir", "kconv dialect IR after the kconv passes"),
                clEnumValN(EmitKind::Object, "obj", "object file + C header (OUT.h)"),
                clEnumValN(EmitKind::Library, "lib", "static library + C header (OUT.h)"),
                clEnumValN(EmitKind::Executable, "exe",
@@ -76,6 +79,8 @@ int main(int argc, char **argv) {
   static cl::alias threadsAlias("threads", cl::desc("Alias for --tune-threads"),
                                 cl::aliasopt(threads), cl::cat(kconvcCategory));
   cl::HideUnrelatedOptions(kconvcCategory);
+  cl::SetVersionPrinter(
+      [](llvm::raw_ostream &os) { os << kconv::driver::versionLine() << "\n"; });
   cl::ParseCommandLineOptions(argc, argv,
                               "kconvc: compile a Keras model to native code via MLIR and Halide\n");
   kconv::driver::CompileOptions options;
@@ -96,5 +101,15 @@ int main(int argc, char **argv) {
   options.threads = threads;
   if (initSeed.getNumOccurrences())
     options.initSeed = initSeed;
-  return kconv::driver::compile(options, llvm::errs());
+  int code = kconv::driver::compile(options, llvm::errs());
+  // A failed write to standard output (a full disk, a closed pipe) is an error too, not
+  // LLVM's fatal error when the stream is destroyed.
+  llvm::outs().flush();
+  if (llvm::outs().has_error()) {
+    llvm::errs() << "kconvc: error: standard output: cannot write: "
+                 << llvm::outs().error().message() << "\n";
+    llvm::outs().clear_error();
+    return 1;
+  }
+  return code;
 }

@@ -63,8 +63,11 @@ KCONV_API kconv_status kconv_npy_read(const char *path, kconv_tensor **out);
 /* Parses an in-memory .npy image; `name` is used in messages. */
 KCONV_API kconv_status kconv_npy_parse(const void *bytes, size_t size, const char *name,
                                        kconv_tensor **out);
-/* Writes a little-endian float32 .npy file atomically: to a temporary name in the same
- * directory, then renamed over `path`. No partial file is left on failure. */
+/* Writes a little-endian float32 .npy file. A regular (or new) file is written atomically:
+ * to a temporary name in the same directory, every write and the close checked, then
+ * renamed over `path` (through a symlink, over the file it names); no partial file is
+ * left on failure. An existing device or FIFO (/dev/stdout, /dev/null) is written in
+ * place, never replaced; a write error there (a full device) is an error too. */
 KCONV_API kconv_status kconv_npy_write(const char *path, const kconv_tensor *tensor);
 
 /* ---- Compiled models ------------------------------------------------------------

@@ -24,6 +24,11 @@ Status emitPipeline(const PipelinePlan &plan, const EmitRequest &request);
 /// The Halide target string `target` ("host" included) resolves to, or an error.
 Status resolveTarget(const std::string &target, std::string &resolved);
 
+/// Fails unless `target` is a valid Halide target for this machine's architecture,
+/// word size and operating system (code for another machine cannot be linked or run
+/// here: kconv does not cross-compile).
+Status checkHostTarget(const std::string &target);
+
 /// The schedule the emitter uses for `layer` when none is forced.
 Status defaultSchedule(const PipelinePlan &plan, const Conv2DLayer &layer,
                        const std::string &target, Conv2DSchedule &out);

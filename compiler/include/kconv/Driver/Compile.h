@@ -11,7 +11,7 @@
 
 namespace kconv::driver {
 
-enum class EmitKind { Mlir, Object, Library, Executable };
+enum class EmitKind { MlirImport, Mlir, Object, Library, Executable };
 
 struct CompileOptions {
   std::string modelPath;
@@ -37,6 +37,9 @@ int compile(const CompileOptions &options, llvm::raw_ostream &errs);
 
 /// The thread count tuning and autoschedulers assume: --tune-threads, else all cores.
 int effectiveThreads(const CompileOptions &options);
+
+/// "kconvc <kconv version> (LLVM <version>, Halide <version>)", for --version.
+std::string versionLine();
 
 /// "my-model.v2" -> "my_model_v2": a C identifier for emitted symbols.
 std::string symbolPrefixFor(const std::string &modelName);

@@ -12,6 +12,13 @@ namespace mlir::kconv {
 #define GEN_PASS_REGISTRATION
 #include "kconv/Transforms/Passes.h.inc"
 
+/// Adds kconvc's passes to `pm` (on a module) in kconvc's order; without `fusion`,
+/// those of --no-fusion.
+void buildKconvPipeline(OpPassManager &pm, bool fusion);
+
+/// Registers --kconv-pipeline and --kconv-pipeline-no-fusion (for kconv-opt).
+void registerKconvPipelines();
+
 } // namespace mlir::kconv
 
 #endif
