@@ -3,6 +3,7 @@
 #include "Artifacts.h"
 #include "Schedules.h"
 #include "Summary.h"
+#include "kconv/Codegen/CText.h"
 #include "kconv/Codegen/HalideEmitter.h"
 #include "kconv/Codegen/ModelGlue.h"
 #include "kconv/Driver/Config.h"
@@ -13,6 +14,7 @@
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -24,13 +26,14 @@
 
 namespace kconv::driver {
 
-std::string symbolPrefixFor(const std::string &modelName) {
-  std::string prefix;
-  for (char ch : modelName)
-    prefix += std::isalnum(static_cast<unsigned char>(ch)) ? ch : '_';
-  if (prefix.empty() || std::isdigit(static_cast<unsigned char>(prefix[0])))
-    prefix = "m_" + prefix;
-  return prefix;
+std::string symbolPrefixFor(const std::string &outputPath) {
+  // Two models both named `sequential` (Keras's default) got the same symbols; their
+  // output files are named apart.
+  llvm::StringRef stem = llvm::sys::path::stem(outputPath);
+  if (llvm::sys::path::extension(outputPath) == ".a" && stem.size() > 3 &&
+      stem.starts_with("lib"))
+    stem = stem.drop_front(3);
+  return codegen::cIdentifierFrom(stem.str());
 }
 
 /// More threads than this is a typo (each would be an OpenMP thread while tuning).
@@ -137,8 +140,8 @@ int emitNative(const codegen::PipelinePlan &plan, const CompileOptions &options,
   if (!runtime)
     return fail(errs, runtime.takeError());
 
-  std::string prefix =
-      options.symbolPrefix.empty() ? symbolPrefixFor(plan.name) : options.symbolPrefix;
+  std::string prefix = options.symbolPrefix.empty() ? symbolPrefixFor(options.outputPath)
+                                                   : options.symbolPrefix;
   codegen::EmitRequest request;
   request.target = options.target;
   request.functionName = codegen::pipelineFunctionName(prefix);
@@ -213,6 +216,14 @@ int compile(const CompileOptions &options, llvm::raw_ostream &errs) {
                                     "core)",
                                     options.threads, kMaxThreads)
                           .str());
+  if (!options.symbolPrefix.empty() && !codegen::isCIdentifier(options.symbolPrefix)) {
+    std::string shown;
+    llvm::raw_string_ostream os(shown);
+    llvm::printEscapedString(options.symbolPrefix, os); // one line, whatever it holds
+    return fail(errs, "--name='" + shown +
+                          "': not a C identifier (letters, digits and '_', not starting with "
+                          "a digit)");
+  }
   keras::LoadedModel loaded;
   if (Status status = keras::loadKerasModel(options.modelPath, options.weightsPath, loaded);
       !status)

@@ -6,6 +6,7 @@
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinDialect.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
+#include "llvm/ADT/StringExtras.h"
 #include "mlir/IR/Verifier.h"
 
 namespace mlir::kconv {
@@ -103,6 +104,14 @@ FailureOr<Value> Importer::weightConstant(const keras::Layer &layer,
     fileShape = shape;
   auto type = RankedTensorType::get(shape, builder.getF32Type());
   std::string blobName = layer.name + "." + role;
+  // The resource key is printed bare in the IR (dense_resource<KEY>): only identifier
+  // characters, whatever the layer's name; the context makes colliding keys unique.
+  std::string key;
+  for (char ch : layer.name)
+    key += llvm::isAlnum(ch) || ch == '_' ? ch : '_';
+  if (key.empty() || llvm::isDigit(key[0]))
+    key = "l_" + key;
+  key += std::string(".") + role;
   DenseResourceElementsAttr attr;
   if (!tensor && initSeed) {
     std::vector<float> values;
@@ -112,7 +121,7 @@ FailureOr<Value> Importer::weightConstant(const keras::Layer &layer,
     if (!status)
       return error(layer) << role << "_initializer: " << status.message();
     attr = DenseResourceElementsAttr::get(
-        type, blobName, HeapAsmResourceBlob::allocateAndCopyInferAlign(ArrayRef<float>(values)));
+        type, key, HeapAsmResourceBlob::allocateAndCopyInferAlign(ArrayRef<float>(values)));
   } else if (tensor) {
     if (ArrayRef<int64_t>(tensor->shape) != fileShape) {
       auto diag = error(layer);
@@ -125,10 +134,10 @@ FailureOr<Value> Importer::weightConstant(const keras::Layer &layer,
     }
     AsmResourceBlob blob =
         HeapAsmResourceBlob::allocateAndCopyInferAlign(ArrayRef<float>(tensor->values));
-    attr = DenseResourceElementsAttr::get(type, blobName, std::move(blob));
+    attr = DenseResourceElementsAttr::get(type, key, std::move(blob));
   } else {
     auto &manager = DenseResourceElementsHandle::getManagerInterface(&context);
-    attr = DenseResourceElementsAttr::get(type, manager.insert(blobName));
+    attr = DenseResourceElementsAttr::get(type, manager.insert(key));
   }
   return builder.create<arith::ConstantOp>(layerLoc(layer.name), attr).getResult();
 }

@@ -19,7 +19,7 @@ struct CompileOptions {
   std::string outputPath;   // "-" or empty with --emit=mlir: standard output
   EmitKind emit = EmitKind::Executable;
   std::string target = "host"; // Halide target string
-  std::string symbolPrefix;    // C symbol prefix; default: from the model's name
+  std::string symbolPrefix;    // C symbol prefix (a C identifier); default: from -o
   bool printWeights = false;   // --emit=mlir: print weight blobs in full
   bool fusion = true;          // --no-fusion: every layer on its own (for comparison)
   std::string stmtPath;        // also write Halide's lowered statement here
@@ -38,8 +38,9 @@ int compile(const CompileOptions &options, llvm::raw_ostream &errs);
 /// The thread count tuning and autoschedulers assume: --tune-threads, else all cores.
 int effectiveThreads(const CompileOptions &options);
 
-/// "my-model.v2" -> "my_model_v2": a C identifier for emitted symbols.
-std::string symbolPrefixFor(const std::string &modelName);
+/// The default C symbol prefix, from the output file's name: "out/my-model.o" ->
+/// "my_model", "libdigits.a" -> "digits" (a library's "lib" dropped).
+std::string symbolPrefixFor(const std::string &outputPath);
 
 } // namespace kconv::driver
 
