@@ -334,8 +334,11 @@ FailureOr<codegen::PipelinePlan> convertToPlan(func::FuncOp func, bool requireWe
       return emitError(func.getLoc()) << "model input " << arg.getArgNumber()
                                       << " has no known shape";
     int id = values.valueFor(arg);
-    plan.inputs.push_back({tensorName(func, false, arg.getArgNumber(), "input_"), id,
-                           format == DataFormat::channels_first});
+    // The importer records the layout callers supply (the first reader may now be a
+    // transpose the layout pass put there).
+    bool first = func.getArgAttr(arg.getArgNumber(), kTensorLayoutAttr) != nullptr ||
+                 format == DataFormat::channels_first;
+    plan.inputs.push_back({tensorName(func, false, arg.getArgNumber(), "input_"), id, first});
   }
 
   NodeLowering lowering(plan, values, requireWeights);
@@ -354,7 +357,8 @@ FailureOr<codegen::PipelinePlan> convertToPlan(func::FuncOp func, bool requireWe
     auto attr = producer ? producer->getAttrOfType<DataFormatAttr>("data_format") : nullptr;
     int id = values.valueFor(operand);
     plan.outputs.push_back({tensorName(func, true, index, "output_"), id,
-                            attr && attr.getValue() == DataFormat::channels_first});
+                            func.getResultAttr(index, kTensorLayoutAttr) != nullptr ||
+                                (attr && attr.getValue() == DataFormat::channels_first)});
   }
   return plan;
 }

@@ -6,6 +6,7 @@
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinDialect.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
+#include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/StringExtras.h"
 #include "mlir/IR/Verifier.h"
 
@@ -291,6 +292,44 @@ OwningOpRef<ModuleOp> Importer::run() {
   func.setType(builder.getFunctionType(argTypes, ValueRange(results).getTypes()));
   for (size_t i = 0; i < model.outputs.size(); ++i)
     func.setResultAttr(i, kTensorNameAttr, builder.getStringAttr(model.outputs[i]));
+  // The layout of each boundary tensor as Keras has it, before the layout pass turns
+  // channels_first layers into channels_last ones between transposes: that of the
+  // first layer with a data_format reading it (or writing it), looking through
+  // element-wise layers (an Activation before the first Conv2D).
+  auto elementwise = [](Operation *op) {
+    return !op->hasAttr("data_format") && op->getNumResults() == 1 &&
+           llvm::all_of(op->getOperands(), [&](Value v) {
+             return v.getType() == op->getResult(0).getType();
+           });
+  };
+  auto channelsFirst = [](Operation *op) {
+    auto format = op ? op->getAttrOfType<DataFormatAttr>("data_format") : nullptr;
+    return format && format.getValue() == DataFormat::channels_first;
+  };
+  StringAttr first = builder.getStringAttr("channels_first");
+  for (BlockArgument arg : func.getArguments()) {
+    llvm::SmallPtrSet<Value, 8> reached{arg}; // the input and element-wise results of it
+    Operation *reader = nullptr;
+    for (Operation &op : func.getBody().front()) {
+      if (!llvm::any_of(op.getOperands(), [&](Value v) { return reached.contains(v); }))
+        continue;
+      if (op.hasAttr("data_format")) {
+        reader = &op;
+        break;
+      }
+      if (elementwise(&op))
+        reached.insert(op.getResult(0));
+    }
+    if (channelsFirst(reader))
+      func.setArgAttr(arg.getArgNumber(), kTensorLayoutAttr, first);
+  }
+  for (auto [i, result] : llvm::enumerate(results)) {
+    Operation *writer = result.getDefiningOp();
+    while (writer && elementwise(writer) && writer->getNumOperands() == 1)
+      writer = writer->getOperand(0).getDefiningOp();
+    if (channelsFirst(writer))
+      func.setResultAttr(i, kTensorLayoutAttr, first);
+  }
   if (failed(verify(*module)))
     return nullptr;
   return module;
