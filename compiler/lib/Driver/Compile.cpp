@@ -46,6 +46,21 @@ int effectiveThreads(const CompileOptions &options) {
 
 namespace {
 
+/// `text` on one line: names from the model (a layer named "a\nb") could otherwise
+/// split a diagnostic; control characters are shown as \xNN.
+std::string oneLine(llvm::StringRef text) {
+  text = text.rtrim("\r\n"); // (Halide's messages end with a line break)
+  std::string out;
+  for (char ch : text) {
+    unsigned char byte = static_cast<unsigned char>(ch);
+    if (byte < 0x20 || byte == 0x7f)
+      out += "\\x" + llvm::utohexstr(byte, /*LowerCase=*/false, /*Width=*/2);
+    else
+      out += ch;
+  }
+  return out;
+}
+
 /// Prints "kconvc: error: FILE: layer 'NAME' (CLASS): MESSAGE" for MLIR diagnostics
 /// located at a layer, "kconvc: error: FILE: MESSAGE" otherwise.
 class LayerDiagnosticPrinter {
@@ -62,21 +77,23 @@ private:
     const char *severity = diag.getSeverity() == mlir::DiagnosticSeverity::Error     ? "error"
                            : diag.getSeverity() == mlir::DiagnosticSeverity::Warning ? "warning"
                                                                                       : "note";
-    errs << "kconvc: " << severity << ": ";
+    std::string line;
+    llvm::raw_string_ostream os(line);
     mlir::Location loc = diag.getLocation();
     if (auto name = mlir::dyn_cast<mlir::NameLoc>(loc)) {
       if (auto file = mlir::dyn_cast<mlir::FileLineColLoc>(name.getChildLoc()))
-        errs << file.getFilename().getValue() << ": ";
-      errs << "layer '" << name.getName().getValue() << "'";
+        os << file.getFilename().getValue() << ": ";
+      os << "layer '" << name.getName().getValue() << "'";
       // Ops a layer expands into are named "layer/part".
       auto cls = classes.find(name.getName().getValue().split('/').first);
       if (cls != classes.end())
-        errs << " (" << cls->second << ")";
-      errs << ": ";
+        os << " (" << cls->second << ")";
+      os << ": ";
     } else if (auto file = mlir::dyn_cast<mlir::FileLineColLoc>(loc)) {
-      errs << file.getFilename().getValue() << ": ";
+      os << file.getFilename().getValue() << ": ";
     }
-    errs << diag.str() << "\n";
+    os << diag.str();
+    errs << "kconvc: " << severity << ": " << oneLine(line) << "\n";
     return mlir::success();
   }
 
@@ -86,7 +103,7 @@ private:
 };
 
 int fail(llvm::raw_ostream &errs, const std::string &message) {
-  errs << "kconvc: error: " << message << "\n";
+  errs << "kconvc: error: " << oneLine(message) << "\n";
   return 1;
 }
 
@@ -230,7 +247,7 @@ int compile(const CompileOptions &options, llvm::raw_ostream &errs) {
     return fail(errs, status.message());
 
   for (const std::string &warning : loaded.model.warnings)
-    errs << "kconvc: warning: " << warning << "\n";
+    errs << "kconvc: warning: " << oneLine(warning) << "\n";
   mlir::MLIRContext context;
   LayerDiagnosticPrinter printer(context, loaded.model, errs);
   if (loaded.weights && options.initSeed)

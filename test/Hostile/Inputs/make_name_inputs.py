@@ -45,6 +45,11 @@ def main():
                                     [("Conv2D", [("kernel", kernel), ("bias", bias)])],
                                     [(LAYER, [("kernel", kernel), ("bias", bias)])])
 
+    # An error at a layer named with a line break is still one line.
+    bad = keras_writer.conv2d_config("bad\n#error layer */", filters="2", kernel_size=(3, 3))
+    with open(os.path.join(here, "names_error.json"), "w") as f:
+        f.write(keras_writer.sequential_json([("Conv2D", bad)], (4, 4, 1)))
+
     # The input every executable runs on (batch 2).
     x = np.linspace(-3, 3, 2 * 6 * 5 * 2, dtype=np.float32).reshape(2, 6, 5, 2)
     np.save(os.path.join(here, "names_x.npy"), x)
