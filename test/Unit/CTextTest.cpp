@@ -131,6 +131,13 @@ TEST(CText, GeneratedHeaderAndGlueKeepNamesOutOfTheCode) {
   // The descriptor holds the names byte for byte, and the output's layout.
   EXPECT_NE(source.find(cStringLiteral(kHostile)), std::string::npos) << source;
   EXPECT_NE(source.find("\"channels_first\""), std::string::npos) << source;
+  // With a build id, includers of the header need the symbol the source defines.
+  std::string linked = generateModelHeader(plan, "evil", "00ff");
+  EXPECT_NE(linked.find("extern const char evil_build_00ff;"), std::string::npos) << linked;
+  EXPECT_NE(linked.find("static const char *const evil_build_check = &evil_build_00ff;"),
+            std::string::npos);
+  EXPECT_NE(generateModelSource(plan, "evil", false, "00ff").find("const char evil_build_00ff = 0;"),
+            std::string::npos);
   // A prefix that is not an identifier never reaches the code as given.
   std::string bad = generateModelHeader(plan, "x; int y");
   EXPECT_NE(bad.find("x__int_y_run("), std::string::npos) << bad;

@@ -16,7 +16,9 @@
 #include "mlir/Pass/PassManager.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/xxhash.h"
 #include "llvm/Support/FormatVariadic.h"
 
 #include <cctype>
@@ -168,9 +170,20 @@ int emitNative(const codegen::PipelinePlan &plan, const CompileOptions &options,
     return fail(errs, options.modelPath + ": code generation failed: " + status.message());
 
   bool exe = options.emit == EmitKind::Executable;
+  // A digest of the compiled pipeline (weights included) names this build's own
+  // symbol, which the header makes its includers need (see generateModelHeader).
+  std::string linkId;
+  if (!exe) {
+    llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> pipeline =
+        llvm::MemoryBuffer::getFile(request.objectPath);
+    if (!pipeline)
+      return fail(errs, request.objectPath + ": " + pipeline.getError().message());
+    linkId = llvm::utohexstr(llvm::xxh3_64bits((*pipeline)->getBuffer()), /*LowerCase=*/true,
+                             /*Width=*/16);
+  }
   std::string glueSource = scratch->file("glue.c"), glueObject = scratch->file("glue.o");
-  if (llvm::Error e = writeFileAtomically(glueSource,
-                                          codegen::generateModelSource(plan, prefix, exe)))
+  if (llvm::Error e = writeFileAtomically(
+          glueSource, codegen::generateModelSource(plan, prefix, exe, linkId)))
     return fail(errs, std::move(e));
   // The glue is compiled from standard input: the scratch directory's random name
   // must not reach the object (sanitizers record the source path), so builds are
@@ -210,7 +223,7 @@ int emitNative(const codegen::PipelinePlan &plan, const CompileOptions &options,
 
   if (!exe) {
     std::string header = headerPathFor(options.outputPath);
-    if (llvm::Error e = writeFileAtomically(header, codegen::generateModelHeader(plan, prefix)))
+    if (llvm::Error e = writeFileAtomically(header, codegen::generateModelHeader(plan, prefix, linkId)))
       return fail(errs, std::move(e));
   }
   if (llvm::Error e = placeFileAtomically(artifact, options.outputPath, exe))
