@@ -74,10 +74,11 @@ void pinShape(T param, const TensorInfo &v) {
 
 /// Halide names of the model's inputs, then its outputs. Their Keras names can be
 /// anything Keras accepts ("block1.conv", "a/b", spaces, UTF-8), but Halide refuses a
-/// '.' in a Func name and two buffers of one name. A name that is an identifier stays
-/// (an output named after the layer computing it too: Halide tells those Funcs apart);
-/// any other gets a derived identifier, made distinct from the other tensors' names and
-/// the layers' (already identifiers, see KconvToPlan) with "_2", "_3", ...
+/// '.' in a Func name, and a buffer named like another layer's part (an output
+/// "a_kernel" beside layer a's kernel "a_kernel") confused it. A name that is an
+/// identifier clashing with nothing else stays (an output named after the layer
+/// computing it too: Halide tells those Funcs apart); any other gets a derived one
+/// ("io2_a_kernel"). Layer names are identifiers already (KconvToPlan).
 std::vector<std::string> boundaryHalideNames(const PipelinePlan &plan) {
   std::set<std::string> layers;
   for (const Conv2DLayer &layer : plan.layers)
@@ -88,17 +89,26 @@ std::vector<std::string> boundaryHalideNames(const PipelinePlan &plan) {
   std::vector<std::string> names;
   std::set<std::string> used;
   std::map<std::string, std::string> assigned; // a tensor listed twice keeps one name
+  auto clashes = [&](const std::string &name) {
+    if (used.count(name))
+      return true;
+    for (const std::set<std::string> *others : {&layers, &used})
+      for (const std::string &other : *others)
+        if (isPartName(name, other) || isPartName(other, name))
+          return true;
+    return false;
+  };
   auto name = [&](const std::string &keras) {
     auto done = assigned.find(keras);
     if (done != assigned.end())
       return names.push_back(done->second);
     std::string halide = keras;
-    if (!isCIdentifier(keras) || used.count(keras)) {
-      std::string base = cIdentifierFrom(keras);
-      halide = base;
-      for (int n = 2; used.count(halide) || layers.count(halide); ++n)
-        halide = base + "_" + std::to_string(n);
-    }
+    std::string base = cIdentifierFrom(keras);
+    for (int n = 0; !isCIdentifier(halide) || clashes(halide) ||
+                    (halide != keras && layers.count(halide));
+         ++n)
+      halide = "io" + std::to_string(names.size()) + (n ? "_" + std::to_string(n) : "") + "_" +
+               base;
     used.insert(halide);
     assigned[keras] = halide;
     names.push_back(halide);

@@ -257,9 +257,10 @@ def decoder(g):
 def odd_names(g):
     """Layer names Keras accepts that are no C or Halide identifiers: dots, '/', '-',
     spaces, UTF-8, C keywords, a leading digit, and names equal after replacing those
-    characters with '_' (block1.conv, block1_conv, block1/conv)."""
+    characters with '_' (block1.conv, block1_conv, block1/conv), and names of the parts
+    kconv makes of another layer (int_kernel; block1_conv_kernel, an output)."""
     g.names = ["image input.1", "block1.conv", "block1_conv", "block1/conv", "int",
-               "conv-2 \u00e9t\u00e9", "for", "1st.flatten", "out.dense", "return"]
+               "int_kernel", "for", "1st flat-\u00e9t\u00e9", "out.dense", "block1_conv_kernel"]
     x = g.input((6, 6, 3))
     a = g.conv(x, 4, (3, 3), activation="relu")
     b = g.conv(x, 4, (1, 1))
