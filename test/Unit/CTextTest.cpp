@@ -136,7 +136,8 @@ TEST(CText, GeneratedHeaderAndGlueKeepNamesOutOfTheCode) {
   EXPECT_NE(linked.find("extern const char evil_build_00ff;"), std::string::npos) << linked;
   EXPECT_NE(linked.find("static const char *const evil_build_check = &evil_build_00ff;"),
             std::string::npos);
-  EXPECT_NE(generateModelSource(plan, "evil", false, "00ff").find("const char evil_build_00ff = 0;"),
+  EXPECT_NE(generateModelSource(plan, "evil", false, "00ff")
+                .find("const char evil_build_00ff = 0;"),
             std::string::npos);
   // A prefix that is not an identifier never reaches the code as given.
   std::string bad = generateModelHeader(plan, "x; int y");

@@ -361,7 +361,8 @@ FailureOr<codegen::PipelinePlan> convertToPlan(func::FuncOp func, bool requireWe
     while (names.count(name)) // a layer split into several ops: "conv", "conv_", ...
       name += "_";
     for (int n = 0; clashes(name); ++n)
-      name = "l" + std::to_string(plan.nodes.size()) + (n ? "_" + std::to_string(n) : "") + "_" + keras;
+      name = "l" + std::to_string(plan.nodes.size()) + (n ? "_" + std::to_string(n) : "") +
+             "_" + keras;
     names.insert(name);
     if (failed(lowering.lower(op, name)))
       return failure();

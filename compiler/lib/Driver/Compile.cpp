@@ -223,7 +223,8 @@ int emitNative(const codegen::PipelinePlan &plan, const CompileOptions &options,
 
   if (!exe) {
     std::string header = headerPathFor(options.outputPath);
-    if (llvm::Error e = writeFileAtomically(header, codegen::generateModelHeader(plan, prefix, linkId)))
+    if (llvm::Error e =
+            writeFileAtomically(header, codegen::generateModelHeader(plan, prefix, linkId)))
       return fail(errs, std::move(e));
   }
   if (llvm::Error e = placeFileAtomically(artifact, options.outputPath, exe))
