@@ -28,6 +28,13 @@
 
 namespace kconv::driver {
 
+bool isReservedPrefix(llvm::StringRef prefix) {
+  // kconv_model, kconv_run... and halide_* are the runtimes' own names; identifiers
+  // starting with '_' are the C implementation's at file scope.
+  return prefix.starts_with("_") || prefix == "kconv" || prefix.starts_with("kconv_") ||
+         prefix == "halide" || prefix.starts_with("halide_");
+}
+
 std::string symbolPrefixFor(const std::string &outputPath) {
   // Two models both named `sequential` (Keras's default) got the same symbols; their
   // output files are named apart.
@@ -35,7 +42,8 @@ std::string symbolPrefixFor(const std::string &outputPath) {
   if (llvm::sys::path::extension(outputPath) == ".a" && stem.size() > 3 &&
       stem.starts_with("lib"))
     stem = stem.drop_front(3);
-  return codegen::cIdentifierFrom(stem.str());
+  std::string prefix = codegen::cIdentifierFrom(stem.str());
+  return isReservedPrefix(prefix) ? "m_" + prefix : prefix; // (-o kconv: m_kconv_model)
 }
 
 /// More threads than this is a typo (each would be an OpenMP thread while tuning).
@@ -255,6 +263,10 @@ int compile(const CompileOptions &options, llvm::raw_ostream &errs) {
                           "': not a C identifier (letters, digits and '_', not starting with "
                           "a digit)");
   }
+  if (isReservedPrefix(options.symbolPrefix))
+    return fail(errs, "--name='" + options.symbolPrefix +
+                          "': reserved (names starting with '_', 'kconv' or 'halide' are the "
+                          "runtimes' and C's own)");
   keras::LoadedModel loaded;
   if (Status status = keras::loadKerasModel(options.modelPath, options.weightsPath, loaded);
       !status)

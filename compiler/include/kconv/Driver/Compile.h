@@ -3,6 +3,7 @@
 #ifndef KCONV_DRIVER_COMPILE_H
 #define KCONV_DRIVER_COMPILE_H
 
+#include "llvm/ADT/StringRef.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <cstdint>
@@ -39,8 +40,13 @@ int compile(const CompileOptions &options, llvm::raw_ostream &errs);
 int effectiveThreads(const CompileOptions &options);
 
 /// The default C symbol prefix, from the output file's name: "out/my-model.o" ->
-/// "my_model", "libdigits.a" -> "digits" (a library's "lib" dropped).
+/// "my_model", "libdigits.a" -> "digits" (a library's "lib" dropped), "kconv" ->
+/// "m_kconv" (see isReservedPrefix).
 std::string symbolPrefixFor(const std::string &outputPath);
+
+/// Prefixes whose symbols would be the kconv or Halide runtime's (kconv_model is the
+/// runtime's type) or C's reserved identifiers (a leading '_').
+bool isReservedPrefix(llvm::StringRef prefix);
 
 } // namespace kconv::driver
 
