@@ -3,7 +3,8 @@
 #
 # Compiles a Keras model (Keras 2 JSON + WEIGHTS, Keras 2 .h5, or Keras 3 .keras)
 # with kconvc during the build into a static library target <target>, linkable with
-# target_link_libraries(). Its header <NAME>.h (NAME defaults to <target>) declares
+# target_link_libraries(). Its header <NAME>.h (NAME defaults to <target> made a C
+# identifier: my-model -> my_model; a NAME given must be one) declares
 # `kconv_status <NAME>_run(kconv_tensor *in0, ..., kconv_tensor *out0, ...)` and
 # `<NAME>_model` (the inputs' and outputs' names, shapes and layouts). With
 # TUNE_BUDGET the schedules are autotuned (TUNING_DB keeps them across builds).
@@ -18,7 +19,7 @@ function(kconv_add_model target)
     message(FATAL_ERROR "kconv_add_model(${target}): unknown arguments ${ARG_UNPARSED_ARGUMENTS}")
   endif()
   if(NOT ARG_NAME)
-    set(ARG_NAME ${target})
+    string(MAKE_C_IDENTIFIER "${target}" ARG_NAME) # kconvc accepts C identifiers only
   endif()
   get_filename_component(model "${ARG_MODEL}" ABSOLUTE)
   set(dir "${CMAKE_CURRENT_BINARY_DIR}/kconv_${target}")

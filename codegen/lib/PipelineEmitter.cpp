@@ -4,6 +4,7 @@
 #include "Conv2DFuncs.h"
 #include "LayerFuncs.h"
 #include "PipelineBuilder.h"
+#include "kconv/Codegen/CText.h"
 
 #include <cpuid.h>
 
@@ -69,6 +70,54 @@ void pinShape(T param, const TensorInfo &v) {
       param.dim(d).set_bounds(0, (int)extent);
     stride = extent >= 0 ? stride * extent : -1; // unknown past a dynamic extent
   }
+}
+
+/// Halide names of the model's inputs, then its outputs. Their Keras names can be
+/// anything Keras accepts ("block1.conv", "a/b", spaces, UTF-8), but Halide refuses a
+/// '.' in a Func name, and a buffer named like another layer's part (an output
+/// "a_kernel" beside layer a's kernel "a_kernel") confused it. A name that is an
+/// identifier clashing with nothing else stays (an output named after the layer
+/// computing it too: Halide tells those Funcs apart); any other gets a derived one
+/// ("io2_a_kernel"). Layer names are identifiers already (KconvToPlan).
+std::vector<std::string> boundaryHalideNames(const PipelinePlan &plan) {
+  std::set<std::string> layers;
+  for (const Conv2DLayer &layer : plan.layers)
+    layers.insert(layer.name);
+  for (const PlanNode &node : plan.nodes)
+    if (!std::holds_alternative<ConvStep>(node))
+      layers.insert(layerName(node));
+  std::vector<std::string> names;
+  std::set<std::string> used;
+  std::map<std::string, std::string> assigned; // a tensor listed twice keeps one name
+  auto clashes = [&](const std::string &name) {
+    if (used.count(name))
+      return true;
+    for (const std::set<std::string> *others : {&layers, &used})
+      for (const std::string &other : *others)
+        if (isPartName(name, other) || isPartName(other, name))
+          return true;
+    return false;
+  };
+  auto name = [&](const std::string &keras) {
+    auto done = assigned.find(keras);
+    if (done != assigned.end())
+      return names.push_back(done->second);
+    std::string halide = keras;
+    std::string base = cIdentifierFrom(keras);
+    for (int n = 0; !isCIdentifier(halide) || clashes(halide) ||
+                    (halide != keras && layers.count(halide));
+         ++n)
+      halide = "io" + std::to_string(names.size()) + (n ? "_" + std::to_string(n) : "") + "_" +
+               base;
+    used.insert(halide);
+    assigned[keras] = halide;
+    names.push_back(halide);
+  };
+  for (const BoundaryTensor &t : plan.inputs)
+    name(t.name);
+  for (const BoundaryTensor &t : plan.outputs)
+    name(t.name);
+  return names;
 }
 
 /// Where a convolution's result is stored: a whole tensor computed once (the
@@ -165,12 +214,15 @@ BuiltPipeline buildPipeline(const PipelinePlan &plan, const Target &target) {
   int vectorWidth = target.natural_vector_size<float>();
   bool manual = plan.autoscheduler.empty();
   std::map<int, Func> tensors; // value index -> Func in Halide order
-  for (const BoundaryTensor &in : plan.inputs) {
+  std::vector<std::string> boundaryNames = boundaryHalideNames(plan);
+  for (size_t i = 0; i < plan.inputs.size(); ++i) {
+    const BoundaryTensor &in = plan.inputs[i];
+    const std::string &name = boundaryNames[i];
     const TensorInfo &info = plan.values.at(in.value);
-    ImageParam param(Float(32), info.rank(), in.name);
+    ImageParam param(Float(32), info.rank(), name);
     pinShape(param, info);
     TensorVars v(info.rank());
-    Func f(in.name + "_tensor");
+    Func f(name + "_tensor");
     f(v.halide()) = param(v.halide());
     tensors[in.value] = f;
     built.inputs.push_back(param);
@@ -180,8 +232,8 @@ BuiltPipeline buildPipeline(const PipelinePlan &plan, const Target &target) {
   // A layer whose result is a model output computes straight into the output buffer
   // (the first output naming that value; the others copy it).
   std::map<int, std::string> outputName;
-  for (const BoundaryTensor &out : plan.outputs)
-    outputName.emplace(out.value, out.name);
+  for (size_t i = 0; i < plan.outputs.size(); ++i)
+    outputName.emplace(plan.outputs[i].value, boundaryNames[plan.inputs.size() + i]);
   std::map<int, Func> outputFuncs;
 
   // Convolutions computed band by band inside the transposing copy that is the model
@@ -244,7 +296,8 @@ BuiltPipeline buildPipeline(const PipelinePlan &plan, const Target &target) {
   }
 
   std::set<int> used;
-  for (const BoundaryTensor &out : plan.outputs) {
+  for (size_t i = 0; i < plan.outputs.size(); ++i) {
+    const BoundaryTensor &out = plan.outputs[i];
     const TensorInfo &info = plan.values.at(out.value);
     Func f;
     auto found = outputFuncs.find(out.value);
@@ -252,7 +305,7 @@ BuiltPipeline buildPipeline(const PipelinePlan &plan, const Target &target) {
       f = found->second;
     } else { // a model input, a channels_first conv, or a value output twice
       TensorVars v(info.rank());
-      f = Func(out.name + (used.count(out.value) ? "_copy" : ""));
+      f = Func(boundaryNames[plan.inputs.size() + i] + (used.count(out.value) ? "_copy" : ""));
       f(v.halide()) = tensors.at(out.value)(v.halide());
       if (manual && info.shape.back() >= vectorWidth)
         f.vectorize(v.halide()[0], vectorWidth, TailStrategy::GuardWithIf);

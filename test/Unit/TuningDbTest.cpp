@@ -35,6 +35,20 @@ TEST(TuningDb, StoredEntriesAreFoundByTheNextLoad) {
   EXPECT_EQ(again.corruptedLines(), 0);
 }
 
+TEST(TuningDb, NamesWithLineBreaksAddNoEntries) {
+  // A model named "m\nconv a\t<schedule>" must not plant a schedule for "conv a".
+  std::string path = tempDb("names.db"), error;
+  TuningDb db(path);
+  ASSERT_TRUE(db.load(error)) << error;
+  std::string planted = "fusion m\nconv a\t" + std::string(kSchedule) + "\t1.0\n/0123";
+  EXPECT_FALSE(db.store(planted, "inline:", 0.5, error));
+  EXPECT_NE(error.find("tab or line break"), std::string::npos) << error;
+  EXPECT_FALSE(db.store("fusion m/0123", "inline:a\nconv a\tx", 0.5, error));
+  TuningDb again(path);
+  ASSERT_TRUE(again.load(error));
+  EXPECT_EQ(again.lookup("conv a"), "");
+}
+
 TEST(TuningDb, FusionDecisionsAreStoredBesideSchedules) {
   std::string path = tempDb("fusion.db"), error;
   TuningDb db(path);

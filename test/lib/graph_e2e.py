@@ -25,9 +25,12 @@ class Graph:
         self.name, self.rng = name, rng
         self.layers, self.weights, self.values, self.inputs = [], [], {}, []
         self.count = 0
+        self.names = []  # layer names to use, in order, before the generated ones
 
     def _name(self, prefix):
         self.count += 1
+        if self.names:
+            return self.names.pop(0)
         return f"{prefix}_{self.count}"
 
     def input(self, shape):
@@ -251,9 +254,31 @@ def decoder(g):
     return [y, z, w, v]
 
 
+def odd_names(g):
+    """Layer names Keras accepts that are no C or Halide identifiers: dots, '/', '-',
+    spaces, UTF-8, C keywords, a leading digit, and names equal after replacing those
+    characters with '_' (block1.conv, block1_conv, block1/conv), and names of the parts
+    kconv makes of another layer (int_kernel; block1_conv_kernel, an output)."""
+    g.names = ["image input.1", "block1.conv", "block1_conv", "block1/conv", "int",
+               "int_kernel", "for", "1st flat-\u00e9t\u00e9", "out.dense", "block1_conv_kernel"]
+    x = g.input((6, 6, 3))
+    a = g.conv(x, 4, (3, 3), activation="relu")
+    b = g.conv(x, 4, (1, 1))
+    c = g.conv(a, 4, (3, 3))
+    s = g.add("Add", [b, c], lambda u, v: u + v)
+    d = g.depthwise(s, (3, 3))
+    p = g.add("MaxPooling2D", d, lambda v: lr.pool2d(v, "max", (2, 2), (2, 2), "valid"),
+              {"pool_size": [2, 2], "strides": [2, 2], "padding": "valid"})
+    f = g.add("Flatten", p, lambda v: lr.flatten(v))
+    out = g.dense(f, 5)
+    r = g.add("ReLU", s, lambda v: np.maximum(v, 0))
+    return [out, r, s]
+
+
 MODELS = {"resnet_block": resnet_block, "mobilenet_block": mobilenet_block,
           "classifier": classifier, "channels_first_net": channels_first_net,
-          "branches": branches, "decoder": decoder}
+          "branches": branches, "decoder": decoder, "odd_names": odd_names}
+DEFAULT_MODELS = [m for m in MODELS if m != "odd_names"]  # odd_names: layer-names.test
 
 
 def build(name, keras3, workdir, rng):
@@ -288,7 +313,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--kconvc", required=True)
     parser.add_argument("--workdir", required=True)
-    parser.add_argument("--models", default=",".join(MODELS))
+    parser.add_argument("--models", default=",".join(DEFAULT_MODELS))
     parser.add_argument("--keras3", action="store_true", help="write .keras archives")
     parser.add_argument("--threads", default="",
                         help="comma-separated thread counts to run each model with (--threads N)"

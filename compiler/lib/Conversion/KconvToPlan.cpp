@@ -6,6 +6,7 @@
 #include "kconv/Dialect/ConvGeometry.h"
 #include "llvm/ADT/DenseMap.h"
 
+#include <cctype>
 #include <cmath>
 #include <set>
 
@@ -336,16 +337,35 @@ FailureOr<codegen::PipelinePlan> convertToPlan(func::FuncOp func, bool requireWe
       return emitError(func.getLoc()) << "model input " << arg.getArgNumber()
                                       << " has no known shape";
     int id = values.valueFor(arg);
-    plan.inputs.push_back({tensorName(func, false, arg.getArgNumber(), "input_"), id,
-                           format == DataFormat::channels_first});
+    // The importer records the layout callers supply (the first reader may now be a
+    // transpose the layout pass put there).
+    bool first = func.getArgAttr(arg.getArgNumber(), kTensorLayoutAttr) != nullptr ||
+                 format == DataFormat::channels_first;
+    plan.inputs.push_back({tensorName(func, false, arg.getArgNumber(), "input_"), id, first});
   }
 
   NodeLowering lowering(plan, values, requireWeights);
   std::set<std::string> names;
+  // Halide names each layer's Funcs and buffers "<name>_<part>" (conv2d_kernel,
+  // conv2d_padded, ...): a layer named like another layer's part (layers "a" and
+  // "a_kernel") made two different things one name, and Halide failed. Such a name gets
+  // a prefix of its own ("l3_a_kernel").
+  auto clashes = [&](const std::string &name) {
+    if (names.count(name))
+      return true;
+    for (const std::string &other : names)
+      if (codegen::isPartName(name, other) || codegen::isPartName(other, name))
+        return true;
+    return false;
+  };
   for (Operation *op : planNodeOps(func)) {
-    std::string name = opName(op, plan.nodes.size());
-    while (!names.insert(name).second) // Halide needs distinct Func names
+    std::string keras = opName(op, plan.nodes.size()), name = keras;
+    while (names.count(name)) // a layer split into several ops: "conv", "conv_", ...
       name += "_";
+    for (int n = 0; clashes(name); ++n)
+      name = "l" + std::to_string(plan.nodes.size()) + (n ? "_" + std::to_string(n) : "") +
+             "_" + keras;
+    names.insert(name);
     if (failed(lowering.lower(op, name)))
       return failure();
   }
@@ -356,7 +376,8 @@ FailureOr<codegen::PipelinePlan> convertToPlan(func::FuncOp func, bool requireWe
     auto attr = producer ? producer->getAttrOfType<DataFormatAttr>("data_format") : nullptr;
     int id = values.valueFor(operand);
     plan.outputs.push_back({tensorName(func, true, index, "output_"), id,
-                            attr && attr.getValue() == DataFormat::channels_first});
+                            func.getResultAttr(index, kTensorLayoutAttr) != nullptr ||
+                                (attr && attr.getValue() == DataFormat::channels_first)});
   }
   return plan;
 }

@@ -3,6 +3,7 @@
 #include "Artifacts.h"
 #include "Schedules.h"
 #include "Summary.h"
+#include "kconv/Codegen/CText.h"
 #include "kconv/Codegen/HalideEmitter.h"
 #include "kconv/Codegen/ModelGlue.h"
 #include "kconv/Driver/Config.h"
@@ -13,9 +14,12 @@
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Config/llvm-config.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/xxhash.h"
 #include "llvm/Support/FormatVariadic.h"
 
 #include <cctype>
@@ -25,13 +29,22 @@
 
 namespace kconv::driver {
 
-std::string symbolPrefixFor(const std::string &modelName) {
-  std::string prefix;
-  for (char ch : modelName)
-    prefix += std::isalnum(static_cast<unsigned char>(ch)) ? ch : '_';
-  if (prefix.empty() || std::isdigit(static_cast<unsigned char>(prefix[0])))
-    prefix = "m_" + prefix;
-  return prefix;
+bool isReservedPrefix(llvm::StringRef prefix) {
+  // kconv_model, kconv_run... and halide_* are the runtimes' own names; identifiers
+  // starting with '_' are the C implementation's at file scope.
+  return prefix.starts_with("_") || prefix == "kconv" || prefix.starts_with("kconv_") ||
+         prefix == "halide" || prefix.starts_with("halide_");
+}
+
+std::string symbolPrefixFor(const std::string &outputPath) {
+  // Two models both named `sequential` (Keras's default) got the same symbols; their
+  // output files are named apart.
+  llvm::StringRef stem = llvm::sys::path::stem(outputPath);
+  if (llvm::sys::path::extension(outputPath) == ".a" && stem.size() > 3 &&
+      stem.starts_with("lib"))
+    stem = stem.drop_front(3);
+  std::string prefix = codegen::cIdentifierFrom(stem.str());
+  return isReservedPrefix(prefix) ? "m_" + prefix : prefix; // (-o kconv: m_kconv_model)
 }
 
 std::string versionLine() {
@@ -49,6 +62,21 @@ int effectiveThreads(const CompileOptions &options) {
 
 namespace {
 
+/// `text` on one line: names from the model (a layer named "a\nb") could otherwise
+/// split a diagnostic; control characters are shown as \xNN.
+std::string oneLine(llvm::StringRef text) {
+  text = text.rtrim("\r\n"); // (Halide's messages end with a line break)
+  std::string out;
+  for (char ch : text) {
+    unsigned char byte = static_cast<unsigned char>(ch);
+    if (byte < 0x20 || byte == 0x7f)
+      out += "\\x" + llvm::utohexstr(byte, /*LowerCase=*/false, /*Width=*/2);
+    else
+      out += ch;
+  }
+  return out;
+}
+
 /// Prints "kconvc: error: FILE: layer 'NAME' (CLASS): MESSAGE" for MLIR diagnostics
 /// located at a layer, "kconvc: error: FILE: MESSAGE" otherwise.
 class LayerDiagnosticPrinter {
@@ -65,21 +93,23 @@ private:
     const char *severity = diag.getSeverity() == mlir::DiagnosticSeverity::Error     ? "error"
                            : diag.getSeverity() == mlir::DiagnosticSeverity::Warning ? "warning"
                                                                                       : "note";
-    errs << "kconvc: " << severity << ": ";
+    std::string line;
+    llvm::raw_string_ostream os(line);
     mlir::Location loc = diag.getLocation();
     if (auto name = mlir::dyn_cast<mlir::NameLoc>(loc)) {
       if (auto file = mlir::dyn_cast<mlir::FileLineColLoc>(name.getChildLoc()))
-        errs << file.getFilename().getValue() << ": ";
-      errs << "layer '" << name.getName().getValue() << "'";
+        os << file.getFilename().getValue() << ": ";
+      os << "layer '" << name.getName().getValue() << "'";
       // Ops a layer expands into are named "layer/part".
       auto cls = classes.find(name.getName().getValue().split('/').first);
       if (cls != classes.end())
-        errs << " (" << cls->second << ")";
-      errs << ": ";
+        os << " (" << cls->second << ")";
+      os << ": ";
     } else if (auto file = mlir::dyn_cast<mlir::FileLineColLoc>(loc)) {
-      errs << file.getFilename().getValue() << ": ";
+      os << file.getFilename().getValue() << ": ";
     }
-    errs << diag.str() << "\n";
+    os << diag.str();
+    errs << "kconvc: " << severity << ": " << oneLine(line) << "\n";
     return mlir::success();
   }
 
@@ -89,7 +119,7 @@ private:
 };
 
 int fail(llvm::raw_ostream &errs, const std::string &message) {
-  errs << "kconvc: error: " << message << "\n";
+  errs << "kconvc: error: " << oneLine(message) << "\n";
   return 1;
 }
 
@@ -147,8 +177,8 @@ int emitNative(const codegen::PipelinePlan &plan, const CompileOptions &options,
     ar = std::move(*found);
   }
 
-  std::string prefix =
-      options.symbolPrefix.empty() ? symbolPrefixFor(plan.name) : options.symbolPrefix;
+  std::string prefix = options.symbolPrefix.empty() ? symbolPrefixFor(options.outputPath)
+                                                   : options.symbolPrefix;
   codegen::EmitRequest request;
   request.target = options.target;
   request.functionName = codegen::pipelineFunctionName(prefix);
@@ -160,9 +190,20 @@ int emitNative(const codegen::PipelinePlan &plan, const CompileOptions &options,
     return fail(errs, options.modelPath + ": code generation failed: " + status.message());
 
   bool exe = options.emit == EmitKind::Executable;
+  // A digest of the compiled pipeline (weights included) names this build's own
+  // symbol, which the header makes its includers need (see generateModelHeader).
+  std::string linkId;
+  if (!exe) {
+    llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> pipeline =
+        llvm::MemoryBuffer::getFile(request.objectPath);
+    if (!pipeline)
+      return fail(errs, request.objectPath + ": " + pipeline.getError().message());
+    linkId = llvm::utohexstr(llvm::xxh3_64bits((*pipeline)->getBuffer()), /*LowerCase=*/true,
+                             /*Width=*/16);
+  }
   std::string glueSource = scratch->file("glue.c"), glueObject = scratch->file("glue.o");
-  if (llvm::Error e = writeFileAtomically(glueSource,
-                                          codegen::generateModelSource(plan, prefix, exe)))
+  if (llvm::Error e = writeFileAtomically(
+          glueSource, codegen::generateModelSource(plan, prefix, exe, linkId)))
     return fail(errs, std::move(e));
   // The glue is compiled from standard input: the scratch directory's random name
   // must not reach the object (sanitizers record the source path), so builds are
@@ -210,7 +251,7 @@ int emitNative(const codegen::PipelinePlan &plan, const CompileOptions &options,
     return fail(errs, std::move(e));
   if (!exe && !outputs.isSpecial(options.outputPath))
     if (llvm::Error e = outputs.stage(headerPathFor(options.outputPath),
-                                      codegen::generateModelHeader(plan, prefix)))
+                                      codegen::generateModelHeader(plan, prefix, linkId)))
       return fail(errs, std::move(e));
   if (!options.stmtPath.empty())
     if (llvm::Error e = outputs.stageFile(options.stmtPath, request.stmtPath, false))
@@ -261,6 +302,18 @@ int compile(const CompileOptions &options, llvm::raw_ostream &errs) {
                                     "core)",
                                     options.threads, kMaxThreads)
                           .str());
+  if (!options.symbolPrefix.empty() && !codegen::isCIdentifier(options.symbolPrefix)) {
+    std::string shown;
+    llvm::raw_string_ostream os(shown);
+    llvm::printEscapedString(options.symbolPrefix, os); // one line, whatever it holds
+    return fail(errs, "--name='" + shown +
+                          "': not a C identifier (letters, digits and '_', not starting with "
+                          "a digit)");
+  }
+  if (isReservedPrefix(options.symbolPrefix))
+    return fail(errs, "--name='" + options.symbolPrefix +
+                          "': reserved (names starting with '_', 'kconv' or 'halide' are the "
+                          "runtimes' and C's own)");
   // Until cross-compilation is a feature, code for another machine is refused here,
   // not found out by the linker.
   if (Status status = codegen::checkHostTarget(options.target); !status)
@@ -280,7 +333,7 @@ int compile(const CompileOptions &options, llvm::raw_ostream &errs) {
     return fail(errs, status.message());
 
   for (const std::string &warning : loaded.model.warnings)
-    errs << "kconvc: warning: " << warning << "\n";
+    errs << "kconvc: warning: " << oneLine(warning) << "\n";
   mlir::MLIRContext context;
   LayerDiagnosticPrinter printer(context, loaded.model, errs);
   if (loaded.weights && options.initSeed)

@@ -50,6 +50,12 @@ std::string TuningDb::lookup(const std::string &key) const {
 
 bool TuningDb::store(const std::string &key, const std::string &schedule, double ms,
                      std::string &error) {
+  // Keys and values hold model and layer names: a tab or line break in one would
+  // split the line or add entries of its own.
+  if ((key + schedule).find_first_of("\t\n\r") != std::string::npos) {
+    error = path_ + ": not stored: a name in the entry holds a tab or line break";
+    return false;
+  }
   int fd = open(path_.c_str(), O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
   if (fd < 0) {
     error = path_ + ": cannot write the tuning database: " + std::strerror(errno);

@@ -6,6 +6,8 @@
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinDialect.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
+#include "llvm/ADT/SmallPtrSet.h"
+#include "llvm/ADT/StringExtras.h"
 #include "mlir/IR/Verifier.h"
 
 namespace mlir::kconv {
@@ -111,6 +113,14 @@ FailureOr<Value> Importer::weightConstant(const keras::Layer &layer,
     fileShape = shape;
   auto type = RankedTensorType::get(shape, builder.getF32Type());
   std::string blobName = layer.name + "." + role;
+  // The resource key is printed bare in the IR (dense_resource<KEY>): only identifier
+  // characters, whatever the layer's name; the context makes colliding keys unique.
+  std::string key;
+  for (char ch : layer.name)
+    key += llvm::isAlnum(ch) || ch == '_' ? ch : '_';
+  if (key.empty() || llvm::isDigit(key[0]))
+    key = "l_" + key;
+  key += std::string(".") + role;
   DenseResourceElementsAttr attr;
   if (!tensor && initSeed) {
     std::vector<float> values;
@@ -120,7 +130,7 @@ FailureOr<Value> Importer::weightConstant(const keras::Layer &layer,
     if (!status)
       return error(layer) << role << "_initializer: " << status.message();
     attr = DenseResourceElementsAttr::get(
-        type, blobName, HeapAsmResourceBlob::allocateAndCopyInferAlign(ArrayRef<float>(values)));
+        type, key, HeapAsmResourceBlob::allocateAndCopyInferAlign(ArrayRef<float>(values)));
   } else if (tensor) {
     if (ArrayRef<int64_t>(tensor->shape) != fileShape) {
       auto diag = error(layer);
@@ -133,10 +143,10 @@ FailureOr<Value> Importer::weightConstant(const keras::Layer &layer,
     }
     AsmResourceBlob blob =
         HeapAsmResourceBlob::allocateAndCopyInferAlign(ArrayRef<float>(tensor->values));
-    attr = DenseResourceElementsAttr::get(type, blobName, std::move(blob));
+    attr = DenseResourceElementsAttr::get(type, key, std::move(blob));
   } else {
     auto &manager = DenseResourceElementsHandle::getManagerInterface(&context);
-    attr = DenseResourceElementsAttr::get(type, manager.insert(blobName));
+    attr = DenseResourceElementsAttr::get(type, manager.insert(key));
   }
   return builder.create<arith::ConstantOp>(layerLoc(layer.name), attr).getResult();
 }
@@ -290,6 +300,44 @@ OwningOpRef<ModuleOp> Importer::run() {
   func.setType(builder.getFunctionType(argTypes, ValueRange(results).getTypes()));
   for (size_t i = 0; i < model.outputs.size(); ++i)
     func.setResultAttr(i, kTensorNameAttr, builder.getStringAttr(model.outputs[i]));
+  // The layout of each boundary tensor as Keras has it, before the layout pass turns
+  // channels_first layers into channels_last ones between transposes: that of the
+  // first layer with a data_format reading it (or writing it), looking through
+  // element-wise layers (an Activation before the first Conv2D).
+  auto elementwise = [](Operation *op) {
+    return !op->hasAttr("data_format") && op->getNumResults() == 1 &&
+           llvm::all_of(op->getOperands(), [&](Value v) {
+             return v.getType() == op->getResult(0).getType();
+           });
+  };
+  auto channelsFirst = [](Operation *op) {
+    auto format = op ? op->getAttrOfType<DataFormatAttr>("data_format") : nullptr;
+    return format && format.getValue() == DataFormat::channels_first;
+  };
+  StringAttr first = builder.getStringAttr("channels_first");
+  for (BlockArgument arg : func.getArguments()) {
+    llvm::SmallPtrSet<Value, 8> reached{arg}; // the input and element-wise results of it
+    Operation *reader = nullptr;
+    for (Operation &op : func.getBody().front()) {
+      if (!llvm::any_of(op.getOperands(), [&](Value v) { return reached.contains(v); }))
+        continue;
+      if (op.hasAttr("data_format")) {
+        reader = &op;
+        break;
+      }
+      if (elementwise(&op))
+        reached.insert(op.getResult(0));
+    }
+    if (channelsFirst(reader))
+      func.setArgAttr(arg.getArgNumber(), kTensorLayoutAttr, first);
+  }
+  for (auto [i, result] : llvm::enumerate(results)) {
+    Operation *writer = result.getDefiningOp();
+    while (writer && elementwise(writer) && writer->getNumOperands() == 1)
+      writer = writer->getOperand(0).getDefiningOp();
+    if (channelsFirst(writer))
+      func.setResultAttr(i, kTensorLayoutAttr, first);
+  }
   if (failed(verify(*module)))
     return nullptr;
   return module;

@@ -30,7 +30,10 @@ static cl::opt<std::string> target("target",
                                    cl::desc("Halide target (default: this machine's CPU)"),
                                    cl::init("host"), cl::cat(kconvcCategory));
 static cl::opt<std::string> symbolPrefix(
-    "name", cl::desc("C symbol prefix of emitted code (default: the model's name)"), cl::cat(kconvcCategory));
+    "name",
+    cl::desc("C symbol prefix of emitted code, a C identifier (default: from the output "
+             "file name)"),
+    cl::cat(kconvcCategory));
 static cl::opt<bool> noFusion(
     "no-fusion",
     cl::desc("Compute every layer on its own: no BatchNormalization/ZeroPadding2D folding, no "

@@ -13,12 +13,16 @@ namespace kconv::codegen {
 /// the pipeline itself is `<prefix>_pipeline`.
 std::string pipelineFunctionName(const std::string &prefix);
 
-/// The public header for `--emit=obj|lib`.
-std::string generateModelHeader(const PipelinePlan &plan, const std::string &prefix);
+/// The public header for `--emit=obj|lib`. With a `linkId` (identifier characters:
+/// a digest of this build), the header makes every file including it refer to
+/// `<prefix>_build_<linkId>`, which the source defines: two models compiled with the
+/// same prefix in one program then both get linked in, and clash.
+std::string generateModelHeader(const PipelinePlan &plan, const std::string &prefix,
+                                const std::string &linkId = "");
 /// The C source defining the descriptor and the typed entry point; with `withMain`,
 /// also `main` for `--emit=exe`.
 std::string generateModelSource(const PipelinePlan &plan, const std::string &prefix,
-                                bool withMain);
+                                bool withMain, const std::string &linkId = "");
 
 } // namespace kconv::codegen
 

@@ -175,6 +175,27 @@ using PlanNode = std::variant<ConvStep, Conv2DTransposeLayer, DenseLayer, BatchN
                               GlobalPool2DLayer, ActivationLayer, MergeLayer, ConcatenateLayer,
                               Pad2DLayer, UpSample2DLayer, ReshapeLayer>;
 
+/// Whether `name` is one of the names codegen gives the Funcs, buffers and reductions
+/// of a layer (or boundary tensor) named `layer`: `layer` + "_" + a part (conv2d_kernel,
+/// conv2d_padded, conv2d_r; Halide adds "_im" to an input). Plan names must not take
+/// another's part names: Halide failed on layers "a" and "a_kernel" in one model.
+inline bool isPartName(const std::string &name, const std::string &layer) {
+  static const char *const parts[] = {"alpha",  "axis",  "bias",  "conv",   "copy",
+                                      "image",  "im",    "kernel", "matmul", "max",
+                                      "nchw",   "nhwc",  "padded", "plus",   "r",
+                                      "reduce", "scale", "shift",  "sum",    "tensor"};
+  if (name.size() <= layer.size() + 1 || name.compare(0, layer.size(), layer) != 0 ||
+      name[layer.size()] != '_')
+    return false;
+  std::string rest = name.substr(layer.size() + 1);
+  for (const char *part : parts) {
+    std::string word = part;
+    if (rest == word || rest.compare(0, word.size() + 1, word + "_") == 0)
+      return true;
+  }
+  return false;
+}
+
 struct PipelinePlan {
   std::string name; // C identifier used for emitted symbols
   /// "" (kconv's schedules), or a Halide 14 autoscheduler used as a baseline:

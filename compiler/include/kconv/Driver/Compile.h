@@ -3,6 +3,7 @@
 #ifndef KCONV_DRIVER_COMPILE_H
 #define KCONV_DRIVER_COMPILE_H
 
+#include "llvm/ADT/StringRef.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <cstdint>
@@ -19,7 +20,7 @@ struct CompileOptions {
   std::string outputPath;   // "-" or empty with --emit=mlir: standard output
   EmitKind emit = EmitKind::Executable;
   std::string target = "host"; // Halide target string
-  std::string symbolPrefix;    // C symbol prefix; default: from the model's name
+  std::string symbolPrefix;    // C symbol prefix (a C identifier); default: from -o
   bool printWeights = false;   // --emit=mlir: print weight blobs in full
   bool fusion = true;          // --no-fusion: every layer on its own (for comparison)
   std::string stmtPath;        // also write Halide's lowered statement here
@@ -41,8 +42,14 @@ int effectiveThreads(const CompileOptions &options);
 /// "kconvc <kconv version> (LLVM <version>, Halide <version>)", for --version.
 std::string versionLine();
 
-/// "my-model.v2" -> "my_model_v2": a C identifier for emitted symbols.
-std::string symbolPrefixFor(const std::string &modelName);
+/// The default C symbol prefix, from the output file's name: "out/my-model.o" ->
+/// "my_model", "libdigits.a" -> "digits" (a library's "lib" dropped), "kconv" ->
+/// "m_kconv" (see isReservedPrefix).
+std::string symbolPrefixFor(const std::string &outputPath);
+
+/// Prefixes whose symbols would be the kconv or Halide runtime's (kconv_model is the
+/// runtime's type) or C's reserved identifiers (a leading '_').
+bool isReservedPrefix(llvm::StringRef prefix);
 
 } // namespace kconv::driver
 
