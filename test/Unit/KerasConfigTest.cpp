@@ -192,4 +192,23 @@ TEST(KerasNames, Keras3SnakeCaseMatchesKeras) {
   EXPECT_EQ(kconv::keras::kerasSnakeCase("InputLayer"), "input_layer");
   EXPECT_EQ(kconv::keras::kerasSnakeCase("Conv2DTranspose"), "conv2d_transpose");
 }
+
+// The depth limit (128 levels) is enforced before parsing, without a parser callback;
+// brackets inside strings (escaped quotes included) do not count.
+TEST(KerasConfig, JsonDepthLimitCountsOnlyStructure) {
+  auto parse = [](const std::string &text) {
+    Model model;
+    return parseModelJson(text, "m.json", model).message();
+  };
+  auto nested = [](int depth) { return std::string(depth, '[') + std::string(depth, ']'); };
+  const char *tooDeep = "m.json: JSON nesting deeper than 128 levels";
+  EXPECT_EQ(parse(nested(129)), tooDeep);
+  EXPECT_EQ(parse("{\"a\": " + nested(128) + "}"), tooDeep);
+  EXPECT_NE(parse(nested(128)), tooDeep);
+  EXPECT_EQ(parse(nested(128)), "m.json: not a Keras model configuration (expected a JSON object)");
+  // 1000 brackets inside a string, after an escaped quote and an escaped backslash.
+  std::string inString = "[\"\\\"\\\\" + std::string(1000, '[') + "\"]";
+  EXPECT_EQ(parse(inString), "m.json: not a Keras model configuration (expected a JSON object)");
+  EXPECT_EQ(parse("[" + std::string(200, '{') + "]"), tooDeep);
+}
 } // namespace
