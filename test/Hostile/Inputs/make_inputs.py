@@ -113,3 +113,80 @@ def open_npy(array):
 
 
 main()
+
+
+# ---- Issue 18 items 2-5: HDF5 links and external data, zip and JSON bombs ----------
+def reader_inputs():
+    import h5py
+    kernel = np.linspace(-1, 1, 18, dtype=np.float32).reshape(3, 3, 1, 2)
+    bias = np.array([0.5, -0.5], np.float32)
+    weights = [("conv2d", [("kernel", kernel), ("bias", bias)])]
+    kernel_path = "conv2d/conv2d/kernel:0"
+
+    def weights_file(name, replace_kernel):
+        path = os.path.join(here, name)
+        keras_writer.save_weights_h5(path, weights)
+        with h5py.File(path, "a") as f:
+            del f[kernel_path]
+            replace_kernel(f)
+
+    # The kernel's bytes are read from another file (any readable file became a kernel).
+    weights_file("external_storage.h5", lambda f: f.create_dataset(
+        kernel_path, shape=kernel.shape, dtype="f4", external=[("/etc/passwd", 0, 72)]))
+    # The kernel is an external link into another file (resolved next to this one).
+    weights_file("external_link.h5", lambda f: f.__setitem__(
+        kernel_path, h5py.ExternalLink("valid.h5", "/" + kernel_path)))
+    # A group on the way is an external link: H5Lexists would follow it.
+    path = os.path.join(here, "external_link_group.h5")
+    keras_writer.save_weights_h5(path, weights)
+    with h5py.File(path, "a") as f:
+        del f["conv2d/conv2d"]
+        f["conv2d/conv2d"] = h5py.ExternalLink("valid.h5", "/conv2d/conv2d")
+    # An external link to a FIFO the test creates (opening it blocked forever).
+    weights_file("external_link_fifo.h5", lambda f: f.__setitem__(
+        kernel_path, h5py.ExternalLink("kconv_fifo.h5", "/x")))
+    # A soft link inside the file.
+
+    def soft(f):
+        f.create_dataset("elsewhere", data=kernel)
+        f[kernel_path] = h5py.SoftLink("/elsewhere")
+    weights_file("soft_link.h5", soft)
+
+    # A virtual dataset (its data mapped from other datasets).
+    def virtual(f):
+        f.create_dataset("source", data=kernel)
+        layout = h5py.VirtualLayout(shape=kernel.shape, dtype="f4")
+        layout[:] = h5py.VirtualSource(".", "/source", shape=kernel.shape)
+        f.create_virtual_dataset(kernel_path, layout)
+    weights_file("virtual_dataset.h5", virtual)
+
+    # .keras bombs. The weights entry's local and central headers both claim 3.75 GiB
+    # (allocated before reading, before the fix).
+    archive = open(os.path.join(here, "valid.keras"), "rb").read()
+    claims = bytearray(archive)
+    for signature, size_at, name_len_at, name_at in ((b"PK\x03\x04", 22, 26, 30),
+                                                     (b"PK\x01\x02", 24, 28, 46)):
+        at = claims.find(signature)
+        while at >= 0:
+            n = struct.unpack_from("<H", claims, at + name_len_at)[0]
+            if claims[at + name_at:at + name_at + n] == b"model.weights.h5":
+                struct.pack_into("<I", claims, at + size_at, 0xF0000000)
+            at = claims.find(signature, at + 4)
+    with open(os.path.join(here, "weights_claims_4gib.keras"), "wb") as f:
+        f.write(bytes(claims))
+    # metadata.json of 60 MiB of '[' (deflated to 60 kB), and a small one nested too deep.
+    k3 = keras_writer.keras3_conv2d_config("conv2d", filters=2, kernel_size=[3, 3])
+    k3_json = keras_writer.keras3_sequential_json([("Conv2D", k3)], (4, 4, 1))
+    for name, metadata in (("metadata_60mib.keras", "[" * (60 << 20)),
+                           ("metadata_deep.keras", "[" * 1000 + "]" * 1000)):
+        with zipfile.ZipFile(os.path.join(here, name), "w", zipfile.ZIP_DEFLATED) as z:
+            z.writestr("metadata.json", metadata)
+            z.writestr("config.json", k3_json)
+    # A config.json that is a long list of {} (4 MiB, deflated): quadratic to parse with
+    # nlohmann's callback parser (it never finished).
+    with zipfile.ZipFile(os.path.join(here, "config_empty_objects.keras"), "w",
+                         zipfile.ZIP_DEFLATED) as z:
+        z.writestr("config.json", "[" + ",".join(["{}"] * ((4 << 20) // 3)) + "]")
+
+
+reader_inputs()
