@@ -37,7 +37,8 @@ using ZipPtr = std::unique_ptr<zip_t, ZipCloser>;
 /// `limit`, the compression ratio and the archive's own size `archiveBytes`.
 std::optional<std::vector<char>> readEntry(zip_t *archive, const std::string &path,
                                            const char *name, zip_uint64_t limit,
-                                           zip_uint64_t archiveBytes) {
+                                           zip_uint64_t archiveBytes,
+                                           const std::string &limitReason = "") {
   zip_int64_t index = zip_name_locate(archive, name, 0);
   if (index < 0)
     return std::nullopt;
@@ -48,7 +49,9 @@ std::optional<std::vector<char>> readEntry(zip_t *archive, const std::string &pa
     throw KerasError(path + ": cannot read the size of '" + name + "'");
   if (stat.size > limit)
     throw KerasError(path + ": '" + name + "' claims " + std::to_string(stat.size) +
-                     " bytes, more than kconv's limit of " + std::to_string(limit));
+                     " bytes, more than " +
+                     (limitReason.empty() ? "kconv's limit of " + std::to_string(limit)
+                                          : limitReason));
   if (stat.comp_size > archiveBytes)
     throw KerasError(path + ": '" + name + "' claims " + std::to_string(stat.comp_size) +
                      " compressed bytes in an archive of " + std::to_string(archiveBytes) +
@@ -161,8 +164,22 @@ Status readArchive(ZipPtr archive, const std::string &path, zip_uint64_t archive
                                    path, loaded.model, version);
     if (!status)
       return status;
-    if (auto weights = readEntry(archive.get(), path, "model.weights.h5", kMaxWeightsBytes,
-                                 archiveBytes)) {
+    // The weights cannot need more than the model's parameters: 4 bytes each, times 4
+    // for the optimizer state Keras 3 saves beside them (Adam keeps two slots per
+    // variable, AMSGrad three), plus HDF5's headers per layer and per file.
+    zip_uint64_t weightsLimit = kMaxWeightsBytes;
+    std::string limitReason;
+    if (std::optional<uint64_t> params = parameterBound(loaded.model)) {
+      uint64_t need = *params * 4 * 4 + loaded.model.layers.size() * (64u << 10) + (1u << 20);
+      if (need < weightsLimit) {
+        weightsLimit = need;
+        limitReason = "this model's weights can need (" + std::to_string(need) + " bytes for " +
+                      "at most " + std::to_string(*params) +
+                      " parameters with optimizer state)";
+      }
+    }
+    if (auto weights = readEntry(archive.get(), path, "model.weights.h5", weightsLimit,
+                                 archiveBytes, limitReason)) {
       std::string what = path + ": model.weights.h5";
       Hdf5Contents contents;
       status = runIsolated(what, [&](Hdf5Contents &c) {

@@ -163,17 +163,22 @@ def reader_inputs():
     # .keras bombs. The weights entry's local and central headers both claim 3.75 GiB
     # (allocated before reading, before the fix).
     archive = open(os.path.join(here, "valid.keras"), "rb").read()
-    claims = bytearray(archive)
-    for signature, size_at, name_len_at, name_at in ((b"PK\x03\x04", 22, 26, 30),
-                                                     (b"PK\x01\x02", 24, 28, 46)):
-        at = claims.find(signature)
-        while at >= 0:
-            n = struct.unpack_from("<H", claims, at + name_len_at)[0]
-            if claims[at + name_at:at + name_at + n] == b"model.weights.h5":
-                struct.pack_into("<I", claims, at + size_at, 0xF0000000)
-            at = claims.find(signature, at + 4)
-    with open(os.path.join(here, "weights_claims_4gib.keras"), "wb") as f:
-        f.write(bytes(claims))
+
+    def claim(entry, size, name):
+        claims = bytearray(archive)
+        for signature, size_at, name_len_at, name_at in ((b"PK\x03\x04", 22, 26, 30),
+                                                         (b"PK\x01\x02", 24, 28, 46)):
+            at = claims.find(signature)
+            while at >= 0:
+                n = struct.unpack_from("<H", claims, at + name_len_at)[0]
+                if claims[at + name_at:at + name_at + n] == entry:
+                    struct.pack_into("<I", claims, at + size_at, size)
+                at = claims.find(signature, at + 4)
+        with open(os.path.join(here, name), "wb") as f:
+            f.write(bytes(claims))
+    claim(b"model.weights.h5", 0xF0000000, "weights_claims_4gib.keras")
+    # config.json claims 48 MiB (within its cap) from 1380 stored bytes.
+    claim(b"config.json", 48 << 20, "config_claims_48mib.keras")
     # metadata.json of 60 MiB of '[' (deflated to 60 kB), and a small one nested too deep.
     k3 = keras_writer.keras3_conv2d_config("conv2d", filters=2, kernel_size=[3, 3])
     k3_json = keras_writer.keras3_sequential_json([("Conv2D", k3)], (4, 4, 1))
@@ -187,6 +192,18 @@ def reader_inputs():
     with zipfile.ZipFile(os.path.join(here, "config_empty_objects.keras"), "w",
                          zipfile.ZIP_DEFLATED) as z:
         z.writestr("config.json", "[" + ",".join(["{}"] * ((4 << 20) // 3)) + "]")
+
+    # An honest weights entry far larger than the model's 20 parameters can need: 32 MiB
+    # of zeros beside them, deflated to 32 kB (within any compression-ratio bound).
+    import io
+    buffer = io.BytesIO()
+    with h5py.File(buffer, "w") as f:
+        keras_writer._write_keras3_weights(f, [("Conv2D", weights[0][1])], weights)
+        f.create_dataset("optimizer/vars/0", data=np.zeros(8 << 20, np.float32))
+    with zipfile.ZipFile(os.path.join(here, "weights_beyond_model.keras"), "w",
+                         zipfile.ZIP_DEFLATED) as z:
+        z.writestr("config.json", k3_json)
+        z.writestr("model.weights.h5", buffer.getvalue())
 
 
 reader_inputs()
