@@ -16,8 +16,9 @@ constexpr int64_t kUnknown = -1;
 /// Saturation point of the arithmetic: beyond it there is no useful bound.
 constexpr int64_t kHuge = int64_t(1) << 62;
 
+// Any negative operand (kUnknown, or a value no valid configuration has) is unknown.
 int64_t mul(int64_t a, int64_t b) {
-  if (a == kUnknown || b == kUnknown)
+  if (a < 0 || b < 0)
     return kUnknown;
   if (a != 0 && b > kHuge / a)
     return kHuge;
@@ -25,14 +26,14 @@ int64_t mul(int64_t a, int64_t b) {
 }
 
 int64_t add(int64_t a, int64_t b) {
-  if (a == kUnknown || b == kUnknown)
+  if (a < 0 || b < 0)
     return kUnknown;
   return std::min(kHuge, a + b);
 }
 
 int64_t ceilDiv(int64_t d, int64_t s) {
   s = std::max<int64_t>(s, 1);
-  return d == kUnknown ? d : (d + s - 1) / s;
+  return d < 0 ? kUnknown : (d + s - 1) / s;
 }
 
 int64_t product(const Shape &shape) {
