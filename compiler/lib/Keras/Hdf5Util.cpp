@@ -2,6 +2,7 @@
 
 #include "KerasError.h"
 
+#include <H5PLpublic.h>
 #include <hdf5_hl.h>
 
 #include <algorithm>
@@ -32,6 +33,10 @@ hid_t refuseExternalLink(const char *, hid_t, const void *, size_t, hid_t, hid_t
 
 void silenceErrors() {
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  // A dataset whose filter is not built in made libhdf5 load every shared library in
+  // HDF5_PLUGIN_PATH (or its default directory): code from outside kconv, run on a
+  // file's say-so. Keras uses no filter plugins.
+  H5PLset_loading_state(0);
   static const bool registered = [] {
     static const H5L_class_t refusing = {
         H5L_LINK_CLASS_T_VERS, H5L_TYPE_EXTERNAL, "external link (refused by kconv)",
@@ -218,6 +223,16 @@ WeightTensor readFloatDataset(hid_t location, const std::string &path, const std
     throw KerasError(what + ": dataset '" + path +
                      "' is a virtual dataset (data from other datasets); Keras never writes "
                      "one and kconv refuses it");
+  for (int i = 0, n = H5Pget_nfilters(plist.get()); i < n; ++i) {
+    unsigned flags = 0, config = 0;
+    size_t values = 0;
+    H5Z_filter_t filter =
+        H5Pget_filter2(plist.get(), unsigned(i), &flags, &values, nullptr, 0, nullptr, &config);
+    if (filter < 0 || H5Zfilter_avail(filter) <= 0)
+      throw KerasError(what + ": dataset '" + path + "' needs HDF5 filter " +
+                       std::to_string(filter) +
+                       ", which is not built into libhdf5 (kconv loads no HDF5 plugins)");
+  }
   if (H5Pget_external_count(plist.get()) != 0)
     throw KerasError(what + ": dataset '" + path +
                      "' keeps its data in external files; Keras never writes that and kconv "

@@ -145,6 +145,16 @@ def reader_inputs():
     # An external link to a FIFO the test creates (opening it blocked forever).
     weights_file("external_link_fifo.h5", lambda f: f.__setitem__(
         kernel_path, h5py.ExternalLink("kconv_fifo.h5", "/x")))
+    # A kernel compressed with a filter that is not built into libhdf5 (32004, LZ4):
+    # reading it made libhdf5 load every library in HDF5_PLUGIN_PATH. A gzip-compressed
+    # one (built in) must still be read.
+    def unknown_filter(f):
+        d = f.create_dataset(kernel_path, shape=kernel.shape, dtype="f4", chunks=kernel.shape,
+                             compression=32004, allow_unknown_filter=True)
+        d.id.write_direct_chunk((0, 0, 0, 0), kernel.tobytes(), filter_mask=0)
+    weights_file("plugin_filter.h5", unknown_filter)
+    weights_file("gzip_filter.h5", lambda f: f.create_dataset(
+        kernel_path, data=kernel, compression="gzip", shuffle=True))
     # A soft link inside the file.
 
     def soft(f):
