@@ -17,7 +17,8 @@ namespace kconv::keras {
 namespace {
 
 /// config.json can be large for big functional models; metadata.json is a handful of
-/// fields. The weights entry is bounded by kconv's per-tensor limits in the reader.
+/// fields. The weights entry is bounded by what the model's parameters can need, and by
+/// kMaxWeightsBytes where that bound is unknown (see parameterBound).
 constexpr zip_uint64_t kMaxConfigBytes = 64ull << 20;
 constexpr zip_uint64_t kMaxMetadataBytes = 1ull << 20;
 constexpr zip_uint64_t kMaxWeightsBytes = 8ull << 30;
@@ -112,8 +113,11 @@ Status readKerasArchive(const std::string &path, LoadedModel &out) {
       zip_error_init_with_code(&ze, error);
       throwZipError(path, &ze);
     }
+    // (If the size cannot be read, the largest that keeps the ratio check from overflowing.)
     struct stat info;
-    zip_uint64_t archiveBytes = ::stat(path.c_str(), &info) == 0 ? zip_uint64_t(info.st_size) : 0;
+    zip_uint64_t archiveBytes = ::stat(path.c_str(), &info) == 0
+                                    ? zip_uint64_t(info.st_size)
+                                    : ~zip_uint64_t(0) / (2 * kMaxCompressionRatio);
     return readArchive(std::move(archive), path, archiveBytes, out);
   } catch (const KerasError &e) {
     return Status::error(e.what());
@@ -169,7 +173,8 @@ Status readArchive(ZipPtr archive, const std::string &path, zip_uint64_t archive
     // variable, AMSGrad three), plus HDF5's headers per layer and per file.
     zip_uint64_t weightsLimit = kMaxWeightsBytes;
     std::string limitReason;
-    if (std::optional<uint64_t> params = parameterBound(loaded.model)) {
+    std::optional<uint64_t> params = parameterBound(loaded.model);
+    if (params && *params < kMaxWeightsBytes / 16) {
       uint64_t need = *params * 4 * 4 + loaded.model.layers.size() * (64u << 10) + (1u << 20);
       if (need < weightsLimit) {
         weightsLimit = need;
