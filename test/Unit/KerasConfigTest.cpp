@@ -1,5 +1,6 @@
 // Keras model-configuration parsing: the variations of shared/KERAS-FORMATS.md and
 // the messages for what is rejected.
+#include "KerasInternal.h"
 #include "kconv/Keras/KerasLoader.h"
 
 #include <gtest/gtest.h>
@@ -191,5 +192,50 @@ TEST(KerasNames, Keras3SnakeCaseMatchesKeras) {
   EXPECT_EQ(kconv::keras::kerasSnakeCase("ReLU"), "re_lu");
   EXPECT_EQ(kconv::keras::kerasSnakeCase("InputLayer"), "input_layer");
   EXPECT_EQ(kconv::keras::kerasSnakeCase("Conv2DTranspose"), "conv2d_transpose");
+}
+
+// The depth limit (128 levels) is enforced before parsing, without a parser callback;
+// brackets inside strings (escaped quotes included) do not count.
+TEST(KerasConfig, JsonDepthLimitCountsOnlyStructure) {
+  auto parse = [](const std::string &text) {
+    Model model;
+    return parseModelJson(text, "m.json", model).message();
+  };
+  auto nested = [](int depth) { return std::string(depth, '[') + std::string(depth, ']'); };
+  const char *tooDeep = "m.json: JSON nesting deeper than 128 levels";
+  EXPECT_EQ(parse(nested(129)), tooDeep);
+  EXPECT_EQ(parse("{\"a\": " + nested(128) + "}"), tooDeep);
+  EXPECT_NE(parse(nested(128)), tooDeep);
+  EXPECT_EQ(parse(nested(128)), "m.json: not a Keras model configuration (expected a JSON object)");
+  // 1000 brackets inside a string, after an escaped quote and an escaped backslash.
+  std::string inString = "[\"\\\"\\\\" + std::string(1000, '[') + "\"]";
+  EXPECT_EQ(parse(inString), "m.json: not a Keras model configuration (expected a JSON object)");
+  EXPECT_EQ(parse("[" + std::string(200, '{') + "]"), tooDeep);
+}
+
+// The bound a .keras weights entry is checked against: never below the parameters the
+// layers really have, exact where shapes are exact, unknown where a needed size is.
+TEST(KerasConfig, ParameterBoundIsNeverBelowTheLayersParameters) {
+  auto bound = [](const std::string &input, const std::string &layers) {
+    Model model = parseOk(sequential(
+        R"({"class_name": "InputLayer", "config": {"batch_input_shape": )" + input +
+        R"(, "name": "in"}}, )" + layers));
+    return parameterBound(model);
+  };
+  std::string conv = R"({"class_name": "Conv2D", "config": {"name": "c", "filters": 4,
+      "kernel_size": 3, "strides": 2, "padding": "valid"}})";
+  std::string dense = R"({"class_name": "Flatten", "config": {"name": "f"}},
+      {"class_name": "Dense", "config": {"name": "d", "units": 10}})";
+  // Conv2D: 3*3*3*4 + 4 = 112. Its valid output is 3x3x4 (Dense: 36*10 + 10 = 370);
+  // the bound rounds the strided size up to 4x4x4 (64*10 + 10 = 650).
+  EXPECT_EQ(bound("[null, 8, 8, 3]", conv), std::optional<uint64_t>(112));
+  EXPECT_EQ(bound("[null, 8, 8, 3]", conv + ", " + dense), std::optional<uint64_t>(762));
+  // BatchNormalization: gamma, beta, moving mean and variance per channel.
+  EXPECT_EQ(bound("[null, 8, 8, 3]",
+                  R"({"class_name": "BatchNormalization", "config": {"name": "b", "axis": -1}})"),
+            std::optional<uint64_t>(12));
+  // Unknown spatial sizes do not matter to a convolution, but do to a Dense after Flatten.
+  EXPECT_EQ(bound("[null, null, null, 3]", conv), std::optional<uint64_t>(112));
+  EXPECT_EQ(bound("[null, null, null, 3]", conv + ", " + dense), std::nullopt);
 }
 } // namespace

@@ -2,7 +2,10 @@
 
 #include "KerasError.h"
 
+#include <H5PLpublic.h>
 #include <hdf5_hl.h>
+
+#include <algorithm>
 
 namespace kconv::keras::h5 {
 
@@ -21,7 +24,27 @@ Handle::~Handle() {
     H5Idec_ref(id_);
 }
 
-void silenceErrors() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
+namespace {
+/// Traversal of an external link always fails (the class replaces HDF5's own).
+hid_t refuseExternalLink(const char *, hid_t, const void *, size_t, hid_t, hid_t) {
+  return H5I_INVALID_HID;
+}
+} // namespace
+
+void silenceErrors() {
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  // A dataset whose filter is not built in made libhdf5 load every shared library in
+  // HDF5_PLUGIN_PATH (or its default directory): code from outside kconv, run on a
+  // file's say-so. Keras uses no filter plugins.
+  H5PLset_loading_state(0);
+  static const bool registered = [] {
+    static const H5L_class_t refusing = {
+        H5L_LINK_CLASS_T_VERS, H5L_TYPE_EXTERNAL, "external link (refused by kconv)",
+        nullptr, nullptr, nullptr, refuseExternalLink, nullptr, nullptr};
+    return H5Lregister(&refusing) >= 0;
+  }();
+  (void)registered;
+}
 
 Handle openFile(const std::string &path) {
   silenceErrors();
@@ -40,8 +63,37 @@ Handle openImage(const std::vector<char> &bytes, const std::string &what) {
   return file;
 }
 
-bool hasLink(hid_t location, const std::string &name) {
-  return H5Lexists(location, name.c_str(), H5P_DEFAULT) > 0;
+bool hasLink(hid_t location, const std::string &path, const std::string &what) {
+  // H5Lexists follows every component but the last, so each prefix is checked in
+  // turn: by the time a component is followed, it is known to be a hard link.
+  std::string prefix = !path.empty() && path[0] == '/' ? "/" : "";
+  bool any = false;
+  for (size_t start = 0; start < path.size();) {
+    size_t end = std::min(path.find('/', start), path.size());
+    std::string component = path.substr(start, end - start);
+    start = end + 1;
+    if (component.empty())
+      continue;
+    if (!prefix.empty() && prefix.back() != '/')
+      prefix += '/';
+    prefix += component;
+    any = true;
+    if (H5Lexists(location, prefix.c_str(), H5P_DEFAULT) <= 0)
+      return false;
+    H5L_info_t info;
+    if (H5Lget_info(location, prefix.c_str(), &info, H5P_DEFAULT) < 0)
+      throw KerasError(what + ": cannot read the link '" + prefix + "'");
+    if (info.type != H5L_TYPE_HARD) {
+      const char *kind = info.type == H5L_TYPE_SOFT       ? "a soft link"
+                         : info.type == H5L_TYPE_EXTERNAL ? "an external link to another file"
+                                                          : "a user-defined link";
+      throw KerasError(what + " '" + path + "'" +
+                       (prefix == path ? std::string() : ": its part '" + prefix + "'") + " is " +
+                       kind +
+                       "; Keras never writes links and kconv does not follow them");
+    }
+  }
+  return any;
 }
 
 bool hasAttribute(hid_t location, const std::string &name) {
@@ -70,7 +122,7 @@ std::vector<std::string> childNames(hid_t group, const std::string &what) {
 }
 
 Handle openGroup(hid_t location, const std::string &name, const std::string &what) {
-  if (!hasLink(location, name))
+  if (!hasLink(location, name, what + ": group"))
     throw KerasError(what + ": group '" + name + "' is missing");
   Handle group(H5Gopen2(location, name.c_str(), H5P_DEFAULT));
   if (!group.valid())
@@ -156,11 +208,35 @@ std::vector<std::string> readStringListAttribute(hid_t location, const std::stri
 }
 
 WeightTensor readFloatDataset(hid_t location, const std::string &path, const std::string &what) {
-  if (!hasLink(location, path))
+  if (!hasLink(location, path, what + ": dataset"))
     throw KerasError(what + ": dataset '" + path + "' is missing");
   Handle dataset(H5Dopen2(location, path.c_str(), H5P_DEFAULT));
   if (!dataset.valid())
     throw KerasError(what + ": '" + path + "' is not a dataset");
+  // The data must be in this file: external raw storage names other files (any
+  // readable file became a kernel), and a virtual dataset maps other datasets,
+  // possibly in other files. Keras writes neither.
+  Handle plist(H5Dget_create_plist(dataset.get()));
+  if (!plist.valid())
+    throw KerasError(what + ": dataset '" + path + "' has no readable creation properties");
+  if (H5Pget_layout(plist.get()) == H5D_VIRTUAL)
+    throw KerasError(what + ": dataset '" + path +
+                     "' is a virtual dataset (data from other datasets); Keras never writes "
+                     "one and kconv refuses it");
+  for (int i = 0, n = H5Pget_nfilters(plist.get()); i < n; ++i) {
+    unsigned flags = 0, config = 0;
+    size_t values = 0;
+    H5Z_filter_t filter =
+        H5Pget_filter2(plist.get(), unsigned(i), &flags, &values, nullptr, 0, nullptr, &config);
+    if (filter < 0 || H5Zfilter_avail(filter) <= 0)
+      throw KerasError(what + ": dataset '" + path + "' needs HDF5 filter " +
+                       std::to_string(filter) +
+                       ", which is not built into libhdf5 (kconv loads no HDF5 plugins)");
+  }
+  if (H5Pget_external_count(plist.get()) != 0)
+    throw KerasError(what + ": dataset '" + path +
+                     "' keeps its data in external files; Keras never writes that and kconv "
+                     "refuses it");
   Handle type(H5Dget_type(dataset.get()));
   if (H5Tget_class(type.get()) != H5T_FLOAT)
     throw KerasError(what + ": dataset '" + path + "' is not floating point");
@@ -172,10 +248,9 @@ WeightTensor readFloatDataset(hid_t location, const std::string &path, const std
   // out near 1000:1): a header that claims more is lying, and is rejected before
   // anything that large is allocated.
   Handle file(H5Iget_file_id(dataset.get()));
-  Handle plist(H5Dget_create_plist(dataset.get()));
   hsize_t fileSize = 0;
   H5Fget_filesize(file.get(), &fileSize);
-  bool compressed = plist.valid() && H5Pget_nfilters(plist.get()) > 0;
+  bool compressed = H5Pget_nfilters(plist.get()) > 0;
   uint64_t plausible = uint64_t(fileSize) * (compressed ? 1100 : 1) + 4096;
   uint64_t declared = uint64_t(count) * H5Tget_size(type.get());
   if (declared > plausible)
@@ -183,7 +258,7 @@ WeightTensor readFloatDataset(hid_t location, const std::string &path, const std
                      " bytes of data but the file has only " + std::to_string(fileSize));
   // Contiguous data must lie inside the file (libhdf5 reads past the end of an
   // in-memory image otherwise).
-  if (plist.valid() && H5Pget_layout(plist.get()) == H5D_CONTIGUOUS) {
+  if (H5Pget_layout(plist.get()) == H5D_CONTIGUOUS) {
     haddr_t offset = H5Dget_offset(dataset.get());
     if (offset != HADDR_UNDEF && (offset > fileSize || declared > fileSize - offset))
       throw KerasError(what + ": dataset '" + path + "' points outside the file (corrupted)");

@@ -29,7 +29,9 @@ private:
   hid_t id_ = -1;
 };
 
-/// Silences HDF5's own error printing for the life of the process (we report errors).
+/// Silences HDF5's own error printing for the life of the process (we report errors),
+/// and replaces HDF5's external-link class by one that refuses to be traversed: no
+/// file kconv reads may pull in another file (Keras never writes external links).
 void silenceErrors();
 
 /// Opens an HDF5 file read-only; `what` names it in messages.
@@ -37,7 +39,11 @@ Handle openFile(const std::string &path);
 /// Opens an in-memory HDF5 image (e.g. `model.weights.h5` inside a `.keras` zip).
 Handle openImage(const std::vector<char> &bytes, const std::string &what);
 
-bool hasLink(hid_t location, const std::string &name);
+/// Whether `path` (relative to `location`, '/'-separated) exists. Every component must
+/// be a hard link: a soft, external or user-defined link is refused with a KerasError
+/// ("<what> '<path>' is ...", `what` naming the file and the kind of object) before
+/// anything follows it.
+bool hasLink(hid_t location, const std::string &path, const std::string &what);
 bool hasAttribute(hid_t location, const std::string &name);
 /// Names of a group's direct children, in HDF5's (alphabetical) order.
 std::vector<std::string> childNames(hid_t group, const std::string &what);

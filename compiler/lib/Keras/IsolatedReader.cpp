@@ -1,8 +1,14 @@
 #include "IsolatedReader.h"
 
+#include <algorithm>
 #include <csignal>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
+#include <new>
+#include <optional>
+#include <poll.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -120,12 +126,36 @@ bool writeAll(int fd, const std::string &data) {
   return true;
 }
 
+/// Seconds the child may take (KCONV_HDF5_TIMEOUT, default 60): a reader that blocks
+/// (a FIFO, a hung network file system) must not hang kconvc. Nullopt if the
+/// variable is set but not a positive number.
+std::optional<double> readerTimeout() {
+  const char *text = std::getenv("KCONV_HDF5_TIMEOUT");
+  if (!text || !*text)
+    return 60.0;
+  char *end = nullptr;
+  double seconds = std::strtod(text, &end);
+  if (*end != '\0' || !(seconds > 0) || seconds > 1e6)
+    return std::nullopt;
+  return seconds;
+}
+
+double now() {
+  timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return double(t.tv_sec) + double(t.tv_nsec) * 1e-9;
+}
+
 } // namespace
 
 Status runIsolated(const std::string &what, const std::function<Status(Hdf5Contents &)> &read,
                    Hdf5Contents &out) {
   if (std::getenv("KCONV_NO_ISOLATION"))
     return read(out);
+  std::optional<double> timeout = readerTimeout();
+  if (!timeout)
+    return Status::error(what + ": KCONV_HDF5_TIMEOUT must be a positive number of seconds, "
+                                "got '" + std::getenv("KCONV_HDF5_TIMEOUT") + "'");
   int fds[2];
   if (pipe(fds) != 0)
     return read(out);
@@ -141,8 +171,21 @@ Status runIsolated(const std::string &what, const std::function<Status(Hdf5Conte
     // stack dump) must not print as if kconvc itself had crashed.
     for (int sig : {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT})
       std::signal(sig, SIG_DFL);
+    // Out of memory here is this file's fault: report it as an error (kconvc's own
+    // new-handler would end the child with a message of its own).
+    std::set_new_handler(nullptr);
+    // Test hook: a reader that takes this long, to test the time limit without a
+    // file that really blocks.
+    if (const char *delay = std::getenv("KCONV_TEST_HDF5_DELAY"))
+      sleep(unsigned(std::atoi(delay)));
     Hdf5Contents contents;
-    Status status = read(contents);
+    Status status = Status::ok();
+    try {
+      status = read(contents);
+    } catch (const std::bad_alloc &) {
+      contents = Hdf5Contents();
+      status = Status::error(what + ": out of memory reading this HDF5 file");
+    }
     bool ok = writeAll(fds[1], encode(status, contents));
     close(fds[1]);
     _exit(ok ? 0 : 3);
@@ -150,8 +193,21 @@ Status runIsolated(const std::string &what, const std::function<Status(Hdf5Conte
   close(fds[1]);
   std::string bytes;
   char buffer[1 << 16];
+  double deadline = now() + *timeout;
+  bool timedOut = false;
   for (;;) {
-    ssize_t n = ::read(fds[0], buffer, sizeof buffer);
+    double left = deadline - now();
+    if (left <= 0) {
+      timedOut = true;
+      break;
+    }
+    pollfd pfd = {fds[0], POLLIN, 0};
+    int ready = poll(&pfd, 1, int(std::min(left * 1000.0, 1e9)) + 1);
+    if (ready < 0 && errno == EINTR)
+      continue;
+    if (ready == 0)
+      continue; // the deadline is checked at the top
+    ssize_t n = ready < 0 ? -1 : ::read(fds[0], buffer, sizeof buffer);
     if (n < 0 && errno == EINTR)
       continue;
     if (n <= 0)
@@ -159,8 +215,17 @@ Status runIsolated(const std::string &what, const std::function<Status(Hdf5Conte
     bytes.append(buffer, size_t(n));
   }
   close(fds[0]);
+  if (timedOut)
+    kill(child, SIGKILL);
   int wstatus = 0;
   while (waitpid(child, &wstatus, 0) < 0 && errno == EINTR) {
+  }
+  if (timedOut) {
+    char seconds[32];
+    std::snprintf(seconds, sizeof seconds, "%g", *timeout);
+    return Status::error(what + ": reading this HDF5 file took longer than " + seconds +
+                         " s and was stopped (does it name a FIFO or a device? the limit is "
+                         "KCONV_HDF5_TIMEOUT)");
   }
   if (WIFSIGNALED(wstatus))
     return Status::error(what + ": the HDF5 library crashed reading this file (signal " +

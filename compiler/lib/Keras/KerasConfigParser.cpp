@@ -238,11 +238,7 @@ Status parseModelJson(const std::string &text, const std::string &sourcePath, Mo
   try {
     LayerContext ctx{sourcePath, "", ""};
     // Bounded nesting: hostile files must not exhaust the stack of later recursive walks.
-    json root = json::parse(text, [&](int depth, json::parse_event_t, json &) {
-      if (depth > kMaxJsonDepth)
-        ctx.fail("JSON nesting deeper than " + std::to_string(kMaxJsonDepth) + " levels");
-      return true;
-    });
+    json root = parseJsonDocument(text, sourcePath);
     if (!root.is_object())
       ctx.fail("not a Keras model configuration (expected a JSON object)");
     if (root.contains("backend") && root["backend"] == "theano")

@@ -4,12 +4,19 @@
 
 #include "kconv/Keras/KerasLoader.h"
 
+#include <cstdint>
+#include <optional>
 #include <vector>
 
 namespace kconv::keras {
 
 /// Weights (any Keras layout) from an in-memory HDF5 image; `what` names it in messages.
 Status readWeightsImage(const std::vector<char> &image, const std::string &what, Weights &out);
+
+/// An upper bound on the number of parameters (float32 values) the model's layers can
+/// hold, propagated through the layer graph from the declared input shapes; nullopt
+/// when a shape it needs is not given (e.g. a Dense layer after an input of unknown size).
+std::optional<uint64_t> parameterBound(const Model &model);
 
 /// Reads a Keras 3 `.keras` archive: config.json, metadata.json, model.weights.h5.
 Status readKerasArchive(const std::string &path, LoadedModel &out);

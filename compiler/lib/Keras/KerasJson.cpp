@@ -22,6 +22,33 @@ void LayerContext::fail(const std::string &problem) const {
   throw KerasError(path + ": layer '" + name + "' (" + className + "): " + problem);
 }
 
+void checkJsonDepth(const std::string &text, const std::string &what) {
+  int depth = 0;
+  bool inString = false;
+  for (size_t i = 0, n = text.size(); i < n; ++i) {
+    char c = text[i];
+    if (inString) {
+      if (c == '\\')
+        ++i; // the escaped character cannot end the string
+      else if (c == '"')
+        inString = false;
+    } else if (c == '"') {
+      inString = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > kMaxJsonDepth)
+        throw KerasError(what + ": JSON nesting deeper than " + std::to_string(kMaxJsonDepth) +
+                         " levels");
+    } else if (c == ']' || c == '}') {
+      --depth; // unbalanced text is left to the parser to report
+    }
+  }
+}
+
+json parseJsonDocument(const std::string &text, const std::string &what) {
+  checkJsonDepth(text, what);
+  return json::parse(text);
+}
+
 Value toValue(const json &j) {
   Value v;
   switch (j.type()) {

@@ -25,6 +25,14 @@ struct LayerContext {
   [[noreturn]] void fail(const std::string &problem) const;
 };
 
+/// Throws KerasError (`what`: ...) if `text` nests arrays/objects deeper than
+/// kMaxJsonDepth. One linear pass over the text, brackets inside strings ignored.
+void checkJsonDepth(const std::string &text, const std::string &what);
+/// Parses a JSON document with the depth limit and no parser callback (nlohmann's
+/// callback parser rescans the parent at every object end: quadratic). Throws
+/// KerasError for depth, nlohmann::json::exception for malformed text.
+nlohmann::json parseJsonDocument(const std::string &text, const std::string &what);
+
 Value toValue(const nlohmann::json &j);
 /// The one integer reader of the Keras configuration: an integer in [min, max], else an
 /// error naming the argument and giving the value as written (a float such as 3.0 or

@@ -8,6 +8,7 @@
 #include <cstring>
 #include <fstream>
 #include <sstream>
+#include <sys/stat.h>
 
 namespace kconv::keras {
 
@@ -48,7 +49,21 @@ std::string readTextFile(const std::string &path) {
   return text.str();
 }
 
+/// Models and weights are read from regular files only: opening a FIFO blocks until a
+/// writer comes, a device never ends, a directory is no file. Checked before any open.
 void requireReadable(const std::string &path) {
+  struct stat info;
+  if (::stat(path.c_str(), &info) != 0)
+    throw KerasError(path + ": cannot open (missing or unreadable)");
+  if (!S_ISREG(info.st_mode)) {
+    const char *kind = S_ISDIR(info.st_mode)                              ? "a directory"
+                       : S_ISFIFO(info.st_mode)                           ? "a FIFO"
+                       : S_ISCHR(info.st_mode) || S_ISBLK(info.st_mode)   ? "a device"
+                       : S_ISSOCK(info.st_mode)                           ? "a socket"
+                                                                          : "a special file";
+    throw KerasError(path + ": is " + kind + "; kconv reads models and weights from regular "
+                            "files only");
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in)
     throw KerasError(path + ": cannot open (missing or unreadable)");

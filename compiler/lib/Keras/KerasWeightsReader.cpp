@@ -46,11 +46,11 @@ void readKeras3Layers(hid_t root, const std::string &path, Weights &out) {
   for (const std::string &name : h5::childNames(layers.get(), path)) {
     std::string what = path + ": 'layers/" + name + "'";
     h5::Handle group = h5::openGroup(layers.get(), name, what);
-    if (!h5::hasLink(group.get(), "vars"))
+    if (!h5::hasLink(group.get(), "vars", what + ": group"))
       continue;
     h5::Handle vars = h5::openGroup(group.get(), "vars", what);
     std::vector<WeightTensor> tensors;
-    for (size_t i = 0; h5::hasLink(vars.get(), std::to_string(i)); ++i) {
+    for (size_t i = 0; h5::hasLink(vars.get(), std::to_string(i), what + ": dataset"); ++i) {
       WeightTensor tensor = h5::readFloatDataset(vars.get(), std::to_string(i), what);
       tensor.name = "vars/" + std::to_string(i);
       tensors.push_back(std::move(tensor));
@@ -70,10 +70,10 @@ void readWeightsFrom(hid_t file, const std::string &what, Weights &weights) {
   weights.sourcePath = what;
   if (h5::hasAttribute(file, "layer_names")) {
     readLayerGroups(file, what, weights);
-  } else if (h5::hasLink(file, "model_weights")) {
+  } else if (h5::hasLink(file, "model_weights", what + ": group")) {
     h5::Handle group = h5::openGroup(file, "model_weights", what);
     readLayerGroups(group.get(), what, weights);
-  } else if (h5::hasLink(file, "layers")) {
+  } else if (h5::hasLink(file, "layers", what + ": group")) {
     readKeras3Layers(file, what, weights);
   } else {
     throw KerasError(what + ": not a Keras weights file (no 'layer_names' attribute, no "

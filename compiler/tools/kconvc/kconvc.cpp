@@ -3,7 +3,13 @@
 #include "kconv/Driver/Compile.h"
 
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/ErrorHandling.h"
 #include "llvm/Support/InitLLVM.h"
+
+#include <cstdio>
+#include <cstring>
+#include <new>
+#include <unistd.h>
 
 namespace cl = llvm::cl;
 using kconv::driver::EmitKind;
@@ -73,8 +79,35 @@ static cl::opt<int> threads("tune-threads",
                                      "(default: all cores; also --threads)"),
                             cl::init(0), cl::cat(kconvcCategory));
 
+// Out of memory anywhere (a std::bad_alloc, or LLVM's allocators) ends kconvc with one
+// error line naming the model and exit status 1, never "LLVM ERROR" and a stack dump.
+// The handlers may not allocate: the message is prepared in a static buffer.
+static char outOfMemoryMessage[4096] = "kconvc: error: out of memory\n";
+
+[[noreturn]] static void exitOutOfMemory() {
+  ssize_t ignored = write(STDERR_FILENO, outOfMemoryMessage, std::strlen(outOfMemoryMessage));
+  (void)ignored;
+  _exit(1);
+}
+
+/// Installs the handlers; called again once the model path is known, to name it.
+static void installOutOfMemoryHandlers(const std::string &model) {
+  if (!model.empty())
+    std::snprintf(outOfMemoryMessage, sizeof outOfMemoryMessage,
+                  "kconvc: error: %.3000s: out of memory (compiling this model needs more "
+                  "memory than kconvc may use)\n",
+                  model.c_str());
+  static bool installed = false;
+  if (installed)
+    return;
+  installed = true;
+  std::set_new_handler(exitOutOfMemory);
+  llvm::install_bad_alloc_error_handler([](void *, const char *, bool) { exitOutOfMemory(); });
+}
+
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
+  installOutOfMemoryHandlers("");
   // `--threads N` is another spelling of --tune-threads. A library linked in registers
   // a hidden `threads` option of its own, which took it silently and did nothing.
   if (cl::Option *foreign = cl::getRegisteredOptions().lookup("threads"))
@@ -86,6 +119,7 @@ int main(int argc, char **argv) {
       [](llvm::raw_ostream &os) { os << kconv::driver::versionLine() << "\n"; });
   cl::ParseCommandLineOptions(argc, argv,
                               "kconvc: compile a Keras model to native code via MLIR and Halide\n");
+  installOutOfMemoryHandlers(modelPath);
   kconv::driver::CompileOptions options;
   options.modelPath = modelPath;
   options.weightsPath = weightsPath;

@@ -113,3 +113,107 @@ def open_npy(array):
 
 
 main()
+
+
+# ---- Issue 18 items 2-5: HDF5 links and external data, zip and JSON bombs ----------
+def reader_inputs():
+    import h5py
+    kernel = np.linspace(-1, 1, 18, dtype=np.float32).reshape(3, 3, 1, 2)
+    bias = np.array([0.5, -0.5], np.float32)
+    weights = [("conv2d", [("kernel", kernel), ("bias", bias)])]
+    kernel_path = "conv2d/conv2d/kernel:0"
+
+    def weights_file(name, replace_kernel):
+        path = os.path.join(here, name)
+        keras_writer.save_weights_h5(path, weights)
+        with h5py.File(path, "a") as f:
+            del f[kernel_path]
+            replace_kernel(f)
+
+    # The kernel's bytes are read from another file (any readable file became a kernel).
+    weights_file("external_storage.h5", lambda f: f.create_dataset(
+        kernel_path, shape=kernel.shape, dtype="f4", external=[("/etc/passwd", 0, 72)]))
+    # The kernel is an external link into another file (resolved next to this one).
+    weights_file("external_link.h5", lambda f: f.__setitem__(
+        kernel_path, h5py.ExternalLink("valid.h5", "/" + kernel_path)))
+    # A group on the way is an external link: H5Lexists would follow it.
+    path = os.path.join(here, "external_link_group.h5")
+    keras_writer.save_weights_h5(path, weights)
+    with h5py.File(path, "a") as f:
+        del f["conv2d/conv2d"]
+        f["conv2d/conv2d"] = h5py.ExternalLink("valid.h5", "/conv2d/conv2d")
+    # An external link to a FIFO the test creates (opening it blocked forever).
+    weights_file("external_link_fifo.h5", lambda f: f.__setitem__(
+        kernel_path, h5py.ExternalLink("kconv_fifo.h5", "/x")))
+    # A kernel compressed with a filter that is not built into libhdf5 (32004, LZ4):
+    # reading it made libhdf5 load every library in HDF5_PLUGIN_PATH. A gzip-compressed
+    # one (built in) must still be read.
+    def unknown_filter(f):
+        d = f.create_dataset(kernel_path, shape=kernel.shape, dtype="f4", chunks=kernel.shape,
+                             compression=32004, allow_unknown_filter=True)
+        d.id.write_direct_chunk((0, 0, 0, 0), kernel.tobytes(), filter_mask=0)
+    weights_file("plugin_filter.h5", unknown_filter)
+    weights_file("gzip_filter.h5", lambda f: f.create_dataset(
+        kernel_path, data=kernel, compression="gzip", shuffle=True))
+    # A soft link inside the file.
+
+    def soft(f):
+        f.create_dataset("elsewhere", data=kernel)
+        f[kernel_path] = h5py.SoftLink("/elsewhere")
+    weights_file("soft_link.h5", soft)
+
+    # A virtual dataset (its data mapped from other datasets).
+    def virtual(f):
+        f.create_dataset("source", data=kernel)
+        layout = h5py.VirtualLayout(shape=kernel.shape, dtype="f4")
+        layout[:] = h5py.VirtualSource(".", "/source", shape=kernel.shape)
+        f.create_virtual_dataset(kernel_path, layout)
+    weights_file("virtual_dataset.h5", virtual)
+
+    # .keras bombs. The weights entry's local and central headers both claim 3.75 GiB
+    # (allocated before reading, before the fix).
+    archive = open(os.path.join(here, "valid.keras"), "rb").read()
+
+    def claim(entry, size, name):
+        claims = bytearray(archive)
+        for signature, size_at, name_len_at, name_at in ((b"PK\x03\x04", 22, 26, 30),
+                                                         (b"PK\x01\x02", 24, 28, 46)):
+            at = claims.find(signature)
+            while at >= 0:
+                n = struct.unpack_from("<H", claims, at + name_len_at)[0]
+                if claims[at + name_at:at + name_at + n] == entry:
+                    struct.pack_into("<I", claims, at + size_at, size)
+                at = claims.find(signature, at + 4)
+        with open(os.path.join(here, name), "wb") as f:
+            f.write(bytes(claims))
+    claim(b"model.weights.h5", 0xF0000000, "weights_claims_4gib.keras")
+    # config.json claims 48 MiB (within its cap) from 1380 stored bytes.
+    claim(b"config.json", 48 << 20, "config_claims_48mib.keras")
+    # metadata.json of 60 MiB of '[' (deflated to 60 kB), and a small one nested too deep.
+    k3 = keras_writer.keras3_conv2d_config("conv2d", filters=2, kernel_size=[3, 3])
+    k3_json = keras_writer.keras3_sequential_json([("Conv2D", k3)], (4, 4, 1))
+    for name, metadata in (("metadata_60mib.keras", "[" * (60 << 20)),
+                           ("metadata_deep.keras", "[" * 1000 + "]" * 1000)):
+        with zipfile.ZipFile(os.path.join(here, name), "w", zipfile.ZIP_DEFLATED) as z:
+            z.writestr("metadata.json", metadata)
+            z.writestr("config.json", k3_json)
+    # A config.json that is a long list of {} (4 MiB, deflated): quadratic to parse with
+    # nlohmann's callback parser (it never finished).
+    with zipfile.ZipFile(os.path.join(here, "config_empty_objects.keras"), "w",
+                         zipfile.ZIP_DEFLATED) as z:
+        z.writestr("config.json", "[" + ",".join(["{}"] * ((4 << 20) // 3)) + "]")
+
+    # An honest weights entry far larger than the model's 20 parameters can need: 32 MiB
+    # of zeros beside them, deflated to 32 kB (within any compression-ratio bound).
+    import io
+    buffer = io.BytesIO()
+    with h5py.File(buffer, "w") as f:
+        keras_writer._write_keras3_weights(f, [("Conv2D", weights[0][1])], weights)
+        f.create_dataset("optimizer/vars/0", data=np.zeros(8 << 20, np.float32))
+    with zipfile.ZipFile(os.path.join(here, "weights_beyond_model.keras"), "w",
+                         zipfile.ZIP_DEFLATED) as z:
+        z.writestr("config.json", k3_json)
+        z.writestr("model.weights.h5", buffer.getvalue())
+
+
+reader_inputs()

@@ -1,0 +1,276 @@
+// An upper bound on the parameters a model's layers can hold, from its configuration
+// alone: the size a `.keras` weights entry is checked against before it is read.
+// Shapes are propagated as upper bounds (a strided output rounded up, a cropping
+// ignored), so the bound never falls short of what the importer will ask for.
+#include "KerasInternal.h"
+
+#include <algorithm>
+#include <map>
+
+namespace kconv::keras {
+namespace {
+
+/// A shape without the batch dimension; kUnknown is a dimension the file leaves open.
+using Shape = std::vector<int64_t>;
+constexpr int64_t kUnknown = -1;
+/// Saturation point of the arithmetic: beyond it there is no useful bound.
+constexpr int64_t kHuge = int64_t(1) << 62;
+
+// Any negative operand (kUnknown, or a value no valid configuration has) is unknown.
+int64_t mul(int64_t a, int64_t b) {
+  if (a < 0 || b < 0)
+    return kUnknown;
+  if (a != 0 && b > kHuge / a)
+    return kHuge;
+  return a * b;
+}
+
+int64_t add(int64_t a, int64_t b) {
+  if (a < 0 || b < 0)
+    return kUnknown;
+  return std::min(kHuge, a + b);
+}
+
+int64_t ceilDiv(int64_t d, int64_t s) {
+  s = std::max<int64_t>(s, 1);
+  return d < 0 ? kUnknown : (d + s - 1) / s;
+}
+
+int64_t product(const Shape &shape) {
+  int64_t n = 1;
+  for (int64_t d : shape)
+    n = mul(n, d);
+  return n;
+}
+
+/// The index (without batch) of a 2-D layer's channel axis and its spatial axes.
+struct Axes {
+  size_t channel, h, w;
+};
+std::optional<Axes> axes2d(const Shape &x, const std::string &dataFormat) {
+  if (x.size() != 3)
+    return std::nullopt;
+  if (dataFormat == "channels_first")
+    return Axes{0, 1, 2};
+  return Axes{2, 0, 1};
+}
+
+/// A Keras axis as written (counting the batch axis, negative from the end) as an index
+/// into a shape without batch.
+std::optional<size_t> axisIndex(int64_t axis, size_t rank) {
+  int64_t full = axis < 0 ? int64_t(rank) + 1 + axis : axis;
+  if (full < 1 || full > int64_t(rank))
+    return std::nullopt;
+  return size_t(full - 1);
+}
+
+/// One layer: its output shape bound and the parameters it holds, or nullopt when
+/// either needs a dimension the configuration does not give.
+struct Visitor {
+  const std::vector<Shape> &in;
+  int64_t params = 0;
+
+  std::optional<Shape> operator()(const InputConfig &c) {
+    if (c.batchShape.empty())
+      return std::nullopt;
+    Shape out;
+    for (size_t i = 1; i < c.batchShape.size(); ++i)
+      out.push_back(c.batchShape[i] ? *c.batchShape[i] : kUnknown);
+    return out;
+  }
+  std::optional<Shape> operator()(const Conv2DConfig &c) {
+    std::optional<Axes> a = one() ? axes2d(*one(), c.dataFormat) : std::nullopt;
+    if (!a)
+      return std::nullopt;
+    Shape out = *one();
+    int64_t cin = out[a->channel];
+    if (cin == kUnknown)
+      return std::nullopt;
+    int64_t taps = mul(c.kernelSize[0], c.kernelSize[1]);
+    int64_t mult = std::max<int64_t>(c.depthMultiplier, 1);
+    switch (c.kind) {
+    case ConvKind::Standard:
+    case ConvKind::Transpose:
+      params = add(mul(mul(taps, cin), c.filters), c.filters);
+      out[a->channel] = c.filters;
+      break;
+    case ConvKind::Depthwise:
+      params = add(mul(mul(taps, cin), mult), mul(cin, mult));
+      out[a->channel] = mul(cin, mult);
+      break;
+    case ConvKind::Separable:
+      params = add(add(mul(mul(taps, cin), mult), mul(mul(cin, mult), c.filters)), c.filters);
+      out[a->channel] = c.filters;
+      break;
+    }
+    for (int i = 0; i < 2; ++i) {
+      size_t axis = i == 0 ? a->h : a->w;
+      int64_t s = c.strides[i], k = mul(c.kernelSize[i], c.dilationRate[i]);
+      // A transposed convolution grows by its stride plus at most a kernel; the others
+      // produce at most ceil(in / stride) (padding "same"; "valid" is smaller).
+      out[axis] = c.kind == ConvKind::Transpose ? add(add(mul(out[axis], s), k), s)
+                                                : ceilDiv(out[axis], s);
+    }
+    return out;
+  }
+  std::optional<Shape> operator()(const DenseConfig &c) {
+    if (!one() || one()->empty() || one()->back() == kUnknown)
+      return std::nullopt;
+    Shape out = *one();
+    params = add(mul(out.back(), c.units), c.units);
+    out.back() = c.units;
+    return out;
+  }
+  std::optional<Shape> operator()(const BatchNormConfig &c) {
+    if (!one())
+      return std::nullopt;
+    std::optional<size_t> axis = axisIndex(c.axis, one()->size());
+    if (!axis || (*one())[*axis] == kUnknown)
+      return std::nullopt;
+    params = mul(4, (*one())[*axis]); // gamma, beta, moving mean and variance
+    return one();
+  }
+  std::optional<Shape> operator()(const Pool2DConfig &c) {
+    std::optional<Axes> a = one() ? axes2d(*one(), c.dataFormat) : std::nullopt;
+    if (!a)
+      return std::nullopt;
+    Shape out = *one();
+    out[a->h] = ceilDiv(out[a->h], c.strides[0]);
+    out[a->w] = ceilDiv(out[a->w], c.strides[1]);
+    return out;
+  }
+  std::optional<Shape> operator()(const GlobalPool2DConfig &c) {
+    std::optional<Axes> a = one() ? axes2d(*one(), c.dataFormat) : std::nullopt;
+    if (!a)
+      return std::nullopt;
+    int64_t channels = (*one())[a->channel];
+    if (!c.keepdims)
+      return Shape{channels};
+    Shape out(3, 1);
+    out[a->channel] = channels;
+    return out;
+  }
+  std::optional<Shape> operator()(const PReluConfig &c) {
+    if (!one())
+      return std::nullopt;
+    Shape alpha = *one();
+    for (int64_t axis : c.sharedAxes)
+      if (axis >= 1 && size_t(axis) <= alpha.size())
+        alpha[size_t(axis - 1)] = 1;
+    params = product(alpha);
+    if (params == kUnknown)
+      return std::nullopt;
+    return one();
+  }
+  std::optional<Shape> operator()(const MergeConfig &) {
+    // Keras broadcasts: align the shapes on the right; each dimension is at most the
+    // largest of the inputs'.
+    size_t rank = 0;
+    for (const Shape &s : in)
+      rank = std::max(rank, s.size());
+    Shape out(rank, 1);
+    for (const Shape &s : in)
+      for (size_t i = 0; i < s.size(); ++i) {
+        int64_t &d = out[rank - s.size() + i];
+        d = d == kUnknown || s[i] == kUnknown ? kUnknown : std::max(d, s[i]);
+      }
+    return in.empty() ? std::nullopt : std::optional<Shape>(out);
+  }
+  std::optional<Shape> operator()(const ConcatenateConfig &c) {
+    if (in.empty())
+      return std::nullopt;
+    std::optional<size_t> axis = axisIndex(c.axis, in.front().size());
+    if (!axis)
+      return std::nullopt;
+    Shape out(in.front().size(), 0);
+    for (const Shape &s : in) {
+      if (s.size() != out.size())
+        return std::nullopt;
+      for (size_t i = 0; i < s.size(); ++i)
+        out[i] = i == *axis ? add(out[i], s[i])
+                 : out[i] == kUnknown || s[i] == kUnknown ? kUnknown
+                                                          : std::max(out[i], s[i]);
+    }
+    return out;
+  }
+  std::optional<Shape> operator()(const Pad2DConfig &c) {
+    std::optional<Axes> a = one() ? axes2d(*one(), c.dataFormat) : std::nullopt;
+    if (!a)
+      return std::nullopt;
+    Shape out = *one();
+    if (!c.crop) {
+      out[a->h] = add(out[a->h], add(c.amounts[0], c.amounts[1]));
+      out[a->w] = add(out[a->w], add(c.amounts[2], c.amounts[3]));
+    }
+    return out;
+  }
+  std::optional<Shape> operator()(const UpSample2DConfig &c) {
+    std::optional<Axes> a = one() ? axes2d(*one(), c.dataFormat) : std::nullopt;
+    if (!a)
+      return std::nullopt;
+    Shape out = *one();
+    out[a->h] = mul(out[a->h], c.size[0]);
+    out[a->w] = mul(out[a->w], c.size[1]);
+    return out;
+  }
+  std::optional<Shape> operator()(const ReshapeConfig &c) {
+    if (!one())
+      return std::nullopt;
+    int64_t total = product(*one());
+    if (c.flatten)
+      return Shape{total};
+    Shape out = c.targetShape;
+    for (int64_t &d : out)
+      if (d == -1)
+        d = total; // at most all of the elements
+    return out;
+  }
+  std::optional<Shape> operator()(const PermuteConfig &c) {
+    if (!one())
+      return std::nullopt;
+    Shape out;
+    for (int64_t d : c.dims) {
+      if (d < 1 || size_t(d) > one()->size())
+        return std::nullopt;
+      out.push_back((*one())[size_t(d - 1)]);
+    }
+    return out;
+  }
+  std::optional<Shape> operator()(const ActivationConfig &) { return one(); }
+  std::optional<Shape> operator()(const RescalingConfig &) { return one(); }
+  std::optional<Shape> operator()(const IdentityConfig &) { return one(); }
+
+private:
+  std::optional<Shape> one() const {
+    if (in.size() != 1)
+      return std::nullopt;
+    return in.front();
+  }
+};
+
+} // namespace
+
+std::optional<uint64_t> parameterBound(const Model &model) {
+  std::map<std::string, Shape> shapes;
+  int64_t total = 0;
+  for (const Layer &layer : model.layers) {
+    std::vector<Shape> in;
+    for (const std::string &producer : layer.inbound) {
+      auto it = shapes.find(producer);
+      if (it == shapes.end())
+        return std::nullopt;
+      in.push_back(it->second);
+    }
+    Visitor visitor{in};
+    std::optional<Shape> out = std::visit(visitor, layer.config);
+    if (!out || visitor.params == kUnknown)
+      return std::nullopt;
+    total = add(total, visitor.params);
+    if (total >= kHuge)
+      return std::nullopt;
+    shapes[layer.name] = *out;
+  }
+  return uint64_t(total);
+}
+
+} // namespace kconv::keras
