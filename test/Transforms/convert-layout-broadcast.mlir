@@ -22,12 +22,12 @@ func.func @squeeze_excite(%x: tensor<?x8x6x5xf32>, %s: tensor<?x8xf32>, %k: tens
 // Lower ranks: (N, W) is (N, 1, 1, W) channels_first, (N, 1, W, 1) channels_last;
 // (N, H, W) is (N, 1, H, W), then (N, H, W, 1).
 // CHECK-LABEL: func.func @rank_difference
+// CHECK-DAG: %[[R2:.*]] = kconv.reshape %arg1 {shape = array<i64: 1, 1, 5>} : (tensor<?x5xf32>) -> tensor<?x1x1x5xf32>
+// CHECK-DAG: %[[T2:.*]] = kconv.transpose %[[R2]] {{.*}} -> tensor<?x1x5x1xf32>
+// CHECK-DAG: %[[R3:.*]] = kconv.reshape %arg2 {shape = array<i64: 1, 6, 5>} : (tensor<?x6x5xf32>) -> tensor<?x1x6x5xf32>
+// CHECK-DAG: %[[T3:.*]] = kconv.transpose %[[R3]] {{.*}} -> tensor<?x6x5x1xf32>
 // CHECK: %[[C:.*]] = kconv.conv2d {{.*}} -> tensor<?x6x5x8xf32>
-// CHECK: %[[R2:.*]] = kconv.reshape %arg1 {shape = array<i64: 1, 1, 5>} : (tensor<?x5xf32>) -> tensor<?x1x1x5xf32>
-// CHECK: %[[T2:.*]] = kconv.transpose %[[R2]] {{.*}} -> tensor<?x1x5x1xf32>
 // CHECK: %[[A:.*]] = kconv.merge %[[C]], %[[T2]] {kind = #kconv.merge_kind<add>} : (tensor<?x6x5x8xf32>, tensor<?x1x5x1xf32>) -> tensor<?x6x5x8xf32>
-// CHECK: %[[R3:.*]] = kconv.reshape %arg2 {shape = array<i64: 1, 6, 5>} : (tensor<?x6x5xf32>) -> tensor<?x1x6x5xf32>
-// CHECK: %[[T3:.*]] = kconv.transpose %[[R3]] {{.*}} -> tensor<?x6x5x1xf32>
 // CHECK: kconv.merge %[[T3]], %[[A]] {kind = #kconv.merge_kind<subtract>} : (tensor<?x6x5x1xf32>, tensor<?x6x5x8xf32>) -> tensor<?x6x5x8xf32>
 func.func @rank_difference(%x: tensor<?x8x6x5xf32>, %w: tensor<?x5xf32>, %hw: tensor<?x6x5xf32>, %k: tensor<1x1x8x8xf32>) -> tensor<?x8x6x5xf32> {
   %c = kconv.conv2d %x, %k {activation = #kconv.activation<linear>, data_format = #kconv.data_format<channels_first>, dilation_rate = array<i64: 1, 1>, filters = 8 : i64, groups = 1 : i64, kernel_size = array<i64: 1, 1>, padding = #kconv.padding<valid>, strides = array<i64: 1, 1>, use_bias = false} : (tensor<?x8x6x5xf32>, tensor<1x1x8x8xf32>) -> tensor<?x8x6x5xf32>
@@ -46,4 +46,20 @@ func.func @full_size_operand(%x: tensor<?x8x6x5xf32>, %y: tensor<?x8x6x5xf32>, %
   %c = kconv.conv2d %x, %k {activation = #kconv.activation<linear>, data_format = #kconv.data_format<channels_first>, dilation_rate = array<i64: 1, 1>, filters = 8 : i64, groups = 1 : i64, kernel_size = array<i64: 1, 1>, padding = #kconv.padding<valid>, strides = array<i64: 1, 1>, use_bias = false} : (tensor<?x8x6x5xf32>, tensor<1x1x8x8xf32>) -> tensor<?x8x6x5xf32>
   %a = kconv.merge %c, %y {kind = #kconv.merge_kind<add>} : (tensor<?x8x6x5xf32>, tensor<?x8x6x5xf32>) -> tensor<?x8x6x5xf32>
   return %a : tensor<?x8x6x5xf32>
+}
+
+// Two merges reading one small operand share its channels_last form.
+// CHECK-LABEL: func.func @shared_scale
+// CHECK: kconv.reshape %arg1
+// CHECK-NEXT: %[[S:.*]] = kconv.transpose
+// CHECK-NOT: kconv.transpose {{.*}}tensor<?x8x1x1xf32>
+// CHECK: kconv.merge %[[S]], {{.*}}multiply
+// CHECK-NOT: kconv.transpose {{.*}}tensor<?x8x1x1xf32>
+// CHECK: kconv.merge {{.*}}, %[[S]] {{.*}}add
+func.func @shared_scale(%x: tensor<?x8x6x5xf32>, %s: tensor<?x8xf32>, %k: tensor<1x1x8x8xf32>) -> (tensor<?x8x6x5xf32>, tensor<?x8x6x5xf32>) {
+  %c = kconv.conv2d %x, %k {activation = #kconv.activation<linear>, data_format = #kconv.data_format<channels_first>, dilation_rate = array<i64: 1, 1>, filters = 8 : i64, groups = 1 : i64, kernel_size = array<i64: 1, 1>, padding = #kconv.padding<valid>, strides = array<i64: 1, 1>, use_bias = false} : (tensor<?x8x6x5xf32>, tensor<1x1x8x8xf32>) -> tensor<?x8x6x5xf32>
+  %r = kconv.reshape %s {shape = array<i64: 8, 1, 1>} : (tensor<?x8xf32>) -> tensor<?x8x1x1xf32>
+  %m = kconv.merge %r, %c {kind = #kconv.merge_kind<multiply>} : (tensor<?x8x1x1xf32>, tensor<?x8x6x5xf32>) -> tensor<?x8x6x5xf32>
+  %a = kconv.merge %c, %r {kind = #kconv.merge_kind<add>} : (tensor<?x8x6x5xf32>, tensor<?x8x1x1xf32>) -> tensor<?x8x6x5xf32>
+  return %m, %a : tensor<?x8x6x5xf32>, tensor<?x8x6x5xf32>
 }

@@ -204,7 +204,15 @@ struct SinkTransposeBelowLayoutFreeLayer : RewritePattern {
       return failure();
     SmallVector<Operation *> created; // erased again if the moved op does not verify
     for (unsigned i : broadcastOperands) {
-      sources[i] = channelsLastBroadcastOperand(rewriter, op->getLoc(), op->getOperand(i));
+      // Right after the operand's definition, where channelsLastForm finds the
+      // transpose for every later merge that reads the same operand.
+      Value operand = op->getOperand(i);
+      OpBuilder::InsertionGuard guard(rewriter);
+      if (Operation *definition = operand.getDefiningOp())
+        rewriter.setInsertionPointAfter(definition);
+      else
+        rewriter.setInsertionPointToStart(operand.getParentBlock());
+      sources[i] = channelsLastBroadcastOperand(rewriter, op->getLoc(), operand);
       for (Value v = sources[i]; v != op->getOperand(i); v = v.getDefiningOp()->getOperand(0))
         created.push_back(v.getDefiningOp());
     }
