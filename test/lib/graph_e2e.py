@@ -335,7 +335,42 @@ def se_broadcast_cf(g):
     return [merge(g, "Maximum", [y, v]), merge(g, "Average", [y, s, t4])]
 
 
-BROADCAST_MODELS = {"se_broadcast": se_broadcast, "se_broadcast_cf": se_broadcast_cf}
+def mbconv_se(g):
+    """An EfficientNet MBConv block (SE by GlobalAveragePooling2D, Reshape to (1, 1, C)
+    and two 1x1 Conv2D, silu) then a MobileNetV3 block (SE by a keepdims pool, a relu
+    convolution and a hard sigmoid), each with its residual Add."""
+    x = g.input((8, 8, 8))
+    y = g.conv(x, 24, (1, 1), use_bias=False)
+    y = g.batch_norm(y)
+    y = g.activation(y, "silu")
+    y = g.depthwise(y, (3, 3))
+    y = g.batch_norm(y)
+    y = g.activation(y, "silu")
+    s = g.add("GlobalAveragePooling2D", y, lambda v: lr.global_pool2d(v, "avg"))
+    s = g.add("Reshape", s, lambda v: v.reshape(v.shape[0], 1, 1, 24), {"target_shape": [1, 1, 24]})
+    s = g.conv(s, 4, (1, 1), activation="silu")
+    s = g.conv(s, 24, (1, 1), activation="sigmoid")
+    y = merge(g, "Multiply", [y, s])
+    y = g.conv(y, 8, (1, 1), use_bias=False)
+    y = g.batch_norm(y)
+    x = merge(g, "Add", [y, x])
+    y = g.conv(x, 16, (1, 1), activation="relu")
+    y = g.depthwise(y, (3, 3))
+    s = g.add("GlobalAveragePooling2D", y, lambda v: lr.global_pool2d(v, "avg", keepdims=True),
+              {"keepdims": True})
+    s = g.conv(s, 4, (1, 1), activation="relu")
+    # MobileNetV3's hard_sigmoid, relu6(x + 3) / 6, as layers (not the activation,
+    # whose meaning differs between Keras 2 and 3).
+    s = g.conv(s, 16, (1, 1))
+    s = g.add("Rescaling", s, lambda v: v / 6 + 0.5, {"scale": 1 / 6, "offset": 0.5})
+    s = g.add("ReLU", s, lambda v: lr.relu_layer(v, max_value=1.0), {"max_value": 1.0})
+    y = merge(g, "Multiply", [y, s])
+    y = g.conv(y, 8, (1, 1))
+    return [merge(g, "Add", [x, y])]
+
+
+BROADCAST_MODELS = {"se_broadcast": se_broadcast, "se_broadcast_cf": se_broadcast_cf,
+                    "mbconv_se": mbconv_se}
 
 
 MODELS = {"resnet_block": resnet_block, "mobilenet_block": mobilenet_block,
