@@ -47,6 +47,25 @@ std::map<int, std::vector<int>> consumers(const PipelinePlan &plan) {
   return users;
 }
 
+/// Whether node `reader` reads `value` more than once per element because it
+/// broadcasts it: a merge whose output is larger than `value` (a squeeze-and-excite
+/// scale read at every pixel), or a view (always inlined) whose result is read so.
+/// Inlined there, `value`'s layer would be recomputed at every position it stretches to.
+bool readsBroadcast(const PipelinePlan &plan, std::map<int, std::vector<int>> &users, int value,
+                    int reader) {
+  if (reader < 0)
+    return false;
+  const PlanNode &node = plan.nodes.at(reader);
+  if (const auto *merge = std::get_if<MergeLayer>(&node))
+    return plan.values.at(value).shape != plan.values.at(merge->output).shape;
+  if (std::holds_alternative<ReshapeLayer>(node) || std::holds_alternative<Pad2DLayer>(node)) {
+    int viewed = layerOutput(node);
+    for (int next : users[viewed])
+      if (readsBroadcast(plan, users, viewed, next))
+        return true;
+  }
+  return false;
+}
 } // namespace
 
 std::vector<int> fusableNodes(const PipelinePlan &plan) {
@@ -66,9 +85,11 @@ std::vector<int> fusableNodes(const PipelinePlan &plan) {
 std::set<int> defaultInlining(const PipelinePlan &plan) {
   std::map<int, std::vector<int>> users = consumers(plan);
   std::set<int> inlined;
-  for (int node : fusableNodes(plan))
-    if (readsOnce(plan.nodes.at(users[layerOutput(plan.nodes[node])].at(0))))
+  for (int node : fusableNodes(plan)) {
+    int value = layerOutput(plan.nodes[node]), reader = users[value].at(0);
+    if (readsOnce(plan.nodes.at(reader)) && !readsBroadcast(plan, users, value, reader))
       inlined.insert(node);
+  }
   return inlined;
 }
 

@@ -199,11 +199,27 @@ Func defineActivation(const ActivationLayer &layer, const TensorInfo &in, const 
   return result;
 }
 
-Func defineMerge(const MergeLayer &layer, const TensorInfo &out, const std::vector<Func> &inputs) {
+/// Input `in` read at the output's position, broadcast as Keras's merge layers do:
+/// the batch as it is, the other axes aligned from the last (a lower-rank input has
+/// its missing axes after the batch), a size-1 axis of the input read at 0.
+Expr broadcastRead(const Func &input, const TensorInfo &in, const TensorInfo &out,
+                   const TensorVars &v) {
+  int skipped = out.rank() - in.rank();
+  std::vector<Expr> index{v.keras[0]};
+  for (int d = 1; d < in.rank(); ++d) {
+    int64_t outSize = out.shape.at(d + skipped);
+    index.push_back(in.shape[d] == 1 && outSize != 1 ? Expr(0) : Expr(v.keras[d + skipped]));
+  }
+  return callKeras(input, index);
+}
+
+Func defineMerge(const MergeLayer &layer, const PipelinePlan &plan,
+                 const std::vector<Func> &inputs) {
+  const TensorInfo &out = plan.values.at(layer.output);
   TensorVars v(out.rank());
   std::vector<Expr> values;
-  for (const Func &f : inputs)
-    values.push_back(f(v.halide()));
+  for (size_t i = 0; i < inputs.size(); ++i)
+    values.push_back(broadcastRead(inputs[i], plan.values.at(layer.inputs[i]), out, v));
   Expr acc = values[0];
   for (size_t i = 1; i < values.size(); ++i) {
     if (layer.kind == "add" || layer.kind == "average")
@@ -377,7 +393,7 @@ LayerFuncs defineLayer(const PlanNode &node, const PipelinePlan &plan,
           [&](const ActivationLayer &l) {
             f.result = defineActivation(l, in(l.input), inputs[0], f.stages);
           },
-          [&](const MergeLayer &l) { f.result = defineMerge(l, out, inputs); },
+          [&](const MergeLayer &l) { f.result = defineMerge(l, plan, inputs); },
           [&](const ConcatenateLayer &l) { f.result = defineConcatenate(l, plan, inputs); },
           [&](const Pad2DLayer &l) {
             f.result = definePad2D(l, in(l.input), inputs[0]);

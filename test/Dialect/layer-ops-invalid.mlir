@@ -2,7 +2,7 @@
 // Invalid Keras argument combinations and shapes are rejected by the verifiers.
 
 func.func @add_shape_mismatch(%x: tensor<?x4x4x2xf32>, %y: tensor<?x4x4x3xf32>) {
-  // expected-error @+1 {{inputs have different shapes: (?, 4, 4, 2) and (?, 4, 4, 3)}}
+  // expected-error @+1 {{inputs have incompatible shapes: (?, 4, 4, 2) and (?, 4, 4, 3) (2 and 3 at axis 3; only a size of 1 broadcasts)}}
   %m = kconv.merge %x, %y {kind = #kconv.merge_kind<add>} : (tensor<?x4x4x2xf32>, tensor<?x4x4x3xf32>) -> tensor<?x4x4x2xf32>
   return
 }

@@ -31,7 +31,7 @@ func.func @refine(%x: tensor<4x6x6x8xf32>, %k: tensor<3x3x8x8xf32>) -> tensor<*x
 // Shape errors are reported where the layer is.
 func.func @mismatch(%x: tensor<1x4x4x2xf32>, %y: tensor<1x2x2x2xf32>) -> tensor<*xf32> {
   %p = kconv.zero_pad2d %y {data_format = #kconv.data_format<channels_last>, padding = array<i64: 0, 1, 0, 1>} : (tensor<1x2x2x2xf32>) -> tensor<*xf32>
-  // expected-error @+1 {{inputs have different shapes: (1, 4, 4, 2) and (1, 3, 3, 2)}}
+  // expected-error @+1 {{inputs have incompatible shapes: (1, 4, 4, 2) and (1, 3, 3, 2) (4 and 3 at axis 1; only a size of 1 broadcasts)}}
   %a = kconv.merge %x, %p {kind = #kconv.merge_kind<add>} : (tensor<1x4x4x2xf32>, tensor<*xf32>) -> tensor<*xf32>
   return %a : tensor<*xf32>
 }

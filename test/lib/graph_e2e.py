@@ -3,6 +3,7 @@
 layer kind kconv compiles, built with random weights, compiled to executables and
 compared with layer_reference / conv_reference evaluated layer by layer in float64."""
 import argparse
+import functools
 import os
 import subprocess
 import sys
@@ -275,10 +276,133 @@ def odd_names(g):
     return [out, r, s]
 
 
+# --- Broadcasting merges (issue 18 item 8) ---------------------------------------
+def keras_merge(kind, xs):
+    """Keras's merge of `xs` (Merge.call): a lower-rank input is expanded at axis 1
+    until the ranks match, then NumPy broadcasting (the batch sizes are equal)."""
+    rank = max(x.ndim for x in xs)
+    expanded = [x.reshape(x.shape[:1] + (1,) * (rank - x.ndim) + x.shape[1:]) for x in xs]
+    pairwise = {"Add": np.add, "Subtract": np.subtract, "Multiply": np.multiply,
+                "Average": np.add, "Maximum": np.maximum, "Minimum": np.minimum}[kind]
+    result = functools.reduce(pairwise, expanded)
+    return result / len(xs) if kind == "Average" else result
+
+
+def merge(g, kind, inputs):
+    return g.add(kind, inputs, lambda *xs, k=kind: keras_merge(k, list(xs)))
+
+
+def se_broadcast(g):
+    """Squeeze-and-excite blocks and every merge kind with broadcast operands, channels_last."""
+    x = g.input((6, 6, 8))
+    y = g.conv(x, 8, (3, 3), activation="relu")
+    # SE with GlobalAveragePooling2D(keepdims) -> Dense -> Dense(sigmoid): (N, 1, 1, 8).
+    s = g.add("GlobalAveragePooling2D", y, lambda v: lr.global_pool2d(v, "avg", keepdims=True),
+              {"keepdims": True})
+    s = g.dense(s, 4, "relu")
+    s = g.dense(s, 8, "sigmoid")
+    y = merge(g, "Multiply", [y, s])
+    # SE with Reshape to (1, 1, 8) and a separate sigmoid, the scale first: the sigmoid
+    # stays computed once per channel, not inlined into the Multiply.
+    t = g.add("GlobalAveragePooling2D", y, lambda v: lr.global_pool2d(v, "avg"))
+    t = g.dense(t, 8)
+    t = g.add("Reshape", t, lambda v: v.reshape(v.shape[0], 1, 1, 8), {"target_shape": [1, 1, 8]})
+    t = g.activation(t, "sigmoid")
+    y = merge(g, "Multiply", [t, y])
+    # The same through a view: Rescaling -> Reshape -> Multiply.
+    u = g.add("GlobalMaxPooling2D", y, lambda v: lr.global_pool2d(v, "max"))
+    u = g.add("Rescaling", u, lambda v: v * 0.5 - 0.25, {"scale": 0.5, "offset": -0.25})
+    u = g.add("Reshape", u, lambda v: v.reshape(v.shape[0], 1, 1, 8), {"target_shape": [1, 1, 8]})
+    y = merge(g, "Multiply", [y, u])
+    # Rank-different Add: (N, 8) is expanded to (N, 1, 1, 8).
+    d = g.dense(s, 8)
+    d = g.add("Reshape", d, lambda v: v.reshape(v.shape[0], 8), {"target_shape": [8]})
+    y = merge(g, "Add", [y, d])
+    # The other kinds, each with a differently broadcast operand.
+    rows = g.add("AveragePooling2D", y, lambda v: lr.pool2d(v, "avg", (1, 6), (1, 6), "valid"),
+                 {"pool_size": [1, 6], "strides": [1, 6], "padding": "valid"})  # (N, 6, 1, 8)
+    a = merge(g, "Subtract", [y, rows])
+    b = merge(g, "Average", [rows, a, s])  # (N, 6, 1, 8), (N, 6, 6, 8), (N, 1, 1, 8)
+    cols = g.add("Reshape", rows, lambda v: v.reshape(v.shape[0], 6, 8),
+                 {"target_shape": [6, 8]})  # rank 3: expanded to (N, 1, 6, 8)
+    c = merge(g, "Maximum", [b, cols])
+    one = g.dense(s, 1)  # (N, 1, 1, 1)
+    e = merge(g, "Minimum", [one, c])
+    both = merge(g, "Add", [rows, cols])  # (N, 6, 1, 8) + (N, 1, 6, 8) -> (N, 6, 6, 8)
+    return [e, both, merge(g, "Multiply", [s, one])]
+
+
+def se_broadcast_cf(g):
+    """The same, channels_first: the layout pass meets broadcast operands of rank 4
+    (transposed with the feature map or not) and of lower rank."""
+    cf = "channels_first"
+    x = g.input((8, 6, 5))
+    y = g.conv(x, 8, (3, 3), fmt=cf, activation="relu")
+    s = g.add("GlobalAveragePooling2D", y,
+              lambda v: lr.global_pool2d(v, "avg", cf, keepdims=True),
+              {"keepdims": True, "data_format": cf})  # (N, 8, 1, 1)
+    s = g.conv(s, 4, (1, 1), fmt=cf, activation="relu")
+    s = g.conv(s, 8, (1, 1), fmt=cf, activation="sigmoid")
+    y = merge(g, "Multiply", [y, s])
+    y = g.conv(y, 8, (3, 3), fmt=cf)
+    t = g.add("GlobalAveragePooling2D", y, lambda v: lr.global_pool2d(v, "avg", cf),
+              {"data_format": cf})
+    t = g.dense(t, 8, "sigmoid")
+    t4 = g.add("Reshape", t, lambda v: v.reshape(v.shape[0], 8, 1, 1),
+               {"target_shape": [8, 1, 1]})
+    y = merge(g, "Multiply", [t4, y])
+    w = g.dense(t, 30)
+    w = g.add("Reshape", w, lambda v: v.reshape(v.shape[0], 6, 5), {"target_shape": [6, 5]})
+    y = merge(g, "Subtract", [y, w])  # (N, 6, 5) is expanded to (N, 1, 6, 5)
+    y = g.conv(y, 8, (1, 1), fmt=cf)
+    v = g.dense(t, 5)  # (N, 5): expanded to (N, 1, 1, 5), along the width
+    return [merge(g, "Maximum", [y, v]), merge(g, "Average", [y, s, t4])]
+
+
+def mbconv_se(g):
+    """An EfficientNet MBConv block (SE by GlobalAveragePooling2D, Reshape to (1, 1, C)
+    and two 1x1 Conv2D, silu) then a MobileNetV3 block (SE by a keepdims pool, a relu
+    convolution and a hard sigmoid), each with its residual Add."""
+    x = g.input((8, 8, 8))
+    y = g.conv(x, 24, (1, 1), use_bias=False)
+    y = g.batch_norm(y)
+    y = g.activation(y, "silu")
+    y = g.depthwise(y, (3, 3))
+    y = g.batch_norm(y)
+    y = g.activation(y, "silu")
+    s = g.add("GlobalAveragePooling2D", y, lambda v: lr.global_pool2d(v, "avg"))
+    s = g.add("Reshape", s, lambda v: v.reshape(v.shape[0], 1, 1, 24), {"target_shape": [1, 1, 24]})
+    s = g.conv(s, 4, (1, 1), activation="silu")
+    s = g.conv(s, 24, (1, 1), activation="sigmoid")
+    y = merge(g, "Multiply", [y, s])
+    y = g.conv(y, 8, (1, 1), use_bias=False)
+    y = g.batch_norm(y)
+    x = merge(g, "Add", [y, x])
+    y = g.conv(x, 16, (1, 1), activation="relu")
+    y = g.depthwise(y, (3, 3))
+    s = g.add("GlobalAveragePooling2D", y, lambda v: lr.global_pool2d(v, "avg", keepdims=True),
+              {"keepdims": True})
+    s = g.conv(s, 4, (1, 1), activation="relu")
+    # MobileNetV3's hard_sigmoid, relu6(x + 3) / 6, as layers (not the activation,
+    # whose meaning differs between Keras 2 and 3).
+    s = g.conv(s, 16, (1, 1))
+    s = g.add("Rescaling", s, lambda v: v / 6 + 0.5, {"scale": 1 / 6, "offset": 0.5})
+    s = g.add("ReLU", s, lambda v: lr.relu_layer(v, max_value=1.0), {"max_value": 1.0})
+    y = merge(g, "Multiply", [y, s])
+    y = g.conv(y, 8, (1, 1))
+    return [merge(g, "Add", [x, y])]
+
+
+BROADCAST_MODELS = {"se_broadcast": se_broadcast, "se_broadcast_cf": se_broadcast_cf,
+                    "mbconv_se": mbconv_se}
+
+
 MODELS = {"resnet_block": resnet_block, "mobilenet_block": mobilenet_block,
           "classifier": classifier, "channels_first_net": channels_first_net,
           "branches": branches, "decoder": decoder, "odd_names": odd_names}
-DEFAULT_MODELS = [m for m in MODELS if m != "odd_names"]  # odd_names: layer-names.test
+MODELS.update(BROADCAST_MODELS)
+# odd_names: layer-names.test; the broadcast models: broadcast-merges.test
+DEFAULT_MODELS = [m for m in MODELS if m != "odd_names" and m not in BROADCAST_MODELS]
 
 
 def build(name, keras3, workdir, rng):

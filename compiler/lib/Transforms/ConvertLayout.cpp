@@ -117,6 +117,46 @@ Value channelsLastForm(Value v, Operation *user) {
   return Value();
 }
 
+/// Whether merge operand `v` is broadcast to the merge's 4-D `result`: it has fewer
+/// elements per sample (e.g. a squeeze-and-excite scale (N, C, 1, 1), or (N, W) of a
+/// rank-different Add), so putting it in the other layout costs little.
+bool isSmallBroadcastOperand(Value v, Value result) {
+  auto type = dyn_cast<RankedTensorType>(v.getType());
+  auto resultType = dyn_cast<RankedTensorType>(result.getType());
+  if (!type || !resultType || resultType.getRank() != 4 || type.getRank() > 4)
+    return false;
+  auto perSample = [](ArrayRef<int64_t> shape) -> std::optional<int64_t> {
+    int64_t count = 1;
+    for (int64_t d : shape.drop_front()) {
+      if (ShapedType::isDynamic(d))
+        return std::nullopt;
+      count *= d;
+    }
+    return count;
+  };
+  std::optional<int64_t> mine = perSample(type.getShape());
+  std::optional<int64_t> full = perSample(resultType.getShape());
+  return mine && full && *mine < *full;
+}
+
+/// Merge operand `v` in the layout of a merge computed channels_last: expanded to
+/// rank 4 after the batch (as Keras's Merge.call does), then transposed.
+Value channelsLastBroadcastOperand(OpBuilder &builder, Location loc, Value v) {
+  auto type = cast<RankedTensorType>(v.getType());
+  if (type.getRank() < 4) {
+    SmallVector<int64_t> shape(4 - type.getRank(), 1); // without the batch
+    shape.append(type.getShape().begin() + 1, type.getShape().end());
+    auto reshape =
+        builder.create<ReshapeOp>(loc, UnrankedTensorType::get(builder.getF32Type()), v,
+                                  builder.getDenseI64ArrayAttr(shape));
+    bool failed = false;
+    reshape.getResult().setType(
+        RankedTensorType::get(*tryInferShape(reshape, failed), builder.getF32Type()));
+    v = reshape.getResult();
+  }
+  return transpose(builder, loc, v, kToChannelsLast);
+}
+
 /// op(transpose(x, P)) = transpose(op'(x), P) for a layer computed element by element,
 /// or along an axis (renumbered: result axis a of the transpose is axis P[a] of x).
 /// Moving the transpose down lets it meet the next channels_first layer's inverse
@@ -141,11 +181,17 @@ struct SinkTransposeBelowLayoutFreeLayer : RewritePattern {
         anyTransposed |= transpose.getPermutation() == permutation;
     if (!anyTransposed)
       return failure();
+    // A merge's small broadcast operand with no channels_last form gets one (below);
+    // any other operand without one keeps the merge where it is.
     SmallVector<Value> sources;
+    SmallVector<unsigned> broadcastOperands;
     for (unsigned i = 0; i < images; ++i) {
       Value source = channelsLastForm(op->getOperand(i), op);
-      if (!source)
-        return failure(); // a merge of different layouts stays where it is
+      if (!source) {
+        if (!isa<MergeOp>(op) || !isSmallBroadcastOperand(op->getOperand(i), op->getResult(0)))
+          return failure(); // a merge of different layouts stays where it is
+        broadcastOperands.push_back(i);
+      }
       sources.push_back(source);
     }
     auto axis = op->getAttrOfType<IntegerAttr>("axis");
@@ -156,6 +202,20 @@ struct SinkTransposeBelowLayoutFreeLayer : RewritePattern {
     Value alpha = prelu ? transposedAlpha(prelu, permutation, rewriter) : Value();
     if (prelu && !alpha)
       return failure();
+    SmallVector<Operation *> created; // erased again if the moved op does not verify
+    for (unsigned i : broadcastOperands) {
+      // Right after the operand's definition, where channelsLastForm finds the
+      // transpose for every later merge that reads the same operand.
+      Value operand = op->getOperand(i);
+      OpBuilder::InsertionGuard guard(rewriter);
+      if (Operation *definition = operand.getDefiningOp())
+        rewriter.setInsertionPointAfter(definition);
+      else
+        rewriter.setInsertionPointToStart(operand.getParentBlock());
+      sources[i] = channelsLastBroadcastOperand(rewriter, op->getLoc(), operand);
+      for (Value v = sources[i]; v != op->getOperand(i); v = v.getDefiningOp()->getOperand(0))
+        created.push_back(v.getDefiningOp());
+    }
     Operation *moved = rewriter.clone(*op);
     for (unsigned i = 0; i < images; ++i)
       moved->setOperand(i, sources[i]);
@@ -169,6 +229,8 @@ struct SinkTransposeBelowLayoutFreeLayer : RewritePattern {
       rewriter.eraseOp(moved);
       if (alpha)
         rewriter.eraseOp(alpha.getDefiningOp());
+      for (Operation *extra : created) // (users first: transpose, then reshape)
+        rewriter.eraseOp(extra);
       return failure();
     }
     moved->getResult(0).setType(RankedTensorType::get(*shape, rewriter.getF32Type()));

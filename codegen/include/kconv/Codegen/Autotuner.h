@@ -73,7 +73,8 @@ std::vector<int> fusableNodes(const PipelinePlan &plan);
 
 /// The default fusion decision: inline a fusable node when its consumer reads each
 /// element once (another element-wise layer or a view), never into a convolution,
-/// Dense or pooling, which would recompute it for every tap.
+/// Dense or pooling, which would recompute it for every tap, nor into a merge that
+/// broadcasts it (directly or through a view), which would recompute it per pixel.
 std::set<int> defaultInlining(const PipelinePlan &plan);
 
 /// A stable digest of the plan's layers and shapes (the fusion decisions' database key).

@@ -127,7 +127,8 @@ struct ActivationLayer {
   std::vector<int64_t> preluShape; // without the batch
 };
 
-/// Add, Subtract, Multiply, Average, Maximum, Minimum over same-shaped inputs.
+/// Add, Subtract, Multiply, Average, Maximum, Minimum, inputs broadcast to the
+/// output as Keras does (axes aligned from the last, the batch never broadcast).
 struct MergeLayer {
   std::string name;
   std::vector<int> inputs;

@@ -25,7 +25,7 @@ def KconvInferShapes : Pass<"kconv-infer-shapes", "::mlir::func::FuncOp"> {
     Walks the function in order and gives each kconv op the shape its
     `InferShapeOpInterface` computes from its operands, keeping any dimension
     the IR already knew; the function's result types follow. Shape errors
-    (e.g. an `Add` of different shapes) are reported at the layer.
+    (e.g. an `Add` of shapes that do not broadcast) are reported at the layer.
 
     ```mlir
     // before: kconv.pool2d %x ... : (tensor<1x8x8x4xf32>) -> tensor<*xf32>
