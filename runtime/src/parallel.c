@@ -19,9 +19,13 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-static int g_threads; /* 0: OpenMP's default (OMP_NUM_THREADS, else every core) */
+/* 0: OpenMP's default (OMP_NUM_THREADS, else every core). Atomic: a thread may set it
+ * while others run models. */
+static _Atomic int g_threads;
 
-void kconv_set_num_threads(int threads) { g_threads = threads > 0 ? threads : 0; }
+void kconv_set_num_threads(int threads) {
+  atomic_store_explicit(&g_threads, threads > 0 ? threads : 0, memory_order_relaxed);
+}
 
 /* A thread's remaining share [next, end) of the iterations (offsets from the loop's
  * min), both halves in one word so that the owner (from the front) and a thief (from
@@ -58,7 +62,9 @@ static int run_in_place(void *user_context, int (*task)(void *, int, uint8_t *),
 
 int kconv_parallel_for(void *user_context, int (*task)(void *, int, uint8_t *), int min, int size,
                        uint8_t *closure) {
-  int threads = g_threads ? g_threads : omp_get_max_threads();
+  int threads = atomic_load_explicit(&g_threads, memory_order_relaxed);
+  if (threads == 0)
+    threads = omp_get_max_threads();
   if (threads > size)
     threads = size;
   /* One iteration, one thread, or a loop nested in a parallel one: run it here (a
