@@ -187,8 +187,26 @@ __attribute__((target("avx2,fma"))) float fmaLoop256(long iterations) {
   return sum;
 }
 #endif
-/// Without FMA (or off x86): 4-lane multiplies and adds, as the compiler vectorizes them.
+/// Without FMA: SSE multiplies and adds (x86-64 always has SSE); off x86, the same in
+/// plain code for the compiler to vectorize.
 float mulAddLoop128(long iterations) {
+#if defined(__x86_64__)
+  __m128 acc[kChains];
+  for (int i = 0; i < kChains; ++i)
+    acc[i] = _mm_set1_ps(float(i));
+  const __m128 a = _mm_set1_ps(0.999999f), b = _mm_set1_ps(1e-7f);
+  for (long it = 0; it < iterations; ++it)
+    for (int i = 0; i < kChains; ++i)
+      acc[i] = _mm_add_ps(_mm_mul_ps(acc[i], a), b);
+  alignas(16) float lanes[4];
+  float sum = 0;
+  for (int i = 0; i < kChains; ++i) {
+    _mm_store_ps(lanes, acc[i]);
+    for (float v : lanes)
+      sum += v;
+  }
+  return sum;
+#else
   float acc[kChains][4];
   for (int i = 0; i < kChains; ++i)
     for (float &v : acc[i])
@@ -202,6 +220,7 @@ float mulAddLoop128(long iterations) {
     for (float v : chain)
       sum += v;
   return sum;
+#endif
 }
 
 /// One core's peak in GFLOP/s with the widest multiply-adds both `target` and this CPU
