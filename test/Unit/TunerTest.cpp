@@ -78,6 +78,17 @@ TEST(TunerDisplay, CountsAgainstThePlannedCandidatesAndFlagsNoise) {
             "noisy), timing 3 finalists in turns");
 }
 
+TEST(TunerPeak, UsefulFlopsLeaveOutTheTapsOnThePadding) {
+  Conv2DLayer layer;
+  // 3x3 "same" on 4x4: along each axis 10 of the 12 (output, tap) pairs read the image.
+  PipelinePlan padded = planFor(Shape{4, 4, 8, 16, 3, 1, 1, true}, layer);
+  EXPECT_DOUBLE_EQ(layerFlops(padded, layer), 2.0 * 16 * 16 * 9 * 8);
+  EXPECT_DOUBLE_EQ(layerUsefulFlops(padded, layer), layerFlops(padded, layer) * 10 / 12 * 10 / 12);
+  Conv2DLayer valid;
+  PipelinePlan unpadded = planFor(Shape{6, 6, 4, 16, 3, 1, 1, false}, valid);
+  EXPECT_DOUBLE_EQ(layerUsefulFlops(unpadded, valid), layerFlops(unpadded, valid));
+}
+
 TEST(TunerPeak, MeasuredOncePerCoreAndScaledByThreads) {
   const std::string target = "x86-64-linux-sse41-avx-avx2-fma-f16c";
   double one = machinePeakGflops(target, 1);

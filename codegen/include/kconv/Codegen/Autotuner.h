@@ -124,6 +124,11 @@ Status tuneFusion(const PipelinePlan &plan, const TuneOptions &options, FusionRe
 
 /// Nominal FLOPs of a layer (2 * multiply-adds), for GFLOP/s reports.
 double layerFlops(const PipelinePlan &plan, const Conv2DLayer &layer);
+/// The FLOPs whose taps read the input rather than its zero padding: the least work
+/// any schedule does (kernel rows on the padding are always skipped, columns with
+/// trim_columns), against which a timing is checked for noise (a 3x3 layer on a 4x4
+/// image does 69% of its nominal FLOPs).
+double layerUsefulFlops(const PipelinePlan &plan, const Conv2DLayer &layer);
 
 } // namespace kconv::codegen
 
