@@ -4,12 +4,14 @@
 // errors returned; nested loops run in place).
 #include "kconv/kconv_runtime.h"
 
+#include <HalideRuntime.h>
 #include <gtest/gtest.h>
 #include <omp.h>
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -99,6 +101,27 @@ TEST_P(ParallelFor, ReturnsATaskError) {
   kconv_set_num_threads(GetParam());
   EXPECT_EQ(kconv_parallel_for(nullptr, failAtSeven, 0, 20, nullptr), -27);
   EXPECT_EQ(kconv_parallel_for(nullptr, failAtSeven, 8, 20, nullptr), 0);
+}
+
+/// Fails at 17 (in the last thread's share, not the calling thread's) the way a
+/// pipeline does: halide_error records the message on the thread that runs the task.
+/// The message names the thread count (the closure), so one left on the calling
+/// thread by an earlier run does not pass for this one's.
+int failAtSeventeen(void *, int index, uint8_t *closure) {
+  if (index != 17)
+    return 0;
+  std::string message = "task 17 failed at " + std::to_string(*reinterpret_cast<int *>(closure)) +
+                        " threads\n";
+  halide_error(nullptr, message.c_str());
+  return -27;
+}
+
+TEST_P(ParallelFor, HandsATaskErrorMessageToTheCallingThread) {
+  int threads = GetParam();
+  kconv_set_num_threads(threads);
+  EXPECT_EQ(kconv_parallel_for(nullptr, failAtSeventeen, 0, 20, reinterpret_cast<uint8_t *>(&threads)),
+            -27);
+  EXPECT_EQ(std::string(kconv_last_error()), "task 17 failed at " + std::to_string(threads) + " threads");
 }
 
 int outerRun(void *context, int index, uint8_t *) {
