@@ -115,7 +115,9 @@ KCONV_API kconv_status kconv_model_run(const kconv_model *model, kconv_tensor *c
  * gets a team of this many threads. */
 KCONV_API void kconv_set_num_threads(int threads);
 /* How the pipelines run their parallel loops (kconv_model_run installs it as Halide's
- * do_par_for); exposed for hosts that run Halide pipelines of their own this way. */
+ * do_par_for); exposed for hosts that run Halide pipelines of their own this way.
+ * Returns the first failing task's code; its message (kconv_last_error() of the thread
+ * that ran it) becomes the calling thread's. */
 KCONV_API int kconv_parallel_for(void *user_context, int (*task)(void *, int, uint8_t *), int min,
                                  int size, uint8_t *closure);
 
