@@ -202,13 +202,14 @@ int emitNative(const codegen::PipelinePlan &plan, const CompileOptions &options,
 
 int compile(const CompileOptions &options, llvm::raw_ostream &errs) {
   // A negative or NaN budget is a typo, not "no tuning"; an infinite one never ends.
-  for (auto [flag, seconds] : {std::pair{"--tune-budget=", options.tuneBudget},
-                                std::pair{"--tune-budget-total=", options.tuneBudgetTotal}})
-    if (!std::isfinite(seconds) || seconds < 0) {
+  struct Budget { const char *flag; double seconds; const char *zero; };
+  for (Budget b : {Budget{"--tune-budget=", options.tuneBudget, "no tuning"},
+                   Budget{"--tune-budget-total=", options.tuneBudgetTotal, "no limit"}})
+    if (!std::isfinite(b.seconds) || b.seconds < 0) {
       char given[32];
-      std::snprintf(given, sizeof given, "%g", seconds);
-      return fail(errs, std::string(flag) + given +
-                            ": expected a finite number of seconds >= 0 (0: no tuning)");
+      std::snprintf(given, sizeof given, "%g", b.seconds);
+      return fail(errs, std::string(b.flag) + given +
+                            ": expected a finite number of seconds >= 0 (0: " + b.zero + ")");
     }
   if (options.tuneCandidates < 0)
     return fail(errs, "--tune-candidates=" + std::to_string(options.tuneCandidates) +
