@@ -25,8 +25,8 @@ from make_models import write_layer  # noqa: E402
 from run_bench import (ROUNDS_TEXT, best_of_interleaved, median_ms, output_arguments,  # noqa: E402
                        ratio_range, run, tuned_command, work_dir)
 
-PROGRESS = re.compile(r"(\d+)/(\d+) candidates, best ([0-9.]+) ms \(([0-9.]+) GFLOP/s\), "
-                      r"([0-9.]+) s")
+PROGRESS = re.compile(r"(\d+)/~?(\d+) candidates, best ([0-9.]+) (?:ms|\u00b5s) "
+                      r"\(([0-9.]+) GFLOP/s\), ([0-9.]+) s")
 
 
 def tune(kconvc, model, exe, budget, threads, db):

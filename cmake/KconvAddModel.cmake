@@ -1,4 +1,5 @@
 # kconv_add_model(<target> MODEL <file> [WEIGHTS <file>] [TUNE_BUDGET <seconds>]
+#                 [TUNE_CANDIDATES <n>] [TUNE_BUDGET_TOTAL <seconds>]
 #                 [TUNING_DB <file>] [NAME <c identifier>] [TARGET <halide target>])
 #
 # Compiles a Keras model (Keras 2 JSON + WEIGHTS, Keras 2 .h5, or Keras 3 .keras)
@@ -7,11 +8,13 @@
 # identifier: my-model -> my_model; a NAME given must be one) declares
 # `kconv_status <NAME>_run(kconv_tensor *in0, ..., kconv_tensor *out0, ...)` and
 # `<NAME>_model` (the inputs' and outputs' names, shapes and layouts). With
-# TUNE_BUDGET the schedules are autotuned (TUNING_DB keeps them across builds).
+# TUNE_BUDGET (seconds per layer), TUNE_CANDIDATES (candidates per layer) or
+# TUNE_BUDGET_TOTAL (seconds for the model) the schedules are autotuned (TUNING_DB
+# keeps them across builds).
 # Needs the targets kconv::kconvc and kconv::runtime (find_package(kconv) or the
 # kconv build tree).
 function(kconv_add_model target)
-  cmake_parse_arguments(PARSE_ARGV 1 ARG "" "MODEL;WEIGHTS;TUNE_BUDGET;TUNING_DB;NAME;TARGET" "")
+  cmake_parse_arguments(PARSE_ARGV 1 ARG "" "MODEL;WEIGHTS;TUNE_BUDGET;TUNE_CANDIDATES;TUNE_BUDGET_TOTAL;TUNING_DB;NAME;TARGET" "")
   if(NOT ARG_MODEL)
     message(FATAL_ERROR "kconv_add_model(${target}): MODEL is required")
   endif()
@@ -34,6 +37,12 @@ function(kconv_add_model target)
   endif()
   if(ARG_TUNE_BUDGET)
     list(APPEND args --tune-budget=${ARG_TUNE_BUDGET})
+  endif()
+  if(ARG_TUNE_CANDIDATES)
+    list(APPEND args --tune-candidates=${ARG_TUNE_CANDIDATES})
+  endif()
+  if(ARG_TUNE_BUDGET_TOTAL)
+    list(APPEND args --tune-budget-total=${ARG_TUNE_BUDGET_TOTAL})
   endif()
   if(ARG_TUNING_DB)
     list(APPEND args --tuning-db "${ARG_TUNING_DB}")

@@ -135,7 +135,8 @@ Status tuneFusion(const PipelinePlan &plan, const TuneOptions &options, FusionRe
   result.bestMs = result.defaultMs;
   result.tried = 1;
   for (int node : fusableNodes(plan)) {
-    if (!clock.roomForAnother())
+    if (!clock.roomForAnother() ||
+        (options.maxCandidates > 0 && result.tried >= options.maxCandidates))
       break;
     candidate.inlinedNodes = result.inlined;
     if (!candidate.inlinedNodes.erase(node))

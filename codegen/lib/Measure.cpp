@@ -8,11 +8,17 @@
 #include <cerrno>
 #include <cmath>
 #include <csignal>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <random>
 #include <set>
 #include <sys/wait.h>
+#include <thread>
 #include <unistd.h>
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
 
 namespace kconv::codegen {
 
@@ -137,6 +143,124 @@ void warmJitRuntime(const std::string &targetText) {
     warm.compile_jit(parseTarget(targetText).with_feature(Target::JIT));
   } catch (const Halide::Error &) {
   }
+}
+
+namespace {
+/// Independent multiply-add chains, enough to cover the FMA units' latency x
+/// throughput (16 chains), `iterations` times; returns a sum so nothing is optimized
+/// away. The flops per iteration are 16 chains x lanes x 2.
+constexpr int kChains = 16;
+using PeakLoop = float (*)(long iterations);
+#if defined(__x86_64__)
+__attribute__((target("avx512f"))) float fmaLoop512(long iterations) {
+  __m512 acc[kChains];
+  for (int i = 0; i < kChains; ++i)
+    acc[i] = _mm512_set1_ps(float(i));
+  const __m512 a = _mm512_set1_ps(0.999999f), b = _mm512_set1_ps(1e-7f);
+  for (long it = 0; it < iterations; ++it)
+    for (int i = 0; i < kChains; ++i)
+      acc[i] = _mm512_fmadd_ps(acc[i], a, b);
+  alignas(64) float lanes[16];
+  float sum = 0;
+  for (int i = 0; i < kChains; ++i) {
+    _mm512_store_ps(lanes, acc[i]);
+    for (float v : lanes)
+      sum += v;
+  }
+  return sum;
+}
+__attribute__((target("avx2,fma"))) float fmaLoop256(long iterations) {
+  __m256 acc[kChains];
+  for (int i = 0; i < kChains; ++i)
+    acc[i] = _mm256_set1_ps(float(i));
+  const __m256 a = _mm256_set1_ps(0.999999f), b = _mm256_set1_ps(1e-7f);
+  for (long it = 0; it < iterations; ++it)
+    for (int i = 0; i < kChains; ++i)
+      acc[i] = _mm256_fmadd_ps(acc[i], a, b);
+  alignas(32) float lanes[8];
+  float sum = 0;
+  for (int i = 0; i < kChains; ++i) {
+    _mm256_store_ps(lanes, acc[i]);
+    for (float v : lanes)
+      sum += v;
+  }
+  return sum;
+}
+#endif
+/// Without FMA: SSE multiplies and adds (x86-64 always has SSE); off x86, the same in
+/// plain code for the compiler to vectorize.
+float mulAddLoop128(long iterations) {
+#if defined(__x86_64__)
+  __m128 acc[kChains];
+  for (int i = 0; i < kChains; ++i)
+    acc[i] = _mm_set1_ps(float(i));
+  const __m128 a = _mm_set1_ps(0.999999f), b = _mm_set1_ps(1e-7f);
+  for (long it = 0; it < iterations; ++it)
+    for (int i = 0; i < kChains; ++i)
+      acc[i] = _mm_add_ps(_mm_mul_ps(acc[i], a), b);
+  alignas(16) float lanes[4];
+  float sum = 0;
+  for (int i = 0; i < kChains; ++i) {
+    _mm_store_ps(lanes, acc[i]);
+    for (float v : lanes)
+      sum += v;
+  }
+  return sum;
+#else
+  float acc[kChains][4];
+  for (int i = 0; i < kChains; ++i)
+    for (float &v : acc[i])
+      v = float(i);
+  for (long it = 0; it < iterations; ++it)
+    for (auto &chain : acc)
+      for (float &v : chain)
+        v = v * 0.999999f + 1e-7f;
+  float sum = 0;
+  for (auto &chain : acc)
+    for (float v : chain)
+      sum += v;
+  return sum;
+#endif
+}
+
+/// One core's peak in GFLOP/s with the widest multiply-adds both `target` and this CPU
+/// have: the best of 5 runs of about 2-10 ms each.
+double measureCorePeak(const std::string &targetText) {
+  Target target = parseTarget(targetText);
+  PeakLoop loop = mulAddLoop128;
+  int lanes = 4;
+#if defined(__x86_64__)
+  if (target.has_feature(Target::AVX512) && __builtin_cpu_supports("avx512f"))
+    loop = fmaLoop512, lanes = 16;
+  else if (target.has_feature(Target::AVX2) && target.has_feature(Target::FMA) &&
+           __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
+    loop = fmaLoop256, lanes = 8;
+#endif
+  const long iterations = 1 << 18;
+  double best = 0;
+  volatile float sink = 0;
+  for (int trial = 0; trial < 5; ++trial) {
+    auto start = std::chrono::steady_clock::now();
+    sink = sink + loop(iterations);
+    double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    best = std::max(best, double(iterations) * kChains * lanes * 2 / seconds / 1e9);
+  }
+  return best;
+}
+} // namespace
+
+double machinePeakGflops(const std::string &target, int threads) {
+  static std::mutex lock;
+  static std::map<std::string, double> measured;
+  double core;
+  {
+    std::lock_guard<std::mutex> guard(lock);
+    auto found = measured.find(target);
+    core = found != measured.end() ? found->second : (measured[target] = measureCorePeak(target));
+  }
+  int cores = int(std::max(1u, std::thread::hardware_concurrency()));
+  return core * std::clamp(threads, 1, cores);
 }
 
 Status measureInChild(const TuneOptions &options,

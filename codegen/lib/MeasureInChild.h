@@ -50,13 +50,15 @@ double quartileRunSeconds(double ms);
 
 /// A tuning budget in seconds. A candidate is started only when the longest one
 /// so far would still finish inside it: checking only "time left > 0" overran a 20 s
-/// budget by 2-6 s (one candidate compiles and runs for up to 3 s).
+/// budget by 2-6 s (one candidate compiles and runs for up to 3 s). An infinite budget
+/// never runs out. Its time comes from `now` (seconds; the steady clock unless a test
+/// injects one).
 class TuningClock {
 public:
-  explicit TuningClock(double budgetSeconds) : budget_(budgetSeconds) {}
-  double elapsed() const {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-  }
+  using Now = std::function<double()>;
+  explicit TuningClock(double budgetSeconds, Now now = steadySeconds)
+      : now_(std::move(now)), budget_(budgetSeconds), start_(now_()) {}
+  double elapsed() const { return now_() - start_; }
   /// Room for one more candidate, keeping `reservedSeconds` for later work.
   bool roomForAnother(double reservedSeconds = 0) const {
     return elapsed() + longest_ + reservedSeconds <= budget_;
@@ -70,10 +72,14 @@ public:
     longest_ = std::max(longest_, seconds);
     total_ += seconds, ++candidates_;
   }
+  static double steadySeconds() {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+  }
 
 private:
-  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
-  double budget_, longest_ = 0, candidateStart_ = 0, total_ = 0;
+  Now now_;
+  double budget_, start_, longest_ = 0, candidateStart_ = 0, total_ = 0;
   int candidates_ = 0;
 };
 

@@ -17,11 +17,16 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 
-static int g_threads; /* 0: OpenMP's default (OMP_NUM_THREADS, else every core) */
+/* 0: OpenMP's default (OMP_NUM_THREADS, else every core). Atomic: a thread may set it
+ * while others run models. */
+static _Atomic int g_threads;
 
-void kconv_set_num_threads(int threads) { g_threads = threads > 0 ? threads : 0; }
+void kconv_set_num_threads(int threads) {
+  atomic_store_explicit(&g_threads, threads > 0 ? threads : 0, memory_order_relaxed);
+}
 
 /* A thread's remaining share [next, end) of the iterations (offsets from the loop's
  * min), both halves in one word so that the owner (from the front) and a thief (from
@@ -58,7 +63,9 @@ static int run_in_place(void *user_context, int (*task)(void *, int, uint8_t *),
 
 int kconv_parallel_for(void *user_context, int (*task)(void *, int, uint8_t *), int min, int size,
                        uint8_t *closure) {
-  int threads = g_threads ? g_threads : omp_get_max_threads();
+  int threads = atomic_load_explicit(&g_threads, memory_order_relaxed);
+  if (threads == 0)
+    threads = omp_get_max_threads();
   if (threads > size)
     threads = size;
   /* One iteration, one thread, or a loop nested in a parallel one: run it here (a
@@ -76,6 +83,10 @@ int kconv_parallel_for(void *user_context, int (*task)(void *, int, uint8_t *), 
     atomic_init(&shares[t].range, pack((uint32_t)((int64_t)size * t / threads),
                                        (uint32_t)((int64_t)size * (t + 1) / threads)));
   int error = 0;
+  /* A failing task's message (halide_error records it as its thread's last error):
+   * the first one is handed to the calling thread, whose kconv_last_error() the
+   * caller reads, whichever thread the task ran on. */
+  char message[512] = "";
 #pragma omp parallel num_threads(threads)
   {
     int self = omp_get_thread_num();
@@ -85,14 +96,20 @@ int kconv_parallel_for(void *user_context, int (*task)(void *, int, uint8_t *), 
       while ((i = claim(share, k != 0)) >= 0) {
         int result = task(user_context, min + (int)i, closure);
         if (result != 0) {
-#pragma omp atomic write
-          error = result;
+#pragma omp critical(kconv_parallel_error)
+          {
+            if (error == 0)
+              snprintf(message, sizeof message, "%s", kconv_last_error());
+            error = result;
+          }
         }
       }
     }
   }
   if (shares != on_stack)
     free(shares);
+  if (error != 0 && message[0])
+    kconv_fail(KCONV_ERROR_PIPELINE, "%s", message);
   return error;
 }
 

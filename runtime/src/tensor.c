@@ -8,27 +8,42 @@ struct kconv_tensor {
   int64_t shape[KCONV_MAX_RANK];
   int64_t num_elements;
   float *data;
+  int owns_data; /* 0 for kconv_tensor_wrap: the caller's memory, never freed here */
 };
 
-kconv_status kconv_tensor_create(int rank, const int64_t *shape, kconv_tensor **out) {
-  if (!out || (rank > 0 && !shape))
-    return kconv_fail(KCONV_ERROR_ARGUMENT, "kconv_tensor_create: NULL argument");
-  *out = NULL;
+/* Checks rank and dimensions and counts the elements (shared by create and wrap). */
+static kconv_status check_shape(const char *function, int rank, const int64_t *shape,
+                                int64_t *count) {
+  if (rank > 0 && !shape)
+    return kconv_fail(KCONV_ERROR_ARGUMENT, "%s: NULL argument", function);
   if (rank < 0 || rank > KCONV_MAX_RANK)
     return kconv_fail(KCONV_ERROR_ARGUMENT, "tensor rank %d is outside [0, %d]", rank,
                       KCONV_MAX_RANK);
-  int64_t count = 1;
+  *count = 1;
   for (int i = 0; i < rank; ++i) {
     if (shape[i] < 0)
       return kconv_fail(KCONV_ERROR_ARGUMENT, "tensor dimension %d is negative (%lld)", i,
                         (long long)shape[i]);
-    if (kconv_mul_overflows(count, shape[i], &count))
+    if (kconv_mul_overflows(*count, shape[i], count))
       return kconv_fail(KCONV_ERROR_MEMORY, "tensor element count overflows 64 bits");
   }
   int64_t bytes;
-  if (kconv_mul_overflows(count, (int64_t)sizeof(float), &bytes) || (uint64_t)bytes > SIZE_MAX / 2)
+  if (kconv_mul_overflows(*count, (int64_t)sizeof(float), &bytes) ||
+      (uint64_t)bytes > SIZE_MAX / 2)
     return kconv_fail(KCONV_ERROR_MEMORY, "tensor of %lld elements is too large",
-                      (long long)count);
+                      (long long)*count);
+  return KCONV_OK;
+}
+
+kconv_status kconv_tensor_create(int rank, const int64_t *shape, kconv_tensor **out) {
+  if (!out)
+    return kconv_fail(KCONV_ERROR_ARGUMENT, "kconv_tensor_create: NULL argument");
+  *out = NULL;
+  int64_t count;
+  kconv_status status = check_shape("kconv_tensor_create", rank, shape, &count);
+  if (status != KCONV_OK)
+    return status;
+  int64_t bytes = count * (int64_t)sizeof(float);
   kconv_tensor *tensor = calloc(1, sizeof *tensor);
   if (!tensor)
     return kconv_fail(KCONV_ERROR_MEMORY, "out of memory allocating a tensor");
@@ -45,6 +60,31 @@ kconv_status kconv_tensor_create(int rank, const int64_t *shape, kconv_tensor **
   for (int i = 0; i < rank; ++i)
     tensor->shape[i] = shape[i];
   tensor->num_elements = count;
+  tensor->owns_data = 1;
+  *out = tensor;
+  return KCONV_OK;
+}
+
+kconv_status kconv_tensor_wrap(int rank, const int64_t *shape, float *data, kconv_tensor **out) {
+  if (!out)
+    return kconv_fail(KCONV_ERROR_ARGUMENT, "kconv_tensor_wrap: NULL argument");
+  *out = NULL;
+  int64_t count;
+  kconv_status status = check_shape("kconv_tensor_wrap", rank, shape, &count);
+  if (status != KCONV_OK)
+    return status;
+  if (!data && count > 0)
+    return kconv_fail(KCONV_ERROR_ARGUMENT, "kconv_tensor_wrap: NULL data for %lld elements",
+                      (long long)count);
+  kconv_tensor *tensor = calloc(1, sizeof *tensor);
+  if (!tensor)
+    return kconv_fail(KCONV_ERROR_MEMORY, "out of memory allocating a tensor");
+  tensor->rank = rank;
+  for (int i = 0; i < rank; ++i)
+    tensor->shape[i] = shape[i];
+  tensor->num_elements = count;
+  tensor->data = data;
+  tensor->owns_data = 0;
   *out = tensor;
   return KCONV_OK;
 }
@@ -52,7 +92,8 @@ kconv_status kconv_tensor_create(int rank, const int64_t *shape, kconv_tensor **
 void kconv_tensor_destroy(kconv_tensor *tensor) {
   if (!tensor)
     return;
-  free(tensor->data);
+  if (tensor->owns_data)
+    free(tensor->data);
   free(tensor);
 }
 

@@ -56,6 +56,37 @@ TEST(RuntimeModel, RunsWithDynamicBatch) {
   kconv_tensor_destroy(out);
 }
 
+TEST(RuntimeModel, WrappedTensorsUseTheCallersMemoryWithoutACopy) {
+  kconv_model model = makeModel(sumChannels);
+  // The caller's buffers, not 64-byte aligned (one float past an aligned start).
+  alignas(64) float input[1 + 24], output[1 + 12];
+  for (int i = 0; i < 24; ++i)
+    input[1 + i] = static_cast<float>(i);
+  const int64_t inShape[4] = {1, 3, 4, 2}, outShape[4] = {1, 3, 4, 1};
+  kconv_tensor *in = nullptr, *out = nullptr;
+  ASSERT_EQ(kconv_tensor_wrap(4, inShape, input + 1, &in), KCONV_OK);
+  ASSERT_EQ(kconv_tensor_wrap(4, outShape, output + 1, &out), KCONV_OK);
+  EXPECT_EQ(kconv_tensor_data(in), input + 1);
+  EXPECT_EQ(kconv_tensor_num_elements(out), 12);
+  ASSERT_EQ(kconv_model_run(&model, &in, &out), KCONV_OK) << kconv_last_error();
+  for (int p = 0; p < 12; ++p)
+    EXPECT_FLOAT_EQ(output[1 + p], 4.0f * p + 1.0f);
+  // Destroying frees the handles only (the buffers are on this stack: freeing them
+  // would crash, and ASan would report it).
+  kconv_tensor_destroy(in);
+  kconv_tensor_destroy(out);
+
+  kconv_tensor *bad = nullptr;
+  EXPECT_EQ(kconv_tensor_wrap(4, inShape, nullptr, &bad), KCONV_ERROR_ARGUMENT);
+  EXPECT_EQ(bad, nullptr);
+  EXPECT_STREQ(kconv_last_error(), "kconv_tensor_wrap: NULL data for 24 elements");
+  const int64_t negative[2] = {2, -1};
+  EXPECT_EQ(kconv_tensor_wrap(2, negative, input, &bad), KCONV_ERROR_ARGUMENT);
+  const int64_t empty[2] = {0, 3};
+  ASSERT_EQ(kconv_tensor_wrap(2, empty, nullptr, &bad), KCONV_OK);
+  kconv_tensor_destroy(bad);
+}
+
 TEST(RuntimeModel, RejectsWrongShapesNamingTheInput) {
   kconv_model model = makeModel(sumChannels);
   int64_t wrong[4] = {1, 3, 5, 2};

@@ -291,12 +291,18 @@ llvm::Error declareOutputs(const CompileOptions &options, OutputSet &outputs) {
 
 int compile(const CompileOptions &options, llvm::raw_ostream &errs) {
   // A negative or NaN budget is a typo, not "no tuning"; an infinite one never ends.
-  if (!std::isfinite(options.tuneBudget) || options.tuneBudget < 0) {
-    char given[32];
-    std::snprintf(given, sizeof given, "%g", options.tuneBudget);
-    return fail(errs, std::string("--tune-budget=") + given +
-                          ": expected a finite number of seconds >= 0 (0: no tuning)");
-  }
+  struct Budget { const char *flag; double seconds; const char *zero; };
+  for (Budget b : {Budget{"--tune-budget=", options.tuneBudget, "no tuning"},
+                   Budget{"--tune-budget-total=", options.tuneBudgetTotal, "no limit"}})
+    if (!std::isfinite(b.seconds) || b.seconds < 0) {
+      char given[32];
+      std::snprintf(given, sizeof given, "%g", b.seconds);
+      return fail(errs, std::string(b.flag) + given +
+                            ": expected a finite number of seconds >= 0 (0: " + b.zero + ")");
+    }
+  if (options.tuneCandidates < 0)
+    return fail(errs, "--tune-candidates=" + std::to_string(options.tuneCandidates) +
+                          ": expected a number of candidates >= 0 (0: no limit)");
   if (options.threads < 0 || options.threads > kMaxThreads)
     return fail(errs, llvm::formatv("--tune-threads={0}: expected 1 to {1} threads (0: every "
                                     "core)",

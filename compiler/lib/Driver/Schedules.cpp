@@ -13,6 +13,8 @@
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 
+#include <chrono>
+#include <cmath>
 #include <cstdlib>
 
 namespace kconv::driver {
@@ -98,16 +100,42 @@ std::string kerasName(mlir::Operation *op) {
 
 void printProgress(llvm::raw_ostream &errs, const std::string &layer,
                    const codegen::TuneProgress &p, double budget) {
-  int width = 24;
-  int filled = int(std::min(1.0, p.elapsedSeconds / std::max(budget, 1e-9)) * width);
-  errs << "\rkconvc: tuning " << layer << " [" << std::string(filled, '#')
-       << std::string(width - filled, ' ') << "] " << p.tried << "/" << p.total
-       << " candidates, best " << llvm::formatv("{0:f3}", p.bestMs) << " ms ("
-       << llvm::formatv("{0:f1}", p.bestGflops) << " GFLOP/s), "
-       << llvm::formatv("{0:f1}", p.elapsedSeconds) << " s";
-  if (p.finalists > 0)
-    errs << ", timing " << p.finalists << " finalists in turns";
+  errs << "\r" << codegen::progressLine(layer, p, budget);
   errs.flush();
+}
+
+/// What the schedules and fusion decisions came from, for the closing report.
+struct TuningTally {
+  int fromDb = 0, tuned = 0;
+  bool fusionFromDb = false, fusionTuned = false;
+};
+
+/// A whole-model budget (--tune-budget-total) shared among the layers still to tune:
+/// each gets the time left divided by the layers left (and --tune-budget at most).
+class ModelBudget {
+public:
+  ModelBudget(const CompileOptions &options, int pending)
+      : total_(options.tuneBudgetTotal > 0 ? options.tuneBudgetTotal : INFINITY),
+        perLayer_(options.tuneBudget > 0 ? options.tuneBudget : INFINITY), pending_(pending) {}
+  /// Seconds for the next layer (infinity: no time limit; 0: the total is spent).
+  double next() {
+    double left = total_ - std::chrono::duration<double>(Clock::now() - start_).count();
+    double share = std::isfinite(total_) ? std::max(0.0, left) / std::max(pending_, 1) : INFINITY;
+    --pending_;
+    return std::min(perLayer_, share);
+  }
+
+private:
+  using Clock = std::chrono::steady_clock;
+  double total_, perLayer_;
+  int pending_;
+  Clock::time_point start_ = Clock::now();
+};
+
+std::string fusionKey(const codegen::PipelinePlan &plan, const std::string &target, int threads) {
+  return llvm::formatv("fusion {0} target={1} threads={2} tuner={3}", codegen::planSignature(plan),
+                       target, threads, codegen::kTunerVersion)
+      .str();
 }
 
 /// Which element-wise layers are fused into their consumer: forced by the schedule
@@ -116,8 +144,8 @@ void printProgress(llvm::raw_ostream &errs, const std::string &layer,
 mlir::LogicalResult chooseFusion(mlir::ModuleOp module, codegen::PipelinePlan &plan,
                                  const CompileOptions &options,
                                  const llvm::StringMap<bool> &forced, TuningDb &db, bool useDb,
-                                 const std::string &target, int threads,
-                                 llvm::raw_ostream &errs) {
+                                 const std::string &target, int threads, ModelBudget &budget,
+                                 TuningTally &tally, llvm::raw_ostream &errs) {
   auto funcs = module.getOps<mlir::func::FuncOp>();
   llvm::SmallVector<mlir::Operation *> nodeOps = kconv_mlir::planNodeOps(*funcs.begin());
   std::vector<int> fusable = codegen::fusableNodes(plan);
@@ -134,10 +162,7 @@ mlir::LogicalResult chooseFusion(mlir::ModuleOp module, codegen::PipelinePlan &p
     }
   }
   std::set<int> inlined = codegen::defaultInlining(plan);
-  std::string key = llvm::formatv("fusion {0} target={1} threads={2} tuner={3}",
-                                  codegen::planSignature(plan), target, threads,
-                                  codegen::kTunerVersion)
-                        .str();
+  std::string key = fusionKey(plan, target, threads);
   bool decided = false;
   if (useDb && !fusable.empty()) {
     std::string stored = db.lookup(key);
@@ -148,22 +173,25 @@ mlir::LogicalResult chooseFusion(mlir::ModuleOp module, codegen::PipelinePlan &p
       for (int node : fusable)
         if (llvm::is_contained(names, nodeName(node)))
           inlined.insert(node);
-      decided = true;
+      decided = tally.fusionFromDb = true;
     }
   }
-  if (!decided && options.tuneBudget > 0 && !fusable.empty()) {
+  double seconds = !decided && tuningRequested(options) && !fusable.empty() ? budget.next() : 0;
+  if (seconds > 0) {
     codegen::TuneOptions tune;
     tune.target = options.target;
     tune.threads = threads;
-    tune.budgetSeconds = options.tuneBudget;
+    tune.budgetSeconds = seconds;
+    tune.maxCandidates = options.tuneCandidates;
     codegen::FusionResult result;
+    tally.fusionTuned = true;
     if (Status status = codegen::tuneFusion(plan, tune, result); !status) {
       errs << "kconvc: warning: fusion decisions not tuned: " << status.message() << "\n";
     } else {
       inlined = result.inlined;
       errs << "kconvc: tuned fusion of " << fusable.size() << " element-wise layers: "
-           << result.tried << " variants, default " << llvm::formatv("{0:f3}", result.defaultMs)
-           << " ms -> best " << llvm::formatv("{0:f3}", result.bestMs) << " ms\n";
+           << result.tried << " variants, default " << codegen::formatMs(result.defaultMs)
+           << " -> best " << codegen::formatMs(result.bestMs) << "\n";
       std::string names;
       for (int node : inlined)
         names += (names.empty() ? "" : ",") + nodeName(node);
@@ -269,7 +297,8 @@ mlir::LogicalResult chooseSchedules(mlir::ModuleOp module, codegen::PipelinePlan
     return mlir::failure();
   }
   int threads = effectiveThreads(options);
-  bool useDb = !options.tuningDb.empty() || options.tuneBudget > 0;
+  bool tuning = tuningRequested(options);
+  bool useDb = !options.tuningDb.empty() || tuning;
   TuningDb db(options.tuningDb.empty() ? defaultDbPath() : options.tuningDb);
   if (useDb) {
     std::string error;
@@ -283,6 +312,18 @@ mlir::LogicalResult chooseSchedules(mlir::ModuleOp module, codegen::PipelinePlan
       errs << "kconvc: warning: " << db.path() << ": " << db.corruptedLines()
            << " corrupted entries ignored; their layers are tuned again\n";
   }
+
+  // The layers (and fusion decisions) still to tune share a whole-model budget.
+  int pending = 0;
+  for (auto [layer, op] : llvm::zip_equal(plan.layers, layerOps)) {
+    std::string name = kerasName(op).empty() ? layer.name : kerasName(op);
+    pending += !forced.lookup(name) && !op.getScheduleAttr() &&
+               !(useDb && !db.lookup(layerSignature(plan, layer, target, threads)).empty());
+  }
+  pending += !codegen::fusableNodes(plan).empty() && db.lookup(fusionKey(plan, target, threads)).empty();
+  ModelBudget budget(options, pending);
+  TuningTally tally;
+  int spent = 0; // layers left untuned: the whole-model budget ran out
 
   for (auto [layer, op] : llvm::zip_equal(plan.layers, layerOps)) {
     std::string name = kerasName(op);
@@ -303,18 +344,23 @@ mlir::LogicalResult chooseSchedules(mlir::ModuleOp module, codegen::PipelinePlan
         errs << "kconvc: warning: " << db.path() << ": the entry for layer '" << name
              << "' is not a schedule for it"
              << (problem.empty() ? std::string() : " (" + problem + ")") << "; "
-             << (options.tuneBudget > 0 ? "it is tuned again" : "the default schedule is used")
+             << (tuning ? "it is tuned again" : "the default schedule is used")
              << "\n";
+      tally.fromDb += bool(chosen);
     }
-    if (!chosen && options.tuneBudget > 0) {
+    double seconds = !chosen && tuning ? budget.next() : 0;
+    spent += !chosen && tuning && seconds <= 0;
+    if (seconds > 0) {
       codegen::TuneOptions tune;
       tune.target = options.target;
       tune.threads = threads;
-      tune.budgetSeconds = options.tuneBudget;
+      tune.budgetSeconds = seconds;
+      tune.maxCandidates = options.tuneCandidates;
       tune.seed = options.seed;
       codegen::TuneResult result;
+      ++tally.tuned;
       Status status = codegen::tuneLayer(plan, layer, tune, [&](const codegen::TuneProgress &p) {
-        printProgress(errs, name, p, options.tuneBudget);
+        printProgress(errs, name, p, seconds);
       }, result);
       errs << "\n";
       if (!status) {
@@ -324,8 +370,12 @@ mlir::LogicalResult chooseSchedules(mlir::ModuleOp module, codegen::PipelinePlan
       }
       chosen = kconv_mlir::scheduleToAttr(ctx, result.best);
       errs << "kconvc: tuned " << name << ": " << result.tried << " candidates ("
-           << result.failed << " failed), default " << llvm::formatv("{0:f3}", result.defaultMs)
-           << " ms -> best " << llvm::formatv("{0:f3}", result.bestMs) << " ms\n";
+           << result.failed << " failed), default " << codegen::formatMs(result.defaultMs)
+           << " -> best " << codegen::formatMs(result.bestMs);
+      if (result.remeasured)
+        errs << "; " << result.remeasured << " timed above the machine's peak, re-measured"
+             << (result.noisy ? " (" + std::to_string(result.noisy) + " still noisy)" : "");
+      errs << "\n";
       std::string error;
       if (!db.store(key, attrText(chosen), result.bestMs, error))
         errs << "kconvc: warning: " << error << "\n";
@@ -342,7 +392,22 @@ mlir::LogicalResult chooseSchedules(mlir::ModuleOp module, codegen::PipelinePlan
     layer.schedule = kconv_mlir::scheduleFromAttr(chosen);
     op.setScheduleAttr(chosen);
   }
-  return chooseFusion(module, plan, options, forcedInline, db, useDb, target, threads, errs);
+  if (spent) {
+    char total[32];
+    std::snprintf(total, sizeof total, "%g", options.tuneBudgetTotal);
+    errs << "kconvc: warning: --tune-budget-total=" << total << " spent: " << spent
+         << " layer(s) keep the default schedule (not stored: the next compile tunes them)\n";
+  }
+  if (mlir::failed(chooseFusion(module, plan, options, forcedInline, db, useDb, target, threads,
+                                budget, tally, errs)))
+    return mlir::failure();
+  // Tuning was asked for, and the database already had everything: say so, rather
+  // than leave the user to wonder whether the budget was used.
+  if (tuning && tally.tuned == 0 && !tally.fusionTuned && (tally.fromDb || tally.fusionFromDb))
+    errs << "kconvc: nothing tuned: the schedules of " << tally.fromDb << " layer(s)"
+         << (tally.fusionFromDb ? " and the fusion decisions" : "") << " came from the tuning database "
+         << db.path() << "\n";
+  return mlir::success();
 }
 
 } // namespace kconv::driver

@@ -68,6 +68,14 @@ static cl::opt<std::string> scheduleFile(
 static cl::opt<double> tuneBudget(
     "tune-budget", cl::desc("Autotune each layer for up to this many seconds (0: no tuning)"),
     cl::value_desc("seconds"), cl::init(0), cl::cat(kconvcCategory));
+static cl::opt<int> tuneCandidates(
+    "tune-candidates", cl::desc("Autotune each layer measuring at most N candidates (the same "
+                                "search on any machine; with --tune-budget: whichever ends first)"),
+    cl::value_desc("N"), cl::init(0), cl::cat(kconvcCategory));
+static cl::opt<double> tuneBudgetTotal(
+    "tune-budget-total", cl::desc("Autotune the whole model for up to this many seconds, shared "
+                                  "among the layers not in the tuning database"),
+    cl::value_desc("seconds"), cl::init(0), cl::cat(kconvcCategory));
 static cl::opt<std::string> tuningDb(
     "tuning-db",
     cl::desc("Tuning database file (default with --tune-budget: ~/.cache/kconv/tuning.db)"),
@@ -133,6 +141,8 @@ int main(int argc, char **argv) {
   options.summary = summary;
   options.scheduleFile = scheduleFile;
   options.tuneBudget = tuneBudget;
+  options.tuneCandidates = tuneCandidates;
+  options.tuneBudgetTotal = tuneBudgetTotal;
   options.tuningDb = tuningDb;
   options.seed = seed;
   options.threads = threads;

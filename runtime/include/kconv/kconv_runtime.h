@@ -39,14 +39,22 @@ KCONV_API const char *kconv_last_error(void);
 
 #define KCONV_MAX_RANK 8
 
-/* An owning float32 tensor. Create with kconv_tensor_create / kconv_npy_read,
- * release with kconv_tensor_destroy. */
+/* A float32 tensor: its shape and a pointer to its elements. kconv_tensor_create and
+ * kconv_npy_read allocate (and own) the elements; kconv_tensor_wrap refers to the
+ * caller's memory instead. Release either kind with kconv_tensor_destroy. */
 typedef struct kconv_tensor kconv_tensor;
 
 /* Allocates a zero-filled tensor (64-byte aligned data). rank in [0, KCONV_MAX_RANK],
  * every dimension >= 0; fails on overflow. */
 KCONV_API kconv_status kconv_tensor_create(int rank, const int64_t *shape, kconv_tensor **out);
-/* Frees the tensor and its data; NULL is allowed. */
+/* Describes the caller's `data` (row-major float32, at least as many elements as the
+ * shape holds, any alignment) as a tensor without copying it: a compiled model reads
+ * its inputs from there and writes its outputs there. The caller keeps `data` alive
+ * until kconv_tensor_destroy, which frees only the tensor, never `data`. NULL `data`
+ * is allowed only for a shape with no elements. */
+KCONV_API kconv_status kconv_tensor_wrap(int rank, const int64_t *shape, float *data,
+                                         kconv_tensor **out);
+/* Frees the tensor and, unless it wraps the caller's memory, its data; NULL is allowed. */
 KCONV_API void kconv_tensor_destroy(kconv_tensor *tensor);
 KCONV_API int kconv_tensor_rank(const kconv_tensor *tensor);
 /* Pointer to `rank` dimensions, valid while the tensor lives. */
@@ -97,16 +105,22 @@ KCONV_API kconv_status kconv_model_check_input(const kconv_model *model, int ind
 KCONV_API kconv_status kconv_model_create_outputs(const kconv_model *model,
                                                   kconv_tensor *const *inputs,
                                                   kconv_tensor **outputs);
-/* Checks the inputs and output shapes, then runs the pipeline. */
+/* Checks the inputs and output shapes, then runs the pipeline. Thread-safe: several
+ * threads may run the same or different models at once (each call with its own
+ * tensors); the runtime's shared state (thread count, buffer cache) is atomic or
+ * locked, and the compiled pipelines keep none. */
 KCONV_API kconv_status kconv_model_run(const kconv_model *model, kconv_tensor *const *inputs,
                                        kconv_tensor *const *outputs);
 
 /* Threads for the pipelines' parallel loops (OpenMP, each thread starts on the same
  * share of a loop every run, and helps a slower thread with its share when done);
- * 0 or less: OMP_NUM_THREADS, else every core. */
+ * 0 or less: OMP_NUM_THREADS, else every core. Process-wide; each concurrent run
+ * gets a team of this many threads. */
 KCONV_API void kconv_set_num_threads(int threads);
 /* How the pipelines run their parallel loops (kconv_model_run installs it as Halide's
- * do_par_for); exposed for hosts that run Halide pipelines of their own this way. */
+ * do_par_for); exposed for hosts that run Halide pipelines of their own this way.
+ * Returns the first failing task's code; its message (kconv_last_error() of the thread
+ * that ran it) becomes the calling thread's. */
 KCONV_API int kconv_parallel_for(void *user_context, int (*task)(void *, int, uint8_t *), int min,
                                  int size, uint8_t *closure);
 

@@ -38,30 +38,59 @@ bool adjacentSchedules(const Conv2DSchedule &a, const Conv2DSchedule &b);
 struct TuneOptions {
   std::string target = "host";
   int threads = 1;           // threads the layer will run with
-  double budgetSeconds = 10; // wall-clock budget for this layer
+  double budgetSeconds = 10; // wall-clock budget for this layer (infinity: none)
+  /// At most this many candidates (the default included; 0: no limit): a budget
+  /// that does not depend on the machine's speed, for tests and reproducible runs.
+  int maxCandidates = 0;
   uint64_t seed = 1;         // candidate order after the default
   double timeoutSeconds = 20; // one candidate (compile + run)
+  /// The machine's FMA peak at `threads` threads in GFLOP/s (0: measured once per
+  /// process); a timing faster than kNoisyPeakFactor times it is re-measured.
+  double peakGflops = 0;
 };
 
+/// A candidate timed above this multiple of the machine's FMA peak was disturbed (a
+/// timer hiccup, a run cut short): it is measured again, up to kNoisyRetries times.
+inline constexpr double kNoisyPeakFactor = 1.25;
+inline constexpr int kNoisyRetries = 2;
+
 struct TuneProgress {
-  int tried = 0, total = 0, failed = 0;
+  int tried = 0;
+  int planned = 0;   // candidates the budget allows (<= the space)
+  bool estimated = false; // planned is an estimate from the wall-clock budget
+  int space = 0;     // candidates in the whole schedule space
+  int failed = 0;
+  int remeasured = 0; // candidates timed above the peak and measured again
+  int noisy = 0;      // of those, still above the peak after the retries
   int finalists = 0; // > 0 once the search is over and these are timed again
-  double bestMs = 0, bestGflops = 0, elapsedSeconds = 0;
+  double bestMs = 0, bestGflops = 0, elapsedSeconds = 0, peakGflops = 0;
 };
 
 struct TuneResult {
   Conv2DSchedule best;
   double bestMs = 0;
   double defaultMs = 0; // the heuristic default's time, for reports
-  int tried = 0, failed = 0;
+  int tried = 0, failed = 0, remeasured = 0, noisy = 0;
 };
+
+/// A time for people: "12.3 µs" below a millisecond, "1.234 ms" from there.
+std::string formatMs(double ms);
+
+/// The tuner's progress line for `layer` (without the leading "\r"): a bar of the
+/// budget spent, candidates measured / planned for the budget, the best time and its
+/// GFLOP/s, seconds so far, re-measured noisy timings and the finals.
+std::string progressLine(const std::string &layer, const TuneProgress &p, double budgetSeconds);
+
+/// This machine's FMA peak for `target`'s vector instructions: one core's, measured
+/// once per process (best of a few short runs), times `threads` (at most the cores).
+double machinePeakGflops(const std::string &target, int threads);
 
 /// Times `layer` (alone, on random input) under `schedule`: the median of repeated
 /// runs in milliseconds. Fails for a schedule that does not compile or crashes.
 Status measureSchedule(const PipelinePlan &plan, const Conv2DLayer &layer,
                        const Conv2DSchedule &schedule, const TuneOptions &options, double &ms);
 
-/// Measures candidates in order until the budget is spent, then times the default and
+/// Measures candidates in order until the budget (seconds, candidates) is spent, then times the default and
 /// the fastest few again in turns (finalists) and keeps the default unless one is
 /// clearly faster; reports progress after each candidate and before the finals.
 Status tuneLayer(const PipelinePlan &plan, const Conv2DLayer &layer, const TuneOptions &options,
@@ -90,11 +119,17 @@ struct FusionResult {
 };
 
 /// Greedy search over the fusion decisions: starting from the default, flips one
-/// fusable node at a time and keeps a flip that makes the whole model faster.
+/// fusable node at a time and keeps a flip that makes the whole model faster, until the
+/// budget (seconds, or maxCandidates variants with the default) is spent.
 Status tuneFusion(const PipelinePlan &plan, const TuneOptions &options, FusionResult &result);
 
 /// Nominal FLOPs of a layer (2 * multiply-adds), for GFLOP/s reports.
 double layerFlops(const PipelinePlan &plan, const Conv2DLayer &layer);
+/// The FLOPs whose taps read the input rather than its zero padding: the least work
+/// any schedule does (kernel rows on the padding are always skipped, columns with
+/// trim_columns), against which a timing is checked for noise (a 3x3 layer on a 4x4
+/// image does 69% of its nominal FLOPs).
+double layerUsefulFlops(const PipelinePlan &plan, const Conv2DLayer &layer);
 
 } // namespace kconv::codegen
 

@@ -28,6 +28,8 @@ struct CompileOptions {
   bool summary = false;        // print a Keras-style summary instead of compiling
   std::string scheduleFile;    // "layer = #kconv.schedule<...>" lines forcing schedules
   double tuneBudget = 0;       // seconds per layer; 0: no tuning
+  int tuneCandidates = 0;      // at most this many candidates per layer; 0: no limit
+  double tuneBudgetTotal = 0;  // seconds for the whole model; 0: no limit
   std::string tuningDb;        // tuning database file ("" : none unless tuning)
   uint64_t seed = 1;           // tuner's candidate order
   int threads = 0;             // threads to tune for (0: all cores)
@@ -35,6 +37,12 @@ struct CompileOptions {
 
 /// Runs the whole compilation; diagnostics go to `errs`. Returns the exit code.
 int compile(const CompileOptions &options, llvm::raw_ostream &errs);
+
+/// Whether any tuning budget was given (--tune-budget, --tune-candidates,
+/// --tune-budget-total): then layers missing from the tuning database are tuned.
+inline bool tuningRequested(const CompileOptions &options) {
+  return options.tuneBudget > 0 || options.tuneCandidates > 0 || options.tuneBudgetTotal > 0;
+}
 
 /// The thread count tuning and autoschedulers assume: --tune-threads, else all cores.
 int effectiveThreads(const CompileOptions &options);
