@@ -8,22 +8,6 @@
 #define KCONV_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
 #else
 #define KCONV_PRINTF(fmt, args)
-/* A .npy output staged for kconv_npy_commit: a complete temporary file beside a regular
- * (or new) destination, or, for an existing device or FIFO, the tensor to write there in
- * place. Lets a caller with several outputs place them only once all are written. */
-typedef struct kconv_npy_staged {
-  const char *path;           /* as given, for messages */
-  char *destination;          /* what the rename replaces (a symlink resolved) */
-  char *temp_path;            /* NULL: written in place at commit */
-  const kconv_tensor *tensor; /* in place: what to write */
-} kconv_npy_staged;
-kconv_status kconv_npy_stage(const char *path, const kconv_tensor *tensor,
-                             kconv_npy_staged *staged);
-/* Places a staged output (rename, or the in-place write) and releases `staged`. */
-kconv_status kconv_npy_commit(kconv_npy_staged *staged);
-/* Removes a staged output's temporary file and releases `staged`. */
-void kconv_npy_discard(kconv_npy_staged *staged);
-
 #endif
 
 /* Records a formatted message as this thread's last error and returns `status`. */
