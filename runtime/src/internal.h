@@ -13,6 +13,11 @@
 /* Records a formatted message as this thread's last error and returns `status`. */
 kconv_status kconv_fail(kconv_status status, const char *format, ...) KCONV_PRINTF(2, 3);
 
+/* Copies `text` into `buffer` with control bytes (newlines, escapes) written as \xNN, so
+ * a name from the model file prints on one line and sends no terminal codes. Truncates
+ * to `size`. Returns `buffer`. */
+const char *kconv_printable(const char *text, char *buffer, size_t size);
+
 /* Formats a shape as "(1, 28, 28, 3)"; -1 prints as "?". Returns `buffer`. */
 const char *kconv_format_shape(int rank, const int64_t *shape, char *buffer, size_t size);
 

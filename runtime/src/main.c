@@ -8,18 +8,21 @@
 #include <time.h>
 
 static void print_usage(const kconv_model *model, const char *prog, FILE *out) {
+  char name[512];
   fprintf(out,
           "usage: %s --input X.npy ... --output Y.npy ... [--bench N] [--threads N]\n"
           "Runs the compiled Keras model '%s' on float32 .npy tensors (batch first, in the "
           "model's own data_format).\n",
-          prog, model->name);
+          prog, kconv_printable(model->name, name, sizeof name));
   char shape[256];
   for (int i = 0; i < model->num_inputs; ++i)
-    fprintf(out, "  --input  #%d '%s' %s %s\n", i + 1, model->inputs[i].name,
+    fprintf(out, "  --input  #%d '%s' %s %s\n", i + 1,
+            kconv_printable(model->inputs[i].name, name, sizeof name),
             kconv_format_shape(model->inputs[i].rank, model->inputs[i].shape, shape, sizeof shape),
             model->inputs[i].data_format);
   for (int i = 0; i < model->num_outputs; ++i)
-    fprintf(out, "  --output #%d '%s' %s %s\n", i + 1, model->outputs[i].name,
+    fprintf(out, "  --output #%d '%s' %s %s\n", i + 1,
+            kconv_printable(model->outputs[i].name, name, sizeof name),
             kconv_format_shape(model->outputs[i].rank, model->outputs[i].shape, shape,
                                sizeof shape),
             model->outputs[i].data_format);
@@ -86,13 +89,15 @@ static int parse_args(const kconv_model *model, int argc, char **argv, options *
     }
   }
   if (opt->num_inputs != model->num_inputs) {
+    char name[512];
     fprintf(stderr, "%s: error: model '%s' takes %d --input file(s), %d given\n", prog,
-            model->name, model->num_inputs, opt->num_inputs);
+            kconv_printable(model->name, name, sizeof name), model->num_inputs, opt->num_inputs);
     return 2;
   }
   if (opt->num_outputs != model->num_outputs && !(opt->bench && opt->num_outputs == 0)) {
+    char name[512];
     fprintf(stderr, "%s: error: model '%s' produces %d --output file(s), %d given\n", prog,
-            model->name, model->num_outputs, opt->num_outputs);
+            kconv_printable(model->name, name, sizeof name), model->num_outputs, opt->num_outputs);
     return 2;
   }
   return -1;

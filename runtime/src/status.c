@@ -22,11 +22,35 @@ const char *kconv_status_name(kconv_status status) {
 const char *kconv_last_error(void) { return last_error; }
 
 kconv_status kconv_fail(kconv_status status, const char *format, ...) {
+  char message[sizeof last_error];
   va_list args;
   va_start(args, format);
-  vsnprintf(last_error, sizeof last_error, format, args);
+  vsnprintf(message, sizeof message, format, args);
   va_end(args);
+  /* Model, layer and input names come from the Keras file: a message stays one line. */
+  kconv_printable(message, last_error, sizeof last_error);
   return status;
+}
+
+const char *kconv_printable(const char *text, char *buffer, size_t size) {
+  static const char hex[] = "0123456789abcdef";
+  size_t used = 0;
+  for (const unsigned char *c = (const unsigned char *)(text ? text : ""); *c; ++c) {
+    int control = *c < 0x20 || *c == 0x7f;
+    if (used + (control ? 4 : 1) >= size)
+      break;
+    if (control) {
+      buffer[used++] = '\\';
+      buffer[used++] = 'x';
+      buffer[used++] = hex[*c >> 4];
+      buffer[used++] = hex[*c & 15];
+    } else {
+      buffer[used++] = (char)*c;
+    }
+  }
+  if (size)
+    buffer[used] = 0;
+  return buffer;
 }
 
 const char *kconv_format_shape(int rank, const int64_t *shape, char *buffer, size_t size) {
