@@ -2,6 +2,7 @@
 #include "Importer.h"
 
 #include "llvm/Support/CheckedArithmetic.h"
+#include "llvm/Support/FormatVariadic.h"
 
 #include <cmath>
 #include <tuple>
@@ -153,8 +154,8 @@ LogicalResult Importer::importNormalization(const keras::Layer &layer,
     if (!std::isfinite(mean[i]) || !std::isfinite(variance[i]))
       return error(layer) << "mean or variance at index " << i << " is not finite";
     if (variance[i] < 0)
-      return error(layer) << "variance at index " << i << " is negative (" << variance[i]
-                          << ")";
+      return error(layer) << "variance at index " << i << " is negative ("
+                          << llvm::formatv("{0}", variance[i]).str() << ")";
   }
   // The per-channel affine map x * scale + offset, computed in float64: Keras divides
   // by max(sqrt(variance), epsilon()) with epsilon() = 1e-7; `invert` multiplies.
@@ -163,7 +164,7 @@ LogicalResult Importer::importNormalization(const keras::Layer &layer,
     size_t i = mean.size() == 1 ? 0 : size_t(c);
     double deviation = std::max(std::sqrt(variance[i]), 1e-7);
     scale[c] = float(norm.invert ? deviation : 1.0 / deviation);
-    offset[c] = float(norm.invert ? mean[i] : -mean[i] / deviation);
+    offset[c] = float(norm.invert ? mean[i] : 0.0 - mean[i] / deviation); // (not -0)
   }
   // Imported as an inference BatchNormalization with mean 0, variance 1, epsilon 0
   // (gamma = scale, beta = offset), so that it folds and fuses like one.

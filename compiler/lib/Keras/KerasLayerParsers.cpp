@@ -198,7 +198,7 @@ NormalizationConfig parseNormalization(const LayerContext &ctx, const json &c) {
   if (norm.variance)
     for (double v : *norm.variance)
       if (v < 0)
-        ctx.fail("'variance' must not be negative, got " + std::to_string(v));
+        ctx.fail("'variance' must not be negative, got " + json(v).dump());
   return norm;
 }
 
