@@ -56,6 +56,12 @@ def _string_list(values):
     return np.array([v.encode("utf-8") for v in values], dtype="S")
 
 
+def _dataset(array):
+    """Weights as Keras stores them: float32, integers (Normalization's count) as int64."""
+    array = np.asarray(array)
+    return array.astype(np.int64) if array.dtype.kind in "iu" else array.astype(np.float32)
+
+
 def _write_layer_groups(root, weights, keras_version):
     """weights: list of (layer_name, [(weight_name, array), ...]) in layer order."""
     root.attrs["layer_names"] = _string_list([name for name, _ in weights])
@@ -69,7 +75,7 @@ def _write_layer_groups(root, weights, keras_version):
         else:  # weightless layers: an empty float64 array, as Keras writes it
             group.attrs["weight_names"] = np.zeros((0,), dtype=np.float64)
         for full_name, (_, array) in zip(names, tensors):
-            group.create_dataset(full_name, data=np.asarray(array, dtype=np.float32))
+            group.create_dataset(full_name, data=_dataset(array))
 
 
 def save_weights_h5(path, weights, keras_version="2.13.1"):
@@ -155,7 +161,7 @@ def _write_keras3_weights(f, layers, weights):
         group.attrs["name"] = path
         vars_group = group.create_group("vars")
         for i, (_, array) in enumerate(tensors):
-            vars_group.create_dataset(str(i), data=np.asarray(array, dtype=np.float32))
+            vars_group.create_dataset(str(i), data=_dataset(array))
     f.create_group("optimizer").create_group("vars")  # present in real files; ignored
     f.create_group("vars")
 
@@ -196,7 +202,7 @@ def save_model_h5_keras3(path, model_json, weights, model_name, keras_version="3
             names = [f"{model_name}/{layer_name}/{w}" for w, _ in tensors]
             group.attrs["weight_names"] = names
             for full, (_, array) in zip(names, tensors):
-                group.create_dataset(full, data=np.asarray(array, dtype=np.float32))
+                group.create_dataset(full, data=_dataset(array))
 
 
 def functional_json(layers, inputs, outputs, name="model", keras_version="2.13.1"):

@@ -88,9 +88,22 @@ void printSummary(mlir::ModuleOp module, const keras::Model &model, bool hasWeig
         if (constant && mlir::isa<mlir::DenseResourceElementsAttr>(constant.getValue()))
           params += elementCount(operand); // imported weights, not synthesized constants
       }
+      const auto *norm = found != layers.end()
+                             ? std::get_if<keras::NormalizationConfig>(&found->second->config)
+                             : nullptr;
+      if (auto bn = mlir::dyn_cast<mlir::kconv::BatchNormOp>(op)) {
+        if (norm) {
+          // A Normalization, imported as scale and offset: Keras's non-trainable
+          // mean, variance (per index of its axis, or one) and count, unless the
+          // config gave the values.
+          if (!norm->mean)
+            params = 2 * (norm->axis ? elementCount(bn.getGamma()) : 1) + 1;
+          nonTrainable += params;
+        } else { // moving statistics
+          nonTrainable += elementCount(bn.getMovingMean()) + elementCount(bn.getMovingVariance());
+        }
+      }
       total += params;
-      if (auto bn = mlir::dyn_cast<mlir::kconv::BatchNormOp>(op)) // moving statistics
-        nonTrainable += elementCount(bn.getMovingMean()) + elementCount(bn.getMovingVariance());
       std::string cls = found != layers.end() ? found->second->className : "?";
       if (!rows.empty() && rows.back().name == name) {
         rows.back().params += params;

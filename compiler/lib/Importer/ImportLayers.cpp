@@ -2,6 +2,10 @@
 #include "Importer.h"
 
 #include "llvm/Support/CheckedArithmetic.h"
+#include "llvm/Support/FormatVariadic.h"
+
+#include <cmath>
+#include <tuple>
 
 namespace mlir::kconv {
 
@@ -84,6 +88,98 @@ LogicalResult Importer::importBatchNorm(const keras::Layer &layer,
                                     builder.getI64IntegerAttr(*axis),
                                     builder.getF64FloatAttr(bn.epsilon),
                                     builder.getBoolAttr(bn.center), builder.getBoolAttr(bn.scale));
+}
+
+LogicalResult Importer::importNormalization(const keras::Layer &layer,
+                                            const keras::NormalizationConfig &norm) {
+  if (failed(expectInputs(layer, 1)))
+    return failure();
+  Value in = input(layer, 0);
+  int64_t rank = rankOf(in);
+  if (rank < 2)
+    return error(layer) << "needs an input with a non-batch axis, got "
+                        << formatShape(shapeOf(in));
+  // axis=None: one mean and variance for every element, applied along the last axis.
+  int64_t axis = rank - 1;
+  if (norm.axis) {
+    FailureOr<int64_t> normalized = normalizedAxis(layer, *norm.axis, rank, "axis");
+    if (failed(normalized))
+      return failure();
+    axis = *normalized;
+  }
+  int64_t channels = shapeOf(in)[axis];
+  if (ShapedType::isDynamic(channels))
+    return error(layer) << "the normalized axis has no known size";
+  if (channels > (int64_t(1) << 30))
+    return error(layer) << "the normalized axis (" << channels
+                        << ") exceeds kconv's limit of 2^30 weights per tensor";
+  // Per-index mean and variance: from the config when given at construction, else the
+  // weights (Keras's order: mean, variance, count), else Keras's initial 0 and 1.
+  std::vector<double> mean, variance;
+  if (norm.mean) {
+    size_t given = norm.mean->size();
+    if (given != 1 && (!norm.axis || given != size_t(channels)))
+      return error(layer) << "'mean' and 'variance' hold " << given
+                          << " values; the layer needs 1" << (norm.axis ? " or " : "")
+                          << (norm.axis ? std::to_string(channels) : std::string());
+    mean = *norm.mean;
+    variance = *norm.variance;
+  } else {
+    FailureOr<std::vector<const keras::WeightTensor *>> tensors = layerWeights(layer, 3);
+    if (failed(tensors))
+      return failure();
+    std::vector<int64_t> expected;
+    if (norm.axis)
+      expected.push_back(channels);
+    for (auto [index, role, fill, out] :
+         {std::tuple{0, "mean", 0.0, &mean}, {1, "variance", 1.0, &variance}}) {
+      const keras::WeightTensor *tensor = (*tensors)[index];
+      if (!tensor) {
+        out->assign(1, fill);
+        continue;
+      }
+      if (tensor->shape != expected) {
+        auto diag = error(layer);
+        diag << role << " shape in '" << weights->sourcePath << "' is (";
+        llvm::interleaveComma(tensor->shape, diag);
+        diag << ") but the layer needs (";
+        llvm::interleaveComma(expected, diag);
+        diag << ")";
+        return failure();
+      }
+      out->assign(tensor->values.begin(), tensor->values.end());
+    }
+  }
+  for (size_t i = 0; i < variance.size(); ++i) {
+    if (!std::isfinite(mean[i]) || !std::isfinite(variance[i]))
+      return error(layer) << "mean or variance at index " << i << " is not finite";
+    if (variance[i] < 0)
+      return error(layer) << "variance at index " << i << " is negative ("
+                          << llvm::formatv("{0}", variance[i]).str() << ")";
+  }
+  // The per-channel affine map x * scale + offset, computed in float64: Keras divides
+  // by max(sqrt(variance), epsilon()) with epsilon() = 1e-7; `invert` multiplies.
+  std::vector<float> scale(channels), offset(channels);
+  for (int64_t c = 0; c < channels; ++c) {
+    size_t i = mean.size() == 1 ? 0 : size_t(c);
+    double deviation = std::max(std::sqrt(variance[i]), 1e-7);
+    scale[c] = float(norm.invert ? deviation : 1.0 / deviation);
+    offset[c] = float(norm.invert ? mean[i] : 0.0 - mean[i] / deviation); // (not -0)
+  }
+  // Imported as an inference BatchNormalization with mean 0, variance 1, epsilon 0
+  // (gamma = scale, beta = offset), so that it folds and fuses like one.
+  auto type = RankedTensorType::get({channels}, builder.getF32Type());
+  Location loc = layerLoc(layer.name);
+  auto constant = [&](ArrayRef<float> values) {
+    return builder.create<arith::ConstantOp>(loc, DenseElementsAttr::get(type, values))
+        .getResult();
+  };
+  Value gamma = constant(scale), beta = constant(offset);
+  Value zeros = constant(std::vector<float>(channels, 0.0f));
+  Value ones = constant(std::vector<float>(channels, 1.0f));
+  return createLayerOp<BatchNormOp>(layer, in, gamma, beta, zeros, ones,
+                                    builder.getI64IntegerAttr(axis), builder.getF64FloatAttr(0.0),
+                                    builder.getBoolAttr(true), builder.getBoolAttr(true));
 }
 
 LogicalResult Importer::importActivation(const keras::Layer &layer,

@@ -73,6 +73,8 @@ private:
   // ImportLayers.cpp
   LogicalResult importDense(const keras::Layer &layer, const keras::DenseConfig &dense);
   LogicalResult importBatchNorm(const keras::Layer &layer, const keras::BatchNormConfig &bn);
+  LogicalResult importNormalization(const keras::Layer &layer,
+                                    const keras::NormalizationConfig &norm);
   LogicalResult importActivation(const keras::Layer &layer, const keras::ActivationConfig &act);
   LogicalResult importPRelu(const keras::Layer &layer, const keras::PReluConfig &prelu);
   LogicalResult importReshape(const keras::Layer &layer, const keras::ReshapeConfig &reshape);

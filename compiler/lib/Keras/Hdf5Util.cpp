@@ -238,8 +238,10 @@ WeightTensor readFloatDataset(hid_t location, const std::string &path, const std
                      "' keeps its data in external files; Keras never writes that and kconv "
                      "refuses it");
   Handle type(H5Dget_type(dataset.get()));
-  if (H5Tget_class(type.get()) != H5T_FLOAT)
-    throw KerasError(what + ": dataset '" + path + "' is not floating point");
+  // Integer datasets are read converted to float (Normalization's int64 `count`).
+  H5T_class_t typeClass = H5Tget_class(type.get());
+  if (typeClass != H5T_FLOAT && typeClass != H5T_INTEGER)
+    throw KerasError(what + ": dataset '" + path + "' is not floating point or integer");
   Handle space(H5Dget_space(dataset.get()));
   std::vector<hsize_t> dims;
   WeightTensor tensor;

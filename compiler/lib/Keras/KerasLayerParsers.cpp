@@ -3,6 +3,8 @@
 #include "KerasNames.h"
 #include "kconv/Keras/Regularizers.h"
 
+#include <cmath>
+
 namespace kconv::keras {
 
 using nlohmann::json;
@@ -149,6 +151,55 @@ BatchNormConfig parseBatchNorm(const LayerContext &ctx, const json &c) {
   if (boolArg(ctx, c, "renorm", false))
     ctx.fail("'renorm' is not supported");
   return bn;
+}
+
+/// Normalization's `mean` / `variance` given at construction: a number or a flat list of
+/// finite numbers; nullopt when absent or null (the values are then weights).
+std::optional<std::vector<double>> normalizationValues(const LayerContext &ctx, const json &c,
+                                                       const char *arg) {
+  auto it = c.find(arg);
+  if (it == c.end() || it->is_null())
+    return std::nullopt;
+  std::vector<double> values;
+  auto number = [&](const json &v) {
+    if (!v.is_number() || !std::isfinite(v.get<double>()))
+      ctx.fail(std::string("'") + arg + "' must be a finite number or a list of them, got " +
+               it->dump());
+    values.push_back(v.get<double>());
+  };
+  if (it->is_array()) {
+    if (it->size() > size_t(kMaxDimension))
+      ctx.fail(std::string("'") + arg + "' has too many values");
+    for (const json &v : *it)
+      number(v);
+  } else {
+    number(*it);
+  }
+  return values;
+}
+
+NormalizationConfig parseNormalization(const LayerContext &ctx, const json &c) {
+  NormalizationConfig norm;
+  auto axis = c.find("axis");
+  if (axis != c.end() && (axis->is_null() || (axis->is_array() && axis->empty())))
+    norm.axis = std::nullopt; // axis=None (Keras 3 writes it as an empty tuple)
+  else if (axis != c.end() && axis->is_array() && axis->size() != 1)
+    ctx.fail("normalizing with several axes " + axis->dump() +
+             " is not supported (only one axis or None)");
+  else
+    norm.axis = intArg(ctx, c, "axis", -1);
+  norm.invert = boolArg(ctx, c, "invert", false);
+  norm.mean = normalizationValues(ctx, c, "mean");
+  norm.variance = normalizationValues(ctx, c, "variance");
+  if (norm.mean.has_value() != norm.variance.has_value())
+    ctx.fail("'mean' and 'variance' must be given together");
+  if (norm.mean && norm.mean->size() != norm.variance->size())
+    ctx.fail("'mean' and 'variance' must have the same shape");
+  if (norm.variance)
+    for (double v : *norm.variance)
+      if (v < 0)
+        ctx.fail("'variance' must not be negative, got " + json(v).dump());
+  return norm;
 }
 
 Pool2DConfig parsePool2D(const LayerContext &ctx, const json &c) {
@@ -317,6 +368,8 @@ LayerConfig parseLayerConfig(const LayerContext &ctx, const json &config, int ke
     return parseDense(ctx, c, kerasMajor);
   if (cls == "BatchNormalization")
     return parseBatchNorm(ctx, c);
+  if (cls == "Normalization")
+    return parseNormalization(ctx, c);
   if (cls == "MaxPooling2D" || cls == "AveragePooling2D" || cls == "MaxPool2D" ||
       cls == "AvgPool2D")
     return parsePool2D(ctx, c);

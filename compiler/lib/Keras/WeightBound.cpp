@@ -130,6 +130,19 @@ struct Visitor {
     params = mul(4, (*one())[*axis]); // gamma, beta, moving mean and variance
     return one();
   }
+  std::optional<Shape> operator()(const NormalizationConfig &c) {
+    if (!one())
+      return std::nullopt;
+    int64_t size = 1; // axis=None: scalar mean and variance
+    if (c.axis) {
+      std::optional<size_t> axis = axisIndex(*c.axis, one()->size());
+      if (!axis || (*one())[*axis] == kUnknown)
+        return std::nullopt;
+      size = (*one())[*axis];
+    }
+    params = add(mul(2, size), 1); // mean, variance and the count
+    return one();
+  }
   std::optional<Shape> operator()(const Pool2DConfig &c) {
     std::optional<Axes> a = one() ? axes2d(*one(), c.dataFormat) : std::nullopt;
     if (!a)

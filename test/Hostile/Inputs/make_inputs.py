@@ -217,3 +217,31 @@ def reader_inputs():
 
 
 reader_inputs()
+
+
+def normalization_inputs():
+    """Keras Normalization layers with impossible statistics or arguments (issue 20)."""
+    def norm(name, weights=None, **config):
+        full = {"name": "norm", "trainable": True, "dtype": "float32", "axis": [-1],
+                "invert": False, "mean": None, "variance": None}
+        full.update(config)
+        write(name + ".json", keras_writer.sequential_json([("Normalization", full)], (3, 3, 4)))
+        if weights is not None:
+            keras_writer.save_weights_h5(os.path.join(here, name + ".h5"), [("norm", weights)])
+
+    count = ("count", np.array(10, dtype=np.int64))
+    norm("norm_negative_variance_config", mean=[0.0, 0.0, 0.0, 0.0],
+         variance=[1.0, -0.5, 1.0, 1.0])
+    norm("norm_negative_variance", [("mean", np.zeros(4, np.float32)),
+                                    ("variance", np.array([1, 1, -2, 1], np.float32)), count])
+    norm("norm_wrong_shape", [("mean", np.zeros(3, np.float32)),
+                              ("variance", np.ones(3, np.float32)), count])
+    norm("norm_two_weights", [("mean", np.zeros(4, np.float32)),
+                              ("variance", np.ones(4, np.float32))])
+    norm("norm_several_axes", axis=[1, 3])
+    norm("norm_mean_count", mean=[0.0, 1.0, 2.0], variance=[1.0, 1.0, 1.0])
+    norm("norm_mean_only", mean=[0.0, 1.0, 2.0, 3.0])
+    norm("norm_batch_axis", axis=[0])
+
+
+normalization_inputs()

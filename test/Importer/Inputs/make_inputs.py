@@ -36,3 +36,21 @@ keras_writer.save_weights_keras3(os.path.join(here, "three_convs.weights.h5"),
                                  weights + [("extra", tensors[1])])
 with open(os.path.join(here, "two_convs.json"), "w") as f:
     f.write(config)
+
+# Normalization (issue 20): values given in the config, invert, and adapted weights
+# with axis=None (a scalar mean and variance and an int64 count).
+def normalization_config(name, axis, invert=False, mean=None, variance=None):
+    return {"name": name, "trainable": True, "dtype": "float32", "axis": axis,
+            "invert": invert, "mean": mean, "variance": variance}
+
+
+with open(os.path.join(here, "normalization.json"), "w") as f:
+    f.write(keras_writer.sequential_json([
+        ("Normalization", normalization_config("given", [-1], False, [0.5, 1.0, -1.0],
+                                               [4.0, 0.25, 0.0])),
+        ("Normalization", normalization_config("inverted", [-1], True, 3.0, 0.25)),
+        ("Normalization", normalization_config("adapted", [])),
+    ], (2, 2, 3)))
+keras_writer.save_weights_h5(os.path.join(here, "normalization.h5"), [
+    ("adapted", [("mean", np.array(2.0, np.float32)), ("variance", np.array(16.0, np.float32)),
+                 ("count", np.array(7, np.int64))])])

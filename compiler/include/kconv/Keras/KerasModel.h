@@ -73,6 +73,16 @@ struct BatchNormConfig {
   bool center = true, scale = true;
 };
 
+/// Keras's Normalization layer: (x - mean) / max(sqrt(variance), 1e-7), or with
+/// `invert` mean + x * max(sqrt(variance), 1e-7), per index of `axis`.
+struct NormalizationConfig {
+  std::optional<int64_t> axis = -1; // as written; nullopt is axis=None (one mean for all)
+  bool invert = false;
+  // Given at construction (the config then holds them and there are no weights):
+  // one value (broadcast) or one per index of `axis`.
+  std::optional<std::vector<double>> mean, variance;
+};
+
 struct Pool2DConfig {
   bool max = true;
   std::array<int64_t, 2> poolSize{2, 2}, strides{2, 2};
@@ -139,7 +149,8 @@ struct RescalingConfig {
 struct IdentityConfig {};
 
 using LayerConfig =
-    std::variant<InputConfig, Conv2DConfig, DenseConfig, BatchNormConfig, Pool2DConfig,
+    std::variant<InputConfig, Conv2DConfig, DenseConfig, BatchNormConfig, NormalizationConfig,
+                 Pool2DConfig,
                  GlobalPool2DConfig, ActivationConfig, PReluConfig, MergeConfig,
                  ConcatenateConfig, Pad2DConfig, UpSample2DConfig, ReshapeConfig,
                  PermuteConfig, RescalingConfig, IdentityConfig>;

@@ -1,0 +1,82 @@
+#!/usr/bin/python3
+"""Keras's Normalization layer in whole models (graph_e2e's Graph, writers and runner):
+adapted weights (mean, variance, int64 count), values given in the config, axis=None,
+invert, channels_first, rank 2, a zero variance; referenced in float64 with Keras's
+formula, (x - mean) / max(sqrt(variance), 1e-7), or mean + x * max(...) with invert."""
+import sys
+
+import numpy as np
+
+import graph_e2e as ge
+import layer_reference as lr
+
+KERAS3 = "--keras3" in sys.argv
+EPSILON = 1e-7  # keras.backend.epsilon()
+
+
+def normalization(g, x, axis=-1, invert=False, mean=None, variance=None, given=False):
+    """A Normalization layer; `given`: mean/variance in the config, else adapted weights.
+    axis None normalizes with one scalar mean and variance."""
+    value = g.values[x]
+    size = 1 if axis is None else value.shape[axis]
+    shape = () if axis is None else (size,)
+    if mean is None:
+        mean = g.uniform(shape, -0.5, 0.5)
+    if variance is None:
+        variance = g.uniform(shape, 0.1, 3.0)
+    mean, variance = np.asarray(mean, np.float32), np.asarray(variance, np.float32)
+    # Keras 2 and 3 both write the axis tuple as a list; None as an empty one.
+    config = {"axis": [] if axis is None else [axis], "invert": invert,
+              "mean": mean.tolist() if given else None,
+              "variance": variance.tolist() if given else None}
+    weights = None if given else [("mean", mean), ("variance", variance),
+                                  ("count", np.array(1000, dtype=np.int64))]
+
+    def reference(v):
+        bshape = [1] * v.ndim
+        if axis is not None and mean.ndim:
+            bshape[axis] = size
+        m = mean.astype(np.float64).reshape(bshape)
+        d = np.maximum(np.sqrt(variance.astype(np.float64)), EPSILON).reshape(bshape)
+        return m + v * d if invert else (v - m) / d
+
+    return g.add("Normalization", x, reference, config, weights)
+
+
+def efficientnet_stem(g):
+    """keras.applications.EfficientNet's first layers: Rescaling(1/255), Normalization
+    (adapted on ImageNet), then a strided Conv2D, BatchNormalization and swish."""
+    x = g.input((12, 12, 3))
+    y = g.add("Rescaling", x, lambda v: v * (1 / 255.0), {"scale": 1 / 255.0, "offset": 0.0})
+    y = normalization(g, y, mean=[0.485, 0.456, 0.406],
+                      variance=[0.229 ** 2, 0.224 ** 2, 0.225 ** 2])
+    y = g.conv(y, 8, (3, 3), strides=(2, 2), use_bias=False)
+    y = g.batch_norm(y)
+    return [g.activation(y, "silu")]
+
+
+def normalization_variants(g):
+    x = g.input((6, 5, 4))
+    a = normalization(g, x)                               # adapted, axis -1
+    a = normalization(g, a, axis=None)                    # one scalar mean and variance
+    b = normalization(g, x, invert=True, variance=[0.0, 0.5, 2.0, 1e-20])  # epsilon path
+    d = normalization(g, x, axis=2, invert=True)          # a spatial axis (width)
+    cf = g.conv(x, 6, (3, 3), fmt="channels_first")       # channels_first: axis 1
+    e = normalization(g, cf, axis=1)
+    f = g.add("Flatten", x, lr.flatten)
+    f = normalization(g, f)                               # rank 2
+    # Values in the config (no weights), after the adapted ones: keras_writer numbers
+    # Keras 3 weight paths over weighted layers only, Keras over every layer.
+    c = normalization(g, x, given=True, mean=[0.1, -0.2, 0.3, 0.0],
+                      variance=[1.5, 0.25, 4.0, 2.0])
+    d = normalization(g, d, given=True, mean=0.5, variance=2.0)  # scalars, broadcast
+    y = g.conv(c, 6, (1, 1))                              # Normalization -> Conv2D
+    return [a, b, d, e, f, y]
+
+
+MODELS = {"efficientnet_stem": efficientnet_stem,
+          "normalization_variants": normalization_variants}
+
+if __name__ == "__main__":
+    ge.MODELS.update(MODELS)
+    sys.exit(ge.main())
