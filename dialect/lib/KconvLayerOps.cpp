@@ -5,6 +5,8 @@
 #include "kconv/Dialect/ConvGeometry.h"
 #include "llvm/Support/CheckedArithmetic.h"
 
+#include <cmath>
+
 using namespace mlir;
 using namespace mlir::kconv;
 
@@ -182,6 +184,25 @@ LogicalResult BatchNormOp::inferResultShape(SmallVectorImpl<int64_t> &shape) {
   for (auto [value, name] : {std::pair{getGamma(), "gamma"}, {getBeta(), "beta"},
                              {getMovingMean(), "moving_mean"},
                              {getMovingVariance(), "moving_variance"}})
+    if (failed(checkVectorSize(*this, value, channels, name)))
+      return failure();
+  shape.assign(in.begin(), in.end());
+  return success();
+}
+
+LogicalResult LayerNormOp::inferResultShape(SmallVectorImpl<int64_t> &shape) {
+  ArrayRef<int64_t> in = shapeOf(getInput());
+  int64_t axis = getAxis();
+  // kconv normalizes over the last axis only (Keras's default, as ConvNeXt and
+  // transformers use it); codegen reduces over the innermost dimension.
+  if (axis != (int64_t)in.size() - 1)
+    return emitError() << "'axis' " << axis << " must be the last axis of input "
+                       << formatShape(in) << " (only the last axis is supported)";
+  double epsilon = getEpsilon().convertToDouble();
+  if (!(epsilon >= 0) || !std::isfinite(epsilon))
+    return emitError() << "'epsilon' must be a finite number >= 0";
+  int64_t channels = in[axis];
+  for (auto [value, name] : {std::pair{getGamma(), "gamma"}, {getBeta(), "beta"}})
     if (failed(checkVectorSize(*this, value, channels, name)))
       return failure();
   shape.assign(in.begin(), in.end());

@@ -35,3 +35,15 @@ func.func @mismatch(%x: tensor<1x4x4x2xf32>, %y: tensor<1x2x2x2xf32>) -> tensor<
   %a = kconv.merge %x, %p {kind = #kconv.merge_kind<add>} : (tensor<1x4x4x2xf32>, tensor<*xf32>) -> tensor<*xf32>
   return %a : tensor<*xf32>
 }
+
+// -----
+
+// kconv.layer_norm keeps its input's shape (a Dense output of rank 2 here).
+// CHECK-LABEL: func.func @layer_norm
+// CHECK-SAME: -> tensor<?x10xf32>
+// CHECK: kconv.layer_norm {{.*}} -> tensor<?x10xf32>
+func.func @layer_norm(%x: tensor<?x3xf32>, %k: tensor<3x10xf32>, %v: tensor<10xf32>) -> tensor<*xf32> {
+  %d = kconv.dense %x, %k {activation = #kconv.activation<linear>, units = 10 : i64, use_bias = false} : (tensor<?x3xf32>, tensor<3x10xf32>) -> tensor<*xf32>
+  %n = kconv.layer_norm %d, %v, %v {axis = 1 : i64, center = true, epsilon = 1.0e-3 : f64, rms_scaling = false, scale = true} : (tensor<*xf32>, tensor<10xf32>, tensor<10xf32>) -> tensor<*xf32>
+  return %n : tensor<*xf32>
+}

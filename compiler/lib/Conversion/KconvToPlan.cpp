@@ -183,6 +183,16 @@ LogicalResult NodeLowering::lower(Operation *op, const std::string &name) {
     plan.nodes.push_back(std::move(layer));
     return success();
   }
+  if (auto ln = dyn_cast<LayerNormOp>(op)) {
+    FailureOr<std::vector<float>> gamma = weights(op, ln.getGamma(), "gamma");
+    FailureOr<std::vector<float>> beta = weights(op, ln.getBeta(), "beta");
+    if (failed(gamma) || failed(beta))
+      return failure();
+    plan.nodes.push_back(codegen::LayerNormLayer{name, in, out, ln.getEpsilon().convertToDouble(),
+                                                 ln.getRmsScaling(), std::move(*gamma),
+                                                 std::move(*beta)});
+    return success();
+  }
   if (auto pool = dyn_cast<Pool2DOp>(op)) {
     codegen::Pool2DLayer layer{name, in, out, pool.getKind() == PoolKind::max,
                                pair(pool.getPoolSize()), pair(pool.getStrides()), {0, 0, 0, 0},

@@ -90,6 +90,54 @@ LogicalResult Importer::importBatchNorm(const keras::Layer &layer,
                                     builder.getBoolAttr(bn.center), builder.getBoolAttr(bn.scale));
 }
 
+LogicalResult Importer::importLayerNorm(const keras::Layer &layer,
+                                        const keras::LayerNormConfig &ln) {
+  if (failed(expectInputs(layer, 1)))
+    return failure();
+  Value in = input(layer, 0);
+  int64_t rank = rankOf(in);
+  FailureOr<int64_t> axis = normalizedAxis(layer, ln.axis, rank, "axis");
+  if (failed(axis))
+    return failure();
+  if (*axis != rank - 1)
+    return error(layer) << "normalizing over axis " << ln.axis << " of a rank-" << rank
+                        << " input is not supported (only the last axis)";
+  int64_t channels = shapeOf(in)[*axis];
+  if (ShapedType::isDynamic(channels))
+    return error(layer) << "the normalized axis has no known size";
+  // Keras builds gamma when scale (or rms_scaling), beta when center and not
+  // rms_scaling, in that order.
+  bool hasGamma = ln.scale || ln.rmsScaling, hasBeta = ln.center && !ln.rmsScaling;
+  // Without gamma and beta the layer has no weights: Keras leaves it out of the
+  // order of weighted layers, so it takes no place in that order here either.
+  size_t expected = size_t(hasGamma) + size_t(hasBeta);
+  FailureOr<std::vector<const keras::WeightTensor *>> tensors =
+      expected ? layerWeights(layer, expected) : std::vector<const keras::WeightTensor *>{};
+  if (failed(tensors))
+    return failure();
+  size_t next = 0;
+  auto vector = [&](bool present, const char *role, float fill,
+                    const char *init) -> FailureOr<Value> {
+    if (!present) { // the identity: gamma = 1, beta = 0
+      auto type = RankedTensorType::get({channels}, builder.getF32Type());
+      return builder
+          .create<arith::ConstantOp>(layerLoc(layer.name), DenseElementsAttr::get(type, fill))
+          .getResult();
+    }
+    return weightConstant(layer, (*tensors)[next++], role, {channels}, std::nullopt, init);
+  };
+  FailureOr<Value> gamma = vector(hasGamma, "gamma", 1.0f, "ones");
+  if (failed(gamma))
+    return failure();
+  FailureOr<Value> beta = vector(hasBeta, "beta", 0.0f, "zeros");
+  if (failed(beta))
+    return failure();
+  return createLayerOp<LayerNormOp>(layer, in, *gamma, *beta, builder.getI64IntegerAttr(*axis),
+                                    builder.getF64FloatAttr(ln.epsilon),
+                                    builder.getBoolAttr(ln.center), builder.getBoolAttr(ln.scale),
+                                    builder.getBoolAttr(ln.rmsScaling));
+}
+
 LogicalResult Importer::importNormalization(const keras::Layer &layer,
                                             const keras::NormalizationConfig &norm) {
   if (failed(expectInputs(layer, 1)))

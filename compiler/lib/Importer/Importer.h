@@ -73,6 +73,7 @@ private:
   // ImportLayers.cpp
   LogicalResult importDense(const keras::Layer &layer, const keras::DenseConfig &dense);
   LogicalResult importBatchNorm(const keras::Layer &layer, const keras::BatchNormConfig &bn);
+  LogicalResult importLayerNorm(const keras::Layer &layer, const keras::LayerNormConfig &ln);
   LogicalResult importNormalization(const keras::Layer &layer,
                                     const keras::NormalizationConfig &norm);
   LogicalResult importActivation(const keras::Layer &layer, const keras::ActivationConfig &act);

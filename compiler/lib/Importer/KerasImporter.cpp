@@ -221,6 +221,8 @@ LogicalResult Importer::importLayer(const keras::Layer &layer) {
           return importDense(layer, config);
         else if constexpr (std::is_same_v<T, keras::BatchNormConfig>)
           return importBatchNorm(layer, config);
+        else if constexpr (std::is_same_v<T, keras::LayerNormConfig>)
+          return importLayerNorm(layer, config);
         else if constexpr (std::is_same_v<T, keras::NormalizationConfig>)
           return importNormalization(layer, config);
         else if constexpr (std::is_same_v<T, keras::ActivationConfig>)

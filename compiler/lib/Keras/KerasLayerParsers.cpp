@@ -153,6 +153,21 @@ BatchNormConfig parseBatchNorm(const LayerContext &ctx, const json &c) {
   return bn;
 }
 
+LayerNormConfig parseLayerNorm(const LayerContext &ctx, const json &c) {
+  LayerNormConfig ln;
+  if (c.contains("axis") && c["axis"].is_array() && c["axis"].size() != 1)
+    ctx.fail("normalizing over several axes " + c["axis"].dump() +
+             " is not supported (only the last axis)");
+  ln.axis = intArg(ctx, c, "axis", -1);
+  ln.epsilon = optionalNumber(ctx, c, "epsilon").value_or(1e-3);
+  if (!(ln.epsilon >= 0) || !std::isfinite(ln.epsilon))
+    ctx.fail("'epsilon' must be a finite number >= 0");
+  ln.center = boolArg(ctx, c, "center", true);
+  ln.scale = boolArg(ctx, c, "scale", true);
+  ln.rmsScaling = boolArg(ctx, c, "rms_scaling", false);
+  return ln;
+}
+
 /// Normalization's `mean` / `variance` given at construction: a number or a flat list of
 /// finite numbers; nullopt when absent or null (the values are then weights).
 std::optional<std::vector<double>> normalizationValues(const LayerContext &ctx, const json &c,
@@ -370,6 +385,8 @@ LayerConfig parseLayerConfig(const LayerContext &ctx, const json &config, int ke
     return parseBatchNorm(ctx, c);
   if (cls == "Normalization")
     return parseNormalization(ctx, c);
+  if (cls == "LayerNormalization")
+    return parseLayerNorm(ctx, c);
   if (cls == "MaxPooling2D" || cls == "AveragePooling2D" || cls == "MaxPool2D" ||
       cls == "AvgPool2D")
     return parsePool2D(ctx, c);

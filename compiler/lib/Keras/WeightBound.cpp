@@ -130,6 +130,15 @@ struct Visitor {
     params = mul(4, (*one())[*axis]); // gamma, beta, moving mean and variance
     return one();
   }
+  std::optional<Shape> operator()(const LayerNormConfig &c) {
+    if (!one())
+      return std::nullopt;
+    std::optional<size_t> axis = axisIndex(c.axis, one()->size());
+    if (!axis || (*one())[*axis] == kUnknown)
+      return std::nullopt;
+    params = mul(2, (*one())[*axis]); // gamma and beta at most
+    return one();
+  }
   std::optional<Shape> operator()(const NormalizationConfig &c) {
     if (!one())
       return std::nullopt;

@@ -99,6 +99,17 @@ struct BatchNormLayer {
   std::vector<float> scale, shift;
 };
 
+/// LayerNormalization over the last axis: per position, the mean and variance of
+/// the channels in float32, then (x - mean) * rsqrt(variance + epsilon) * gamma + beta
+/// (with `rmsScaling`, x * rsqrt(variance + epsilon) * gamma).
+struct LayerNormLayer {
+  std::string name;
+  int input = -1, output = -1;
+  double epsilon = 1e-3;
+  bool rmsScaling = false;
+  std::vector<float> gamma, beta;
+};
+
 struct Pool2DLayer {
   std::string name;
   int input = -1, output = -1;
@@ -172,7 +183,8 @@ struct ReshapeLayer {
 struct ConvStep {
   int layer = -1;
 };
-using PlanNode = std::variant<ConvStep, Conv2DTransposeLayer, DenseLayer, BatchNormLayer, Pool2DLayer,
+using PlanNode = std::variant<ConvStep, Conv2DTransposeLayer, DenseLayer, BatchNormLayer, LayerNormLayer,
+                              Pool2DLayer,
                               GlobalPool2DLayer, ActivationLayer, MergeLayer, ConcatenateLayer,
                               Pad2DLayer, UpSample2DLayer, ReshapeLayer>;
 

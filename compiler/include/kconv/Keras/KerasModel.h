@@ -83,6 +83,14 @@ struct NormalizationConfig {
   std::optional<std::vector<double>> mean, variance;
 };
 
+/// LayerNormalization: one axis (a list of one is the same), as written.
+struct LayerNormConfig {
+  int64_t axis = -1;
+  double epsilon = 1e-3;
+  bool center = true, scale = true;
+  bool rmsScaling = false; // Keras 3: x * rsqrt(var + eps) * gamma, no beta
+};
+
 struct Pool2DConfig {
   bool max = true;
   std::array<int64_t, 2> poolSize{2, 2}, strides{2, 2};
@@ -150,7 +158,7 @@ struct IdentityConfig {};
 
 using LayerConfig =
     std::variant<InputConfig, Conv2DConfig, DenseConfig, BatchNormConfig, NormalizationConfig,
-                 Pool2DConfig,
+                 LayerNormConfig, Pool2DConfig,
                  GlobalPool2DConfig, ActivationConfig, PReluConfig, MergeConfig,
                  ConcatenateConfig, Pad2DConfig, UpSample2DConfig, ReshapeConfig,
                  PermuteConfig, RescalingConfig, IdentityConfig>;

@@ -1,0 +1,74 @@
+#!/usr/bin/python3
+"""Keras's LayerNormalization in whole models (graph_e2e's Graph, writers and runner):
+axis -1, [-1] and the positive last index, on rank-4 channels_last and rank-2 tensors,
+center/scale on and off, a ConvNeXt block, and (Keras 3) rms_scaling; referenced in
+float64 with Keras's formula: per position, the mean and the variance (mean of squared
+deviations) over the last axis, then (x - mean) / sqrt(variance + epsilon) * gamma + beta
+(rms_scaling: x / sqrt(variance + epsilon) * gamma)."""
+import sys
+
+import numpy as np
+
+import graph_e2e as ge
+import layer_reference as lr
+
+KERAS3 = "--keras3" in sys.argv
+
+
+def layer_norm(g, x, axis=-1, epsilon=1e-3, center=True, scale=True, rms_scaling=False):
+    c = g.values[x].shape[-1]
+    gamma, beta = g.uniform((c,), 0.5, 1.5), g.uniform((c,), -0.5, 0.5)
+    has_gamma, has_beta = scale or rms_scaling, center and not rms_scaling
+    weights = ([("gamma", gamma)] if has_gamma else []) + ([("beta", beta)] if has_beta else [])
+    config = {"axis": axis, "epsilon": epsilon, "center": center, "scale": scale,
+              "beta_initializer": {"class_name": "Zeros", "config": {}},
+              "gamma_initializer": {"class_name": "Ones", "config": {}}}
+    if rms_scaling:
+        config["rms_scaling"] = True
+
+    def reference(v):
+        mean = v.mean(axis=-1, keepdims=True)
+        variance = ((v - mean) ** 2).mean(axis=-1, keepdims=True)
+        inv = 1.0 / np.sqrt(variance + epsilon)
+        g64 = gamma.astype(np.float64) if has_gamma else 1.0
+        b64 = beta.astype(np.float64) if has_beta else 0.0
+        if rms_scaling:
+            return v * inv * g64
+        return (v - mean) * inv * g64 + b64
+
+    return g.add("LayerNormalization", x, reference, config, weights or None)
+
+
+def layer_norm_variants(g):
+    x = g.input((5, 6, 8))
+    a = layer_norm(g, x)                                          # axis -1, default epsilon
+    b = layer_norm(g, x, axis=[-1], epsilon=1e-6, center=False)   # a list; no beta
+    c = layer_norm(g, x, axis=3, scale=False)                     # positive index; no gamma
+    f = g.add("Flatten", x, lr.flatten)
+    f = g.dense(f, 12)
+    e = layer_norm(g, f, epsilon=1e-5)                            # rank 2 (a Dense output)
+    outputs = [a, b, c, e]
+    if KERAS3:  # gamma only, x / sqrt(variance + epsilon) * gamma
+        outputs.append(layer_norm(g, x, epsilon=1e-5, rms_scaling=True))
+    # Last: keras_writer numbers Keras 3 weight paths over weighted layers only, Keras
+    # over every layer; this one has no weights.
+    outputs.append(layer_norm(g, x, axis=[3], center=False, scale=False))
+    return outputs
+
+
+def convnext_block(g):
+    """ConvNeXt's block: DepthwiseConv2D 7x7 -> LayerNormalization(1e-6) -> pointwise
+    expansion (a 1x1 Conv2D for Dense), gelu -> 1x1 projection, plus the input."""
+    x = g.input((9, 9, 16))
+    y = g.depthwise(x, (7, 7), use_bias=True)
+    y = layer_norm(g, y, epsilon=1e-6)
+    y = g.conv(y, 64, (1, 1), activation="gelu")
+    y = g.conv(y, 16, (1, 1))
+    return [g.add("Add", [x, y], lambda a, b: a + b)]
+
+
+MODELS = {"layer_norm_variants": layer_norm_variants, "convnext_block": convnext_block}
+
+if __name__ == "__main__":
+    ge.MODELS.update(MODELS)
+    sys.exit(ge.main())
