@@ -245,3 +245,25 @@ def normalization_inputs():
 
 
 normalization_inputs()
+
+
+def layer_norm_inputs():
+    """Keras LayerNormalization layers kconv rejects (issue 20): weights of the wrong
+    shape, an axis other than the last, several axes, a negative epsilon."""
+    def layer_norm(name, weights=None, **config):
+        full = {"name": "ln", "trainable": True, "dtype": "float32", "axis": -1,
+                "epsilon": 1e-3, "center": True, "scale": True}
+        full.update(config)
+        write(name + ".json",
+              keras_writer.sequential_json([("LayerNormalization", full)], (3, 3, 4)))
+        if weights is not None:
+            keras_writer.save_weights_h5(os.path.join(here, name + ".h5"), [("ln", weights)])
+
+    layer_norm("ln_wrong_gamma", [("gamma", np.ones(3, np.float32)),
+                                  ("beta", np.zeros(4, np.float32))])
+    layer_norm("ln_spatial_axis", axis=[2])
+    layer_norm("ln_several_axes", axis=[1, 2, 3])
+    layer_norm("ln_negative_epsilon", epsilon=-1e-5)
+
+
+layer_norm_inputs()
