@@ -54,3 +54,24 @@ with open(os.path.join(here, "normalization.json"), "w") as f:
 keras_writer.save_weights_h5(os.path.join(here, "normalization.h5"), [
     ("adapted", [("mean", np.array(2.0, np.float32)), ("variance", np.array(16.0, np.float32)),
                  ("count", np.array(7, np.int64))])])
+
+
+# LayerNormalization (issue 20): both weights, neither (gamma 1 and beta 0 made at
+# import, no weights in the file), and Keras 3's rms_scaling (gamma only).
+def layer_norm_config(name, axis, epsilon, center=True, scale=True, **extra):
+    config = {"name": name, "trainable": True, "dtype": "float32", "axis": axis,
+              "epsilon": epsilon, "center": center, "scale": scale}
+    config.update(extra)
+    return config
+
+
+with open(os.path.join(here, "layer_norm.json"), "w") as f:
+    f.write(keras_writer.sequential_json([
+        ("LayerNormalization", layer_norm_config("full", [3], 1e-6)),
+        ("LayerNormalization", layer_norm_config("bare", -1, 1e-3, False, False)),
+        ("LayerNormalization", layer_norm_config("rms", 3, 1e-5, True, False, rms_scaling=True)),
+    ], (2, 2, 3)))
+keras_writer.save_weights_h5(os.path.join(here, "layer_norm.h5"), [
+    ("full", [("gamma", np.array([0.5, 1.0, 2.0], np.float32)),
+              ("beta", np.array([0.25, 0.0, -1.0], np.float32))]),
+    ("rms", [("gamma", np.array([3.0, 4.0, 5.0], np.float32))])])
