@@ -67,7 +67,16 @@ def convnext_block(g):
     return [g.add("Add", [x, y], lambda a, b: a + b)]
 
 
-MODELS = {"layer_norm_variants": layer_norm_variants, "convnext_block": convnext_block}
+def layer_norm_channels_first(g):
+    """After a channels_first Conv2D the last axis is the width: kconv's layout pass
+    must not move the normalization onto the channels."""
+    x = g.input((4, 6, 5))
+    y = g.conv(x, 3, (3, 3), fmt="channels_first")
+    return [layer_norm(g, y, epsilon=1e-4)]
+
+
+MODELS = {"layer_norm_variants": layer_norm_variants, "convnext_block": convnext_block,
+          "layer_norm_channels_first": layer_norm_channels_first}
 
 if __name__ == "__main__":
     ge.MODELS.update(MODELS)
