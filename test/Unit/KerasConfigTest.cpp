@@ -234,8 +234,38 @@ TEST(KerasConfig, ParameterBoundIsNeverBelowTheLayersParameters) {
   EXPECT_EQ(bound("[null, 8, 8, 3]",
                   R"({"class_name": "BatchNormalization", "config": {"name": "b", "axis": -1}})"),
             std::optional<uint64_t>(12));
+  // LayerNormalization: gamma and beta per channel, at most.
+  EXPECT_EQ(bound("[null, 8, 8, 3]",
+                  R"({"class_name": "LayerNormalization", "config": {"name": "l", "axis": [-1]}})"),
+            std::optional<uint64_t>(6));
   // Unknown spatial sizes do not matter to a convolution, but do to a Dense after Flatten.
   EXPECT_EQ(bound("[null, null, null, 3]", conv), std::optional<uint64_t>(112));
   EXPECT_EQ(bound("[null, null, null, 3]", conv + ", " + dense), std::nullopt);
+}
+// LayerNormalization: one axis as an int or a list of one, Keras's defaults, Keras 3's
+// rms_scaling; several axes and a negative epsilon are errors naming the layer.
+TEST(KerasConfig, LayerNormalizationArguments) {
+  auto layer = [](const std::string &config) {
+    return sequential(R"({"class_name": "InputLayer", "config": {"batch_input_shape":
+        [null, 4, 4, 3], "name": "in"}}, {"class_name": "LayerNormalization", "config": )" +
+                      config + "}");
+  };
+  Model a = parseOk(layer(R"({"name": "ln", "axis": [3], "rms_scaling": true})"));
+  const auto &ln = std::get<LayerNormConfig>(a.layers[1].config);
+  EXPECT_EQ(ln.axis, 3);
+  EXPECT_DOUBLE_EQ(ln.epsilon, 1e-3);
+  EXPECT_TRUE(ln.center && ln.scale && ln.rmsScaling);
+  Model b = parseOk(layer(R"({"name": "ln", "epsilon": 1e-6, "center": false})"));
+  const auto &plain = std::get<LayerNormConfig>(b.layers[1].config);
+  EXPECT_EQ(plain.axis, -1);
+  EXPECT_DOUBLE_EQ(plain.epsilon, 1e-6);
+  EXPECT_FALSE(plain.center || plain.rmsScaling);
+  EXPECT_NE(parseError(layer(R"({"name": "ln", "axis": [1, 2, 3]})"))
+                .find("layer 'ln' (LayerNormalization): normalizing over several axes [1,2,3] "
+                      "is not supported"),
+            std::string::npos);
+  EXPECT_NE(parseError(layer(R"({"name": "ln", "epsilon": -1.0})"))
+                .find("'epsilon' must be a finite number >= 0"),
+            std::string::npos);
 }
 } // namespace
