@@ -75,8 +75,15 @@ def layer_norm_channels_first(g):
     return [layer_norm(g, y, epsilon=1e-4)]
 
 
+def layer_norm_sequence(g):
+    """A rank-3 (batch, steps, features) tensor, as a transformer normalizes it."""
+    x = g.input((7, 10))
+    return [layer_norm(g, x, axis=[2], epsilon=1e-5)]
+
+
 MODELS = {"layer_norm_variants": layer_norm_variants, "convnext_block": convnext_block,
-          "layer_norm_channels_first": layer_norm_channels_first}
+          "layer_norm_channels_first": layer_norm_channels_first,
+          "layer_norm_sequence": layer_norm_sequence}
 
 if __name__ == "__main__":
     ge.MODELS.update(MODELS)
