@@ -37,11 +37,33 @@ Conv2DConfig parseConv2D(const LayerContext &ctx, const json &c, int kerasMajor)
     conv.depthMultiplier = positiveInt(ctx, c["depth_multiplier"], "depth_multiplier");
   if (!c.contains("kernel_size"))
     ctx.fail("'kernel_size' is missing");
-  conv.kernelSize = intPair(ctx, c, "kernel_size", {1, 1});
-  conv.strides = intPair(ctx, c, "strides", {1, 1});
-  conv.dilationRate = intPair(ctx, c, "dilation_rate", {1, 1});
+  if (ctx.className == "Conv1D") {
+    // One spatial axis: an int or a list of one int, held as the width of a 1 x k conv.
+    conv.rank = 1;
+    auto single = [&](const char *arg) -> std::array<int64_t, 2> {
+      auto it = c.find(arg);
+      if (it == c.end())
+        return {1, 1};
+      if (it->is_array() && it->size() == 1)
+        return {1, positiveInt(ctx, (*it)[0], arg)};
+      if (!it->is_number_integer())
+        ctx.fail(std::string("'") + arg + "' must be an int or a list of one int, got " +
+                 it->dump());
+      return {1, positiveInt(ctx, *it, arg)};
+    };
+    conv.kernelSize = single("kernel_size");
+    conv.strides = single("strides");
+    conv.dilationRate = single("dilation_rate");
+  } else {
+    conv.kernelSize = intPair(ctx, c, "kernel_size", {1, 1});
+    conv.strides = intPair(ctx, c, "strides", {1, 1});
+    conv.dilationRate = intPair(ctx, c, "dilation_rate", {1, 1});
+  }
   conv.padding = lowerString(ctx, c, "padding", "valid");
-  if (conv.padding != "valid" && conv.padding != "same")
+  if (conv.rank == 1 && conv.padding != "valid" && conv.padding != "same" &&
+      conv.padding != "causal")
+    ctx.fail("'padding' must be 'valid', 'same' or 'causal', got '" + conv.padding + "'");
+  if (conv.rank != 1 && conv.padding != "valid" && conv.padding != "same")
     ctx.fail("'padding' must be 'valid' or 'same', got '" + conv.padding + "'");
   conv.dataFormat = lowerString(ctx, c, "data_format", "channels_last");
   if (conv.dataFormat != "channels_last" && conv.dataFormat != "channels_first")
@@ -362,7 +384,7 @@ LayerConfig parseLayerConfig(const LayerContext &ctx, const json &config, int ke
   const std::string &cls = ctx.className;
   const json &c = config;
   if (cls == "Conv2D" || cls == "DepthwiseConv2D" || cls == "SeparableConv2D" ||
-      cls == "Conv2DTranspose")
+      cls == "Conv2DTranspose" || cls == "Conv1D")
     return parseConv2D(ctx, c, kerasMajor);
   if (cls == "Dense")
     return parseDense(ctx, c, kerasMajor);
