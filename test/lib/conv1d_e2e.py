@@ -85,8 +85,62 @@ def conv1d_channels_first(g):
     return [a, c]
 
 
+def pool1d_reference(x, size, stride, padding, fmt, kind):
+    """Keras's MaxPooling1D / AveragePooling1D: 'same' windows are clipped to the input
+    (max ignores the padding, average divides by the positions inside)."""
+    x = np.asarray(x, np.float64)
+    if fmt == "channels_first":
+        x = x.transpose(0, 2, 1)
+    length = x.shape[1]
+    if padding == "same":
+        out_len = -(-length // stride)
+        before = max((out_len - 1) * stride + size - length, 0) // 2
+    else:
+        out_len, before = (length - size) // stride + 1, 0
+    y = np.zeros((x.shape[0], out_len, x.shape[2]))
+    for o in range(out_len):
+        lo = max(o * stride - before, 0)
+        hi = min(o * stride - before + size, length)
+        window = x[:, lo:hi, :]
+        y[:, o] = window.max(axis=1) if kind == "max" else window.mean(axis=1)
+    return y.transpose(0, 2, 1) if fmt == "channels_first" else y
+
+
+def pool1d(g, x, kind, size, stride=None, padding="valid", fmt="channels_last"):
+    config = {"pool_size": [size] if stride else size, "strides": stride,
+              "padding": padding, "data_format": fmt}
+    cls = "MaxPooling1D" if kind == "max" else "AveragePooling1D"
+    return g.add(cls, x, lambda v: pool1d_reference(v, size, stride or size, padding, fmt,
+                                                    kind), config)
+
+
+def global_pool1d(g, x, kind, keepdims=False, fmt="channels_last"):
+    axis = 2 if fmt == "channels_first" else 1
+    cls = "GlobalMaxPooling1D" if kind == "max" else "GlobalAveragePooling1D"
+    reduce = (lambda v: v.max(axis=axis, keepdims=keepdims)) if kind == "max" else (
+        lambda v: v.mean(axis=axis, keepdims=keepdims))
+    return g.add(cls, x, reduce, {"data_format": fmt, "keepdims": keepdims})
+
+
+def pool1d_variants(g):
+    x = g.input((15, 6))
+    a = conv1d(g, x, 8, 3, padding="causal", activation="relu")
+    m = pool1d(g, a, "max", 3, stride=2, padding="same")             # same, overlapping
+    v = pool1d(g, a, "avg", 4, padding="same")                       # same, clipped windows
+    w = pool1d(g, a, "avg", 2, stride=1)                             # valid
+    gm = global_pool1d(g, a, "max")
+    ga = global_pool1d(g, a, "avg", keepdims=True)
+    c = g.input((6, 11))                                             # channels_first
+    cm = pool1d(g, c, "max", 2, fmt="channels_first")
+    ca = pool1d(g, c, "avg", 3, stride=2, padding="same", fmt="channels_first")
+    cg = global_pool1d(g, c, "avg", keepdims=True, fmt="channels_first")
+    cx = global_pool1d(g, c, "max", fmt="channels_first")
+    return [m, v, w, gm, ga, cm, ca, cg, cx]
+
+
 MODELS = {"conv1d_variants": conv1d_variants,
-          "conv1d_channels_first": conv1d_channels_first}
+          "conv1d_channels_first": conv1d_channels_first,
+          "pool1d_variants": pool1d_variants}
 
 if __name__ == "__main__":
     ge.MODELS.update(MODELS)

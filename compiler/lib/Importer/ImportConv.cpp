@@ -100,36 +100,52 @@ LogicalResult Importer::importConv2D(const keras::Layer &layer, const keras::Con
 
 /// Conv1D is the conv2d of a 1 x k kernel over (N, 1, L, C) (channels_first: (N, C, 1, L)),
 /// so the tuner, schedules and fusion of conv2d all apply; reshapes (free views) wrap it.
-LogicalResult Importer::importConv1D(const keras::Layer &layer, const keras::Conv2DConfig &conv) {
-  if (failed(expectInputs(layer, 1)))
-    return failure();
-  Value in = input(layer, 0);
+FailureOr<Value> Importer::expandTo2D(const keras::Layer &layer, Value in, bool channelsFirst) {
   auto inputType = cast<RankedTensorType>(in.getType());
   if (inputType.getRank() != 3)
     return error(layer) << "expects a 3-D input (batch, 2 dimensions), got rank "
                         << inputType.getRank();
-  bool channelsFirst = conv.dataFormat == "channels_first";
   ArrayRef<int64_t> shape = inputType.getShape();
   SmallVector<int64_t, 4> shape4 =
       channelsFirst ? SmallVector<int64_t, 4>{shape[0], shape[1], 1, shape[2]}
                     : SmallVector<int64_t, 4>{shape[0], 1, shape[1], shape[2]};
-  auto in4 = builder.create<ReshapeOp>(
-      layerLoc(layer.name + "/expand"), RankedTensorType::get(shape4, builder.getF32Type()), in,
-      builder.getDenseI64ArrayAttr(ArrayRef<int64_t>(shape4).drop_front()));
-  FailureOr<Value> out4 = importConvOn(layer, conv, in4);
-  if (failed(out4)) {
-    if (in4->use_empty())
-      in4->erase();
-    return failure();
+  return builder
+      .create<ReshapeOp>(layerLoc(layer.name + "/expand"),
+                         RankedTensorType::get(shape4, builder.getF32Type()), in,
+                         builder.getDenseI64ArrayAttr(ArrayRef<int64_t>(shape4).drop_front()))
+      .getResult();
+}
+
+void Importer::squeezeFrom2D(const keras::Layer &layer, Value out4, bool channelsFirst) {
+  ArrayRef<int64_t> shape4 = cast<RankedTensorType>(out4.getType()).getShape();
+  if (shape4.size() != 4) {
+    values[layer.name] = out4;
+    return;
   }
-  ArrayRef<int64_t> outShape4 = cast<RankedTensorType>(out4->getType()).getShape();
-  SmallVector<int64_t, 3> outShape =
-      channelsFirst ? SmallVector<int64_t, 3>{outShape4[0], outShape4[1], outShape4[3]}
-                    : SmallVector<int64_t, 3>{outShape4[0], outShape4[2], outShape4[3]};
-  auto out = builder.create<ReshapeOp>(
-      layerLoc(layer.name + "/squeeze"), RankedTensorType::get(outShape, builder.getF32Type()),
-      *out4, builder.getDenseI64ArrayAttr(ArrayRef<int64_t>(outShape).drop_front()));
-  values[layer.name] = out.getResult();
+  SmallVector<int64_t, 3> shape =
+      channelsFirst ? SmallVector<int64_t, 3>{shape4[0], shape4[1], shape4[3]}
+                    : SmallVector<int64_t, 3>{shape4[0], shape4[2], shape4[3]};
+  values[layer.name] =
+      builder
+          .create<ReshapeOp>(layerLoc(layer.name + "/squeeze"),
+                             RankedTensorType::get(shape, builder.getF32Type()), out4,
+                             builder.getDenseI64ArrayAttr(ArrayRef<int64_t>(shape).drop_front()))
+          .getResult();
+}
+
+/// Conv1D is the conv2d of a 1 x k kernel over (N, 1, L, C) (channels_first: (N, C, 1, L)),
+/// so the tuner, schedules and fusion of conv2d all apply; reshapes (free views) wrap it.
+LogicalResult Importer::importConv1D(const keras::Layer &layer, const keras::Conv2DConfig &conv) {
+  if (failed(expectInputs(layer, 1)))
+    return failure();
+  bool channelsFirst = conv.dataFormat == "channels_first";
+  FailureOr<Value> in4 = expandTo2D(layer, input(layer, 0), channelsFirst);
+  if (failed(in4))
+    return failure();
+  FailureOr<Value> out4 = importConvOn(layer, conv, *in4);
+  if (failed(out4))
+    return failure();
+  squeezeFrom2D(layer, *out4, channelsFirst);
   return success();
 }
 

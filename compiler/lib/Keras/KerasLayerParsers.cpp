@@ -226,10 +226,29 @@ NormalizationConfig parseNormalization(const LayerContext &ctx, const json &c) {
 
 Pool2DConfig parsePool2D(const LayerContext &ctx, const json &c) {
   Pool2DConfig pool;
-  pool.max = ctx.className == "MaxPooling2D" || ctx.className == "MaxPool2D";
-  pool.poolSize = intPair(ctx, c, "pool_size", {2, 2});
-  // Keras: strides None means the pool size.
-  pool.strides = intPair(ctx, c, "strides", pool.poolSize, /*nullIsFallback=*/true);
+  pool.max = ctx.className.find("Max") != std::string::npos;
+  if (ctx.className.find("1D") != std::string::npos) {
+    // One spatial axis: an int or a list of one int, held as the width of a 1 x k pool.
+    pool.rank = 1;
+    auto single = [&](const char *arg, int64_t fallback) -> int64_t {
+      auto it = c.find(arg);
+      if (it == c.end() || it->is_null())
+        return fallback;
+      if (it->is_array() && it->size() == 1)
+        return positiveInt(ctx, (*it)[0], arg);
+      if (!it->is_number_integer())
+        ctx.fail(std::string("'") + arg + "' must be an int or a list of one int, got " +
+                 it->dump());
+      return positiveInt(ctx, *it, arg);
+    };
+    int64_t size = single("pool_size", 2);
+    pool.poolSize = {1, size};
+    pool.strides = {1, single("strides", size)}; // Keras: None means the pool size
+  } else {
+    pool.poolSize = intPair(ctx, c, "pool_size", {2, 2});
+    // Keras: strides None means the pool size.
+    pool.strides = intPair(ctx, c, "strides", pool.poolSize, /*nullIsFallback=*/true);
+  }
   pool.padding = lowerString(ctx, c, "padding", "valid");
   if (pool.padding != "valid" && pool.padding != "same")
     ctx.fail("'padding' must be 'valid' or 'same', got '" + pool.padding + "'");
@@ -240,6 +259,7 @@ Pool2DConfig parsePool2D(const LayerContext &ctx, const json &c) {
 GlobalPool2DConfig parseGlobalPool2D(const LayerContext &ctx, const json &c) {
   GlobalPool2DConfig pool;
   pool.max = ctx.className.find("Max") != std::string::npos;
+  pool.rank = ctx.className.find("1D") != std::string::npos ? 1 : 2;
   pool.dataFormat = dataFormat(ctx, c);
   pool.keepdims = boolArg(ctx, c, "keepdims", false);
   return pool;
@@ -393,10 +413,12 @@ LayerConfig parseLayerConfig(const LayerContext &ctx, const json &config, int ke
   if (cls == "Normalization")
     return parseNormalization(ctx, c);
   if (cls == "MaxPooling2D" || cls == "AveragePooling2D" || cls == "MaxPool2D" ||
-      cls == "AvgPool2D")
+      cls == "AvgPool2D" || cls == "MaxPooling1D" || cls == "AveragePooling1D" ||
+      cls == "MaxPool1D" || cls == "AvgPool1D")
     return parsePool2D(ctx, c);
   if (cls == "GlobalAveragePooling2D" || cls == "GlobalMaxPooling2D" ||
-      cls == "GlobalAvgPool2D" || cls == "GlobalMaxPool2D")
+      cls == "GlobalAvgPool2D" || cls == "GlobalMaxPool2D" || cls == "GlobalAveragePooling1D" ||
+      cls == "GlobalMaxPooling1D" || cls == "GlobalAvgPool1D" || cls == "GlobalMaxPool1D")
     return parseGlobalPool2D(ctx, c);
   if (cls == "Activation" || cls == "ReLU" || cls == "LeakyReLU" || cls == "ELU" ||
       cls == "Softmax")

@@ -268,6 +268,14 @@ def conv1d_inputs():
     conv1d("conv1d_kernel_2d_weights", weights=[("kernel", np.zeros((1, 3, 4, 2), np.float32)),
                                                 ("bias", np.zeros(2, np.float32))])
     model("conv2d_causal.json", padding="causal")
+    pool = {"name": "pool", "trainable": True, "dtype": "float32", "pool_size": [2, 2],
+            "strides": None, "padding": "valid", "data_format": "channels_last"}
+    write("pool1d_size_pair.json",
+          keras_writer.sequential_json([("MaxPooling1D", pool)], (6, 4)))
+    write("global_pool1d_rank4.json", keras_writer.sequential_json(
+        [("GlobalAveragePooling1D", {"name": "pool", "trainable": True, "dtype": "float32",
+                                     "data_format": "channels_last", "keepdims": False})],
+        (6, 6, 4)))
 
 
 conv1d_inputs()

@@ -87,6 +87,7 @@ struct NormalizationConfig {
 };
 
 struct Pool2DConfig {
+  int rank = 2; // 1: MaxPooling1D / AveragePooling1D, as a 1 x k pool2d (sizes {1, k})
   bool max = true;
   std::array<int64_t, 2> poolSize{2, 2}, strides{2, 2};
   std::string padding = "valid";
@@ -94,6 +95,7 @@ struct Pool2DConfig {
 };
 
 struct GlobalPool2DConfig {
+  int rank = 2; // 1: GlobalAveragePooling1D / GlobalMaxPooling1D
   bool max = false;
   std::string dataFormat = "channels_last";
   bool keepdims = false;
