@@ -55,6 +55,32 @@ TEST(KerasConfig, SequentialWithInputLayer) {
   EXPECT_FALSE(conv.biasConstraint.has_value());
 }
 
+// Conv1D and the 1-D pools hold their one spatial axis as the width of a 1 x k 2-D op;
+// Keras writes each size as an int or a list of one int; strides None is the pool size.
+TEST(KerasConfig, Conv1DAndPool1DSizes) {
+  Model m = parseOk(sequential(
+      R"({"class_name": "InputLayer", "config": {"batch_input_shape": [null, 8, 3], "name": "in"}},
+         {"class_name": "Conv1D", "config": {"name": "c", "filters": 4, "kernel_size": [5],
+          "strides": 1, "dilation_rate": [2], "padding": "Causal"}},
+         {"class_name": "MaxPooling1D", "config": {"name": "p", "pool_size": [3], "strides": null}},
+         {"class_name": "GlobalAveragePooling1D", "config": {"name": "g", "keepdims": true}})"));
+  const auto &conv = std::get<Conv2DConfig>(m.layers[1].config);
+  EXPECT_EQ(conv.rank, 1);
+  EXPECT_EQ(conv.kernelSize, (std::array<int64_t, 2>{1, 5}));
+  EXPECT_EQ(conv.strides, (std::array<int64_t, 2>{1, 1}));
+  EXPECT_EQ(conv.dilationRate, (std::array<int64_t, 2>{1, 2}));
+  EXPECT_EQ(conv.padding, "causal");
+  const auto &pool = std::get<Pool2DConfig>(m.layers[2].config);
+  EXPECT_EQ(pool.rank, 1);
+  EXPECT_TRUE(pool.max);
+  EXPECT_EQ(pool.poolSize, (std::array<int64_t, 2>{1, 3}));
+  EXPECT_EQ(pool.strides, (std::array<int64_t, 2>{1, 3}));
+  const auto &global = std::get<GlobalPool2DConfig>(m.layers[3].config);
+  EXPECT_EQ(global.rank, 1);
+  EXPECT_FALSE(global.max);
+  EXPECT_TRUE(global.keepdims);
+}
+
 TEST(KerasConfig, InputShapeFromTheFirstLayerOrBuildInputShape) {
   std::string conv = R"({"class_name": "Conv2D", "config": {"name": "c", "filters": 2,
       "kernel_size": 3, "batch_input_shape": [null, 5, 5, 1]}})";

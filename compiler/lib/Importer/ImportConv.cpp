@@ -24,7 +24,8 @@ FailureOr<Value> Importer::buildConv(const keras::Layer &layer, Location loc, Va
                                      StringRef activationName,
                                      std::array<int64_t, 2> kernelSize,
                                      std::array<int64_t, 2> strides,
-                                     std::array<int64_t, 2> dilation, bool same) {
+                                     std::array<int64_t, 2> dilation, bool same,
+                                     DenseI64ArrayAttr explicitPadding) {
   std::optional<Activation> activation = symbolizeActivation(activationName);
   if (!activation)
     return error(layer) << "activation '" << activationName << "' has no kconv equivalent";
@@ -41,7 +42,7 @@ FailureOr<Value> Importer::buildConv(const keras::Layer &layer, Location loc, Va
                           channelsFirst ? DataFormat::channels_first : DataFormat::channels_last),
       builder.getDenseI64ArrayAttr(dilation), builder.getI64IntegerAttr(groups),
       ActivationAttr::get(&context, *activation), builder.getBoolAttr(bool(bias)),
-      /*explicit_padding=*/DenseI64ArrayAttr(), /*schedule=*/ScheduleAttr(),
+      explicitPadding, /*schedule=*/ScheduleAttr(),
       optional(conv.kernelInitializer), optional(conv.biasInitializer),
       optional(conv.kernelRegularizer), optional(conv.biasRegularizer),
       optional(conv.activityRegularizer), optional(conv.kernelConstraint),
@@ -94,6 +95,63 @@ LogicalResult Importer::importConv2D(const keras::Layer &layer, const keras::Con
                         << inputType.getRank();
   if (conv.kind == keras::ConvKind::Transpose)
     return importConv2DTranspose(layer, conv);
+  return importConvOn(layer, conv, in);
+}
+
+/// Conv1D is the conv2d of a 1 x k kernel over (N, 1, L, C) (channels_first: (N, C, 1, L)),
+/// so the tuner, schedules and fusion of conv2d all apply; reshapes (free views) wrap it.
+FailureOr<Value> Importer::expandTo2D(const keras::Layer &layer, Value in, bool channelsFirst) {
+  auto inputType = cast<RankedTensorType>(in.getType());
+  if (inputType.getRank() != 3)
+    return error(layer) << "expects a 3-D input (batch, 2 dimensions), got rank "
+                        << inputType.getRank();
+  ArrayRef<int64_t> shape = inputType.getShape();
+  SmallVector<int64_t, 4> shape4 =
+      channelsFirst ? SmallVector<int64_t, 4>{shape[0], shape[1], 1, shape[2]}
+                    : SmallVector<int64_t, 4>{shape[0], 1, shape[1], shape[2]};
+  return builder
+      .create<ReshapeOp>(layerLoc(layer.name + "/expand"),
+                         RankedTensorType::get(shape4, builder.getF32Type()), in,
+                         builder.getDenseI64ArrayAttr(ArrayRef<int64_t>(shape4).drop_front()))
+      .getResult();
+}
+
+void Importer::squeezeFrom2D(const keras::Layer &layer, Value out4, bool channelsFirst) {
+  ArrayRef<int64_t> shape4 = cast<RankedTensorType>(out4.getType()).getShape();
+  if (shape4.size() != 4) {
+    values[layer.name] = out4;
+    return;
+  }
+  SmallVector<int64_t, 3> shape =
+      channelsFirst ? SmallVector<int64_t, 3>{shape4[0], shape4[1], shape4[3]}
+                    : SmallVector<int64_t, 3>{shape4[0], shape4[2], shape4[3]};
+  values[layer.name] =
+      builder
+          .create<ReshapeOp>(layerLoc(layer.name + "/squeeze"),
+                             RankedTensorType::get(shape, builder.getF32Type()), out4,
+                             builder.getDenseI64ArrayAttr(ArrayRef<int64_t>(shape).drop_front()))
+          .getResult();
+}
+
+/// Conv1D is the conv2d of a 1 x k kernel over (N, 1, L, C) (channels_first: (N, C, 1, L)),
+/// so the tuner, schedules and fusion of conv2d all apply; reshapes (free views) wrap it.
+LogicalResult Importer::importConv1D(const keras::Layer &layer, const keras::Conv2DConfig &conv) {
+  if (failed(expectInputs(layer, 1)))
+    return failure();
+  bool channelsFirst = conv.dataFormat == "channels_first";
+  FailureOr<Value> in4 = expandTo2D(layer, input(layer, 0), channelsFirst);
+  if (failed(in4))
+    return failure();
+  FailureOr<Value> out4 = importConvOn(layer, conv, *in4);
+  if (failed(out4))
+    return failure();
+  squeezeFrom2D(layer, *out4, channelsFirst);
+  return success();
+}
+
+FailureOr<Value> Importer::importConvOn(const keras::Layer &layer,
+                                        const keras::Conv2DConfig &conv, Value in) {
+  auto inputType = cast<RankedTensorType>(in.getType());
   bool channelsFirst = conv.dataFormat == "channels_first";
   ArrayRef<int64_t> inShape = inputType.getShape();
   int64_t inC = channelsFirst ? inShape[1] : inShape[3];
@@ -121,9 +179,24 @@ LogicalResult Importer::importConv2D(const keras::Layer &layer, const keras::Con
     return error(layer) << "'strides' > 1 is not supported together with 'dilation_rate' > 1 "
                            "(Keras rejects this combination)";
   bool same = conv.padding == "same";
+  // Causal (Conv1D): (kernel_size - 1) * dilation_rate zeros before the sequence, none
+  // after, as explicit padding (top, bottom, left, right) of the 1 x k conv2d.
+  DenseI64ArrayAttr explicitPadding;
+  std::optional<::kconv::AxisPadding> causalPad;
+  if (conv.padding == "causal") {
+    std::optional<int64_t> dilated =
+        ::kconv::dilatedKernel(conv.kernelSize[1], conv.dilationRate[1]);
+    if (!dilated)
+      return error(layer) << "the dilated kernel ((kernel_size " << conv.kernelSize[1]
+                          << " - 1) x dilation_rate " << conv.dilationRate[1]
+                          << " + 1) overflows 64-bit integers";
+    causalPad = ::kconv::AxisPadding{*dilated - 1, 0};
+    explicitPadding = builder.getDenseI64ArrayAttr({0, 0, *dilated - 1, 0});
+  }
   int64_t inHW[2] = {inH, inW};
   int64_t outHW[2];
-  const char *axisName[2] = {"height", "width"};
+  bool oneD = conv.rank == 1;
+  const char *axisName[2] = {"height", oneD ? "length" : "width"};
   for (int axis = 0; axis < 2; ++axis) {
     std::optional<int64_t> dilated =
         ::kconv::dilatedKernel(conv.kernelSize[axis], conv.dilationRate[axis]);
@@ -131,8 +204,11 @@ LogicalResult Importer::importConv2D(const keras::Layer &layer, const keras::Con
       return error(layer) << "the dilated kernel " << axisName[axis] << " ((kernel_size "
                           << conv.kernelSize[axis] << " - 1) x dilation_rate "
                           << conv.dilationRate[axis] << " + 1) overflows 64-bit integers";
-    std::optional<::kconv::AxisPadding> pad = ::kconv::computeAxisPadding(
-        same, inHW[axis], conv.kernelSize[axis], conv.strides[axis], conv.dilationRate[axis]);
+    std::optional<::kconv::AxisPadding> pad =
+        axis == 1 && causalPad
+            ? causalPad
+            : ::kconv::computeAxisPadding(same, inHW[axis], conv.kernelSize[axis],
+                                          conv.strides[axis], conv.dilationRate[axis]);
     if (!pad)
       return error(layer) << "the 'same' padding of the input " << axisName[axis] << " ("
                           << inHW[axis] << ") for the dilated kernel (" << *dilated
@@ -142,13 +218,13 @@ LogicalResult Importer::importConv2D(const keras::Layer &layer, const keras::Con
     if (!size)
       return error(layer) << "the dilated kernel " << axisName[axis] << " (" << *dilated
                           << ") is larger than the input " << axisName[axis] << " ("
-                          << inHW[axis] << ") with padding 'valid'";
+                          << inHW[axis] << ") with padding '" << conv.padding << "'";
     outHW[axis] = *size;
   }
   // Halide indexes with int32 and weights are held in memory: reject absurd sizes
   // before anything is allocated.
   constexpr int64_t kMaxElements = (int64_t(1) << 31) - 1, kMaxKernel = int64_t(1) << 30;
-  if (!checkedProduct({inH, inW, inC}, kMaxElements))
+  if (!checkedProduct({inH, inW, inC}, kMaxElements)) // (Conv1D's inputs were checked already)
     return error(layer) << "the input (" << inH << " x " << inW << " x " << inC
                         << " per sample) exceeds kconv's limit of 2^31 - 1 elements";
   if (!checkedProduct({outHW[0], outHW[1], filters}, kMaxElements))
@@ -168,8 +244,10 @@ LogicalResult Importer::importConv2D(const keras::Layer &layer, const keras::Con
   int64_t kh = conv.kernelSize[0], kw = conv.kernelSize[1];
   // A depthwise kernel (KH, KW, Cin, mult) is, in memory, the grouped kernel
   // (KH, KW, 1, Cin * mult): output channel c * mult + m reads input channel c.
+  // Conv1D's kernel (k, Cin / groups, filters) is the 1 x k kernel in memory.
   SmallVector<int64_t, 4> fileShape =
       depthwiseFirst ? SmallVector<int64_t, 4>{kh, kw, inC, conv.depthMultiplier}
+      : oneD         ? SmallVector<int64_t, 4>{kw, inC / groups, filters}
                      : SmallVector<int64_t, 4>{kh, kw, inC / groups, filters};
   FailureOr<Value> kernel =
       weightConstant(layer, (*tensors)[0], depthwiseFirst ? "depthwise_kernel" : "kernel",
@@ -188,7 +266,8 @@ LogicalResult Importer::importConv2D(const keras::Layer &layer, const keras::Con
   }
   if (!separable)
     return buildConv(layer, layerLoc(layer.name), in, conv, filters, groups, *kernel, bias,
-                     conv.activation, conv.kernelSize, conv.strides, conv.dilationRate, same);
+                     conv.activation, conv.kernelSize, conv.strides, conv.dilationRate, same,
+                     explicitPadding);
 
   FailureOr<Value> depthwise =
       buildConv(layer, layerLoc(layer.name + "/depthwise"), in, conv, filters, groups, *kernel,

@@ -355,19 +355,41 @@ LogicalResult Importer::importSimple(const keras::Layer &layer) {
           if (failed(expectInputs(layer, 1)))
             return failure();
           Value in = inputs[0];
+          // 1-D pooling is the 2-D op on the (1, steps) view of its input.
+          bool oneD = false;
+          if constexpr (std::is_same_v<T, keras::Pool2DConfig> ||
+                        std::is_same_v<T, keras::GlobalPool2DConfig>)
+            oneD = config.rank == 1;
+          bool channelsFirst = false;
+          if constexpr (std::is_same_v<T, keras::Pool2DConfig> ||
+                        std::is_same_v<T, keras::GlobalPool2DConfig>)
+            channelsFirst = config.dataFormat == "channels_first";
+          if (oneD) {
+            FailureOr<Value> in4 = expandTo2D(layer, in, channelsFirst);
+            if (failed(in4))
+              return failure();
+            in = *in4;
+          }
+          auto finish = [&](FailureOr<Value> out) -> LogicalResult {
+            if (failed(out))
+              return failure();
+            if (oneD)
+              squeezeFrom2D(layer, *out, channelsFirst);
+            return success();
+          };
           if constexpr (std::is_same_v<T, keras::Pool2DConfig>) {
-            return createLayerOp<Pool2DOp>(
+            return finish(createLayerOp<Pool2DOp>(
                 layer, in,
                 PoolKindAttr::get(ctx, config.max ? PoolKind::max : PoolKind::average),
                 builder.getDenseI64ArrayAttr(config.poolSize),
                 builder.getDenseI64ArrayAttr(config.strides),
                 PaddingAttr::get(ctx, config.padding == "same" ? Padding::same : Padding::valid),
-                formatAttr(ctx, config.dataFormat));
+                formatAttr(ctx, config.dataFormat)));
           } else if constexpr (std::is_same_v<T, keras::GlobalPool2DConfig>) {
-            return createLayerOp<GlobalPool2DOp>(
+            return finish(createLayerOp<GlobalPool2DOp>(
                 layer, in,
                 PoolKindAttr::get(ctx, config.max ? PoolKind::max : PoolKind::average),
-                formatAttr(ctx, config.dataFormat), builder.getBoolAttr(config.keepdims));
+                formatAttr(ctx, config.dataFormat), builder.getBoolAttr(config.keepdims)));
           } else if constexpr (std::is_same_v<T, keras::Pad2DConfig>) {
             if (config.crop)
               return createLayerOp<Crop2DOp>(layer, in,

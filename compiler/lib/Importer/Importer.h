@@ -62,13 +62,24 @@ private:
 
   // ImportConv.cpp
   LogicalResult importConv2D(const keras::Layer &layer, const keras::Conv2DConfig &conv);
+  /// A 1-D layer's rank-3 input (N, L, C) (channels_first (N, C, L)) as the rank-4 view
+  /// (N, 1, L, C) ((N, C, 1, L)) that the 2-D op computes on; failure unless rank 3.
+  FailureOr<Value> expandTo2D(const keras::Layer &layer, Value in, bool channelsFirst);
+  /// The inverse of expandTo2D on the 2-D op's result; a result of rank below 4 (a
+  /// global pool without keepdims) is kept. Records the layer's value.
+  void squeezeFrom2D(const keras::Layer &layer, Value out4, bool channelsFirst);
+  LogicalResult importConv1D(const keras::Layer &layer, const keras::Conv2DConfig &conv);
   LogicalResult importConv2DTranspose(const keras::Layer &layer, const keras::Conv2DConfig &conv);
   FailureOr<Value> buildConv(const keras::Layer &layer, Location loc, Value input,
                              const keras::Conv2DConfig &conv, int64_t filters, int64_t groups,
                              Value kernel, Value bias, StringRef activation,
                              std::array<int64_t, 2> kernelSize,
                              std::array<int64_t, 2> strides, std::array<int64_t, 2> dilation,
-                             bool same);
+                             bool same, DenseI64ArrayAttr explicitPadding = {});
+  /// Conv2D, DepthwiseConv2D, SeparableConv2D and Conv1D (as a 1 x k conv2d) on a
+  /// rank-4 input; the layer's result.
+  FailureOr<Value> importConvOn(const keras::Layer &layer, const keras::Conv2DConfig &conv,
+                                Value in);
 
   // ImportLayers.cpp
   LogicalResult importDense(const keras::Layer &layer, const keras::DenseConfig &dense);

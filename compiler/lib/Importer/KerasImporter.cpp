@@ -216,7 +216,7 @@ LogicalResult Importer::importLayer(const keras::Layer &layer) {
       [&](const auto &config) -> LogicalResult {
         using T = std::decay_t<decltype(config)>;
         if constexpr (std::is_same_v<T, keras::Conv2DConfig>)
-          return importConv2D(layer, config);
+          return config.rank == 1 ? importConv1D(layer, config) : importConv2D(layer, config);
         else if constexpr (std::is_same_v<T, keras::DenseConfig>)
           return importDense(layer, config);
         else if constexpr (std::is_same_v<T, keras::BatchNormConfig>)

@@ -37,11 +37,33 @@ Conv2DConfig parseConv2D(const LayerContext &ctx, const json &c, int kerasMajor)
     conv.depthMultiplier = positiveInt(ctx, c["depth_multiplier"], "depth_multiplier");
   if (!c.contains("kernel_size"))
     ctx.fail("'kernel_size' is missing");
-  conv.kernelSize = intPair(ctx, c, "kernel_size", {1, 1});
-  conv.strides = intPair(ctx, c, "strides", {1, 1});
-  conv.dilationRate = intPair(ctx, c, "dilation_rate", {1, 1});
+  if (ctx.className == "Conv1D") {
+    // One spatial axis: an int or a list of one int, held as the width of a 1 x k conv.
+    conv.rank = 1;
+    auto single = [&](const char *arg) -> std::array<int64_t, 2> {
+      auto it = c.find(arg);
+      if (it == c.end())
+        return {1, 1};
+      if (it->is_array() && it->size() == 1)
+        return {1, positiveInt(ctx, (*it)[0], arg)};
+      if (!it->is_number_integer())
+        ctx.fail(std::string("'") + arg + "' must be an int or a list of one int, got " +
+                 it->dump());
+      return {1, positiveInt(ctx, *it, arg)};
+    };
+    conv.kernelSize = single("kernel_size");
+    conv.strides = single("strides");
+    conv.dilationRate = single("dilation_rate");
+  } else {
+    conv.kernelSize = intPair(ctx, c, "kernel_size", {1, 1});
+    conv.strides = intPair(ctx, c, "strides", {1, 1});
+    conv.dilationRate = intPair(ctx, c, "dilation_rate", {1, 1});
+  }
   conv.padding = lowerString(ctx, c, "padding", "valid");
-  if (conv.padding != "valid" && conv.padding != "same")
+  if (conv.rank == 1 && conv.padding != "valid" && conv.padding != "same" &&
+      conv.padding != "causal")
+    ctx.fail("'padding' must be 'valid', 'same' or 'causal', got '" + conv.padding + "'");
+  if (conv.rank != 1 && conv.padding != "valid" && conv.padding != "same")
     ctx.fail("'padding' must be 'valid' or 'same', got '" + conv.padding + "'");
   conv.dataFormat = lowerString(ctx, c, "data_format", "channels_last");
   if (conv.dataFormat != "channels_last" && conv.dataFormat != "channels_first")
@@ -219,10 +241,29 @@ NormalizationConfig parseNormalization(const LayerContext &ctx, const json &c) {
 
 Pool2DConfig parsePool2D(const LayerContext &ctx, const json &c) {
   Pool2DConfig pool;
-  pool.max = ctx.className == "MaxPooling2D" || ctx.className == "MaxPool2D";
-  pool.poolSize = intPair(ctx, c, "pool_size", {2, 2});
-  // Keras: strides None means the pool size.
-  pool.strides = intPair(ctx, c, "strides", pool.poolSize, /*nullIsFallback=*/true);
+  pool.max = ctx.className.find("Max") != std::string::npos;
+  if (ctx.className.find("1D") != std::string::npos) {
+    // One spatial axis: an int or a list of one int, held as the width of a 1 x k pool.
+    pool.rank = 1;
+    auto single = [&](const char *arg, int64_t fallback) -> int64_t {
+      auto it = c.find(arg);
+      if (it == c.end() || it->is_null())
+        return fallback;
+      if (it->is_array() && it->size() == 1)
+        return positiveInt(ctx, (*it)[0], arg);
+      if (!it->is_number_integer())
+        ctx.fail(std::string("'") + arg + "' must be an int or a list of one int, got " +
+                 it->dump());
+      return positiveInt(ctx, *it, arg);
+    };
+    int64_t size = single("pool_size", 2);
+    pool.poolSize = {1, size};
+    pool.strides = {1, single("strides", size)}; // Keras: None means the pool size
+  } else {
+    pool.poolSize = intPair(ctx, c, "pool_size", {2, 2});
+    // Keras: strides None means the pool size.
+    pool.strides = intPair(ctx, c, "strides", pool.poolSize, /*nullIsFallback=*/true);
+  }
   pool.padding = lowerString(ctx, c, "padding", "valid");
   if (pool.padding != "valid" && pool.padding != "same")
     ctx.fail("'padding' must be 'valid' or 'same', got '" + pool.padding + "'");
@@ -233,6 +274,7 @@ Pool2DConfig parsePool2D(const LayerContext &ctx, const json &c) {
 GlobalPool2DConfig parseGlobalPool2D(const LayerContext &ctx, const json &c) {
   GlobalPool2DConfig pool;
   pool.max = ctx.className.find("Max") != std::string::npos;
+  pool.rank = ctx.className.find("1D") != std::string::npos ? 1 : 2;
   pool.dataFormat = dataFormat(ctx, c);
   pool.keepdims = boolArg(ctx, c, "keepdims", false);
   return pool;
@@ -377,7 +419,7 @@ LayerConfig parseLayerConfig(const LayerContext &ctx, const json &config, int ke
   const std::string &cls = ctx.className;
   const json &c = config;
   if (cls == "Conv2D" || cls == "DepthwiseConv2D" || cls == "SeparableConv2D" ||
-      cls == "Conv2DTranspose")
+      cls == "Conv2DTranspose" || cls == "Conv1D")
     return parseConv2D(ctx, c, kerasMajor);
   if (cls == "Dense")
     return parseDense(ctx, c, kerasMajor);
@@ -388,10 +430,12 @@ LayerConfig parseLayerConfig(const LayerContext &ctx, const json &config, int ke
   if (cls == "LayerNormalization")
     return parseLayerNorm(ctx, c);
   if (cls == "MaxPooling2D" || cls == "AveragePooling2D" || cls == "MaxPool2D" ||
-      cls == "AvgPool2D")
+      cls == "AvgPool2D" || cls == "MaxPooling1D" || cls == "AveragePooling1D" ||
+      cls == "MaxPool1D" || cls == "AvgPool1D")
     return parsePool2D(ctx, c);
   if (cls == "GlobalAveragePooling2D" || cls == "GlobalMaxPooling2D" ||
-      cls == "GlobalAvgPool2D" || cls == "GlobalMaxPool2D")
+      cls == "GlobalAvgPool2D" || cls == "GlobalMaxPool2D" || cls == "GlobalAveragePooling1D" ||
+      cls == "GlobalMaxPooling1D" || cls == "GlobalAvgPool1D" || cls == "GlobalMaxPool1D")
     return parseGlobalPool2D(ctx, c);
   if (cls == "Activation" || cls == "ReLU" || cls == "LeakyReLU" || cls == "ELU" ||
       cls == "Softmax")

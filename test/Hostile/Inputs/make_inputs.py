@@ -267,3 +267,37 @@ def layer_norm_inputs():
 
 
 layer_norm_inputs()
+
+
+def conv1d_inputs():
+    """Keras Conv1D layers with arguments Keras rejects or kconv cannot import (issue 20)."""
+    def conv1d(name, input_shape=(6, 4), weights=None, **config):
+        full = {"name": "conv1d", "trainable": True, "dtype": "float32", "filters": 2,
+                "kernel_size": 3, "strides": 1, "padding": "valid",
+                "data_format": "channels_last", "dilation_rate": 1, "groups": 1,
+                "activation": "linear", "use_bias": True}
+        full.update(config)
+        write(name + ".json", keras_writer.sequential_json([("Conv1D", full)], input_shape))
+        if weights is not None:
+            keras_writer.save_weights_h5(os.path.join(here, name + ".h5"), [("conv1d", weights)])
+
+    conv1d("conv1d_padding_full", padding="full")
+    conv1d("conv1d_kernel_pair", kernel_size=[3, 3])
+    conv1d("conv1d_rank4_input", input_shape=(6, 6, 4))
+    conv1d("conv1d_strided_dilated", strides=2, dilation_rate=2)
+    conv1d("conv1d_groups_indivisible", groups=3)
+    conv1d("conv1d_kernel_too_long", kernel_size=9)
+    conv1d("conv1d_kernel_2d_weights", weights=[("kernel", np.zeros((1, 3, 4, 2), np.float32)),
+                                                ("bias", np.zeros(2, np.float32))])
+    model("conv2d_causal.json", padding="causal")
+    pool = {"name": "pool", "trainable": True, "dtype": "float32", "pool_size": [2, 2],
+            "strides": None, "padding": "valid", "data_format": "channels_last"}
+    write("pool1d_size_pair.json",
+          keras_writer.sequential_json([("MaxPooling1D", pool)], (6, 4)))
+    write("global_pool1d_rank4.json", keras_writer.sequential_json(
+        [("GlobalAveragePooling1D", {"name": "pool", "trainable": True, "dtype": "float32",
+                                     "data_format": "channels_last", "keepdims": False})],
+        (6, 6, 4)))
+
+
+conv1d_inputs()

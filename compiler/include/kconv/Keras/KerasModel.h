@@ -44,12 +44,15 @@ enum class ConvKind {
 
 struct Conv2DConfig {
   ConvKind kind = ConvKind::Standard;
+  // 1 for Conv1D: the layer is imported as a conv2d over (1, length), so its kernel
+  // size, strides and dilation are stored as {1, k}, {1, s}, {1, d}.
+  int rank = 2;
   int64_t depthMultiplier = 1; // Depthwise / Separable
   int64_t filters = 0;         // Depthwise: 0 (Cin * depth_multiplier)
   std::optional<std::array<int64_t, 2>> outputPadding; // Transpose
   std::array<int64_t, 2> kernelSize{1, 1};
   std::array<int64_t, 2> strides{1, 1};
-  std::string padding = "valid";          // "valid" | "same"
+  std::string padding = "valid";          // "valid" | "same" | "causal" (Conv1D only)
   std::string dataFormat = "channels_last"; // "channels_last" | "channels_first"
   std::array<int64_t, 2> dilationRate{1, 1};
   int64_t groups = 1;
@@ -92,6 +95,7 @@ struct LayerNormConfig {
 };
 
 struct Pool2DConfig {
+  int rank = 2; // 1: MaxPooling1D / AveragePooling1D, as a 1 x k pool2d (sizes {1, k})
   bool max = true;
   std::array<int64_t, 2> poolSize{2, 2}, strides{2, 2};
   std::string padding = "valid";
@@ -99,6 +103,7 @@ struct Pool2DConfig {
 };
 
 struct GlobalPool2DConfig {
+  int rank = 2; // 1: GlobalAveragePooling1D / GlobalMaxPooling1D
   bool max = false;
   std::string dataFormat = "channels_last";
   bool keepdims = false;
