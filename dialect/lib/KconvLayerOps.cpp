@@ -2,7 +2,7 @@
 #include "kconv/Dialect/KconvOps.h"
 
 #include "OpChecks.h"
-#include "kconv/Dialect/ConvGeometry.h"
+#include "kconv/Support/ConvGeometry.h"
 #include "llvm/Support/CheckedArithmetic.h"
 
 #include <cmath>

@@ -1,7 +1,7 @@
 #include "kconv/Dialect/KconvOps.h"
 
 #include "OpChecks.h"
-#include "kconv/Dialect/ConvGeometry.h"
+#include "kconv/Support/ConvGeometry.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/OpImplementation.h"
 

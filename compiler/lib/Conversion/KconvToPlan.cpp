@@ -1,9 +1,8 @@
 #include "kconv/Conversion/KconvToPlan.h"
 
 #include "kconv/Dialect/KconvOps.h"
-#include "kconv/Importer/KerasImporter.h"
 #include "mlir/IR/BuiltinAttributes.h"
-#include "kconv/Dialect/ConvGeometry.h"
+#include "kconv/Support/ConvGeometry.h"
 #include "llvm/ADT/DenseMap.h"
 
 #include <cctype>

@@ -3,7 +3,7 @@
 // depthwise conv2d followed by a 1x1 conv2d).
 #include "Importer.h"
 
-#include "kconv/Dialect/ConvGeometry.h"
+#include "kconv/Support/ConvGeometry.h"
 #include "llvm/Support/CheckedArithmetic.h"
 
 namespace mlir::kconv {

@@ -1,19 +1,33 @@
-#include "kconv/Dialect/ConvGeometry.h"
-
-#include "llvm/Support/CheckedArithmetic.h"
+#include "kconv/Support/ConvGeometry.h"
 
 #include <algorithm>
 
 namespace kconv {
 
+namespace {
+std::optional<int64_t> checkedAdd(int64_t a, int64_t b) {
+  int64_t sum;
+  if (__builtin_add_overflow(a, b, &sum))
+    return std::nullopt;
+  return sum;
+}
+
+std::optional<int64_t> checkedMul(int64_t a, int64_t b) {
+  int64_t product;
+  if (__builtin_mul_overflow(a, b, &product))
+    return std::nullopt;
+  return product;
+}
+} // namespace
+
 std::optional<int64_t> dilatedKernel(int64_t kernel, int64_t dilation) {
-  std::optional<int64_t> span = llvm::checkedMul<int64_t>(kernel - 1, dilation);
-  return span ? llvm::checkedAdd<int64_t>(*span, 1) : std::nullopt;
+  std::optional<int64_t> span = checkedMul(kernel - 1, dilation);
+  return span ? checkedAdd(*span, 1) : std::nullopt;
 }
 
 std::optional<int64_t> paddedSize(int64_t in, AxisPadding pad) {
-  std::optional<int64_t> before = llvm::checkedAdd(in, pad.before);
-  return before ? llvm::checkedAdd(*before, pad.after) : std::nullopt;
+  std::optional<int64_t> before = checkedAdd(in, pad.before);
+  return before ? checkedAdd(*before, pad.after) : std::nullopt;
 }
 
 std::optional<AxisPadding> computeAxisPadding(bool same, int64_t in, int64_t kernel,

@@ -1,8 +1,8 @@
-// Keras convolution output-size and padding arithmetic, free of MLIR types so that
-// the importer, the verifier and the tests share one definition. Every function is
-// total over int64: a size that does not fit in 64 bits is reported, never wrapped.
-#ifndef KCONV_DIALECT_CONVGEOMETRY_H
-#define KCONV_DIALECT_CONVGEOMETRY_H
+// Keras convolution output-size and padding arithmetic, plain C++ (kconv_support) so
+// that the importer, the verifiers, the conversion and the tests share one definition.
+// Every function is total over int64: a size beyond 64 bits is reported, never wrapped.
+#ifndef KCONV_SUPPORT_CONVGEOMETRY_H
+#define KCONV_SUPPORT_CONVGEOMETRY_H
 
 #include <cstdint>
 #include <optional>
