@@ -402,8 +402,6 @@ Status emitPipeline(const PipelinePlan &plan, const EmitRequest &request) {
     std::map<OutputFileType, std::string> files;
     if (!request.objectPath.empty())
       files[OutputFileType::object] = request.objectPath;
-    if (!request.headerPath.empty())
-      files[OutputFileType::c_header] = request.headerPath;
     if (!request.stmtPath.empty())
       files[OutputFileType::stmt] = request.stmtPath;
     pipeline.compile_to(files, built.arguments, request.functionName, target);
