@@ -1,7 +1,9 @@
 #include "kconv/Dialect/KconvDialect.h"
 
 #include "kconv/Dialect/KconvOps.h"
+#include "mlir/IR/Builders.h"
 #include "mlir/IR/DialectImplementation.h"
+#include "mlir/IR/OpImplementation.h"
 #include "llvm/ADT/TypeSwitch.h"
 
 using namespace mlir;
@@ -11,6 +13,10 @@ using namespace mlir::kconv;
 #include "kconv/Dialect/KconvOpsDialect.cpp.inc"
 #define GET_ATTRDEF_CLASSES
 #include "kconv/Dialect/KconvAttrs.cpp.inc"
+// The ops' generated definitions; their hand-written parts (verifiers, shape
+// inference, folders) are in Layers/<Layer>.cpp.
+#define GET_OP_CLASSES
+#include "kconv/Dialect/KconvOps.cpp.inc"
 
 LogicalResult ScheduleAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                    StringRef vectorize, int64_t vectorWidth, int64_t vectors,

@@ -1,12 +1,11 @@
-#include "kconv/Dialect/KconvOps.h"
-
+// kconv.conv2d (Keras Conv2D; the importer maps DepthwiseConv2D, SeparableConv2D and
+// Conv1D onto it): padding, shape inference and the verifier with its schedule checks.
 #include "OpChecks.h"
 #include "kconv/Support/ConvGeometry.h"
-#include "mlir/IR/Builders.h"
-#include "mlir/IR/OpImplementation.h"
 
 using namespace mlir;
 using namespace mlir::kconv;
+using namespace mlir::kconv::detail;
 
 namespace {
 /// Logical (N, H, W, C) positions of a 4-D tensor in the given data format.
@@ -174,6 +173,3 @@ LogicalResult Conv2DOp::verify() {
                          << " differs from the result type " << getOutput().getType();
   return verifyInferredShape(op);
 }
-
-#define GET_OP_CLASSES
-#include "kconv/Dialect/KconvOps.cpp.inc"
