@@ -2,22 +2,10 @@
 #include "Conv2DFuncs.h"
 
 #include <algorithm>
-#include <sstream>
-#include <stdexcept>
 
 namespace kconv::codegen {
 
 using namespace Halide;
-
-std::string Conv2DSchedule::str() const {
-  std::ostringstream os;
-  os << (vectorize == Vectorize::Channels ? "channels" : "width") << " vector_width=" << vectorWidth
-     << " vectors=" << vectors << " tile_x=" << tileX << " tile_y=" << tileY
-     << (parallel ? " parallel" : " serial") << (stageInput ? " staged" : "")
-     << (channelsOuter ? " channels-outer" : "") << (trimColumns ? " trim-columns" : "")
-     << (unrollTaps ? " unroll-taps" : "");
-  return os.str();
-}
 
 namespace {
 /// Accumulator registers a tile may use: AVX-512 has 32, some are needed for
@@ -48,15 +36,6 @@ int largestDivisorAtMost(int64_t extent, int limit) {
   return 1;
 }
 
-/// Every split factor is at most its extent, so ShiftInwards (recompute an
-/// overlapping last tile) stays inside the tensor; GuardWithIf would not bound the
-/// producers computed per tile.
-void checkFactor(int64_t extent, int factor) {
-  if (factor < 1 || factor > extent)
-    throw std::invalid_argument("kconv schedule: split factor " + std::to_string(factor) +
-                                " does not fit extent " + std::to_string(extent));
-}
-
 /// Copies the zero-padded input, so the reduction's loads need no boundary checks (a
 /// 14-wide layer has every tile on a border). Stored per band of rows and computed per
 /// row tile, Halide's sliding window copies each input row once per band instead of
@@ -83,6 +62,15 @@ bool stageInput(Conv2DFuncs &f, Func store, Var storeAt, Var computeAt, const Co
   return true;
 }
 } // namespace
+
+ConvShape convShape(const PipelinePlan &plan, const Conv2DLayer &layer) {
+  const ImageInfo in = plan.imageIn(layer), out = plan.imageOut(layer);
+  ConvShape shape;
+  shape.inChannels = in.channels;
+  shape.groups = layer.groups;
+  shape.outHeight = out.height, shape.outWidth = out.width, shape.outChannels = out.channels;
+  return shape;
+}
 
 int largestPowerOfTwoAtMost(int64_t limit, int cap) {
   int p = 1;
@@ -202,9 +190,6 @@ void scheduleConv2D(Conv2DFuncs &f, Func store, const Conv2DSchedule &s, const I
 
   if (s.vectorize == Conv2DSchedule::Vectorize::Channels) {
     int block = vw * s.vectors;
-    checkFactor(out.channels, block);
-    checkFactor(out.width, s.tileX);
-    checkFactor(out.height, s.tileY);
     Var co("co"), ci("ci"), xo("xo"), xi("xi"), yo("yo"), yi("yi");
     store.split(c, co, ci, block, TailStrategy::ShiftInwards)
         .split(x, xo, xi, s.tileX, TailStrategy::ShiftInwards)
@@ -255,8 +240,6 @@ void scheduleConv2D(Conv2DFuncs &f, Func store, const Conv2DSchedule &s, const I
 
   // Few filters: SIMD lanes along the output width, all filters of a tile together.
   int block = vw * s.vectors;
-  checkFactor(out.width, block);
-  checkFactor(out.height, s.tileY);
   Var xo("xo"), xi("xi"), yo("yo"), yi("yi");
   store.split(x, xo, xi, block, TailStrategy::ShiftInwards)
       .split(y, yo, yi, s.tileY, TailStrategy::ShiftInwards)

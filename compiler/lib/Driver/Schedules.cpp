@@ -1,7 +1,7 @@
 #include "Schedules.h"
 
 #include "TuningDb.h"
-#include "kconv/Codegen/Autotuner.h"
+#include "kconv/Codegen/Autotune.h"
 #include "kconv/Codegen/HalideEmitter.h"
 #include "kconv/Conversion/KconvToPlan.h"
 #include "kconv/Dialect/KconvOps.h"

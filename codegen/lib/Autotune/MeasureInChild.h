@@ -3,7 +3,7 @@
 #ifndef KCONV_CODEGEN_MEASUREINCHILD_H
 #define KCONV_CODEGEN_MEASUREINCHILD_H
 
-#include "kconv/Codegen/Autotuner.h"
+#include "kconv/Codegen/Autotune.h"
 
 #include <algorithm>
 #include <chrono>

@@ -1,6 +1,7 @@
-#include "kconv/Codegen/Autotuner.h"
+#include "kconv/Codegen/Autotune.h"
 
 #include "Conv2DFuncs.h"
+#include "CostModel.h"
 #include "MeasureInChild.h"
 #include "PipelineBuilder.h"
 
@@ -15,33 +16,6 @@
 namespace kconv::codegen {
 
 using namespace Halide;
-
-double layerFlops(const PipelinePlan &plan, const Conv2DLayer &layer) {
-  const ImageInfo out = plan.imageOut(layer);
-  double macsPerOutput = double(layer.kernelValues.size()) / double(layer.filters);
-  return 2.0 * double(out.batch.value_or(1)) * double(out.height) * double(out.width) *
-         double(out.channels) * macsPerOutput;
-}
-
-double layerUsefulFlops(const PipelinePlan &plan, const Conv2DLayer &layer) {
-  const ImageInfo in = plan.imageIn(layer), out = plan.imageOut(layer);
-  // (output, tap) pairs along one axis whose input index is inside the image.
-  auto inside = [](int64_t outputs, int64_t taps, int64_t stride, int64_t dilation,
-                   int64_t padBefore, int64_t extent) {
-    int64_t pairs = 0;
-    for (int64_t o = 0; o < outputs; ++o)
-      for (int64_t k = 0; k < taps; ++k) {
-        int64_t i = o * stride - padBefore + k * dilation;
-        pairs += i >= 0 && i < extent;
-      }
-    return double(pairs) / double(std::max<int64_t>(outputs * taps, 1));
-  };
-  return layerFlops(plan, layer) *
-         inside(out.height, layer.kernel[0], layer.strides[0], layer.dilation[0], layer.padding[0],
-                in.height) *
-         inside(out.width, layer.kernel[1], layer.strides[1], layer.dilation[1], layer.padding[2],
-                in.width);
-}
 
 std::string formatMs(double ms) {
   char text[32];
@@ -79,13 +53,6 @@ std::string progressLine(const std::string &layer, const TuneProgress &p, double
 }
 
 namespace {
-/// A tile's accumulators, its `vectors` weight (or input) vectors and one broadcast
-/// live in AVX-512's 32 vector registers: 4 vectors x 7 columns (33) spilled an
-/// accumulator to the stack in the inner loop (layer e: 16% slower than 2 x 14).
-bool fitsRegisters(int64_t accumulators, int vectors) {
-  return accumulators + vectors + 1 <= 32;
-}
-
 /// `s` with staging and loop order both ways, column trimming as each of `trims` and
 /// tap unrolling as each of `unrolls`, where they apply (staging and trimming need
 /// padding; channel blocks outermost and trimming need channel vectors; trimming needs
@@ -132,8 +99,9 @@ std::vector<Conv2DSchedule> scheduleSpace(const PipelinePlan &plan, const Conv2D
   if (isAxisActivation(layer.activation))
     return space; // softmax layers have one fixed schedule
   std::set<std::string> known{space[0].str()};
+  const ConvShape shape = convShape(plan, layer);
   auto insert = [&](const Conv2DSchedule &s) {
-    if (known.insert(s.str()).second)
+    if (!scheduleError(s, shape) && known.insert(s.str()).second)
       space.push_back(s);
   };
   for (const Conv2DSchedule &flip : defaultFlips(space[0], layer))
@@ -157,7 +125,7 @@ std::vector<Conv2DSchedule> scheduleSpace(const PipelinePlan &plan, const Conv2D
           for (int ty = 1; ty <= 4 && ty <= out.height; ++ty) {
             int accumulators = vectors * tx * ty;
             bool divides = out.width % tx == 0 || tx >= 4;
-            if (accumulators < 4 || !fitsRegisters(accumulators, vectors) || !divides)
+            if (accumulators < 4 || spillsRegisters(accumulators, vectors) || !divides)
               continue;
             for (bool parallel : {true, false}) {
               Conv2DSchedule s;
@@ -171,7 +139,7 @@ std::vector<Conv2DSchedule> scheduleSpace(const PipelinePlan &plan, const Conv2D
       if (vw * vectors <= out.width && out.channels <= 32)
         for (int ty = 1; ty <= 4 && ty <= out.height; ++ty) {
           int64_t accumulators = int64_t(vectors) * ty * out.channels;
-          if (!fitsRegisters(accumulators, vectors))
+          if (spillsRegisters(accumulators, vectors))
             continue;
           for (bool parallel : {true, false}) {
             Conv2DSchedule s;
@@ -187,46 +155,6 @@ std::vector<Conv2DSchedule> scheduleSpace(const PipelinePlan &plan, const Conv2D
 }
 
 namespace {
-
-/// Work done per useful output when a split of `factor` over `extent` recomputes an
-/// overlapping last tile (ShiftInwards).
-double waste(int64_t extent, int64_t factor) {
-  return double((extent + factor - 1) / factor * factor) / double(extent);
-}
-
-/// A rough cost model that orders the candidates before any is measured: register
-/// tiles near the ~28-accumulator sweet spot (about 8 with unrolled taps, whose weights
-/// share the registers), vectors as wide as the vectorized dimension allows, lanes along
-/// the width only for a single input channel (otherwise each vector is a gather), little
-/// recomputed work, parallel loops when there are threads, staged input for dense
-/// reductions.
-double candidateScore(const Conv2DSchedule &s, const Conv2DLayer &layer, const ImageInfo &out,
-                      int naturalWidth, int threads) {
-  bool channels = s.vectorize == Conv2DSchedule::Vectorize::Channels;
-  int64_t accumulators =
-      channels ? int64_t(s.vectors) * s.tileX * s.tileY : int64_t(s.vectors) * s.tileY * out.channels;
-  int64_t sweetSpot = s.unrollTaps ? 8 : 28;
-  double score = double(std::min(accumulators, sweetSpot)) / double(sweetSpot);
-  if (s.unrollTaps && accumulators > sweetSpot)
-    score *= double(sweetSpot) / double(accumulators);
-  int widest = channels ? std::max(4, largestPowerOfTwoAtMost(out.channels, naturalWidth))
-                       : naturalWidth;
-  score *= double(s.vectorWidth) / widest;
-  if (!channels && inputChannelsPerGroup(layer) * layer.groups > 1)
-    score *= 0.5;
-  score /= channels ? waste(out.channels, s.vectorWidth * s.vectors) * waste(out.width, s.tileX)
-                    : waste(out.width, s.vectorWidth * s.vectors);
-  score /= waste(out.height, s.tileY);
-  if (threads > 1 && !s.parallel)
-    score *= 0.5;
-  if (threads == 1 && !s.parallel)
-    score *= 1.01;
-  if (s.stageInput == hasDenseReduction(layer))
-    score *= 1.05;
-  if (s.channelsOuter == hasLargeWeights(layer))
-    score *= 1.1;
-  return score;
-}
 
 /// The layer alone as a plan: its input as the pipeline input (channels_last), its
 /// output as the pipeline output, with `schedule` forced.

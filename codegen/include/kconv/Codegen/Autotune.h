@@ -1,8 +1,8 @@
 // Schedule search for one Conv2D: a space of candidate schedules, each measured by
 // JIT-compiling the layer alone and timing it in a forked child process, so that a
 // candidate that fails to compile, crashes or hangs is discarded, never fatal.
-#ifndef KCONV_CODEGEN_AUTOTUNER_H
-#define KCONV_CODEGEN_AUTOTUNER_H
+#ifndef KCONV_CODEGEN_AUTOTUNE_H
+#define KCONV_CODEGEN_AUTOTUNE_H
 
 #include "kconv/Codegen/PipelinePlan.h"
 #include "kconv/Support/Status.h"
