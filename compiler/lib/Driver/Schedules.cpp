@@ -1,8 +1,8 @@
 #include "Schedules.h"
 
-#include "TuningDb.h"
 #include "kconv/Codegen/Autotune.h"
 #include "kconv/Codegen/HalideEmitter.h"
+#include "kconv/Codegen/TuningDb.h"
 #include "kconv/Conversion/KconvToPlan.h"
 #include "kconv/Dialect/KconvOps.h"
 #include "mlir/AsmParser/AsmParser.h"
@@ -20,6 +20,7 @@
 namespace kconv::driver {
 
 using codegen::Conv2DSchedule;
+using codegen::TuningDb;
 namespace kconv_mlir = mlir::kconv;
 
 namespace {
