@@ -9,6 +9,8 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -130,6 +132,43 @@ double layerFlops(const PipelinePlan &plan, const Conv2DLayer &layer);
 /// trim_columns), against which a timing is checked for noise (a 3x3 layer on a 4x4
 /// image does 69% of its nominal FLOPs).
 double layerUsefulFlops(const PipelinePlan &plan, const Conv2DLayer &layer);
+
+/// What a compile asks of the tuner for one plan's schedules and fusion decisions.
+struct ScheduleRequest {
+  std::string target = "host"; // Halide target as given (its resolved form keys entries)
+  int threads = 1;             // threads the model will run with
+  bool tune = false;           // a budget was given: tune what the database lacks
+  double budgetSeconds = 0;    // per layer (0: no limit)
+  double budgetTotalSeconds = 0; // the whole model (0: no limit)
+  int maxCandidates = 0;       // per layer (0: no limit)
+  uint64_t seed = 1;           // candidate order
+  std::string dbPath;          // tuning database ("": none, or the default when tuning)
+  std::vector<std::string> layerNames; // each plan.layers entry's (Keras) name
+  std::vector<std::string> nodeNames;  // each plan.nodes entry's (Keras) name
+  /// Forced by a schedule file, by layer name (checked against their layers).
+  std::map<std::string, Conv2DSchedule> forced;
+  std::map<std::string, bool> forcedInline; // element-wise layer name -> inline
+  std::string scheduleFile;    // the file forcing them, for messages
+};
+
+/// Chooses every convolution's schedule (into plan.layers[i].schedule): forced, already
+/// set, from the tuning database, tuned now, or the heuristic default; then which
+/// element-wise nodes are inlined (plan.inlinedNodes) the same way. `print` receives
+/// the report: "kconvc: ..." lines and the tuner's "\r" progress lines.
+Status chooseSchedules(PipelinePlan &plan, const ScheduleRequest &request,
+                       const std::function<void(const std::string &)> &print);
+
+/// The tuning database key of a layer: its shape signature, target and threads.
+std::string layerSignature(const PipelinePlan &plan, const Conv2DLayer &layer,
+                           const std::string &target, int threads);
+
+/// $XDG_CACHE_HOME/kconv/tuning.db, else ~/.cache/kconv/tuning.db.
+std::string defaultTuningDbPath();
+
+/// Why `schedule` does not suit `layer`, in the words of the conv2d op's verifier
+/// (nullopt: it does).
+std::optional<std::string> layerScheduleError(const PipelinePlan &plan, const Conv2DLayer &layer,
+                                              const Conv2DSchedule &schedule);
 
 } // namespace kconv::codegen
 
