@@ -82,8 +82,7 @@ std::vector<Conv2DSchedule> loopVariants(const Conv2DSchedule &s, const Conv2DLa
 }
 
 /// The default with its staging, loop order, column trimming or tap unrolling changed:
-/// choices the cost model cannot judge (layer g: the staged default 8% slower than inline
-/// padding before staging slid down the rows), always measured right after the default.
+/// choices the cost model cannot judge, always measured right after the default.
 std::vector<Conv2DSchedule> defaultFlips(const Conv2DSchedule &d, const Conv2DLayer &layer) {
   std::vector<Conv2DSchedule> flips = loopVariants(d, layer, {false, true}, {false, true});
   flips.erase(std::remove(flips.begin(), flips.end(), d), flips.end());
@@ -229,14 +228,10 @@ std::vector<Conv2DSchedule> finalistsOf(const Conv2DSchedule &fallback,
 }
 
 /// The finalists (the default first) once more, all compiled in one child and timed in
-/// turns: one timing can be off by 10-25% on a busy machine (phases of 10 s that slow
-/// everything 1.5-2x were seen while tuning), so the search's ranking is only a
-/// shortlist (layer g at one thread: a winner by a few percent took 2.74 ms in the
-/// executable, the default 1.97).
-/// A finalist replaces the default only if it is 2% faster in the median of the rounds'
-/// ratios (a best time is no guide: layer e's winner, 3% faster by its best time, was
-/// 3% slower in the benchmark; layer c's 4 vectors x 2 x 3, 2.5-3% faster here by
-/// the median ratio, was 3% faster in the executable too).
+/// turns: one timing on a busy machine is noisy, so the search's ranking is only a
+/// shortlist. A finalist replaces the default only if it is 2% faster in the median of
+/// the rounds' ratios, which predicts the executable better than a best time
+/// (docs/tuner.md).
 void chooseAmongFinalists(const PipelinePlan &plan, const Conv2DLayer &layer,
                           const std::vector<Conv2DSchedule> &finalists,
                           const TuneOptions &options, TuneResult &result) {
@@ -311,7 +306,7 @@ Status tuneLayer(const PipelinePlan &plan, const Conv2DLayer &layer, const TuneO
     // After the default and its flips, every other candidate is the best-scored
     // unmeasured neighbour of the fastest so far (a step of one tile dimension, the
     // tile reshaped, or one flag flipped), the rest the best-scored unmeasured one: the
-    // cost model cannot rank close tiles (layer c: 4 vectors x 2 x 3 beat 2 x 14 x 1).
+    // cost model cannot rank close tiles.
     auto nextCandidate = [&](int step) -> size_t {
       if (!timed.empty() && step > int(flips.size()) && step % 2 == 0) {
         const Conv2DSchedule &fastest =
@@ -336,7 +331,7 @@ Status tuneLayer(const PipelinePlan &plan, const Conv2DLayer &layer, const TuneO
       double ms = 0;
       ++p.tried;
       // A candidate may not run past the budget either (the default always gets its
-      // full timeout): one that hung until a 20 s timeout overran a 200 s budget by 37 s.
+      // full timeout).
       TuneOptions candidateOptions = options;
       if (i > 0)
         candidateOptions.timeoutSeconds =
@@ -364,8 +359,8 @@ Status tuneLayer(const PipelinePlan &plan, const Conv2DLayer &layer, const TuneO
         timed.emplace_back(ms, space[i]);
         if (i == 0)
           result.defaultMs = ms;
-        // A candidate must beat the default by 3%: smaller JIT-measured gains were
-        // seen to reverse in the AOT executable (noise, thread pools).
+        // A candidate must beat the default by 3%: smaller JIT-measured gains can
+        // reverse in the AOT executable (noise, thread pools).
         double bar = i == 0 || result.best != space[0] ? 1.0 : 0.97;
         if (result.bestMs == 0 || ms < result.bestMs * bar) {
           result.bestMs = ms;

@@ -1,6 +1,9 @@
-// Schedule search for one Conv2D: a space of candidate schedules, each measured by
-// JIT-compiling the layer alone and timing it in a forked child process, so that a
-// candidate that fails to compile, crashes or hangs is discarded, never fatal.
+// The autotuner (codegen/lib/Autotune/): the schedules and fusion decisions of a plan,
+// forced, from the tuning database, tuned now or the default (ScheduleChoice.cpp). The
+// search for one Conv2D (Search.cpp) orders a space of candidate schedules by a cost
+// model (CostModel.cpp) and measures each by JIT-compiling the layer alone and timing
+// it in a forked child process (Measure.cpp), so that a candidate that fails to
+// compile, crashes or hangs is discarded, never fatal.
 #ifndef KCONV_CODEGEN_AUTOTUNE_H
 #define KCONV_CODEGEN_AUTOTUNE_H
 
@@ -20,15 +23,13 @@ namespace kconv::codegen {
 /// Part of every tuning-database key. Bump it whenever the schedule space, the
 /// algorithm or the code generated for a schedule changes, so that measurements made
 /// by an earlier kconv (which may no longer be the best, or no longer be in the
-/// space) are tuned again instead of silently reused. 2: columns on the padding can
-/// be trimmed (trim_columns); 3: trimmed tiles branch-free in every band of rows;
-/// 4: inputs of 1 or 3 channels staged in vectors along the columns; 5: the taps of
-/// reductions over taps alone can be unrolled (unroll_taps).
+/// space) are tuned again instead of silently reused. Its history: docs/tuner.md.
 inline constexpr int kTunerVersion = 5;
 
 /// Every schedule worth trying for `layer` on a target with `vectorWidth` float
-/// lanes: split factors that divide (or fit) the output, accumulators that fit in
-/// registers. The heuristic default comes first.
+/// lanes: legal ones (kconv::scheduleError) whose split factors divide (or nearly fill)
+/// the output and whose accumulators fit in registers. The heuristic default comes
+/// first.
 std::vector<Conv2DSchedule> scheduleSpace(const PipelinePlan &plan, const Conv2DLayer &layer,
                                           int vectorWidth);
 
