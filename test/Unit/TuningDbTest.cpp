@@ -142,6 +142,31 @@ TEST(TuningDb, OtherFilesAreRefusedInOneLine) {
   }
 }
 
+TEST(TuningDb, ConcurrentCompilesImportATextDatabaseOnce) {
+  std::string path = tempDb("import-race.db");
+  { std::ofstream(path) << "conv a\t" << kSchedule << "\t1.0\n"; }
+  std::vector<pid_t> children;
+  for (int c = 0; c < 4; ++c) {
+    pid_t pid = fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+      TuningDb db(path);
+      std::string error;
+      _exit(db.load(error) && db.lookup("conv a") == kSchedule ? 0 : 1);
+    }
+    children.push_back(pid);
+  }
+  for (pid_t pid : children) {
+    int status = 0;
+    waitpid(pid, &status, 0);
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  }
+  std::ifstream kept(path + ".tsv");
+  std::string line;
+  ASSERT_TRUE(std::getline(kept, line));
+  EXPECT_EQ(line, "conv a\t" + std::string(kSchedule) + "\t1.0");
+}
+
 TEST(TuningDb, ConcurrentWritersLoseNoEntries) {
   std::string path = tempDb("concurrent.db");
   constexpr int kWriters = 8, kEntries = 50;

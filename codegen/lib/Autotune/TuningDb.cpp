@@ -6,8 +6,10 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <fcntl.h>
 #include <fstream>
 #include <map>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -151,6 +153,23 @@ bool TuningDb::open(bool create, std::string &failure) {
 }
 
 bool TuningDb::importText(std::string &error) {
+  // One compile imports; the others wait on the text file's lock, then find it
+  // replaced and open the database.
+  int fd = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    error = path_ + ": cannot read the tuning database: " + std::strerror(errno);
+    return false;
+  }
+  struct stat held, now;
+  bool replaced = flock(fd, LOCK_EX) != 0 || fstat(fd, &held) != 0 ||
+                  stat(path_.c_str(), &now) != 0 || now.st_ino != held.st_ino ||
+                  now.st_dev != held.st_dev;
+  bool ok = replaced || importLocked(error);
+  close(fd); // and unlock
+  return ok;
+}
+
+bool TuningDb::importLocked(std::string &error) {
   std::ifstream in(path_);
   if (!in) {
     error = path_ + ": cannot read the tuning database: " + std::strerror(errno);
@@ -180,10 +199,10 @@ bool TuningDb::importText(std::string &error) {
             });
   std::string problem = db ? sqlite3_errmsg(db) : "out of memory";
   sqlite3_close_v2(db);
-  std::string kept = path_ + ".tsv";
   if (ok) {
+    std::string kept = path_ + ".tsv";
     std::remove(kept.c_str());
-    ok = (link(path_.c_str(), kept.c_str()) == 0 || errno == EEXIST) &&
+    ok = link(path_.c_str(), kept.c_str()) == 0 &&
          std::rename(temporary.c_str(), path_.c_str()) == 0;
     if (!ok)
       problem = std::strerror(errno);

@@ -4,7 +4,8 @@
 // Every store is a transaction and concurrent kconvc runs wait for each other (busy
 // timeout); the schema's version is the file's user_version. A text file of
 // "KEY<TAB>VALUE<TAB>MS" lines written by an earlier kconv at the same path is
-// imported once (its text kept beside it as PATH.tsv).
+// imported once, by one compile while the others wait (its text kept beside it as
+// PATH.tsv).
 #ifndef KCONV_CODEGEN_TUNINGDB_H
 #define KCONV_CODEGEN_TUNINGDB_H
 
@@ -51,6 +52,7 @@ public:
 private:
   bool open(bool create, std::string &error);
   bool importText(std::string &error);
+  bool importLocked(std::string &error);
 
   std::string path_;
   sqlite3 *db_ = nullptr;
