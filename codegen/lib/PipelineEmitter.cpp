@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <map>
 #include <set>
+#include <stdexcept>
 
 namespace kconv::codegen {
 
@@ -203,8 +204,13 @@ Func buildConv(const PipelinePlan &plan, const Conv2DLayer &layer, Conv2DSchedul
         .bound(funcs.x, 0, (int)outInfo.width)
         .bound(funcs.y, 0, (int)outInfo.height);
   }
-  if (manual)
+  if (manual) {
+    // Every split factor must fit its extent (scheduleError): the last tile is
+    // recomputed inside the tensor (ShiftInwards).
+    if (std::optional<std::string> error = scheduleError(schedule, convShape(plan, layer)))
+      throw std::invalid_argument("kconv schedule: " + *error);
     scheduleConv2D(funcs, store, schedule, outInfo);
+  }
   return outputName.empty() ? fromImage(funcs.result, layer.channelsFirst, layer.name) : store;
 }
 } // namespace

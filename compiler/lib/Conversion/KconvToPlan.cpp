@@ -300,27 +300,10 @@ LogicalResult NodeLowering::lower(Operation *op, const std::string &name) {
 
 } // namespace
 
-codegen::Conv2DSchedule scheduleFromAttr(ScheduleAttr a) {
-  codegen::Conv2DSchedule s;
-  s.vectorize = a.getVectorize() == "width" ? codegen::Conv2DSchedule::Vectorize::Width
-                                            : codegen::Conv2DSchedule::Vectorize::Channels;
-  s.vectorWidth = int(a.getVectorWidth());
-  s.vectors = int(a.getVectors());
-  s.tileX = int(a.getTileX());
-  s.tileY = int(a.getTileY());
-  s.parallel = a.getParallel();
-  s.stageInput = a.getStageInput();
-  s.channelsOuter = a.getChannelsOuter();
-  s.trimColumns = a.getTrimColumns();
-  s.unrollTaps = a.getUnrollTaps();
-  return s;
-}
+codegen::Conv2DSchedule scheduleFromAttr(ScheduleAttr a) { return a.getSchedule(); }
 
 ScheduleAttr scheduleToAttr(MLIRContext *context, const codegen::Conv2DSchedule &s) {
-  bool width = s.vectorize == codegen::Conv2DSchedule::Vectorize::Width;
-  return ScheduleAttr::get(context, width ? "width" : "channels", s.vectorWidth, s.vectors,
-                           s.tileX, s.tileY, s.parallel, s.stageInput, s.channelsOuter,
-                           s.trimColumns, s.unrollTaps);
+  return ScheduleAttr::get(context, s);
 }
 
 SmallVector<Operation *> planNodeOps(func::FuncOp func) {

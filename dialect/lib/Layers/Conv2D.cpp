@@ -79,44 +79,21 @@ LogicalResult Conv2DOp::inferResultShape(SmallVectorImpl<int64_t> &shape) {
   return success();
 }
 
-/// The checks of a schedule that need its layer: every tile fits the output (codegen
-/// splits the output by the tile; a larger tile would compute outside the tensor).
+/// The checks of a schedule that need its layer (kconv::scheduleError): the flags that
+/// need one input channel per group or more, every tile within the output.
 LogicalResult Conv2DOp::verifyScheduleFits(ScheduleAttr schedule, int64_t inChannels,
                                            int64_t cinPerGroup) {
-  // Trimming skips kernel columns inside the reduction over input channels; with one
-  // input channel per group (depthwise, or a single-channel input) the code would be
-  // the same: the flag would only claim what did not happen.
-  if (schedule.getTrimColumns() && cinPerGroup == 1)
-    return emitOpError() << "schedule 'trim_columns' needs more than one input channel per "
-                            "group (" << inChannels << " input channel(s) in " << getGroups()
-                         << " group(s))";
-  // Unrolling the taps of a reduction that also runs over input channels would copy the
-  // channel loop once per tap: the flag is for reductions over the taps alone.
-  if (schedule.getUnrollTaps() && cinPerGroup != 1)
-    return emitOpError() << "schedule 'unroll_taps' needs one input channel per group ("
-                         << inChannels << " input channel(s) in " << getGroups()
-                         << " group(s))";
-  auto outType = mlir::dyn_cast<RankedTensorType>(getOutput().getType());
-  if (!outType || outType.getRank() != 4)
-    return success();
-  Nhwc out = toNhwc(outType.getShape(), getDataFormat());
-  int64_t block = schedule.getVectorWidth() * schedule.getVectors();
-  bool alongChannels = schedule.getVectorize() == "channels";
-  auto exceeds = [&](int64_t size, int64_t extent) {
-    return !ShapedType::isDynamic(extent) && size > extent;
-  };
-  if (alongChannels && exceeds(block, out.c))
-    return emitOpError() << "schedule's channel block (vector_width x vectors = " << block
-                         << ") exceeds the " << out.c << " filters";
-  if (!alongChannels && exceeds(block, out.w))
-    return emitOpError() << "schedule's column block (vector_width x vectors = " << block
-                         << ") exceeds the output width (" << out.w << ")";
-  if (alongChannels && exceeds(schedule.getTileX(), out.w))
-    return emitOpError() << "schedule 'tile_x' (" << schedule.getTileX()
-                         << ") exceeds the output width (" << out.w << ")";
-  if (exceeds(schedule.getTileY(), out.h))
-    return emitOpError() << "schedule 'tile_y' (" << schedule.getTileY()
-                         << ") exceeds the output height (" << out.h << ")";
+  (void)cinPerGroup; // derived from inChannels and the groups by scheduleError
+  ::kconv::ConvShape shape;
+  shape.inChannels = inChannels;
+  shape.groups = getGroups();
+  if (auto outType = mlir::dyn_cast<RankedTensorType>(getOutput().getType());
+      outType && outType.getRank() == 4) {
+    Nhwc out = toNhwc(outType.getShape(), getDataFormat());
+    shape.outHeight = out.h, shape.outWidth = out.w, shape.outChannels = out.c;
+  }
+  if (std::optional<std::string> error = ::kconv::scheduleError(schedule.getSchedule(), shape))
+    return emitOpError() << *error;
   return success();
 }
 

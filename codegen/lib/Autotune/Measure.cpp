@@ -121,9 +121,9 @@ double quartileRunMs(const std::function<void()> &body) {
         .count();
   };
   double first = run();
-  // About kTimingWindowMs of runs, and the lower quartile rather than the median: at
-  // two threads the same schedule's median varied by up to 25% between tuning runs
-  // (thread wake-ups, other load); the lower quartile is less sensitive to outliers.
+  // About kTimingWindowMs of runs, and the lower quartile rather than the median: the
+  // median varies between tuning runs with thread wake-ups and other load; the lower
+  // quartile is less sensitive to outliers.
   int repeats = quartileRepeats(first);
   std::vector<double> times;
   for (int i = 0; i < repeats; ++i)

@@ -3,7 +3,7 @@
 #ifndef KCONV_CODEGEN_MEASUREINCHILD_H
 #define KCONV_CODEGEN_MEASUREINCHILD_H
 
-#include "kconv/Codegen/Autotuner.h"
+#include "kconv/Codegen/Autotune.h"
 
 #include <algorithm>
 #include <chrono>
@@ -13,8 +13,8 @@
 namespace kconv::codegen {
 
 /// A process's first JIT compile also builds Halide's shared JIT runtime and sets up
-/// LLVM: 0.45-0.7 s of a tuning candidate's 0.9 s when every forked child paid it
-/// (layer c: 17 of 1224 candidates measured in 20 s). Done once in the parent before
+/// LLVM, most of a tuning candidate's time if every forked child paid it. Done once in
+/// the parent before
 /// the first fork (measureInChild calls it), every child inherits it; tuners call it
 /// before starting their clock. A failure only leaves the children to pay it.
 void warmJitRuntime(const std::string &target);
@@ -49,8 +49,8 @@ double quartileRunMs(const std::function<void()> &body);
 double quartileRunSeconds(double ms);
 
 /// A tuning budget in seconds. A candidate is started only when the longest one
-/// so far would still finish inside it: checking only "time left > 0" overran a 20 s
-/// budget by 2-6 s (one candidate compiles and runs for up to 3 s). An infinite budget
+/// so far would still finish inside it, not merely while time is left (a candidate
+/// compiles and runs for seconds). An infinite budget
 /// never runs out. Its time comes from `now` (seconds; the steady clock unless a test
 /// injects one).
 class TuningClock {

@@ -1,14 +1,19 @@
-// Schedule search for one Conv2D: a space of candidate schedules, each measured by
-// JIT-compiling the layer alone and timing it in a forked child process, so that a
-// candidate that fails to compile, crashes or hangs is discarded, never fatal.
-#ifndef KCONV_CODEGEN_AUTOTUNER_H
-#define KCONV_CODEGEN_AUTOTUNER_H
+// The autotuner (codegen/lib/Autotune/): the schedules and fusion decisions of a plan,
+// forced, from the tuning database, tuned now or the default (ScheduleChoice.cpp). The
+// search for one Conv2D (Search.cpp) orders a space of candidate schedules by a cost
+// model (CostModel.cpp) and measures each by JIT-compiling the layer alone and timing
+// it in a forked child process (Measure.cpp), so that a candidate that fails to
+// compile, crashes or hangs is discarded, never fatal.
+#ifndef KCONV_CODEGEN_AUTOTUNE_H
+#define KCONV_CODEGEN_AUTOTUNE_H
 
 #include "kconv/Codegen/PipelinePlan.h"
 #include "kconv/Support/Status.h"
 
 #include <cstdint>
 #include <functional>
+#include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -18,15 +23,13 @@ namespace kconv::codegen {
 /// Part of every tuning-database key. Bump it whenever the schedule space, the
 /// algorithm or the code generated for a schedule changes, so that measurements made
 /// by an earlier kconv (which may no longer be the best, or no longer be in the
-/// space) are tuned again instead of silently reused. 2: columns on the padding can
-/// be trimmed (trim_columns); 3: trimmed tiles branch-free in every band of rows;
-/// 4: inputs of 1 or 3 channels staged in vectors along the columns; 5: the taps of
-/// reductions over taps alone can be unrolled (unroll_taps).
+/// space) are tuned again instead of silently reused. Its history: docs/tuner.md.
 inline constexpr int kTunerVersion = 5;
 
 /// Every schedule worth trying for `layer` on a target with `vectorWidth` float
-/// lanes: split factors that divide (or fit) the output, accumulators that fit in
-/// registers. The heuristic default comes first.
+/// lanes: legal ones (kconv::scheduleError) whose split factors divide (or nearly fill)
+/// the output and whose accumulators fit in registers. The heuristic default comes
+/// first.
 std::vector<Conv2DSchedule> scheduleSpace(const PipelinePlan &plan, const Conv2DLayer &layer,
                                           int vectorWidth);
 
@@ -130,6 +133,43 @@ double layerFlops(const PipelinePlan &plan, const Conv2DLayer &layer);
 /// trim_columns), against which a timing is checked for noise (a 3x3 layer on a 4x4
 /// image does 69% of its nominal FLOPs).
 double layerUsefulFlops(const PipelinePlan &plan, const Conv2DLayer &layer);
+
+/// What a compile asks of the tuner for one plan's schedules and fusion decisions.
+struct ScheduleRequest {
+  std::string target = "host"; // Halide target as given (its resolved form keys entries)
+  int threads = 1;             // threads the model will run with
+  bool tune = false;           // a budget was given: tune what the database lacks
+  double budgetSeconds = 0;    // per layer (0: no limit)
+  double budgetTotalSeconds = 0; // the whole model (0: no limit)
+  int maxCandidates = 0;       // per layer (0: no limit)
+  uint64_t seed = 1;           // candidate order
+  std::string dbPath;          // tuning database ("": none, or the default when tuning)
+  std::vector<std::string> layerNames; // each plan.layers entry's (Keras) name
+  std::vector<std::string> nodeNames;  // each plan.nodes entry's (Keras) name
+  /// Forced by a schedule file, by layer name (checked against their layers).
+  std::map<std::string, Conv2DSchedule> forced;
+  std::map<std::string, bool> forcedInline; // element-wise layer name -> inline
+  std::string scheduleFile;    // the file forcing them, for messages
+};
+
+/// Chooses every convolution's schedule (into plan.layers[i].schedule): forced, already
+/// set, from the tuning database, tuned now, or the heuristic default; then which
+/// element-wise nodes are inlined (plan.inlinedNodes) the same way. `print` receives
+/// the report: "kconvc: ..." lines and the tuner's "\r" progress lines.
+Status chooseSchedules(PipelinePlan &plan, const ScheduleRequest &request,
+                       const std::function<void(const std::string &)> &print);
+
+/// The tuning database key of a layer: its shape signature, target and threads.
+std::string layerSignature(const PipelinePlan &plan, const Conv2DLayer &layer,
+                           const std::string &target, int threads);
+
+/// $XDG_CACHE_HOME/kconv/tuning.db, else ~/.cache/kconv/tuning.db.
+std::string defaultTuningDbPath();
+
+/// Why `schedule` does not suit `layer`, in the words of the conv2d op's verifier
+/// (nullopt: it does).
+std::optional<std::string> layerScheduleError(const PipelinePlan &plan, const Conv2DLayer &layer,
+                                              const Conv2DSchedule &schedule);
 
 } // namespace kconv::codegen
 

@@ -1,6 +1,6 @@
 // Cross-layer fusion decisions (which element-wise layers are inlined into their
 // consumer), measured on the whole model like the convolution schedules are.
-#include "kconv/Codegen/Autotuner.h"
+#include "kconv/Codegen/Autotune.h"
 
 #include "LayerFuncs.h"
 #include "MeasureInChild.h"

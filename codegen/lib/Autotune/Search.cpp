@@ -1,6 +1,7 @@
-#include "kconv/Codegen/Autotuner.h"
+#include "kconv/Codegen/Autotune.h"
 
 #include "Conv2DFuncs.h"
+#include "CostModel.h"
 #include "MeasureInChild.h"
 #include "PipelineBuilder.h"
 
@@ -15,33 +16,6 @@
 namespace kconv::codegen {
 
 using namespace Halide;
-
-double layerFlops(const PipelinePlan &plan, const Conv2DLayer &layer) {
-  const ImageInfo out = plan.imageOut(layer);
-  double macsPerOutput = double(layer.kernelValues.size()) / double(layer.filters);
-  return 2.0 * double(out.batch.value_or(1)) * double(out.height) * double(out.width) *
-         double(out.channels) * macsPerOutput;
-}
-
-double layerUsefulFlops(const PipelinePlan &plan, const Conv2DLayer &layer) {
-  const ImageInfo in = plan.imageIn(layer), out = plan.imageOut(layer);
-  // (output, tap) pairs along one axis whose input index is inside the image.
-  auto inside = [](int64_t outputs, int64_t taps, int64_t stride, int64_t dilation,
-                   int64_t padBefore, int64_t extent) {
-    int64_t pairs = 0;
-    for (int64_t o = 0; o < outputs; ++o)
-      for (int64_t k = 0; k < taps; ++k) {
-        int64_t i = o * stride - padBefore + k * dilation;
-        pairs += i >= 0 && i < extent;
-      }
-    return double(pairs) / double(std::max<int64_t>(outputs * taps, 1));
-  };
-  return layerFlops(plan, layer) *
-         inside(out.height, layer.kernel[0], layer.strides[0], layer.dilation[0], layer.padding[0],
-                in.height) *
-         inside(out.width, layer.kernel[1], layer.strides[1], layer.dilation[1], layer.padding[2],
-                in.width);
-}
 
 std::string formatMs(double ms) {
   char text[32];
@@ -79,13 +53,6 @@ std::string progressLine(const std::string &layer, const TuneProgress &p, double
 }
 
 namespace {
-/// A tile's accumulators, its `vectors` weight (or input) vectors and one broadcast
-/// live in AVX-512's 32 vector registers: 4 vectors x 7 columns (33) spilled an
-/// accumulator to the stack in the inner loop (layer e: 16% slower than 2 x 14).
-bool fitsRegisters(int64_t accumulators, int vectors) {
-  return accumulators + vectors + 1 <= 32;
-}
-
 /// `s` with staging and loop order both ways, column trimming as each of `trims` and
 /// tap unrolling as each of `unrolls`, where they apply (staging and trimming need
 /// padding; channel blocks outermost and trimming need channel vectors; trimming needs
@@ -115,8 +82,7 @@ std::vector<Conv2DSchedule> loopVariants(const Conv2DSchedule &s, const Conv2DLa
 }
 
 /// The default with its staging, loop order, column trimming or tap unrolling changed:
-/// choices the cost model cannot judge (layer g: the staged default 8% slower than inline
-/// padding before staging slid down the rows), always measured right after the default.
+/// choices the cost model cannot judge, always measured right after the default.
 std::vector<Conv2DSchedule> defaultFlips(const Conv2DSchedule &d, const Conv2DLayer &layer) {
   std::vector<Conv2DSchedule> flips = loopVariants(d, layer, {false, true}, {false, true});
   flips.erase(std::remove(flips.begin(), flips.end(), d), flips.end());
@@ -132,8 +98,9 @@ std::vector<Conv2DSchedule> scheduleSpace(const PipelinePlan &plan, const Conv2D
   if (isAxisActivation(layer.activation))
     return space; // softmax layers have one fixed schedule
   std::set<std::string> known{space[0].str()};
+  const ConvShape shape = convShape(plan, layer);
   auto insert = [&](const Conv2DSchedule &s) {
-    if (known.insert(s.str()).second)
+    if (!scheduleError(s, shape) && known.insert(s.str()).second)
       space.push_back(s);
   };
   for (const Conv2DSchedule &flip : defaultFlips(space[0], layer))
@@ -157,7 +124,7 @@ std::vector<Conv2DSchedule> scheduleSpace(const PipelinePlan &plan, const Conv2D
           for (int ty = 1; ty <= 4 && ty <= out.height; ++ty) {
             int accumulators = vectors * tx * ty;
             bool divides = out.width % tx == 0 || tx >= 4;
-            if (accumulators < 4 || !fitsRegisters(accumulators, vectors) || !divides)
+            if (accumulators < 4 || spillsRegisters(accumulators, vectors) || !divides)
               continue;
             for (bool parallel : {true, false}) {
               Conv2DSchedule s;
@@ -171,7 +138,7 @@ std::vector<Conv2DSchedule> scheduleSpace(const PipelinePlan &plan, const Conv2D
       if (vw * vectors <= out.width && out.channels <= 32)
         for (int ty = 1; ty <= 4 && ty <= out.height; ++ty) {
           int64_t accumulators = int64_t(vectors) * ty * out.channels;
-          if (!fitsRegisters(accumulators, vectors))
+          if (spillsRegisters(accumulators, vectors))
             continue;
           for (bool parallel : {true, false}) {
             Conv2DSchedule s;
@@ -187,46 +154,6 @@ std::vector<Conv2DSchedule> scheduleSpace(const PipelinePlan &plan, const Conv2D
 }
 
 namespace {
-
-/// Work done per useful output when a split of `factor` over `extent` recomputes an
-/// overlapping last tile (ShiftInwards).
-double waste(int64_t extent, int64_t factor) {
-  return double((extent + factor - 1) / factor * factor) / double(extent);
-}
-
-/// A rough cost model that orders the candidates before any is measured: register
-/// tiles near the ~28-accumulator sweet spot (about 8 with unrolled taps, whose weights
-/// share the registers), vectors as wide as the vectorized dimension allows, lanes along
-/// the width only for a single input channel (otherwise each vector is a gather), little
-/// recomputed work, parallel loops when there are threads, staged input for dense
-/// reductions.
-double candidateScore(const Conv2DSchedule &s, const Conv2DLayer &layer, const ImageInfo &out,
-                      int naturalWidth, int threads) {
-  bool channels = s.vectorize == Conv2DSchedule::Vectorize::Channels;
-  int64_t accumulators =
-      channels ? int64_t(s.vectors) * s.tileX * s.tileY : int64_t(s.vectors) * s.tileY * out.channels;
-  int64_t sweetSpot = s.unrollTaps ? 8 : 28;
-  double score = double(std::min(accumulators, sweetSpot)) / double(sweetSpot);
-  if (s.unrollTaps && accumulators > sweetSpot)
-    score *= double(sweetSpot) / double(accumulators);
-  int widest = channels ? std::max(4, largestPowerOfTwoAtMost(out.channels, naturalWidth))
-                       : naturalWidth;
-  score *= double(s.vectorWidth) / widest;
-  if (!channels && inputChannelsPerGroup(layer) * layer.groups > 1)
-    score *= 0.5;
-  score /= channels ? waste(out.channels, s.vectorWidth * s.vectors) * waste(out.width, s.tileX)
-                    : waste(out.width, s.vectorWidth * s.vectors);
-  score /= waste(out.height, s.tileY);
-  if (threads > 1 && !s.parallel)
-    score *= 0.5;
-  if (threads == 1 && !s.parallel)
-    score *= 1.01;
-  if (s.stageInput == hasDenseReduction(layer))
-    score *= 1.05;
-  if (s.channelsOuter == hasLargeWeights(layer))
-    score *= 1.1;
-  return score;
-}
 
 /// The layer alone as a plan: its input as the pipeline input (channels_last), its
 /// output as the pipeline output, with `schedule` forced.
@@ -301,14 +228,10 @@ std::vector<Conv2DSchedule> finalistsOf(const Conv2DSchedule &fallback,
 }
 
 /// The finalists (the default first) once more, all compiled in one child and timed in
-/// turns: one timing can be off by 10-25% on a busy machine (phases of 10 s that slow
-/// everything 1.5-2x were seen while tuning), so the search's ranking is only a
-/// shortlist (layer g at one thread: a winner by a few percent took 2.74 ms in the
-/// executable, the default 1.97).
-/// A finalist replaces the default only if it is 2% faster in the median of the rounds'
-/// ratios (a best time is no guide: layer e's winner, 3% faster by its best time, was
-/// 3% slower in the benchmark; layer c's 4 vectors x 2 x 3, 2.5-3% faster here by
-/// the median ratio, was 3% faster in the executable too).
+/// turns: one timing on a busy machine is noisy, so the search's ranking is only a
+/// shortlist. A finalist replaces the default only if it is 2% faster in the median of
+/// the rounds' ratios, which predicts the executable better than a best time
+/// (docs/tuner.md).
 void chooseAmongFinalists(const PipelinePlan &plan, const Conv2DLayer &layer,
                           const std::vector<Conv2DSchedule> &finalists,
                           const TuneOptions &options, TuneResult &result) {
@@ -383,7 +306,7 @@ Status tuneLayer(const PipelinePlan &plan, const Conv2DLayer &layer, const TuneO
     // After the default and its flips, every other candidate is the best-scored
     // unmeasured neighbour of the fastest so far (a step of one tile dimension, the
     // tile reshaped, or one flag flipped), the rest the best-scored unmeasured one: the
-    // cost model cannot rank close tiles (layer c: 4 vectors x 2 x 3 beat 2 x 14 x 1).
+    // cost model cannot rank close tiles.
     auto nextCandidate = [&](int step) -> size_t {
       if (!timed.empty() && step > int(flips.size()) && step % 2 == 0) {
         const Conv2DSchedule &fastest =
@@ -408,7 +331,7 @@ Status tuneLayer(const PipelinePlan &plan, const Conv2DLayer &layer, const TuneO
       double ms = 0;
       ++p.tried;
       // A candidate may not run past the budget either (the default always gets its
-      // full timeout): one that hung until a 20 s timeout overran a 200 s budget by 37 s.
+      // full timeout).
       TuneOptions candidateOptions = options;
       if (i > 0)
         candidateOptions.timeoutSeconds =
@@ -436,8 +359,8 @@ Status tuneLayer(const PipelinePlan &plan, const Conv2DLayer &layer, const TuneO
         timed.emplace_back(ms, space[i]);
         if (i == 0)
           result.defaultMs = ms;
-        // A candidate must beat the default by 3%: smaller JIT-measured gains were
-        // seen to reverse in the AOT executable (noise, thread pools).
+        // A candidate must beat the default by 3%: smaller JIT-measured gains can
+        // reverse in the AOT executable (noise, thread pools).
         double bar = i == 0 || result.best != space[0] ? 1.0 : 0.97;
         if (result.bestMs == 0 || ms < result.bestMs * bar) {
           result.bestMs = ms;
