@@ -154,22 +154,18 @@ Conv2DFuncs defineConv2D(const Conv2DLayer &layer, const ImageInfo &in, const Im
     f.result(c, x, y, n) = applyActivation(layer.activation, pre(c, x, y, n));
     return f;
   }
-  // softmax / log_softmax over the last axis of the layer's own layout: channels for
-  // channels_last, width for channels_first (Keras's axis=-1).
+  // softmax / log_softmax over the channels (Keras's axis=-1 of NHWC).
   f.softmax = true;
-  bool overWidth = layer.channelsFirst;
-  RDom axis(0, (int)(overWidth ? out.width : out.channels), name + "_axis");
+  RDom axis(0, (int)out.channels, name + "_axis");
   Func maxima(name + "_max"), sums(name + "_sum");
-  auto at = [&](Expr i) { return overWidth ? pre(c, i, y, n) : pre(i, x, y, n); };
-  // The reduced Funcs drop the reduced variable: (x or c, y, n).
-  Var kept = overWidth ? c : x;
-  maxima(kept, y, n) = maximum(at(axis));
-  Expr shifted = pre(c, x, y, n) - maxima(kept, y, n);
-  sums(kept, y, n) = sum(exp(at(axis) - maxima(kept, y, n)));
+  // The reduced Funcs drop the reduced variable: (x, y, n).
+  maxima(x, y, n) = maximum(pre(axis, x, y, n));
+  Expr shifted = pre(c, x, y, n) - maxima(x, y, n);
+  sums(x, y, n) = sum(exp(pre(axis, x, y, n) - maxima(x, y, n)));
   if (layer.activation == "softmax")
-    f.result(c, x, y, n) = exp(shifted) / sums(kept, y, n);
+    f.result(c, x, y, n) = exp(shifted) / sums(x, y, n);
   else
-    f.result(c, x, y, n) = shifted - log(sums(kept, y, n));
+    f.result(c, x, y, n) = shifted - log(sums(x, y, n));
   return f;
 }
 

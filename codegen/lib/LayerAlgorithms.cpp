@@ -24,29 +24,15 @@ Expr callKeras(const Func &f, std::vector<Expr> kerasIndex) {
   return f(kerasIndex);
 }
 
-Func imageView(const Func &tensor, bool channelsFirst) {
+Func imageView(const Func &tensor) {
   Var c("c"), x("x"), y("y"), n("n");
   std::vector<Var> args = tensor.args();
-  bool named = args.size() == 4 && args[0].name() == "c" && args[1].name() == "x" &&
-               args[2].name() == "y" && args[3].name() == "n";
-  if (!channelsFirst && named)
+  if (args.size() == 4 && args[0].name() == "c" && args[1].name() == "x" &&
+      args[2].name() == "y" && args[3].name() == "n")
     return tensor;
-  // Schedules name the image dimensions (c, x, y, n): re-index under those names.
-  Func view(tensor.name() + (channelsFirst ? "_nhwc" : "_image"));
-  if (channelsFirst)
-    view(c, x, y, n) = tensor(x, y, c, n); // (w, h, c, n) in Halide order
-  else
-    view(c, x, y, n) = tensor(c, x, y, n);
+  Func view(tensor.name() + "_image");
+  view(c, x, y, n) = tensor(c, x, y, n);
   return view;
-}
-
-Func fromImage(const Func &image, bool channelsFirst, const std::string &name) {
-  if (!channelsFirst)
-    return image;
-  Var c("c"), x("x"), y("y"), n("n");
-  Func tensor(name + "_nchw");
-  tensor(x, y, c, n) = image(c, x, y, n);
-  return tensor;
 }
 
 namespace {
@@ -90,8 +76,8 @@ Func defineDense(const DenseLayer &layer, const TensorInfo &in, const Func &inpu
 Func defineConv2DTranspose(const Conv2DTransposeLayer &layer, const TensorInfo &in,
                            const Func &input, std::vector<Func> &stages) {
   Var c("c"), x("x"), y("y"), n("n");
-  ImageInfo image = in.image(layer.channelsFirst);
-  Func src = imageView(input, layer.channelsFirst);
+  ImageInfo image = in.image();
+  Func src = imageView(input);
   int cin = (int)image.channels;
   // Keras's (KH, KW, filters, Cin) row-major is Halide's (ci, f, kx, ky).
   Buffer<float> kernel = constantBuffer(
@@ -113,9 +99,9 @@ Func defineConv2DTranspose(const Conv2DTransposeLayer &layer, const TensorInfo &
                                               layer.name + "_bias")(c));
   sum(c, x, y, n) += select(hit, kernel(r.x, c, r.y, r.z) * value, 0.f);
   stages.push_back(sum);
-  Func result(layer.name + (layer.channelsFirst ? "_nhwc" : ""));
+  Func result(layer.name);
   result(c, x, y, n) = applyActivation(layer.activation, sum(c, x, y, n));
-  return fromImage(result, layer.channelsFirst, layer.name);
+  return result;
 }
 
 Func defineBatchNorm(const BatchNormLayer &layer, const TensorInfo &in, const Func &input) {
@@ -162,8 +148,8 @@ Func defineLayerNorm(const LayerNormLayer &layer, const TensorInfo &in, const Fu
 
 Func definePool2D(const Pool2DLayer &layer, const TensorInfo &in, const Func &input) {
   Var c("c"), x("x"), y("y"), n("n");
-  ImageInfo image = in.image(layer.channelsFirst);
-  Func src = imageView(input, layer.channelsFirst);
+  ImageInfo image = in.image();
+  Func src = imageView(input);
   bool padded = hasPadding(layer.padding);
   float outside = layer.max ? -std::numeric_limits<float>::infinity() : 0.f;
   if (padded) // TF 'same': padding never wins a max, and is not counted in a mean
@@ -173,7 +159,7 @@ Func definePool2D(const Pool2DLayer &layer, const TensorInfo &in, const Func &in
   Expr x0 = x * (int)layer.strides[1] - (int)layer.padding[2];
   Expr y0 = y * (int)layer.strides[0] - (int)layer.padding[0];
   Expr value = src(c, x0 + r.x, y0 + r.y, n);
-  Func pooled(layer.name + (layer.channelsFirst ? "_nhwc" : ""));
+  Func pooled(layer.name);
   if (layer.max) {
     pooled(c, x, y, n) = maximum(value);
   } else {
@@ -181,14 +167,14 @@ Func definePool2D(const Pool2DLayer &layer, const TensorInfo &in, const Func &in
     Expr cols = min(x0 + (int)layer.window[1], (int)image.width) - max(x0, 0);
     pooled(c, x, y, n) = sum(value) / cast<float>(rows * cols);
   }
-  return fromImage(pooled, layer.channelsFirst, layer.name);
+  return pooled;
 }
 
 Func defineGlobalPool2D(const GlobalPool2DLayer &layer, const TensorInfo &in,
                         const TensorInfo &out, const Func &input) {
   Var c("c"), x("x"), y("y"), n("n");
-  ImageInfo image = in.image(layer.channelsFirst);
-  Func src = imageView(input, layer.channelsFirst);
+  ImageInfo image = in.image();
+  Func src = imageView(input);
   RDom r(0, (int)image.width, 0, (int)image.height, layer.name + "_r");
   Func reduced(layer.name + "_reduce");
   if (layer.max)
@@ -198,9 +184,7 @@ Func defineGlobalPool2D(const GlobalPool2DLayer &layer, const TensorInfo &in,
   Func result(layer.name);
   if (out.rank() == 2)
     result(c, n) = reduced(c, n);
-  else if (layer.channelsFirst) // (n, c, 1, 1)
-    result(x, y, c, n) = reduced(c, n);
-  else // (n, 1, 1, c)
+  else // keepdims: (n, 1, 1, c)
     result(c, x, y, n) = reduced(c, n);
   return result;
 }
@@ -299,26 +283,26 @@ Func defineConcatenate(const ConcatenateLayer &layer, const PipelinePlan &plan,
 
 Func definePad2D(const Pad2DLayer &layer, const TensorInfo &in, const Func &input) {
   Var c("c"), x("x"), y("y"), n("n");
-  ImageInfo image = in.image(layer.channelsFirst);
-  Func src = imageView(input, layer.channelsFirst);
+  ImageInfo image = in.image();
+  Func src = imageView(input);
   if (layer.amounts[0] > 0 || layer.amounts[1] > 0 || layer.amounts[2] > 0 ||
       layer.amounts[3] > 0)
     src = BoundaryConditions::constant_exterior(
         src, 0.f, {Range(), Range(0, (int)image.width), Range(0, (int)image.height)});
-  Func shifted(layer.name + (layer.channelsFirst ? "_nhwc" : ""));
+  Func shifted(layer.name);
   shifted(c, x, y, n) = src(c, x - (int)layer.amounts[2], y - (int)layer.amounts[0], n);
-  return fromImage(shifted, layer.channelsFirst, layer.name);
+  return shifted;
 }
 
 Func defineUpSample2D(const UpSample2DLayer &layer, const TensorInfo &in, const Func &input) {
   Var c("c"), x("x"), y("y"), n("n");
-  ImageInfo image = in.image(layer.channelsFirst);
-  Func src = imageView(input, layer.channelsFirst);
-  Func up(layer.name + (layer.channelsFirst ? "_nhwc" : ""));
+  ImageInfo image = in.image();
+  Func src = imageView(input);
+  Func up(layer.name);
   int sh = (int)layer.size[0], sw = (int)layer.size[1];
   if (!layer.bilinear) {
     up(c, x, y, n) = src(c, x / sw, y / sh, n);
-    return fromImage(up, layer.channelsFirst, layer.name);
+    return up;
   }
   // TF resize, half-pixel centers: source = (dst + 0.5) / scale - 0.5.
   auto axis = [](Expr dst, int scale, int size, Expr &lower, Expr &upper, Expr &frac) {
@@ -334,7 +318,7 @@ Func defineUpSample2D(const UpSample2DLayer &layer, const TensorInfo &in, const 
   Expr top = src(c, x0, y0, n) + (src(c, x1, y0, n) - src(c, x0, y0, n)) * fx;
   Expr bottom = src(c, x0, y1, n) + (src(c, x1, y1, n) - src(c, x0, y1, n)) * fx;
   up(c, x, y, n) = top + (bottom - top) * fy;
-  return fromImage(up, layer.channelsFirst, layer.name);
+  return up;
 }
 
 /// Whether `in` and `out` have the same axes of size other than 1 in the same order (a
@@ -360,10 +344,7 @@ Func defineReshape(const ReshapeLayer &layer, const TensorInfo &in, const Tensor
   TensorVars v(out.rank());
   std::vector<Expr> index(in.rank());
   index[0] = v.keras[0];
-  if (!layer.permutation.empty()) {
-    for (int i = 0; i < out.rank(); ++i)
-      index[layer.permutation[i]] = v.keras[i];
-  } else if (std::vector<int> inAxes, outAxes; unitAxesOnly(in, out, inAxes, outAxes)) {
+  if (std::vector<int> inAxes, outAxes; unitAxesOnly(in, out, inAxes, outAxes)) {
     // Only axes of size 1 inserted or removed (Conv1D's (1, steps) view): each other
     // axis maps to itself and the size-1 ones to 0, with no div/mod for Halide to undo.
     for (int j = 1; j < in.rank(); ++j)
@@ -379,6 +360,16 @@ Func defineReshape(const ReshapeLayer &layer, const TensorInfo &in, const Tensor
       linear = linear / (int)in.shape[j];
     }
   }
+  Func result(layer.name);
+  result(v.halide()) = callKeras(input, index);
+  return result;
+}
+
+Func defineTranspose(const TransposeLayer &layer, const TensorInfo &out, const Func &input) {
+  TensorVars v(out.rank());
+  std::vector<Expr> index(out.rank());
+  for (int i = 0; i < out.rank(); ++i)
+    index[layer.permutation[i]] = v.keras[i];
   Func result(layer.name);
   result(v.halide()) = callKeras(input, index);
   return result;
@@ -461,6 +452,10 @@ LayerFuncs defineLayer(const PlanNode &node, const PipelinePlan &plan,
           [&](const UpSample2DLayer &l) { f.result = defineUpSample2D(l, in(l.input), inputs[0]); },
           [&](const ReshapeLayer &l) {
             f.result = defineReshape(l, in(l.input), out, inputs[0]);
+            f.view = true;
+          },
+          [&](const TransposeLayer &l) {
+            f.result = defineTranspose(l, out, inputs[0]);
             f.view = true;
           }},
       node);

@@ -25,10 +25,9 @@ struct TensorVars {
 /// f at a Keras-order index.
 Halide::Expr callKeras(const Halide::Func &f, std::vector<Halide::Expr> kerasIndex);
 
-/// The tensor as an image in logical (c, x, y, n) order, read in `channelsFirst`
-/// layout; and back. Identity (same Func) for channels_last.
-Halide::Func imageView(const Halide::Func &tensor, bool channelsFirst);
-Halide::Func fromImage(const Halide::Func &image, bool channelsFirst, const std::string &name);
+/// The NHWC tensor as an image whose dimensions are named (c, x, y, n), as schedules
+/// name them: the tensor itself when its dimensions have those names already.
+Halide::Func imageView(const Halide::Func &tensor);
 
 /// A layer's Funcs: `result` holds its output; `stages` are intermediate Funcs
 /// (reductions) its schedule computes first; a `view` only re-indexes its input.

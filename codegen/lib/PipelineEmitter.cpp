@@ -127,12 +127,19 @@ struct ConvPlacement {
   int bandRows = 0;       // > 0: computed that many rows at a time (the caller places it)
 };
 
-/// A channels_first model's last convolution runs channels_last (the layout pass)
-/// and the model output is its transpose: the index of that transpose node when it is
-/// the convolution's only reader, else -1.
-int channelsFirstOutputOf(const PipelinePlan &plan, const Conv2DLayer &conv,
-                          const std::map<int, std::string> &outputName) {
-  if (conv.channelsFirst || outputName.count(conv.output) || isAxisActivation(conv.activation))
+/// Whether a Transpose step copying an NHWC image to NCHW can compute its source a
+/// band of rows at a time: the copy's rows (Halide dimension 1) are the source's rows
+/// and its channels the next dimension out (see scheduleTransposeCopy).
+bool copiesRowsInBands(const TransposeLayer &transpose) {
+  return transpose.permutation == std::vector<int64_t>{0, 3, 1, 2};
+}
+
+/// The Transpose step that computes convolution `conv` band by band inside its copy:
+/// one writing a model output (a channels_first model's last layer, whose output the
+/// layout pass transposes back) that is the convolution's only reader; else -1.
+int bandingTransposeOf(const PipelinePlan &plan, const Conv2DLayer &conv,
+                       const std::map<int, std::string> &outputName) {
+  if (outputName.count(conv.output) || isAxisActivation(conv.activation))
     return -1;
   int found = -1, readers = 0;
   for (size_t i = 0; i < plan.nodes.size(); ++i) {
@@ -143,9 +150,8 @@ int channelsFirstOutputOf(const PipelinePlan &plan, const Conv2DLayer &conv,
     }
     int count = (int)std::count(reads.begin(), reads.end(), conv.output);
     readers += count;
-    const auto *transpose = std::get_if<ReshapeLayer>(&plan.nodes[i]);
-    if (count && transpose && transpose->permutation == std::vector<int64_t>{0, 3, 1, 2} &&
-        outputName.count(transpose->output))
+    const auto *transpose = std::get_if<TransposeLayer>(&plan.nodes[i]);
+    if (count && transpose && copiesRowsInBands(*transpose) && outputName.count(transpose->output))
       found = (int)i;
   }
   return readers == 1 ? found : -1;
@@ -160,16 +166,16 @@ Conv2DSchedule chosenSchedule(const PipelinePlan &plan, const Conv2DLayer &layer
 }
 
 /// Builds one Conv2D with `schedule`; returns the Func holding its output in Halide
-/// order (the layer's own data_format).
+/// order.
 Func buildConv(const PipelinePlan &plan, const Conv2DLayer &layer, Conv2DSchedule schedule,
                const std::map<int, Func> &tensors, const ConvPlacement &placement,
                BuiltPipeline &built) {
   const std::string &outputName = placement.outputName;
   ImageInfo inInfo = plan.imageIn(layer), outInfo = plan.imageOut(layer);
-  Func input = imageView(tensors.at(layer.input), layer.channelsFirst);
+  Func input = imageView(tensors.at(layer.input));
   Func residual;
   if (layer.residual >= 0)
-    residual = imageView(tensors.at(layer.residual), layer.channelsFirst);
+    residual = imageView(tensors.at(layer.residual));
   // Weights packed for the schedule's channel blocks (dense layers vectorized over
   // channels; depthwise taps are few and stay in registers).
   int64_t cinPerGroup = inInfo.channels / layer.groups;
@@ -205,7 +211,7 @@ Func buildConv(const PipelinePlan &plan, const Conv2DLayer &layer, Conv2DSchedul
   }
   if (manual)
     scheduleConv2D(funcs, store, schedule, outInfo);
-  return outputName.empty() ? fromImage(funcs.result, layer.channelsFirst, layer.name) : store;
+  return outputName.empty() ? funcs.result : store;
 }
 } // namespace
 
@@ -247,9 +253,9 @@ BuiltPipeline buildPipeline(const PipelinePlan &plan, const Target &target) {
       const Conv2DLayer &layer = plan.layers.at(step->layer);
       auto named = outputName.find(layer.output);
       ConvPlacement placement;
-      if (named != outputName.end() && !layer.channelsFirst)
+      if (named != outputName.end())
         placement.outputName = named->second;
-      int transpose = manual ? channelsFirstOutputOf(plan, layer, outputName) : -1;
+      int transpose = manual ? bandingTransposeOf(plan, layer, outputName) : -1;
       Conv2DSchedule schedule = chosenSchedule(plan, layer, vectorWidth);
       if (transpose >= 0)
         placement.bandRows = bandRows(schedule, plan.imageOut(layer));
@@ -279,8 +285,8 @@ BuiltPipeline buildPipeline(const PipelinePlan &plan, const Target &target) {
     } else if (manual && !funcs.view) {
       store.compute_root();
     }
-    const auto *transpose = std::get_if<ReshapeLayer>(&node);
-    if (manual && named != outputName.end() && transpose && !transpose->permutation.empty()) {
+    const auto *transpose = std::get_if<TransposeLayer>(&node);
+    if (manual && named != outputName.end() && transpose) {
       auto banded = bandedSources.find(int(index));
       int rows = banded != bandedSources.end() ? banded->second.second : 0;
       std::optional<Var> band =
@@ -303,7 +309,7 @@ BuiltPipeline buildPipeline(const PipelinePlan &plan, const Target &target) {
     auto found = outputFuncs.find(out.value);
     if (found != outputFuncs.end() && used.insert(out.value).second) {
       f = found->second;
-    } else { // a model input, a channels_first conv, or a value output twice
+    } else { // a model input, or a value output twice
       TensorVars v(info.rank());
       f = Func(boundaryNames[plan.inputs.size() + i] + (used.count(out.value) ? "_copy" : ""));
       f(v.halide()) = tensors.at(out.value)(v.halide());

@@ -73,8 +73,6 @@ std::string opName(Operation *op, size_t index) {
   return name;
 }
 
-bool isChannelsFirst(DataFormat format) { return format == DataFormat::channels_first; }
-
 std::array<int64_t, 2> pair(ArrayRef<int64_t> values) { return {values[0], values[1]}; }
 
 /// Lowers one op; `weights` reads a constant operand.
@@ -118,7 +116,6 @@ LogicalResult NodeLowering::lowerConv(Conv2DOp conv, const std::string &name) {
   layer.output = values.valueFor(conv.getOutput());
   if (conv.getResidual())
     layer.residual = values.valueFor(conv.getResidual());
-  layer.channelsFirst = isChannelsFirst(conv.getDataFormat());
   layer.kernel = pair(conv.getKernelSize());
   layer.strides = pair(conv.getStrides());
   layer.dilation = pair(conv.getDilationRate());
@@ -139,6 +136,11 @@ LogicalResult NodeLowering::lowerConv(Conv2DOp conv, const std::string &name) {
 }
 
 LogicalResult NodeLowering::lower(Operation *op, const std::string &name) {
+  // The plan is channels_last by rule: the layout pass converts every image layer.
+  if (auto format = op->getAttrOfType<DataFormatAttr>("data_format");
+      format && format.getValue() == DataFormat::channels_first)
+    return op->emitOpError("is channels_first: the plan is channels_last (run "
+                           "--kconv-convert-layout before lowering to the plan)");
   if (auto conv = dyn_cast<Conv2DOp>(op))
     return lowerConv(conv, name);
   int in = op->getNumOperands() ? values.valueFor(op->getOperand(0)) : -1;
@@ -159,7 +161,6 @@ LogicalResult NodeLowering::lower(Operation *op, const std::string &name) {
     layer.dilation = pair(transpose.getDilationRate());
     layer.padBefore = transpose.getPaddingBefore();
     layer.filters = transpose.getFilters();
-    layer.channelsFirst = isChannelsFirst(transpose.getDataFormat());
     layer.activation = stringifyActivation(transpose.getActivation()).str();
     if (failed(kernelAndBias(op, transpose.getKernel(), transpose.getBias(), layer)))
       return failure();
@@ -195,10 +196,9 @@ LogicalResult NodeLowering::lower(Operation *op, const std::string &name) {
   }
   if (auto pool = dyn_cast<Pool2DOp>(op)) {
     codegen::Pool2DLayer layer{name, in, out, pool.getKind() == PoolKind::max,
-                               pair(pool.getPoolSize()), pair(pool.getStrides()), {0, 0, 0, 0},
-                               isChannelsFirst(pool.getDataFormat())};
+                               pair(pool.getPoolSize()), pair(pool.getStrides()), {0, 0, 0, 0}};
     if (pool.getPadding() == Padding::same) {
-      codegen::ImageInfo image = plan.values.at(in).image(layer.channelsFirst);
+      codegen::ImageInfo image = plan.values.at(in).image();
       int64_t sizes[2] = {image.height, image.width};
       for (int axis = 0; axis < 2; ++axis) {
         // (verified: the padding of a verified pool2d is representable)
@@ -213,8 +213,8 @@ LogicalResult NodeLowering::lower(Operation *op, const std::string &name) {
     return success();
   }
   if (auto pool = dyn_cast<GlobalPool2DOp>(op)) {
-    plan.nodes.push_back(codegen::GlobalPool2DLayer{name, in, out, pool.getKind() == PoolKind::max,
-                                                    isChannelsFirst(pool.getDataFormat())});
+    plan.nodes.push_back(
+        codegen::GlobalPool2DLayer{name, in, out, pool.getKind() == PoolKind::max});
     return success();
   }
   if (auto act = dyn_cast<ActivationOp>(op)) {
@@ -258,29 +258,26 @@ LogicalResult NodeLowering::lower(Operation *op, const std::string &name) {
   }
   if (auto pad = dyn_cast<ZeroPad2DOp>(op)) {
     ArrayRef<int64_t> a = pad.getPadding();
-    plan.nodes.push_back(codegen::Pad2DLayer{name, in, out, {a[0], a[1], a[2], a[3]},
-                                             isChannelsFirst(pad.getDataFormat())});
+    plan.nodes.push_back(codegen::Pad2DLayer{name, in, out, {a[0], a[1], a[2], a[3]}});
     return success();
   }
   if (auto crop = dyn_cast<Crop2DOp>(op)) {
     ArrayRef<int64_t> a = crop.getCropping();
-    plan.nodes.push_back(codegen::Pad2DLayer{name, in, out, {-a[0], -a[1], -a[2], -a[3]},
-                                             isChannelsFirst(crop.getDataFormat())});
+    plan.nodes.push_back(codegen::Pad2DLayer{name, in, out, {-a[0], -a[1], -a[2], -a[3]}});
     return success();
   }
   if (auto up = dyn_cast<UpSample2DOp>(op)) {
     plan.nodes.push_back(codegen::UpSample2DLayer{
-        name, in, out, pair(up.getSize()), up.getInterpolation() == Interpolation::bilinear,
-        isChannelsFirst(up.getDataFormat())});
+        name, in, out, pair(up.getSize()), up.getInterpolation() == Interpolation::bilinear});
     return success();
   }
   if (isa<ReshapeOp>(op)) {
-    plan.nodes.push_back(codegen::ReshapeLayer{name, in, out, {}});
+    plan.nodes.push_back(codegen::ReshapeLayer{name, in, out});
     return success();
   }
   if (auto transpose = dyn_cast<TransposeOp>(op)) {
     ArrayRef<int64_t> perm = transpose.getPermutation();
-    plan.nodes.push_back(codegen::ReshapeLayer{name, in, out, {perm.begin(), perm.end()}});
+    plan.nodes.push_back(codegen::TransposeLayer{name, in, out, {perm.begin(), perm.end()}});
     return success();
   }
   if (auto rescale = dyn_cast<RescaleOp>(op)) { // an affine map on the last axis
@@ -293,7 +290,7 @@ LogicalResult NodeLowering::lower(Operation *op, const std::string &name) {
     return success();
   }
   if (auto identity = dyn_cast<IdentityOp>(op)) { // normally removed by a pass
-    plan.nodes.push_back(codegen::ReshapeLayer{name, in, out, {}});
+    plan.nodes.push_back(codegen::ReshapeLayer{name, in, out});
     return success();
   }
   return op->emitOpError("cannot be compiled to native code");
@@ -337,21 +334,19 @@ FailureOr<codegen::PipelinePlan> convertToPlan(func::FuncOp func, bool requireWe
   plan.name = func.getSymName().str();
   PlanBuilder values(plan);
 
-  // An input is labelled with the data_format of the first image layer reading it.
+  // The importer records the layout callers supply and receive each boundary tensor
+  // in (that of the Keras layers reading or writing it), which the layout pass hides
+  // behind transposes.
+  auto boundaryFormat = [](Attribute layout) {
+    return layout ? codegen::DataFormat::ChannelsFirst : codegen::DataFormat::ChannelsLast;
+  };
   for (BlockArgument arg : func.getArguments()) {
-    std::optional<DataFormat> format;
-    for (Operation *user : arg.getUsers())
-      if (auto attr = user->getAttrOfType<DataFormatAttr>("data_format"); attr && !format)
-        format = attr.getValue();
     if (!isa<RankedTensorType>(arg.getType()))
       return emitError(func.getLoc()) << "model input " << arg.getArgNumber()
                                       << " has no known shape";
     int id = values.valueFor(arg);
-    // The importer records the layout callers supply (the first reader may now be a
-    // transpose the layout pass put there).
-    bool first = func.getArgAttr(arg.getArgNumber(), kTensorLayoutAttr) != nullptr ||
-                 format == DataFormat::channels_first;
-    plan.inputs.push_back({tensorName(func, false, arg.getArgNumber(), "input_"), id, first});
+    plan.inputs.push_back({tensorName(func, false, arg.getArgNumber(), "input_"), id,
+                           boundaryFormat(func.getArgAttr(arg.getArgNumber(), kTensorLayoutAttr))});
   }
 
   NodeLowering lowering(plan, values, requireWeights);
@@ -382,12 +377,9 @@ FailureOr<codegen::PipelinePlan> convertToPlan(func::FuncOp func, bool requireWe
 
   auto ret = cast<func::ReturnOp>(func.getBody().front().getTerminator());
   for (auto [index, operand] : llvm::enumerate(ret.getOperands())) {
-    Operation *producer = operand.getDefiningOp();
-    auto attr = producer ? producer->getAttrOfType<DataFormatAttr>("data_format") : nullptr;
     int id = values.valueFor(operand);
     plan.outputs.push_back({tensorName(func, true, index, "output_"), id,
-                            func.getResultAttr(index, kTensorLayoutAttr) != nullptr ||
-                                (attr && attr.getValue() == DataFormat::channels_first)});
+                            boundaryFormat(func.getResultAttr(index, kTensorLayoutAttr))});
   }
   return plan;
 }

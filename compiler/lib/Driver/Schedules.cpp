@@ -249,7 +249,7 @@ std::string layerSignature(const codegen::PipelinePlan &plan, const codegen::Con
                        in.channels, layer.filters, layer.kernel[0], layer.kernel[1],
                        layer.strides[0], layer.strides[1], layer.dilation[0], layer.dilation[1],
                        layer.padding[0], layer.padding[1], layer.padding[2], layer.padding[3],
-                       layer.groups, layer.channelsFirst ? "cf" : "cl",
+                       layer.groups, "cl", // (every plan conv is channels_last)
                        layer.residual >= 0 ? "+res" : "", layer.activation,
                        layer.biasValues.empty() ? 0 : 1, target, threads,
                        codegen::kTunerVersion)

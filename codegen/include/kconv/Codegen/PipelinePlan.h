@@ -16,12 +16,12 @@
 
 namespace kconv::codegen {
 
-/// A 4-D tensor seen as an image by a layer: (batch, height, width, channels) in the
-/// layer's data_format (`channelsFirst`: its memory order is NCHW).
+/// A 4-D tensor seen as an image by a layer: (batch, height, width, channels). Every
+/// image inside the plan is channels_last (NHWC): the layout pass computes
+/// channels_first layers channels_last, between explicit Transpose steps.
 struct ImageInfo {
   std::optional<int64_t> batch;
   int64_t height = 0, width = 0, channels = 0;
-  bool channelsFirst = false;
 };
 
 /// A tensor flowing through the pipeline, in Keras's shape (batch first, row-major
@@ -33,24 +33,27 @@ struct TensorInfo {
   std::optional<int64_t> batch() const {
     return shape.at(0) < 0 ? std::nullopt : std::optional<int64_t>(shape[0]);
   }
-  /// The tensor as a layer with the given data_format reads it (4-D only): Keras
-  /// layers interpret a tensor by their own data_format, whatever produced it.
-  ImageInfo image(bool channelsFirst) const {
+  /// The 4-D tensor as an image, NHWC.
+  ImageInfo image() const {
     ImageInfo v;
     v.batch = batch();
-    v.channelsFirst = channelsFirst;
-    v.channels = channelsFirst ? shape.at(1) : shape.at(3);
-    v.height = channelsFirst ? shape.at(2) : shape.at(1);
-    v.width = channelsFirst ? shape.at(3) : shape.at(2);
+    v.height = shape.at(1);
+    v.width = shape.at(2);
+    v.channels = shape.at(3);
     return v;
   }
 };
+
+/// The layout in which a caller supplies a model input or receives an output: that
+/// of the Keras layers reading or writing it. Only the boundary has one; a
+/// channels_first tensor is read or written through a Transpose step.
+enum class DataFormat { ChannelsLast, ChannelsFirst };
 
 /// A model input or output at the pipeline boundary, in Keras's shape.
 struct BoundaryTensor {
   std::string name;   // Keras layer name
   int value = -1;     // index into PipelinePlan::values
-  bool channelsFirst = false; // the data_format of the layers reading/writing it (4-D)
+  DataFormat dataFormat = DataFormat::ChannelsLast; // for the C descriptor and --help
 };
 
 /// One Keras Conv2D (or depthwise/pointwise part) with its weights, resolved
@@ -62,7 +65,6 @@ struct Conv2DLayer {
   std::array<int64_t, 4> padding{0, 0, 0, 0}; // top, bottom, left, right
   int64_t groups = 1;
   int64_t filters = 1;
-  bool channelsFirst = false; // the layer's own data_format (how it reads its input)
   std::string activation = "linear"; // canonical kconv activation name
   std::vector<float> kernelValues;   // (KH, KW, Cin / groups, filters), row-major
   std::vector<float> biasValues;     // empty without bias
@@ -77,7 +79,6 @@ struct Conv2DTransposeLayer {
   int input = -1, output = -1;
   std::array<int64_t, 2> kernel{1, 1}, strides{1, 1}, dilation{1, 1}, padBefore{0, 0};
   int64_t filters = 1;
-  bool channelsFirst = false;
   std::string activation = "linear";
   std::vector<float> kernelValues, biasValues;
 };
@@ -116,14 +117,12 @@ struct Pool2DLayer {
   bool max = true;
   std::array<int64_t, 2> window{2, 2}, strides{2, 2};
   std::array<int64_t, 4> padding{0, 0, 0, 0}; // top, bottom, left, right
-  bool channelsFirst = false;
 };
 
 struct GlobalPool2DLayer {
   std::string name;
   int input = -1, output = -1;
   bool max = false;
-  bool channelsFirst = false;
 };
 
 /// Element-wise activations with Keras layer arguments, softmax along an axis, and
@@ -159,7 +158,6 @@ struct Pad2DLayer {
   std::string name;
   int input = -1, output = -1;
   std::array<int64_t, 4> amounts{0, 0, 0, 0};
-  bool channelsFirst = false;
 };
 
 struct UpSample2DLayer {
@@ -167,12 +165,17 @@ struct UpSample2DLayer {
   int input = -1, output = -1;
   std::array<int64_t, 2> size{2, 2};
   bool bilinear = false;
-  bool channelsFirst = false;
 };
 
-/// Reshape (row-major) and Transpose (`permutation` non-empty: output dimension i
-/// is input dimension permutation[i]).
+/// Reshape, row-major (and an identity layer left in the IR).
 struct ReshapeLayer {
+  std::string name;
+  int input = -1, output = -1;
+};
+
+/// Transpose: output dimension i is input dimension permutation[i] (Permute, and the
+/// layout pass's conversions between NCHW and NHWC at the model's boundary).
+struct TransposeLayer {
   std::string name;
   int input = -1, output = -1;
   std::vector<int64_t> permutation;
@@ -186,7 +189,7 @@ struct ConvStep {
 using PlanNode = std::variant<ConvStep, Conv2DTransposeLayer, DenseLayer, BatchNormLayer, LayerNormLayer,
                               Pool2DLayer,
                               GlobalPool2DLayer, ActivationLayer, MergeLayer, ConcatenateLayer,
-                              Pad2DLayer, UpSample2DLayer, ReshapeLayer>;
+                              Pad2DLayer, UpSample2DLayer, ReshapeLayer, TransposeLayer>;
 
 /// Whether `name` is one of the names codegen gives the Funcs, buffers and reductions
 /// of a layer (or boundary tensor) named `layer`: `layer` + "_" + a part (conv2d_kernel,
@@ -226,13 +229,9 @@ struct PipelinePlan {
   /// layers qualify (see fusableNodes); every other result is computed once, whole.
   std::set<int> inlinedNodes;
 
-  /// A convolution's input and output as it sees them (its own data_format).
-  ImageInfo imageIn(const Conv2DLayer &conv) const {
-    return values.at(conv.input).image(conv.channelsFirst);
-  }
-  ImageInfo imageOut(const Conv2DLayer &conv) const {
-    return values.at(conv.output).image(conv.channelsFirst);
-  }
+  /// A convolution's input and output images.
+  ImageInfo imageIn(const Conv2DLayer &conv) const { return values.at(conv.input).image(); }
+  ImageInfo imageOut(const Conv2DLayer &conv) const { return values.at(conv.output).image(); }
 };
 
 } // namespace kconv::codegen
