@@ -1,6 +1,6 @@
 #include "kconv/Codegen/Autotuner.h"
 
-#include "Conv2DFuncs.h"
+#include "Conv2DSchedule.h"
 #include "MeasureInChild.h"
 #include "PipelineBuilder.h"
 
@@ -246,7 +246,7 @@ PipelinePlan singleLayerPlan(const PipelinePlan &plan, const Conv2DLayer &layer,
   copy.input = 0, copy.output = 1;
   copy.residual = -1; // timed without the residual read (one more load per output)
   copy.schedule = schedule;
-  single.layers = {copy};
+  single.convs = {copy};
   single.nodes = {ConvStep{0}};
   return single;
 }

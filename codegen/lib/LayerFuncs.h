@@ -1,5 +1,5 @@
-// Internal: Halide algorithms of the layers other than Conv2D, kept apart from their
-// schedule (LayerSchedules.cpp), and the index helpers every layer shares.
+// Internal: what the Halide algorithms of the plan's steps share (each step's own is in
+// Layers/<Layer>.cpp), and the common schedule of the steps other than Conv2D.
 //
 // A tensor of Keras shape (d0 = batch, d1, ..., dk) is a Func whose arguments are the
 // Keras dimensions reversed (Halide's innermost first): NHWC is (c, x, y, n).
@@ -21,6 +21,10 @@ struct TensorVars {
   std::vector<Halide::Var> halide() const;      // Func argument order
   std::vector<Halide::Expr> kerasExprs() const; // to call with a modified index
 };
+
+/// A constant buffer of `values` with the given extents (Halide order).
+Halide::Buffer<float> constantBuffer(const std::vector<float> &values,
+                                     std::vector<int> halideExtents, const std::string &name);
 
 /// f at a Keras-order index.
 Halide::Expr callKeras(const Halide::Func &f, std::vector<Halide::Expr> kerasIndex);
@@ -44,9 +48,10 @@ std::vector<int> layerInputs(const PlanNode &node);
 int layerOutput(const PlanNode &node);
 const std::string &layerName(const PlanNode &node);
 
-/// Softmax / log_softmax of `pre` over Keras axis `axis` (its stages are appended).
-Halide::Expr axisSoftmax(const Halide::Func &pre, const TensorInfo &shape, int axis, bool log,
-                         const std::string &name, std::vector<Halide::Func> &stages);
+/// Vectorizes `stage` of `f` along the innermost dimension when it fills a vector, and
+/// parallelizes the outermost non-batch dimension (the batch for 2-D tensors).
+void vectorizeAndParallelize(Halide::Func f, Halide::Stage stage,
+                             const std::vector<int64_t> &kerasShape, int vectorWidth);
 
 /// Schedules a non-convolution layer: its stages at the root, `store` (the Func
 /// writing its output) vectorized along the innermost dimension and parallel
@@ -54,7 +59,7 @@ Halide::Expr axisSoftmax(const Halide::Func &pre, const TensorInfo &shape, int a
 void scheduleLayer(LayerFuncs &funcs, Halide::Func store, const TensorInfo &out,
                    int vectorWidth);
 
-/// Schedules `store`, which copies a Keras transpose (`permutation`: output dimension
+/// Schedules `store`, which copies a Keras transpose (Layers/Transpose.cpp) (`permutation`: output dimension
 /// i is input dimension permutation[i]) of a stored tensor, in tiles that read and
 /// write whole cache lines. With `bandRows` > 0, a rank-4 copy runs over parallel
 /// bands of that many rows (the Halide dimension 1): returns the band loop, where the

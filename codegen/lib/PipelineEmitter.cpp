@@ -1,7 +1,7 @@
 // Plan -> one Halide pipeline for the whole model -> object file and header.
 #include "kconv/Codegen/HalideEmitter.h"
 
-#include "Conv2DFuncs.h"
+#include "Conv2DSchedule.h"
 #include "LayerFuncs.h"
 #include "PipelineBuilder.h"
 #include "kconv/Codegen/CText.h"
@@ -56,8 +56,8 @@ Region estimates(const TensorInfo &v) {
 
 /// Pins a boundary buffer's extents (all but a dynamic batch) and dense strides (the
 /// runtime's tensors are dense), so the pipeline rejects mis-shaped buffers and loops
-/// get constant bounds and addresses. Dynamic strides cost a fifth of layer g's speed
-/// without a staged input: LLVM vectorized the eight input addresses of a tile.
+/// get constant bounds and addresses (with dynamic strides LLVM vectorized the input
+/// addresses of a tile: docs/codegen.md).
 template <typename T>
 void pinShape(T param, const TensorInfo &v) {
   int rank = v.rank();
@@ -81,7 +81,7 @@ void pinShape(T param, const TensorInfo &v) {
 /// ("io2_a_kernel"). Layer names are identifiers already (KconvToPlan).
 std::vector<std::string> boundaryHalideNames(const PipelinePlan &plan) {
   std::set<std::string> layers;
-  for (const Conv2DLayer &layer : plan.layers)
+  for (const Conv2DLayer &layer : plan.convs)
     layers.insert(layer.name);
   for (const PlanNode &node : plan.nodes)
     if (!std::holds_alternative<ConvStep>(node))
@@ -145,7 +145,7 @@ int bandingTransposeOf(const PipelinePlan &plan, const Conv2DLayer &conv,
   for (size_t i = 0; i < plan.nodes.size(); ++i) {
     std::vector<int> reads = layerInputs(plan.nodes[i]);
     if (const auto *step = std::get_if<ConvStep>(&plan.nodes[i])) {
-      const Conv2DLayer &other = plan.layers.at(step->layer);
+      const Conv2DLayer &other = plan.convs.at(step->conv);
       reads = {other.input, other.residual};
     }
     int count = (int)std::count(reads.begin(), reads.end(), conv.output);
@@ -243,14 +243,13 @@ BuiltPipeline buildPipeline(const PipelinePlan &plan, const Target &target) {
   std::map<int, Func> outputFuncs;
 
   // Convolutions computed band by band inside the transposing copy that is the model
-  // output (node index -> the convolution's result and its band's rows). Computed
-  // whole first, a 56x56x256 result went out to memory and came back for the copy
-  // (1x1 layer c channels_first: the copy was 44% of the time).
+  // output (node index -> the convolution's result and its band's rows), so its result
+  // is still in cache when copied (docs/codegen.md).
   std::map<int, std::pair<Func, int>> bandedSources;
   for (size_t index = 0; index < plan.nodes.size(); ++index) {
     const PlanNode &node = plan.nodes[index];
     if (const auto *step = std::get_if<ConvStep>(&node)) {
-      const Conv2DLayer &layer = plan.layers.at(step->layer);
+      const Conv2DLayer &layer = plan.convs.at(step->conv);
       auto named = outputName.find(layer.output);
       ConvPlacement placement;
       if (named != outputName.end())

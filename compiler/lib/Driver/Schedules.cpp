@@ -259,14 +259,14 @@ std::string layerSignature(const codegen::PipelinePlan &plan, const codegen::Con
 mlir::LogicalResult chooseSchedules(mlir::ModuleOp module, codegen::PipelinePlan &plan,
                                     const CompileOptions &options, llvm::raw_ostream &errs) {
   mlir::MLIRContext *ctx = module.getContext();
-  // The plan's layers are the convolutions in plan order. Their names there are
+  // The plan's convs are the convolutions in plan order. Their names there are
   // made unique for Halide (a channels_first layer's transposes carry its name too,
   // and the convolution becomes "name_"), so schedules go by the ops' Keras names.
   llvm::SmallVector<kconv_mlir::Conv2DOp> layerOps;
   for (mlir::Operation *node : kconv_mlir::planNodeOps(*module.getOps<mlir::func::FuncOp>().begin()))
     if (auto conv = mlir::dyn_cast<kconv_mlir::Conv2DOp>(node))
       layerOps.push_back(conv);
-  assert(layerOps.size() == plan.layers.size() && "one plan layer per conv2d op");
+  assert(layerOps.size() == plan.convs.size() && "one plan conv per conv2d op");
   llvm::StringMap<kconv_mlir::Conv2DOp> ops;
   for (kconv_mlir::Conv2DOp op : layerOps)
     if (std::string name = kerasName(op); !name.empty())
@@ -315,7 +315,7 @@ mlir::LogicalResult chooseSchedules(mlir::ModuleOp module, codegen::PipelinePlan
 
   // The layers (and fusion decisions) still to tune share a whole-model budget.
   int pending = 0;
-  for (auto [layer, op] : llvm::zip_equal(plan.layers, layerOps)) {
+  for (auto [layer, op] : llvm::zip_equal(plan.convs, layerOps)) {
     std::string name = kerasName(op).empty() ? layer.name : kerasName(op);
     pending += !forced.lookup(name) && !op.getScheduleAttr() &&
                !(useDb && !db.lookup(layerSignature(plan, layer, target, threads)).empty());
@@ -325,7 +325,7 @@ mlir::LogicalResult chooseSchedules(mlir::ModuleOp module, codegen::PipelinePlan
   TuningTally tally;
   int spent = 0; // layers left untuned: the whole-model budget ran out
 
-  for (auto [layer, op] : llvm::zip_equal(plan.layers, layerOps)) {
+  for (auto [layer, op] : llvm::zip_equal(plan.convs, layerOps)) {
     std::string name = kerasName(op);
     if (name.empty())
       name = layer.name;

@@ -125,16 +125,29 @@ struct GlobalPool2DLayer {
   bool max = false;
 };
 
-/// Element-wise activations with Keras layer arguments, softmax along an axis, and
-/// PReLU (`preluAlpha` non-empty, shaped as `preluShape`, broadcast over size 1).
+/// Keras's Rescaling: x * scale + offset.
+struct RescalingLayer {
+  std::string name;
+  int input = -1, output = -1;
+  float scale = 1.f, offset = 0.f;
+};
+
+/// Element-wise activations with Keras layer arguments, and softmax along an axis.
 struct ActivationLayer {
   std::string name;
   int input = -1, output = -1;
   std::string activation = "linear";
   std::optional<double> alpha, maxValue, negativeSlope, threshold;
   int axis = -1; // softmax: Keras axis; -1 = last
-  std::vector<float> preluAlpha;
-  std::vector<int64_t> preluShape; // without the batch
+};
+
+/// PReLU: x >= 0 ? x : alpha * x, with `alpha` shaped `alphaShape` (the input's shape
+/// without the batch, size 1 along the shared axes, which broadcast).
+struct PReluLayer {
+  std::string name;
+  int input = -1, output = -1;
+  std::vector<float> alpha;
+  std::vector<int64_t> alphaShape;
 };
 
 /// Add, Subtract, Multiply, Average, Maximum, Minimum, inputs broadcast to the
@@ -153,11 +166,18 @@ struct ConcatenateLayer {
   int axis = 1; // Keras axis
 };
 
-/// ZeroPadding2D (amounts > 0) and Cropping2D (amounts < 0): top, bottom, left, right.
-struct Pad2DLayer {
+/// ZeroPadding2D: zero rows and columns added top, bottom, left, right.
+struct ZeroPadding2DLayer {
   std::string name;
   int input = -1, output = -1;
-  std::array<int64_t, 4> amounts{0, 0, 0, 0};
+  std::array<int64_t, 4> padding{0, 0, 0, 0};
+};
+
+/// Cropping2D: rows and columns removed top, bottom, left, right.
+struct Cropping2DLayer {
+  std::string name;
+  int input = -1, output = -1;
+  std::array<int64_t, 4> cropping{0, 0, 0, 0};
 };
 
 struct UpSample2DLayer {
@@ -167,7 +187,7 @@ struct UpSample2DLayer {
   bool bilinear = false;
 };
 
-/// Reshape, row-major (and an identity layer left in the IR).
+/// Reshape, row-major.
 struct ReshapeLayer {
   std::string name;
   int input = -1, output = -1;
@@ -181,15 +201,16 @@ struct TransposeLayer {
   std::vector<int64_t> permutation;
 };
 
-/// A step of the pipeline: a Conv2D (an index into PipelinePlan::layers, which
-/// the tuner schedules) or another layer.
+/// A step of the pipeline: a Conv2D (an index into PipelinePlan::convs, which the
+/// tuner schedules) or another layer.
 struct ConvStep {
-  int layer = -1;
+  int conv = -1;
 };
-using PlanNode = std::variant<ConvStep, Conv2DTransposeLayer, DenseLayer, BatchNormLayer, LayerNormLayer,
-                              Pool2DLayer,
-                              GlobalPool2DLayer, ActivationLayer, MergeLayer, ConcatenateLayer,
-                              Pad2DLayer, UpSample2DLayer, ReshapeLayer, TransposeLayer>;
+using PlanNode =
+    std::variant<ConvStep, Conv2DTransposeLayer, DenseLayer, BatchNormLayer, RescalingLayer,
+                 LayerNormLayer, Pool2DLayer, GlobalPool2DLayer, ActivationLayer, PReluLayer,
+                 MergeLayer, ConcatenateLayer, ZeroPadding2DLayer, Cropping2DLayer,
+                 UpSample2DLayer, ReshapeLayer, TransposeLayer>;
 
 /// Whether `name` is one of the names codegen gives the Funcs, buffers and reductions
 /// of a layer (or boundary tensor) named `layer`: `layer` + "_" + a part (conv2d_kernel,
@@ -222,7 +243,7 @@ struct PipelinePlan {
   bool weightsAsParams = false;
   std::vector<TensorInfo> values;
   std::vector<BoundaryTensor> inputs, outputs;
-  std::vector<Conv2DLayer> layers; // the convolutions, in execution order
+  std::vector<Conv2DLayer> convs; // the convolutions, in execution order
   std::vector<PlanNode> nodes;     // every step, in execution order
   /// Cross-layer fusion, part of the schedule: indices of nodes whose result is not
   /// stored but recomputed inside its consumer (Halide inlining). Only element-wise
