@@ -1,5 +1,5 @@
 // THE SCHEDULE of Conv2D: the heuristic default and how a Conv2DSchedule is applied.
-#include "Conv2DFuncs.h"
+#include "Conv2DSchedule.h"
 
 #include <algorithm>
 

@@ -1,6 +1,6 @@
 #include "CostModel.h"
 
-#include "Conv2DFuncs.h"
+#include "Conv2DSchedule.h"
 
 #include <algorithm>
 

@@ -18,14 +18,22 @@ namespace {
 bool isElementwise(const PlanNode &node) {
   if (const auto *act = std::get_if<ActivationLayer>(&node))
     return act->activation != "softmax" && act->activation != "log_softmax";
-  return std::holds_alternative<BatchNormLayer>(node) || std::holds_alternative<MergeLayer>(node) ||
+  return std::holds_alternative<BatchNormLayer>(node) ||
+         std::holds_alternative<RescalingLayer>(node) || std::holds_alternative<PReluLayer>(node) ||
+         std::holds_alternative<MergeLayer>(node) ||
          std::holds_alternative<ConcatenateLayer>(node) ||
          std::holds_alternative<UpSample2DLayer>(node);
 }
 
+/// The steps codegen always inlines into their readers: they only re-index their input.
+bool isView(const PlanNode &node) {
+  return std::holds_alternative<ZeroPadding2DLayer>(node) ||
+         std::holds_alternative<Cropping2DLayer>(node) ||
+         std::holds_alternative<ReshapeLayer>(node) || std::holds_alternative<TransposeLayer>(node);
+}
+
 bool readsOnce(const PlanNode &node) { // a consumer that reads each element once
-  return isElementwise(node) || std::holds_alternative<Pad2DLayer>(node) ||
-         std::holds_alternative<ReshapeLayer>(node);
+  return isElementwise(node) || isView(node);
 }
 
 /// Value index -> the nodes (and pipeline outputs, as -1) that read it.
@@ -34,7 +42,7 @@ std::map<int, std::vector<int>> consumers(const PipelinePlan &plan) {
   for (size_t i = 0; i < plan.nodes.size(); ++i) {
     std::vector<int> reads = layerInputs(plan.nodes[i]);
     if (const auto *step = std::get_if<ConvStep>(&plan.nodes[i])) {
-      const Conv2DLayer &conv = plan.layers.at(step->layer);
+      const Conv2DLayer &conv = plan.convs.at(step->conv);
       reads = {conv.input};
       if (conv.residual >= 0)
         reads.push_back(conv.residual);
@@ -58,7 +66,7 @@ bool readsBroadcast(const PipelinePlan &plan, std::map<int, std::vector<int>> &u
   const PlanNode &node = plan.nodes.at(reader);
   if (const auto *merge = std::get_if<MergeLayer>(&node))
     return plan.values.at(value).shape != plan.values.at(merge->output).shape;
-  if (std::holds_alternative<ReshapeLayer>(node) || std::holds_alternative<Pad2DLayer>(node)) {
+  if (isView(node)) {
     int viewed = layerOutput(node);
     for (int next : users[viewed])
       if (readsBroadcast(plan, users, viewed, next))
@@ -103,8 +111,8 @@ std::string planSignature(const PipelinePlan &plan) {
   for (const PlanNode &node : plan.nodes) {
     mix(std::to_string(node.index()));
     if (const auto *step = std::get_if<ConvStep>(&node)) {
-      mix(plan.layers.at(step->layer).name);
-      for (int64_t d : plan.values.at(plan.layers.at(step->layer).output).shape)
+      mix(plan.convs.at(step->conv).name);
+      for (int64_t d : plan.values.at(plan.convs.at(step->conv).output).shape)
         mix(std::to_string(d));
       continue;
     }

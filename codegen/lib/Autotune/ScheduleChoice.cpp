@@ -142,7 +142,7 @@ std::string layerSignature(const PipelinePlan &plan, const Conv2DLayer &layer,
      << layer.strides[1] << " d=" << layer.dilation[0] << "x" << layer.dilation[1]
      << " pad=" << layer.padding[0] << "," << layer.padding[1] << "," << layer.padding[2] << ","
      << layer.padding[3] << " g=" << layer.groups << " fmt="
-     << (layer.channelsFirst ? "cf" : "cl") << (layer.residual >= 0 ? "+res" : "")
+     << "cl" /* every plan conv is channels_last */ << (layer.residual >= 0 ? "+res" : "")
      << " act=" << layer.activation << " bias=" << (layer.biasValues.empty() ? 0 : 1)
      << " target=" << target << " threads=" << threads << " tuner=" << kTunerVersion;
   return os.str();
@@ -168,9 +168,9 @@ std::optional<std::string> layerScheduleError(const PipelinePlan &plan, const Co
 
 Status chooseSchedules(PipelinePlan &plan, const ScheduleRequest &request,
                        const std::function<void(const std::string &)> &print) {
-  for (size_t i = 0; i < plan.layers.size(); ++i)
+  for (size_t i = 0; i < plan.convs.size(); ++i)
     if (auto found = request.forced.find(request.layerNames.at(i)); found != request.forced.end())
-      plan.layers[i].schedule = found->second;
+      plan.convs[i].schedule = found->second;
 
   std::string target;
   if (Status status = resolveTarget(request.target, target); !status)
@@ -192,7 +192,7 @@ Status chooseSchedules(PipelinePlan &plan, const ScheduleRequest &request,
 
   // The layers (and fusion decisions) still to tune share a whole-model budget.
   int pending = 0;
-  for (const Conv2DLayer &layer : plan.layers)
+  for (const Conv2DLayer &layer : plan.convs)
     pending += !layer.schedule &&
                !(useDb && !db.lookup(layerSignature(plan, layer, target, request.threads)).empty());
   pending += !fusableNodes(plan).empty() && db.lookup(fusionKey(plan, target, request.threads)).empty();
@@ -200,8 +200,8 @@ Status chooseSchedules(PipelinePlan &plan, const ScheduleRequest &request,
   TuningTally tally;
   int spent = 0; // layers left untuned: the whole-model budget ran out
 
-  for (size_t i = 0; i < plan.layers.size(); ++i) {
-    Conv2DLayer &layer = plan.layers[i];
+  for (size_t i = 0; i < plan.convs.size(); ++i) {
+    Conv2DLayer &layer = plan.convs[i];
     const std::string &name = request.layerNames.at(i);
     std::optional<Conv2DSchedule> chosen = layer.schedule;
     std::string key = layerSignature(plan, layer, target, request.threads);

@@ -1,6 +1,6 @@
 #include "kconv/Codegen/Autotune.h"
 
-#include "Conv2DFuncs.h"
+#include "Conv2DSchedule.h"
 #include "CostModel.h"
 #include "MeasureInChild.h"
 #include "PipelineBuilder.h"
@@ -155,8 +155,8 @@ std::vector<Conv2DSchedule> scheduleSpace(const PipelinePlan &plan, const Conv2D
 
 namespace {
 
-/// The layer alone as a plan: its input as the pipeline input (channels_last), its
-/// output as the pipeline output, with `schedule` forced.
+/// The layer alone as a plan: its input as the pipeline input, its output as the
+/// pipeline output, with `schedule` forced.
 PipelinePlan singleLayerPlan(const PipelinePlan &plan, const Conv2DLayer &layer,
                              const Conv2DSchedule &schedule) {
   PipelinePlan single;
@@ -164,17 +164,16 @@ PipelinePlan singleLayerPlan(const PipelinePlan &plan, const Conv2DLayer &layer,
   single.weightsAsParams = true;
   auto keras = [&](const ImageInfo &v) {
     int64_t n = v.batch.value_or(1);
-    return TensorInfo{layer.channelsFirst ? std::vector<int64_t>{n, v.channels, v.height, v.width}
-                                          : std::vector<int64_t>{n, v.height, v.width, v.channels}};
+    return TensorInfo{{n, v.height, v.width, v.channels}};
   };
   single.values = {keras(plan.imageIn(layer)), keras(plan.imageOut(layer))};
-  single.inputs = {{"input", 0, layer.channelsFirst}};
-  single.outputs = {{"output", 1, layer.channelsFirst}};
+  single.inputs = {{"input", 0}};
+  single.outputs = {{"output", 1}};
   Conv2DLayer copy = layer;
   copy.input = 0, copy.output = 1;
   copy.residual = -1; // timed without the residual read (one more load per output)
   copy.schedule = schedule;
-  single.layers = {copy};
+  single.convs = {copy};
   single.nodes = {ConvStep{0}};
   return single;
 }

@@ -67,7 +67,7 @@ std::string kerasName(mlir::Operation *op) {
 mlir::LogicalResult chooseSchedules(mlir::ModuleOp module, codegen::PipelinePlan &plan,
                                     const CompileOptions &options, llvm::raw_ostream &errs) {
   mlir::MLIRContext *ctx = module.getContext();
-  // The plan's layers are the convolutions in plan order. Their names there are
+  // The plan's convs are the convolutions in plan order. Their names there are
   // made unique for Halide (a channels_first layer's transposes carry its name too,
   // and the convolution becomes "name_"), so schedules go by the ops' Keras names.
   llvm::SmallVector<mlir::Operation *> nodeOps =
@@ -79,11 +79,11 @@ mlir::LogicalResult chooseSchedules(mlir::ModuleOp module, codegen::PipelinePlan
     if (auto conv = mlir::dyn_cast<kconv_mlir::Conv2DOp>(node))
       layerOps.push_back(conv);
   }
-  assert(layerOps.size() == plan.layers.size() && "one plan layer per conv2d op");
+  assert(layerOps.size() == plan.convs.size() && "one plan layer per conv2d op");
   llvm::StringMap<size_t> layerIndex;
   for (auto [i, op] : llvm::enumerate(layerOps)) {
     std::string name = kerasName(op);
-    request.layerNames.push_back(name.empty() ? plan.layers[i].name : name);
+    request.layerNames.push_back(name.empty() ? plan.convs[i].name : name);
     if (!name.empty())
       layerIndex[name] = i;
   }
@@ -99,7 +99,7 @@ mlir::LogicalResult chooseSchedules(mlir::ModuleOp module, codegen::PipelinePlan
       return mlir::failure();
     }
     if (std::optional<std::string> problem =
-            codegen::layerScheduleError(plan, plan.layers[found->second], schedule)) {
+            codegen::layerScheduleError(plan, plan.convs[found->second], schedule)) {
       errs << "kconvc: error: " << options.scheduleFile << ": layer '" << name
            << "': " << *problem << "\n";
       return mlir::failure();
@@ -125,7 +125,7 @@ mlir::LogicalResult chooseSchedules(mlir::ModuleOp module, codegen::PipelinePlan
   }
 
   // The choices, written once into the IR: for --emit=mlir and for schedule files.
-  for (auto [layer, op] : llvm::zip_equal(plan.layers, layerOps))
+  for (auto [layer, op] : llvm::zip_equal(plan.convs, layerOps))
     op.setScheduleAttr(kconv_mlir::ScheduleAttr::get(ctx, *layer.schedule));
   for (int node : codegen::fusableNodes(plan))
     nodeOps[node]->setAttr("kconv.fusion",

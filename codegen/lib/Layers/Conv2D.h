@@ -1,7 +1,9 @@
-// Internal: the Halide algorithm of one Conv2D, kept apart from its schedule.
-#ifndef KCONV_CODEGEN_CONV2DFUNCS_H
-#define KCONV_CODEGEN_CONV2DFUNCS_H
+// Internal: the Halide algorithm of one Conv2D (Layers/Conv2D.cpp), kept apart from its
+// schedule (Conv2DSchedule.h), and the layer properties both read.
+#ifndef KCONV_CODEGEN_LAYERS_CONV2D_H
+#define KCONV_CODEGEN_LAYERS_CONV2D_H
 
+#include "Activation.h"
 #include "kconv/Codegen/PipelinePlan.h"
 
 #include <Halide.h>
@@ -88,36 +90,6 @@ struct Conv2DAlgorithmHints {
 Conv2DFuncs defineConv2D(const Conv2DLayer &layer, const ImageInfo &in, const ImageInfo &out,
                          Halide::Func input, Halide::Func residual, const LayerWeights &weights,
                          const Conv2DAlgorithmHints &hints = {});
-
-/// Applies an element-wise activation by kconv's canonical name.
-Halide::Expr applyActivation(const std::string &name, Halide::Expr x);
-bool isAxisActivation(const std::string &name); // softmax, log_softmax
-/// An element-wise activation layer with its Keras arguments (ReLU's max_value,
-/// negative_slope and threshold; LeakyReLU's and ELU's alpha).
-Halide::Expr applyLayerActivation(const ActivationLayer &layer, Halide::Expr x);
-
-/// Schedules the Funcs of one layer; `store` is the Func that writes its result
-/// (the layer's `result` itself, or the pipeline output that inlines it).
-void scheduleConv2D(Conv2DFuncs &funcs, Halide::Func store, const Conv2DSchedule &schedule,
-                    const ImageInfo &out);
-
-/// The output rows of one parallel band of a schedule (channel vectors, bands of
-/// rows), 0 for schedules of another form.
-int bandRows(const Conv2DSchedule &schedule, const ImageInfo &out);
-
-/// Whether the default skips the kernel columns on padding, for tiles vectorized so.
-bool worthTrimmingColumns(const Conv2DLayer &layer, const ImageInfo &in, const ImageInfo &out,
-                          Conv2DSchedule::Vectorize vectorize);
-
-/// The largest power of two at most `limit` and `cap` (at least 1).
-int largestPowerOfTwoAtMost(int64_t limit, int cap);
-
-/// Whether the default unrolls the kernel taps: reductions over the taps alone.
-bool worthUnrollingTaps(const Conv2DLayer &layer);
-
-/// The heuristic default for one layer on a target with `vectorWidth` float lanes.
-Conv2DSchedule heuristicSchedule(const Conv2DLayer &layer, const ImageInfo &in,
-                                 const ImageInfo &out, int vectorWidth);
 
 } // namespace kconv::codegen
 

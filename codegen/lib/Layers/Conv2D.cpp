@@ -1,6 +1,6 @@
 // THE ALGORITHM of Conv2D (no scheduling here): Keras semantics on logical
 // (c, x, y, n) Funcs.
-#include "Conv2DFuncs.h"
+#include "Conv2D.h"
 
 #include <cstring>
 
@@ -13,7 +13,7 @@ namespace {
 /// row-major order is Halide's (f, ci, kx, ky) with f innermost. With `block` > 0
 /// they are pre-packed as (f % block, ci, kx, ky, f / block): the weights one
 /// channel block of the schedule reads are contiguous, instead of `block` floats out
-/// of every F (2.4 MB strided reads per output tile on a 256x256 3x3 layer).
+/// of every F.
 Buffer<float> kernelBuffer(const Conv2DLayer &layer, int64_t cinPerGroup, int block) {
   int f = (int)layer.filters, ci = (int)cinPerGroup, kw = (int)layer.kernel[1],
       kh = (int)layer.kernel[0];
@@ -89,9 +89,9 @@ Conv2DFuncs defineConv2D(const Conv2DLayer &layer, const ImageInfo &in, const Im
     // Zero outside the image, tested per element of the (small) staged copy. Halide's
     // constant_exterior marks the test `likely`, and a likely row test makes Halide split
     // the loop over bands of rows into first, middle and last versions; inside the first
-    // and last it partitions nothing further, so trimmed tiles there kept a branch per
-    // border column in the input-channel loop (layer a: trimming 2% slower instead of
-    // 1.4% faster). Nothing here is `likely`: the copy is a sliver of the work.
+    // and last it partitions nothing further, so trimmed tiles there would keep a branch
+    // per border column in the input-channel loop (docs/codegen.md). Nothing here is
+    // `likely`: the copy is a sliver of the work.
     Expr width = (int)in.width, height = (int)in.height;
     f.input = Func(name + "_padded");
     Expr inside = x >= 0 && x < width && y >= 0 && y < height;
@@ -130,12 +130,12 @@ Conv2DFuncs defineConv2D(const Conv2DLayer &layer, const ImageInfo &in, const Im
     Expr ci = layer.groups == 1 ? Expr(f.r.x) : (c / (int)filtersPerGroup) * (int)cinPerGroup + f.r.x;
     // Kernel rows that fall on zero padding are skipped, not multiplied by zero: Halide
     // trims the kernel-row loop of border output rows to the valid rows (9% of the
-    // multiply-adds of a 14x14 3x3 layer; layer b: about 5% faster at 1 and 2 threads).
+    // multiply-adds of a 14x14 3x3 layer).
     // Columns are unrolled together in a tile, so a column condition would be a branch
     // per column in the inner loop. Marked `likely`, it makes Halide partition the tile
     // loop into border and interior tiles; with the kernel columns unrolled too, each
     // condition is then a constant and the columns on padding drop out of the border
-    // tiles (layer b, 14 columns, 4.8% of the multiply-adds: about 4% faster).
+    // tiles (docs/codegen.md has the measurements).
     if (f.padded) {
       Expr rows = iy >= 0 && iy < (int)in.height;
       f.r.where(hints.trimColumns ? rows && likely(ix >= 0) && likely(ix < (int)in.width) : rows);
@@ -154,22 +154,18 @@ Conv2DFuncs defineConv2D(const Conv2DLayer &layer, const ImageInfo &in, const Im
     f.result(c, x, y, n) = applyActivation(layer.activation, pre(c, x, y, n));
     return f;
   }
-  // softmax / log_softmax over the last axis of the layer's own layout: channels for
-  // channels_last, width for channels_first (Keras's axis=-1).
+  // softmax / log_softmax over the channels (Keras's axis=-1 of NHWC).
   f.softmax = true;
-  bool overWidth = layer.channelsFirst;
-  RDom axis(0, (int)(overWidth ? out.width : out.channels), name + "_axis");
+  RDom axis(0, (int)out.channels, name + "_axis");
   Func maxima(name + "_max"), sums(name + "_sum");
-  auto at = [&](Expr i) { return overWidth ? pre(c, i, y, n) : pre(i, x, y, n); };
-  // The reduced Funcs drop the reduced variable: (x or c, y, n).
-  Var kept = overWidth ? c : x;
-  maxima(kept, y, n) = maximum(at(axis));
-  Expr shifted = pre(c, x, y, n) - maxima(kept, y, n);
-  sums(kept, y, n) = sum(exp(at(axis) - maxima(kept, y, n)));
+  // The reduced Funcs drop the reduced variable: (x, y, n).
+  maxima(x, y, n) = maximum(pre(axis, x, y, n));
+  Expr shifted = pre(c, x, y, n) - maxima(x, y, n);
+  sums(x, y, n) = sum(exp(pre(axis, x, y, n) - maxima(x, y, n)));
   if (layer.activation == "softmax")
-    f.result(c, x, y, n) = exp(shifted) / sums(kept, y, n);
+    f.result(c, x, y, n) = exp(shifted) / sums(x, y, n);
   else
-    f.result(c, x, y, n) = shifted - log(sums(kept, y, n));
+    f.result(c, x, y, n) = shifted - log(sums(x, y, n));
   return f;
 }
 

@@ -1,5 +1,8 @@
-// Keras activations as Halide expressions (float32), with Keras's default arguments.
-#include "Conv2DFuncs.h"
+// Keras activations as Halide expressions (float32), with Keras's default arguments, and
+// THE ALGORITHM of the Activation step (softmax along an axis as its own stages).
+// Schedule: the common one of non-convolution steps (scheduleLayer).
+#include "Activation.h"
+#include "Layers.h"
 
 #include <stdexcept>
 
@@ -100,6 +103,48 @@ Expr applyLayerActivation(const ActivationLayer &layer, Expr x) {
   if (slope != 0.f)
     positive = positive - slope * max(threshold - x, 0.f);
   return positive;
+}
+
+Expr axisSoftmax(const Func &pre, const TensorInfo &shape, int axis, bool log,
+                 const std::string &name, std::vector<Func> &stages) {
+  TensorVars v(shape.rank());
+  RDom r(0, (int)shape.shape.at(axis), name + "_axis");
+  std::vector<Var> kept; // Halide order, without the reduced dimension
+  for (int d = shape.rank() - 1; d >= 0; --d)
+    if (d != axis)
+      kept.push_back(v.keras[d]);
+  std::vector<Expr> keptExprs(kept.begin(), kept.end());
+  std::vector<Expr> along = v.kerasExprs();
+  along[axis] = r.x;
+  Func maxima(name + "_max"), sums(name + "_sum");
+  maxima(kept) = maximum(callKeras(pre, along));
+  sums(kept) = sum(exp(callKeras(pre, along) - maxima(keptExprs)));
+  stages.push_back(maxima);
+  stages.push_back(sums);
+  Expr shifted = pre(v.halide()) - maxima(keptExprs);
+  return log ? shifted - Halide::log(sums(keptExprs)) : exp(shifted) / sums(keptExprs);
+}
+
+namespace {
+Func defineActivation(const ActivationLayer &layer, const TensorInfo &in, const Func &input,
+                      std::vector<Func> &stages) {
+  TensorVars v(in.rank());
+  Func result(layer.name);
+  if (isAxisActivation(layer.activation)) {
+    int axis = layer.axis < 0 ? in.rank() - 1 : layer.axis;
+    result(v.halide()) =
+        axisSoftmax(input, in, axis, layer.activation == "log_softmax", layer.name, stages);
+    return result;
+  }
+  result(v.halide()) = applyLayerActivation(layer, input(v.halide()));
+  return result;
+}
+} // namespace
+
+LayerFuncs defineStep(const ActivationLayer &layer, const StepInputs &in) {
+  LayerFuncs f;
+  f.result = defineActivation(layer, in.value(layer.input), in.funcs[0], f.stages);
+  return f;
 }
 
 } // namespace kconv::codegen
