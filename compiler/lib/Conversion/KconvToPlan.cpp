@@ -130,7 +130,7 @@ LogicalResult NodeLowering::lowerConv(Conv2DOp conv, const std::string &name) {
   layer.filters = conv.getFilters();
   layer.activation = stringifyActivation(conv.getActivation()).str();
   if (ScheduleAttr schedule = conv.getScheduleAttr())
-    layer.schedule = schedule.getSchedule();
+    layer.schedule = scheduleFromAttr(schedule);
   if (failed(kernelAndBias(conv, conv.getKernel(), conv.getBias(), layer)))
     return failure();
   plan.nodes.push_back(codegen::ConvStep{(int)plan.layers.size()});
@@ -300,6 +300,12 @@ LogicalResult NodeLowering::lower(Operation *op, const std::string &name) {
 }
 
 } // namespace
+
+codegen::Conv2DSchedule scheduleFromAttr(ScheduleAttr a) { return a.getSchedule(); }
+
+ScheduleAttr scheduleToAttr(MLIRContext *context, const codegen::Conv2DSchedule &s) {
+  return ScheduleAttr::get(context, s);
+}
 
 SmallVector<Operation *> planNodeOps(func::FuncOp func) {
   SmallVector<Operation *> ops;

@@ -7,6 +7,12 @@
 
 namespace mlir::kconv {
 
+class ScheduleAttr;
+
+/// #kconv.schedule <-> the plan's Conv2DSchedule (the same fields).
+::kconv::codegen::Conv2DSchedule scheduleFromAttr(ScheduleAttr attr);
+ScheduleAttr scheduleToAttr(MLIRContext *context, const ::kconv::codegen::Conv2DSchedule &s);
+
 /// Lowers a model function. Emits a diagnostic at the offending op and fails for
 /// anything codegen cannot take (e.g. weights that were never loaded, unless
 /// `requireWeights` is false: then they are zeros, enough to choose schedules).
