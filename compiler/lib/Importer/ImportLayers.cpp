@@ -186,15 +186,8 @@ LogicalResult Importer::importNormalization(const keras::Layer &layer,
         out->assign(1, fill);
         continue;
       }
-      if (tensor->shape != expected) {
-        auto diag = error(layer);
-        diag << role << " shape in '" << weights->sourcePath << "' is (";
-        llvm::interleaveComma(tensor->shape, diag);
-        diag << ") but the layer needs (";
-        llvm::interleaveComma(expected, diag);
-        diag << ")";
-        return failure();
-      }
+      if (tensor->shape != expected)
+        return weightShapeError(layer, role, tensor->shape, expected);
       out->assign(tensor->values.begin(), tensor->values.end());
     }
   }
