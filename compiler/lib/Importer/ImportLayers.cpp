@@ -36,9 +36,9 @@ LogicalResult Importer::importDense(const keras::Layer &layer, const keras::Dens
                     dense.units, dense.biasInitializer);
   if (failed(weights))
     return failure();
-  std::optional<Activation> activation = symbolizeActivation(dense.activation);
-  if (!activation)
-    return error(layer) << "activation '" << dense.activation << "' has no kconv equivalent";
+  FailureOr<Activation> activation = activationOf(layer, dense.activation);
+  if (failed(activation))
+    return failure();
   return createLayerOp<DenseOp>(layer, in, weights->first, weights->second,
                                 builder.getI64IntegerAttr(dense.units),
                                 ActivationAttr::get(&context, *activation),
@@ -228,9 +228,9 @@ LogicalResult Importer::importActivation(const keras::Layer &layer,
   if (failed(expectInputs(layer, 1)))
     return failure();
   Value in = input(layer, 0);
-  std::optional<Activation> activation = symbolizeActivation(act.activation);
-  if (!activation)
-    return error(layer) << "activation '" << act.activation << "' has no kconv equivalent";
+  FailureOr<Activation> activation = activationOf(layer, act.activation);
+  if (failed(activation))
+    return failure();
   IntegerAttr axis;
   if (act.axis) {
     FailureOr<int64_t> normalized = normalizedAxis(layer, *act.axis, rankOf(in), "axis");

@@ -40,6 +40,9 @@ private:
   /// needs `needed`; returns failure.
   LogicalResult weightShapeError(const keras::Layer &layer, const char *role,
                                  ArrayRef<int64_t> found, ArrayRef<int64_t> needed);
+  /// The kconv activation of kconv's canonical activation `name`, or an error naming
+  /// the layer.
+  FailureOr<Activation> activationOf(const keras::Layer &layer, StringRef name);
   /// The constants of a layer whose weights are `kernel` then, with use_bias,
   /// `bias` (Dense, Conv2DTranspose); the bias Value is null without bias.
   FailureOr<std::pair<Value, Value>>

@@ -114,6 +114,13 @@ LogicalResult Importer::weightShapeError(const keras::Layer &layer, const char *
   return failure();
 }
 
+FailureOr<Activation> Importer::activationOf(const keras::Layer &layer, StringRef name) {
+  std::optional<Activation> activation = symbolizeActivation(name);
+  if (!activation)
+    return error(layer) << "activation '" << name << "' has no kconv equivalent";
+  return *activation;
+}
+
 FailureOr<Value> Importer::weightConstant(const keras::Layer &layer,
                                           const keras::WeightTensor *tensor, const char *role,
                                           ArrayRef<int64_t> shape,
