@@ -1,4 +1,4 @@
-"""The benchmark layer suite (issue 6 / shared/PERF-NOTES.md): fp32, NHWC, batch 1
+"""The benchmark layer suite (issue 6; listed in docs/codegen.md): fp32, NHWC, batch 1
 unless noted, 'same' padding unless noted, bias included."""
 
 LAYERS = {

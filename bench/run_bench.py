@@ -64,10 +64,10 @@ def unconfirmed(times):
 def best_of_interleaved(systems, repeats=ROUNDS, max_repeats=MAX_ROUNDS):
     """systems: [(key, fn -> ms)]. Measures them in turn, `repeats` times, then more
     rounds (up to `max_repeats`) while some system's best is not confirmed by a second
-    round: this machine is disturbed in phases that can outlast five rounds (one run
-    timed two identical executables at 1.81 and 2.54 ms, best of five). Returns each
-    system's best and every round's times, {key: [ms per round]}, from which the
-    report states the spread."""
+    round: this machine is disturbed in phases that can outlast five rounds
+    (docs/tuner.md, "Measuring on a shared machine"). Returns each system's best and
+    every round's times, {key: [ms per round]}, from which the report states the
+    spread."""
     rounds = {}
     while True:
         for key, fn in systems:

@@ -3,11 +3,11 @@
  *
  * A pipeline frees every intermediate tensor when it returns and asks for the same
  * sizes on its next run. glibc serves large blocks with mmap, or trims the top of its
- * heap when they are freed, so each run took fresh pages from the kernel and a page
- * fault per 4 KB of them: a ResNet block run layer by layer spent 15% of its time
- * there (3.37 -> 2.87 ms at one thread without the faults). Freed large blocks are
- * kept here instead, up to kMaxCached of them (the oldest make room for new ones), and
- * handed out again for requests they fit; kconv_release_buffers gives them back. */
+ * heap when they are freed, so each run would take fresh pages from the kernel and a
+ * page fault per 4 KB of them (docs/runtime.md has the measurement). Freed large
+ * blocks are kept here instead, up to kMaxCached of them (the oldest make room for new
+ * ones), and handed out again for requests they fit; kconv_release_buffers gives them
+ * back. */
 #include "internal.h"
 
 #include <HalideRuntime.h>

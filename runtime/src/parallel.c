@@ -5,11 +5,11 @@
  * Halide's own thread pool hands loop iterations out dynamically, so from one run
  * to the next a thread gets different rows, and its L2 cache holds the wrong part
  * of the tensors; its workers also fall asleep between runs. Owned shares give each
- * thread the same rows every run (the depthwise benchmark layer at two threads:
- * 0.065 -> 0.042 ms; its 3.2 MB of tensors fit the two cores' L2 caches only when
- * each core keeps its half). A purely static split, though, waits for its slowest
- * thread: with another process on one core, the whole layer ran at that core's
- * pace. Taking from the back leaves the owner's next rows where they are. */
+ * thread the same rows every run, so each core's L2 cache keeps its part of the
+ * tensors (docs/runtime.md has the measurement). A purely static split, though, waits
+ * for its slowest thread: with another process on one core, the whole layer would run
+ * at that core's pace. Taking from the back leaves the owner's next rows where they
+ * are. */
 #include "internal.h"
 
 #include <HalideRuntime.h>

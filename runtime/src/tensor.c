@@ -35,16 +35,34 @@ static kconv_status check_shape(const char *function, int rank, const int64_t *s
   return KCONV_OK;
 }
 
-kconv_status kconv_tensor_create(int rank, const int64_t *shape, kconv_tensor **out) {
+/* The arguments create and wrap share: `out` (cleared), rank and dimensions. */
+static kconv_status check_arguments(const char *function, int rank, const int64_t *shape,
+                                    kconv_tensor **out, int64_t *count) {
   if (!out)
-    return kconv_fail(KCONV_ERROR_ARGUMENT, "kconv_tensor_create: NULL argument");
+    return kconv_fail(KCONV_ERROR_ARGUMENT, "%s: NULL argument", function);
   *out = NULL;
+  return check_shape(function, rank, shape, count);
+}
+
+/* A handle of the given shape without data, or NULL when out of memory. */
+static kconv_tensor *new_handle(int rank, const int64_t *shape, int64_t count) {
+  kconv_tensor *tensor = calloc(1, sizeof *tensor);
+  if (!tensor)
+    return NULL;
+  tensor->rank = rank;
+  for (int i = 0; i < rank; ++i)
+    tensor->shape[i] = shape[i];
+  tensor->num_elements = count;
+  return tensor;
+}
+
+kconv_status kconv_tensor_create(int rank, const int64_t *shape, kconv_tensor **out) {
   int64_t count;
-  kconv_status status = check_shape("kconv_tensor_create", rank, shape, &count);
+  kconv_status status = check_arguments("kconv_tensor_create", rank, shape, out, &count);
   if (status != KCONV_OK)
     return status;
   int64_t bytes = count * (int64_t)sizeof(float);
-  kconv_tensor *tensor = calloc(1, sizeof *tensor);
+  kconv_tensor *tensor = new_handle(rank, shape, count);
   if (!tensor)
     return kconv_fail(KCONV_ERROR_MEMORY, "out of memory allocating a tensor");
   /* Round up to the alignment so aligned_alloc's size contract holds; never 0 bytes. */
@@ -56,33 +74,22 @@ kconv_status kconv_tensor_create(int rank, const int64_t *shape, kconv_tensor **
                       (long long)bytes);
   }
   memset(tensor->data, 0, padded ? padded : 64);
-  tensor->rank = rank;
-  for (int i = 0; i < rank; ++i)
-    tensor->shape[i] = shape[i];
-  tensor->num_elements = count;
   tensor->owns_data = 1;
   *out = tensor;
   return KCONV_OK;
 }
 
 kconv_status kconv_tensor_wrap(int rank, const int64_t *shape, float *data, kconv_tensor **out) {
-  if (!out)
-    return kconv_fail(KCONV_ERROR_ARGUMENT, "kconv_tensor_wrap: NULL argument");
-  *out = NULL;
   int64_t count;
-  kconv_status status = check_shape("kconv_tensor_wrap", rank, shape, &count);
+  kconv_status status = check_arguments("kconv_tensor_wrap", rank, shape, out, &count);
   if (status != KCONV_OK)
     return status;
   if (!data && count > 0)
     return kconv_fail(KCONV_ERROR_ARGUMENT, "kconv_tensor_wrap: NULL data for %lld elements",
                       (long long)count);
-  kconv_tensor *tensor = calloc(1, sizeof *tensor);
+  kconv_tensor *tensor = new_handle(rank, shape, count);
   if (!tensor)
     return kconv_fail(KCONV_ERROR_MEMORY, "out of memory allocating a tensor");
-  tensor->rank = rank;
-  for (int i = 0; i < rank; ++i)
-    tensor->shape[i] = shape[i];
-  tensor->num_elements = count;
   tensor->data = data;
   tensor->owns_data = 0;
   *out = tensor;

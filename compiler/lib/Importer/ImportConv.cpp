@@ -65,9 +65,9 @@ LogicalResult Importer::importConv2DTranspose(const keras::Layer &layer,
                     conv.filters, conv.biasInitializer);
   if (failed(weights))
     return failure();
-  std::optional<Activation> activation = symbolizeActivation(conv.activation);
-  if (!activation)
-    return error(layer) << "activation '" << conv.activation << "' has no kconv equivalent";
+  FailureOr<Activation> activation = activationOf(layer, conv.activation);
+  if (failed(activation))
+    return failure();
   if (*activation == Activation::softmax || *activation == Activation::log_softmax)
     return error(layer) << "activation '" << conv.activation
                         << "' is not supported on Conv2DTranspose (use a Softmax layer)";

@@ -38,9 +38,9 @@ LogicalResult Importer::importDense(const keras::Layer &layer, const keras::Dens
                     dense.units, dense.biasInitializer);
   if (failed(weights))
     return failure();
-  std::optional<Activation> activation = symbolizeActivation(dense.activation);
-  if (!activation)
-    return error(layer) << "activation '" << dense.activation << "' has no kconv equivalent";
+  FailureOr<Activation> activation = activationOf(layer, dense.activation);
+  if (failed(activation))
+    return failure();
   return createLayerOp<DenseOp>(layer, in, weights->first, weights->second,
                                 builder.getI64IntegerAttr(dense.units),
                                 ActivationAttr::get(&context, *activation),
@@ -188,15 +188,8 @@ LogicalResult Importer::importNormalization(const keras::Layer &layer,
         out->assign(1, fill);
         continue;
       }
-      if (tensor->shape != expected) {
-        auto diag = error(layer);
-        diag << role << " shape in '" << weights->sourcePath << "' is (";
-        llvm::interleaveComma(tensor->shape, diag);
-        diag << ") but the layer needs (";
-        llvm::interleaveComma(expected, diag);
-        diag << ")";
-        return failure();
-      }
+      if (tensor->shape != expected)
+        return weightShapeError(layer, role, tensor->shape, expected);
       out->assign(tensor->values.begin(), tensor->values.end());
     }
   }
@@ -237,9 +230,9 @@ LogicalResult Importer::importActivation(const keras::Layer &layer,
   if (failed(expectInputs(layer, 1)))
     return failure();
   Value in = input(layer, 0);
-  std::optional<Activation> activation = symbolizeActivation(act.activation);
-  if (!activation)
-    return error(layer) << "activation '" << act.activation << "' has no kconv equivalent";
+  FailureOr<Activation> activation = activationOf(layer, act.activation);
+  if (failed(activation))
+    return failure();
   IntegerAttr axis;
   if (act.axis) {
     FailureOr<int64_t> normalized = normalizedAxis(layer, *act.axis, rankOf(in), "axis");

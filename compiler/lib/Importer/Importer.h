@@ -36,6 +36,13 @@ private:
                                   const std::optional<keras::Value> &initializer,
                                   const char *defaultInitializer,
                                   ArrayRef<int64_t> fileShape = {});
+  /// Reports that the weights file's `role` tensor has shape `found` where the layer
+  /// needs `needed`; returns failure.
+  LogicalResult weightShapeError(const keras::Layer &layer, const char *role,
+                                 ArrayRef<int64_t> found, ArrayRef<int64_t> needed);
+  /// The kconv activation of kconv's canonical activation `name`, or an error naming
+  /// the layer.
+  FailureOr<Activation> activationOf(const keras::Layer &layer, StringRef name);
   /// The constants of a layer whose weights are `kernel` then, with use_bias,
   /// `bias` (Dense, Conv2DTranspose); the bias Value is null without bias.
   FailureOr<std::pair<Value, Value>>

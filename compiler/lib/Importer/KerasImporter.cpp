@@ -103,6 +103,24 @@ uint64_t tensorSeed(uint64_t seed, StringRef name) {
 
 } // namespace
 
+LogicalResult Importer::weightShapeError(const keras::Layer &layer, const char *role,
+                                         ArrayRef<int64_t> found, ArrayRef<int64_t> needed) {
+  auto diag = error(layer);
+  diag << role << " shape in '" << weights->sourcePath << "' is (";
+  llvm::interleaveComma(found, diag);
+  diag << ") but the layer needs (";
+  llvm::interleaveComma(needed, diag);
+  diag << ")";
+  return failure();
+}
+
+FailureOr<Activation> Importer::activationOf(const keras::Layer &layer, StringRef name) {
+  std::optional<Activation> activation = symbolizeActivation(name);
+  if (!activation)
+    return error(layer) << "activation '" << name << "' has no kconv equivalent";
+  return *activation;
+}
+
 FailureOr<Value> Importer::weightConstant(const keras::Layer &layer,
                                           const keras::WeightTensor *tensor, const char *role,
                                           ArrayRef<int64_t> shape,
@@ -132,15 +150,8 @@ FailureOr<Value> Importer::weightConstant(const keras::Layer &layer,
     attr = DenseResourceElementsAttr::get(
         type, key, HeapAsmResourceBlob::allocateAndCopyInferAlign(ArrayRef<float>(values)));
   } else if (tensor) {
-    if (ArrayRef<int64_t>(tensor->shape) != fileShape) {
-      auto diag = error(layer);
-      diag << role << " shape in '" << weights->sourcePath << "' is (";
-      llvm::interleaveComma(tensor->shape, diag);
-      diag << ") but the layer needs (";
-      llvm::interleaveComma(fileShape, diag);
-      diag << ")";
-      return failure();
-    }
+    if (ArrayRef<int64_t>(tensor->shape) != fileShape)
+      return weightShapeError(layer, role, tensor->shape, fileShape);
     AsmResourceBlob blob =
         HeapAsmResourceBlob::allocateAndCopyInferAlign(ArrayRef<float>(tensor->values));
     attr = DenseResourceElementsAttr::get(type, key, std::move(blob));

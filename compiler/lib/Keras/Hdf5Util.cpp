@@ -121,13 +121,22 @@ std::vector<std::string> childNames(hid_t group, const std::string &what) {
   return names;
 }
 
+namespace {
+/// The `kind` ("group", "dataset") at `path`, opened by `open`; an error when it is
+/// missing or something else.
+Handle openObject(hid_t location, const std::string &path, const std::string &what,
+                  const std::string &kind, hid_t (*open)(hid_t, const char *, hid_t)) {
+  if (!hasLink(location, path, what + ": " + kind))
+    throw KerasError(what + ": " + kind + " '" + path + "' is missing");
+  Handle object(open(location, path.c_str(), H5P_DEFAULT));
+  if (!object.valid())
+    throw KerasError(what + ": '" + path + "' is not a " + kind);
+  return object;
+}
+} // namespace
+
 Handle openGroup(hid_t location, const std::string &name, const std::string &what) {
-  if (!hasLink(location, name, what + ": group"))
-    throw KerasError(what + ": group '" + name + "' is missing");
-  Handle group(H5Gopen2(location, name.c_str(), H5P_DEFAULT));
-  if (!group.valid())
-    throw KerasError(what + ": '" + name + "' is not a group");
-  return group;
+  return openObject(location, name, what, "group", H5Gopen2);
 }
 
 namespace {
@@ -208,11 +217,7 @@ std::vector<std::string> readStringListAttribute(hid_t location, const std::stri
 }
 
 WeightTensor readFloatDataset(hid_t location, const std::string &path, const std::string &what) {
-  if (!hasLink(location, path, what + ": dataset"))
-    throw KerasError(what + ": dataset '" + path + "' is missing");
-  Handle dataset(H5Dopen2(location, path.c_str(), H5P_DEFAULT));
-  if (!dataset.valid())
-    throw KerasError(what + ": '" + path + "' is not a dataset");
+  Handle dataset = openObject(location, path, what, "dataset", H5Dopen2);
   // The data must be in this file: external raw storage names other files (any
   // readable file became a kernel), and a virtual dataset maps other datasets,
   // possibly in other files. Keras writes neither.

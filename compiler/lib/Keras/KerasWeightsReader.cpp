@@ -81,9 +81,12 @@ void readWeightsFrom(hid_t file, const std::string &what, Weights &weights) {
   }
 }
 
-Status readWeightsImage(const std::vector<char> &image, const std::string &what, Weights &out) {
+namespace {
+/// Weights from the HDF5 file `open` returns; `out` is left as it was on failure.
+template <typename Open>
+Status readWeightsWith(Open open, const std::string &what, Weights &out) {
   try {
-    h5::Handle file = h5::openImage(image, what);
+    h5::Handle file = open();
     Weights weights;
     readWeightsFrom(file.get(), what, weights);
     out = std::move(weights);
@@ -92,17 +95,14 @@ Status readWeightsImage(const std::vector<char> &image, const std::string &what,
     return Status::error(e.what());
   }
 }
+} // namespace
+
+Status readWeightsImage(const std::vector<char> &image, const std::string &what, Weights &out) {
+  return readWeightsWith([&] { return h5::openImage(image, what); }, what, out);
+}
 
 Status readWeightsH5(const std::string &path, Weights &out) {
-  try {
-    h5::Handle file = h5::openFile(path);
-    Weights weights;
-    readWeightsFrom(file.get(), path, weights);
-    out = std::move(weights);
-    return Status::ok();
-  } catch (const KerasError &e) {
-    return Status::error(e.what());
-  }
+  return readWeightsWith([&] { return h5::openFile(path); }, path, out);
 }
 
 } // namespace kconv::keras
