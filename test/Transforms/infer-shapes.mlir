@@ -47,3 +47,15 @@ func.func @layer_norm(%x: tensor<?x3xf32>, %k: tensor<3x10xf32>, %v: tensor<10xf
   %n = kconv.layer_norm %d, %v, %v {axis = 1 : i64, center = true, epsilon = 1.0e-3 : f64, rms_scaling = false, scale = true} : (tensor<*xf32>, tensor<10xf32>, tensor<10xf32>) -> tensor<*xf32>
   return %n : tensor<*xf32>
 }
+
+// -----
+
+// kconv.unit_norm keeps its input's shape, whatever its axes.
+// CHECK-LABEL: func.func @unit_norm
+// CHECK-SAME: -> tensor<?x10xf32>
+// CHECK: kconv.unit_norm {{.*}} -> tensor<?x10xf32>
+func.func @unit_norm(%x: tensor<?x3xf32>, %k: tensor<3x10xf32>) -> tensor<*xf32> {
+  %d = kconv.dense %x, %k {activation = #kconv.activation<linear>, units = 10 : i64, use_bias = false} : (tensor<?x3xf32>, tensor<3x10xf32>) -> tensor<*xf32>
+  %n = kconv.unit_norm %d {axes = array<i64: 1>, min_square_sum = 1.0e-12 : f64} : (tensor<*xf32>) -> tensor<*xf32>
+  return %n : tensor<*xf32>
+}

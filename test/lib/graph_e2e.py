@@ -17,6 +17,8 @@ import keras_writer  # noqa: E402
 import layer_reference as lr  # noqa: E402
 
 BATCH = 2
+# The keras_version written into Keras 3 archives (a layer test may need a later one).
+KERAS3_VERSION = "3.4.1"
 
 
 class Graph:
@@ -415,7 +417,8 @@ def build(name, keras3, workdir, rng):
         model = os.path.join(d, "model.keras")
         keras_writer.save_keras_archive(model, config,
                                         [(cls, w) for _, cls, w in g.weights],
-                                        [(n, w) for n, _, w in g.weights])
+                                        [(n, w) for n, _, w in g.weights],
+                                        keras_version=KERAS3_VERSION)
         args = [model]
     elif name == "classifier":  # a Keras 2 full-model .h5, weightless layers listed too
         weights = dict((n, w) for n, _, w in g.weights)

@@ -21,6 +21,7 @@ LayerFuncs defineStep(const DenseLayer &layer, const StepInputs &in);
 LayerFuncs defineStep(const BatchNormLayer &layer, const StepInputs &in);
 LayerFuncs defineStep(const RescalingLayer &layer, const StepInputs &in);
 LayerFuncs defineStep(const LayerNormLayer &layer, const StepInputs &in);
+LayerFuncs defineStep(const UnitNormLayer &layer, const StepInputs &in);
 LayerFuncs defineStep(const Pool2DLayer &layer, const StepInputs &in);
 LayerFuncs defineStep(const GlobalPool2DLayer &layer, const StepInputs &in);
 LayerFuncs defineStep(const ActivationLayer &layer, const StepInputs &in);

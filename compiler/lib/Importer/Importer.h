@@ -92,6 +92,7 @@ private:
   LogicalResult importDense(const keras::Layer &layer, const keras::DenseConfig &dense);
   LogicalResult importBatchNorm(const keras::Layer &layer, const keras::BatchNormConfig &bn);
   LogicalResult importLayerNorm(const keras::Layer &layer, const keras::LayerNormConfig &ln);
+  LogicalResult importUnitNorm(const keras::Layer &layer, const keras::UnitNormConfig &un);
   LogicalResult importNormalization(const keras::Layer &layer,
                                     const keras::NormalizationConfig &norm);
   LogicalResult importActivation(const keras::Layer &layer, const keras::ActivationConfig &act);

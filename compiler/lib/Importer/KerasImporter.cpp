@@ -234,6 +234,8 @@ LogicalResult Importer::importLayer(const keras::Layer &layer) {
           return importBatchNorm(layer, config);
         else if constexpr (std::is_same_v<T, keras::LayerNormConfig>)
           return importLayerNorm(layer, config);
+        else if constexpr (std::is_same_v<T, keras::UnitNormConfig>)
+          return importUnitNorm(layer, config);
         else if constexpr (std::is_same_v<T, keras::NormalizationConfig>)
           return importNormalization(layer, config);
         else if constexpr (std::is_same_v<T, keras::ActivationConfig>)

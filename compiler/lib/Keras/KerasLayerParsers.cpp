@@ -393,6 +393,18 @@ bool isIdentityAtInference(const std::string &cls) {
          cls == "RandomContrast" || cls == "RandomBrightness";
 }
 
+UnitNormConfig parseUnitNorm(const LayerContext &ctx, const json &c) {
+  UnitNormConfig un;
+  auto it = c.find("axis");
+  if (it == c.end() || it->is_number_integer())
+    un.axes = {intArg(ctx, c, "axis", -1)};
+  else if (it->is_array() && !it->empty())
+    un.axes = intList(ctx, c, "axis", /*required=*/true);
+  else
+    ctx.fail("'axis' must be an integer or a non-empty list of integers, got " + it->dump());
+  return un;
+}
+
 RescalingConfig parseRescaling(const LayerContext &ctx, const json &c) {
   RescalingConfig r;
   for (const char *arg : {"scale", "offset"})
@@ -427,6 +439,8 @@ LayerConfig parseLayerConfig(const LayerContext &ctx, const json &config, int ke
     return parseNormalization(ctx, c);
   if (cls == "LayerNormalization")
     return parseLayerNorm(ctx, c);
+  if (cls == "UnitNormalization")
+    return parseUnitNorm(ctx, c);
   if (cls == "MaxPooling2D" || cls == "AveragePooling2D" || cls == "MaxPool2D" ||
       cls == "AvgPool2D" || cls == "MaxPooling1D" || cls == "AveragePooling1D" ||
       cls == "MaxPool1D" || cls == "AvgPool1D")

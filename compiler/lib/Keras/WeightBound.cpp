@@ -260,6 +260,7 @@ struct Visitor {
   }
   std::optional<Shape> operator()(const ActivationConfig &) { return one(); }
   std::optional<Shape> operator()(const RescalingConfig &) { return one(); }
+  std::optional<Shape> operator()(const UnitNormConfig &) { return one(); }
   std::optional<Shape> operator()(const IdentityConfig &) { return one(); }
 
 private:

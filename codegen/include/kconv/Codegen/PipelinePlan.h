@@ -111,6 +111,15 @@ struct LayerNormLayer {
   std::vector<float> gamma, beta;
 };
 
+/// UnitNormalization: x / sqrt(max(sum of x^2 over `axes`, minSquareSum)) at every
+/// position of the other axes.
+struct UnitNormLayer {
+  std::string name;
+  int input = -1, output = -1;
+  std::vector<int64_t> axes; // Keras axes (batch = 0), increasing, never the batch
+  double minSquareSum = 1e-12;
+};
+
 struct Pool2DLayer {
   std::string name;
   int input = -1, output = -1;
@@ -208,7 +217,7 @@ struct ConvStep {
 };
 using PlanNode =
     std::variant<ConvStep, Conv2DTransposeLayer, DenseLayer, BatchNormLayer, RescalingLayer,
-                 LayerNormLayer, Pool2DLayer, GlobalPool2DLayer, ActivationLayer, PReluLayer,
+                 LayerNormLayer, UnitNormLayer, Pool2DLayer, GlobalPool2DLayer, ActivationLayer, PReluLayer,
                  MergeLayer, ConcatenateLayer, ZeroPadding2DLayer, Cropping2DLayer,
                  UpSample2DLayer, ReshapeLayer, TransposeLayer>;
 

@@ -98,6 +98,11 @@ struct LayerNormConfig {
   bool rmsScaling = false; // Keras 3: x * rsqrt(var + eps) * gamma, no beta
 };
 
+/// UnitNormalization: the axes as written (an int is a list of one).
+struct UnitNormConfig {
+  std::vector<int64_t> axes{-1};
+};
+
 struct Pool2DConfig {
   int rank = 2; // 1: MaxPooling1D / AveragePooling1D, as a 1 x k pool2d (sizes {1, k})
   bool max = true;
@@ -167,7 +172,7 @@ struct IdentityConfig {};
 
 using LayerConfig =
     std::variant<InputConfig, Conv2DConfig, DenseConfig, BatchNormConfig, NormalizationConfig,
-                 LayerNormConfig, Pool2DConfig,
+                 LayerNormConfig, UnitNormConfig, Pool2DConfig,
                  GlobalPool2DConfig, ActivationConfig, PReluConfig, MergeConfig,
                  ConcatenateConfig, Pad2DConfig, UpSample2DConfig, ReshapeConfig,
                  PermuteConfig, RescalingConfig, IdentityConfig>;
