@@ -10,6 +10,7 @@
 
 #include <Halide.h>
 
+#include <map>
 #include <optional>
 
 namespace kconv::codegen {
@@ -68,6 +69,13 @@ std::optional<Halide::Var> scheduleTransposeCopy(Halide::Func store,
                                                  const std::vector<int64_t> &permutation,
                                                  const TensorInfo &out, int vectorWidth,
                                                  int bandRows = 0);
+
+/// The Transpose step (a node index) that computes convolution `conv` band by band
+/// inside its copy (Layers/Transpose.cpp): one writing a model output (a channels_first
+/// model's last layer, whose output the layout pass transposes back) that is the
+/// convolution's only reader; else -1. `outputName`: the values that are model outputs.
+int bandingTransposeOf(const PipelinePlan &plan, const Conv2DLayer &conv,
+                       const std::map<int, std::string> &outputName);
 
 } // namespace kconv::codegen
 

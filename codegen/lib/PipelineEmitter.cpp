@@ -128,36 +128,6 @@ struct ConvPlacement {
   int bandRows = 0;       // > 0: computed that many rows at a time (the caller places it)
 };
 
-/// Whether a Transpose step copying an NHWC image to NCHW can compute its source a
-/// band of rows at a time: the copy's rows (Halide dimension 1) are the source's rows
-/// and its channels the next dimension out (see scheduleTransposeCopy).
-bool copiesRowsInBands(const TransposeLayer &transpose) {
-  return transpose.permutation == std::vector<int64_t>{0, 3, 1, 2};
-}
-
-/// The Transpose step that computes convolution `conv` band by band inside its copy:
-/// one writing a model output (a channels_first model's last layer, whose output the
-/// layout pass transposes back) that is the convolution's only reader; else -1.
-int bandingTransposeOf(const PipelinePlan &plan, const Conv2DLayer &conv,
-                       const std::map<int, std::string> &outputName) {
-  if (outputName.count(conv.output) || isAxisActivation(conv.activation))
-    return -1;
-  int found = -1, readers = 0;
-  for (size_t i = 0; i < plan.nodes.size(); ++i) {
-    std::vector<int> reads = layerInputs(plan.nodes[i]);
-    if (const auto *step = std::get_if<ConvStep>(&plan.nodes[i])) {
-      const Conv2DLayer &other = plan.convs.at(step->conv);
-      reads = {other.input, other.residual};
-    }
-    int count = (int)std::count(reads.begin(), reads.end(), conv.output);
-    readers += count;
-    const auto *transpose = std::get_if<TransposeLayer>(&plan.nodes[i]);
-    if (count && transpose && copiesRowsInBands(*transpose) && outputName.count(transpose->output))
-      found = (int)i;
-  }
-  return readers == 1 ? found : -1;
-}
-
 /// The schedule a convolution is built with: forced or tuned, else the default.
 Conv2DSchedule chosenSchedule(const PipelinePlan &plan, const Conv2DLayer &layer,
                               int vectorWidth) {

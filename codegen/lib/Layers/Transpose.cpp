@@ -1,6 +1,7 @@
 // Transpose (Permute, and the NCHW <-> NHWC copies at the model's boundary): a view
 // of the input, and the schedule of its copy when it is a model output.
-// THE ALGORITHM on Funcs in Halide order (see LayerFuncs.h).
+// THE ALGORITHM on Funcs in Halide order (see LayerFuncs.h), then THE SCHEDULE.
+#include "Activation.h"
 #include "Layers.h"
 
 #include <algorithm>
@@ -70,6 +71,35 @@ std::optional<Var> scheduleTransposeCopy(Func store, const std::vector<int64_t> 
   // innermost dimension when that is the outermost).
   store.parallel(rank - 2 == across ? VarOrRVar(acrossO) : VarOrRVar(args[rank - 2]));
   return std::nullopt;
+}
+
+namespace {
+/// Whether a Transpose step copying an NHWC image to NCHW can compute its source a
+/// band of rows at a time: the copy's rows (Halide dimension 1) are the source's rows
+/// and its channels the next dimension out (see scheduleTransposeCopy).
+bool copiesRowsInBands(const TransposeLayer &transpose) {
+  return transpose.permutation == std::vector<int64_t>{0, 3, 1, 2};
+}
+} // namespace
+
+int bandingTransposeOf(const PipelinePlan &plan, const Conv2DLayer &conv,
+                       const std::map<int, std::string> &outputName) {
+  if (outputName.count(conv.output) || isAxisActivation(conv.activation))
+    return -1;
+  int found = -1, readers = 0;
+  for (size_t i = 0; i < plan.nodes.size(); ++i) {
+    std::vector<int> reads = layerInputs(plan.nodes[i]);
+    if (const auto *step = std::get_if<ConvStep>(&plan.nodes[i])) {
+      const Conv2DLayer &other = plan.convs.at(step->conv);
+      reads = {other.input, other.residual};
+    }
+    int count = (int)std::count(reads.begin(), reads.end(), conv.output);
+    readers += count;
+    const auto *transpose = std::get_if<TransposeLayer>(&plan.nodes[i]);
+    if (count && transpose && copiesRowsInBands(*transpose) && outputName.count(transpose->output))
+      found = (int)i;
+  }
+  return readers == 1 ? found : -1;
 }
 
 } // namespace kconv::codegen

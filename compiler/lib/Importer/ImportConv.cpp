@@ -29,7 +29,6 @@ FailureOr<Value> Importer::buildConv(const keras::Layer &layer, Location loc, Va
   std::optional<Activation> activation = symbolizeActivation(activationName);
   if (!activation)
     return error(layer) << "activation '" << activationName << "' has no kconv equivalent";
-  bool channelsFirst = conv.dataFormat == keras::DataFormat::ChannelsFirst;
   auto optional = [&](const std::optional<keras::Value> &v) -> Attribute {
     return v ? toAttribute(*v) : Attribute();
   };
@@ -38,9 +37,8 @@ FailureOr<Value> Importer::buildConv(const keras::Layer &layer, Location loc, Va
       /*residual=*/Value(), builder.getI64IntegerAttr(filters),
       builder.getDenseI64ArrayAttr(kernelSize), builder.getDenseI64ArrayAttr(strides),
       PaddingAttr::get(&context, same ? Padding::same : Padding::valid),
-      DataFormatAttr::get(&context,
-                          channelsFirst ? DataFormat::channels_first : DataFormat::channels_last),
-      builder.getDenseI64ArrayAttr(dilation), builder.getI64IntegerAttr(groups),
+      formatAttr(&context, conv.dataFormat), builder.getDenseI64ArrayAttr(dilation),
+      builder.getI64IntegerAttr(groups),
       ActivationAttr::get(&context, *activation), builder.getBoolAttr(bool(bias)),
       explicitPadding, /*schedule=*/ScheduleAttr(),
       optional(conv.kernelInitializer), optional(conv.biasInitializer),
@@ -78,9 +76,7 @@ LogicalResult Importer::importConv2DTranspose(const keras::Layer &layer,
       layer, in, weights->first, weights->second, builder.getI64IntegerAttr(conv.filters),
       builder.getDenseI64ArrayAttr(conv.kernelSize), builder.getDenseI64ArrayAttr(conv.strides),
       PaddingAttr::get(&context, conv.padding == "same" ? Padding::same : Padding::valid),
-      outputPadding,
-      DataFormatAttr::get(&context,
-                          channelsFirst ? DataFormat::channels_first : DataFormat::channels_last),
+      outputPadding, formatAttr(&context, conv.dataFormat),
       builder.getDenseI64ArrayAttr(conv.dilationRate), ActivationAttr::get(&context, *activation),
       builder.getBoolAttr(conv.useBias));
 }

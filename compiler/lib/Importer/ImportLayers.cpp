@@ -9,13 +9,13 @@
 
 namespace mlir::kconv {
 
-namespace {
-/// The reader's data_format as the dialect's attribute.
 DataFormatAttr formatAttr(MLIRContext *context, keras::DataFormat format) {
   return DataFormatAttr::get(context, format == keras::DataFormat::ChannelsFirst
                                           ? DataFormat::channels_first
                                           : DataFormat::channels_last);
 }
+
+namespace {
 
 int64_t rankOf(Value v) { return cast<RankedTensorType>(v.getType()).getRank(); }
 ArrayRef<int64_t> shapeOf(Value v) { return cast<RankedTensorType>(v.getType()).getShape(); }

@@ -10,6 +10,9 @@
 namespace mlir::kconv {
 namespace keras = ::kconv::keras;
 
+/// The reader's data_format as the dialect's attribute.
+DataFormatAttr formatAttr(MLIRContext *context, keras::DataFormat format);
+
 class Importer {
 public:
   Importer(MLIRContext &context, const keras::Model &model, const keras::Weights *weights,

@@ -19,7 +19,8 @@ ScheduleAttr scheduleToAttr(MLIRContext *context, const ::kconv::codegen::Conv2D
 FailureOr<::kconv::codegen::PipelinePlan> convertToPlan(func::FuncOp func,
                                                         bool requireWeights = true);
 
-/// The ops convertToPlan turns into the plan's nodes, in node order (one per op).
+/// The ops convertToPlan turns into the plan's nodes, in node order (one step per op;
+/// constants and identities are none).
 SmallVector<Operation *> planNodeOps(func::FuncOp func);
 
 } // namespace mlir::kconv
