@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Checks that no source file includes a header of a layer it may not depend on.
+"""Checks that no file includes, and no library links, a layer it may not depend on.
 
 kconv's layers, bottom to top (docs/ARCHITECTURE.md): support, dialect, Keras
 readers and importer, passes, conversion to the plan, codegen and tuner, driver
@@ -7,10 +7,14 @@ and tools; the C runtime stands apart and includes nothing of the compiler.
 Each layer below lists the layers whose headers its files may include (besides
 its own). A layer is found by the longest matching path prefix; an include is
 resolved against the include roots (or the including file's folder), and a
-generated header (.inc, Config.h) by the folder it would be generated from.
+generated header (.inc, Config.h) by the folder it would be generated from. A
+CMake target belongs to the layer of the CMakeLists.txt that defines it; its
+links (LINK_LIBS, target_link_libraries) to targets of the repository are
+checked the same way.
 
 Usage: check_layering.py [SOURCE_ROOT]   (exit status 1 and one line per
-violation: "file:line: <layer> includes <header> of <layer>").
+violation: "file:line: <layer> includes <header> of <layer>" or
+"file: <layer> target <name> links <target> of <layer>").
 """
 import os
 import re
@@ -90,12 +94,12 @@ def resolve(root, including, name):
     return None
 
 
-def source_files(root):
+def source_files(root, names=None):
     for top in sorted({prefix.split("/")[0] for prefix in LAYER_OF_PATH}):
         for folder, dirs, files in os.walk(os.path.join(root, top)):
             dirs.sort()
             for name in sorted(files):
-                if name.endswith(SOURCE_SUFFIXES):
+                if (name in names) if names else name.endswith(SOURCE_SUFFIXES):
                     yield os.path.relpath(os.path.join(folder, name), root)
 
 
@@ -116,9 +120,46 @@ def violations(root):
                 yield f"{path}:{number}: {layer} includes {target} of {target_layer}"
 
 
+TARGET_RE = re.compile(
+    r"\badd_(?:mlir_dialect_library|mlir_library|library|executable|llvm_executable)"
+    r"\(\s*([\w.:-]+)([^)]*)\)")
+LINK_RE = re.compile(r"\btarget_link_libraries\(\s*([\w.:-]+)([^)]*)\)")
+LINK_KEYWORDS = {"PUBLIC", "PRIVATE", "INTERFACE"}
+
+
+def cmake_files(root):
+    for path in source_files(root, names=("CMakeLists.txt",)):
+        yield path
+
+
+def link_violations(root):
+    layer_of_target, links = {}, []
+    for path in cmake_files(root):
+        layer = layer_of(path)
+        with open(os.path.join(root, path), encoding="utf-8") as f:
+            text = re.sub(r"#[^\n]*", "", f.read())
+        for match in TARGET_RE.finditer(text):
+            args = match.group(2).split()
+            if "ALIAS" in args or "IMPORTED" in args:
+                continue
+            layer_of_target[match.group(1)] = layer
+            if "LINK_LIBS" in args:
+                deps = args[args.index("LINK_LIBS") + 1:]
+                links += [(path, match.group(1), d) for d in deps if d not in LINK_KEYWORDS]
+        for match in LINK_RE.finditer(text):
+            links += [(path, match.group(1), d) for d in match.group(2).split()
+                      if d not in LINK_KEYWORDS]
+    for path, target, dep in links:
+        layer, dep_layer = layer_of_target.get(target), layer_of_target.get(dep)
+        if layer is None or dep_layer in (None, layer) or dep_layer in ALLOWED[layer]:
+            continue
+        yield f"{path}: {layer} target {target} links {dep} of {dep_layer}"
+
+
 def main():
     root = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "..")
-    found = list(violations(os.path.abspath(root)))
+    root = os.path.abspath(root)
+    found = list(violations(root)) + list(link_violations(root))
     for line in found:
         print(line)
     print(f"{len(found)} layering violation(s)")
