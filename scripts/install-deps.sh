@@ -8,6 +8,7 @@ packages=(
   llvm-19-dev llvm-19-tools libmlir-19-dev mlir-19-tools
   libhalide14-0-dev
   libgtest-dev nlohmann-json3-dev libhdf5-dev libzip-dev zlib1g-dev
+  libsqlite3-dev
   python3-numpy python3-h5py
   clang-19 libclang-rt-19-dev
 )

@@ -16,6 +16,7 @@ config.substitutions.append(("%python", config.python_executable))
 config.substitutions.append(("%scripts", os.path.join(config.kconv_src_root, "scripts")))
 config.substitutions.append(("%examples", os.path.join(config.kconv_src_root, "examples")))
 config.substitutions.append(("%kconv_build", config.kconv_obj_root))
+config.substitutions.append(("%kconv_src", config.kconv_src_root))
 config.substitutions.append(("%runtime_include", os.path.join(config.kconv_src_root, "runtime", "include")))
 config.substitutions.append(("%runtime_lib", os.path.join(config.kconv_obj_root, "lib", "libkconv_runtime.a")))
 # Flags for C code linked against the runtime (sanitizer builds need theirs).

@@ -1,39 +1,25 @@
 // THE SCHEDULE of Conv2D: the heuristic default and how a Conv2DSchedule is applied.
-#include "Conv2DFuncs.h"
+#include "Conv2DSchedule.h"
 
 #include <algorithm>
-#include <sstream>
-#include <stdexcept>
 
 namespace kconv::codegen {
 
 using namespace Halide;
 
-std::string Conv2DSchedule::str() const {
-  std::ostringstream os;
-  os << (vectorize == Vectorize::Channels ? "channels" : "width") << " vector_width=" << vectorWidth
-     << " vectors=" << vectors << " tile_x=" << tileX << " tile_y=" << tileY
-     << (parallel ? " parallel" : " serial") << (stageInput ? " staged" : "")
-     << (channelsOuter ? " channels-outer" : "") << (trimColumns ? " trim-columns" : "")
-     << (unrollTaps ? " unroll-taps" : "");
-  return os.str();
-}
-
 namespace {
 /// Accumulator registers a tile may use: AVX-512 has 32, some are needed for
-/// weights and inputs (PERF-NOTES: past ~28 accumulators spills ruin the speed).
-/// 28 measured faster than 24 on layers a, b, e, h with packed weights (b: 2.28 ->
-/// 1.62 ms at one thread).
+/// weights and inputs; past about 28 accumulators, spills ruin the speed
+/// (docs/schedules.md).
 constexpr int kAccumulatorBudget = 28;
 
 /// Kernels with more taps keep their tap loops by default (unrolled, the code grows
-/// with the taps times the tile; 7x7 measured faster unrolled).
+/// with the taps times the tile).
 constexpr int64_t kMaxUnrolledTaps = 49;
 
 /// Row tiles per parallel task: 8, 4 or 2 equal bands, which split evenly over 1, 2, 4
 /// or 8 threads (the runtime's equal shares; each band re-stages only its first window
-/// of rows). 28 rows in bands of 4 made 7 tasks: at two threads one core computed 4
-/// and the other 3 (layer e, 0.82x oneDNN).
+/// of rows); an odd number of bands leaves one core a band more than the other.
 int rowTilesPerBand(int64_t rowTiles) {
   for (int bands : {8, 4, 2})
     if (rowTiles % bands == 0)
@@ -48,26 +34,17 @@ int largestDivisorAtMost(int64_t extent, int limit) {
   return 1;
 }
 
-/// Every split factor is at most its extent, so ShiftInwards (recompute an
-/// overlapping last tile) stays inside the tensor; GuardWithIf would not bound the
-/// producers computed per tile.
-void checkFactor(int64_t extent, int factor) {
-  if (factor < 1 || factor > extent)
-    throw std::invalid_argument("kconv schedule: split factor " + std::to_string(factor) +
-                                " does not fit extent " + std::to_string(extent));
-}
-
 /// Copies the zero-padded input, so the reduction's loads need no boundary checks (a
 /// 14-wide layer has every tile on a border). Stored per band of rows and computed per
 /// row tile, Halide's sliding window copies each input row once per band instead of
-/// once per output row its window covers (3 times for a 3x3 kernel, 5 with dilation 2:
-/// layer g spent 8% of its time copying). Returns whether there is a staged copy.
+/// once per output row its window covers (3 times for a 3x3 kernel, 5 with dilation 2).
+/// Returns whether there is a staged copy.
 /// Its vectors divide the channels: a guarded tail (16 lanes over 8 or 12 channels)
 /// made Halide split the band loop, and trimmed tiles in its first and last bands kept
 /// a branch per border column. Inputs with an odd number of channels, up to 4 (RGB
 /// images), have no such vector: the copy runs along the columns, channels unrolled and
-/// interleaved, so a row's interior is a dense copy (layer d, 224x224x3: 2-3% faster
-/// than copying a channel at a time, which LLVM vectorized with gathers).
+/// interleaved, so a row's interior is a dense copy (copying a channel at a time, LLVM
+/// vectorizes with gathers).
 bool stageInput(Conv2DFuncs &f, Func store, Var storeAt, Var computeAt, const Conv2DSchedule &s) {
   if (!f.staged) // decided with the algorithm (the schedule's stage_input, where it applies)
     return false;
@@ -83,6 +60,15 @@ bool stageInput(Conv2DFuncs &f, Func store, Var storeAt, Var computeAt, const Co
   return true;
 }
 } // namespace
+
+ConvShape convShape(const PipelinePlan &plan, const Conv2DLayer &layer) {
+  const ImageInfo in = plan.imageIn(layer), out = plan.imageOut(layer);
+  ConvShape shape;
+  shape.inChannels = in.channels;
+  shape.groups = layer.groups;
+  shape.outHeight = out.height, shape.outWidth = out.width, shape.outChannels = out.channels;
+  return shape;
+}
 
 int largestPowerOfTwoAtMost(int64_t limit, int cap) {
   int p = 1;
@@ -100,11 +86,10 @@ int bandRows(const Conv2DSchedule &s, const ImageInfo &out) {
 
 bool worthTrimmingColumns(const Conv2DLayer &layer, const ImageInfo &in, const ImageInfo &out,
                           Conv2DSchedule::Vectorize vectorize) {
-  // Trimmed, each border tile drops its padded columns' multiply-adds (measured at one
-  // thread, best of 10 rounds of 400 runs: layer a, 1.2% of the pairs padded, 1.4%
-  // faster; e, 1.2%, 1.2% faster; b 4.8% and h 2.4% about 4% and 3%). Few input channels
-  // make it slower: layer d (3 channels, 7 kernel columns) ran 2x slower trimmed, LLVM
-  // unrolling the untrimmed 3-step channel loop but not the trimmed code's 7 copies.
+  // Trimmed, each border tile drops its padded columns' multiply-adds: worth it for a
+  // dense reduction with more than 1% of the pairs padded. Few input channels make it
+  // slower: LLVM unrolls the untrimmed short channel loop but not the trimmed code's
+  // copies per kernel column (docs/schedules.md).
   return vectorize == Conv2DSchedule::Vectorize::Channels && hasDenseReduction(layer) &&
          !isAxisActivation(layer.activation) && inputChannelsPerGroup(layer) >= 16 &&
          paddedColumnShare(layer, in.width, out.width) > 0.01;
@@ -112,8 +97,7 @@ bool worthTrimmingColumns(const Conv2DLayer &layer, const ImageInfo &in, const I
 
 bool worthUnrollingTaps(const Conv2DLayer &layer) {
   // A reduction over the taps alone (one input channel per group), unrolled: each
-  // input vector is loaded once per tile instead of once per tap (layer f, 112x112x32
-  // depthwise 3x3: 0.078 -> 0.063 ms at one thread, 0.055 -> 0.034 at two).
+  // input vector is loaded once per tile instead of once per tap.
   int64_t taps = layer.kernel[0] * layer.kernel[1];
   return inputChannelsPerGroup(layer) == 1 && taps <= kMaxUnrolledTaps;
 }
@@ -123,9 +107,7 @@ Conv2DSchedule heuristicSchedule(const Conv2DLayer &layer, const ImageInfo &in,
   Conv2DSchedule s;
   s.vectorWidth = vectorWidth;
   // Fewer filters than lanes: narrower channel vectors while at least 4 filters fill
-  // them, for lanes along the width read the input with a gather per vector (8-channel
-  // 56x56 depthwise 3x3: 0.054 ms along the width, 0.004 in 8-lane channel vectors;
-  // 56x56x32 -> 8 3x3: 0.24, 0.14).
+  // them, for lanes along the width read the input with a gather per vector.
   int channelLanes = largestPowerOfTwoAtMost(layer.filters, vectorWidth);
   if (channelLanes >= 4) {
     s.vectorWidth = channelLanes;
@@ -135,13 +117,10 @@ Conv2DSchedule heuristicSchedule(const Conv2DLayer &layer, const ImageInfo &in,
     int budget = kAccumulatorBudget / s.vectors;
     if (!hasDenseReduction(layer) || s.unrollTaps) {
       // The taps' weights stay in registers too: a 4x2 tile. Two rows share the middle
-      // input rows of a 3x3 window (layer f at two threads: 4x1 0.048-0.072 ms, 4x2 0.043).
+      // input rows of a 3x3 window.
       budget = std::min(budget, 4);
       s.tileY = out.height % 2 == 0 ? 2 : 1;
-      // Unrolled taps keep one weight vector each: one channel vector per tile (layer f
-      // at two threads: 1 x 4x2 0.034 ms, 2 x 2x2 0.036; 5x5 depthwise 56x56x96 at one
-      // thread 0.16-0.19 ms, 0.22-0.29; 7x7 28x28x192, 0.155, 0.21 with the dense
-      // reduction's 2 x 14x1 tile).
+      // Unrolled taps keep one weight vector each: one channel vector per tile.
       if (s.unrollTaps)
         s.vectors = 1;
     }
@@ -156,28 +135,25 @@ Conv2DSchedule heuristicSchedule(const Conv2DLayer &layer, const ImageInfo &in,
     s.vectors = twoFit ? 2 : 1;
     s.tileX = 1;
     // Rows fill the accumulator budget: 2 vectors x 3 filters on one row are too few to
-    // cover the FMA latency (56x56x32 -> 3 3x3, staged: 1 row 0.15 ms, 4 rows 0.10).
+    // cover the FMA latency.
     int rows = std::max<int64_t>(1, kAccumulatorBudget / (s.vectors * layer.filters));
     s.tileY = largestDivisorAtMost(out.height, std::min(rows, 4));
     // Taps stay loops here: unrolled, every filter's weights for every tap compete for
-    // registers (8-channel 56x56 depthwise 3x3: 0.080 ms unrolled, 0.054 not).
+    // registers.
   }
-  // Starting threads costs about a microsecond: tiny layers (layer i, 0.2 M multiply-adds:
-  // 0.0035 ms on one thread, 0.0040 on two) run faster on one; from about 0.5 M on,
-  // two threads win (the MobileNet block's stride-2 depthwise layer, 0.9 M: 0.12 ->
-  // 0.06-0.10 ms for the block at two threads).
+  // Starting threads costs about a microsecond: layers below about 0.5 M multiply-adds
+  // run faster on one thread.
   double macs = double(out.height) * double(out.width) * double(layer.kernelValues.size()) *
                 double(out.batch.value_or(1));
   s.parallel = (out.height > 1 || !out.batch || *out.batch > 1) && macs >= 5e5;
   // Large weights: loop over channel blocks outermost so that one block's weights
-  // stay cached (layer b, 2.4 MB of weights: 1.53 -> 1.37 ms at one thread).
+  // stay cached.
   s.channelsOuter = s.vectorize == Conv2DSchedule::Vectorize::Channels && hasLargeWeights(layer);
   s.trimColumns = worthTrimmingColumns(layer, in, out, s.vectorize);
-  // Staging pays off for dense reductions (a band's few rows stay in L1: layer a 14%
-  // slower without); it makes memory-bound depthwise slower, 7x7 included. With channel
-  // blocks outermost and the padded columns trimmed, no load leaves the image (Halide
-  // drops the boundary checks) and a copy of the whole image only costs (layer b at two
-  // threads: 3% faster without).
+  // Staging pays off for dense reductions (a band's few rows stay in L1); it makes
+  // memory-bound depthwise slower, 7x7 included. With channel blocks outermost and the
+  // padded columns trimmed, no load leaves the image (Halide drops the boundary checks)
+  // and a copy of the whole image only costs.
   s.stageInput = hasPadding(layer.padding) && hasDenseReduction(layer) && !s.unrollTaps &&
                  !(s.channelsOuter && s.trimColumns);
   return s;
@@ -202,9 +178,6 @@ void scheduleConv2D(Conv2DFuncs &f, Func store, const Conv2DSchedule &s, const I
 
   if (s.vectorize == Conv2DSchedule::Vectorize::Channels) {
     int block = vw * s.vectors;
-    checkFactor(out.channels, block);
-    checkFactor(out.width, s.tileX);
-    checkFactor(out.height, s.tileY);
     Var co("co"), ci("ci"), xo("xo"), xi("xi"), yo("yo"), yi("yi");
     store.split(c, co, ci, block, TailStrategy::ShiftInwards)
         .split(x, xo, xi, s.tileX, TailStrategy::ShiftInwards)
@@ -218,7 +191,7 @@ void scheduleConv2D(Conv2DFuncs &f, Func store, const Conv2DSchedule &s, const I
       if (s.parallel)
         store.parallel(co).parallel(n);
       // With channel blocks outermost, the padded input is staged once per image, its
-      // rows split over the threads too (layer b at two threads: a serial copy cost 5%).
+      // rows split over the threads too.
       if (stageInput(f, store, n, n, s) && s.parallel)
         f.input.parallel(y);
     } else {
@@ -228,7 +201,7 @@ void scheduleConv2D(Conv2DFuncs &f, Func store, const Conv2DSchedule &s, const I
       store.split(yo, band, yo, s.parallel ? rowTilesPerBand(rowTiles) : (int)rowTiles,
                   TailStrategy::ShiftInwards);
       // Rows and batch stay separate loops: fusing them over a dynamic batch made
-      // Halide's code twice as slow (measured on layer a).
+      // Halide's code twice as slow.
       if (s.parallel)
         store.parallel(band).parallel(n);
       stageInput(f, store, band, yo, s);
@@ -255,8 +228,6 @@ void scheduleConv2D(Conv2DFuncs &f, Func store, const Conv2DSchedule &s, const I
 
   // Few filters: SIMD lanes along the output width, all filters of a tile together.
   int block = vw * s.vectors;
-  checkFactor(out.width, block);
-  checkFactor(out.height, s.tileY);
   Var xo("xo"), xi("xi"), yo("yo"), yi("yi");
   store.split(x, xo, xi, block, TailStrategy::ShiftInwards)
       .split(y, yo, yi, s.tileY, TailStrategy::ShiftInwards)
@@ -266,8 +237,8 @@ void scheduleConv2D(Conv2DFuncs &f, Func store, const Conv2DSchedule &s, const I
   if (s.parallel)
     store.parallel(yo).parallel(n);
   // The staged copy is stored a channel plane at a time, so that a vector along the
-  // width is one dense load instead of a gather per use (56x56x32 -> 3 3x3, tile of 4
-  // rows: 0.32 -> 0.10 ms); the copy itself still reads channel vectors.
+  // width is one dense load instead of a gather per use; the copy itself still reads
+  // channel vectors.
   if (stageInput(f, store, yo, yo, s))
     f.input.reorder_storage(f.x, f.c, f.y, f.n);
   // Accumulators stored x-innermost: whole vectors, not lanes strided by the channel

@@ -1,5 +1,5 @@
-// Internal: Halide algorithms of the layers other than Conv2D, kept apart from their
-// schedule (LayerSchedules.cpp), and the index helpers every layer shares.
+// Internal: what the Halide algorithms of the plan's steps share (each step's own is in
+// Layers/<Layer>.cpp), and the common schedule of the steps other than Conv2D.
 //
 // A tensor of Keras shape (d0 = batch, d1, ..., dk) is a Func whose arguments are the
 // Keras dimensions reversed (Halide's innermost first): NHWC is (c, x, y, n).
@@ -22,13 +22,16 @@ struct TensorVars {
   std::vector<Halide::Expr> kerasExprs() const; // to call with a modified index
 };
 
+/// A constant buffer of `values` with the given extents (Halide order).
+Halide::Buffer<float> constantBuffer(const std::vector<float> &values,
+                                     std::vector<int> halideExtents, const std::string &name);
+
 /// f at a Keras-order index.
 Halide::Expr callKeras(const Halide::Func &f, std::vector<Halide::Expr> kerasIndex);
 
-/// The tensor as an image in logical (c, x, y, n) order, read in `channelsFirst`
-/// layout; and back. Identity (same Func) for channels_last.
-Halide::Func imageView(const Halide::Func &tensor, bool channelsFirst);
-Halide::Func fromImage(const Halide::Func &image, bool channelsFirst, const std::string &name);
+/// The NHWC tensor as an image whose dimensions are named (c, x, y, n), as schedules
+/// name them: the tensor itself when its dimensions have those names already.
+Halide::Func imageView(const Halide::Func &tensor);
 
 /// A layer's Funcs: `result` holds its output; `stages` are intermediate Funcs
 /// (reductions) its schedule computes first; a `view` only re-indexes its input.
@@ -45,9 +48,10 @@ std::vector<int> layerInputs(const PlanNode &node);
 int layerOutput(const PlanNode &node);
 const std::string &layerName(const PlanNode &node);
 
-/// Softmax / log_softmax of `pre` over Keras axis `axis` (its stages are appended).
-Halide::Expr axisSoftmax(const Halide::Func &pre, const TensorInfo &shape, int axis, bool log,
-                         const std::string &name, std::vector<Halide::Func> &stages);
+/// Vectorizes `stage` of `f` along the innermost dimension when it fills a vector, and
+/// parallelizes the outermost non-batch dimension (the batch for 2-D tensors).
+void vectorizeAndParallelize(Halide::Func f, Halide::Stage stage,
+                             const std::vector<int64_t> &kerasShape, int vectorWidth);
 
 /// Schedules a non-convolution layer: its stages at the root, `store` (the Func
 /// writing its output) vectorized along the innermost dimension and parallel
@@ -55,7 +59,7 @@ Halide::Expr axisSoftmax(const Halide::Func &pre, const TensorInfo &shape, int a
 void scheduleLayer(LayerFuncs &funcs, Halide::Func store, const TensorInfo &out,
                    int vectorWidth);
 
-/// Schedules `store`, which copies a Keras transpose (`permutation`: output dimension
+/// Schedules `store`, which copies a Keras transpose (Layers/Transpose.cpp) (`permutation`: output dimension
 /// i is input dimension permutation[i]) of a stored tensor, in tiles that read and
 /// write whole cache lines. With `bandRows` > 0, a rank-4 copy runs over parallel
 /// bands of that many rows (the Halide dimension 1): returns the band loop, where the

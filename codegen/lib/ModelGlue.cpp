@@ -36,7 +36,8 @@ void writeTensorInfos(std::ostream &os, const PipelinePlan &plan,
   for (size_t i = 0; i < tensors.size(); ++i)
     os << "  {" << cStringLiteral(tensors[i].name) << ", " << numpyShape(plan, tensors[i]).size()
        << ", " << prefix << "_" << kind << "_shape_" << i
-       << ", " << (tensors[i].channelsFirst ? "\"channels_first\"" : "\"channels_last\"")
+       << ", " << (tensors[i].dataFormat == DataFormat::ChannelsFirst ? "\"channels_first\""
+                                                                : "\"channels_last\"")
        << "},\n";
   os << "};\n";
 }

@@ -1,7 +1,7 @@
 // Plan -> one Halide pipeline for the whole model -> object file and header.
 #include "kconv/Codegen/HalideEmitter.h"
 
-#include "Conv2DFuncs.h"
+#include "Conv2DSchedule.h"
 #include "LayerFuncs.h"
 #include "PipelineBuilder.h"
 #include "kconv/Codegen/CText.h"
@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <map>
 #include <set>
+#include <stdexcept>
 
 namespace kconv::codegen {
 
@@ -56,8 +57,8 @@ Region estimates(const TensorInfo &v) {
 
 /// Pins a boundary buffer's extents (all but a dynamic batch) and dense strides (the
 /// runtime's tensors are dense), so the pipeline rejects mis-shaped buffers and loops
-/// get constant bounds and addresses. Dynamic strides cost a fifth of layer g's speed
-/// without a staged input: LLVM vectorized the eight input addresses of a tile.
+/// get constant bounds and addresses (with dynamic strides LLVM vectorized the input
+/// addresses of a tile: docs/codegen.md).
 template <typename T>
 void pinShape(T param, const TensorInfo &v) {
   int rank = v.rank();
@@ -81,7 +82,7 @@ void pinShape(T param, const TensorInfo &v) {
 /// ("io2_a_kernel"). Layer names are identifiers already (KconvToPlan).
 std::vector<std::string> boundaryHalideNames(const PipelinePlan &plan) {
   std::set<std::string> layers;
-  for (const Conv2DLayer &layer : plan.layers)
+  for (const Conv2DLayer &layer : plan.convs)
     layers.insert(layer.name);
   for (const PlanNode &node : plan.nodes)
     if (!std::holds_alternative<ConvStep>(node))
@@ -127,25 +128,31 @@ struct ConvPlacement {
   int bandRows = 0;       // > 0: computed that many rows at a time (the caller places it)
 };
 
-/// A channels_first model's last convolution runs channels_last (the layout pass)
-/// and the model output is its transpose: the index of that transpose node when it is
-/// the convolution's only reader, else -1.
-int channelsFirstOutputOf(const PipelinePlan &plan, const Conv2DLayer &conv,
-                          const std::map<int, std::string> &outputName) {
-  if (conv.channelsFirst || outputName.count(conv.output) || isAxisActivation(conv.activation))
+/// Whether a Transpose step copying an NHWC image to NCHW can compute its source a
+/// band of rows at a time: the copy's rows (Halide dimension 1) are the source's rows
+/// and its channels the next dimension out (see scheduleTransposeCopy).
+bool copiesRowsInBands(const TransposeLayer &transpose) {
+  return transpose.permutation == std::vector<int64_t>{0, 3, 1, 2};
+}
+
+/// The Transpose step that computes convolution `conv` band by band inside its copy:
+/// one writing a model output (a channels_first model's last layer, whose output the
+/// layout pass transposes back) that is the convolution's only reader; else -1.
+int bandingTransposeOf(const PipelinePlan &plan, const Conv2DLayer &conv,
+                       const std::map<int, std::string> &outputName) {
+  if (outputName.count(conv.output) || isAxisActivation(conv.activation))
     return -1;
   int found = -1, readers = 0;
   for (size_t i = 0; i < plan.nodes.size(); ++i) {
     std::vector<int> reads = layerInputs(plan.nodes[i]);
     if (const auto *step = std::get_if<ConvStep>(&plan.nodes[i])) {
-      const Conv2DLayer &other = plan.layers.at(step->layer);
+      const Conv2DLayer &other = plan.convs.at(step->conv);
       reads = {other.input, other.residual};
     }
     int count = (int)std::count(reads.begin(), reads.end(), conv.output);
     readers += count;
-    const auto *transpose = std::get_if<ReshapeLayer>(&plan.nodes[i]);
-    if (count && transpose && transpose->permutation == std::vector<int64_t>{0, 3, 1, 2} &&
-        outputName.count(transpose->output))
+    const auto *transpose = std::get_if<TransposeLayer>(&plan.nodes[i]);
+    if (count && transpose && copiesRowsInBands(*transpose) && outputName.count(transpose->output))
       found = (int)i;
   }
   return readers == 1 ? found : -1;
@@ -160,16 +167,16 @@ Conv2DSchedule chosenSchedule(const PipelinePlan &plan, const Conv2DLayer &layer
 }
 
 /// Builds one Conv2D with `schedule`; returns the Func holding its output in Halide
-/// order (the layer's own data_format).
+/// order.
 Func buildConv(const PipelinePlan &plan, const Conv2DLayer &layer, Conv2DSchedule schedule,
                const std::map<int, Func> &tensors, const ConvPlacement &placement,
                BuiltPipeline &built) {
   const std::string &outputName = placement.outputName;
   ImageInfo inInfo = plan.imageIn(layer), outInfo = plan.imageOut(layer);
-  Func input = imageView(tensors.at(layer.input), layer.channelsFirst);
+  Func input = imageView(tensors.at(layer.input));
   Func residual;
   if (layer.residual >= 0)
-    residual = imageView(tensors.at(layer.residual), layer.channelsFirst);
+    residual = imageView(tensors.at(layer.residual));
   // Weights packed for the schedule's channel blocks (dense layers vectorized over
   // channels; depthwise taps are few and stay in registers).
   int64_t cinPerGroup = inInfo.channels / layer.groups;
@@ -203,9 +210,14 @@ Func buildConv(const PipelinePlan &plan, const Conv2DLayer &layer, Conv2DSchedul
         .bound(funcs.x, 0, (int)outInfo.width)
         .bound(funcs.y, 0, (int)outInfo.height);
   }
-  if (manual)
+  if (manual) {
+    // Every split factor must fit its extent (scheduleError): the last tile is
+    // recomputed inside the tensor (ShiftInwards).
+    if (std::optional<std::string> error = scheduleError(schedule, convShape(plan, layer)))
+      throw std::invalid_argument("kconv schedule: " + *error);
     scheduleConv2D(funcs, store, schedule, outInfo);
-  return outputName.empty() ? fromImage(funcs.result, layer.channelsFirst, layer.name) : store;
+  }
+  return outputName.empty() ? funcs.result : store;
 }
 } // namespace
 
@@ -237,19 +249,18 @@ BuiltPipeline buildPipeline(const PipelinePlan &plan, const Target &target) {
   std::map<int, Func> outputFuncs;
 
   // Convolutions computed band by band inside the transposing copy that is the model
-  // output (node index -> the convolution's result and its band's rows). Computed
-  // whole first, a 56x56x256 result went out to memory and came back for the copy
-  // (1x1 layer c channels_first: the copy was 44% of the time).
+  // output (node index -> the convolution's result and its band's rows), so its result
+  // is still in cache when copied (docs/codegen.md).
   std::map<int, std::pair<Func, int>> bandedSources;
   for (size_t index = 0; index < plan.nodes.size(); ++index) {
     const PlanNode &node = plan.nodes[index];
     if (const auto *step = std::get_if<ConvStep>(&node)) {
-      const Conv2DLayer &layer = plan.layers.at(step->layer);
+      const Conv2DLayer &layer = plan.convs.at(step->conv);
       auto named = outputName.find(layer.output);
       ConvPlacement placement;
-      if (named != outputName.end() && !layer.channelsFirst)
+      if (named != outputName.end())
         placement.outputName = named->second;
-      int transpose = manual ? channelsFirstOutputOf(plan, layer, outputName) : -1;
+      int transpose = manual ? bandingTransposeOf(plan, layer, outputName) : -1;
       Conv2DSchedule schedule = chosenSchedule(plan, layer, vectorWidth);
       if (transpose >= 0)
         placement.bandRows = bandRows(schedule, plan.imageOut(layer));
@@ -279,8 +290,8 @@ BuiltPipeline buildPipeline(const PipelinePlan &plan, const Target &target) {
     } else if (manual && !funcs.view) {
       store.compute_root();
     }
-    const auto *transpose = std::get_if<ReshapeLayer>(&node);
-    if (manual && named != outputName.end() && transpose && !transpose->permutation.empty()) {
+    const auto *transpose = std::get_if<TransposeLayer>(&node);
+    if (manual && named != outputName.end() && transpose) {
       auto banded = bandedSources.find(int(index));
       int rows = banded != bandedSources.end() ? banded->second.second : 0;
       std::optional<Var> band =
@@ -303,7 +314,7 @@ BuiltPipeline buildPipeline(const PipelinePlan &plan, const Target &target) {
     auto found = outputFuncs.find(out.value);
     if (found != outputFuncs.end() && used.insert(out.value).second) {
       f = found->second;
-    } else { // a model input, a channels_first conv, or a value output twice
+    } else { // a model input, or a value output twice
       TensorVars v(info.rank());
       f = Func(boundaryNames[plan.inputs.size() + i] + (used.count(out.value) ? "_copy" : ""));
       f(v.halide()) = tensors.at(out.value)(v.halide());
@@ -402,8 +413,6 @@ Status emitPipeline(const PipelinePlan &plan, const EmitRequest &request) {
     std::map<OutputFileType, std::string> files;
     if (!request.objectPath.empty())
       files[OutputFileType::object] = request.objectPath;
-    if (!request.headerPath.empty())
-      files[OutputFileType::c_header] = request.headerPath;
     if (!request.stmtPath.empty())
       files[OutputFileType::stmt] = request.stmtPath;
     pipeline.compile_to(files, built.arguments, request.functionName, target);

@@ -24,10 +24,15 @@ func.func @global_pool(%x: tensor<1x5x3x3xf32>) -> tensor<1x5xf32> {
   return %g : tensor<1x5xf32>
 }
 
-// A fused softmax runs over the width of a channels_first conv: left as it is.
+// A fused softmax runs over the width of a channels_first conv: it becomes an
+// activation of its own over the width (axis 2 of NHWC), the conv a linear
+// channels_last one.
 // CHECK-LABEL: func.func @softmax_conv
-// CHECK-NOT: kconv.transpose
-// CHECK: data_format = #kconv.data_format<channels_first>
+// CHECK: %[[IN:.*]] = kconv.transpose %arg0 {permutation = array<i64: 0, 2, 3, 1>}
+// CHECK-NEXT: %[[C:.*]] = kconv.conv2d %[[IN]], %arg1 {activation = #kconv.activation<linear>, data_format = #kconv.data_format<channels_last>
+// CHECK-NEXT: %[[SM:.*]] = kconv.activation %[[C]] {activation = #kconv.activation<softmax>, axis = 2 : i64} : (tensor<1x4x4x2xf32>) -> tensor<1x4x4x2xf32>
+// CHECK-NEXT: %[[OUT:.*]] = kconv.transpose %[[SM]] {permutation = array<i64: 0, 3, 1, 2>}
+// CHECK-NEXT: return %[[OUT]]
 func.func @softmax_conv(%x: tensor<1x2x4x4xf32>, %k: tensor<1x1x2x2xf32>) -> tensor<1x2x4x4xf32> {
   %c = kconv.conv2d %x, %k {activation = #kconv.activation<softmax>, data_format = #kconv.data_format<channels_first>, dilation_rate = array<i64: 1, 1>, filters = 2 : i64, groups = 1 : i64, kernel_size = array<i64: 1, 1>, padding = #kconv.padding<valid>, strides = array<i64: 1, 1>, use_bias = false} : (tensor<1x2x4x4xf32>, tensor<1x1x2x2xf32>) -> tensor<1x2x4x4xf32>
   return %c : tensor<1x2x4x4xf32>

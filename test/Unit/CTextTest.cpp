@@ -54,8 +54,8 @@ PipelinePlan hostilePlan() {
   PipelinePlan plan;
   plan.name = kHostile;
   plan.values = {TensorInfo{{-1, 4, 4, 1}}, TensorInfo{{-1, 2, 2, 1}}};
-  plan.inputs = {{"in */\n#error input\n/* \"x\\", 0, false}};
-  plan.outputs = {{"relu */ int injected = 1; /* ??= \"", 1, true}};
+  plan.inputs = {{"in */\n#error input\n/* \"x\\", 0, DataFormat::ChannelsLast}};
+  plan.outputs = {{"relu */ int injected = 1; /* ??= \"", 1, DataFormat::ChannelsFirst}};
   return plan;
 }
 

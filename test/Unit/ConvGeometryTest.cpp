@@ -1,6 +1,6 @@
 // Keras/TensorFlow output-size and padding rules, checked against their definitions
 // over a sweep of sizes.
-#include "kconv/Dialect/ConvGeometry.h"
+#include "kconv/Support/ConvGeometry.h"
 
 #include <gtest/gtest.h>
 

@@ -47,7 +47,7 @@ TEST(KerasConfig, SequentialWithInputLayer) {
   const auto &conv = std::get<Conv2DConfig>(m.layers[1].config);
   EXPECT_EQ(conv.filters, 4);
   EXPECT_EQ(conv.padding, "same");
-  EXPECT_EQ(conv.dataFormat, "channels_last"); // null means Keras's default
+  EXPECT_EQ(conv.dataFormat, DataFormat::ChannelsLast); // null means Keras's default
   EXPECT_EQ(conv.groups, 1);                   // absent before Keras 2.3
   EXPECT_EQ(conv.activation, "relu");
   ASSERT_TRUE(conv.kernelRegularizer.has_value());

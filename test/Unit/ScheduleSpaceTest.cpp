@@ -2,7 +2,7 @@
 // output, a tile's vectors within AVX-512's 32 registers), none is listed twice, and the
 // heuristic default comes first. Shapes from the benchmark suite and odd ones.
 #include "ConvPlan.h"
-#include "kconv/Codegen/Autotuner.h"
+#include "kconv/Codegen/Autotune.h"
 #include "kconv/Codegen/HalideEmitter.h"
 
 #include <gtest/gtest.h>

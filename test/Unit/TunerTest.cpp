@@ -4,7 +4,7 @@
 // on the machine: not asserted; the benchmark measures that.)
 #include "ConvPlan.h"
 #include "MeasureInChild.h"
-#include "kconv/Codegen/Autotuner.h"
+#include "kconv/Codegen/Autotune.h"
 
 #include <gtest/gtest.h>
 

@@ -1,8 +1,10 @@
-// The tuning database: reuse across loads, corrupted lines skipped and counted, and
-// concurrent writers (separate processes) losing no entries.
-#include "../../compiler/lib/Driver/TuningDb.h"
+// The tuning database: reuse across loads, a text database imported once (its
+// corrupted lines skipped and counted), files that are not tuning databases refused,
+// queries by target, and concurrent writers (separate processes) losing no entries.
+#include "kconv/Codegen/TuningDb.h"
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <cstdio>
 #include <fstream>
@@ -11,7 +13,7 @@
 
 namespace {
 
-using kconv::driver::TuningDb;
+using kconv::codegen::TuningDb;
 
 const char *kSchedule =
     "#kconv.schedule<vectorize = \"channels\", vector_width = 16, vectors = 2, tile_x = 7, "
@@ -20,8 +22,11 @@ const char *kSchedule =
 std::string tempDb(const char *name) {
   std::string path = testing::TempDir() + "/" + name;
   std::remove(path.c_str());
+  std::remove((path + ".tsv").c_str());
   return path;
 }
+
+bool exists(const std::string &path) { return std::ifstream(path).good(); }
 
 TEST(TuningDb, StoredEntriesAreFoundByTheNextLoad) {
   std::string path = tempDb("reuse.db"), error;
@@ -64,29 +69,102 @@ TEST(TuningDb, FusionDecisionsAreStoredBesideSchedules) {
   EXPECT_EQ(again.corruptedLines(), 0);
 }
 
-TEST(TuningDb, CorruptedLinesAreSkippedAndCounted) {
-  std::string path = tempDb("corrupt.db"), error;
+TEST(TuningDb, ATextDatabaseIsImportedOnce) {
+  std::string path = tempDb("text.db"), error;
   {
     std::ofstream out(path);
     out << "conv a\t" << kSchedule << "\t1.25\n"
         << "garbage without tabs\n"
         << "conv b\t#kconv.schedule<vectorize = \"chan\t2.0\n" // torn write
         << "conv c\tnot a schedule\t3.0\n"
-        << "conv d\t" << kSchedule << "\tNaNish\n";
+        << "conv d\t" << kSchedule << "\tNaNish\n"
+        << "fusion m/0123 target=host threads=1\tinline:add_3\t0.5\n";
   }
   TuningDb db(path);
-  ASSERT_TRUE(db.load(error));
+  ASSERT_TRUE(db.load(error)) << error;
   EXPECT_EQ(db.lookup("conv a"), kSchedule);
   EXPECT_EQ(db.lookup("conv b"), "");
   EXPECT_EQ(db.lookup("conv c"), "");
   EXPECT_EQ(db.lookup("conv d"), "");
+  EXPECT_EQ(db.lookup("fusion m/0123 target=host threads=1"), "inline:add_3");
   EXPECT_EQ(db.corruptedLines(), 4);
-  // Storing after a torn last line starts a fresh line.
-  { std::ofstream(path, std::ios::app) << "conv e\t#kconv.sched"; }
-  ASSERT_TRUE(db.store("conv f", kSchedule, 2.0, error));
+  // The text is kept beside the database and never read again.
+  ASSERT_TRUE(exists(path + ".tsv"));
+  { std::ofstream(path + ".tsv", std::ios::app) << "conv e\t" << kSchedule << "\t1.0\n"; }
+  ASSERT_TRUE(db.store("conv f", kSchedule, 2.0, error)) << error;
   TuningDb again(path);
-  ASSERT_TRUE(again.load(error));
+  ASSERT_TRUE(again.load(error)) << error;
+  EXPECT_EQ(again.corruptedLines(), 0);
+  EXPECT_EQ(again.lookup("conv a"), kSchedule);
+  EXPECT_EQ(again.lookup("conv e"), "");
   EXPECT_EQ(again.lookup("conv f"), kSchedule);
+}
+
+TEST(TuningDb, EntriesAreListedByTarget) {
+  std::string path = tempDb("targets.db"), error;
+  TuningDb db(path);
+  ASSERT_TRUE(db.load(error)) << error;
+  ASSERT_TRUE(db.store("conv n=1 target=x86-64-linux-avx2 threads=1 tuner=5", kSchedule, 1, error));
+  ASSERT_TRUE(db.store("conv n=2 target=x86-64-linux-avx2 threads=2 tuner=5", kSchedule, 2, error));
+  ASSERT_TRUE(db.store("conv n=1 target=arm-64-linux threads=1 tuner=5", kSchedule, 3, error));
+  std::vector<TuningDb::Entry> avx2 = db.entries("x86-64-linux-avx2");
+  ASSERT_EQ(avx2.size(), 2u);
+  EXPECT_EQ(avx2[0].key, "conv n=1 target=x86-64-linux-avx2 threads=1 tuner=5");
+  EXPECT_EQ(avx2[1].ms, 2);
+  EXPECT_EQ(db.entries("arm-64-linux").size(), 1u);
+  EXPECT_EQ(db.entries().size(), 3u);
+}
+
+TEST(TuningDb, OtherFilesAreRefusedInOneLine) {
+  std::string error;
+  // SQLite's header followed by garbage.
+  std::string garbage = tempDb("garbage.db");
+  {
+    std::ofstream out(garbage, std::ios::binary);
+    out.write("SQLite format 3\0", 16);
+    out << std::string(4096, 'x');
+  }
+  TuningDb db(garbage);
+  EXPECT_FALSE(db.load(error));
+  EXPECT_NE(error.find(garbage + ": cannot read the tuning database: "), std::string::npos) << error;
+  EXPECT_EQ(error.find('\n'), std::string::npos);
+  // Another program's database, and one written by a newer kconv.
+  for (const char *sql : {"CREATE TABLE other (x)", "PRAGMA user_version = 99"}) {
+    std::string path = tempDb("foreign.db");
+    sqlite3 *raw = nullptr;
+    ASSERT_EQ(sqlite3_open(path.c_str(), &raw), SQLITE_OK);
+    EXPECT_EQ(sqlite3_exec(raw, sql, nullptr, nullptr, nullptr), SQLITE_OK);
+    sqlite3_close(raw);
+    TuningDb foreign(path);
+    error.clear();
+    EXPECT_FALSE(foreign.load(error)) << sql;
+    EXPECT_NE(error.find(path + ": "), std::string::npos) << error;
+  }
+}
+
+TEST(TuningDb, ConcurrentCompilesImportATextDatabaseOnce) {
+  std::string path = tempDb("import-race.db");
+  { std::ofstream(path) << "conv a\t" << kSchedule << "\t1.0\n"; }
+  std::vector<pid_t> children;
+  for (int c = 0; c < 4; ++c) {
+    pid_t pid = fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+      TuningDb db(path);
+      std::string error;
+      _exit(db.load(error) && db.lookup("conv a") == kSchedule ? 0 : 1);
+    }
+    children.push_back(pid);
+  }
+  for (pid_t pid : children) {
+    int status = 0;
+    waitpid(pid, &status, 0);
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  }
+  std::ifstream kept(path + ".tsv");
+  std::string line;
+  ASSERT_TRUE(std::getline(kept, line));
+  EXPECT_EQ(line, "conv a\t" + std::string(kSchedule) + "\t1.0");
 }
 
 TEST(TuningDb, ConcurrentWritersLoseNoEntries) {

@@ -1,6 +1,7 @@
-// Choosing each conv2d's schedule: forced (--schedule=FILE), from the tuning database,
-// tuned now (--tune-budget), or the heuristic default. The choice is written into
-// the IR as #kconv.schedule and into the plan.
+// Choosing each conv2d's schedule and the fusion decisions: the driver reads a
+// --schedule file, asks codegen's tuner for the plan's choices (forced, tuning
+// database, tuned now, or the default), and writes them once into the IR as
+// #kconv.schedule and kconv.fusion attributes.
 #ifndef KCONV_DRIVER_SCHEDULES_H
 #define KCONV_DRIVER_SCHEDULES_H
 
@@ -12,10 +13,6 @@ namespace kconv::driver {
 
 mlir::LogicalResult chooseSchedules(mlir::ModuleOp module, codegen::PipelinePlan &plan,
                                     const CompileOptions &options, llvm::raw_ostream &errs);
-
-/// The tuning database key of a layer: its shape signature, target and threads.
-std::string layerSignature(const codegen::PipelinePlan &plan, const codegen::Conv2DLayer &layer,
-                           const std::string &target, int threads);
 
 } // namespace kconv::driver
 

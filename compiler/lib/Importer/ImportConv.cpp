@@ -3,7 +3,7 @@
 // depthwise conv2d followed by a 1x1 conv2d).
 #include "Importer.h"
 
-#include "kconv/Dialect/ConvGeometry.h"
+#include "kconv/Support/ConvGeometry.h"
 #include "llvm/Support/CheckedArithmetic.h"
 
 namespace mlir::kconv {
@@ -29,7 +29,7 @@ FailureOr<Value> Importer::buildConv(const keras::Layer &layer, Location loc, Va
   std::optional<Activation> activation = symbolizeActivation(activationName);
   if (!activation)
     return error(layer) << "activation '" << activationName << "' has no kconv equivalent";
-  bool channelsFirst = conv.dataFormat == "channels_first";
+  bool channelsFirst = conv.dataFormat == keras::DataFormat::ChannelsFirst;
   auto optional = [&](const std::optional<keras::Value> &v) -> Attribute {
     return v ? toAttribute(*v) : Attribute();
   };
@@ -54,7 +54,7 @@ LogicalResult Importer::importConv2DTranspose(const keras::Layer &layer,
                                               const keras::Conv2DConfig &conv) {
   Value in = input(layer, 0);
   auto inputType = cast<RankedTensorType>(in.getType());
-  bool channelsFirst = conv.dataFormat == "channels_first";
+  bool channelsFirst = conv.dataFormat == keras::DataFormat::ChannelsFirst;
   int64_t inC = inputType.getShape()[channelsFirst ? 1 : 3];
   int64_t kh = conv.kernelSize[0], kw = conv.kernelSize[1];
   if (!checkedProduct({kh, kw, inC, conv.filters}, int64_t(1) << 30))
@@ -138,7 +138,7 @@ void Importer::squeezeFrom2D(const keras::Layer &layer, Value out4, bool channel
 LogicalResult Importer::importConv1D(const keras::Layer &layer, const keras::Conv2DConfig &conv) {
   if (failed(expectInputs(layer, 1)))
     return failure();
-  bool channelsFirst = conv.dataFormat == "channels_first";
+  bool channelsFirst = conv.dataFormat == keras::DataFormat::ChannelsFirst;
   FailureOr<Value> in4 = expandTo2D(layer, input(layer, 0), channelsFirst);
   if (failed(in4))
     return failure();
@@ -152,7 +152,7 @@ LogicalResult Importer::importConv1D(const keras::Layer &layer, const keras::Con
 FailureOr<Value> Importer::importConvOn(const keras::Layer &layer,
                                         const keras::Conv2DConfig &conv, Value in) {
   auto inputType = cast<RankedTensorType>(in.getType());
-  bool channelsFirst = conv.dataFormat == "channels_first";
+  bool channelsFirst = conv.dataFormat == keras::DataFormat::ChannelsFirst;
   ArrayRef<int64_t> inShape = inputType.getShape();
   int64_t inC = channelsFirst ? inShape[1] : inShape[3];
   int64_t inH = channelsFirst ? inShape[2] : inShape[1];

@@ -10,9 +10,11 @@
 namespace mlir::kconv {
 
 namespace {
-DataFormatAttr formatAttr(MLIRContext *context, const std::string &format) {
-  return DataFormatAttr::get(context, format == "channels_first" ? DataFormat::channels_first
-                                                                 : DataFormat::channels_last);
+/// The reader's data_format as the dialect's attribute.
+DataFormatAttr formatAttr(MLIRContext *context, keras::DataFormat format) {
+  return DataFormatAttr::get(context, format == keras::DataFormat::ChannelsFirst
+                                          ? DataFormat::channels_first
+                                          : DataFormat::channels_last);
 }
 
 int64_t rankOf(Value v) { return cast<RankedTensorType>(v.getType()).getRank(); }
@@ -289,7 +291,7 @@ LogicalResult Importer::importReshape(const keras::Layer &layer,
   SmallVector<int64_t> target;
   if (reshape.flatten) {
     // Flatten(data_format='channels_first') moves the channels last first, as Keras does.
-    if (reshape.dataFormat == "channels_first" && inShape.size() >= 3) {
+    if (reshape.dataFormat == keras::DataFormat::ChannelsFirst && inShape.size() >= 3) {
       SmallVector<int64_t> perm{0};
       for (int64_t i = 2; i < (int64_t)inShape.size(); ++i)
         perm.push_back(i);
@@ -356,7 +358,7 @@ LogicalResult Importer::importSimple(const keras::Layer &layer) {
           bool channelsFirst = false;
           if constexpr (std::is_same_v<T, keras::Pool2DConfig> ||
                         std::is_same_v<T, keras::GlobalPool2DConfig>)
-            channelsFirst = config.dataFormat == "channels_first";
+            channelsFirst = config.dataFormat == keras::DataFormat::ChannelsFirst;
           if (oneD) {
             FailureOr<Value> in4 = expandTo2D(layer, in, channelsFirst);
             if (failed(in4))

@@ -10,6 +10,14 @@ namespace kconv::keras {
 using nlohmann::json;
 
 namespace {
+/// Keras's data_format argument (null or absent: channels_last, Keras's default).
+DataFormat dataFormat(const LayerContext &ctx, const json &c) {
+  std::string format = lowerString(ctx, c, "data_format", "channels_last");
+  if (format != "channels_last" && format != "channels_first")
+    ctx.fail("'data_format' must be 'channels_last' or 'channels_first', got '" + format + "'");
+  return format == "channels_first" ? DataFormat::ChannelsFirst : DataFormat::ChannelsLast;
+}
+
 Conv2DConfig parseConv2D(const LayerContext &ctx, const json &c, int kerasMajor) {
   Conv2DConfig conv;
   conv.kind = ctx.className == "DepthwiseConv2D"   ? ConvKind::Depthwise
@@ -65,10 +73,7 @@ Conv2DConfig parseConv2D(const LayerContext &ctx, const json &c, int kerasMajor)
     ctx.fail("'padding' must be 'valid', 'same' or 'causal', got '" + conv.padding + "'");
   if (conv.rank != 1 && conv.padding != "valid" && conv.padding != "same")
     ctx.fail("'padding' must be 'valid' or 'same', got '" + conv.padding + "'");
-  conv.dataFormat = lowerString(ctx, c, "data_format", "channels_last");
-  if (conv.dataFormat != "channels_last" && conv.dataFormat != "channels_first")
-    ctx.fail("'data_format' must be 'channels_last' or 'channels_first', got '" +
-             conv.dataFormat + "'");
+  conv.dataFormat = dataFormat(ctx, c);
   if (conv.kind == ConvKind::Standard && c.contains("groups")) // (null: Keras fails too)
     conv.groups = positiveInt(ctx, c["groups"], "groups");
   if (c.contains("use_bias")) {
@@ -127,13 +132,6 @@ bool boolArg(const LayerContext &ctx, const json &c, const char *arg, bool fallb
   if (!it->is_boolean())
     ctx.fail(std::string("'") + arg + "' must be true or false, got " + it->dump());
   return it->get<bool>();
-}
-
-std::string dataFormat(const LayerContext &ctx, const json &c) {
-  std::string format = lowerString(ctx, c, "data_format", "channels_last");
-  if (format != "channels_last" && format != "channels_first")
-    ctx.fail("'data_format' must be 'channels_last' or 'channels_first', got '" + format + "'");
-  return format;
 }
 
 std::string activationArg(const LayerContext &ctx, const json &c, int kerasMajor) {

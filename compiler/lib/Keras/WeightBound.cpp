@@ -47,10 +47,10 @@ int64_t product(const Shape &shape) {
 struct Axes {
   size_t channel, h, w;
 };
-std::optional<Axes> axes2d(const Shape &x, const std::string &dataFormat) {
+std::optional<Axes> axes2d(const Shape &x, DataFormat dataFormat) {
   if (x.size() != 3)
     return std::nullopt;
-  if (dataFormat == "channels_first")
+  if (dataFormat == DataFormat::ChannelsFirst)
     return Axes{0, 1, 2};
   return Axes{2, 0, 1};
 }

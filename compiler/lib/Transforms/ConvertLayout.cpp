@@ -27,14 +27,23 @@ bool convertToChannelsLast(Operation *op) {
   auto format = op->getAttrOfType<DataFormatAttr>("data_format");
   if (!format || format.getValue() != DataFormat::channels_first)
     return false;
-  // A fused softmax runs over the layer's last axis (the width, channels_first): it
-  // would change meaning in the other layout.
-  if (auto activation = op->getAttrOfType<ActivationAttr>("activation"))
-    if (activation.getValue() == Activation::softmax ||
-        activation.getValue() == Activation::log_softmax)
-      return false;
   OpBuilder builder(op);
   Location loc = op->getLoc();
+  // A fused softmax runs over the layer's last axis, the width when channels_first: it
+  // becomes an activation of its own over that axis, which the transposes renumber
+  // like any other, and the layer itself is converted with a linear epilogue.
+  if (auto activation = op->getAttrOfType<ActivationAttr>("activation");
+      activation && (activation.getValue() == Activation::softmax ||
+                     activation.getValue() == Activation::log_softmax)) {
+    Value result = op->getResult(0);
+    builder.setInsertionPointAfter(op);
+    auto softmax = builder.create<ActivationOp>(
+        loc, result.getType(), result, activation, FloatAttr(), FloatAttr(), FloatAttr(),
+        FloatAttr(), builder.getI64IntegerAttr(/*width of NCHW=*/3));
+    result.replaceAllUsesExcept(softmax.getResult(), softmax);
+    op->setAttr("activation", ActivationAttr::get(op->getContext(), Activation::linear));
+    builder.setInsertionPoint(op);
+  }
   // The image operands (input, and a conv2d's residual) are read channels_last.
   op->setOperand(0, transpose(builder, loc, op->getOperand(0), kToChannelsLast));
   if (auto conv = dyn_cast<Conv2DOp>(op); conv && conv.getResidual())

@@ -1,5 +1,8 @@
-// Plan -> Halide pipeline -> object file / static library / header. The only public
-// entry points of codegen: they catch every Halide exception and return a Status.
+// Plan -> Halide pipeline -> object file (and Halide's statement for inspection).
+// Every function here catches each Halide exception and returns a Status, so that
+// nothing of Halide unwinds into the (MLIR) caller; codegen's other public headers
+// are the plan (PipelinePlan.h, Schedule.h), the tuner (Autotuner.h) and the C glue
+// around the object (ModelGlue.h, CText.h).
 #ifndef KCONV_CODEGEN_HALIDEEMITTER_H
 #define KCONV_CODEGEN_HALIDEEMITTER_H
 
@@ -14,7 +17,6 @@ struct EmitRequest {
   std::string target = "host"; // a Halide target string
   std::string functionName;    // the pipeline's C symbol
   std::string objectPath;      // object with the pipeline and the Halide runtime
-  std::string headerPath;      // Halide's C header for the pipeline (optional)
   std::string stmtPath;        // Halide's lowered statement, for inspection (optional)
 };
 

@@ -16,12 +16,12 @@
 
 namespace kconv::codegen {
 
-/// A 4-D tensor seen as an image by a layer: (batch, height, width, channels) in the
-/// layer's data_format (`channelsFirst`: its memory order is NCHW).
+/// A 4-D tensor seen as an image by a layer: (batch, height, width, channels). Every
+/// image inside the plan is channels_last (NHWC): the layout pass computes
+/// channels_first layers channels_last, between explicit Transpose steps.
 struct ImageInfo {
   std::optional<int64_t> batch;
   int64_t height = 0, width = 0, channels = 0;
-  bool channelsFirst = false;
 };
 
 /// A tensor flowing through the pipeline, in Keras's shape (batch first, row-major
@@ -33,24 +33,27 @@ struct TensorInfo {
   std::optional<int64_t> batch() const {
     return shape.at(0) < 0 ? std::nullopt : std::optional<int64_t>(shape[0]);
   }
-  /// The tensor as a layer with the given data_format reads it (4-D only): Keras
-  /// layers interpret a tensor by their own data_format, whatever produced it.
-  ImageInfo image(bool channelsFirst) const {
+  /// The 4-D tensor as an image, NHWC.
+  ImageInfo image() const {
     ImageInfo v;
     v.batch = batch();
-    v.channelsFirst = channelsFirst;
-    v.channels = channelsFirst ? shape.at(1) : shape.at(3);
-    v.height = channelsFirst ? shape.at(2) : shape.at(1);
-    v.width = channelsFirst ? shape.at(3) : shape.at(2);
+    v.height = shape.at(1);
+    v.width = shape.at(2);
+    v.channels = shape.at(3);
     return v;
   }
 };
+
+/// The layout in which a caller supplies a model input or receives an output: that
+/// of the Keras layers reading or writing it. Only the boundary has one; a
+/// channels_first tensor is read or written through a Transpose step.
+enum class DataFormat { ChannelsLast, ChannelsFirst };
 
 /// A model input or output at the pipeline boundary, in Keras's shape.
 struct BoundaryTensor {
   std::string name;   // Keras layer name
   int value = -1;     // index into PipelinePlan::values
-  bool channelsFirst = false; // the data_format of the layers reading/writing it (4-D)
+  DataFormat dataFormat = DataFormat::ChannelsLast; // for the C descriptor and --help
 };
 
 /// One Keras Conv2D (or depthwise/pointwise part) with its weights, resolved
@@ -62,7 +65,6 @@ struct Conv2DLayer {
   std::array<int64_t, 4> padding{0, 0, 0, 0}; // top, bottom, left, right
   int64_t groups = 1;
   int64_t filters = 1;
-  bool channelsFirst = false; // the layer's own data_format (how it reads its input)
   std::string activation = "linear"; // canonical kconv activation name
   std::vector<float> kernelValues;   // (KH, KW, Cin / groups, filters), row-major
   std::vector<float> biasValues;     // empty without bias
@@ -77,7 +79,6 @@ struct Conv2DTransposeLayer {
   int input = -1, output = -1;
   std::array<int64_t, 2> kernel{1, 1}, strides{1, 1}, dilation{1, 1}, padBefore{0, 0};
   int64_t filters = 1;
-  bool channelsFirst = false;
   std::string activation = "linear";
   std::vector<float> kernelValues, biasValues;
 };
@@ -116,26 +117,37 @@ struct Pool2DLayer {
   bool max = true;
   std::array<int64_t, 2> window{2, 2}, strides{2, 2};
   std::array<int64_t, 4> padding{0, 0, 0, 0}; // top, bottom, left, right
-  bool channelsFirst = false;
 };
 
 struct GlobalPool2DLayer {
   std::string name;
   int input = -1, output = -1;
   bool max = false;
-  bool channelsFirst = false;
 };
 
-/// Element-wise activations with Keras layer arguments, softmax along an axis, and
-/// PReLU (`preluAlpha` non-empty, shaped as `preluShape`, broadcast over size 1).
+/// Keras's Rescaling: x * scale + offset.
+struct RescalingLayer {
+  std::string name;
+  int input = -1, output = -1;
+  float scale = 1.f, offset = 0.f;
+};
+
+/// Element-wise activations with Keras layer arguments, and softmax along an axis.
 struct ActivationLayer {
   std::string name;
   int input = -1, output = -1;
   std::string activation = "linear";
   std::optional<double> alpha, maxValue, negativeSlope, threshold;
   int axis = -1; // softmax: Keras axis; -1 = last
-  std::vector<float> preluAlpha;
-  std::vector<int64_t> preluShape; // without the batch
+};
+
+/// PReLU: x >= 0 ? x : alpha * x, with `alpha` shaped `alphaShape` (the input's shape
+/// without the batch, size 1 along the shared axes, which broadcast).
+struct PReluLayer {
+  std::string name;
+  int input = -1, output = -1;
+  std::vector<float> alpha;
+  std::vector<int64_t> alphaShape;
 };
 
 /// Add, Subtract, Multiply, Average, Maximum, Minimum, inputs broadcast to the
@@ -154,12 +166,18 @@ struct ConcatenateLayer {
   int axis = 1; // Keras axis
 };
 
-/// ZeroPadding2D (amounts > 0) and Cropping2D (amounts < 0): top, bottom, left, right.
-struct Pad2DLayer {
+/// ZeroPadding2D: zero rows and columns added top, bottom, left, right.
+struct ZeroPadding2DLayer {
   std::string name;
   int input = -1, output = -1;
-  std::array<int64_t, 4> amounts{0, 0, 0, 0};
-  bool channelsFirst = false;
+  std::array<int64_t, 4> padding{0, 0, 0, 0};
+};
+
+/// Cropping2D: rows and columns removed top, bottom, left, right.
+struct Cropping2DLayer {
+  std::string name;
+  int input = -1, output = -1;
+  std::array<int64_t, 4> cropping{0, 0, 0, 0};
 };
 
 struct UpSample2DLayer {
@@ -167,26 +185,32 @@ struct UpSample2DLayer {
   int input = -1, output = -1;
   std::array<int64_t, 2> size{2, 2};
   bool bilinear = false;
-  bool channelsFirst = false;
 };
 
-/// Reshape (row-major) and Transpose (`permutation` non-empty: output dimension i
-/// is input dimension permutation[i]).
+/// Reshape, row-major.
 struct ReshapeLayer {
+  std::string name;
+  int input = -1, output = -1;
+};
+
+/// Transpose: output dimension i is input dimension permutation[i] (Permute, and the
+/// layout pass's conversions between NCHW and NHWC at the model's boundary).
+struct TransposeLayer {
   std::string name;
   int input = -1, output = -1;
   std::vector<int64_t> permutation;
 };
 
-/// A step of the pipeline: a Conv2D (an index into PipelinePlan::layers, which
-/// the tuner schedules) or another layer.
+/// A step of the pipeline: a Conv2D (an index into PipelinePlan::convs, which the
+/// tuner schedules) or another layer.
 struct ConvStep {
-  int layer = -1;
+  int conv = -1;
 };
-using PlanNode = std::variant<ConvStep, Conv2DTransposeLayer, DenseLayer, BatchNormLayer, LayerNormLayer,
-                              Pool2DLayer,
-                              GlobalPool2DLayer, ActivationLayer, MergeLayer, ConcatenateLayer,
-                              Pad2DLayer, UpSample2DLayer, ReshapeLayer>;
+using PlanNode =
+    std::variant<ConvStep, Conv2DTransposeLayer, DenseLayer, BatchNormLayer, RescalingLayer,
+                 LayerNormLayer, Pool2DLayer, GlobalPool2DLayer, ActivationLayer, PReluLayer,
+                 MergeLayer, ConcatenateLayer, ZeroPadding2DLayer, Cropping2DLayer,
+                 UpSample2DLayer, ReshapeLayer, TransposeLayer>;
 
 /// Whether `name` is one of the names codegen gives the Funcs, buffers and reductions
 /// of a layer (or boundary tensor) named `layer`: `layer` + "_" + a part (conv2d_kernel,
@@ -219,20 +243,16 @@ struct PipelinePlan {
   bool weightsAsParams = false;
   std::vector<TensorInfo> values;
   std::vector<BoundaryTensor> inputs, outputs;
-  std::vector<Conv2DLayer> layers; // the convolutions, in execution order
+  std::vector<Conv2DLayer> convs; // the convolutions, in execution order
   std::vector<PlanNode> nodes;     // every step, in execution order
   /// Cross-layer fusion, part of the schedule: indices of nodes whose result is not
   /// stored but recomputed inside its consumer (Halide inlining). Only element-wise
   /// layers qualify (see fusableNodes); every other result is computed once, whole.
   std::set<int> inlinedNodes;
 
-  /// A convolution's input and output as it sees them (its own data_format).
-  ImageInfo imageIn(const Conv2DLayer &conv) const {
-    return values.at(conv.input).image(conv.channelsFirst);
-  }
-  ImageInfo imageOut(const Conv2DLayer &conv) const {
-    return values.at(conv.output).image(conv.channelsFirst);
-  }
+  /// A convolution's input and output images.
+  ImageInfo imageIn(const Conv2DLayer &conv) const { return values.at(conv.input).image(); }
+  ImageInfo imageOut(const Conv2DLayer &conv) const { return values.at(conv.output).image(); }
 };
 
 } // namespace kconv::codegen

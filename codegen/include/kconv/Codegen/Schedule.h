@@ -1,37 +1,19 @@
-// Schedules as data: what the emitter does with each layer, printable and testable.
+// Conv2D schedules are defined, checked and printed in the support library; codegen
+// names them kconv::codegen::Conv2DSchedule.
 #ifndef KCONV_CODEGEN_SCHEDULE_H
 #define KCONV_CODEGEN_SCHEDULE_H
 
-#include <string>
+#include "kconv/Support/Schedule.h"
 
 namespace kconv::codegen {
+using ::kconv::Conv2DSchedule;
+using ::kconv::ConvShape;
 
-/// How one Conv2D is computed. The output is tiled `tileX` wide in x and
-/// `vectors * vectorWidth` deep in output channels; a tile's accumulators stay in
-/// registers while the reduction (input channels x kernel taps) runs.
-struct Conv2DSchedule {
-  enum class Vectorize { Channels, Width };
-  Vectorize vectorize = Vectorize::Channels; // which output dimension fills SIMD lanes
-  int vectorWidth = 8;  // lanes (from the Halide target)
-  int vectors = 1;      // SIMD vectors per tile in the vectorized dimension
-  int tileX = 1;        // output columns per tile (unrolled), when vectorizing channels
-  int tileY = 1;        // output rows per tile (unrolled)
-  bool parallel = true; // distribute rows x batch over threads
-  bool stageInput = false; // copy the zero-padded input per band of rows
-  bool channelsOuter = false; // output-channel blocks outermost (weights stay cached)
-  bool trimColumns = false;   // skip the kernel columns that fall on zero padding
-  bool unrollTaps = false;    // unroll a taps-only reduction (one input channel per group)
+struct PipelinePlan;
+struct Conv2DLayer;
 
-  std::string str() const;
-  bool operator==(const Conv2DSchedule &o) const {
-    return vectorize == o.vectorize && vectorWidth == o.vectorWidth && vectors == o.vectors &&
-           tileX == o.tileX && tileY == o.tileY && parallel == o.parallel &&
-           stageInput == o.stageInput && channelsOuter == o.channelsOuter &&
-           trimColumns == o.trimColumns && unrollTaps == o.unrollTaps;
-  }
-  bool operator!=(const Conv2DSchedule &o) const { return !(*this == o); }
-};
-
+/// What the legality of `layer`'s schedule depends on (kconv::scheduleError).
+ConvShape convShape(const PipelinePlan &plan, const Conv2DLayer &layer);
 } // namespace kconv::codegen
 
 #endif

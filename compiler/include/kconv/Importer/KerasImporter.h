@@ -2,17 +2,12 @@
 #ifndef KCONV_IMPORTER_KERASIMPORTER_H
 #define KCONV_IMPORTER_KERASIMPORTER_H
 
+#include "kconv/Dialect/KconvDialect.h"
 #include "kconv/Keras/KerasModel.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/OwningOpRef.h"
 
 namespace mlir::kconv {
-
-/// Attribute names on the model function's arguments and results.
-constexpr llvm::StringLiteral kTensorNameAttr = "kconv.name";
-/// Set (to "channels_first") on an input read, or an output written, by a
-/// channels_first layer: the layout callers supply it in, which the layout pass hides.
-constexpr llvm::StringLiteral kTensorLayoutAttr = "kconv.data_format";
 
 /// Builds `func.func @<model>` with one kconv op per layer, each located at
 /// `NameLoc(layer name, file)`. Weights become `arith.constant dense_resource<...>`.

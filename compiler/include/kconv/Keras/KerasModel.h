@@ -27,6 +27,10 @@ struct Value {
   std::vector<std::pair<std::string, Value>> dict; // in file order
 };
 
+/// Keras's `data_format` of an image layer, parsed once here: whether the layer reads
+/// its input as (batch, height, width, channels) or (batch, channels, height, width).
+enum class DataFormat { ChannelsLast, ChannelsFirst };
+
 /// One dimension of a shape; nullopt is Keras's `None` (the batch dimension).
 using Dim = std::optional<int64_t>;
 
@@ -53,7 +57,7 @@ struct Conv2DConfig {
   std::array<int64_t, 2> kernelSize{1, 1};
   std::array<int64_t, 2> strides{1, 1};
   std::string padding = "valid";          // "valid" | "same" | "causal" (Conv1D only)
-  std::string dataFormat = "channels_last"; // "channels_last" | "channels_first"
+  DataFormat dataFormat = DataFormat::ChannelsLast;
   std::array<int64_t, 2> dilationRate{1, 1};
   int64_t groups = 1;
   std::string activation = "linear"; // kconv's canonical name (see KerasNames.cpp)
@@ -99,13 +103,13 @@ struct Pool2DConfig {
   bool max = true;
   std::array<int64_t, 2> poolSize{2, 2}, strides{2, 2};
   std::string padding = "valid";
-  std::string dataFormat = "channels_last";
+  DataFormat dataFormat = DataFormat::ChannelsLast;
 };
 
 struct GlobalPool2DConfig {
   int rank = 2; // 1: GlobalAveragePooling1D / GlobalMaxPooling1D
   bool max = false;
-  std::string dataFormat = "channels_last";
+  DataFormat dataFormat = DataFormat::ChannelsLast;
   bool keepdims = false;
 };
 
@@ -133,20 +137,20 @@ struct ConcatenateConfig {
 struct Pad2DConfig {
   bool crop = false;
   std::array<int64_t, 4> amounts{0, 0, 0, 0}; // top, bottom, left, right
-  std::string dataFormat = "channels_last";
+  DataFormat dataFormat = DataFormat::ChannelsLast;
 };
 
 struct UpSample2DConfig {
   std::array<int64_t, 2> size{2, 2};
   std::string interpolation = "nearest";
-  std::string dataFormat = "channels_last";
+  DataFormat dataFormat = DataFormat::ChannelsLast;
 };
 
 /// Reshape (targetShape, -1 allowed once) and Flatten (flatten = true).
 struct ReshapeConfig {
   bool flatten = false;
   std::vector<int64_t> targetShape;
-  std::string dataFormat = "channels_last"; // Flatten's
+  DataFormat dataFormat = DataFormat::ChannelsLast; // Flatten's
 };
 
 struct PermuteConfig {

@@ -26,7 +26,7 @@ def Kconv_ScheduleAttr : AttrDef<Kconv_Dialect, "Schedule"> {
     tile's input vectors are loaded once and shared by the taps that read them
     and the taps' weights stay in registers (the verifier rejects it with more
     than one input channel per group). It also rejects a tile larger than the
-    output. The tuner writes it, `--schedule=FILE` forces it, and codegen
+    output (all checked by `kconv::scheduleError`). The tuner writes it, `--schedule=FILE` forces it, and codegen
     follows it exactly.
 
     ```mlir
@@ -47,6 +47,13 @@ def Kconv_ScheduleAttr : AttrDef<Kconv_Dialect, "Schedule"> {
   );
   let assemblyFormat = "`<` struct(params) `>`";
   let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    /// The schedule as plain data (kconv/Support/Schedule.h), which also defines
+    /// its legality.
+    ::kconv::Conv2DSchedule getSchedule() const;
+    static ScheduleAttr get(::mlir::MLIRContext *context,
+                            const ::kconv::Conv2DSchedule &schedule);
+  }];
 }
 
 #endif // KCONV_ATTRS_TD

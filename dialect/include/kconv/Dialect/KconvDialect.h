@@ -7,4 +7,15 @@
 
 #include "kconv/Dialect/KconvOpsDialect.h.inc"
 
+namespace mlir::kconv {
+
+/// Attribute names on the model function's arguments and results: the Keras name
+/// of each model input and output.
+constexpr llvm::StringLiteral kTensorNameAttr = "kconv.name";
+/// Set (to "channels_first") on an input read, or an output written, by a
+/// channels_first layer: the layout callers supply it in, which the layout pass hides.
+constexpr llvm::StringLiteral kTensorLayoutAttr = "kconv.data_format";
+
+} // namespace mlir::kconv
+
 #endif

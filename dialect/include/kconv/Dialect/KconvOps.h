@@ -2,6 +2,7 @@
 #define KCONV_DIALECT_KCONVOPS_H
 
 #include "kconv/Dialect/KconvDialect.h"
+#include "kconv/Support/Schedule.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/OpDefinition.h"

@@ -1,0 +1,83 @@
+// What every step's algorithm shares (tensor indexing, constant buffers), and the
+// dispatch of a plan step to its layer's algorithm in Layers/<Layer>.cpp.
+#include "LayerFuncs.h"
+
+#include "Layers/Layers.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace kconv::codegen {
+
+using namespace Halide;
+
+TensorVars::TensorVars(int rank) {
+  for (int d = 0; d < rank; ++d)
+    keras.emplace_back(d == 0 ? "n" : "d" + std::to_string(d));
+}
+
+std::vector<Var> TensorVars::halide() const { return {keras.rbegin(), keras.rend()}; }
+
+std::vector<Expr> TensorVars::kerasExprs() const { return {keras.begin(), keras.end()}; }
+
+Expr callKeras(const Func &f, std::vector<Expr> kerasIndex) {
+  std::reverse(kerasIndex.begin(), kerasIndex.end());
+  return f(kerasIndex);
+}
+
+Func imageView(const Func &tensor) {
+  Var c("c"), x("x"), y("y"), n("n");
+  std::vector<Var> args = tensor.args();
+  if (args.size() == 4 && args[0].name() == "c" && args[1].name() == "x" &&
+      args[2].name() == "y" && args[3].name() == "n")
+    return tensor;
+  Func view(tensor.name() + "_image");
+  view(c, x, y, n) = tensor(c, x, y, n);
+  return view;
+}
+
+Buffer<float> constantBuffer(const std::vector<float> &values, std::vector<int> halideExtents,
+                             const std::string &name) {
+  Buffer<float> buffer(halideExtents, name);
+  std::memcpy(buffer.data(), values.data(), values.size() * sizeof(float));
+  return buffer;
+}
+
+namespace {
+template <class... Ts> struct Overloaded : Ts... { using Ts::operator()...; };
+template <class... Ts> Overloaded(Ts...) -> Overloaded<Ts...>;
+} // namespace
+
+std::vector<int> layerInputs(const PlanNode &node) {
+  return std::visit(Overloaded{[](const ConvStep &) { return std::vector<int>{}; },
+                               [](const MergeLayer &l) { return l.inputs; },
+                               [](const ConcatenateLayer &l) { return l.inputs; },
+                               [](const auto &l) { return std::vector<int>{l.input}; }},
+                    node);
+}
+
+int layerOutput(const PlanNode &node) {
+  return std::visit(Overloaded{[](const ConvStep &) { return -1; },
+                               [](const auto &l) { return l.output; }},
+                    node);
+}
+
+const std::string &layerName(const PlanNode &node) {
+  static const std::string conv = "conv";
+  return std::visit(Overloaded{[](const ConvStep &) -> const std::string & { return conv; },
+                               [](const auto &l) -> const std::string & { return l.name; }},
+                    node);
+}
+
+LayerFuncs defineLayer(const PlanNode &node, const PipelinePlan &plan,
+                       const std::vector<Func> &inputs) {
+  StepInputs in{plan, inputs};
+  return std::visit(
+      Overloaded{[&](const ConvStep &) -> LayerFuncs {
+                   throw CompileError("defineLayer: convolutions are separate");
+                 },
+                 [&](const auto &step) { return defineStep(step, in); }},
+      node);
+}
+
+} // namespace kconv::codegen

@@ -1,0 +1,150 @@
+// Keras activations as Halide expressions (float32), with Keras's default arguments, and
+// THE ALGORITHM of the Activation step (softmax along an axis as its own stages).
+// Schedule: the common one of non-convolution steps (scheduleLayer).
+#include "Activation.h"
+#include "Layers.h"
+
+#include <stdexcept>
+
+namespace kconv::codegen {
+
+using namespace Halide;
+
+namespace {
+Expr relu6(Expr x) { return clamp(x, 0.f, 6.f); }
+// log(1 + exp(x)) without overflow for large x.
+Expr softplus(Expr x) { return max(x, 0.f) + log(1.f + exp(-abs(x))); }
+Expr sigmoid(Expr x) { return 1.f / (1.f + exp(-x)); }
+} // namespace
+
+bool isAxisActivation(const std::string &name) {
+  return name == "softmax" || name == "log_softmax";
+}
+
+Expr applyActivation(const std::string &name, Expr x) {
+  if (name == "linear")
+    return x;
+  if (name == "relu")
+    return max(x, 0.f);
+  if (name == "relu6")
+    return relu6(x);
+  if (name == "leaky_relu")
+    return select(x >= 0.f, x, 0.2f * x);
+  if (name == "elu")
+    return select(x > 0.f, x, exp(x) - 1.f);
+  if (name == "selu")
+    return 1.0507009873554805f * select(x > 0.f, x, 1.6732632423543772f * (exp(x) - 1.f));
+  if (name == "celu")
+    return max(x, 0.f) + min(0.f, exp(x) - 1.f);
+  if (name == "sigmoid")
+    return sigmoid(x);
+  if (name == "hard_sigmoid")
+    return relu6(x + 3.f) / 6.f;
+  if (name == "hard_sigmoid_keras2")
+    return clamp(0.2f * x + 0.5f, 0.f, 1.f);
+  if (name == "log_sigmoid")
+    return -softplus(-x);
+  if (name == "tanh")
+    return tanh(x);
+  if (name == "hard_tanh")
+    return clamp(x, -1.f, 1.f);
+  if (name == "tanh_shrink")
+    return x - tanh(x);
+  if (name == "softplus")
+    return softplus(x);
+  if (name == "softsign")
+    return x / (1.f + abs(x));
+  if (name == "silu")
+    return x * sigmoid(x);
+  if (name == "hard_silu")
+    return x * relu6(x + 3.f) / 6.f;
+  if (name == "gelu")
+    return 0.5f * x * (1.f + erf(x * 0.70710678118654752f));
+  if (name == "mish")
+    return x * tanh(softplus(x));
+  if (name == "exponential")
+    return exp(x);
+  if (name == "sparse_plus")
+    return select(x <= -1.f, 0.f, select(x >= 1.f, x, (x + 1.f) * (x + 1.f) * 0.25f));
+  if (name == "squareplus")
+    return (x + sqrt(x * x + 4.f)) * 0.5f;
+  if (name == "soft_shrink")
+    return select(x > 0.5f, x - 0.5f, select(x < -0.5f, x + 0.5f, 0.f));
+  if (name == "hard_shrink")
+    return select(abs(x) > 0.5f, x, 0.f);
+  throw std::invalid_argument("kconv codegen: unknown activation '" + name + "'");
+}
+
+Expr applyLayerActivation(const ActivationLayer &layer, Expr x) {
+  if (layer.activation == "leaky_relu" && layer.alpha)
+    return select(x >= 0.f, x, float(*layer.alpha) * x);
+  if (layer.activation == "elu" && layer.alpha)
+    return select(x > 0.f, x, float(*layer.alpha) * (exp(x) - 1.f));
+  if (layer.activation != "relu" || (!layer.maxValue && !layer.negativeSlope && !layer.threshold))
+    return applyActivation(layer.activation, x);
+  // Keras's relu(x, negative_slope, max_value, threshold), step by step as Keras
+  // computes it (a negative threshold keeps x in (threshold, 0) without a max_value).
+  float slope = float(layer.negativeSlope.value_or(0.0));
+  float threshold = float(layer.threshold.value_or(0.0));
+  if (slope != 0.f && !layer.maxValue && threshold == 0.f)
+    return select(x >= 0.f, x, slope * x);
+  Expr positive;
+  bool clip = layer.maxValue.has_value();
+  if (threshold != 0.f) {
+    positive = select(x > threshold, x, 0.f);
+  } else if (layer.maxValue && *layer.maxValue == 6.0) {
+    positive = relu6(x);
+    clip = false;
+  } else {
+    positive = max(x, 0.f);
+  }
+  if (clip)
+    positive = clamp(positive, 0.f, float(*layer.maxValue));
+  if (slope != 0.f)
+    positive = positive - slope * max(threshold - x, 0.f);
+  return positive;
+}
+
+Expr axisSoftmax(const Func &pre, const TensorInfo &shape, int axis, bool log,
+                 const std::string &name, std::vector<Func> &stages) {
+  TensorVars v(shape.rank());
+  RDom r(0, (int)shape.shape.at(axis), name + "_axis");
+  std::vector<Var> kept; // Halide order, without the reduced dimension
+  for (int d = shape.rank() - 1; d >= 0; --d)
+    if (d != axis)
+      kept.push_back(v.keras[d]);
+  std::vector<Expr> keptExprs(kept.begin(), kept.end());
+  std::vector<Expr> along = v.kerasExprs();
+  along[axis] = r.x;
+  Func maxima(name + "_max"), sums(name + "_sum");
+  maxima(kept) = maximum(callKeras(pre, along));
+  sums(kept) = sum(exp(callKeras(pre, along) - maxima(keptExprs)));
+  stages.push_back(maxima);
+  stages.push_back(sums);
+  Expr shifted = pre(v.halide()) - maxima(keptExprs);
+  return log ? shifted - Halide::log(sums(keptExprs)) : exp(shifted) / sums(keptExprs);
+}
+
+namespace {
+Func defineActivation(const ActivationLayer &layer, const TensorInfo &in, const Func &input,
+                      std::vector<Func> &stages) {
+  TensorVars v(in.rank());
+  Func result(layer.name);
+  if (isAxisActivation(layer.activation)) {
+    int axis = layer.axis < 0 ? in.rank() - 1 : layer.axis;
+    result(v.halide()) =
+        axisSoftmax(input, in, axis, layer.activation == "log_softmax", layer.name, stages);
+    return result;
+  }
+  result(v.halide()) = applyLayerActivation(layer, input(v.halide()));
+  return result;
+}
+} // namespace
+
+LayerFuncs defineStep(const ActivationLayer &layer, const StepInputs &in) {
+  LayerFuncs f;
+  f.result = defineActivation(layer, in.value(layer.input), in.funcs[0], f.stages);
+  return f;
+}
+
+} // namespace kconv::codegen

@@ -1,0 +1,29 @@
+// Inference BatchNormalization left unfolded: x * scale + shift along its axis.
+// THE ALGORITHM on Funcs in Halide order (see LayerFuncs.h).
+// Schedule: the common one of non-convolution steps (scheduleLayer).
+#include "Layers.h"
+
+namespace kconv::codegen {
+
+using namespace Halide;
+
+namespace {
+Func defineBatchNorm(const BatchNormLayer &layer, const TensorInfo &in, const Func &input) {
+  TensorVars v(in.rank());
+  int channels = (int)in.shape.at(layer.axis);
+  Buffer<float> scale = constantBuffer(layer.scale, {channels}, layer.name + "_scale");
+  Buffer<float> shift = constantBuffer(layer.shift, {channels}, layer.name + "_shift");
+  Var c = v.keras[layer.axis];
+  Func result(layer.name);
+  result(v.halide()) = input(v.halide()) * scale(c) + shift(c);
+  return result;
+}
+} // namespace
+
+LayerFuncs defineStep(const BatchNormLayer &layer, const StepInputs &in) {
+  LayerFuncs f;
+  f.result = defineBatchNorm(layer, in.value(layer.input), in.funcs[0]);
+  return f;
+}
+
+} // namespace kconv::codegen

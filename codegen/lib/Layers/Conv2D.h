@@ -1,0 +1,96 @@
+// Internal: the Halide algorithm of one Conv2D (Layers/Conv2D.cpp), kept apart from its
+// schedule (Conv2DSchedule.h), and the layer properties both read.
+#ifndef KCONV_CODEGEN_LAYERS_CONV2D_H
+#define KCONV_CODEGEN_LAYERS_CONV2D_H
+
+#include "Activation.h"
+#include "kconv/Codegen/PipelinePlan.h"
+
+#include <Halide.h>
+
+namespace kconv::codegen {
+
+/// Funcs are in logical (c, x, y, n) order: channels innermost, as in NHWC memory.
+struct Conv2DFuncs {
+  Halide::Var c{"c"}, x{"x"}, y{"y"}, n{"n"};
+  Halide::Func input;  // the layer's input, zero outside the image when padding is used
+  Halide::Func conv;   // bias + sum of products (pure definition + one update)
+  Halide::Func result; // activation(conv)
+  Halide::RDom r;      // (input channel in group, kx, ky), or (kx, ky) for depthwise
+  int inChannels = 0;  // channels of `input`
+  bool depthwise = false;
+  bool padded = false;  // `input` applies a zero boundary condition
+  bool staged = false;  // `input` is a copy the schedule computes (Conv2DAlgorithmHints)
+  bool softmax = false; // result reduces over a whole axis of conv
+};
+
+/// Whether a layer pads its input (top, bottom, left, right padding).
+inline bool hasPadding(const std::array<int64_t, 4> &padding) {
+  for (int64_t p : padding)
+    if (p != 0)
+      return true;
+  return false;
+}
+
+/// A reduction of more than 25 multiply-adds per output (dense layers, not depthwise or
+/// single-input-channel ones, whose few taps' weights stay in registers).
+inline bool hasDenseReduction(const Conv2DLayer &layer) {
+  return layer.kernelValues.size() / layer.filters > 25;
+}
+
+/// Input channels each filter reads (1: depthwise, or a single input channel; the
+/// algorithm's reduction is then the kernel taps alone, with no columns to trim).
+inline int64_t inputChannelsPerGroup(const Conv2DLayer &layer) {
+  return int64_t(layer.kernelValues.size()) / (layer.filters * layer.kernel[0] * layer.kernel[1]);
+}
+
+/// Weights beyond about half of L2 (1 MB): streamed from L3 again for every band of
+/// rows unless channel blocks are the outermost loop.
+inline bool hasLargeWeights(const Conv2DLayer &layer) {
+  return layer.kernelValues.size() * sizeof(float) > (1u << 20);
+}
+
+/// The share of (output column, kernel column) pairs whose input column lies in the
+/// zero padding: multiply-adds a schedule without `trimColumns` spends on zeros (14
+/// columns, 3x3, 'same': 2 of 42 pairs, 4.8%).
+inline double paddedColumnShare(const Conv2DLayer &layer, int64_t inWidth, int64_t outWidth) {
+  int64_t kernelWidth = layer.kernel[1], padded = 0;
+  for (int64_t x = 0; x < outWidth; ++x)
+    for (int64_t k = 0; k < kernelWidth; ++k) {
+      int64_t ix = x * layer.strides[1] - layer.padding[2] + k * layer.dilation[1];
+      padded += ix < 0 || ix >= inWidth;
+    }
+  return outWidth > 0 ? double(padded) / double(outWidth * kernelWidth) : 0.0;
+}
+
+/// Where a layer's weights come from: constants embedded in the code (what kconvc
+/// ships), or parameters bound at run time (the tuner: compiling megabytes of
+/// constants costs seconds per candidate).
+struct LayerWeights {
+  Halide::Func kernel; // (f, ci, kx, ky)
+  Halide::Func bias;   // (f), undefined without bias
+  std::vector<std::pair<Halide::ImageParam, Halide::Buffer<float>>> bindings;
+};
+/// `packBlock` > 1: weights pre-packed for channel blocks of that many filters.
+LayerWeights layerWeights(const Conv2DLayer &layer, int64_t cinPerGroup, bool asParams,
+                          int packBlock = 0);
+
+/// What the schedule tells the algorithm: the same numbers either way, a different
+/// form for Halide's loop partitioning.
+struct Conv2DAlgorithmHints {
+  /// A dense convolution skips the kernel columns on zero padding (the schedule must
+  /// unroll the tile's columns and the kernel columns, see Conv2DSchedule::trimColumns).
+  bool trimColumns = false;
+  /// The padded input is copied (staged) before the convolution reads it.
+  bool stagedInput = false;
+};
+
+/// Defines the layer's Funcs on top of `input` and, when defined, `residual` (both
+/// in logical order, sizes from the plan).
+Conv2DFuncs defineConv2D(const Conv2DLayer &layer, const ImageInfo &in, const ImageInfo &out,
+                         Halide::Func input, Halide::Func residual, const LayerWeights &weights,
+                         const Conv2DAlgorithmHints &hints = {});
+
+} // namespace kconv::codegen
+
+#endif

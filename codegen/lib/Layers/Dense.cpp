@@ -1,0 +1,50 @@
+// Dense: matmul over the last axis, bias, then the activation (softmax along
+// the last axis as its own stages).
+// THE ALGORITHM on Funcs in Halide order (see LayerFuncs.h).
+// Schedule: the common one of non-convolution steps (scheduleLayer).
+#include "Activation.h"
+#include "Layers.h"
+
+namespace kconv::codegen {
+
+using namespace Halide;
+
+namespace {
+Func defineDense(const DenseLayer &layer, const TensorInfo &in, const Func &input,
+                 std::vector<Func> &stages) {
+  int rank = in.rank();
+  int64_t features = in.shape.back();
+  TensorVars v(rank);
+  Var u = v.keras.back();
+  // Keras's (features, units) row-major is Halide's (u, k).
+  Buffer<float> kernel =
+      constantBuffer(layer.kernelValues, {(int)layer.units, (int)features}, layer.name + "_kernel");
+  Func pre(layer.name + "_matmul");
+  pre(v.halide()) =
+      layer.biasValues.empty()
+          ? Expr(0.f)
+          : Expr(constantBuffer(layer.biasValues, {(int)layer.units}, layer.name + "_bias")(u));
+  RDom r(0, (int)features, layer.name + "_r");
+  std::vector<Expr> index = v.kerasExprs();
+  index.back() = r.x;
+  pre(v.halide()) += kernel(u, r.x) * callKeras(input, index);
+  stages.push_back(pre);
+  Func result(layer.name);
+  TensorInfo out = in;
+  out.shape.back() = layer.units;
+  if (isAxisActivation(layer.activation))
+    result(v.halide()) =
+        axisSoftmax(pre, out, rank - 1, layer.activation == "log_softmax", layer.name, stages);
+  else
+    result(v.halide()) = applyActivation(layer.activation, pre(v.halide()));
+  return result;
+}
+} // namespace
+
+LayerFuncs defineStep(const DenseLayer &layer, const StepInputs &in) {
+  LayerFuncs f;
+  f.result = defineDense(layer, in.value(layer.input), in.funcs[0], f.stages);
+  return f;
+}
+
+} // namespace kconv::codegen

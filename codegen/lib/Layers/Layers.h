@@ -1,0 +1,38 @@
+// Internal: the Halide algorithm of each plan step other than Conv2D, one overload of
+// defineStep per step type, each in Layers/<Layer>.cpp; LayerFuncs.cpp's defineLayer
+// dispatches a PlanNode to them. Adding a step type adds its file and its line here.
+#ifndef KCONV_CODEGEN_LAYERS_LAYERS_H
+#define KCONV_CODEGEN_LAYERS_LAYERS_H
+
+#include "../LayerFuncs.h"
+
+namespace kconv::codegen {
+
+/// What a step's algorithm reads: the plan (the shapes of its values) and the Funcs of
+/// its inputs, in order, in Halide order.
+struct StepInputs {
+  const PipelinePlan &plan;
+  const std::vector<Halide::Func> &funcs;
+  const TensorInfo &value(int index) const { return plan.values.at(index); }
+};
+
+LayerFuncs defineStep(const Conv2DTransposeLayer &layer, const StepInputs &in);
+LayerFuncs defineStep(const DenseLayer &layer, const StepInputs &in);
+LayerFuncs defineStep(const BatchNormLayer &layer, const StepInputs &in);
+LayerFuncs defineStep(const RescalingLayer &layer, const StepInputs &in);
+LayerFuncs defineStep(const LayerNormLayer &layer, const StepInputs &in);
+LayerFuncs defineStep(const Pool2DLayer &layer, const StepInputs &in);
+LayerFuncs defineStep(const GlobalPool2DLayer &layer, const StepInputs &in);
+LayerFuncs defineStep(const ActivationLayer &layer, const StepInputs &in);
+LayerFuncs defineStep(const PReluLayer &layer, const StepInputs &in);
+LayerFuncs defineStep(const MergeLayer &layer, const StepInputs &in);
+LayerFuncs defineStep(const ConcatenateLayer &layer, const StepInputs &in);
+LayerFuncs defineStep(const ZeroPadding2DLayer &layer, const StepInputs &in);
+LayerFuncs defineStep(const Cropping2DLayer &layer, const StepInputs &in);
+LayerFuncs defineStep(const UpSample2DLayer &layer, const StepInputs &in);
+LayerFuncs defineStep(const ReshapeLayer &layer, const StepInputs &in);
+LayerFuncs defineStep(const TransposeLayer &layer, const StepInputs &in);
+
+} // namespace kconv::codegen
+
+#endif

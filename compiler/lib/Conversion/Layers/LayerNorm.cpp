@@ -1,0 +1,18 @@
+// kconv.layer_norm -> a LayerNormLayer.
+#include "../LayerLowering.h"
+
+namespace mlir::kconv {
+
+LogicalResult lowerLayer(LayerNormOp ln, LayerLowering &lowering) {
+  int in = lowering.valueFor(ln->getOperand(0)), out = lowering.valueFor(ln->getResult(0));
+  FailureOr<std::vector<float>> gamma = lowering.weights(ln, ln.getGamma(), "gamma");
+  FailureOr<std::vector<float>> beta = lowering.weights(ln, ln.getBeta(), "beta");
+  if (failed(gamma) || failed(beta))
+    return failure();
+  lowering.plan.nodes.push_back(
+      codegen::LayerNormLayer{lowering.name, in, out, ln.getEpsilon().convertToDouble(),
+                              ln.getRmsScaling(), std::move(*gamma), std::move(*beta)});
+  return success();
+}
+
+} // namespace mlir::kconv

@@ -1,0 +1,14 @@
+// kconv.upsample2d (UpSampling2D) -> an UpSample2DLayer.
+#include "../LayerLowering.h"
+
+namespace mlir::kconv {
+
+LogicalResult lowerLayer(UpSample2DOp up, LayerLowering &lowering) {
+  int in = lowering.valueFor(up->getOperand(0)), out = lowering.valueFor(up->getResult(0));
+  lowering.plan.nodes.push_back(
+      codegen::UpSample2DLayer{lowering.name, in, out, pair(up.getSize()),
+                               up.getInterpolation() == Interpolation::bilinear});
+  return success();
+}
+
+} // namespace mlir::kconv

@@ -1,0 +1,10 @@
+// kconv.zero_pad2d (Keras ZeroPadding2D): shape inference and checks.
+#include "OpChecks.h"
+
+using namespace mlir;
+using namespace mlir::kconv;
+using namespace mlir::kconv::detail;
+
+LogicalResult ZeroPad2DOp::inferResultShape(SmallVectorImpl<int64_t> &shape) {
+  return inferPadded(*this, getInput(), getPadding(), getDataFormat(), +1, "padding", shape);
+}

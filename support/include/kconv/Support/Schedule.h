@@ -1,0 +1,71 @@
+// How one Conv2D is computed (its Halide schedule as plain data), when such a schedule
+// is legal for a layer, and its text form. The one definition used by the dialect's
+// verifier, the tuner's search space, the tuning database and the emitter.
+#ifndef KCONV_SUPPORT_SCHEDULE_H
+#define KCONV_SUPPORT_SCHEDULE_H
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace kconv {
+
+/// How one Conv2D is computed. The output is tiled `tileX` wide in x and
+/// `vectors * vectorWidth` deep in output channels; a tile's accumulators stay in
+/// registers while the reduction (input channels x kernel taps) runs.
+struct Conv2DSchedule {
+  enum class Vectorize { Channels, Width };
+  Vectorize vectorize = Vectorize::Channels; // which output dimension fills SIMD lanes
+  int vectorWidth = 8;  // lanes (from the Halide target)
+  int vectors = 1;      // SIMD vectors per tile in the vectorized dimension
+  int tileX = 1;        // output columns per tile (unrolled), when vectorizing channels
+  int tileY = 1;        // output rows per tile (unrolled)
+  bool parallel = true; // distribute rows x batch over threads
+  bool stageInput = false; // copy the zero-padded input per band of rows
+  bool channelsOuter = false; // output-channel blocks outermost (weights stay cached)
+  bool trimColumns = false;   // skip the kernel columns that fall on zero padding
+  bool unrollTaps = false;    // unroll a taps-only reduction (one input channel per group)
+
+  /// The text form, the `#kconv.schedule<...>` attribute's syntax as MLIR prints it
+  /// (trim_columns and unroll_taps only when true): what the tuning database stores.
+  std::string str() const;
+  bool operator==(const Conv2DSchedule &o) const {
+    return vectorize == o.vectorize && vectorWidth == o.vectorWidth && vectors == o.vectors &&
+           tileX == o.tileX && tileY == o.tileY && parallel == o.parallel &&
+           stageInput == o.stageInput && channelsOuter == o.channelsOuter &&
+           trimColumns == o.trimColumns && unrollTaps == o.unrollTaps;
+  }
+  bool operator!=(const Conv2DSchedule &o) const { return !(*this == o); }
+};
+
+/// What a schedule's legality depends on in its layer. A negative extent is unknown
+/// (dynamic): the checks that need it pass.
+struct ConvShape {
+  int64_t inChannels = -1;
+  int64_t groups = 1;
+  int64_t outHeight = -1, outWidth = -1, outChannels = -1;
+};
+
+/// The checks of a schedule alone, on its raw fields (as parsed: a value may be out of
+/// range): a message when they fail. The `#kconv.schedule` attribute's verifier.
+std::optional<std::string> scheduleFieldsError(std::string_view vectorize, int64_t vectorWidth,
+                                               int64_t vectors, int64_t tileX, int64_t tileY,
+                                               bool channelsOuter, bool trimColumns);
+
+/// Why `schedule` is not legal on its own (nullopt: it is).
+std::optional<std::string> scheduleError(const Conv2DSchedule &schedule);
+
+/// Why `schedule` is not legal for a layer of `shape` (nullopt: it is): its own checks,
+/// then those that need the layer (the flags that need one input channel per group or
+/// more, every tile within the output, which codegen splits by the tile).
+std::optional<std::string> scheduleError(const Conv2DSchedule &schedule, const ConvShape &shape);
+
+/// Parses the text form (`str()`; the fields in any order, trim_columns and unroll_taps
+/// optional). Nullopt when the text is not a schedule; then `problem`, if given, holds
+/// the legality message when the text was well formed but its values are not legal.
+std::optional<Conv2DSchedule> parseSchedule(std::string_view text, std::string *problem = nullptr);
+
+} // namespace kconv
+
+#endif

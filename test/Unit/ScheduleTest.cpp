@@ -1,0 +1,66 @@
+// The plain C++ Conv2D schedule: its text form parses back, and its one legality
+// function gives the messages the dialect's verifiers report.
+#include "kconv/Support/Schedule.h"
+
+#include <gtest/gtest.h>
+
+namespace {
+
+using kconv::Conv2DSchedule;
+using kconv::ConvShape;
+
+TEST(Schedule, TextRoundTrips) {
+  Conv2DSchedule s;
+  s.vectorWidth = 16, s.vectors = 2, s.tileX = 6, s.tileY = 1, s.stageInput = true;
+  EXPECT_EQ(s.str(), "#kconv.schedule<vectorize = \"channels\", vector_width = 16, vectors = 2, "
+                     "tile_x = 6, tile_y = 1, parallel = true, stage_input = true, "
+                     "channels_outer = false>");
+  EXPECT_EQ(kconv::parseSchedule(s.str()), s);
+  s.vectorize = Conv2DSchedule::Vectorize::Width, s.tileX = 1, s.unrollTaps = true;
+  s.parallel = false;
+  EXPECT_EQ(kconv::parseSchedule(s.str()), s);
+  // Fields in any order, the optional ones absent or false.
+  EXPECT_EQ(kconv::parseSchedule("#kconv.schedule<tile_y = 1, vectorize = \"width\", "
+                                 "vector_width = 16, vectors = 2, tile_x = 1, parallel = false, "
+                                 "stage_input = true, channels_outer = false, unroll_taps = true, "
+                                 "trim_columns = false>"),
+            s);
+}
+
+TEST(Schedule, MalformedTextIsNoSchedule) {
+  std::string problem;
+  for (const char *text : {"", "#kconv.schedule<vectorize = \"sideways\">",
+                           "#kconv.schedule<vectorize = \"channels\", vector_width = 8, "
+                           "vectors = 1, tile_x = 1, tile_y = 1, parallel = true, "
+                           "stage_input = true, channels_outer = maybe>",
+                           "#kconv.schedule<vectorize = \"channels\", vector_width = 8, "
+                           "vectors = 1, vectors = 1, tile_x = 1, tile_y = 1, parallel = true, "
+                           "stage_input = true, channels_outer = false>"}) {
+    EXPECT_FALSE(kconv::parseSchedule(text, &problem)) << text;
+    EXPECT_EQ(problem, "") << text;
+  }
+  EXPECT_FALSE(kconv::parseSchedule(
+      "#kconv.schedule<vectorize = \"channels\", vector_width = 8, vectors = 0, tile_x = 1, "
+      "tile_y = 1, parallel = true, stage_input = true, channels_outer = false>",
+      &problem));
+  EXPECT_EQ(problem, "schedule 'vectors', 'tile_x' and 'tile_y' must be >= 1");
+}
+
+TEST(Schedule, LegalityNeedsTheLayer) {
+  Conv2DSchedule s;
+  s.vectorWidth = 8, s.vectors = 2, s.tileX = 7, s.trimColumns = true;
+  EXPECT_EQ(kconv::scheduleError(s), std::nullopt);
+  ConvShape depthwise{8, 8, 6, 6, 8};
+  EXPECT_EQ(kconv::scheduleError(s, depthwise),
+            "schedule 'trim_columns' needs more than one input channel per group (8 input "
+            "channel(s) in 8 group(s))");
+  ConvShape dense{16, 1, 6, 6, 32};
+  EXPECT_EQ(kconv::scheduleError(s, dense), "schedule 'tile_x' (7) exceeds the output width (6)");
+  ConvShape unknown{16, 1, -1, -1, -1};
+  EXPECT_EQ(kconv::scheduleError(s, unknown), std::nullopt);
+  s.vectors = 5, s.tileX = 4, s.tileY = 4;
+  EXPECT_EQ(kconv::scheduleError(s),
+            "schedule keeps 80 accumulator vectors per tile; at most 64 are allowed");
+}
+
+} // namespace
