@@ -26,9 +26,9 @@ FailureOr<Value> Importer::buildConv(const keras::Layer &layer, Location loc, Va
                                      std::array<int64_t, 2> strides,
                                      std::array<int64_t, 2> dilation, bool same,
                                      DenseI64ArrayAttr explicitPadding) {
-  std::optional<Activation> activation = symbolizeActivation(activationName);
-  if (!activation)
-    return error(layer) << "activation '" << activationName << "' has no kconv equivalent";
+  FailureOr<Activation> activation = activationOf(layer, activationName);
+  if (failed(activation))
+    return failure();
   auto optional = [&](const std::optional<keras::Value> &v) -> Attribute {
     return v ? toAttribute(*v) : Attribute();
   };
