@@ -9,7 +9,7 @@
 #include <cmath>
 #include <set>
 
-namespace mlir::kconv {
+namespace kconv::dialect {
 namespace codegen = ::kconv::codegen;
 
 namespace {
@@ -391,4 +391,4 @@ FailureOr<codegen::PipelinePlan> convertToPlan(func::FuncOp func, bool requireWe
   return plan;
 }
 
-} // namespace mlir::kconv
+} // namespace kconv::dialect

@@ -20,7 +20,6 @@
 namespace kconv::driver {
 
 using codegen::Conv2DSchedule;
-namespace kconv_mlir = mlir::kconv;
 
 namespace {
 
@@ -33,20 +32,20 @@ std::string attrText(mlir::Attribute attr) {
 
 /// Parses a schedule attribute; null (with no diagnostic printed) if invalid, with the
 /// verifier's complaint, if any, in `problem`.
-kconv_mlir::ScheduleAttr parseSchedule(mlir::MLIRContext *ctx, llvm::StringRef text,
+dialect::ScheduleAttr parseSchedule(mlir::MLIRContext *ctx, llvm::StringRef text,
                                        std::string *problem = nullptr) {
   mlir::ScopedDiagnosticHandler quiet(ctx, [&](mlir::Diagnostic &d) {
     if (problem && problem->empty() && llvm::StringRef(d.str()).starts_with("schedule "))
       *problem = d.str();
     return mlir::success();
   });
-  return mlir::dyn_cast_or_null<kconv_mlir::ScheduleAttr>(mlir::parseAttribute(text, ctx));
+  return mlir::dyn_cast_or_null<dialect::ScheduleAttr>(mlir::parseAttribute(text, ctx));
 }
 
 /// --schedule=FILE: lines "layer_name = #kconv.schedule<...>" (a convolution) or
 /// "layer_name = inline|root" (fusion of an element-wise layer); "//" starts a comment.
 mlir::LogicalResult readScheduleFile(mlir::MLIRContext *ctx, const std::string &path,
-                                     llvm::StringMap<kconv_mlir::ScheduleAttr> &out,
+                                     llvm::StringMap<dialect::ScheduleAttr> &out,
                                      llvm::StringMap<bool> &inlined, llvm::raw_ostream &errs) {
   auto buffer = llvm::MemoryBuffer::getFile(path);
   if (!buffer) {
@@ -65,7 +64,7 @@ mlir::LogicalResult readScheduleFile(mlir::MLIRContext *ctx, const std::string &
       continue;
     }
     std::string problem;
-    kconv_mlir::ScheduleAttr attr = parseSchedule(ctx, text.trim(), &problem);
+    dialect::ScheduleAttr attr = parseSchedule(ctx, text.trim(), &problem);
     if (!name.trim().empty() && !attr && !problem.empty()) {
       errs << "kconvc: error: " << path << ":" << number + 1 << ": layer '" << name.trim()
            << "': " << problem << "\n";
@@ -147,7 +146,7 @@ mlir::LogicalResult chooseFusion(mlir::ModuleOp module, codegen::PipelinePlan &p
                                  const std::string &target, int threads, ModelBudget &budget,
                                  TuningTally &tally, llvm::raw_ostream &errs) {
   auto funcs = module.getOps<mlir::func::FuncOp>();
-  llvm::SmallVector<mlir::Operation *> nodeOps = kconv_mlir::planNodeOps(*funcs.begin());
+  llvm::SmallVector<mlir::Operation *> nodeOps = dialect::planNodeOps(*funcs.begin());
   std::vector<int> fusable = codegen::fusableNodes(plan);
   auto nodeName = [&](int node) { return kerasName(nodeOps[node]); };
   for (const auto &entry : forced) {
@@ -219,9 +218,9 @@ mlir::LogicalResult chooseFusion(mlir::ModuleOp module, codegen::PipelinePlan &p
 /// Whether `schedule` suits `op`'s layer: the op verifier's checks that need the layer
 /// as well as the schedule (e.g. trim_columns on a depthwise convolution). The op keeps
 /// the schedule if it does; otherwise its previous one, and `problem` says why.
-bool suitsLayer(kconv_mlir::Conv2DOp op, kconv_mlir::ScheduleAttr schedule,
+bool suitsLayer(dialect::Conv2DOp op, dialect::ScheduleAttr schedule,
                 std::string &problem) {
-  kconv_mlir::ScheduleAttr previous = op.getScheduleAttr();
+  dialect::ScheduleAttr previous = op.getScheduleAttr();
   op.setScheduleAttr(schedule);
   mlir::ScopedDiagnosticHandler capture(op.getContext(), [&](mlir::Diagnostic &diagnostic) {
     if (problem.empty())
@@ -262,22 +261,22 @@ mlir::LogicalResult chooseSchedules(mlir::ModuleOp module, codegen::PipelinePlan
   // The plan's layers are the convolutions in plan order. Their names there are
   // made unique for Halide (a channels_first layer's transposes carry its name too,
   // and the convolution becomes "name_"), so schedules go by the ops' Keras names.
-  llvm::SmallVector<kconv_mlir::Conv2DOp> layerOps;
-  for (mlir::Operation *node : kconv_mlir::planNodeOps(*module.getOps<mlir::func::FuncOp>().begin()))
-    if (auto conv = mlir::dyn_cast<kconv_mlir::Conv2DOp>(node))
+  llvm::SmallVector<dialect::Conv2DOp> layerOps;
+  for (mlir::Operation *node : dialect::planNodeOps(*module.getOps<mlir::func::FuncOp>().begin()))
+    if (auto conv = mlir::dyn_cast<dialect::Conv2DOp>(node))
       layerOps.push_back(conv);
   assert(layerOps.size() == plan.layers.size() && "one plan layer per conv2d op");
-  llvm::StringMap<kconv_mlir::Conv2DOp> ops;
-  for (kconv_mlir::Conv2DOp op : layerOps)
+  llvm::StringMap<dialect::Conv2DOp> ops;
+  for (dialect::Conv2DOp op : layerOps)
     if (std::string name = kerasName(op); !name.empty())
       ops[name] = op;
-  llvm::StringMap<kconv_mlir::ScheduleAttr> forced;
+  llvm::StringMap<dialect::ScheduleAttr> forced;
   llvm::StringMap<bool> forcedInline;
   if (!options.scheduleFile.empty() &&
       mlir::failed(readScheduleFile(ctx, options.scheduleFile, forced, forcedInline, errs)))
     return mlir::failure();
   for (const auto &entry : forced) {
-    kconv_mlir::Conv2DOp op = ops.lookup(entry.getKey());
+    dialect::Conv2DOp op = ops.lookup(entry.getKey());
     if (!op) {
       errs << "kconvc: error: " << options.scheduleFile << ": no conv2d layer named '"
            << entry.getKey() << "' in the model\n";
@@ -329,7 +328,7 @@ mlir::LogicalResult chooseSchedules(mlir::ModuleOp module, codegen::PipelinePlan
     std::string name = kerasName(op);
     if (name.empty())
       name = layer.name;
-    kconv_mlir::ScheduleAttr chosen = forced.lookup(name);
+    dialect::ScheduleAttr chosen = forced.lookup(name);
     if (!chosen && op.getScheduleAttr())
       chosen = op.getScheduleAttr();
     std::string key = layerSignature(plan, layer, target, threads);
@@ -368,7 +367,7 @@ mlir::LogicalResult chooseSchedules(mlir::ModuleOp module, codegen::PipelinePlan
              << "\n";
         return mlir::failure();
       }
-      chosen = kconv_mlir::scheduleToAttr(ctx, result.best);
+      chosen = dialect::scheduleToAttr(ctx, result.best);
       errs << "kconvc: tuned " << name << ": " << result.tried << " candidates ("
            << result.failed << " failed), default " << codegen::formatMs(result.defaultMs)
            << " -> best " << codegen::formatMs(result.bestMs);
@@ -387,9 +386,9 @@ mlir::LogicalResult chooseSchedules(mlir::ModuleOp module, codegen::PipelinePlan
         errs << "kconvc: error: " << status.message() << "\n";
         return mlir::failure();
       }
-      chosen = kconv_mlir::scheduleToAttr(ctx, fallback);
+      chosen = dialect::scheduleToAttr(ctx, fallback);
     }
-    layer.schedule = kconv_mlir::scheduleFromAttr(chosen);
+    layer.schedule = dialect::scheduleFromAttr(chosen);
     op.setScheduleAttr(chosen);
   }
   if (spent) {

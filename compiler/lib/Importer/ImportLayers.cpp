@@ -7,7 +7,7 @@
 #include <cmath>
 #include <tuple>
 
-namespace mlir::kconv {
+namespace kconv::dialect {
 
 namespace {
 DataFormatAttr formatAttr(MLIRContext *context, const std::string &format) {
@@ -422,4 +422,4 @@ LogicalResult Importer::importSimple(const keras::Layer &layer) {
       layer.config);
 }
 
-} // namespace mlir::kconv
+} // namespace kconv::dialect

@@ -3,9 +3,10 @@
 #define KCONV_CONVERSION_KCONVTOPLAN_H
 
 #include "kconv/Codegen/PipelinePlan.h"
+#include "kconv/Dialect/KconvDialect.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 
-namespace mlir::kconv {
+namespace kconv::dialect {
 
 class ScheduleAttr;
 
@@ -22,6 +23,6 @@ FailureOr<::kconv::codegen::PipelinePlan> convertToPlan(func::FuncOp func,
 /// The ops convertToPlan turns into the plan's nodes, in node order (one per op).
 SmallVector<Operation *> planNodeOps(func::FuncOp func);
 
-} // namespace mlir::kconv
+} // namespace kconv::dialect
 
 #endif
