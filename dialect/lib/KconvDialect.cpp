@@ -7,7 +7,7 @@
 #include "llvm/ADT/TypeSwitch.h"
 
 using namespace mlir;
-using namespace mlir::kconv;
+using namespace kconv::dialect;
 
 #include "kconv/Dialect/KconvEnums.cpp.inc"
 #include "kconv/Dialect/KconvOpsDialect.cpp.inc"

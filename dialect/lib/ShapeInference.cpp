@@ -6,7 +6,7 @@ using namespace mlir;
 
 #include "kconv/Dialect/KconvInterfaces.cpp.inc"
 
-namespace mlir::kconv {
+namespace kconv::dialect {
 
 std::string formatShape(ArrayRef<int64_t> shape) {
   std::string text = "(";
@@ -60,4 +60,4 @@ LogicalResult verifyInferredShape(Operation *op) {
   return success();
 }
 
-} // namespace mlir::kconv
+} // namespace kconv::dialect

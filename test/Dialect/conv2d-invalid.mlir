@@ -81,7 +81,7 @@ func.func @zero_dilation(%x: tensor<1x8x8x1xf32>, %k: tensor<1x1x1x1xf32>) -> te
 // -----
 
 func.func @unknown_activation(%x: tensor<1x8x8x1xf32>, %k: tensor<1x1x1x1xf32>) -> tensor<1x8x8x1xf32> {
-  // expected-error @+2 {{expected ::mlir::kconv::Activation to be one of: linear, relu}}
+  // expected-error @+2 {{expected ::kconv::dialect::Activation to be one of: linear, relu}}
   // expected-error @+1 {{failed to parse Kconv_ActivationAttr parameter 'value'}}
   %y = kconv.conv2d %x, %k {activation = #kconv.activation<wobbly>, data_format = #kconv.data_format<channels_last>, dilation_rate = array<i64: 1, 1>, filters = 1 : i64, groups = 1 : i64, kernel_size = array<i64: 1, 1>, padding = #kconv.padding<valid>, strides = array<i64: 1, 1>, use_bias = false} : (tensor<1x8x8x1xf32>, tensor<1x1x1x1xf32>) -> tensor<1x8x8x1xf32>
   return %y : tensor<1x8x8x1xf32>

@@ -10,7 +10,7 @@
 #include <cctype>
 #include <set>
 
-namespace mlir::kconv {
+namespace kconv::dialect {
 
 int LayerLowering::valueFor(Value value) {
   auto it = ids.find(value);
@@ -152,4 +152,4 @@ FailureOr<codegen::PipelinePlan> convertToPlan(func::FuncOp func, bool requireWe
   return plan;
 }
 
-} // namespace mlir::kconv
+} // namespace kconv::dialect

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-namespace mlir::kconv {
+namespace kconv::dialect {
 namespace codegen = ::kconv::codegen;
 
 /// The plan being built: value indices for SSA values (their Keras shapes), the
@@ -67,6 +67,6 @@ inline std::optional<double> optionalNumber(std::optional<APFloat> v) {
 #include "Layers/Layers.def"
 #undef KCONV_PLAN_LAYER
 
-} // namespace mlir::kconv
+} // namespace kconv::dialect
 
 #endif

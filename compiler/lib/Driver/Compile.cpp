@@ -129,7 +129,7 @@ int fail(llvm::raw_ostream &errs, llvm::Error error) {
 
 mlir::LogicalResult optimize(mlir::ModuleOp module, bool fusion) {
   mlir::PassManager pm(module->getContext());
-  mlir::kconv::buildKconvPipeline(pm, fusion);
+  kconv::dialect::buildKconvPipeline(pm, fusion);
   return pm.run(module);
 }
 
@@ -345,7 +345,7 @@ int compile(const CompileOptions &options, llvm::raw_ostream &errs) {
   if (loaded.weights && options.initSeed)
     return fail(errs, "--init-seed draws weights for a model without them, but '" +
                           loaded.weights->sourcePath + "' provides weights");
-  mlir::OwningOpRef<mlir::ModuleOp> module = mlir::kconv::importKerasModel(
+  mlir::OwningOpRef<mlir::ModuleOp> module = kconv::dialect::importKerasModel(
       context, loaded.model, loaded.weights ? &*loaded.weights : nullptr, options.initSeed);
   if (!module)
     return 1;
@@ -364,7 +364,7 @@ int compile(const CompileOptions &options, llvm::raw_ostream &errs) {
                           "--init-seed N to draw them from the layers' initializers");
   auto funcs = module->getOps<mlir::func::FuncOp>();
   mlir::FailureOr<codegen::PipelinePlan> plan =
-      mlir::kconv::convertToPlan(*funcs.begin(), /*requireWeights=*/native);
+      kconv::dialect::convertToPlan(*funcs.begin(), /*requireWeights=*/native);
   if (mlir::failed(plan))
     return 1;
   // --schedule=adams2019|mullapudi2016|li2018: Halide's autoschedulers as baselines.

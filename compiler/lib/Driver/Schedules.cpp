@@ -9,7 +9,6 @@
 namespace kconv::driver {
 
 using codegen::Conv2DSchedule;
-namespace kconv_mlir = mlir::kconv;
 
 namespace {
 
@@ -71,12 +70,12 @@ mlir::LogicalResult chooseSchedules(mlir::ModuleOp module, codegen::PipelinePlan
   // made unique for Halide (a channels_first layer's transposes carry its name too,
   // and the convolution becomes "name_"), so schedules go by the ops' Keras names.
   llvm::SmallVector<mlir::Operation *> nodeOps =
-      kconv_mlir::planNodeOps(*module.getOps<mlir::func::FuncOp>().begin());
-  llvm::SmallVector<kconv_mlir::Conv2DOp> layerOps;
+      dialect::planNodeOps(*module.getOps<mlir::func::FuncOp>().begin());
+  llvm::SmallVector<dialect::Conv2DOp> layerOps;
   codegen::ScheduleRequest request;
   for (mlir::Operation *node : nodeOps) {
     request.nodeNames.push_back(kerasName(node));
-    if (auto conv = mlir::dyn_cast<kconv_mlir::Conv2DOp>(node))
+    if (auto conv = mlir::dyn_cast<dialect::Conv2DOp>(node))
       layerOps.push_back(conv);
   }
   assert(layerOps.size() == plan.convs.size() && "one plan layer per conv2d op");
@@ -126,7 +125,7 @@ mlir::LogicalResult chooseSchedules(mlir::ModuleOp module, codegen::PipelinePlan
 
   // The choices, written once into the IR: for --emit=mlir and for schedule files.
   for (auto [layer, op] : llvm::zip_equal(plan.convs, layerOps))
-    op.setScheduleAttr(kconv_mlir::ScheduleAttr::get(ctx, *layer.schedule));
+    op.setScheduleAttr(dialect::ScheduleAttr::get(ctx, *layer.schedule));
   for (int node : codegen::fusableNodes(plan))
     nodeOps[node]->setAttr("kconv.fusion",
                            mlir::StringAttr::get(ctx, plan.inlinedNodes.count(node) ? "inline"

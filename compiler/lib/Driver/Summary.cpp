@@ -76,7 +76,7 @@ void printSummary(mlir::ModuleOp module, const keras::Model &model, bool hasWeig
     };
     std::vector<Row> rows;
     for (mlir::Operation &op : func.getBody().front()) {
-      if (!mlir::isa<mlir::kconv::KconvDialect>(op.getDialect()))
+      if (!mlir::isa<kconv::dialect::KconvDialect>(op.getDialect()))
         continue;
       std::string name = "layer";
       if (auto loc = mlir::dyn_cast<mlir::NameLoc>(op.getLoc()))
@@ -91,7 +91,7 @@ void printSummary(mlir::ModuleOp module, const keras::Model &model, bool hasWeig
       const auto *norm = found != layers.end()
                              ? std::get_if<keras::NormalizationConfig>(&found->second->config)
                              : nullptr;
-      if (auto bn = mlir::dyn_cast<mlir::kconv::BatchNormOp>(op)) {
+      if (auto bn = mlir::dyn_cast<kconv::dialect::BatchNormOp>(op)) {
         if (norm) {
           // A Normalization, imported as scale and offset: Keras's non-trainable
           // mean, variance (per index of its axis, or one) and count, unless the
@@ -111,7 +111,7 @@ void printSummary(mlir::ModuleOp module, const keras::Model &model, bool hasWeig
       } else {
         rows.push_back({name, cls, shapeText(op.getResult(0).getType()), params});
       }
-      auto conv = mlir::dyn_cast<mlir::kconv::Conv2DOp>(op);
+      auto conv = mlir::dyn_cast<kconv::dialect::Conv2DOp>(op);
       if (!conv || found == layers.end())
         continue;
       const auto *configPtr = std::get_if<keras::Conv2DConfig>(&found->second->config);

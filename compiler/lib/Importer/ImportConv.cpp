@@ -6,7 +6,7 @@
 #include "kconv/Support/ConvGeometry.h"
 #include "llvm/Support/CheckedArithmetic.h"
 
-namespace mlir::kconv {
+namespace kconv::dialect {
 
 namespace {
 std::optional<int64_t> checkedProduct(std::initializer_list<int64_t> dims, int64_t limit) {
@@ -279,4 +279,4 @@ FailureOr<Value> Importer::importConvOn(const keras::Layer &layer,
                    bias, conv.activation, {1, 1}, {1, 1}, {1, 1}, /*same=*/false);
 }
 
-} // namespace mlir::kconv
+} // namespace kconv::dialect

@@ -7,7 +7,7 @@
 #include <cmath>
 #include <tuple>
 
-namespace mlir::kconv {
+namespace kconv::dialect {
 
 DataFormatAttr formatAttr(MLIRContext *context, keras::DataFormat format) {
   return DataFormatAttr::get(context, format == keras::DataFormat::ChannelsFirst
@@ -417,4 +417,4 @@ LogicalResult Importer::importSimple(const keras::Layer &layer) {
       layer.config);
 }
 
-} // namespace mlir::kconv
+} // namespace kconv::dialect

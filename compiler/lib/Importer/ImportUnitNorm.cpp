@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <cstdio>
 
-namespace mlir::kconv {
+namespace kconv::dialect {
 
 namespace {
 /// The floor of the squared norm: rsqrt(max(square_sum, 1e-12)) up to Keras 3.5;
@@ -38,4 +38,4 @@ LogicalResult Importer::importUnitNorm(const keras::Layer &layer,
                                    builder.getF64FloatAttr(minSquareSum(model.kerasVersion)));
 }
 
-} // namespace mlir::kconv
+} // namespace kconv::dialect

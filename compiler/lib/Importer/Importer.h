@@ -7,7 +7,7 @@
 #include "mlir/IR/Builders.h"
 #include "llvm/ADT/StringMap.h"
 
-namespace mlir::kconv {
+namespace kconv::dialect {
 namespace keras = ::kconv::keras;
 
 /// The reader's data_format as the dialect's attribute.
@@ -112,6 +112,6 @@ private:
   size_t weightedLayerIndex = 0;
 };
 
-} // namespace mlir::kconv
+} // namespace kconv::dialect
 
 #endif

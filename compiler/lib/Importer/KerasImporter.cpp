@@ -10,7 +10,7 @@
 #include "llvm/ADT/StringExtras.h"
 #include "mlir/IR/Verifier.h"
 
-namespace mlir::kconv {
+namespace kconv::dialect {
 
 Location Importer::layerLoc(const std::string &name) {
   return NameLoc::get(builder.getStringAttr(name),
@@ -367,4 +367,4 @@ OwningOpRef<ModuleOp> importKerasModel(MLIRContext &context, const ::kconv::kera
   return Importer(context, model, weights, initSeed).run();
 }
 
-} // namespace mlir::kconv
+} // namespace kconv::dialect

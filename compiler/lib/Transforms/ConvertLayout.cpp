@@ -5,7 +5,7 @@
 
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
-namespace mlir::kconv {
+namespace kconv::dialect {
 #define GEN_PASS_DEF_KCONVCONVERTLAYOUT
 #include "kconv/Transforms/Passes.h.inc"
 
@@ -272,4 +272,4 @@ struct ConvertLayoutPass : impl::KconvConvertLayoutBase<ConvertLayoutPass> {
   }
 };
 } // namespace
-} // namespace mlir::kconv
+} // namespace kconv::dialect

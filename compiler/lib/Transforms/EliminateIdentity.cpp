@@ -1,7 +1,7 @@
 // --kconv-eliminate-identity: inference-time identities and dead layers removed.
 #include "kconv/Transforms/Passes.h"
 
-namespace mlir::kconv {
+namespace kconv::dialect {
 #define GEN_PASS_DEF_KCONVELIMINATEIDENTITY
 #include "kconv/Transforms/Passes.h.inc"
 
@@ -29,4 +29,4 @@ struct EliminateIdentityPass : impl::KconvEliminateIdentityBase<EliminateIdentit
   }
 };
 } // namespace
-} // namespace mlir::kconv
+} // namespace kconv::dialect

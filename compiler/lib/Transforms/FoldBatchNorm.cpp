@@ -5,7 +5,7 @@
 
 #include <cmath>
 
-namespace mlir::kconv {
+namespace kconv::dialect {
 #define GEN_PASS_DEF_KCONVFOLDBATCHNORM
 #include "kconv/Transforms/Passes.h.inc"
 
@@ -62,4 +62,4 @@ struct FoldBatchNormPass : impl::KconvFoldBatchNormBase<FoldBatchNormPass> {
   }
 };
 } // namespace
-} // namespace mlir::kconv
+} // namespace kconv::dialect

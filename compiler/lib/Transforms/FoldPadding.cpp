@@ -1,7 +1,7 @@
 // --kconv-fold-padding: ZeroPadding2D folded into the following conv2d.
 #include "kconv/Transforms/Passes.h"
 
-namespace mlir::kconv {
+namespace kconv::dialect {
 #define GEN_PASS_DEF_KCONVFOLDPADDING
 #include "kconv/Transforms/Passes.h.inc"
 
@@ -28,4 +28,4 @@ struct FoldPaddingPass : impl::KconvFoldPaddingBase<FoldPaddingPass> {
   }
 };
 } // namespace
-} // namespace mlir::kconv
+} // namespace kconv::dialect

@@ -2,7 +2,7 @@
 // activation into dense).
 #include "kconv/Transforms/Passes.h"
 
-namespace mlir::kconv {
+namespace kconv::dialect {
 #define GEN_PASS_DEF_KCONVFUSEEPILOGUE
 #include "kconv/Transforms/Passes.h.inc"
 
@@ -70,4 +70,4 @@ struct FuseEpiloguePass : impl::KconvFuseEpilogueBase<FuseEpiloguePass> {
   }
 };
 } // namespace
-} // namespace mlir::kconv
+} // namespace kconv::dialect

@@ -1,7 +1,7 @@
 // --kconv-infer-shapes: every kconv result refined from its operands, in order.
 #include "kconv/Transforms/Passes.h"
 
-namespace mlir::kconv {
+namespace kconv::dialect {
 #define GEN_PASS_DEF_KCONVINFERSHAPES
 #include "kconv/Transforms/Passes.h.inc"
 
@@ -33,4 +33,4 @@ struct InferShapesPass : impl::KconvInferShapesBase<InferShapesPass> {
   }
 };
 } // namespace
-} // namespace mlir::kconv
+} // namespace kconv::dialect

@@ -6,7 +6,7 @@
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
 
-namespace mlir::kconv {
+namespace kconv::dialect {
 
 void buildKconvPipeline(OpPassManager &pm, bool fusion) {
   OpPassManager &func = pm.nest<func::FuncOp>();
@@ -30,4 +30,4 @@ void registerKconvPipelines() {
       [](OpPassManager &pm) { buildKconvPipeline(pm, /*fusion=*/false); });
 }
 
-} // namespace mlir::kconv
+} // namespace kconv::dialect

@@ -2,7 +2,7 @@
 // spatial input size.
 #include "kconv/Transforms/Passes.h"
 
-namespace mlir::kconv {
+namespace kconv::dialect {
 #define GEN_PASS_DEF_KCONVRESOLVEPADDING
 #include "kconv/Transforms/Passes.h.inc"
 
@@ -19,4 +19,4 @@ struct ResolvePaddingPass : impl::KconvResolvePaddingBase<ResolvePaddingPass> {
   }
 };
 } // namespace
-} // namespace mlir::kconv
+} // namespace kconv::dialect

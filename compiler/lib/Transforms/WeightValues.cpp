@@ -4,7 +4,7 @@
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 
-namespace mlir::kconv {
+namespace kconv::dialect {
 
 std::optional<std::vector<float>> constantFloats(Value value) {
   auto constant = value ? value.getDefiningOp<arith::ConstantOp>() : arith::ConstantOp();
@@ -32,4 +32,4 @@ Value createWeightConstant(OpBuilder &builder, Location loc, RankedTensorType ty
   return builder.create<arith::ConstantOp>(loc, attr).getResult();
 }
 
-} // namespace mlir::kconv
+} // namespace kconv::dialect

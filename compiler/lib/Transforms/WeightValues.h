@@ -2,13 +2,14 @@
 #ifndef KCONV_TRANSFORMS_WEIGHTVALUES_H
 #define KCONV_TRANSFORMS_WEIGHTVALUES_H
 
+#include "kconv/Dialect/KconvDialect.h"
 #include "mlir/IR/Builders.h"
 
 #include <optional>
 #include <string>
 #include <vector>
 
-namespace mlir::kconv {
+namespace kconv::dialect {
 
 /// The values of a float32 `arith.constant` (dense or dense_resource), or nullopt
 /// when `value` is not one or its resource holds no data (imported without weights).
@@ -22,6 +23,6 @@ std::string weightNamePrefix(Operation *op, StringRef fallback);
 Value createWeightConstant(OpBuilder &builder, Location loc, RankedTensorType type,
                            StringRef name, ArrayRef<float> values);
 
-} // namespace mlir::kconv
+} // namespace kconv::dialect
 
 #endif

@@ -18,8 +18,8 @@ int main(int argc, char **argv) {
     if (name != "help" && name != "version" && name != "help-hidden")
       entry.getValue()->setHiddenFlag(llvm::cl::Hidden);
   }
-  mlir::kconv::registerKconvPasses();
-  mlir::kconv::registerKconvPipelines();
+  kconv::dialect::registerKconvPasses();
+  kconv::dialect::registerKconvPipelines();
   mlir::registerCanonicalizerPass();
   mlir::registerCSEPass();
   // mlir-opt's options for debugging MLIR itself (action tracing, plugins, reproducers,
@@ -36,6 +36,6 @@ int main(int argc, char **argv) {
   for (const char *name : developerOptions)
     if (llvm::cl::Option *option = llvm::cl::getRegisteredOptions().lookup(name))
       option->setHiddenFlag(llvm::cl::Hidden);
-  registry.insert<mlir::kconv::KconvDialect, mlir::func::FuncDialect, mlir::arith::ArithDialect>();
+  registry.insert<kconv::dialect::KconvDialect, mlir::func::FuncDialect, mlir::arith::ArithDialect>();
   return mlir::asMainReturnCode(mlir::MlirOptMain(argc, argv, "kconv pass driver\n", registry));
 }

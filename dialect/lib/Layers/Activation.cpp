@@ -3,8 +3,8 @@
 #include "OpChecks.h"
 
 using namespace mlir;
-using namespace mlir::kconv;
-using namespace mlir::kconv::detail;
+using namespace kconv::dialect;
+using namespace kconv::dialect::detail;
 
 bool ActivationOp::isPlainActivation() {
   if (getAlpha() || getMaxValue() || getNegativeSlope() || getThreshold())

@@ -4,8 +4,8 @@
 #include "kconv/Support/ConvGeometry.h"
 
 using namespace mlir;
-using namespace mlir::kconv;
-using namespace mlir::kconv::detail;
+using namespace kconv::dialect;
+using namespace kconv::dialect::detail;
 
 namespace {
 /// Logical (N, H, W, C) positions of a 4-D tensor in the given data format.

@@ -4,8 +4,8 @@
 #include "llvm/Support/CheckedArithmetic.h"
 
 using namespace mlir;
-using namespace mlir::kconv;
-using namespace mlir::kconv::detail;
+using namespace kconv::dialect;
+using namespace kconv::dialect::detail;
 
 namespace {
 /// Keras's deconv_output_length for one axis, or nullopt when it overflows int64

@@ -4,8 +4,8 @@
 #include <cmath>
 
 using namespace mlir;
-using namespace mlir::kconv;
-using namespace mlir::kconv::detail;
+using namespace kconv::dialect;
+using namespace kconv::dialect::detail;
 
 LogicalResult LayerNormOp::inferResultShape(SmallVectorImpl<int64_t> &shape) {
   ArrayRef<int64_t> in = shapeOf(getInput());

@@ -3,8 +3,8 @@
 #include "OpChecks.h"
 
 using namespace mlir;
-using namespace mlir::kconv;
-using namespace mlir::kconv::detail;
+using namespace kconv::dialect;
+using namespace kconv::dialect::detail;
 
 namespace {
 /// One axis of Keras's element-wise broadcast: a size 1 takes the other's size;

@@ -3,7 +3,7 @@
 
 #include "llvm/Support/CheckedArithmetic.h"
 
-namespace mlir::kconv::detail {
+namespace kconv::dialect::detail {
 
 ArrayRef<int64_t> shapeOf(Value v) { return cast<RankedTensorType>(v.getType()).getShape(); }
 
@@ -81,4 +81,4 @@ LogicalResult inferPadded(Operation *op, Value input, ArrayRef<int64_t> amounts,
   return success();
 }
 
-} // namespace mlir::kconv::detail
+} // namespace kconv::dialect::detail

@@ -8,7 +8,7 @@
 
 #include <optional>
 
-namespace mlir::kconv::detail {
+namespace kconv::dialect::detail {
 
 /// The shape of a ranked tensor value.
 ArrayRef<int64_t> shapeOf(Value v);
@@ -44,6 +44,6 @@ LogicalResult inferPadded(Operation *op, Value input, ArrayRef<int64_t> amounts,
                           DataFormat format, int sign, StringRef name,
                           SmallVectorImpl<int64_t> &shape);
 
-} // namespace mlir::kconv::detail
+} // namespace kconv::dialect::detail
 
 #endif

@@ -2,8 +2,8 @@
 #include "OpChecks.h"
 
 using namespace mlir;
-using namespace mlir::kconv;
-using namespace mlir::kconv::detail;
+using namespace kconv::dialect;
+using namespace kconv::dialect::detail;
 
 LogicalResult PReluOp::inferResultShape(SmallVectorImpl<int64_t> &shape) {
   ArrayRef<int64_t> in = shapeOf(getInput()), alpha = shapeOf(getAlpha());

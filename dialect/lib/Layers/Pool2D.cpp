@@ -3,8 +3,8 @@
 #include "kconv/Support/ConvGeometry.h"
 
 using namespace mlir;
-using namespace mlir::kconv;
-using namespace mlir::kconv::detail;
+using namespace kconv::dialect;
+using namespace kconv::dialect::detail;
 
 LogicalResult Pool2DOp::inferResultShape(SmallVectorImpl<int64_t> &shape) {
   if (failed(requireRank(*this, getInput(), 4, "the input")) ||

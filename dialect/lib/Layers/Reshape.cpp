@@ -3,8 +3,8 @@
 #include "llvm/Support/CheckedArithmetic.h"
 
 using namespace mlir;
-using namespace mlir::kconv;
-using namespace mlir::kconv::detail;
+using namespace kconv::dialect;
+using namespace kconv::dialect::detail;
 
 LogicalResult ReshapeOp::inferResultShape(SmallVectorImpl<int64_t> &shape) {
   ArrayRef<int64_t> in = shapeOf(getInput());

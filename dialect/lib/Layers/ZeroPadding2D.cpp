@@ -2,8 +2,8 @@
 #include "OpChecks.h"
 
 using namespace mlir;
-using namespace mlir::kconv;
-using namespace mlir::kconv::detail;
+using namespace kconv::dialect;
+using namespace kconv::dialect::detail;
 
 LogicalResult ZeroPad2DOp::inferResultShape(SmallVectorImpl<int64_t> &shape) {
   return inferPadded(*this, getInput(), getPadding(), getDataFormat(), +1, "padding", shape);

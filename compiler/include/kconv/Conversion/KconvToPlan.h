@@ -3,9 +3,10 @@
 #define KCONV_CONVERSION_KCONVTOPLAN_H
 
 #include "kconv/Codegen/PipelinePlan.h"
+#include "kconv/Dialect/KconvDialect.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 
-namespace mlir::kconv {
+namespace kconv::dialect {
 
 class ScheduleAttr;
 
@@ -23,6 +24,6 @@ FailureOr<::kconv::codegen::PipelinePlan> convertToPlan(func::FuncOp func,
 /// constants and identities are none).
 SmallVector<Operation *> planNodeOps(func::FuncOp func);
 
-} // namespace mlir::kconv
+} // namespace kconv::dialect
 
 #endif

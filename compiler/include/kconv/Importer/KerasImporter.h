@@ -7,7 +7,7 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/OwningOpRef.h"
 
-namespace mlir::kconv {
+namespace kconv::dialect {
 
 /// Builds `func.func @<model>` with one kconv op per layer, each located at
 /// `NameLoc(layer name, file)`. Weights become `arith.constant dense_resource<...>`.
@@ -18,6 +18,6 @@ OwningOpRef<ModuleOp> importKerasModel(MLIRContext &context, const ::kconv::kera
                                        const ::kconv::keras::Weights *weights,
                                        std::optional<uint64_t> initSeed = std::nullopt);
 
-} // namespace mlir::kconv
+} // namespace kconv::dialect
 
 #endif

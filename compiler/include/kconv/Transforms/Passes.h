@@ -4,7 +4,7 @@
 #include "kconv/Dialect/KconvOps.h"
 #include "mlir/Pass/Pass.h"
 
-namespace mlir::kconv {
+namespace kconv::dialect {
 
 #define GEN_PASS_DECL
 #include "kconv/Transforms/Passes.h.inc"
@@ -19,6 +19,6 @@ void buildKconvPipeline(OpPassManager &pm, bool fusion);
 /// Registers --kconv-pipeline and --kconv-pipeline-no-fusion (for kconv-opt).
 void registerKconvPipelines();
 
-} // namespace mlir::kconv
+} // namespace kconv::dialect
 
 #endif

@@ -16,7 +16,7 @@ def KconvResolvePadding : Pass<"kconv-resolve-padding", "::mlir::func::FuncOp"> 
     // after:  padding = #kconv.padding<same>, explicit_padding = array<i64: 0, 1, 0, 1>
     ```
   }];
-  let dependentDialects = ["::mlir::kconv::KconvDialect"];
+  let dependentDialects = ["::kconv::dialect::KconvDialect"];
 }
 
 def KconvInferShapes : Pass<"kconv-infer-shapes", "::mlir::func::FuncOp"> {
@@ -32,7 +32,7 @@ def KconvInferShapes : Pass<"kconv-infer-shapes", "::mlir::func::FuncOp"> {
     // after:  kconv.pool2d %x ... : (tensor<1x8x8x4xf32>) -> tensor<1x4x4x4xf32>
     ```
   }];
-  let dependentDialects = ["::mlir::kconv::KconvDialect"];
+  let dependentDialects = ["::kconv::dialect::KconvDialect"];
 }
 
 def KconvEliminateIdentity : Pass<"kconv-eliminate-identity", "::mlir::func::FuncOp"> {
@@ -42,7 +42,7 @@ def KconvEliminateIdentity : Pass<"kconv-eliminate-identity", "::mlir::func::Fun
     transposes by their input, then erases kconv ops and constants whose
     results are unused (layers that feed no model output).
   }];
-  let dependentDialects = ["::mlir::kconv::KconvDialect"];
+  let dependentDialects = ["::kconv::dialect::KconvDialect"];
 }
 
 def KconvConvertLayout : Pass<"kconv-convert-layout", "::mlir::func::FuncOp"> {
@@ -58,7 +58,7 @@ def KconvConvertLayout : Pass<"kconv-convert-layout", "::mlir::func::FuncOp"> {
     layout-dependent layers (Flatten, Dense on images, ...), and batch norms
     and activations between its convolutions fold and fuse into them.
   }];
-  let dependentDialects = ["::mlir::kconv::KconvDialect"];
+  let dependentDialects = ["::kconv::dialect::KconvDialect"];
 }
 
 def KconvFoldPadding : Pass<"kconv-fold-padding", "::mlir::func::FuncOp"> {
@@ -68,7 +68,7 @@ def KconvFoldPadding : Pass<"kconv-fold-padding", "::mlir::func::FuncOp"> {
     its `explicit_padding` (the convolution's padding must be resolved first,
     see `--kconv-resolve-padding`). The zero_pad2d stays for other users.
   }];
-  let dependentDialects = ["::mlir::kconv::KconvDialect"];
+  let dependentDialects = ["::kconv::dialect::KconvDialect"];
 }
 
 def KconvFoldBatchNorm : Pass<"kconv-fold-batch-norm", "::mlir::func::FuncOp"> {
@@ -79,7 +79,7 @@ def KconvFoldBatchNorm : Pass<"kconv-fold-batch-norm", "::mlir::func::FuncOp"> {
     kernel scaled by `gamma / sqrt(variance + epsilon)` per filter and bias
     `(bias - mean) * scale + beta`.
   }];
-  let dependentDialects = ["::mlir::kconv::KconvDialect", "::mlir::arith::ArithDialect"];
+  let dependentDialects = ["::kconv::dialect::KconvDialect", "::mlir::arith::ArithDialect"];
 }
 
 def KconvFuseEpilogue : Pass<"kconv-fuse-epilogue", "::mlir::func::FuncOp"> {
@@ -90,7 +90,7 @@ def KconvFuseEpilogue : Pass<"kconv-fuse-epilogue", "::mlir::func::FuncOp"> {
     with Keras's default arguments) takes that activation. Applied repeatedly,
     conv-Add-ReLU becomes a single conv2d.
   }];
-  let dependentDialects = ["::mlir::kconv::KconvDialect"];
+  let dependentDialects = ["::kconv::dialect::KconvDialect"];
 }
 
 #endif // KCONV_TRANSFORMS_PASSES_TD

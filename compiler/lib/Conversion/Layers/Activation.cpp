@@ -1,7 +1,7 @@
 // kconv.activation (Activation, ReLU, LeakyReLU, ELU, Softmax) -> an ActivationLayer.
 #include "../LayerLowering.h"
 
-namespace mlir::kconv {
+namespace kconv::dialect {
 
 LogicalResult lowerLayer(ActivationOp act, LayerLowering &lowering) {
   codegen::ActivationLayer layer;
@@ -18,4 +18,4 @@ LogicalResult lowerLayer(ActivationOp act, LayerLowering &lowering) {
   return success();
 }
 
-} // namespace mlir::kconv
+} // namespace kconv::dialect

@@ -4,7 +4,7 @@
 
 #include <cmath>
 
-namespace mlir::kconv {
+namespace kconv::dialect {
 
 LogicalResult lowerLayer(BatchNormOp bn, LayerLowering &lowering) {
   int in = lowering.valueFor(bn->getOperand(0)), out = lowering.valueFor(bn->getResult(0));
@@ -26,4 +26,4 @@ LogicalResult lowerLayer(BatchNormOp bn, LayerLowering &lowering) {
   return success();
 }
 
-} // namespace mlir::kconv
+} // namespace kconv::dialect

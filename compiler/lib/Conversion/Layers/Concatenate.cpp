@@ -1,7 +1,7 @@
 // kconv.concatenate -> a ConcatenateLayer.
 #include "../LayerLowering.h"
 
-namespace mlir::kconv {
+namespace kconv::dialect {
 
 LogicalResult lowerLayer(ConcatenateOp concat, LayerLowering &lowering) {
   std::vector<int> inputs;
@@ -12,4 +12,4 @@ LogicalResult lowerLayer(ConcatenateOp concat, LayerLowering &lowering) {
   return success();
 }
 
-} // namespace mlir::kconv
+} // namespace kconv::dialect

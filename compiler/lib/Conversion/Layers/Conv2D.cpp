@@ -2,7 +2,7 @@
 #include "../LayerLowering.h"
 #include "kconv/Conversion/KconvToPlan.h"
 
-namespace mlir::kconv {
+namespace kconv::dialect {
 
 LogicalResult lowerLayer(Conv2DOp conv, LayerLowering &lowering) {
   codegen::PipelinePlan &plan = lowering.plan;
@@ -31,4 +31,4 @@ LogicalResult lowerLayer(Conv2DOp conv, LayerLowering &lowering) {
   return success();
 }
 
-} // namespace mlir::kconv
+} // namespace kconv::dialect

@@ -1,7 +1,7 @@
 // kconv.conv2d_transpose -> a Conv2DTransposeLayer.
 #include "../LayerLowering.h"
 
-namespace mlir::kconv {
+namespace kconv::dialect {
 
 LogicalResult lowerLayer(Conv2DTransposeOp transpose, LayerLowering &lowering) {
   codegen::Conv2DTransposeLayer layer;
@@ -20,4 +20,4 @@ LogicalResult lowerLayer(Conv2DTransposeOp transpose, LayerLowering &lowering) {
   return success();
 }
 
-} // namespace mlir::kconv
+} // namespace kconv::dialect

@@ -1,7 +1,7 @@
 // kconv.crop2d (Cropping2D) -> a Cropping2DLayer.
 #include "../LayerLowering.h"
 
-namespace mlir::kconv {
+namespace kconv::dialect {
 
 LogicalResult lowerLayer(Crop2DOp crop, LayerLowering &lowering) {
   int in = lowering.valueFor(crop->getOperand(0)), out = lowering.valueFor(crop->getResult(0));
@@ -11,4 +11,4 @@ LogicalResult lowerLayer(Crop2DOp crop, LayerLowering &lowering) {
   return success();
 }
 
-} // namespace mlir::kconv
+} // namespace kconv::dialect

@@ -1,7 +1,7 @@
 // kconv.dense -> a DenseLayer.
 #include "../LayerLowering.h"
 
-namespace mlir::kconv {
+namespace kconv::dialect {
 
 LogicalResult lowerLayer(DenseOp dense, LayerLowering &lowering) {
   int in = lowering.valueFor(dense->getOperand(0)), out = lowering.valueFor(dense->getResult(0));
@@ -18,4 +18,4 @@ LogicalResult lowerLayer(DenseOp dense, LayerLowering &lowering) {
   return success();
 }
 
-} // namespace mlir::kconv
+} // namespace kconv::dialect

@@ -1,7 +1,7 @@
 // kconv.global_pool2d -> a GlobalPool2DLayer.
 #include "../LayerLowering.h"
 
-namespace mlir::kconv {
+namespace kconv::dialect {
 
 LogicalResult lowerLayer(GlobalPool2DOp pool, LayerLowering &lowering) {
   int in = lowering.valueFor(pool->getOperand(0)), out = lowering.valueFor(pool->getResult(0));
@@ -10,4 +10,4 @@ LogicalResult lowerLayer(GlobalPool2DOp pool, LayerLowering &lowering) {
   return success();
 }
 
-} // namespace mlir::kconv
+} // namespace kconv::dialect

@@ -1,7 +1,7 @@
 // kconv.layer_norm -> a LayerNormLayer.
 #include "../LayerLowering.h"
 
-namespace mlir::kconv {
+namespace kconv::dialect {
 
 LogicalResult lowerLayer(LayerNormOp ln, LayerLowering &lowering) {
   int in = lowering.valueFor(ln->getOperand(0)), out = lowering.valueFor(ln->getResult(0));
@@ -15,4 +15,4 @@ LogicalResult lowerLayer(LayerNormOp ln, LayerLowering &lowering) {
   return success();
 }
 
-} // namespace mlir::kconv
+} // namespace kconv::dialect

@@ -1,7 +1,7 @@
 // kconv.merge (Add, Subtract, Multiply, Average, Maximum, Minimum) -> a MergeLayer.
 #include "../LayerLowering.h"
 
-namespace mlir::kconv {
+namespace kconv::dialect {
 
 LogicalResult lowerLayer(MergeOp merge, LayerLowering &lowering) {
   std::vector<int> inputs;
@@ -13,4 +13,4 @@ LogicalResult lowerLayer(MergeOp merge, LayerLowering &lowering) {
   return success();
 }
 
-} // namespace mlir::kconv
+} // namespace kconv::dialect

@@ -1,7 +1,7 @@
 // kconv.prelu -> a PReluLayer.
 #include "../LayerLowering.h"
 
-namespace mlir::kconv {
+namespace kconv::dialect {
 
 LogicalResult lowerLayer(PReluOp prelu, LayerLowering &lowering) {
   int in = lowering.valueFor(prelu->getOperand(0)), out = lowering.valueFor(prelu->getResult(0));
@@ -16,4 +16,4 @@ LogicalResult lowerLayer(PReluOp prelu, LayerLowering &lowering) {
   return success();
 }
 
-} // namespace mlir::kconv
+} // namespace kconv::dialect

@@ -2,7 +2,7 @@
 #include "../LayerLowering.h"
 #include "kconv/Support/ConvGeometry.h"
 
-namespace mlir::kconv {
+namespace kconv::dialect {
 
 LogicalResult lowerLayer(Pool2DOp pool, LayerLowering &lowering) {
   int in = lowering.valueFor(pool->getOperand(0)), out = lowering.valueFor(pool->getResult(0));
@@ -29,4 +29,4 @@ LogicalResult lowerLayer(Pool2DOp pool, LayerLowering &lowering) {
   return success();
 }
 
-} // namespace mlir::kconv
+} // namespace kconv::dialect

@@ -1,7 +1,7 @@
 // kconv.rescale (Keras's Rescaling) -> a RescalingLayer.
 #include "../LayerLowering.h"
 
-namespace mlir::kconv {
+namespace kconv::dialect {
 
 LogicalResult lowerLayer(RescaleOp rescale, LayerLowering &lowering) {
   int in = lowering.valueFor(rescale->getOperand(0));
@@ -12,4 +12,4 @@ LogicalResult lowerLayer(RescaleOp rescale, LayerLowering &lowering) {
   return success();
 }
 
-} // namespace mlir::kconv
+} // namespace kconv::dialect

@@ -1,7 +1,7 @@
 // kconv.reshape (Reshape, Flatten, the views of 1-D layers) -> a ReshapeLayer.
 #include "../LayerLowering.h"
 
-namespace mlir::kconv {
+namespace kconv::dialect {
 
 LogicalResult lowerLayer(ReshapeOp reshape, LayerLowering &lowering) {
   int in = lowering.valueFor(reshape->getOperand(0));
@@ -10,4 +10,4 @@ LogicalResult lowerLayer(ReshapeOp reshape, LayerLowering &lowering) {
   return success();
 }
 
-} // namespace mlir::kconv
+} // namespace kconv::dialect

@@ -2,7 +2,7 @@
 // model's boundary) -> a TransposeLayer.
 #include "../LayerLowering.h"
 
-namespace mlir::kconv {
+namespace kconv::dialect {
 
 LogicalResult lowerLayer(TransposeOp transpose, LayerLowering &lowering) {
   int in = lowering.valueFor(transpose->getOperand(0));
@@ -13,4 +13,4 @@ LogicalResult lowerLayer(TransposeOp transpose, LayerLowering &lowering) {
   return success();
 }
 
-} // namespace mlir::kconv
+} // namespace kconv::dialect

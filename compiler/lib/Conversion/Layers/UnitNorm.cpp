@@ -1,7 +1,7 @@
 // kconv.unit_norm -> a UnitNormLayer.
 #include "../LayerLowering.h"
 
-namespace mlir::kconv {
+namespace kconv::dialect {
 
 LogicalResult lowerLayer(UnitNormOp un, LayerLowering &lowering) {
   int in = lowering.valueFor(un->getOperand(0)), out = lowering.valueFor(un->getResult(0));
@@ -12,4 +12,4 @@ LogicalResult lowerLayer(UnitNormOp un, LayerLowering &lowering) {
   return success();
 }
 
-} // namespace mlir::kconv
+} // namespace kconv::dialect

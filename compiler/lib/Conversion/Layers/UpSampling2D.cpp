@@ -1,7 +1,7 @@
 // kconv.upsample2d (UpSampling2D) -> an UpSample2DLayer.
 #include "../LayerLowering.h"
 
-namespace mlir::kconv {
+namespace kconv::dialect {
 
 LogicalResult lowerLayer(UpSample2DOp up, LayerLowering &lowering) {
   int in = lowering.valueFor(up->getOperand(0)), out = lowering.valueFor(up->getResult(0));
@@ -11,4 +11,4 @@ LogicalResult lowerLayer(UpSample2DOp up, LayerLowering &lowering) {
   return success();
 }
 
-} // namespace mlir::kconv
+} // namespace kconv::dialect

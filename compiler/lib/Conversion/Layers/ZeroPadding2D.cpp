@@ -1,7 +1,7 @@
 // kconv.zero_pad2d (ZeroPadding2D left unfolded) -> a ZeroPadding2DLayer.
 #include "../LayerLowering.h"
 
-namespace mlir::kconv {
+namespace kconv::dialect {
 
 LogicalResult lowerLayer(ZeroPad2DOp pad, LayerLowering &lowering) {
   int in = lowering.valueFor(pad->getOperand(0)), out = lowering.valueFor(pad->getResult(0));
@@ -11,4 +11,4 @@ LogicalResult lowerLayer(ZeroPad2DOp pad, LayerLowering &lowering) {
   return success();
 }
 
-} // namespace mlir::kconv
+} // namespace kconv::dialect

@@ -5,9 +5,17 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Dialect.h"
 
+/// The dialect and kconv's MLIR-side code (importer, passes, conversion) live in
+/// ::kconv::dialect, apart from ::mlir and from kconv's plain C++ (::kconv::keras,
+/// ::kconv::codegen, ...); they name MLIR's types unqualified, as code inside ::mlir
+/// would.
+namespace kconv::dialect {
+using namespace ::mlir;
+} // namespace kconv::dialect
+
 #include "kconv/Dialect/KconvOpsDialect.h.inc"
 
-namespace mlir::kconv {
+namespace kconv::dialect {
 
 /// Attribute names on the model function's arguments and results: the Keras name
 /// of each model input and output.
@@ -16,6 +24,6 @@ constexpr llvm::StringLiteral kTensorNameAttr = "kconv.name";
 /// channels_first layer: the layout callers supply it in, which the layout pass hides.
 constexpr llvm::StringLiteral kTensorLayoutAttr = "kconv.data_format";
 
-} // namespace mlir::kconv
+} // namespace kconv::dialect
 
 #endif

@@ -6,7 +6,7 @@ include "mlir/IR/AttrTypeBase.td"
 
 def Kconv_Dialect : Dialect {
   let name = "kconv";
-  let cppNamespace = "::mlir::kconv";
+  let cppNamespace = "::kconv::dialect";
   let summary = "Keras layers with their exact Keras semantics";
   let description = [{
     The `kconv` dialect models Keras layers one to one: each op carries every

@@ -8,7 +8,7 @@ def Kconv_PaddingKind : I32EnumAttr<"Padding", "Keras padding mode", [
     I32EnumAttrCase<"valid", 0>,
     // TensorFlow 'same': the odd extra row/column goes at the bottom/right.
     I32EnumAttrCase<"same", 1>]> {
-  let cppNamespace = "::mlir::kconv";
+  let cppNamespace = "::kconv::dialect";
   let genSpecializedAttr = 0;
 }
 def Kconv_PaddingAttr : EnumAttr<Kconv_Dialect, Kconv_PaddingKind, "padding"> {
@@ -18,7 +18,7 @@ def Kconv_PaddingAttr : EnumAttr<Kconv_Dialect, Kconv_PaddingKind, "padding"> {
 def Kconv_DataFormatKind : I32EnumAttr<"DataFormat", "Keras data_format", [
     I32EnumAttrCase<"channels_last", 0>,
     I32EnumAttrCase<"channels_first", 1>]> {
-  let cppNamespace = "::mlir::kconv";
+  let cppNamespace = "::kconv::dialect";
   let genSpecializedAttr = 0;
 }
 def Kconv_DataFormatAttr : EnumAttr<Kconv_Dialect, Kconv_DataFormatKind, "data_format"> {
@@ -55,7 +55,7 @@ def Kconv_ActivationKind : I32EnumAttr<"Activation", "Keras activation function"
     I32EnumAttrCase<"hard_shrink", 24>,     // threshold 0.5
     I32EnumAttrCase<"softmax", 25>,         // over the last axis
     I32EnumAttrCase<"log_softmax", 26>]> {  // over the last axis
-  let cppNamespace = "::mlir::kconv";
+  let cppNamespace = "::kconv::dialect";
   let genSpecializedAttr = 0;
 }
 def Kconv_ActivationAttr : EnumAttr<Kconv_Dialect, Kconv_ActivationKind, "activation"> {
@@ -66,7 +66,7 @@ def Kconv_PoolKindKind : I32EnumAttr<"PoolKind", "Keras pooling reduction", [
     I32EnumAttrCase<"max", 0>,
     // Keras/TF: the mean over the window's positions inside the input.
     I32EnumAttrCase<"average", 1>]> {
-  let cppNamespace = "::mlir::kconv";
+  let cppNamespace = "::kconv::dialect";
   let genSpecializedAttr = 0;
 }
 def Kconv_PoolKindAttr : EnumAttr<Kconv_Dialect, Kconv_PoolKindKind, "pool_kind"> {
@@ -80,7 +80,7 @@ def Kconv_MergeKindKind : I32EnumAttr<"MergeKind", "Keras element-wise merge lay
     I32EnumAttrCase<"average", 3>,
     I32EnumAttrCase<"maximum", 4>,
     I32EnumAttrCase<"minimum", 5>]> {
-  let cppNamespace = "::mlir::kconv";
+  let cppNamespace = "::kconv::dialect";
   let genSpecializedAttr = 0;
 }
 def Kconv_MergeKindAttr : EnumAttr<Kconv_Dialect, Kconv_MergeKindKind, "merge_kind"> {
@@ -90,7 +90,7 @@ def Kconv_MergeKindAttr : EnumAttr<Kconv_Dialect, Kconv_MergeKindKind, "merge_ki
 def Kconv_InterpolationKind : I32EnumAttr<"Interpolation", "UpSampling2D interpolation", [
     I32EnumAttrCase<"nearest", 0>,
     I32EnumAttrCase<"bilinear", 1>]> {
-  let cppNamespace = "::mlir::kconv";
+  let cppNamespace = "::kconv::dialect";
   let genSpecializedAttr = 0;
 }
 def Kconv_InterpolationAttr : EnumAttr<Kconv_Dialect, Kconv_InterpolationKind, "interpolation"> {

@@ -4,7 +4,7 @@
 include "mlir/IR/OpBase.td"
 
 def Kconv_InferShapeOpInterface : OpInterface<"InferShapeOpInterface"> {
-  let cppNamespace = "::mlir::kconv";
+  let cppNamespace = "::kconv::dialect";
   let description = [{
     A kconv op whose result shape follows from its operands' shapes and its
     attributes, with Keras's rules. One function serves the importer (which

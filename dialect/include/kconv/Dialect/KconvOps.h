@@ -13,7 +13,7 @@
 #include "kconv/Dialect/KconvAttrs.h.inc"
 #include "kconv/Dialect/KconvInterfaces.h.inc"
 
-namespace mlir::kconv {
+namespace kconv::dialect {
 /// Checks `op`'s ranked result against its inferred shape (when every operand is
 /// ranked): equal wherever both are known.
 LogicalResult verifyInferredShape(Operation *op);
@@ -24,7 +24,7 @@ std::optional<SmallVector<int64_t>> tryInferShape(Operation *op, bool &failed);
 
 /// "(?, 8, 8, 3)": a shape as Keras prints it, for messages.
 std::string formatShape(ArrayRef<int64_t> shape);
-} // namespace mlir::kconv
+} // namespace kconv::dialect
 
 #define GET_OP_CLASSES
 #include "kconv/Dialect/KconvOps.h.inc"

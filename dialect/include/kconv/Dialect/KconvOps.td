@@ -22,7 +22,7 @@ class Kconv_LayerOp<string mnemonic, list<Trait> traits = []>
   let hasVerifier = 1;
   let extraClassDefinition = [{
     ::mlir::LogicalResult $cppClass::verify() {
-      return ::mlir::kconv::verifyInferredShape(getOperation());
+      return ::kconv::dialect::verifyInferredShape(getOperation());
     }
   }];
 }
