@@ -124,11 +124,16 @@ bool TuningDb::open(bool create, std::string &failure) {
   }
   sqlite3_busy_timeout(db_, kBusyTimeoutMs);
   // Reading the schema version reads the header: a file that is not SQLite fails here.
-  int version = -1;
+  // The version and the table count come from one statement, one snapshot: read apart,
+  // another compile could create the schema between them (version 0 yet tables).
+  int version = -1, tables = 0;
   {
-    Statement stmt(db_, "PRAGMA user_version");
-    if (stmt && sqlite3_step(stmt.get()) == SQLITE_ROW)
+    Statement stmt(db_, "SELECT user_version, (SELECT count(*) FROM sqlite_master) "
+                        "FROM pragma_user_version");
+    if (stmt && sqlite3_step(stmt.get()) == SQLITE_ROW) {
       version = sqlite3_column_int(stmt.get(), 0);
+      tables = sqlite3_column_int(stmt.get(), 1);
+    }
   }
   if (version < 0) {
     error = path_ + ": cannot " + verb + " the tuning database: " + sqlite3_errmsg(db_);
@@ -137,8 +142,7 @@ bool TuningDb::open(bool create, std::string &failure) {
             ", newer than this kconvc's (" + std::to_string(kSchemaVersion) + ")";
   } else if (version == 0) {
     // Not ours yet: an empty file, or another program's database.
-    Statement stmt(db_, "SELECT count(*) FROM sqlite_master");
-    if (stmt && sqlite3_step(stmt.get()) == SQLITE_ROW && sqlite3_column_int(stmt.get(), 0) > 0)
+    if (tables > 0)
       error = path_ + ": not a kconv tuning database";
   }
   if (error.empty() && create && version == 0 && !writeTransaction(db_, [] { return true; }))
