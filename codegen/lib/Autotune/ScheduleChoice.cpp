@@ -62,6 +62,16 @@ std::vector<std::string> inlinedNames(const std::string &stored) {
   return names;
 }
 
+/// The tuner's options for one search of `seconds` under `request`.
+TuneOptions tuneOptions(const ScheduleRequest &request, double seconds) {
+  TuneOptions tune;
+  tune.target = request.target;
+  tune.threads = request.threads;
+  tune.budgetSeconds = seconds;
+  tune.maxCandidates = request.maxCandidates;
+  return tune;
+}
+
 /// Which element-wise layers are fused into their consumer: forced by the schedule
 /// file, else from the tuning database, else measured (a tuning budget), else the
 /// default rule.
@@ -95,11 +105,7 @@ Status chooseFusion(PipelinePlan &plan, const ScheduleRequest &request, TuningDb
   }
   double seconds = !decided && request.tune && !fusable.empty() ? budget.next() : 0;
   if (seconds > 0) {
-    TuneOptions tune;
-    tune.target = request.target;
-    tune.threads = request.threads;
-    tune.budgetSeconds = seconds;
-    tune.maxCandidates = request.maxCandidates;
+    TuneOptions tune = tuneOptions(request, seconds);
     FusionResult result;
     tally.fusionTuned = true;
     if (Status status = tuneFusion(plan, tune, result); !status) {
@@ -223,11 +229,7 @@ Status chooseSchedules(PipelinePlan &plan, const ScheduleRequest &request,
     double seconds = !chosen && request.tune ? budget.next() : 0;
     spent += !chosen && request.tune && seconds <= 0;
     if (seconds > 0) {
-      TuneOptions tune;
-      tune.target = request.target;
-      tune.threads = request.threads;
-      tune.budgetSeconds = seconds;
-      tune.maxCandidates = request.maxCandidates;
+      TuneOptions tune = tuneOptions(request, seconds);
       tune.seed = request.seed;
       TuneResult result;
       ++tally.tuned;
