@@ -208,9 +208,11 @@ std::vector<std::string> readStringListAttribute(hid_t location, const std::stri
   Handle space(H5Aget_space(attribute.get()));
   std::vector<hsize_t> dims;
   size_t count = elementCount(space.get(), dims, what);
+  // An empty list reads as empty whatever its type: Keras writes a weightless layer's
+  // names as an empty float64 array, other writers as an empty string array.
+  if (count == 0)
+    return {};
   if (H5Tget_class(type.get()) != H5T_STRING) {
-    if (count == 0) // weightless layers store an empty float64 array
-      return {};
     throw KerasError(what + ": attribute '" + name + "' is not a list of strings");
   }
   return readStrings(attribute.get(), type.get(), count, what);
