@@ -11,6 +11,8 @@
 #include "kconv/Importer/KerasImporter.h"
 #include "kconv/Keras/KerasLoader.h"
 #include "kconv/Transforms/Passes.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
@@ -125,6 +127,18 @@ int fail(llvm::raw_ostream &errs, const std::string &message) {
 
 int fail(llvm::raw_ostream &errs, llvm::Error error) {
   return fail(errs, llvm::toString(std::move(error)));
+}
+
+/// Whether some weight of the module was imported without values (no --weights): a
+/// model of pooling, activations and reshapes compiles without a weights file.
+bool lacksWeightValues(mlir::ModuleOp module) {
+  bool lacking = false;
+  module.walk([&](mlir::arith::ConstantOp constant) {
+    if (auto resource = llvm::dyn_cast<mlir::DenseF32ResourceElementsAttr>(constant.getValue()))
+      if (!resource.tryGetAsArrayRef())
+        lacking = true;
+  });
+  return lacking;
 }
 
 mlir::LogicalResult optimize(mlir::ModuleOp module, bool fusion) {
@@ -358,7 +372,7 @@ int compile(const CompileOptions &options, llvm::raw_ostream &errs) {
   if (mlir::failed(optimize(*module, options.fusion)))
     return 1;
   bool native = options.emit != EmitKind::Mlir;
-  if (native && !loaded.weights && !options.initSeed)
+  if (native && !loaded.weights && !options.initSeed && lacksWeightValues(*module))
     return fail(errs, options.modelPath +
                           ": the model has no weights: pass --weights FILE (a Keras .h5), or "
                           "--init-seed N to draw them from the layers' initializers");

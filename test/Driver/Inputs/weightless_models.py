@@ -1,6 +1,7 @@
 """Writes full-model .h5 files whose weight name lists are empty arrays of string type
-(Keras writes an empty float64 array; other writers an empty string array) and checks
-nothing: kconvc must read both as "no weights"."""
+(Keras writes an empty float64 array; other writers an empty string array), which
+kconvc must read as "no weights", and a weightless JSON model with its input and
+expected output."""
 import json
 import sys
 
@@ -35,3 +36,10 @@ def one_weightless_layer(g):
 
 
 write(out + "/weightless_layer.h5", one_weightless_layer)
+
+# The same model as Keras 2 JSON: it has no weights to ask for.
+with open(out + "/pool.json", "w") as f:
+    json.dump(config, f)
+x = np.random.default_rng(0).standard_normal((2, 4, 4, 3)).astype(np.float32)
+np.save(out + "/x.npy", x)
+np.save(out + "/expected.npy", x.reshape(2, 2, 2, 2, 2, 3).max(axis=(2, 4)))
