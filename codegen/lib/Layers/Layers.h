@@ -24,6 +24,7 @@ LayerFuncs defineStep(const LayerNormLayer &layer, const StepInputs &in);
 LayerFuncs defineStep(const UnitNormLayer &layer, const StepInputs &in);
 LayerFuncs defineStep(const Pool2DLayer &layer, const StepInputs &in);
 LayerFuncs defineStep(const GlobalPool2DLayer &layer, const StepInputs &in);
+LayerFuncs defineStep(const AdaptivePool2DLayer &layer, const StepInputs &in);
 LayerFuncs defineStep(const ActivationLayer &layer, const StepInputs &in);
 LayerFuncs defineStep(const PReluLayer &layer, const StepInputs &in);
 LayerFuncs defineStep(const MergeLayer &layer, const StepInputs &in);

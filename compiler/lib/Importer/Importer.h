@@ -96,6 +96,8 @@ private:
   LogicalResult importBatchNorm(const keras::Layer &layer, const keras::BatchNormConfig &bn);
   LogicalResult importLayerNorm(const keras::Layer &layer, const keras::LayerNormConfig &ln);
   LogicalResult importUnitNorm(const keras::Layer &layer, const keras::UnitNormConfig &un);
+  LogicalResult importAdaptivePool2D(const keras::Layer &layer,
+                                     const keras::AdaptivePool2DConfig &pool);
   LogicalResult importNormalization(const keras::Layer &layer,
                                     const keras::NormalizationConfig &norm);
   LogicalResult importActivation(const keras::Layer &layer, const keras::ActivationConfig &act);

@@ -236,6 +236,8 @@ LogicalResult Importer::importLayer(const keras::Layer &layer) {
           return importLayerNorm(layer, config);
         else if constexpr (std::is_same_v<T, keras::UnitNormConfig>)
           return importUnitNorm(layer, config);
+        else if constexpr (std::is_same_v<T, keras::AdaptivePool2DConfig>)
+          return importAdaptivePool2D(layer, config);
         else if constexpr (std::is_same_v<T, keras::NormalizationConfig>)
           return importNormalization(layer, config);
         else if constexpr (std::is_same_v<T, keras::ActivationConfig>)

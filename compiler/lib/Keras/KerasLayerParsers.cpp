@@ -269,6 +269,28 @@ Pool2DConfig parsePool2D(const LayerContext &ctx, const json &c) {
   return pool;
 }
 
+AdaptivePool2DConfig parseAdaptivePool2D(const LayerContext &ctx, const json &c) {
+  AdaptivePool2DConfig pool;
+  pool.max = ctx.className.find("Max") != std::string::npos;
+  pool.rank = ctx.className.find("1D") != std::string::npos ? 1 : 2;
+  auto it = c.find("output_size");
+  if (it == c.end() || it->is_null())
+    ctx.fail("'output_size' is missing");
+  // An int, or a list of one int per spatial axis (Keras stores the tuple).
+  if (it->is_number_integer()) {
+    int64_t size = positiveInt(ctx, *it, "output_size");
+    pool.outputSize = {pool.rank == 1 ? 1 : size, size};
+  } else if (it->is_array() && it->size() == size_t(pool.rank)) {
+    pool.outputSize = {pool.rank == 1 ? 1 : positiveInt(ctx, (*it)[0], "output_size"),
+                       positiveInt(ctx, it->back(), "output_size")};
+  } else {
+    ctx.fail(std::string("'output_size' must be an int or a list of ") +
+             (pool.rank == 1 ? "one int" : "two ints") + ", got " + it->dump());
+  }
+  pool.dataFormat = dataFormat(ctx, c);
+  return pool;
+}
+
 GlobalPool2DConfig parseGlobalPool2D(const LayerContext &ctx, const json &c) {
   GlobalPool2DConfig pool;
   pool.max = ctx.className.find("Max") != std::string::npos;
@@ -449,6 +471,9 @@ LayerConfig parseLayerConfig(const LayerContext &ctx, const json &config, int ke
       cls == "GlobalAvgPool2D" || cls == "GlobalMaxPool2D" || cls == "GlobalAveragePooling1D" ||
       cls == "GlobalMaxPooling1D" || cls == "GlobalAvgPool1D" || cls == "GlobalMaxPool1D")
     return parseGlobalPool2D(ctx, c);
+  if (cls == "AdaptiveAveragePooling1D" || cls == "AdaptiveAveragePooling2D" ||
+      cls == "AdaptiveMaxPooling1D" || cls == "AdaptiveMaxPooling2D")
+    return parseAdaptivePool2D(ctx, c);
   if (cls == "Activation" || cls == "ReLU" || cls == "LeakyReLU" || cls == "ELU" ||
       cls == "Softmax")
     return parseActivation(ctx, c, kerasMajor);

@@ -161,6 +161,15 @@ struct Visitor {
     out[a->w] = ceilDiv(out[a->w], c.strides[1]);
     return out;
   }
+  std::optional<Shape> operator()(const AdaptivePool2DConfig &c) {
+    if (!one() || one()->size() != size_t(c.rank) + 1)
+      return std::nullopt;
+    Shape out = *one();
+    size_t first = c.dataFormat == DataFormat::ChannelsFirst ? 1 : 0; // first spatial axis
+    for (int i = 0; i < c.rank; ++i)
+      out[first + i] = c.outputSize[2 - c.rank + i];
+    return out;
+  }
   std::optional<Shape> operator()(const GlobalPool2DConfig &c) {
     std::optional<Axes> a = one() ? axes2d(*one(), c.dataFormat) : std::nullopt;
     if (!a)

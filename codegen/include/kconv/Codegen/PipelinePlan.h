@@ -128,6 +128,14 @@ struct Pool2DLayer {
   std::array<int64_t, 4> padding{0, 0, 0, 0}; // top, bottom, left, right
 };
 
+/// Keras 3 adaptive pooling to (height, width) = outputSize; see AdaptivePool2D.cpp.
+struct AdaptivePool2DLayer {
+  std::string name;
+  int input = -1, output = -1;
+  bool max = false;
+  std::array<int64_t, 2> outputSize{1, 1};
+};
+
 struct GlobalPool2DLayer {
   std::string name;
   int input = -1, output = -1;
@@ -219,7 +227,7 @@ using PlanNode =
     std::variant<ConvStep, Conv2DTransposeLayer, DenseLayer, BatchNormLayer, RescalingLayer,
                  LayerNormLayer, UnitNormLayer, Pool2DLayer, GlobalPool2DLayer, ActivationLayer, PReluLayer,
                  MergeLayer, ConcatenateLayer, ZeroPadding2DLayer, Cropping2DLayer,
-                 UpSample2DLayer, ReshapeLayer, TransposeLayer>;
+                 UpSample2DLayer, ReshapeLayer, TransposeLayer, AdaptivePool2DLayer>;
 
 /// Whether `name` is one of the names codegen gives the Funcs, buffers and reductions
 /// of a layer (or boundary tensor) named `layer`: `layer` + "_" + a part (conv2d_kernel,

@@ -111,6 +111,15 @@ struct Pool2DConfig {
   DataFormat dataFormat = DataFormat::ChannelsLast;
 };
 
+/// Keras 3's AdaptiveAveragePooling1D/2D and AdaptiveMaxPooling1D/2D: output index i
+/// pools input [floor(i * L / out), ceil((i + 1) * L / out)) along each spatial axis.
+struct AdaptivePool2DConfig {
+  int rank = 2; // 1: the 1-D layers, as the 2-D pool of a (1, steps) view (sizes {1, out})
+  bool max = false;
+  std::array<int64_t, 2> outputSize{1, 1};
+  DataFormat dataFormat = DataFormat::ChannelsLast;
+};
+
 struct GlobalPool2DConfig {
   int rank = 2; // 1: GlobalAveragePooling1D / GlobalMaxPooling1D
   bool max = false;
@@ -175,7 +184,7 @@ using LayerConfig =
                  LayerNormConfig, UnitNormConfig, Pool2DConfig,
                  GlobalPool2DConfig, ActivationConfig, PReluConfig, MergeConfig,
                  ConcatenateConfig, Pad2DConfig, UpSample2DConfig, ReshapeConfig,
-                 PermuteConfig, RescalingConfig, IdentityConfig>;
+                 PermuteConfig, RescalingConfig, IdentityConfig, AdaptivePool2DConfig>;
 
 struct Layer {
   std::string name;
