@@ -250,3 +250,349 @@ def keras3_functional_json(layers, inputs, outputs, shapes, name="model"):
         "input_layers": single(inputs), "output_layers": single(outputs)},
         "registered_name": "Functional", "build_config": {"input_shape": None}}
     return json.dumps(model)
+
+
+# ---- Nested models and shared layers ------------------------------------------------
+#
+# A small graph API in the style of Keras's functional one, for models that hold models
+# as layers and layers called more than once:
+#
+#   x = Input("x", (8,))
+#   d = Layer("Dense", {"name": "d", "units": 4, ...}, [("kernel", k), ("bias", b)])
+#   inner = Functional("inner", [x], [d(x)[0]])
+#   y = Input("y", (8,))
+#   outer = Functional("outer", [y], inner(y) + inner(inner(y)[0]))   # called twice
+#
+# Calling a layer or a model records a node (one call) and returns its output tensors.
+# Each serialization counts, per layer, only the nodes of the model being written, as
+# Keras does; where Keras numbers a nested model's calls from 1 (Keras 2: a model built
+# with an input has a node of its own; Keras 3: a Functional model, in input/output
+# layers only), so does this.
+
+
+class Tensor:
+    def __init__(self, layer, node, index):
+        self.layer, self.node, self.index = layer, node, index  # node: a Node
+
+
+class Node:
+    def __init__(self, layer, inputs):
+        self.layer, self.inputs = layer, list(inputs)
+        count = layer.output_count()
+        self.outputs = [Tensor(layer, self, i) for i in range(count)]
+
+
+class _Callable:
+    def __call__(self, *tensors):
+        flat = []
+        for t in tensors:
+            flat += t if isinstance(t, list) else [t]
+        node = Node(self, flat)
+        self.nodes.append(node)
+        return node.outputs
+
+
+class Layer(_Callable):
+    """A plain layer: `weights` are (variable name, array) pairs in Keras's order."""
+
+    def __init__(self, class_name, config, weights=()):
+        self.class_name, self.config, self.weights = class_name, dict(config), list(weights)
+        self.name = config["name"]
+        self.nodes = []
+
+    def output_count(self):
+        return 1
+
+
+class Input:
+    def __init__(self, name, shape):
+        self.class_name, self.name, self.shape = "InputLayer", name, list(shape)
+        self.nodes = []
+        self.nodes.append(Node(self, []))
+        self.output = self.nodes[0].outputs[0]
+
+    def output_count(self):
+        return 1
+
+
+def _walk_nodes(inputs, outputs):
+    """The nodes between `inputs` and `outputs`, in topological order."""
+    order, seen = [], set()
+
+    def visit(node):
+        if id(node) in seen:
+            return
+        seen.add(id(node))
+        for t in node.inputs:
+            visit(t.node)
+        order.append(node)
+
+    for t in outputs:
+        visit(t.node)
+    return order
+
+
+class Functional(_Callable):
+    def __init__(self, name, inputs, outputs):
+        self.class_name, self.name = "Functional", name
+        self.inputs, self.outputs = list(inputs), list(outputs)
+        self.nodes = []
+        own = _walk_nodes([i.output for i in inputs], self.outputs)
+        self.own_nodes = set(id(n) for n in own)
+        self.layers = []  # in topological order, InputLayers first
+        for i in inputs:
+            self.layers.append(i)
+        for n in own:
+            if n.layer not in self.layers:
+                self.layers.append(n.layer)
+
+    def output_count(self):
+        return len(self.outputs)
+
+
+class Sequential(_Callable):
+    """`input_shape`: an InputLayer first (Keras 2 then numbers its calls from 1)."""
+
+    def __init__(self, name, layers, input_shape=None):
+        self.class_name, self.name = "Sequential", name
+        self.layers, self.input_shape = list(layers), input_shape
+        self.nodes = []
+
+    def output_count(self):
+        return 1
+
+
+def _is_model(layer):
+    return isinstance(layer, (Functional, Sequential))
+
+
+def _node_index(model, node, keras3, endpoint):
+    """The index a serialization of `model` gives `node` of its layer."""
+    layer = node.layer
+    own = [n for n in layer.nodes if id(n) in model.own_nodes]
+    index = own.index(node)
+    if keras3:
+        return index + (1 if endpoint and isinstance(layer, Functional) else 0)
+    built = isinstance(layer, Functional) or (isinstance(layer, Sequential) and
+                                              layer.input_shape is not None)
+    return index + (1 if built else 0)
+
+
+def _layer_config(layer, keras3, batch_shape=None):
+    config = dict(layer.config)
+    if keras3:
+        config["dtype"] = _keras3_dtype()
+    elif "dtype" not in config:
+        config["dtype"] = "float32"
+    if batch_shape is not None:
+        config["batch_shape" if keras3 else "batch_input_shape"] = batch_shape
+    return config
+
+
+def _input_entry(name, shape, keras3):
+    batch = [None] + list(shape)
+    if keras3:
+        return {"module": "keras.layers", "class_name": "InputLayer",
+                "config": {"batch_shape": batch, "dtype": "float32", "sparse": False,
+                           "name": name}, "registered_name": None, "name": name,
+                "inbound_nodes": []}
+    return {"class_name": "InputLayer", "config": {
+        "batch_input_shape": batch, "dtype": "float32", "sparse": False, "ragged": False,
+        "name": name}, "name": name, "inbound_nodes": []}
+
+
+def _model_config(model, keras3):
+    """The `config` of a model (the part nested inside another model's layers)."""
+    if isinstance(model, Sequential):
+        entries = []
+        if model.input_shape is not None:
+            entries.append(_input_entry(model.layers[0].name + "_input", model.input_shape,
+                                        keras3))
+        for layer in model.layers:
+            entries.append(_entry(layer, keras3))
+        return {"name": model.name, "layers": entries} if not keras3 else {
+            "name": model.name, "trainable": True, "dtype": _keras3_dtype(), "layers": entries}
+    entries = []
+    for layer in model.layers:
+        if isinstance(layer, Input):
+            entries.append(_input_entry(layer.name, layer.shape, keras3))
+            continue
+        entry = _entry(layer, keras3)
+        calls = [n for n in layer.nodes if id(n) in model.own_nodes]
+        if keras3:
+            entry["inbound_nodes"] = []
+            for node in calls:
+                tensors = [{"class_name": "__keras_tensor__", "config": {
+                    "shape": None, "dtype": "float32",
+                    "keras_history": [t.layer.name, _node_index(model, t.node, True, False),
+                                      t.index]}} for t in node.inputs]
+                args = [tensors] if len(tensors) > 1 else tensors
+                entry["inbound_nodes"].append({"args": args, "kwargs": {}})
+        else:
+            entry["inbound_nodes"] = [
+                [[t.layer.name, _node_index(model, t.node, False, False), t.index, {}]
+                 for t in node.inputs] for node in calls]
+        entries.append(entry)
+
+    def endpoints(tensors):
+        refs = [[t.layer.name, _node_index(model, t.node, keras3, True), t.index]
+                for t in tensors]
+        return refs[0] if keras3 and len(refs) == 1 else refs
+
+    config = {"name": model.name, "trainable": True, "layers": entries,
+              "input_layers": endpoints([i.output for i in model.inputs]),
+              "output_layers": endpoints(model.outputs)}
+    return config
+
+
+def _entry(layer, keras3):
+    """One entry of a model's `layers`."""
+    if _is_model(layer):
+        if keras3:
+            return {"module": "keras", "class_name": layer.class_name,
+                    "config": _model_config(layer, True), "registered_name": layer.class_name,
+                    "name": layer.name, "build_config": {"input_shape": None}}
+        return {"class_name": layer.class_name, "config": _model_config(layer, False),
+                "name": layer.name}
+    if keras3:
+        return {"module": "keras.layers", "class_name": layer.class_name,
+                "config": _layer_config(layer, True), "registered_name": None,
+                "name": layer.name}
+    return {"class_name": layer.class_name, "config": _layer_config(layer, False),
+            "name": layer.name}
+
+
+def nested_model_json(model, keras3=False, keras_version=None):
+    """`model.to_json()` of a Functional or Sequential model (Keras 2 or Keras 3)."""
+    root = _entry(model, keras3)
+    root.pop("name", None)
+    if keras3:
+        root["compile_config"] = None
+    else:
+        root["keras_version"] = keras_version or "2.13.1"
+        root["backend"] = "tensorflow"
+    return json.dumps(root)
+
+
+def _model_layers(model, keras3):
+    """`model.layers` as Keras saves them (a Sequential's InputLayer left out; Keras 2
+    Functional models list theirs)."""
+    return list(model.layers)
+
+
+def _leaf_weights(model):
+    """(layer, weights) of every weighted layer below `model`, each shared layer once."""
+    out, seen = [], set()
+
+    def walk(m):
+        for layer in _model_layers(m, False):
+            if id(layer) in seen:
+                continue
+            seen.add(id(layer))
+            if _is_model(layer):
+                walk(layer)
+            elif getattr(layer, "weights", None):
+                out.append(layer)
+
+    walk(model)
+    return out
+
+
+def nested_weights_keras2(model):
+    """The layer groups of a Keras 2 weights file: a nested model is one group named
+    after it, its weights named "<inner layer>/<var>:0" (the inner layer's own name)."""
+    groups = []
+    for layer in _model_layers(model, False):
+        if isinstance(layer, Input):
+            groups.append((layer.name, []))
+        elif _is_model(layer):
+            groups.append((layer.name, [(f"{leaf.name}/{var}:0", array)
+                                        for leaf in _leaf_weights(layer)
+                                        for var, array in leaf.weights]))
+        else:
+            groups.append((layer.name, [(f"{layer.name}/{var}:0", array)
+                                        for var, array in layer.weights]))
+    return groups
+
+
+def _write_nested_groups(root, groups, keras_version):
+    root.attrs["layer_names"] = _string_list([name for name, _ in groups])
+    root.attrs["backend"] = "tensorflow"
+    root.attrs["keras_version"] = keras_version
+    for name, tensors in groups:
+        group = root.create_group(name)
+        if tensors:
+            group.attrs["weight_names"] = _string_list([n for n, _ in tensors])
+        else:
+            group.attrs["weight_names"] = np.zeros((0,), dtype=np.float64)
+        for full_name, array in tensors:
+            group.create_dataset(full_name, data=_dataset(array))
+
+
+def save_nested_weights_h5(path, model, keras_version="2.13.1"):
+    """Keras 2 `model.save_weights("w.h5")` of a model with nested models."""
+    with h5py.File(path, "w") as f:
+        _write_nested_groups(f, nested_weights_keras2(model), keras_version)
+
+
+def save_nested_model_h5(path, model, keras_version="2.13.1"):
+    """Keras 2 `model.save("m.h5")` of a model with nested models."""
+    with h5py.File(path, "w") as f:
+        f.attrs["model_config"] = nested_model_json(model, False, keras_version)
+        f.attrs["keras_version"] = keras_version
+        f.attrs["backend"] = "tensorflow"
+        _write_nested_groups(f.create_group("model_weights"), nested_weights_keras2(model),
+                             keras_version)
+
+
+def _write_nested_keras3(f, model):
+    """`layers/<snake>/vars/N`, a nested model's layers below `layers/<snake>/layers/`,
+    named per container by class name as Keras 3's saving_lib does; a layer (or model)
+    seen before is saved once."""
+    seen = set()
+
+    def walk(group, m):
+        used = {}
+        for layer in m.layers:
+            if isinstance(layer, Input):
+                continue  # (InputLayers hold no variables)
+            name = keras3_snake_case(layer.class_name)
+            if name in used:
+                used[name] += 1
+                name = f"{name}_{used[name]}"
+            else:
+                used[name] = 0
+            if id(layer) in seen:
+                continue
+            seen.add(id(layer))
+            sub = group.create_group(name)
+            if _is_model(layer):
+                walk(sub.create_group("layers"), layer)
+                sub.create_group("vars")
+                continue
+            vars_group = sub.create_group("vars")
+            for i, (_, array) in enumerate(layer.weights):
+                vars_group.create_dataset(str(i), data=_dataset(array))
+
+    walk(f.create_group("layers"), model)
+    f.create_group("optimizer").create_group("vars")
+    f.create_group("vars")
+
+
+def save_nested_weights_keras3(path, model):
+    with h5py.File(path, "w") as f:
+        _write_nested_keras3(f, model)
+
+
+def save_nested_keras_archive(path, model, keras_version="3.4.1"):
+    """Keras 3 `model.save("m.keras")` of a model with nested models."""
+    import io
+    import zipfile
+    buffer = io.BytesIO()
+    with h5py.File(buffer, "w") as f:
+        _write_nested_keras3(f, model)
+    metadata = {"keras_version": keras_version, "date_saved": "2026-01-01@00:00:00"}
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as z:
+        z.writestr("metadata.json", json.dumps(metadata))
+        z.writestr("config.json", nested_model_json(model, True))
+        z.writestr("model.weights.h5", buffer.getvalue())
