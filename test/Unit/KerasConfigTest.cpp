@@ -295,3 +295,73 @@ TEST(KerasConfig, LayerNormalizationArguments) {
             std::string::npos);
 }
 } // namespace
+
+namespace {
+// Issue 20: a Functional model nested in a Functional model, called twice (Keras 2
+// numbers its calls from 1), holding a Dense layer called twice (shared).
+const char *kNestedKeras2 = R"({"class_name": "Functional", "config": {"name": "outer", "layers": [
+  {"class_name": "InputLayer", "name": "x", "config": {"name": "x", "batch_input_shape": [null, 4]}, "inbound_nodes": []},
+  {"class_name": "Functional", "name": "block", "config": {"name": "block", "layers": [
+     {"class_name": "InputLayer", "name": "i", "config": {"name": "i", "batch_input_shape": [null, 4]}, "inbound_nodes": []},
+     {"class_name": "Dense", "name": "d", "config": {"name": "d", "units": 4},
+      "inbound_nodes": [[["i", 0, 0, {}]], [["d", 0, 0, {}]]]}],
+     "input_layers": [["i", 0, 0]], "output_layers": [["d", 1, 0]]},
+   "inbound_nodes": [[["x", 0, 0, {}]], [["block", 1, 0, {}]]]}],
+  "input_layers": [["x", 0, 0]], "output_layers": [["block", 2, 0]]},
+  "keras_version": "2.13.1"})";
+
+TEST(KerasConfig, NestedModelsAndSharedLayersAreFlattened) {
+  Model m = parseOk(kNestedKeras2);
+  std::vector<std::string> names;
+  for (const Layer &l : m.layers)
+    names.push_back(l.name);
+  EXPECT_EQ(names, (std::vector<std::string>{"x", "block/d", "block/d@1", "block@1/d",
+                                             "block@1/d@1"}));
+  EXPECT_EQ(m.layers[1].inbound, std::vector<std::string>{"x"});
+  EXPECT_EQ(m.layers[2].inbound, std::vector<std::string>{"block/d"});
+  EXPECT_EQ(m.layers[3].inbound, std::vector<std::string>{"block/d@1"});
+  EXPECT_EQ(m.outputs, std::vector<std::string>{"block@1/d@1"});
+  EXPECT_EQ(m.layers[1].weightOwner, "");
+  for (size_t i = 2; i < 5; ++i)
+    EXPECT_EQ(m.layers[i].weightOwner, "block/d");
+  EXPECT_EQ(m.layers[1].keras3Path, "functional/layers/dense");
+  EXPECT_EQ(m.layers[1].keras2Group, "block");
+  EXPECT_EQ(m.layers[1].keras2Scope, "d");
+
+  // Keras 2 stores the nested model as one group: split by weight name.
+  Weights w;
+  w.sourcePath = "w.h5";
+  w.byLayer["block"] = {WeightTensor{"kernel", "d/kernel:0", {4, 4}, {}},
+                        WeightTensor{"bias", "d/bias:0", {4}, {}}};
+  w.layerOrder = {"block"};
+  ASSERT_TRUE(matchNestedKeras2Weights(m, w).isOk());
+  EXPECT_EQ(w.layerOrder, std::vector<std::string>{"block/d"});
+  ASSERT_EQ(w.byLayer.count("block/d"), 1u);
+  EXPECT_EQ(w.byLayer["block/d"].size(), 2u);
+  Weights bad;
+  bad.sourcePath = "w.h5";
+  bad.byLayer["block"] = {WeightTensor{"kernel", "ghost/kernel:0", {4, 4}, {}}};
+  bad.layerOrder = {"block"};
+  EXPECT_EQ(matchNestedKeras2Weights(m, bad).message(),
+            "w.h5: weight 'ghost/kernel:0' of nested model 'block' belongs to no layer of "
+            "that model");
+}
+
+TEST(KerasConfig, RejectsBrokenNestedModels) {
+  std::string text = kNestedKeras2;
+  auto with = [&](const std::string &from, const std::string &to) {
+    std::string t = text;
+    t.replace(t.find(from), from.size(), to);
+    return parseError(t);
+  };
+  EXPECT_EQ(with(R"([["i", 0, 0, {}]], [["d", 0, 0, {}]])", R"([["ghost", 0, 0, {}]])"),
+            "m.json: layer 'block/d' (Dense): takes its input from 'ghost', which is not an "
+            "earlier layer of the model (dangling input or cycle)");
+  EXPECT_EQ(with(R"("output_layers": [["block", 2, 0]])", R"("output_layers": [["block", 7, 0]])"),
+            "m.json: 'output_layers' refers to node 7 of layer 'block', which does not exist "
+            "('block' is called 2 times, numbered from 1)");
+  EXPECT_EQ(with(R"("output_layers": [["block", 2, 0]])", R"("output_layers": [["block", 2, 3]])"),
+            "m.json: 'output_layers' refers to tensor 3 of layer 'block', which does not exist "
+            "('block' has one output tensor)");
+}
+} // namespace

@@ -69,15 +69,23 @@ FailureOr<RankedTensorType> Importer::inputType(const keras::Layer &layer,
 FailureOr<std::vector<const keras::WeightTensor *>>
 Importer::layerWeights(const keras::Layer &layer, size_t expected) {
   std::vector<const keras::WeightTensor *> result(expected, nullptr);
-  size_t index = weightedLayerIndex++;
+  // A shared layer's later calls (and the layers of a nested model called again) use
+  // the weights of the first call, stored once.
+  bool shared = !layer.weightOwner.empty();
+  const std::string &owner = shared ? layer.weightOwner : layer.name;
+  size_t index = shared ? 0 : weightedLayerIndex++;
   if (!weights)
     return result;
   // Keras matches HDF5 weights by layer name when every name is present, else by the
-  // order of layers that have weights.
-  auto found = weights->byLayer.find(layer.name);
+  // order of layers that have weights (never for nested or shared layers: by name).
+  auto found = weights->byLayer.find(owner);
   if (found == weights->byLayer.end()) {
-    if (index >= weights->layerOrder.size()) {
-      error(layer) << "no weights for this layer in '" << weights->sourcePath << "'";
+    if (shared || !layer.keras2Group.empty() || index >= weights->layerOrder.size()) {
+      if (shared)
+        error(layer) << "no weights in '" << weights->sourcePath << "' for shared layer '"
+                     << owner << "', whose weights this call uses";
+      else
+        error(layer) << "no weights for this layer in '" << weights->sourcePath << "'";
       return failure();
     }
     found = weights->byLayer.find(weights->layerOrder[index]);
@@ -130,7 +138,9 @@ FailureOr<Value> Importer::weightConstant(const keras::Layer &layer,
   if (fileShape.empty())
     fileShape = shape;
   auto type = RankedTensorType::get(shape, builder.getF32Type());
-  std::string blobName = layer.name + "." + role;
+  // (Seeded by the weights' owner: every call of a shared layer draws the same values.)
+  std::string blobName =
+      (layer.weightOwner.empty() ? layer.name : layer.weightOwner) + "." + role;
   // The resource key is printed bare in the IR (dense_resource<KEY>): only identifier
   // characters, whatever the layer's name; the context makes colliding keys unique.
   std::string key;

@@ -68,6 +68,7 @@ std::string encode(const Status &status, const Hdf5Contents &c) {
     putU64(out, tensors.size());
     for (const WeightTensor &t : tensors) {
       putString(out, t.name);
+      putString(out, t.path);
       putU64(out, t.shape.size());
       for (int64_t d : t.shape)
         putU64(out, uint64_t(d));
@@ -97,6 +98,7 @@ bool decode(const std::string &bytes, Status &status, Hdf5Contents &c) {
       for (uint64_t j = 0; r.ok && j < count; ++j) {
         WeightTensor t;
         t.name = r.string();
+        t.path = r.string();
         uint64_t rank = r.u64();
         for (uint64_t k = 0; r.ok && k < rank && k < 16; ++k)
           t.shape.push_back(int64_t(r.u64()));

@@ -31,84 +31,87 @@ std::string stringMember(const LayerContext &ctx, const json &object, const char
 }
 
 /// A reference to a tensor, [name, node_index, tensor_index, ...] (Keras 2 inbound
-/// nodes, Keras 3 keras_history, input/output_layers): the producer's name, after checking
-/// that the node and the tensor exist. Every layer kconv compiles is called once (shared
-/// layers are rejected) and has one output, so both indices must be 0; absent indices
-/// (older files) mean 0.
-std::string tensorReference(const LayerContext &ctx, const json &ref, const char *where) {
+/// nodes, Keras 3 keras_history, input/output_layers), with absent indices (older files)
+/// meaning 0. The indices are checked against the producer when it is resolved.
+struct TensorRef {
+  std::string layer;
+  uint64_t node = 0, tensor = 0;
+};
+
+TensorRef tensorReference(const LayerContext &ctx, const json &ref, const char *where) {
   if (!ref.is_array() || ref.empty() || !ref[0].is_string())
     ctx.fail(std::string("malformed entry in '") + where + "': " + ref.dump());
-  std::string producer = ref[0].get<std::string>();
+  TensorRef result{ref[0].get<std::string>()};
   const char *role[2] = {"node", "tensor"};
   for (size_t i = 1; i < 3 && i < ref.size(); ++i) {
     const json &index = ref[i];
-    if (!index.is_number_integer())
-      ctx.fail(std::string("'") + where + "': the " + role[i - 1] + " index of '" + producer +
-               "' must be an integer, got " + index.dump());
-    if (index.get<uint64_t>() == 0) // (a conversion that maps only 0 to 0)
-      continue;
-    ctx.fail(std::string("'") + where + "' refers to " + role[i - 1] + " " + index.dump() +
-             " of layer '" + producer + "', which does not exist ('" + producer + "' has " +
-             (i == 1 ? "one node: it is called once" : "one output tensor") + ")");
+    if (!index.is_number_integer() || (index.is_number_integer() && !index.is_number_unsigned() &&
+                                       index.get<int64_t>() < 0))
+      ctx.fail(std::string("'") + where + "': the " + role[i - 1] + " index of '" +
+               result.layer + "' must be an integer >= 0, got " + index.dump());
+    (i == 1 ? result.node : result.tensor) = index.get<uint64_t>();
   }
-  return producer;
+  return result;
 }
 
-/// Producer names from a layer's Keras 3 inbound node: every __keras_tensor__ in it.
-void collectKerasHistory(const LayerContext &ctx, const json &j, std::vector<std::string> &names) {
+/// The tensors of a layer's Keras 3 inbound node: every __keras_tensor__ in it.
+void collectKerasHistory(const LayerContext &ctx, const json &j, std::vector<TensorRef> &refs) {
   if (j.is_object()) {
     if (j.contains("class_name") && j["class_name"] == "__keras_tensor__") {
       if (!j.contains("config") || !j["config"].is_object() ||
           !j["config"].contains("keras_history"))
         ctx.fail("a tensor in 'inbound_nodes' has no 'keras_history': " + j.dump());
-      names.push_back(tensorReference(ctx, j["config"]["keras_history"], "keras_history"));
+      refs.push_back(tensorReference(ctx, j["config"]["keras_history"], "keras_history"));
       return;
     }
+    for (const char *key : {"args", "kwargs"}) // arguments first, as Keras calls
+      if (j.contains(key))
+        collectKerasHistory(ctx, j[key], refs);
     for (auto it = j.begin(); it != j.end(); ++it)
-      collectKerasHistory(ctx, it.value(), names);
+      if (it.key() != "args" && it.key() != "kwargs")
+        collectKerasHistory(ctx, it.value(), refs);
   } else if (j.is_array()) {
     for (const json &e : j)
-      collectKerasHistory(ctx, e, names);
+      collectKerasHistory(ctx, e, refs);
   }
 }
 
-std::vector<std::string> parseInbound(const LayerContext &ctx, const json &layer) {
-  std::vector<std::string> names;
+/// A layer's calls (`inbound_nodes`): per call, the tensors it takes.
+std::vector<std::vector<TensorRef>> parseInbound(const LayerContext &ctx, const json &layer) {
+  std::vector<std::vector<TensorRef>> calls;
   if (!layer.contains("inbound_nodes") || layer["inbound_nodes"].is_null())
-    return names;
+    return calls;
   const json &nodes = layer["inbound_nodes"];
   if (!nodes.is_array())
     ctx.fail("'inbound_nodes' must be a list");
-  if (nodes.size() > 1)
-    ctx.fail("is called more than once (shared layers are not supported)");
-  if (nodes.empty())
-    return names;
-  const json &node = nodes[0];
-  if (node.is_object()) { // Keras 3: {"args": [...], "kwargs": {...}}
-    collectKerasHistory(ctx, node, names);
-  } else if (node.is_array()) { // Keras 2: [["name", node, tensor, {kwargs}], ...]
-    for (const json &ref : node)
-      names.push_back(tensorReference(ctx, ref, "inbound_nodes"));
-  } else {
-    ctx.fail("malformed 'inbound_nodes'");
+  for (const json &node : nodes) {
+    std::vector<TensorRef> refs;
+    if (node.is_object()) { // Keras 3: {"args": [...], "kwargs": {...}}
+      collectKerasHistory(ctx, node, refs);
+    } else if (node.is_array()) { // Keras 2: [["name", node, tensor, {kwargs}], ...]
+      for (const json &ref : node)
+        refs.push_back(tensorReference(ctx, ref, "inbound_nodes"));
+    } else {
+      ctx.fail("malformed 'inbound_nodes'");
+    }
+    calls.push_back(std::move(refs));
   }
-  return names;
+  return calls;
 }
 
 /// `input_layers` / `output_layers`: [["name", 0, 0], ...] or, for one tensor in Keras 3,
 /// ["name", 0, 0].
-std::vector<std::string> endpointNames(const LayerContext &ctx, const json &j,
-                                       const char *where) {
-  std::vector<std::string> names;
+std::vector<TensorRef> endpointRefs(const LayerContext &ctx, const json &j, const char *where) {
+  std::vector<TensorRef> refs;
   if (!j.is_array())
     ctx.fail("'input_layers'/'output_layers' must be lists");
   if (!j.empty() && j[0].is_string()) {
-    names.push_back(tensorReference(ctx, j, where));
-    return names;
+    refs.push_back(tensorReference(ctx, j, where));
+    return refs;
   }
   for (const json &e : j)
-    names.push_back(tensorReference(ctx, e, where));
-  return names;
+    refs.push_back(tensorReference(ctx, e, where));
+  return refs;
 }
 
 int detectKerasMajor(const json &root) {
@@ -125,85 +128,417 @@ int detectKerasMajor(const json &root) {
              : 2;
 }
 
-void parseSequential(const LayerContext &modelCtx, const json &root, const json &config,
-                     int kerasMajor, Model &model) {
-  const json *layers = &config;
-  if (config.is_object()) {
-    layers = &member(modelCtx, config, "layers");
-    if (config.contains("name") && config["name"].is_string())
-      model.name = config["name"].get<std::string>();
-  }
-  if (!layers->is_array())
-    modelCtx.fail("Sequential 'layers' must be a list");
-  std::string previous;
-  for (const json &layerJson : *layers) {
-    LayerContext ctx{modelCtx.path, "", "", &model.warnings};
-    ctx.className = stringMember(ctx, layerJson, "class_name");
-    const json &c = member(ctx, layerJson, "config");
-    ctx.name = c.contains("name") && c["name"].is_string() ? c["name"].get<std::string>()
-                                                           : ctx.className;
-    rejectUncompilable(ctx, c);
-    if (previous.empty() && ctx.className != "InputLayer") {
-      std::optional<std::vector<Dim>> shape = declaredInputShape(ctx, c);
-      // Keras 3 keeps it in build_config, beside the model's or the layer's config.
-      for (const json *holder : {&config, &root, &layerJson}) {
-        if (shape || !holder->is_object())
-          continue;
-        if (holder->contains("build_input_shape") && !(*holder)["build_input_shape"].is_null())
-          shape = shapeList(ctx, (*holder)["build_input_shape"], "build_input_shape");
-        else if (holder->contains("build_config") && (*holder)["build_config"].is_object() &&
-                 (*holder)["build_config"].contains("input_shape"))
-          shape = shapeList(ctx, (*holder)["build_config"]["input_shape"], "input_shape");
-      }
-      if (!shape)
-        ctx.fail("the model's input shape is unknown: no InputLayer and no "
-                 "'batch_input_shape'/'input_shape' on the first layer");
-      std::string inputName = ctx.name + "_input";
-      model.layers.push_back({inputName, "InputLayer", InputConfig{*shape}, {}});
-      model.inputs.push_back(inputName);
-      previous = inputName;
-    }
-    Layer layer{ctx.name, ctx.className, parseLayerConfig(ctx, c, kerasMajor), {}};
-    if (ctx.className == "InputLayer") {
-      if (!previous.empty())
-        ctx.fail("an InputLayer must come first in a Sequential model");
-      model.inputs.push_back(layer.name);
-    } else {
-      layer.inbound.push_back(previous);
-    }
-    previous = layer.name;
-    model.layers.push_back(std::move(layer));
-  }
-  if (previous.empty())
-    modelCtx.fail("the Sequential model has no layers");
-  model.outputs.push_back(previous);
+/// Nested models deeper than this are refused (Keras models nest a few levels).
+constexpr int kMaxModelNesting = 32;
+/// A nested model called N times becomes N copies of its layers: a model of a few
+/// nested models each called twice would otherwise grow exponentially.
+constexpr size_t kMaxFlatLayers = size_t(1) << 17;
+
+bool isModelClass(const std::string &className, const json &config) {
+  return (className == "Sequential" || className == "Functional" || className == "Model") &&
+         (config.is_object() || config.is_array());
 }
 
-void parseFunctional(const LayerContext &modelCtx, const json &config, int kerasMajor,
-                     Model &model) {
-  model.functional = true;
-  if (config.contains("name") && config["name"].is_string())
-    model.name = config["name"].get<std::string>();
-  const json &layers = member(modelCtx, config, "layers");
-  if (!layers.is_array())
-    modelCtx.fail("'layers' must be a list");
-  for (const json &layerJson : layers) {
-    LayerContext ctx{modelCtx.path, "", "", &model.warnings};
-    ctx.className = stringMember(ctx, layerJson, "class_name");
-    const json &c = member(ctx, layerJson, "config");
-    ctx.name = layerJson.contains("name") && layerJson["name"].is_string()
-                   ? layerJson["name"].get<std::string>()
-                   : stringMember(ctx, c, "name");
-    rejectUncompilable(ctx, c);
-    Layer layer{ctx.name, ctx.className, parseLayerConfig(ctx, c, kerasMajor),
-                parseInbound(ctx, layerJson)};
-    model.layers.push_back(std::move(layer));
+/// Flattens a model and every model nested in it (as a layer) into one graph of
+/// layers: a nested model's layers are inlined under "outer/inner", its inputs bound to
+/// the tensors the outer call passes; the second and later calls of a layer (a shared
+/// layer, or a nested model called again) are copies named "name@N" whose weights are
+/// those of the first call (Layer::weightOwner). Each layer records where its weights
+/// are stored: Keras 3 by saving path (`layers/<class>/layers/<class>/vars`), Keras 2
+/// in the group of the top-level nested model, split by weight name.
+class Flattener {
+public:
+  Flattener(const std::string &path, const json &root, int kerasMajor, Model &model)
+      : path(path), root(root), kerasMajor(kerasMajor), model(model) {}
+
+  struct Scope {
+    std::string prefix;      // flat name prefix of this call: "" or "outer/", "outer@1/"
+    std::string ownerPrefix; // that of the first call: weights are stored once
+    std::string keras3Prefix; // "" or "functional/layers/"
+    std::string keras2Group;  // the top-level nested model's name; "" at the top level
+    std::string modelName;    // for messages: the nested model's path ("" at the top)
+    int depth = 0;
+  };
+
+  /// One call of a model (the top level when `bound` is null): its output tensors.
+  std::vector<std::string> inlineModel(const LayerContext &modelCtx, const std::string &className,
+                                       const json &config, const Scope &scope,
+                                       const std::vector<std::string> *bound) {
+    if (scope.depth > kMaxModelNesting)
+      modelCtx.fail("models are nested more than " + std::to_string(kMaxModelNesting) +
+                    " levels deep");
+    if (className == "Sequential")
+      return inlineSequential(modelCtx, config, scope, bound);
+    return inlineFunctional(modelCtx, config, scope, bound);
   }
-  model.inputs =
-      endpointNames(modelCtx, member(modelCtx, config, "input_layers"), "input_layers");
-  model.outputs =
-      endpointNames(modelCtx, member(modelCtx, config, "output_layers"), "output_layers");
-}
+
+private:
+  const std::string &path;
+  const json &root;
+  int kerasMajor;
+  Model &model;
+
+  std::string keras3Name(std::map<std::string, int> &used, const std::string &className) {
+    std::string name = kerasSnakeCase(className);
+    auto [it, fresh] = used.emplace(name, 0);
+    if (!fresh)
+      name += "_" + std::to_string(++it->second);
+    return name;
+  }
+
+  void checkSize(const LayerContext &ctx) {
+    if (model.layers.size() >= kMaxFlatLayers)
+      ctx.fail("the model has more than " + std::to_string(kMaxFlatLayers) +
+               " layers once its nested models are inlined (nested models called many times?)");
+  }
+
+  /// Adds call `call` of a (non-model) layer; returns its flat name.
+  /// (`ctx` names the layer with its nested models' path, for messages.)
+  std::string addLayer(const LayerContext &ctx, const std::string &name, const json &config,
+                       const Scope &scope, const std::string &keras3Name, size_t call,
+                       std::vector<std::string> inbound) {
+    checkSize(ctx);
+    Layer layer{scope.prefix + name + (call ? "@" + std::to_string(call) : ""),
+                ctx.className, parseLayerConfig(ctx, config, kerasMajor), std::move(inbound)};
+    std::string owner = scope.ownerPrefix + name;
+    if (owner != layer.name)
+      layer.weightOwner = owner;
+    layer.keras3Path = scope.keras3Prefix + keras3Name;
+    if (!scope.keras2Group.empty()) {
+      layer.keras2Group = scope.keras2Group;
+      layer.keras2Scope = name;
+    }
+    model.layers.push_back(std::move(layer));
+    return model.layers.back().name;
+  }
+
+  Scope nestedScope(const Scope &scope, const std::string &name, size_t call,
+                    const std::string &keras3Name) {
+    Scope inner;
+    inner.prefix = scope.prefix + name + (call ? "@" + std::to_string(call) : "") + "/";
+    inner.ownerPrefix = scope.ownerPrefix + name + "/";
+    inner.keras3Prefix = scope.keras3Prefix + keras3Name + "/layers/";
+    inner.keras2Group = scope.keras2Group.empty() ? name : scope.keras2Group;
+    inner.modelName = scope.modelName.empty() ? name : scope.modelName + "/" + name;
+    inner.depth = scope.depth + 1;
+    return inner;
+  }
+
+  /// The name a layer entry gives itself (Functional: beside its config, or inside).
+  static std::string entryName(const LayerContext &ctx, const json &layerJson, const json &c) {
+    if (layerJson.contains("name") && layerJson["name"].is_string())
+      return layerJson["name"].get<std::string>();
+    if (c.is_object() && c.contains("name") && c["name"].is_string())
+      return c["name"].get<std::string>();
+    return ctx.className;
+  }
+
+  std::vector<std::string> inlineSequential(const LayerContext &modelCtx, const json &config,
+                                            const Scope &scope,
+                                            const std::vector<std::string> *bound) {
+    const json *layers = &config;
+    if (config.is_object()) {
+      layers = &member(modelCtx, config, "layers");
+      if (!bound && config.contains("name") && config["name"].is_string())
+        model.name = config["name"].get<std::string>();
+    }
+    if (!layers->is_array())
+      modelCtx.fail("Sequential 'layers' must be a list");
+    if (bound && bound->size() != 1)
+      modelCtx.fail("the nested Sequential model is called with " +
+                    std::to_string(bound->size()) + " tensors; it takes one");
+    std::string previous = bound ? (*bound)[0] : "";
+    bool first = true;
+    std::map<std::string, int> used;
+    for (const json &layerJson : *layers) {
+      LayerContext ctx{modelCtx.path, "", "", &model.warnings};
+      ctx.className = stringMember(ctx, layerJson, "class_name");
+      const json &c = member(ctx, layerJson, "config");
+      std::string name = c.is_object() && c.contains("name") && c["name"].is_string()
+                             ? c["name"].get<std::string>()
+                             : ctx.className;
+      ctx.name = scope.prefix + name;
+      if (c.is_object())
+        rejectUncompilable(ctx, c);
+      std::string k3 = keras3Name(used, ctx.className);
+      bool wasFirst = first;
+      first = false;
+      if (ctx.className == "InputLayer") {
+        if (!wasFirst)
+          ctx.fail("an InputLayer must come first in a Sequential model");
+        if (bound)
+          continue; // the outer call's tensor
+        checkSize(ctx);
+        model.layers.push_back(
+            {scope.prefix + name, ctx.className, parseLayerConfig(ctx, c, kerasMajor), {}});
+        model.inputs.push_back(model.layers.back().name);
+        previous = model.layers.back().name;
+        continue;
+      }
+      if (previous.empty()) {
+        std::optional<std::vector<Dim>> shape =
+            c.is_object() ? declaredInputShape(ctx, c) : std::nullopt;
+        // Keras 3 keeps it in build_config, beside the model's or the layer's config.
+        for (const json *holder : {&config, &root, &layerJson}) {
+          if (shape || !holder->is_object())
+            continue;
+          if (holder->contains("build_input_shape") && !(*holder)["build_input_shape"].is_null())
+            shape = shapeList(ctx, (*holder)["build_input_shape"], "build_input_shape");
+          else if (holder->contains("build_config") && (*holder)["build_config"].is_object() &&
+                   (*holder)["build_config"].contains("input_shape"))
+            shape = shapeList(ctx, (*holder)["build_config"]["input_shape"], "input_shape");
+        }
+        if (!shape && isModelClass(ctx.className, c)) {
+          // A nested model first: its own InputLayer's shape.
+          const json &inner = c.is_object() && c.contains("layers") ? c["layers"] : c;
+          for (const json &l : inner)
+            if (!shape && l.is_object() && l.contains("class_name") &&
+                l["class_name"] == "InputLayer" && l.contains("config") &&
+                l["config"].is_object())
+              shape = declaredInputShape(ctx, l["config"]);
+        }
+        if (!shape)
+          ctx.fail("the model's input shape is unknown: no InputLayer and no "
+                   "'batch_input_shape'/'input_shape' on the first layer");
+        std::string inputName = name + "_input";
+        model.layers.push_back({inputName, "InputLayer", InputConfig{*shape}, {}});
+        model.inputs.push_back(inputName);
+        previous = inputName;
+      }
+      if (isModelClass(ctx.className, c)) {
+        std::vector<std::string> in{previous};
+        std::vector<std::string> out =
+            inlineModel(ctx, ctx.className, c, nestedScope(scope, name, 0, k3), &in);
+        if (out.size() != 1)
+          ctx.fail("a model inside a Sequential model must have one output, this one has " +
+                   std::to_string(out.size()));
+        previous = out[0];
+        continue;
+      }
+      previous = addLayer(ctx, name, c, scope, k3, 0, {previous});
+    }
+    if (previous.empty() || (bound && previous == (*bound)[0]))
+      modelCtx.fail("the Sequential model has no layers");
+    if (!bound)
+      model.outputs.push_back(previous);
+    return {previous};
+  }
+
+  /// One entry of a Functional model's `layers`.
+  struct Entry {
+    LayerContext ctx; // named with the nested models' path, for messages
+    std::string name; // as in the file
+    const json *layerJson = nullptr, *config = nullptr;
+    bool isInput = false, isModel = false;
+    // Keras numbers a nested model's calls from 1 where the model has a node of its own
+    // (its construction): in `inbound_nodes` (Keras 2) and in input/output_layers.
+    uint64_t inboundBase = 0, endpointBase = 0;
+    std::string keras3Name;
+    std::vector<std::vector<TensorRef>> calls;
+    std::vector<std::optional<std::vector<std::string>>> outputs; // per call, once done
+  };
+
+  /// Keras 2: a Functional model, or a Sequential one with an InputLayer, is built when
+  /// created (a node of its own before any call); Keras 3: a Functional model only, and
+  /// only in input/output_layers (keras_history counts the model's own calls).
+  void setBases(Entry &e) {
+    if (!e.isModel)
+      return;
+    bool functional = e.ctx.className != "Sequential";
+    if (kerasMajor >= 3) {
+      e.endpointBase = functional ? 1 : 0;
+      return;
+    }
+    bool built = functional;
+    if (!functional) {
+      const json *layers = e.config->is_object() && e.config->contains("layers")
+                               ? &(*e.config)["layers"]
+                               : e.config;
+      built = layers->is_array() && !layers->empty() && (*layers)[0].is_object() &&
+              (*layers)[0].contains("class_name") && (*layers)[0]["class_name"] == "InputLayer";
+    }
+    e.inboundBase = e.endpointBase = built ? 1 : 0;
+  }
+
+  /// The call of `producer` a reference means; fails on indices that do not exist.
+  size_t callOf(const LayerContext &ctx, const Entry &producer, const TensorRef &ref,
+                uint64_t base, const char *where) {
+    size_t calls = producer.isInput ? 1 : producer.calls.size();
+    if (producer.isInput)
+      base = 0;
+    if (ref.node < base || ref.node - base >= calls)
+      ctx.fail(std::string("'") + where + "' refers to node " + std::to_string(ref.node) +
+               " of layer '" + ref.layer + "', which does not exist ('" + ref.layer +
+               (calls == 1 && !base ? "' has one node: it is called once)"
+                                    : "' is called " + std::to_string(calls) + " time" +
+                                          (calls == 1 ? "" : "s") +
+                                          (base ? ", numbered from 1)" : ")")));
+    return size_t(ref.node - base);
+  }
+
+  std::vector<std::string> inlineFunctional(const LayerContext &modelCtx, const json &config,
+                                            const Scope &scope,
+                                            const std::vector<std::string> *bound) {
+    if (!bound) {
+      model.functional = true;
+      if (config.contains("name") && config["name"].is_string())
+        model.name = config["name"].get<std::string>();
+    }
+    const json &layers = member(modelCtx, config, "layers");
+    if (!layers.is_array())
+      modelCtx.fail("'layers' must be a list");
+    std::vector<Entry> entries;
+    std::map<std::string, size_t> byName;
+    std::map<std::string, int> used;
+    for (const json &layerJson : layers) {
+      Entry e{LayerContext{modelCtx.path, "", "", &model.warnings}};
+      e.ctx.className = stringMember(e.ctx, layerJson, "class_name");
+      e.layerJson = &layerJson;
+      e.config = &member(e.ctx, layerJson, "config");
+      e.name = entryName(e.ctx, layerJson, *e.config);
+      e.ctx.name = scope.prefix + e.name;
+      if (!layerJson.contains("name") && !(e.config->is_object() && e.config->contains("name")))
+        stringMember(e.ctx, *e.config, "name"); // the error of a missing name
+      if (e.config->is_object())
+        rejectUncompilable(e.ctx, *e.config);
+      e.isInput = e.ctx.className == "InputLayer";
+      e.isModel = isModelClass(e.ctx.className, *e.config);
+      setBases(e);
+      e.keras3Name = keras3Name(used, e.ctx.className);
+      e.calls = parseInbound(e.ctx, layerJson);
+      if (e.isInput)
+        e.calls.assign(1, {});
+      else if (e.calls.empty())
+        e.ctx.fail("has no inputs");
+      e.outputs.resize(e.calls.size());
+      if (!byName.emplace(e.name, entries.size()).second)
+        e.ctx.fail("the layer name is used twice");
+      entries.push_back(std::move(e));
+    }
+    std::vector<TensorRef> inputRefs =
+        endpointRefs(modelCtx, member(modelCtx, config, "input_layers"), "input_layers");
+    std::vector<TensorRef> outputRefs =
+        endpointRefs(modelCtx, member(modelCtx, config, "output_layers"), "output_layers");
+    auto entryOf = [&](const LayerContext &ctx, const std::string &name,
+                       const std::string &missing) -> Entry & {
+      auto it = byName.find(name);
+      if (it == byName.end())
+        ctx.fail(missing);
+      return entries[it->second];
+    };
+    // The model's inputs: InputLayers, bound to the outer call's tensors when nested.
+    if (bound && bound->size() != inputRefs.size())
+      modelCtx.fail("the nested model takes " + std::to_string(inputRefs.size()) +
+                    " inputs and is called with " + std::to_string(bound->size()));
+    for (size_t i = 0; i < inputRefs.size(); ++i) {
+      Entry &in = entryOf(modelCtx, inputRefs[i].layer,
+                          "model input '" + inputRefs[i].layer + "' is not a layer of the model");
+      if (!in.isInput)
+        modelCtx.fail("model input '" + inputRefs[i].layer + "' is not an InputLayer");
+      if (in.outputs[0])
+        modelCtx.fail("model input '" + inputRefs[i].layer + "' is listed twice");
+      if (bound) {
+        in.outputs[0] = std::vector<std::string>{(*bound)[i]};
+      } else {
+        checkSize(in.ctx);
+        model.layers.push_back({scope.prefix + in.name, in.ctx.className,
+                                parseLayerConfig(in.ctx, *in.config, kerasMajor), {}});
+        model.inputs.push_back(model.layers.back().name);
+        in.outputs[0] = std::vector<std::string>{model.layers.back().name};
+      }
+    }
+    for (const Entry &e : entries)
+      if (e.isInput && !e.outputs[0])
+        e.ctx.fail("is an InputLayer that is not among the model's inputs");
+
+    // Calls in the order of the file where their inputs allow (Keras lists layers in
+    // topological order; a shared layer's later calls may depend on later layers).
+    // Kahn's algorithm over (entry, call), smallest position first.
+    using Key = std::pair<size_t, size_t>;
+    std::map<Key, std::vector<Key>> dependents;
+    std::map<Key, size_t> waiting;
+    std::set<Key> ready;
+    for (size_t i = 0; i < entries.size(); ++i) {
+      Entry &e = entries[i];
+      if (e.isInput)
+        continue;
+      for (size_t c = 0; c < e.calls.size(); ++c) {
+        size_t count = 0;
+        for (const TensorRef &ref : e.calls[c]) {
+          Entry &producer = entryOf(e.ctx, ref.layer,
+                                    "takes its input from '" + ref.layer +
+                                        "', which is not an earlier layer of the model "
+                                        "(dangling input or cycle)");
+          size_t pc = callOf(e.ctx, producer, ref, producer.inboundBase,
+                             kerasMajor >= 3 ? "keras_history" : "inbound_nodes");
+          size_t p = byName[ref.layer];
+          if (producer.outputs[pc])
+            continue;
+          dependents[{p, pc}].push_back({i, c});
+          ++count;
+        }
+        if (count)
+          waiting[{i, c}] = count;
+        else
+          ready.insert({i, c});
+      }
+    }
+    auto resolve = [&](const LayerContext &ctx, const TensorRef &ref, uint64_t base,
+                       const char *where) -> std::string {
+      Entry &producer = entries[byName[ref.layer]];
+      const std::vector<std::string> &outs = *producer.outputs[callOf(ctx, producer, ref, base,
+                                                                       where)];
+      if (ref.tensor >= outs.size())
+        ctx.fail(std::string("'") + where + "' refers to tensor " + std::to_string(ref.tensor) +
+                 " of layer '" + ref.layer + "', which does not exist ('" + ref.layer +
+                 "' has " +
+                 (outs.size() == 1 ? std::string("one output tensor")
+                                   : std::to_string(outs.size()) + " output tensors") +
+                 ")");
+      return outs[ref.tensor];
+    };
+    while (!ready.empty()) {
+      Key key = *ready.begin();
+      ready.erase(ready.begin());
+      Entry &e = entries[key.first];
+      size_t call = key.second;
+      std::vector<std::string> inputs;
+      for (const TensorRef &ref : e.calls[call])
+        inputs.push_back(resolve(e.ctx, ref, entries[byName[ref.layer]].inboundBase,
+                                 kerasMajor >= 3 ? "keras_history" : "inbound_nodes"));
+      if (e.isModel) {
+        Scope inner = nestedScope(scope, e.name, call, e.keras3Name);
+        e.outputs[call] = inlineModel(e.ctx, e.ctx.className, *e.config, inner, &inputs);
+      } else {
+        e.outputs[call] = std::vector<std::string>{
+            addLayer(e.ctx, e.name, *e.config, scope, e.keras3Name, call, std::move(inputs))};
+      }
+      for (const Key &next : dependents[key])
+        if (--waiting[next] == 0)
+          ready.insert(next);
+    }
+    // What is left waits on itself: a cycle.
+    for (const Entry &e : entries)
+      for (size_t c = 0; c < e.calls.size(); ++c)
+        if (!e.outputs[c])
+          for (const TensorRef &ref : e.calls[c]) {
+            const Entry &producer = entries[byName[ref.layer]];
+            if (!producer.outputs[size_t(ref.node - producer.inboundBase)])
+              e.ctx.fail("takes its input from '" + ref.layer +
+                         "', which is not an earlier layer of the model (dangling input or "
+                         "cycle)");
+          }
+    std::vector<std::string> outputs;
+    for (const TensorRef &ref : outputRefs) {
+      entryOf(modelCtx, ref.layer, "model output '" + ref.layer + "' is not a layer of the model");
+      outputs.push_back(resolve(modelCtx, ref, entries[byName[ref.layer]].endpointBase,
+                                "output_layers"));
+    }
+    if (!bound)
+      model.outputs = outputs;
+    return outputs;
+  }
+};
 
 /// Checks names are unique, producers exist and come first, and endpoints exist.
 void checkGraph(const std::string &path, const Model &model) {
@@ -253,10 +588,9 @@ Status parseModelJson(const std::string &text, const std::string &sourcePath, Mo
     if (root.contains("keras_version") && root["keras_version"].is_string())
       model.kerasVersion = root["keras_version"].get<std::string>();
     int kerasMajor = detectKerasMajor(root);
-    if (className == "Sequential")
-      parseSequential(ctx, root, config, kerasMajor, model);
-    else if (className == "Functional" || className == "Model")
-      parseFunctional(ctx, config, kerasMajor, model);
+    if (className == "Sequential" || className == "Functional" || className == "Model")
+      Flattener(sourcePath, root, kerasMajor, model)
+          .inlineModel(ctx, className, config, Flattener::Scope{}, nullptr);
     else
       ctx.fail("top-level class '" + className +
                "' is not a model (expected Sequential, Functional or Model)");

@@ -139,8 +139,9 @@ Status loadKerasModel(const std::string &modelPath, const std::string &weightsPa
       loaded.weights = std::move(contents.weights);
     }
     if (loaded.weights)
-      if (Status status = matchKeras3Weights(loaded.model, *loaded.weights); !status)
-        return status;
+      for (auto match : {matchKeras3Weights, matchNestedKeras2Weights})
+        if (Status status = match(loaded.model, *loaded.weights); !status)
+          return status;
     out = std::move(loaded);
     return Status::ok();
   } catch (const KerasError &e) {

@@ -31,6 +31,7 @@ void readLayerGroups(hid_t root, const std::string &path, Weights &out) {
     for (const std::string &weightName : weightNames) {
       WeightTensor tensor = h5::readFloatDataset(group.get(), weightName, what);
       tensor.name = shortWeightName(weightName);
+      tensor.path = weightName;
       tensors.push_back(std::move(tensor));
     }
     if (!out.byLayer.emplace(layerName, std::move(tensors)).second)
@@ -39,13 +40,21 @@ void readLayerGroups(hid_t root, const std::string &path, Weights &out) {
   }
 }
 
-/// Keras 3: `layers/<path>/vars/0, 1, ...`; other top-level groups (`optimizer`,
-/// `vars`) hold no layer weights.
-void readKeras3Layers(hid_t root, const std::string &path, Weights &out) {
-  h5::Handle layers = h5::openGroup(root, "layers", path);
-  for (const std::string &name : h5::childNames(layers.get(), path)) {
-    std::string what = path + ": 'layers/" + name + "'";
-    h5::Handle group = h5::openGroup(layers.get(), name, what);
+/// Keras 3: `layers/<path>/vars/0, 1, ...`, where a nested model's layers are below its
+/// own group (`layers/functional/layers/dense/vars/0`); other top-level groups
+/// (`optimizer`, `vars`) hold no layer weights.
+void readKeras3Group(hid_t layers, const std::string &path, const std::string &prefix,
+                     int depth, Weights &out) {
+  for (const std::string &name : h5::childNames(layers, path)) {
+    std::string key = prefix + name;
+    std::string what = path + ": 'layers/" + key + "'";
+    h5::Handle group = h5::openGroup(layers, name, what);
+    if (h5::hasLink(group.get(), "layers", what + ": group")) {
+      if (depth >= 32)
+        throw KerasError(what + ": nested more than 32 levels deep");
+      h5::Handle inner = h5::openGroup(group.get(), "layers", what);
+      readKeras3Group(inner.get(), path, key + "/layers/", depth + 1, out);
+    }
     if (!h5::hasLink(group.get(), "vars", what + ": group"))
       continue;
     h5::Handle vars = h5::openGroup(group.get(), "vars", what);
@@ -53,13 +62,19 @@ void readKeras3Layers(hid_t root, const std::string &path, Weights &out) {
     for (size_t i = 0; h5::hasLink(vars.get(), std::to_string(i), what + ": dataset"); ++i) {
       WeightTensor tensor = h5::readFloatDataset(vars.get(), std::to_string(i), what);
       tensor.name = "vars/" + std::to_string(i);
+      tensor.path = tensor.name;
       tensors.push_back(std::move(tensor));
     }
     if (tensors.empty())
       continue;
-    out.byLayer.emplace(name, std::move(tensors));
-    out.layerOrder.push_back(name);
+    out.byLayer.emplace(key, std::move(tensors));
+    out.layerOrder.push_back(key);
   }
+}
+
+void readKeras3Layers(hid_t root, const std::string &path, Weights &out) {
+  h5::Handle layers = h5::openGroup(root, "layers", path);
+  readKeras3Group(layers.get(), path, "", 0, out);
   out.keras3Layout = true;
 }
 
@@ -146,6 +161,10 @@ Status matchKeras3Weights(const Model &model, Weights &weights) {
     auto [it, fresh] = used.emplace(path, 0);
     if (!fresh)
       path += "_" + std::to_string(++it->second);
+    if (!layer.keras3Path.empty())
+      path = layer.keras3Path; // set by the reader, nested models included
+    if (!layer.weightOwner.empty())
+      continue; // a shared layer's later call: the weights are its owner's
     auto found = weights.byLayer.find(path);
     if (found == weights.byLayer.end())
       continue;
@@ -158,6 +177,68 @@ Status matchKeras3Weights(const Model &model, Weights &weights) {
       return Status::error(weights.sourcePath + ": holds weights at 'layers/" + path +
                            "', which matches no layer of the model");
   weights = std::move(renamed);
+  return Status::ok();
+}
+
+Status matchNestedKeras2Weights(const Model &model, Weights &weights) {
+  if (weights.keras3Layout)
+    return Status::ok();
+  // Per group (a top-level nested model), the layers stored in it.
+  std::map<std::string, std::vector<const Layer *>> groups;
+  for (const Layer &layer : model.layers)
+    if (!layer.keras2Group.empty() && layer.weightOwner.empty())
+      groups[layer.keras2Group].push_back(&layer);
+  if (groups.empty())
+    return Status::ok();
+  std::map<std::string, std::vector<std::string>> splitOrder; // group -> owners, in order
+  for (auto &[group, layers] : groups) {
+    auto found = weights.byLayer.find(group);
+    if (found == weights.byLayer.end())
+      continue; // the importer reports the layers that need weights
+    // "dense/kernel:0", "outer/dense/kernel:0": the layer is the last scope.
+    std::map<std::string, std::vector<WeightTensor>> split;
+    for (WeightTensor &tensor : found->second) {
+      std::string name = tensor.path.empty() ? tensor.name : tensor.path;
+      size_t slash = name.rfind('/');
+      std::string scope = slash == std::string::npos ? "" : name.substr(0, slash);
+      std::string leaf = scope.substr(scope.rfind('/') + 1);
+      const Layer *owner = nullptr;
+      for (const Layer *layer : layers) {
+        if (layer->keras2Scope != leaf)
+          continue;
+        if (owner)
+          return Status::error(weights.sourcePath + ": weight '" + name + "' of nested model '" +
+                               group + "' could be that of layer '" + owner->name + "' or '" +
+                               layer->name + "'");
+        owner = layer;
+      }
+      if (!owner)
+        return Status::error(weights.sourcePath + ": weight '" + name + "' of nested model '" +
+                             group + "' belongs to no layer of that model");
+      split[owner->name].push_back(std::move(tensor));
+    }
+    for (const Layer *layer : layers) {
+      auto tensors = split.find(layer->name);
+      if (tensors == split.end())
+        continue;
+      if (!weights.byLayer.emplace(layer->name, std::move(tensors->second)).second)
+        return Status::error(weights.sourcePath + ": holds weights for layer '" + layer->name +
+                             "' twice");
+      splitOrder[group].push_back(layer->name);
+    }
+    weights.byLayer.erase(found);
+  }
+  std::vector<std::string> order;
+  for (const std::string &name : weights.layerOrder) {
+    auto it = splitOrder.find(name);
+    if (it == splitOrder.end() && groups.count(name))
+      continue; // a nested model without weighted layers
+    if (it == splitOrder.end())
+      order.push_back(name);
+    else
+      order.insert(order.end(), it->second.begin(), it->second.end());
+  }
+  weights.layerOrder = std::move(order);
   return Status::ok();
 }
 

@@ -42,6 +42,10 @@ Status readWeightsH5(const std::string &path, Weights &out);
 /// `weights` by layer name; a no-op for Keras 2 layouts.
 Status matchKeras3Weights(const Model &model, Weights &weights);
 
+/// Keras 2 stores a nested model's weights in one group named after the top-level
+/// nested model, weight names "<layer>/kernel:0": splits that group into its layers.
+Status matchNestedKeras2Weights(const Model &model, Weights &weights);
+
 /// Keras 3's `to_snake_case`: "DepthwiseConv2D" -> "depthwise_conv2d".
 std::string kerasSnakeCase(const std::string &className);
 

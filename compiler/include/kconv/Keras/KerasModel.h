@@ -191,6 +191,13 @@ struct Layer {
   std::string className;
   LayerConfig config;
   std::vector<std::string> inbound; // producer layer names, in argument order
+  // Nested models and shared layers, flattened by the reader (KerasConfigParser.cpp):
+  // a nested model's layers are named "outer/inner", the second call of a shared layer
+  // (or of a nested model) "name@1", and all calls use one stored copy of the weights.
+  std::string weightOwner; // the layer whose weights this one uses; empty: its own
+  std::string keras3Path;  // Keras 3 saving path below `layers/` ("functional/layers/dense")
+  std::string keras2Group; // Keras 2 weights group of a nested layer (the top-level model)
+  std::string keras2Scope; // its name inside that group (weight names "<scope>/kernel:0")
 };
 
 struct Model {
@@ -206,6 +213,7 @@ struct Model {
 /// A weight tensor in Keras's layout, row-major.
 struct WeightTensor {
   std::string name;
+  std::string path; // as stored: "dense/kernel:0" (Keras 2), "vars/0" (Keras 3)
   std::vector<int64_t> shape;
   std::vector<float> values;
 };
