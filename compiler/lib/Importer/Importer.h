@@ -7,9 +7,6 @@
 #include "mlir/IR/Builders.h"
 #include "llvm/ADT/StringMap.h"
 
-#include <map>
-#include <string>
-
 namespace kconv::dialect {
 namespace keras = ::kconv::keras;
 
@@ -115,9 +112,6 @@ private:
   std::optional<uint64_t> initSeed;
   llvm::StringMap<Value> values; // layer name -> its output
   size_t weightedLayerIndex = 0;
-  // Weight constants by owner and role ("block/d.kernel") and type: every call of a
-  // shared layer uses the one constant (weights stored once in the compiled model).
-  std::map<std::pair<std::string, const void *>, Value> weightValues;
 };
 
 } // namespace kconv::dialect

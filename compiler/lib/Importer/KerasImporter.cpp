@@ -141,9 +141,6 @@ FailureOr<Value> Importer::weightConstant(const keras::Layer &layer,
   // (Seeded by the weights' owner: every call of a shared layer draws the same values.)
   std::string blobName =
       (layer.weightOwner.empty() ? layer.name : layer.weightOwner) + "." + role;
-  auto shared = weightValues.find({blobName, type.getAsOpaquePointer()});
-  if (shared != weightValues.end())
-    return shared->second;
   // The resource key is printed bare in the IR (dense_resource<KEY>): only identifier
   // characters, whatever the layer's name; the context makes colliding keys unique.
   std::string key;
@@ -172,9 +169,7 @@ FailureOr<Value> Importer::weightConstant(const keras::Layer &layer,
     auto &manager = DenseResourceElementsHandle::getManagerInterface(&context);
     attr = DenseResourceElementsAttr::get(type, manager.insert(key));
   }
-  Value constant = builder.create<arith::ConstantOp>(layerLoc(layer.name), attr).getResult();
-  weightValues[{blobName, type.getAsOpaquePointer()}] = constant;
-  return constant;
+  return builder.create<arith::ConstantOp>(layerLoc(layer.name), attr).getResult();
 }
 
 FailureOr<std::pair<Value, Value>>
