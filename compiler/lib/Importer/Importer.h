@@ -79,7 +79,9 @@ private:
   /// global pool without keepdims) is kept. Records the layer's value.
   void squeezeFrom2D(const keras::Layer &layer, Value out4, bool channelsFirst);
   LogicalResult importConv1D(const keras::Layer &layer, const keras::Conv2DConfig &conv);
-  LogicalResult importConv2DTranspose(const keras::Layer &layer, const keras::Conv2DConfig &conv);
+  /// Conv2DTranspose (and Conv1DTranspose on the (1, steps) view) on `in`.
+  FailureOr<Value> importConv2DTranspose(const keras::Layer &layer,
+                                         const keras::Conv2DConfig &conv, Value in);
   FailureOr<Value> buildConv(const keras::Layer &layer, Location loc, Value input,
                              const keras::Conv2DConfig &conv, int64_t filters, int64_t groups,
                              Value kernel, Value bias, StringRef activation,
