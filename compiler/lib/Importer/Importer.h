@@ -106,6 +106,8 @@ private:
   LogicalResult importPRelu(const keras::Layer &layer, const keras::PReluConfig &prelu);
   LogicalResult importReshape(const keras::Layer &layer, const keras::ReshapeConfig &reshape);
   LogicalResult importSimple(const keras::Layer &layer); // every other layer
+  // ImportResize.cpp
+  LogicalResult importResize(const keras::Layer &layer, const keras::ResizeConfig &resize);
 
   MLIRContext &context;
   OpBuilder builder;

@@ -461,6 +461,42 @@ RescalingConfig parseRescaling(const LayerContext &ctx, const json &c) {
   return r;
 }
 
+/// Resizing / CenterCrop. Interpolation names of both Keras versions are known (tf-keras:
+/// also gaussian, mitchellcubic); kconv computes bilinear, nearest and bicubic.
+ResizeConfig parseResize(const LayerContext &ctx, const json &c) {
+  ResizeConfig r;
+  r.centerCrop = ctx.className == "CenterCrop";
+  for (const char *arg : {"height", "width"})
+    if (!c.contains(arg) || c[arg].is_null())
+      ctx.fail(std::string("'") + arg + "' is missing");
+  r.height = positiveInt(ctx, c["height"], "height");
+  r.width = positiveInt(ctx, c["width"], "width");
+  r.dataFormat = dataFormat(ctx, c);
+  if (r.centerCrop)
+    return r;
+  r.interpolation = lowerString(ctx, c, "interpolation", "bilinear");
+  const std::string &i = r.interpolation;
+  if (i == "area" || i == "lanczos3" || i == "lanczos5" || i == "gaussian" ||
+      i == "mitchellcubic")
+    ctx.fail("interpolation '" + i +
+             "' is not supported (only 'bilinear', 'nearest' and 'bicubic')");
+  if (i != "bilinear" && i != "nearest" && i != "bicubic")
+    ctx.fail("'interpolation' must be one of 'bilinear', 'nearest', 'bicubic', 'area', "
+             "'lanczos3', 'lanczos5', 'gaussian', 'mitchellcubic', got '" + i + "'");
+  r.cropToAspectRatio = boolArg(ctx, c, "crop_to_aspect_ratio", false);
+  bool pad = boolArg(ctx, c, "pad_to_aspect_ratio", false); // Keras 3
+  if (pad && r.cropToAspectRatio)
+    ctx.fail("only one of 'pad_to_aspect_ratio' and 'crop_to_aspect_ratio' can be true");
+  if (pad)
+    ctx.fail("'pad_to_aspect_ratio' is not supported");
+  std::string fill = lowerString(ctx, c, "fill_mode", "constant");
+  if (fill != "constant")
+    ctx.fail("'fill_mode' must be 'constant', got '" + fill + "'");
+  if (boolArg(ctx, c, "antialias", false))
+    ctx.fail("'antialias' is not supported");
+  return r;
+}
+
 } // namespace
 
 LayerConfig parseLayerConfig(const LayerContext &ctx, const json &config, int kerasMajor) {
@@ -552,6 +588,8 @@ LayerConfig parseLayerConfig(const LayerContext &ctx, const json &config, int ke
       size = positiveInt(ctx, *it, "size");
     return UpSample2DConfig{{1, size}, "nearest", DataFormat::ChannelsLast, 1};
   }
+  if (cls == "Resizing" || cls == "CenterCrop")
+    return parseResize(ctx, c);
   if (cls == "Flatten" || cls == "Reshape")
     return parseReshape(ctx, c);
   if (cls == "Permute") {

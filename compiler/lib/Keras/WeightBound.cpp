@@ -248,6 +248,15 @@ struct Visitor {
     out[a->w] = mul(out[a->w], c.size[1]);
     return out;
   }
+  std::optional<Shape> operator()(const ResizeConfig &c) {
+    std::optional<Axes> a = one() ? axes2d(*one(), c.dataFormat) : std::nullopt;
+    if (!a)
+      return std::nullopt;
+    Shape out = *one();
+    out[a->h] = c.height;
+    out[a->w] = c.width;
+    return out;
+  }
   std::optional<Shape> operator()(const ReshapeConfig &c) {
     if (!one())
       return std::nullopt;

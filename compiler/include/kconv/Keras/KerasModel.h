@@ -183,12 +183,26 @@ struct RescalingConfig {
 /// Layers that are the identity at inference (Dropout, GaussianNoise, ...).
 struct IdentityConfig {};
 
+/// Resizing (and CenterCrop, `centerCrop`): resize to (height, width) as TensorFlow's
+/// tf.image.resize does (half-pixel centers, no antialiasing), after cropping the
+/// largest centered box of the target's aspect ratio when `cropToAspectRatio`.
+/// CenterCrop crops when the input is at least the target in both axes, else it crops
+/// to the aspect ratio and resizes (bilinear), as Keras's smart_resize.
+struct ResizeConfig {
+  int64_t height = 0, width = 0;
+  std::string interpolation = "bilinear"; // "bilinear" | "nearest" | "bicubic"
+  bool cropToAspectRatio = false;
+  bool centerCrop = false;
+  DataFormat dataFormat = DataFormat::ChannelsLast;
+};
+
 using LayerConfig =
     std::variant<InputConfig, Conv2DConfig, DenseConfig, BatchNormConfig, NormalizationConfig,
                  LayerNormConfig, UnitNormConfig, Pool2DConfig,
                  GlobalPool2DConfig, ActivationConfig, PReluConfig, MergeConfig,
                  ConcatenateConfig, Pad2DConfig, UpSample2DConfig, ReshapeConfig,
-                 PermuteConfig, RescalingConfig, IdentityConfig, AdaptivePool2DConfig>;
+                 PermuteConfig, RescalingConfig, IdentityConfig, AdaptivePool2DConfig,
+                 ResizeConfig>;
 
 struct Layer {
   std::string name;
