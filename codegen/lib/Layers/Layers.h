@@ -32,6 +32,7 @@ LayerFuncs defineStep(const ConcatenateLayer &layer, const StepInputs &in);
 LayerFuncs defineStep(const ZeroPadding2DLayer &layer, const StepInputs &in);
 LayerFuncs defineStep(const Cropping2DLayer &layer, const StepInputs &in);
 LayerFuncs defineStep(const UpSample2DLayer &layer, const StepInputs &in);
+LayerFuncs defineStep(const ResizeLayer &layer, const StepInputs &in);
 LayerFuncs defineStep(const ReshapeLayer &layer, const StepInputs &in);
 LayerFuncs defineStep(const TransposeLayer &layer, const StepInputs &in);
 

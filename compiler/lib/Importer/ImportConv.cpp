@@ -48,9 +48,8 @@ FailureOr<Value> Importer::buildConv(const keras::Layer &layer, Location loc, Va
   return finishLayerOp(layer, op.getOperation());
 }
 
-LogicalResult Importer::importConv2DTranspose(const keras::Layer &layer,
-                                              const keras::Conv2DConfig &conv) {
-  Value in = input(layer, 0);
+FailureOr<Value> Importer::importConv2DTranspose(const keras::Layer &layer,
+                                                 const keras::Conv2DConfig &conv, Value in) {
   auto inputType = cast<RankedTensorType>(in.getType());
   bool channelsFirst = conv.dataFormat == keras::DataFormat::ChannelsFirst;
   int64_t inC = inputType.getShape()[channelsFirst ? 1 : 3];
@@ -58,22 +57,39 @@ LogicalResult Importer::importConv2DTranspose(const keras::Layer &layer,
   if (!checkedProduct({kh, kw, inC, conv.filters}, int64_t(1) << 30))
     return error(layer) << "the kernel (" << kh << " x " << kw << " x " << conv.filters << " x "
                         << inC << ") exceeds kconv's limit of 2^30 weights per tensor";
-  FailureOr<std::pair<Value, Value>> weights =
-      kernelAndBias(layer, {kh, kw, conv.filters, inC}, conv.kernelInitializer, conv.useBias,
-                    conv.filters, conv.biasInitializer);
-  if (failed(weights))
+  // Conv1DTranspose's kernel (k, filters, Cin) is the 1 x k kernel in memory.
+  FailureOr<std::vector<const keras::WeightTensor *>> tensors =
+      layerWeights(layer, conv.useBias ? 2 : 1);
+  if (failed(tensors))
     return failure();
+  SmallVector<int64_t, 4> fileShape{kh, kw, conv.filters, inC};
+  if (conv.rank == 1)
+    fileShape.erase(fileShape.begin());
+  FailureOr<Value> kernel =
+      weightConstant(layer, (*tensors)[0], "kernel", {kh, kw, conv.filters, inC},
+                     conv.kernelInitializer, "glorot_uniform", fileShape);
+  if (failed(kernel))
+    return failure();
+  Value bias;
+  if (conv.useBias) {
+    FailureOr<Value> b = weightConstant(layer, (*tensors)[1], "bias", {conv.filters},
+                                        conv.biasInitializer, "zeros");
+    if (failed(b))
+      return failure();
+    bias = *b;
+  }
   FailureOr<Activation> activation = activationOf(layer, conv.activation);
   if (failed(activation))
     return failure();
   if (*activation == Activation::softmax || *activation == Activation::log_softmax)
     return error(layer) << "activation '" << conv.activation
-                        << "' is not supported on Conv2DTranspose (use a Softmax layer)";
+                        << "' is not supported on " << layer.className
+                        << " (use a Softmax layer)";
   DenseI64ArrayAttr outputPadding;
   if (conv.outputPadding)
     outputPadding = builder.getDenseI64ArrayAttr(*conv.outputPadding);
   return createLayerOp<Conv2DTransposeOp>(
-      layer, in, weights->first, weights->second, builder.getI64IntegerAttr(conv.filters),
+      layer, in, *kernel, bias, builder.getI64IntegerAttr(conv.filters),
       builder.getDenseI64ArrayAttr(conv.kernelSize), builder.getDenseI64ArrayAttr(conv.strides),
       PaddingAttr::get(&context, conv.padding == "same" ? Padding::same : Padding::valid),
       outputPadding, formatAttr(&context, conv.dataFormat),
@@ -90,7 +106,7 @@ LogicalResult Importer::importConv2D(const keras::Layer &layer, const keras::Con
     return error(layer) << "expects a 4-D input (batch, 3 dimensions), got rank "
                         << inputType.getRank();
   if (conv.kind == keras::ConvKind::Transpose)
-    return importConv2DTranspose(layer, conv);
+    return importConv2DTranspose(layer, conv, in);
   return importConvOn(layer, conv, in);
 }
 
@@ -131,6 +147,8 @@ void Importer::squeezeFrom2D(const keras::Layer &layer, Value out4, bool channel
 
 /// Conv1D is the conv2d of a 1 x k kernel over (N, 1, L, C) (channels_first: (N, C, 1, L)),
 /// so the tuner, schedules and fusion of conv2d all apply; reshapes (free views) wrap it.
+/// DepthwiseConv1D, SeparableConv1D and Conv1DTranspose are likewise DepthwiseConv2D,
+/// SeparableConv2D and Conv2DTranspose of a 1 x k kernel on the same view.
 LogicalResult Importer::importConv1D(const keras::Layer &layer, const keras::Conv2DConfig &conv) {
   if (failed(expectInputs(layer, 1)))
     return failure();
@@ -138,7 +156,9 @@ LogicalResult Importer::importConv1D(const keras::Layer &layer, const keras::Con
   FailureOr<Value> in4 = expandTo2D(layer, input(layer, 0), channelsFirst);
   if (failed(in4))
     return failure();
-  FailureOr<Value> out4 = importConvOn(layer, conv, *in4);
+  FailureOr<Value> out4 = conv.kind == keras::ConvKind::Transpose
+                              ? importConv2DTranspose(layer, conv, *in4)
+                              : importConvOn(layer, conv, *in4);
   if (failed(out4))
     return failure();
   squeezeFrom2D(layer, *out4, channelsFirst);
@@ -241,10 +261,12 @@ FailureOr<Value> Importer::importConvOn(const keras::Layer &layer,
   // A depthwise kernel (KH, KW, Cin, mult) is, in memory, the grouped kernel
   // (KH, KW, 1, Cin * mult): output channel c * mult + m reads input channel c.
   // Conv1D's kernel (k, Cin / groups, filters) is the 1 x k kernel in memory.
+  // DepthwiseConv1D's / SeparableConv1D's (k, Cin, mult) likewise.
   SmallVector<int64_t, 4> fileShape =
       depthwiseFirst ? SmallVector<int64_t, 4>{kh, kw, inC, conv.depthMultiplier}
-      : oneD         ? SmallVector<int64_t, 4>{kw, inC / groups, filters}
                      : SmallVector<int64_t, 4>{kh, kw, inC / groups, filters};
+  if (oneD)
+    fileShape.erase(fileShape.begin());
   FailureOr<Value> kernel =
       weightConstant(layer, (*tensors)[0], depthwiseFirst ? "depthwise_kernel" : "kernel",
                      {kh, kw, inC / groups, filters}, conv.kernelInitializer, "glorot_uniform",
@@ -267,12 +289,15 @@ FailureOr<Value> Importer::importConvOn(const keras::Layer &layer,
 
   FailureOr<Value> depthwise =
       buildConv(layer, layerLoc(layer.name + "/depthwise"), in, conv, filters, groups, *kernel,
-                Value(), "linear", conv.kernelSize, conv.strides, conv.dilationRate, same);
+                Value(), "linear", conv.kernelSize, conv.strides, conv.dilationRate, same,
+                explicitPadding);
   if (failed(depthwise))
     return failure();
   FailureOr<Value> pointwise =
       weightConstant(layer, (*tensors)[1], "pointwise_kernel", {1, 1, filters, conv.filters},
-                     std::nullopt, "glorot_uniform");
+                     std::nullopt, "glorot_uniform",
+                     oneD ? ArrayRef<int64_t>{1, filters, conv.filters}
+                          : ArrayRef<int64_t>{1, 1, filters, conv.filters});
   if (failed(pointwise))
     return failure();
   return buildConv(layer, layerLoc(layer.name), *depthwise, conv, conv.filters, 1, *pointwise,

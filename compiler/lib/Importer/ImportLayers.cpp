@@ -350,15 +350,18 @@ LogicalResult Importer::importSimple(const keras::Layer &layer) {
           if (failed(expectInputs(layer, 1)))
             return failure();
           Value in = inputs[0];
-          // 1-D pooling is the 2-D op on the (1, steps) view of its input.
+          // 1-D pooling, padding, cropping and upsampling are the 2-D ops on the
+          // (1, steps) view of their input.
+          constexpr bool hasRank = std::is_same_v<T, keras::Pool2DConfig> ||
+                                   std::is_same_v<T, keras::GlobalPool2DConfig> ||
+                                   std::is_same_v<T, keras::Pad2DConfig> ||
+                                   std::is_same_v<T, keras::UpSample2DConfig>;
           bool oneD = false;
-          if constexpr (std::is_same_v<T, keras::Pool2DConfig> ||
-                        std::is_same_v<T, keras::GlobalPool2DConfig>)
-            oneD = config.rank == 1;
           bool channelsFirst = false;
-          if constexpr (std::is_same_v<T, keras::Pool2DConfig> ||
-                        std::is_same_v<T, keras::GlobalPool2DConfig>)
+          if constexpr (hasRank) {
+            oneD = config.rank == 1;
             channelsFirst = config.dataFormat == keras::DataFormat::ChannelsFirst;
+          }
           if (oneD) {
             FailureOr<Value> in4 = expandTo2D(layer, in, channelsFirst);
             if (failed(in4))
@@ -386,20 +389,29 @@ LogicalResult Importer::importSimple(const keras::Layer &layer) {
                 PoolKindAttr::get(ctx, config.max ? PoolKind::max : PoolKind::average),
                 formatAttr(ctx, config.dataFormat), builder.getBoolAttr(config.keepdims)));
           } else if constexpr (std::is_same_v<T, keras::Pad2DConfig>) {
+            if (config.crop && oneD) { // Keras: the crop must leave at least one step
+              int64_t length = shapeOf(in)[channelsFirst ? 3 : 2];
+              if (!ShapedType::isDynamic(length) &&
+                  config.amounts[2] + config.amounts[3] >= length)
+                return error(layer) << "'cropping' (" << config.amounts[2] << ", "
+                                    << config.amounts[3]
+                                    << ") must be smaller than the input length (" << length
+                                    << ")";
+            }
             if (config.crop)
-              return createLayerOp<Crop2DOp>(layer, in,
-                                             builder.getDenseI64ArrayAttr(config.amounts),
-                                             formatAttr(ctx, config.dataFormat));
-            return createLayerOp<ZeroPad2DOp>(layer, in,
-                                              builder.getDenseI64ArrayAttr(config.amounts),
-                                              formatAttr(ctx, config.dataFormat));
+              return finish(createLayerOp<Crop2DOp>(layer, in,
+                                                    builder.getDenseI64ArrayAttr(config.amounts),
+                                                    formatAttr(ctx, config.dataFormat)));
+            return finish(createLayerOp<ZeroPad2DOp>(layer, in,
+                                                     builder.getDenseI64ArrayAttr(config.amounts),
+                                                     formatAttr(ctx, config.dataFormat)));
           } else if constexpr (std::is_same_v<T, keras::UpSample2DConfig>) {
-            return createLayerOp<UpSample2DOp>(
+            return finish(createLayerOp<UpSample2DOp>(
                 layer, in, builder.getDenseI64ArrayAttr(config.size),
                 InterpolationAttr::get(ctx, config.interpolation == "bilinear"
                                                 ? Interpolation::bilinear
                                                 : Interpolation::nearest),
-                formatAttr(ctx, config.dataFormat));
+                formatAttr(ctx, config.dataFormat)));
           } else if constexpr (std::is_same_v<T, keras::PermuteConfig>) {
             SmallVector<int64_t> perm{0};
             perm.append(config.dims.begin(), config.dims.end());

@@ -79,7 +79,9 @@ private:
   /// global pool without keepdims) is kept. Records the layer's value.
   void squeezeFrom2D(const keras::Layer &layer, Value out4, bool channelsFirst);
   LogicalResult importConv1D(const keras::Layer &layer, const keras::Conv2DConfig &conv);
-  LogicalResult importConv2DTranspose(const keras::Layer &layer, const keras::Conv2DConfig &conv);
+  /// Conv2DTranspose (and Conv1DTranspose on the (1, steps) view) on `in`.
+  FailureOr<Value> importConv2DTranspose(const keras::Layer &layer,
+                                         const keras::Conv2DConfig &conv, Value in);
   FailureOr<Value> buildConv(const keras::Layer &layer, Location loc, Value input,
                              const keras::Conv2DConfig &conv, int64_t filters, int64_t groups,
                              Value kernel, Value bias, StringRef activation,
@@ -104,6 +106,8 @@ private:
   LogicalResult importPRelu(const keras::Layer &layer, const keras::PReluConfig &prelu);
   LogicalResult importReshape(const keras::Layer &layer, const keras::ReshapeConfig &reshape);
   LogicalResult importSimple(const keras::Layer &layer); // every other layer
+  // ImportResize.cpp
+  LogicalResult importResize(const keras::Layer &layer, const keras::ResizeConfig &resize);
 
   MLIRContext &context;
   OpBuilder builder;

@@ -3,6 +3,7 @@
 #include "KerasNames.h"
 #include "kconv/Keras/Regularizers.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace kconv::keras {
@@ -20,10 +21,12 @@ DataFormat dataFormat(const LayerContext &ctx, const json &c) {
 
 Conv2DConfig parseConv2D(const LayerContext &ctx, const json &c, int kerasMajor) {
   Conv2DConfig conv;
-  conv.kind = ctx.className == "DepthwiseConv2D"   ? ConvKind::Depthwise
-              : ctx.className == "SeparableConv2D" ? ConvKind::Separable
-              : ctx.className == "Conv2DTranspose" ? ConvKind::Transpose
-                                                   : ConvKind::Standard;
+  const std::string &cls = ctx.className;
+  conv.kind = cls == "DepthwiseConv2D" || cls == "DepthwiseConv1D"   ? ConvKind::Depthwise
+              : cls == "SeparableConv2D" || cls == "SeparableConv1D" ? ConvKind::Separable
+              : cls == "Conv2DTranspose" || cls == "Conv1DTranspose" ? ConvKind::Transpose
+                                                                     : ConvKind::Standard;
+  bool oneD = cls.find("1D") != std::string::npos;
   if (conv.kind != ConvKind::Depthwise) {
     if (!c.contains("filters"))
       ctx.fail("'filters' is missing");
@@ -35,7 +38,13 @@ Conv2DConfig parseConv2D(const LayerContext &ctx, const json &c, int kerasMajor)
       return boundedInt(ctx, v, "output_padding", 0, kMaxDimension);
     };
     const json &op = c["output_padding"];
-    if (op.is_array() && op.size() == 2)
+    if (oneD && op.is_array() && op.size() == 1)
+      conv.outputPadding = std::array<int64_t, 2>{0, nonNegative(op[0])};
+    else if (oneD && op.is_number_integer())
+      conv.outputPadding = std::array<int64_t, 2>{0, nonNegative(op)};
+    else if (oneD)
+      ctx.fail("'output_padding' must be an int or a list of one int, got " + op.dump());
+    else if (op.is_array() && op.size() == 2)
       conv.outputPadding = std::array<int64_t, 2>{nonNegative(op[0]), nonNegative(op[1])};
     else
       conv.outputPadding = std::array<int64_t, 2>{nonNegative(op), nonNegative(op)};
@@ -45,7 +54,7 @@ Conv2DConfig parseConv2D(const LayerContext &ctx, const json &c, int kerasMajor)
     conv.depthMultiplier = positiveInt(ctx, c["depth_multiplier"], "depth_multiplier");
   if (!c.contains("kernel_size"))
     ctx.fail("'kernel_size' is missing");
-  if (ctx.className == "Conv1D") {
+  if (oneD) {
     // One spatial axis: an int or a list of one int, held as the width of a 1 x k conv.
     conv.rank = 1;
     auto single = [&](const char *arg) -> std::array<int64_t, 2> {
@@ -68,12 +77,26 @@ Conv2DConfig parseConv2D(const LayerContext &ctx, const json &c, int kerasMajor)
     conv.dilationRate = intPair(ctx, c, "dilation_rate", {1, 1});
   }
   conv.padding = lowerString(ctx, c, "padding", "valid");
-  if (conv.rank == 1 && conv.padding != "valid" && conv.padding != "same" &&
+  // Causal padding: Conv1D and SeparableConv1D (tf-keras pads, then convolves); Keras
+  // rejects it on DepthwiseConv1D and Conv1DTranspose.
+  bool causalAllowed =
+      conv.rank == 1 && (conv.kind == ConvKind::Standard || conv.kind == ConvKind::Separable);
+  if (causalAllowed && conv.padding != "valid" && conv.padding != "same" &&
       conv.padding != "causal")
     ctx.fail("'padding' must be 'valid', 'same' or 'causal', got '" + conv.padding + "'");
-  if (conv.rank != 1 && conv.padding != "valid" && conv.padding != "same")
+  if (!causalAllowed && conv.padding != "valid" && conv.padding != "same")
     ctx.fail("'padding' must be 'valid' or 'same', got '" + conv.padding + "'");
   conv.dataFormat = dataFormat(ctx, c);
+  if (oneD && conv.kind == ConvKind::Transpose && conv.strides[1] > 1 &&
+      conv.dilationRate[1] > 1)
+    ctx.fail("'strides' > 1 is not supported together with 'dilation_rate' > 1 (Keras "
+             "rejects this combination)");
+  // Conv1DTranspose: the output padding must be smaller than the stride (or the dilation,
+  // as conv2d_transpose's verifier has it).
+  if (oneD && conv.outputPadding &&
+      (*conv.outputPadding)[1] >= std::max(conv.strides[1], conv.dilationRate[1]))
+    ctx.fail("'output_padding' (" + std::to_string((*conv.outputPadding)[1]) +
+             ") must be smaller than 'strides' (" + std::to_string(conv.strides[1]) + ")");
   if (conv.kind == ConvKind::Standard && c.contains("groups")) // (null: Keras fails too)
     conv.groups = positiveInt(ctx, c["groups"], "groups");
   if (c.contains("use_bias")) {
@@ -438,6 +461,42 @@ RescalingConfig parseRescaling(const LayerContext &ctx, const json &c) {
   return r;
 }
 
+/// Resizing / CenterCrop. Interpolation names of both Keras versions are known (tf-keras:
+/// also gaussian, mitchellcubic); kconv computes bilinear, nearest and bicubic.
+ResizeConfig parseResize(const LayerContext &ctx, const json &c) {
+  ResizeConfig r;
+  r.centerCrop = ctx.className == "CenterCrop";
+  for (const char *arg : {"height", "width"})
+    if (!c.contains(arg) || c[arg].is_null())
+      ctx.fail(std::string("'") + arg + "' is missing");
+  r.height = positiveInt(ctx, c["height"], "height");
+  r.width = positiveInt(ctx, c["width"], "width");
+  r.dataFormat = dataFormat(ctx, c);
+  if (r.centerCrop)
+    return r;
+  r.interpolation = lowerString(ctx, c, "interpolation", "bilinear");
+  const std::string &i = r.interpolation;
+  if (i == "area" || i == "lanczos3" || i == "lanczos5" || i == "gaussian" ||
+      i == "mitchellcubic")
+    ctx.fail("interpolation '" + i +
+             "' is not supported (only 'bilinear', 'nearest' and 'bicubic')");
+  if (i != "bilinear" && i != "nearest" && i != "bicubic")
+    ctx.fail("'interpolation' must be one of 'bilinear', 'nearest', 'bicubic', 'area', "
+             "'lanczos3', 'lanczos5', 'gaussian', 'mitchellcubic', got '" + i + "'");
+  r.cropToAspectRatio = boolArg(ctx, c, "crop_to_aspect_ratio", false);
+  bool pad = boolArg(ctx, c, "pad_to_aspect_ratio", false); // Keras 3
+  if (pad && r.cropToAspectRatio)
+    ctx.fail("only one of 'pad_to_aspect_ratio' and 'crop_to_aspect_ratio' can be true");
+  if (pad)
+    ctx.fail("'pad_to_aspect_ratio' is not supported");
+  std::string fill = lowerString(ctx, c, "fill_mode", "constant");
+  if (fill != "constant")
+    ctx.fail("'fill_mode' must be 'constant', got '" + fill + "'");
+  if (boolArg(ctx, c, "antialias", false))
+    ctx.fail("'antialias' is not supported");
+  return r;
+}
+
 } // namespace
 
 LayerConfig parseLayerConfig(const LayerContext &ctx, const json &config, int kerasMajor) {
@@ -451,7 +510,8 @@ LayerConfig parseLayerConfig(const LayerContext &ctx, const json &config, int ke
   const std::string &cls = ctx.className;
   const json &c = config;
   if (cls == "Conv2D" || cls == "DepthwiseConv2D" || cls == "SeparableConv2D" ||
-      cls == "Conv2DTranspose" || cls == "Conv1D")
+      cls == "Conv2DTranspose" || cls == "Conv1D" || cls == "DepthwiseConv1D" ||
+      cls == "SeparableConv1D" || cls == "Conv1DTranspose")
     return parseConv2D(ctx, c, kerasMajor);
   if (cls == "Dense")
     return parseDense(ctx, c, kerasMajor);
@@ -500,6 +560,36 @@ LayerConfig parseLayerConfig(const LayerContext &ctx, const json &config, int ke
                "' is not supported (only 'nearest' and 'bilinear')");
     return up;
   }
+  if (cls == "ZeroPadding1D" || cls == "Cropping1D") {
+    // One (left, right) pair: an int or a list of two ints. Only Keras 3's ZeroPadding1D
+    // has a data_format; Cropping1D reads (batch, steps, features).
+    bool crop = cls == "Cropping1D";
+    const char *arg = crop ? "cropping" : "padding";
+    std::array<int64_t, 2> lr{1, 1};
+    auto it = c.find(arg);
+    auto amount = [&](const json &v) { return boundedInt(ctx, v, arg, 0, kMaxDimension); };
+    if (it != c.end() && it->is_number_integer())
+      lr = {amount(*it), amount(*it)};
+    else if (it != c.end() && it->is_array() && it->size() == 2)
+      lr = {amount((*it)[0]), amount((*it)[1])};
+    else if (it != c.end())
+      ctx.fail(std::string("'") + arg + "' must be an int or a list of two ints, got " +
+               it->dump());
+    return Pad2DConfig{crop, {0, 0, lr[0], lr[1]},
+                       crop ? DataFormat::ChannelsLast : dataFormat(ctx, c), 1};
+  }
+  if (cls == "UpSampling1D") {
+    // Repeats each step `size` times (an int in both Keras versions).
+    auto it = c.find("size");
+    int64_t size = 2;
+    if (it != c.end() && !it->is_number_integer())
+      ctx.fail("'size' must be an int, got " + it->dump());
+    if (it != c.end())
+      size = positiveInt(ctx, *it, "size");
+    return UpSample2DConfig{{1, size}, "nearest", DataFormat::ChannelsLast, 1};
+  }
+  if (cls == "Resizing" || cls == "CenterCrop")
+    return parseResize(ctx, c);
   if (cls == "Flatten" || cls == "Reshape")
     return parseReshape(ctx, c);
   if (cls == "Permute") {

@@ -225,6 +225,8 @@ struct Visitor {
     return out;
   }
   std::optional<Shape> operator()(const Pad2DConfig &c) {
+    if (c.rank == 1)
+      return onStepsView(c);
     std::optional<Axes> a = one() ? axes2d(*one(), c.dataFormat) : std::nullopt;
     if (!a)
       return std::nullopt;
@@ -236,12 +238,23 @@ struct Visitor {
     return out;
   }
   std::optional<Shape> operator()(const UpSample2DConfig &c) {
+    if (c.rank == 1)
+      return onStepsView(c);
     std::optional<Axes> a = one() ? axes2d(*one(), c.dataFormat) : std::nullopt;
     if (!a)
       return std::nullopt;
     Shape out = *one();
     out[a->h] = mul(out[a->h], c.size[0]);
     out[a->w] = mul(out[a->w], c.size[1]);
+    return out;
+  }
+  std::optional<Shape> operator()(const ResizeConfig &c) {
+    std::optional<Axes> a = one() ? axes2d(*one(), c.dataFormat) : std::nullopt;
+    if (!a)
+      return std::nullopt;
+    Shape out = *one();
+    out[a->h] = c.height;
+    out[a->w] = c.width;
     return out;
   }
   std::optional<Shape> operator()(const ReshapeConfig &c) {
@@ -273,6 +286,22 @@ struct Visitor {
   std::optional<Shape> operator()(const IdentityConfig &) { return one(); }
 
 private:
+  /// A 1-D layer (rank 1) as its 2-D layer on the (1, steps) view of its input.
+  template <typename Config> std::optional<Shape> onStepsView(const Config &c) {
+    if (!one() || one()->size() != 2)
+      return std::nullopt;
+    bool first = c.dataFormat == DataFormat::ChannelsFirst;
+    const Shape &s = *one();
+    std::vector<Shape> view{first ? Shape{s[0], 1, s[1]} : Shape{1, s[0], s[1]}};
+    Config c2 = c;
+    c2.rank = 2;
+    Visitor v{view};
+    std::optional<Shape> out = v(c2);
+    params = v.params;
+    if (!out || out->size() != 3)
+      return out;
+    return first ? Shape{(*out)[0], (*out)[2]} : Shape{(*out)[1], (*out)[2]};
+  }
   std::optional<Shape> one() const {
     if (in.size() != 1)
       return std::nullopt;

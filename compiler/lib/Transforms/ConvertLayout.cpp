@@ -257,7 +257,7 @@ struct ConvertLayoutPass : impl::KconvConvertLayoutBase<ConvertLayoutPass> {
     SmallVector<Operation *> layers;
     func.walk([&](Operation *op) {
       if (isa<Conv2DOp, Conv2DTransposeOp, Pool2DOp, GlobalPool2DOp, ZeroPad2DOp, Crop2DOp,
-              UpSample2DOp, AdaptivePool2DOp>(op))
+              UpSample2DOp, AdaptivePool2DOp, ResizeOp>(op))
         layers.push_back(op);
     });
     bool changed = false;

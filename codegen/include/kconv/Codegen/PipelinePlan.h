@@ -136,6 +136,16 @@ struct AdaptivePool2DLayer {
   std::array<int64_t, 2> outputSize{1, 1};
 };
 
+/// Keras Resizing: tf.image.resize of each image to (height, width) = size; see
+/// codegen/lib/Layers/Resize.cpp.
+struct ResizeLayer {
+  enum class Method { Nearest, Bilinear, Bicubic };
+  std::string name;
+  int input = -1, output = -1;
+  std::array<int64_t, 2> size{1, 1};
+  Method method = Method::Bilinear;
+};
+
 struct GlobalPool2DLayer {
   std::string name;
   int input = -1, output = -1;
@@ -227,7 +237,8 @@ using PlanNode =
     std::variant<ConvStep, Conv2DTransposeLayer, DenseLayer, BatchNormLayer, RescalingLayer,
                  LayerNormLayer, UnitNormLayer, Pool2DLayer, GlobalPool2DLayer, ActivationLayer, PReluLayer,
                  MergeLayer, ConcatenateLayer, ZeroPadding2DLayer, Cropping2DLayer,
-                 UpSample2DLayer, ReshapeLayer, TransposeLayer, AdaptivePool2DLayer>;
+                 UpSample2DLayer, ReshapeLayer, TransposeLayer, AdaptivePool2DLayer,
+                 ResizeLayer>;
 
 /// Whether `name` is one of the names codegen gives the Funcs, buffers and reductions
 /// of a layer (or boundary tensor) named `layer`: `layer` + "_" + a part (conv2d_kernel,

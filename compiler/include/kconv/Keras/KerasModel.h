@@ -48,8 +48,9 @@ enum class ConvKind {
 
 struct Conv2DConfig {
   ConvKind kind = ConvKind::Standard;
-  // 1 for Conv1D: the layer is imported as a conv2d over (1, length), so its kernel
-  // size, strides and dilation are stored as {1, k}, {1, s}, {1, d}.
+  // 1 for Conv1D, DepthwiseConv1D, SeparableConv1D and Conv1DTranspose: the layer is
+  // imported as the 2-D op over (1, length), so its kernel size, strides, dilation and
+  // output padding are stored as {1, k}, {1, s}, {1, d}, {0, p}.
   int rank = 2;
   int64_t depthMultiplier = 1; // Depthwise / Separable
   int64_t filters = 0;         // Depthwise: 0 (Cin * depth_multiplier)
@@ -152,12 +153,15 @@ struct Pad2DConfig {
   bool crop = false;
   std::array<int64_t, 4> amounts{0, 0, 0, 0}; // top, bottom, left, right
   DataFormat dataFormat = DataFormat::ChannelsLast;
+  // 1: ZeroPadding1D / Cropping1D, the 2-D op on the (1, steps) view (amounts {0, 0, l, r})
+  int rank = 2;
 };
 
 struct UpSample2DConfig {
   std::array<int64_t, 2> size{2, 2};
   std::string interpolation = "nearest";
   DataFormat dataFormat = DataFormat::ChannelsLast;
+  int rank = 2; // 1: UpSampling1D, the 2-D op on the (1, steps) view (size {1, s})
 };
 
 /// Reshape (targetShape, -1 allowed once) and Flatten (flatten = true).
@@ -179,12 +183,26 @@ struct RescalingConfig {
 /// Layers that are the identity at inference (Dropout, GaussianNoise, ...).
 struct IdentityConfig {};
 
+/// Resizing (and CenterCrop, `centerCrop`): resize to (height, width) as TensorFlow's
+/// tf.image.resize does (half-pixel centers, no antialiasing), after cropping the
+/// largest centered box of the target's aspect ratio when `cropToAspectRatio`.
+/// CenterCrop crops when the input is at least the target in both axes, else it crops
+/// to the aspect ratio and resizes (bilinear), as Keras's smart_resize.
+struct ResizeConfig {
+  int64_t height = 0, width = 0;
+  std::string interpolation = "bilinear"; // "bilinear" | "nearest" | "bicubic"
+  bool cropToAspectRatio = false;
+  bool centerCrop = false;
+  DataFormat dataFormat = DataFormat::ChannelsLast;
+};
+
 using LayerConfig =
     std::variant<InputConfig, Conv2DConfig, DenseConfig, BatchNormConfig, NormalizationConfig,
                  LayerNormConfig, UnitNormConfig, Pool2DConfig,
                  GlobalPool2DConfig, ActivationConfig, PReluConfig, MergeConfig,
                  ConcatenateConfig, Pad2DConfig, UpSample2DConfig, ReshapeConfig,
-                 PermuteConfig, RescalingConfig, IdentityConfig, AdaptivePool2DConfig>;
+                 PermuteConfig, RescalingConfig, IdentityConfig, AdaptivePool2DConfig,
+                 ResizeConfig>;
 
 struct Layer {
   std::string name;

@@ -97,4 +97,15 @@ def Kconv_InterpolationAttr : EnumAttr<Kconv_Dialect, Kconv_InterpolationKind, "
   let assemblyFormat = "`<` $value `>`";
 }
 
+def Kconv_ResizeMethodKind : I32EnumAttr<"ResizeMethod", "Resizing interpolation", [
+    I32EnumAttrCase<"nearest", 0>,
+    I32EnumAttrCase<"bilinear", 1>,
+    I32EnumAttrCase<"bicubic", 2>]> {
+  let cppNamespace = "::kconv::dialect";
+  let genSpecializedAttr = 0;
+}
+def Kconv_ResizeMethodAttr : EnumAttr<Kconv_Dialect, Kconv_ResizeMethodKind, "resize_method"> {
+  let assemblyFormat = "`<` $value `>`";
+}
+
 #endif // KCONV_ENUMS_TD
