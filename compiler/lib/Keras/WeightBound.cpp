@@ -133,10 +133,14 @@ struct Visitor {
   std::optional<Shape> operator()(const LayerNormConfig &c) {
     if (!one())
       return std::nullopt;
-    std::optional<size_t> axis = axisIndex(c.axis, one()->size());
-    if (!axis || (*one())[*axis] == kUnknown)
-      return std::nullopt;
-    params = mul(2, (*one())[*axis]); // gamma and beta at most
+    int64_t size = 1;
+    for (int64_t written : c.axes) {
+      std::optional<size_t> axis = axisIndex(written, one()->size());
+      if (!axis || (*one())[*axis] == kUnknown)
+        return std::nullopt;
+      size = mul(size, (*one())[*axis]);
+    }
+    params = mul(2, size); // gamma and beta at most
     return one();
   }
   std::optional<Shape> operator()(const NormalizationConfig &c) {

@@ -100,14 +100,17 @@ struct BatchNormLayer {
   std::vector<float> scale, shift;
 };
 
-/// LayerNormalization over the last axis: per position, the mean and variance of
-/// the channels in float32, then (x - mean) * rsqrt(variance + epsilon) * gamma + beta
-/// (with `rmsScaling`, x * rsqrt(variance + epsilon) * gamma).
+/// LayerNormalization over `axes`: per position of the other axes, the mean and
+/// variance over `axes` in float32, then (x - mean) * rsqrt(variance + epsilon) * gamma
+/// + beta (with `rmsScaling`, x * rsqrt(variance + epsilon) * gamma; with `meanSquare`
+/// too, RMSNormalization's x * rsqrt(mean(x^2) + epsilon) * gamma). gamma and beta are
+/// row-major over `axes`.
 struct LayerNormLayer {
   std::string name;
   int input = -1, output = -1;
+  std::vector<int64_t> axes; // Keras axes (batch = 0), increasing, never the batch
   double epsilon = 1e-3;
-  bool rmsScaling = false;
+  bool rmsScaling = false, meanSquare = false;
   std::vector<float> gamma, beta;
 };
 

@@ -90,12 +90,15 @@ struct NormalizationConfig {
   std::optional<std::vector<double>> mean, variance;
 };
 
-/// LayerNormalization: one axis (a list of one is the same), as written.
+/// LayerNormalization and RMSNormalization: the axes as written (an int is a list of
+/// one; gamma's shape follows this order).
 struct LayerNormConfig {
-  int64_t axis = -1;
+  std::vector<int64_t> axes{-1};
   double epsilon = 1e-3;
   bool center = true, scale = true;
   bool rmsScaling = false; // Keras 3: x * rsqrt(var + eps) * gamma, no beta
+  // RMSNormalization (Keras 3.9): x * rsqrt(mean(x^2) + eps) * scale; implies rmsScaling.
+  bool meanSquare = false;
 };
 
 /// UnitNormalization: the axes as written (an int is a list of one).

@@ -1,0 +1,31 @@
+#!/usr/bin/python3
+"""Regenerates the bad normalization layers of test/Driver/bad-models.test (issue 20):
+arguments Keras rejects, one model each."""
+import os
+import sys
+
+here = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(here, "..", "..", "..", "scripts"))
+import keras_writer  # noqa: E402
+
+
+def model(name, class_name, input_shape=(3, 3, 4), **config):
+    full = {"name": "norm", "trainable": True, "dtype": "float32"}
+    full.update(config)
+    with open(os.path.join(here, name + ".json"), "w") as f:
+        f.write(keras_writer.sequential_json([(class_name, full)], input_shape))
+
+
+def layer_norm(name, **config):
+    model(name, "LayerNormalization", epsilon=1e-3, center=True, scale=True, **config)
+
+
+# Keras: "Duplicate axis" (tf-keras validate_axis; Keras 3 build).
+layer_norm("ln_duplicate_axes", axis=[1, -3])
+# Keras: gamma over the batch axis has no known shape.
+layer_norm("ln_batch_axis", axis=[0, -1])
+
+
+# Keras multiplies RMSNormalization's scale along the last axes whatever the normalized
+# axes (a (3,) scale against a (3, 3, 4) input's last axis of 4: Keras fails).
+model("rms_leading_axis", "RMSNormalization", axis=1, epsilon=1e-6)
