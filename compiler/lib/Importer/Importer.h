@@ -105,6 +105,9 @@ private:
   LogicalResult importReshape(const keras::Layer &layer, const keras::ReshapeConfig &reshape);
   LogicalResult importSimple(const keras::Layer &layer); // every other layer
 
+  // ImportGroupNorm.cpp
+  LogicalResult importGroupNorm(const keras::Layer &layer, const keras::GroupNormConfig &gn);
+
   MLIRContext &context;
   OpBuilder builder;
   const keras::Model &model;

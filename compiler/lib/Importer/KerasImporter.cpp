@@ -246,6 +246,8 @@ LogicalResult Importer::importLayer(const keras::Layer &layer) {
           return importPRelu(layer, config);
         else if constexpr (std::is_same_v<T, keras::ReshapeConfig>)
           return importReshape(layer, config);
+        else if constexpr (std::is_same_v<T, keras::GroupNormConfig>)
+          return importGroupNorm(layer, config);
         else
           return importSimple(layer);
       },

@@ -448,6 +448,30 @@ UnitNormConfig parseUnitNorm(const LayerContext &ctx, const json &c) {
   return un;
 }
 
+GroupNormConfig parseGroupNorm(const LayerContext &ctx, const json &c) {
+  GroupNormConfig gn;
+  auto groups = c.find("groups");
+  if (groups != c.end() && !groups->is_null()) {
+    // Keras: a positive integer, or -1 for one group per channel.
+    gn.groups = boundedInt(ctx, *groups, "groups", -kMaxDimension, kMaxDimension);
+    if (gn.groups < 1 && gn.groups != -1)
+      ctx.fail("'groups' must be a positive integer or -1, got " + groups->dump());
+  }
+  gn.axis = intArg(ctx, c, "axis", -1);
+  gn.epsilon = optionalNumber(ctx, c, "epsilon").value_or(1e-3);
+  if (!(gn.epsilon >= 0) || !std::isfinite(gn.epsilon))
+    ctx.fail("'epsilon' must be a finite number >= 0");
+  gn.center = boolArg(ctx, c, "center", true);
+  gn.scale = boolArg(ctx, c, "scale", true);
+  gn.gammaInitializer = optionalSpec(c, "gamma_initializer");
+  gn.betaInitializer = optionalSpec(c, "beta_initializer");
+  for (const char *arg : {"gamma_regularizer", "beta_regularizer"})
+    regularizerSpec(ctx, c, arg);
+  for (const char *arg : {"gamma_constraint", "beta_constraint"})
+    constraintSpec(ctx, c, arg);
+  return gn;
+}
+
 RescalingConfig parseRescaling(const LayerContext &ctx, const json &c) {
   RescalingConfig r;
   for (const char *arg : {"scale", "offset"})
@@ -532,6 +556,8 @@ LayerConfig parseLayerConfig(const LayerContext &ctx, const json &config, int ke
     return parseRescaling(ctx, c);
   if (isIdentityAtInference(cls))
     return IdentityConfig{};
+  if (cls == "GroupNormalization")
+    return parseGroupNorm(ctx, c);
   ctx.fail("unsupported layer class '" + cls + "'");
 }
 

@@ -275,6 +275,15 @@ struct Visitor {
   std::optional<Shape> operator()(const RescalingConfig &) { return one(); }
   std::optional<Shape> operator()(const UnitNormConfig &) { return one(); }
   std::optional<Shape> operator()(const IdentityConfig &) { return one(); }
+  std::optional<Shape> operator()(const GroupNormConfig &c) {
+    if (!one())
+      return std::nullopt;
+    std::optional<size_t> axis = axisIndex(c.axis, one()->size());
+    if (!axis || (*one())[*axis] == kUnknown)
+      return std::nullopt;
+    params = mul(2, (*one())[*axis]); // gamma and beta
+    return one();
+  }
 
 private:
   std::optional<Shape> one() const {

@@ -26,6 +26,22 @@ layer_norm("ln_duplicate_axes", axis=[1, -3])
 layer_norm("ln_batch_axis", axis=[0, -1])
 
 
+def group_norm(name, **config):
+    full = dict(groups=2, axis=-1, epsilon=1e-3, center=True, scale=True)
+    full.update(config)
+    model(name, "GroupNormalization", **full)
+
+
+# Keras: "Number of groups (3) must be a multiple of the number of channels (4)".
+group_norm("gn_groups_not_dividing", groups=3)
+# Keras: "Number of groups (8) cannot be more than the number of channels (4)".
+group_norm("gn_too_many_groups", groups=8)
+# Keras 3: "expected a positive integer (or -1 for instance normalization)".
+group_norm("gn_zero_groups", groups=0)
+# Keras: the batch axis has no defined dimension.
+group_norm("gn_batch_axis", axis=0)
+
+
 # Keras multiplies RMSNormalization's scale along the last axes whatever the normalized
 # axes (a (3,) scale against a (3, 3, 4) input's last axis of 4: Keras fails).
 model("rms_leading_axis", "RMSNormalization", axis=1, epsilon=1e-6)

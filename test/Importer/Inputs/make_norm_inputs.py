@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """Regenerates the Importer inputs of the issue 20 normalization layers
-(LayerNormalization over several axes, RMSNormalization)."""
+(LayerNormalization over several axes, RMSNormalization, GroupNormalization)."""
 import os
 import sys
 
@@ -32,6 +32,24 @@ def layer_norm_axes():
 
 
 layer_norm_axes()
+
+
+def group_norm():
+    """GroupNormalization: 2 groups of 4 channels last with both weights; groups -1 (one
+    per channel) over axis 1 of a rank-3 input without weights."""
+    base = {"trainable": True, "dtype": "float32"}
+    write("group_norm.json", keras_writer.sequential_json([
+        ("GroupNormalization", dict(base, name="gn", groups=2, axis=-1, epsilon=1e-5,
+                                    center=True, scale=True)),
+        ("GroupNormalization", dict(base, name="inorm", groups=-1, axis=1, epsilon=1e-3,
+                                    center=False, scale=False)),
+    ], (3, 4, 8)))
+    keras_writer.save_weights_h5(os.path.join(here, "group_norm.h5"), [
+        ("gn", [("gamma", np.arange(8, dtype=np.float32)),
+                ("beta", np.full(8, 0.5, np.float32))])])
+
+
+group_norm()
 
 
 def rms_norm():

@@ -114,6 +114,19 @@ struct LayerNormLayer {
   std::vector<float> gamma, beta;
 };
 
+/// GroupNormalization: the channels along `axis` in `groups` consecutive groups; per
+/// sample and group, the mean and variance over the group's channels and every other
+/// non-batch axis in float32, then (x - mean) * rsqrt(variance + epsilon) * gamma + beta
+/// with gamma and beta per channel.
+struct GroupNormLayer {
+  std::string name;
+  int input = -1, output = -1;
+  int axis = 1; // Keras axis (batch = 0)
+  int64_t groups = 1;
+  double epsilon = 1e-3;
+  std::vector<float> gamma, beta;
+};
+
 /// UnitNormalization: x / sqrt(max(sum of x^2 over `axes`, minSquareSum)) at every
 /// position of the other axes.
 struct UnitNormLayer {
@@ -230,7 +243,8 @@ using PlanNode =
     std::variant<ConvStep, Conv2DTransposeLayer, DenseLayer, BatchNormLayer, RescalingLayer,
                  LayerNormLayer, UnitNormLayer, Pool2DLayer, GlobalPool2DLayer, ActivationLayer, PReluLayer,
                  MergeLayer, ConcatenateLayer, ZeroPadding2DLayer, Cropping2DLayer,
-                 UpSample2DLayer, ReshapeLayer, TransposeLayer, AdaptivePool2DLayer>;
+                 UpSample2DLayer, ReshapeLayer, TransposeLayer, AdaptivePool2DLayer,
+                 GroupNormLayer>;
 
 /// Whether `name` is one of the names codegen gives the Funcs, buffers and reductions
 /// of a layer (or boundary tensor) named `layer`: `layer` + "_" + a part (conv2d_kernel,

@@ -101,6 +101,16 @@ struct LayerNormConfig {
   bool meanSquare = false;
 };
 
+/// GroupNormalization: `groups` groups of the channels along `axis` (as written);
+/// groups -1 is one group per channel.
+struct GroupNormConfig {
+  int64_t groups = 32;
+  int64_t axis = -1;
+  double epsilon = 1e-3;
+  bool center = true, scale = true;
+  std::optional<Value> gammaInitializer, betaInitializer;
+};
+
 /// UnitNormalization: the axes as written (an int is a list of one).
 struct UnitNormConfig {
   std::vector<int64_t> axes{-1};
@@ -187,7 +197,8 @@ using LayerConfig =
                  LayerNormConfig, UnitNormConfig, Pool2DConfig,
                  GlobalPool2DConfig, ActivationConfig, PReluConfig, MergeConfig,
                  ConcatenateConfig, Pad2DConfig, UpSample2DConfig, ReshapeConfig,
-                 PermuteConfig, RescalingConfig, IdentityConfig, AdaptivePool2DConfig>;
+                 PermuteConfig, RescalingConfig, IdentityConfig, AdaptivePool2DConfig,
+                 GroupNormConfig>;
 
 struct Layer {
   std::string name;
