@@ -304,3 +304,31 @@ TEST(KerasConfig, LayerNormalizationArguments) {
             std::string::npos);
 }
 } // namespace
+
+namespace {
+// GroupNormalization: Keras's defaults, groups -1, the axis as written; groups 0 or
+// below -1 are errors naming the layer.
+TEST(KerasConfig, GroupNormalizationArguments) {
+  auto layer = [](const std::string &config) {
+    return sequential(R"({"class_name": "InputLayer", "config": {"batch_input_shape":
+        [null, 4, 4, 8], "name": "in"}}, {"class_name": "GroupNormalization", "config": )" +
+                      config + "}");
+  };
+  Model a = parseOk(layer(R"({"name": "gn"})"));
+  const auto &gn = std::get<GroupNormConfig>(a.layers[1].config);
+  EXPECT_EQ(gn.groups, 32);
+  EXPECT_EQ(gn.axis, -1);
+  EXPECT_DOUBLE_EQ(gn.epsilon, 1e-3);
+  EXPECT_TRUE(gn.center && gn.scale);
+  Model b = parseOk(layer(R"({"name": "gn", "groups": -1, "axis": 1, "epsilon": 1e-5,
+      "center": false})"));
+  const auto &instance = std::get<GroupNormConfig>(b.layers[1].config);
+  EXPECT_EQ(instance.groups, -1);
+  EXPECT_EQ(instance.axis, 1);
+  EXPECT_FALSE(instance.center);
+  EXPECT_NE(parseError(layer(R"({"name": "gn", "groups": -2})"))
+                .find("layer 'gn' (GroupNormalization): 'groups' must be a positive integer "
+                      "or -1, got -2"),
+            std::string::npos);
+}
+} // namespace

@@ -72,7 +72,17 @@ def unet_block(g):
     return [g.add("Add", [x, y], lambda a, b: a + b)]
 
 
-MODELS = {"group_norm_variants": group_norm_variants, "unet_block": unet_block}
+def group_norm_channels_first(g):
+    """Between channels_first convolutions, over their channels (axis 1): kconv's layout
+    pass computes it channels_last with them."""
+    x = g.input((8, 6, 5))
+    y = g.conv(x, 8, (3, 3), fmt="channels_first")
+    y = group_norm(g, y, groups=4, axis=1, epsilon=1e-5)
+    return [g.conv(y, 4, (1, 1), fmt="channels_first")]
+
+
+MODELS = {"group_norm_variants": group_norm_variants, "unet_block": unet_block,
+          "group_norm_channels_first": group_norm_channels_first}
 
 if __name__ == "__main__":
     ge.MODELS.update(MODELS)
