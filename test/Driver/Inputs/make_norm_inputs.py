@@ -45,3 +45,13 @@ group_norm("gn_batch_axis", axis=0)
 # Keras multiplies RMSNormalization's scale along the last axes whatever the normalized
 # axes (a (3,) scale against a (3, 3, 4) input's last axis of 4: Keras fails).
 model("rms_leading_axis", "RMSNormalization", axis=1, epsilon=1e-6)
+
+
+# Keras 3.0 to 3.3 multiplied rms_scaling's gamma without reshaping it onto the axes,
+# along the last axes: a (3,) gamma for axis 1 of a (3, 3, 4) input fails there.
+with open(os.path.join(here, "ln_rms_old_keras.json"), "w") as f:
+    f.write(keras_writer.sequential_json(
+        [("LayerNormalization", {"name": "norm", "trainable": True, "dtype": "float32",
+                                 "axis": [1], "epsilon": 1e-3, "center": True,
+                                 "scale": True, "rms_scaling": True})],
+        (3, 3, 4), keras_version="3.3.3"))
