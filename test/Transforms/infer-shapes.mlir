@@ -44,7 +44,7 @@ func.func @mismatch(%x: tensor<1x4x4x2xf32>, %y: tensor<1x2x2x2xf32>) -> tensor<
 // CHECK: kconv.layer_norm {{.*}} -> tensor<?x10xf32>
 func.func @layer_norm(%x: tensor<?x3xf32>, %k: tensor<3x10xf32>, %v: tensor<10xf32>) -> tensor<*xf32> {
   %d = kconv.dense %x, %k {activation = #kconv.activation<linear>, units = 10 : i64, use_bias = false} : (tensor<?x3xf32>, tensor<3x10xf32>) -> tensor<*xf32>
-  %n = kconv.layer_norm %d, %v, %v {axis = 1 : i64, center = true, epsilon = 1.0e-3 : f64, rms_scaling = false, scale = true} : (tensor<*xf32>, tensor<10xf32>, tensor<10xf32>) -> tensor<*xf32>
+  %n = kconv.layer_norm %d, %v, %v {axes = array<i64: 1>, center = true, epsilon = 1.0e-3 : f64, mean_square = false, rms_scaling = false, scale = true} : (tensor<*xf32>, tensor<10xf32>, tensor<10xf32>) -> tensor<*xf32>
   return %n : tensor<*xf32>
 }
 

@@ -268,8 +268,9 @@ TEST(KerasConfig, ParameterBoundIsNeverBelowTheLayersParameters) {
   EXPECT_EQ(bound("[null, null, null, 3]", conv), std::optional<uint64_t>(112));
   EXPECT_EQ(bound("[null, null, null, 3]", conv + ", " + dense), std::nullopt);
 }
-// LayerNormalization: one axis as an int or a list of one, Keras's defaults, Keras 3's
-// rms_scaling; several axes and a negative epsilon are errors naming the layer.
+// LayerNormalization: an int axis or a list kept as written, Keras's defaults, Keras 3's
+// rms_scaling, RMSNormalization's defaults; an empty axis list and a negative epsilon
+// are errors naming the layer.
 TEST(KerasConfig, LayerNormalizationArguments) {
   auto layer = [](const std::string &config) {
     return sequential(R"({"class_name": "InputLayer", "config": {"batch_input_shape":
@@ -278,18 +279,26 @@ TEST(KerasConfig, LayerNormalizationArguments) {
   };
   Model a = parseOk(layer(R"({"name": "ln", "axis": [3], "rms_scaling": true})"));
   const auto &ln = std::get<LayerNormConfig>(a.layers[1].config);
-  EXPECT_EQ(ln.axis, 3);
+  EXPECT_EQ(ln.axes, std::vector<int64_t>{3});
   EXPECT_DOUBLE_EQ(ln.epsilon, 1e-3);
   EXPECT_TRUE(ln.center && ln.scale && ln.rmsScaling);
   Model b = parseOk(layer(R"({"name": "ln", "epsilon": 1e-6, "center": false})"));
   const auto &plain = std::get<LayerNormConfig>(b.layers[1].config);
-  EXPECT_EQ(plain.axis, -1);
+  EXPECT_EQ(plain.axes, std::vector<int64_t>{-1});
   EXPECT_DOUBLE_EQ(plain.epsilon, 1e-6);
   EXPECT_FALSE(plain.center || plain.rmsScaling);
-  EXPECT_NE(parseError(layer(R"({"name": "ln", "axis": [1, 2, 3]})"))
-                .find("layer 'ln' (LayerNormalization): normalizing over several axes [1,2,3] "
-                      "is not supported"),
+  Model c = parseOk(layer(R"({"name": "ln", "axis": [2, -3]})"));
+  EXPECT_EQ(std::get<LayerNormConfig>(c.layers[1].config).axes, (std::vector<int64_t>{2, -3}));
+  EXPECT_NE(parseError(layer(R"({"name": "ln", "axis": []})"))
+                .find("layer 'ln' (LayerNormalization): 'axis' must be an integer or a "
+                      "non-empty list of integers, got []"),
             std::string::npos);
+  Model d = parseOk(sequential(R"({"class_name": "InputLayer", "config": {"batch_input_shape":
+      [null, 4, 3], "name": "in"}}, {"class_name": "RMSNormalization", "config": {"name": "rms",
+      "axis": -1}})"));
+  const auto &rms = std::get<LayerNormConfig>(d.layers[1].config);
+  EXPECT_DOUBLE_EQ(rms.epsilon, 1e-6);
+  EXPECT_TRUE(rms.scale && rms.rmsScaling && rms.meanSquare && !rms.center);
   EXPECT_NE(parseError(layer(R"({"name": "ln", "epsilon": -1.0})"))
                 .find("'epsilon' must be a finite number >= 0"),
             std::string::npos);
@@ -363,5 +372,29 @@ TEST(KerasConfig, RejectsBrokenNestedModels) {
   EXPECT_EQ(with(R"("output_layers": [["block", 2, 0]])", R"("output_layers": [["block", 2, 3]])"),
             "m.json: 'output_layers' refers to tensor 3 of layer 'block', which does not exist "
             "('block' has one output tensor)");
+// GroupNormalization: Keras's defaults, groups -1, the axis as written; groups 0 or
+// below -1 are errors naming the layer.
+TEST(KerasConfig, GroupNormalizationArguments) {
+  auto layer = [](const std::string &config) {
+    return sequential(R"({"class_name": "InputLayer", "config": {"batch_input_shape":
+        [null, 4, 4, 8], "name": "in"}}, {"class_name": "GroupNormalization", "config": )" +
+                      config + "}");
+  };
+  Model a = parseOk(layer(R"({"name": "gn"})"));
+  const auto &gn = std::get<GroupNormConfig>(a.layers[1].config);
+  EXPECT_EQ(gn.groups, 32);
+  EXPECT_EQ(gn.axis, -1);
+  EXPECT_DOUBLE_EQ(gn.epsilon, 1e-3);
+  EXPECT_TRUE(gn.center && gn.scale);
+  Model b = parseOk(layer(R"({"name": "gn", "groups": -1, "axis": 1, "epsilon": 1e-5,
+      "center": false})"));
+  const auto &instance = std::get<GroupNormConfig>(b.layers[1].config);
+  EXPECT_EQ(instance.groups, -1);
+  EXPECT_EQ(instance.axis, 1);
+  EXPECT_FALSE(instance.center);
+  EXPECT_NE(parseError(layer(R"({"name": "gn", "groups": -2})"))
+                .find("layer 'gn' (GroupNormalization): 'groups' must be a positive integer "
+                      "or -1, got -2"),
+            std::string::npos);
 }
 } // namespace

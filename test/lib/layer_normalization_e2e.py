@@ -1,10 +1,11 @@
 #!/usr/bin/python3
 """Keras's LayerNormalization in whole models (graph_e2e's Graph, writers and runner):
 axis -1, [-1] and the positive last index, on rank-4 channels_last and rank-2 tensors,
-center/scale on and off, a ConvNeXt block, and (Keras 3) rms_scaling; referenced in
-float64 with Keras's formula: per position, the mean and the variance (mean of squared
-deviations) over the last axis, then (x - mean) / sqrt(variance + epsilon) * gamma + beta
-(rms_scaling: x / sqrt(variance + epsilon) * gamma)."""
+several axes in any order, center/scale on and off, a ConvNeXt block, and (Keras 3)
+rms_scaling; referenced in float64 with Keras's formula: per position, the mean and the
+variance (mean of squared deviations) over the axes, then
+(x - mean) / sqrt(variance + epsilon) * gamma + beta (rms_scaling:
+x / sqrt(variance + epsilon) * gamma), gamma and beta reshaped onto the sorted axes."""
 import sys
 
 import numpy as np
@@ -16,8 +17,14 @@ KERAS3 = "--keras3" in sys.argv
 
 
 def layer_norm(g, x, axis=-1, epsilon=1e-3, center=True, scale=True, rms_scaling=False):
-    c = g.values[x].shape[-1]
-    gamma, beta = g.uniform((c,), 0.5, 1.5), g.uniform((c,), -0.5, 0.5)
+    shape = g.values[x].shape
+    rank = len(shape)
+    written = [axis] if isinstance(axis, int) else list(axis)
+    written = [a % rank for a in written]
+    # gamma and beta span the axes in the order written; Keras reshapes them, values
+    # in order, onto the sorted axes.
+    file_shape = tuple(shape[a] for a in written)
+    gamma, beta = g.uniform(file_shape, 0.5, 1.5), g.uniform(file_shape, -0.5, 0.5)
     has_gamma, has_beta = scale or rms_scaling, center and not rms_scaling
     weights = ([("gamma", gamma)] if has_gamma else []) + ([("beta", beta)] if has_beta else [])
     config = {"axis": axis, "epsilon": epsilon, "center": center, "scale": scale,
@@ -25,13 +32,17 @@ def layer_norm(g, x, axis=-1, epsilon=1e-3, center=True, scale=True, rms_scaling
               "gamma_initializer": {"class_name": "Ones", "config": {}}}
     if rms_scaling:
         config["rms_scaling"] = True
+    axes = tuple(sorted(written))
+    broadcast = [1] * rank
+    for a in axes:
+        broadcast[a] = shape[a]
 
     def reference(v):
-        mean = v.mean(axis=-1, keepdims=True)
-        variance = ((v - mean) ** 2).mean(axis=-1, keepdims=True)
+        mean = v.mean(axis=axes, keepdims=True)
+        variance = ((v - mean) ** 2).mean(axis=axes, keepdims=True)
         inv = 1.0 / np.sqrt(variance + epsilon)
-        g64 = gamma.astype(np.float64) if has_gamma else 1.0
-        b64 = beta.astype(np.float64) if has_beta else 0.0
+        g64 = gamma.astype(np.float64).reshape(broadcast) if has_gamma else 1.0
+        b64 = beta.astype(np.float64).reshape(broadcast) if has_beta else 0.0
         if rms_scaling:
             return v * inv * g64
         return (v - mean) * inv * g64 + b64
@@ -81,7 +92,26 @@ def layer_norm_sequence(g):
     return [layer_norm(g, x, axis=[2], epsilon=1e-5)]
 
 
+def layer_norm_axes(g):
+    """Several axes and axes other than the last: spatial ones, all non-batch axes, a
+    pair written out of order (gamma (W, H) in the file), non-adjacent axes, negative
+    ones, one spatial axis; a rank-3 sequence normalized over its steps."""
+    x = g.input((4, 5, 6))
+    outputs = [layer_norm(g, x, axis=[1, 2]),                          # spatial
+               layer_norm(g, x, axis=[1, 2, 3], epsilon=1e-5),         # the whole sample
+               layer_norm(g, x, axis=[2, 1], center=False),            # unsorted
+               layer_norm(g, x, axis=[1, 3], scale=False),             # non-adjacent
+               layer_norm(g, x, axis=[-2, -1], epsilon=1e-6),          # negative
+               layer_norm(g, x, axis=2)]                               # one spatial axis
+    s = g.input((7, 10))
+    outputs.append(layer_norm(g, s, axis=1, epsilon=1e-5))            # over the steps
+    if KERAS3:
+        outputs.append(layer_norm(g, x, axis=[3, 1], rms_scaling=True))
+    return outputs
+
+
 MODELS = {"layer_norm_variants": layer_norm_variants, "convnext_block": convnext_block,
+          "layer_norm_axes": layer_norm_axes,
           "layer_norm_channels_first": layer_norm_channels_first,
           "layer_norm_sequence": layer_norm_sequence}
 

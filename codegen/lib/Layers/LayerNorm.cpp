@@ -1,7 +1,10 @@
-// LayerNormalization over the last axis: the moments as stages, then the affine map.
-// THE ALGORITHM on Funcs in Halide order (see LayerFuncs.h).
-// Schedule: the common one of non-convolution steps (scheduleLayer).
+// LayerNormalization (and RMSNormalization) over a list of axes: the moments over those
+// axes as stages, then the affine map. THE ALGORITHM on Funcs in Halide order (see
+// LayerFuncs.h). Schedule: the common one of non-convolution steps (scheduleLayer).
+// Not fusable: the moments are reductions, computed whole.
 #include "Layers.h"
+
+#include <algorithm>
 
 namespace kconv::codegen {
 
@@ -11,31 +14,59 @@ namespace {
 Func defineLayerNorm(const LayerNormLayer &layer, const TensorInfo &in, const Func &input,
                      std::vector<Func> &stages) {
   int rank = in.rank();
-  int channels = (int)in.shape.back();
   TensorVars v(rank);
-  std::vector<Var> kept; // Halide order without the channels (Halide's innermost)
-  std::vector<Var> all = v.halide();
-  kept.assign(all.begin() + 1, all.end());
-  std::vector<Expr> keptExprs(kept.begin(), kept.end());
-  RDom r(0, channels, layer.name + "_r");
+  auto reduced = [&](int axis) {
+    return std::find(layer.axes.begin(), layer.axes.end(), axis) != layer.axes.end();
+  };
+  // The kept axes index the moments; the reduced ones are an RDom (the batch is never
+  // reduced, so the moments keep at least one dimension).
+  std::vector<Var> kept;
+  std::vector<Expr> keptExprs;
+  for (int d = rank - 1; d >= 0; --d) // Halide order: innermost (last Keras axis) first
+    if (!reduced(d)) {
+      kept.push_back(v.keras[d]);
+      keptExprs.push_back(v.keras[d]);
+    }
+  Region extents;
+  int64_t count = 1;
+  for (int64_t axis : layer.axes) {
+    extents.push_back(Range(0, (int)in.shape.at(axis)));
+    count *= in.shape.at(axis);
+  }
+  RDom r(extents, layer.name + "_r");
   std::vector<Expr> along = v.kerasExprs();
-  along.back() = r.x;
-  // Keras's moments in float32: the mean, then the mean of squared deviations.
+  for (size_t i = 0; i < layer.axes.size(); ++i)
+    along[layer.axes[i]] = r[(int)i];
+  Expr x = callKeras(input, along);
+  // Keras's moments in float32: the mean, then the mean of squared deviations (or,
+  // for RMSNormalization, the mean of squares).
   Func mean(layer.name + "_mean"), variance(layer.name + "_variance");
-  mean(kept) = sum(callKeras(input, along)) / float(channels);
-  Expr deviation = callKeras(input, along) - mean(keptExprs);
-  variance(kept) = sum(deviation * deviation) / float(channels);
-  stages.push_back(mean);
-  stages.push_back(variance);
-  Buffer<float> gamma = constantBuffer(layer.gamma, {channels}, layer.name + "_gamma");
-  Buffer<float> beta = constantBuffer(layer.beta, {channels}, layer.name + "_beta");
-  Var c = v.keras.back();
-  Expr inv = Halide::sqrt(variance(keptExprs) + float(layer.epsilon));
+  if (layer.meanSquare) {
+    variance(kept) = sum(x * x) / float(count);
+    stages.push_back(variance);
+  } else {
+    mean(kept) = sum(x) / float(count);
+    Expr deviation = x - mean(keptExprs);
+    variance(kept) = sum(deviation * deviation) / float(count);
+    stages.push_back(mean);
+    stages.push_back(variance);
+  }
+  // gamma and beta are row-major over the axes: Halide extents innermost first.
+  std::vector<int> weightExtents;
+  std::vector<Expr> weightIndex;
+  for (auto it = layer.axes.rbegin(); it != layer.axes.rend(); ++it) {
+    weightExtents.push_back((int)in.shape.at(*it));
+    weightIndex.push_back(v.keras[*it]);
+  }
+  Buffer<float> gamma = constantBuffer(layer.gamma, weightExtents, layer.name + "_gamma");
+  Buffer<float> beta = constantBuffer(layer.beta, weightExtents, layer.name + "_beta");
+  Expr root = Halide::sqrt(variance(keptExprs) + float(layer.epsilon));
   Func result(layer.name);
   if (layer.rmsScaling)
-    result(v.halide()) = input(v.halide()) / inv * gamma(c);
+    result(v.halide()) = input(v.halide()) / root * gamma(weightIndex);
   else
-    result(v.halide()) = (input(v.halide()) - mean(keptExprs)) / inv * gamma(c) + beta(c);
+    result(v.halide()) =
+        (input(v.halide()) - mean(keptExprs)) / root * gamma(weightIndex) + beta(weightIndex);
   return result;
 }
 } // namespace

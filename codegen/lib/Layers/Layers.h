@@ -35,6 +35,7 @@ LayerFuncs defineStep(const UpSample2DLayer &layer, const StepInputs &in);
 LayerFuncs defineStep(const ResizeLayer &layer, const StepInputs &in);
 LayerFuncs defineStep(const ReshapeLayer &layer, const StepInputs &in);
 LayerFuncs defineStep(const TransposeLayer &layer, const StepInputs &in);
+LayerFuncs defineStep(const GroupNormLayer &layer, const StepInputs &in);
 
 } // namespace kconv::codegen
 

@@ -5,6 +5,7 @@
 #include "llvm/Support/FormatVariadic.h"
 
 #include <cmath>
+#include <cstdio>
 #include <tuple>
 
 namespace kconv::dialect {
@@ -92,21 +93,63 @@ LogicalResult Importer::importBatchNorm(const keras::Layer &layer,
                                     builder.getBoolAttr(bn.center), builder.getBoolAttr(bn.scale));
 }
 
+namespace {
+/// True when the file was written by Keras 3 before `minor` (3.x), so a rule of an
+/// older Keras 3 applies.
+bool keras3Before(const std::string &version, int minor) {
+  int major = 0, fileMinor = 0;
+  if (std::sscanf(version.c_str(), "%d.%d", &major, &fileMinor) != 2)
+    return false;
+  return major == 3 && fileMinor < minor;
+}
+} // namespace
+
 LogicalResult Importer::importLayerNorm(const keras::Layer &layer,
                                         const keras::LayerNormConfig &ln) {
   if (failed(expectInputs(layer, 1)))
     return failure();
   Value in = input(layer, 0);
   int64_t rank = rankOf(in);
-  FailureOr<int64_t> axis = normalizedAxis(layer, ln.axis, rank, "axis");
-  if (failed(axis))
-    return failure();
-  if (*axis != rank - 1)
-    return error(layer) << "normalizing over axis " << ln.axis << " of a rank-" << rank
-                        << " input is not supported (only the last axis)";
-  int64_t channels = shapeOf(in)[*axis];
-  if (ShapedType::isDynamic(channels))
-    return error(layer) << "the normalized axis has no known size";
+  // The axes as written give gamma's and beta's shape in the file; Keras reshapes
+  // them (keeping the values' order) to the input's rank with the sizes of the
+  // sorted axes, so the same values index the sorted axes here.
+  SmallVector<int64_t> written, sorted, fileShape, shape;
+  for (int64_t axis : ln.axes) {
+    FailureOr<int64_t> normalized = normalizedAxis(layer, axis, rank, "axis");
+    if (failed(normalized))
+      return failure();
+    if (llvm::is_contained(written, *normalized))
+      return error(layer) << "'axis' lists axis " << *normalized << " twice";
+    written.push_back(*normalized);
+    int64_t size = shapeOf(in)[*normalized];
+    if (ShapedType::isDynamic(size))
+      return error(layer) << "the normalized axis " << *normalized << " has no known size";
+    fileShape.push_back(size);
+  }
+  sorted = written;
+  llvm::sort(sorted);
+  int64_t weightCount = 1;
+  for (int64_t axis : sorted) {
+    shape.push_back(shapeOf(in)[axis]);
+    std::optional<int64_t> count = llvm::checkedMul(weightCount, shape.back());
+    if (!count || *count > (int64_t(1) << 30))
+      return error(layer) << "gamma and beta over axes exceed kconv's limit of 2^30 weights "
+                             "per tensor";
+    weightCount = *count;
+  }
+  // Where Keras multiplies by gamma without that reshape (RMSNormalization's scale;
+  // rms_scaling's gamma before Keras 3.4) it broadcasts along the last axes: only the
+  // last axes, written in order, mean what they say there.
+  bool trailing = written.back() == rank - 1 && llvm::is_sorted(written) &&
+                  written.back() - written.front() == int64_t(written.size()) - 1;
+  const char *weightName = ln.meanSquare ? "scale" : "gamma";
+  if (!trailing && ln.meanSquare)
+    return error(layer) << "normalizing over axes other than the last ones, in order, is not "
+                           "supported (Keras multiplies by 'scale' along the last axes)";
+  if (!trailing && ln.rmsScaling && keras3Before(model.kerasVersion, 4))
+    return error(layer) << "rms_scaling over axes other than the last ones, in order, is not "
+                           "supported for Keras " << model.kerasVersion
+                        << " (which multiplies by gamma along the last axes)";
   // Keras builds gamma when scale (or rms_scaling), beta when center and not
   // rms_scaling, in that order.
   bool hasGamma = ln.scale || ln.rmsScaling, hasBeta = ln.center && !ln.rmsScaling;
@@ -121,23 +164,25 @@ LogicalResult Importer::importLayerNorm(const keras::Layer &layer,
   auto vector = [&](bool present, const char *role, float fill,
                     const char *init) -> FailureOr<Value> {
     if (!present) { // the identity: gamma = 1, beta = 0
-      auto type = RankedTensorType::get({channels}, builder.getF32Type());
+      auto type = RankedTensorType::get(shape, builder.getF32Type());
       return builder
           .create<arith::ConstantOp>(layerLoc(layer.name), DenseElementsAttr::get(type, fill))
           .getResult();
     }
-    return weightConstant(layer, (*tensors)[next++], role, {channels}, std::nullopt, init);
+    return weightConstant(layer, (*tensors)[next++], role, shape, std::nullopt, init,
+                          fileShape);
   };
-  FailureOr<Value> gamma = vector(hasGamma, "gamma", 1.0f, "ones");
+  FailureOr<Value> gamma = vector(hasGamma, weightName, 1.0f, "ones");
   if (failed(gamma))
     return failure();
   FailureOr<Value> beta = vector(hasBeta, "beta", 0.0f, "zeros");
   if (failed(beta))
     return failure();
-  return createLayerOp<LayerNormOp>(layer, in, *gamma, *beta, builder.getI64IntegerAttr(*axis),
-                                    builder.getF64FloatAttr(ln.epsilon),
-                                    builder.getBoolAttr(ln.center), builder.getBoolAttr(ln.scale),
-                                    builder.getBoolAttr(ln.rmsScaling));
+  return createLayerOp<LayerNormOp>(
+      layer, in, *gamma, *beta, builder.getDenseI64ArrayAttr(sorted),
+      builder.getF64FloatAttr(ln.epsilon), builder.getBoolAttr(ln.center),
+      builder.getBoolAttr(ln.scale), builder.getBoolAttr(ln.rmsScaling),
+      builder.getBoolAttr(ln.meanSquare));
 }
 
 LogicalResult Importer::importNormalization(const keras::Layer &layer,

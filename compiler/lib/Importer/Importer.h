@@ -109,6 +109,9 @@ private:
   // ImportResize.cpp
   LogicalResult importResize(const keras::Layer &layer, const keras::ResizeConfig &resize);
 
+  // ImportGroupNorm.cpp
+  LogicalResult importGroupNorm(const keras::Layer &layer, const keras::GroupNormConfig &gn);
+
   MLIRContext &context;
   OpBuilder builder;
   const keras::Model &model;

@@ -258,6 +258,8 @@ LogicalResult Importer::importLayer(const keras::Layer &layer) {
           return importReshape(layer, config);
         else if constexpr (std::is_same_v<T, keras::ResizeConfig>)
           return importResize(layer, config);
+        else if constexpr (std::is_same_v<T, keras::GroupNormConfig>)
+          return importGroupNorm(layer, config);
         else
           return importSimple(layer);
       },

@@ -196,18 +196,39 @@ BatchNormConfig parseBatchNorm(const LayerContext &ctx, const json &c) {
   return bn;
 }
 
+/// LayerNormalization's and RMSNormalization's `axis`: an int or a non-empty list of
+/// ints, kept as written.
+std::vector<int64_t> normAxes(const LayerContext &ctx, const json &c) {
+  auto it = c.find("axis");
+  if (it == c.end())
+    return {-1};
+  if (it->is_array() && !it->empty()) {
+    std::vector<int64_t> axes;
+    for (const json &v : *it)
+      axes.push_back(boundedInt(ctx, v, "axis", -kMaxDimension, kMaxDimension));
+    return axes;
+  }
+  if (!it->is_number_integer())
+    ctx.fail("'axis' must be an integer or a non-empty list of integers, got " + it->dump());
+  return {boundedInt(ctx, *it, "axis", -kMaxDimension, kMaxDimension)};
+}
+
 LayerNormConfig parseLayerNorm(const LayerContext &ctx, const json &c) {
   LayerNormConfig ln;
-  if (c.contains("axis") && c["axis"].is_array() && c["axis"].size() != 1)
-    ctx.fail("normalizing over several axes " + c["axis"].dump() +
-             " is not supported (only the last axis)");
-  ln.axis = intArg(ctx, c, "axis", -1);
-  ln.epsilon = optionalNumber(ctx, c, "epsilon").value_or(1e-3);
+  ln.axes = normAxes(ctx, c);
+  if (ctx.className == "RMSNormalization") {
+    // x * rsqrt(mean(x^2) + epsilon) * scale: one weight, no centring.
+    ln.epsilon = optionalNumber(ctx, c, "epsilon").value_or(1e-6);
+    ln.center = false;
+    ln.rmsScaling = ln.meanSquare = true;
+  } else {
+    ln.epsilon = optionalNumber(ctx, c, "epsilon").value_or(1e-3);
+    ln.center = boolArg(ctx, c, "center", true);
+    ln.scale = boolArg(ctx, c, "scale", true);
+    ln.rmsScaling = boolArg(ctx, c, "rms_scaling", false);
+  }
   if (!(ln.epsilon >= 0) || !std::isfinite(ln.epsilon))
     ctx.fail("'epsilon' must be a finite number >= 0");
-  ln.center = boolArg(ctx, c, "center", true);
-  ln.scale = boolArg(ctx, c, "scale", true);
-  ln.rmsScaling = boolArg(ctx, c, "rms_scaling", false);
   return ln;
 }
 
@@ -450,6 +471,30 @@ UnitNormConfig parseUnitNorm(const LayerContext &ctx, const json &c) {
   return un;
 }
 
+GroupNormConfig parseGroupNorm(const LayerContext &ctx, const json &c) {
+  GroupNormConfig gn;
+  auto groups = c.find("groups");
+  if (groups != c.end() && !groups->is_null()) {
+    // Keras: a positive integer, or -1 for one group per channel.
+    gn.groups = boundedInt(ctx, *groups, "groups", -kMaxDimension, kMaxDimension);
+    if (gn.groups < 1 && gn.groups != -1)
+      ctx.fail("'groups' must be a positive integer or -1, got " + groups->dump());
+  }
+  gn.axis = intArg(ctx, c, "axis", -1);
+  gn.epsilon = optionalNumber(ctx, c, "epsilon").value_or(1e-3);
+  if (!(gn.epsilon >= 0) || !std::isfinite(gn.epsilon))
+    ctx.fail("'epsilon' must be a finite number >= 0");
+  gn.center = boolArg(ctx, c, "center", true);
+  gn.scale = boolArg(ctx, c, "scale", true);
+  gn.gammaInitializer = optionalSpec(c, "gamma_initializer");
+  gn.betaInitializer = optionalSpec(c, "beta_initializer");
+  for (const char *arg : {"gamma_regularizer", "beta_regularizer"})
+    regularizerSpec(ctx, c, arg);
+  for (const char *arg : {"gamma_constraint", "beta_constraint"})
+    constraintSpec(ctx, c, arg);
+  return gn;
+}
+
 RescalingConfig parseRescaling(const LayerContext &ctx, const json &c) {
   RescalingConfig r;
   for (const char *arg : {"scale", "offset"})
@@ -519,7 +564,7 @@ LayerConfig parseLayerConfig(const LayerContext &ctx, const json &config, int ke
     return parseBatchNorm(ctx, c);
   if (cls == "Normalization")
     return parseNormalization(ctx, c);
-  if (cls == "LayerNormalization")
+  if (cls == "LayerNormalization" || cls == "RMSNormalization")
     return parseLayerNorm(ctx, c);
   if (cls == "UnitNormalization")
     return parseUnitNorm(ctx, c);
@@ -601,6 +646,8 @@ LayerConfig parseLayerConfig(const LayerContext &ctx, const json &config, int ke
     return parseRescaling(ctx, c);
   if (isIdentityAtInference(cls))
     return IdentityConfig{};
+  if (cls == "GroupNormalization")
+    return parseGroupNorm(ctx, c);
   ctx.fail("unsupported layer class '" + cls + "'");
 }
 

@@ -133,10 +133,14 @@ struct Visitor {
   std::optional<Shape> operator()(const LayerNormConfig &c) {
     if (!one())
       return std::nullopt;
-    std::optional<size_t> axis = axisIndex(c.axis, one()->size());
-    if (!axis || (*one())[*axis] == kUnknown)
-      return std::nullopt;
-    params = mul(2, (*one())[*axis]); // gamma and beta at most
+    int64_t size = 1;
+    for (int64_t written : c.axes) {
+      std::optional<size_t> axis = axisIndex(written, one()->size());
+      if (!axis || (*one())[*axis] == kUnknown)
+        return std::nullopt;
+      size = mul(size, (*one())[*axis]);
+    }
+    params = mul(2, size); // gamma and beta at most
     return one();
   }
   std::optional<Shape> operator()(const NormalizationConfig &c) {
@@ -284,6 +288,15 @@ struct Visitor {
   std::optional<Shape> operator()(const RescalingConfig &) { return one(); }
   std::optional<Shape> operator()(const UnitNormConfig &) { return one(); }
   std::optional<Shape> operator()(const IdentityConfig &) { return one(); }
+  std::optional<Shape> operator()(const GroupNormConfig &c) {
+    if (!one())
+      return std::nullopt;
+    std::optional<size_t> axis = axisIndex(c.axis, one()->size());
+    if (!axis || (*one())[*axis] == kUnknown)
+      return std::nullopt;
+    params = mul(2, (*one())[*axis]); // gamma and beta
+    return one();
+  }
 
 private:
   /// A 1-D layer (rank 1) as its 2-D layer on the (1, steps) view of its input.

@@ -66,12 +66,13 @@ bool convertToChannelsLast(Operation *op) {
 
 /// How many leading operands of a layer are images it computes the same way in any
 /// layout: all of a merge's or a concatenation's, the input of the others (a batch
-/// norm's gamma, beta, mean and variance are per channel); 0 for layers that depend on
-/// the layout (reshape, dense, ... read it).
+/// norm's gamma, beta, mean and variance are per channel; a group norm's statistics
+/// span every non-batch axis but its channel axis, renumbered like the others); 0 for
+/// layers that depend on the layout (reshape, dense, ... read it).
 unsigned layoutFreeImageOperands(Operation *op) {
   if (isa<MergeOp, ConcatenateOp>(op))
     return op->getNumOperands();
-  if (isa<ActivationOp, RescaleOp, BatchNormOp, IdentityOp, PReluOp>(op))
+  if (isa<ActivationOp, RescaleOp, BatchNormOp, IdentityOp, PReluOp, GroupNormOp>(op))
     return 1; // (PReLU's alpha is transposed with it: see transposedAlpha)
   return 0;
 }

@@ -1,4 +1,5 @@
-// kconv.layer_norm (Keras LayerNormalization): shape inference and checks.
+// kconv.layer_norm (Keras LayerNormalization and RMSNormalization): shape inference and
+// checks.
 #include "OpChecks.h"
 
 #include <cmath>
@@ -9,19 +10,33 @@ using namespace kconv::dialect::detail;
 
 LogicalResult LayerNormOp::inferResultShape(SmallVectorImpl<int64_t> &shape) {
   ArrayRef<int64_t> in = shapeOf(getInput());
-  int64_t axis = getAxis();
-  // kconv normalizes over the last axis only (Keras's default, as ConvNeXt and
-  // transformers use it); codegen reduces over the innermost dimension.
-  if (axis != (int64_t)in.size() - 1)
-    return emitError() << "'axis' " << axis << " must be the last axis of input "
-                       << formatShape(in) << " (only the last axis is supported)";
+  ArrayRef<int64_t> axes = getAxes();
+  if (axes.empty())
+    return emitError() << "'axes' must name at least one axis";
+  SmallVector<int64_t> weightShape;
+  for (size_t i = 0; i < axes.size(); ++i) {
+    if (axes[i] < 1 || axes[i] >= (int64_t)in.size())
+      return emitError() << "'axes' " << axes[i] << " is not a non-batch axis of input "
+                         << formatShape(in);
+    if (i > 0 && axes[i] <= axes[i - 1])
+      return emitError() << "'axes' must be strictly increasing";
+    weightShape.push_back(in[axes[i]]);
+  }
   double epsilon = getEpsilon().convertToDouble();
   if (!(epsilon >= 0) || !std::isfinite(epsilon))
     return emitError() << "'epsilon' must be a finite number >= 0";
-  int64_t channels = in[axis];
-  for (auto [value, name] : {std::pair{getGamma(), "gamma"}, {getBeta(), "beta"}})
-    if (failed(checkVectorSize(*this, value, channels, name)))
-      return failure();
+  if (getMeanSquare() && !getRmsScaling())
+    return emitError() << "'mean_square' needs 'rms_scaling'";
+  // gamma and beta span the normalized axes, in order.
+  for (auto [value, name] : {std::pair{getGamma(), "gamma"}, {getBeta(), "beta"}}) {
+    ArrayRef<int64_t> actual = shapeOf(value);
+    bool compatible = actual.size() == weightShape.size();
+    for (size_t i = 0; compatible && i < actual.size(); ++i)
+      compatible = !known(actual[i]) || !known(weightShape[i]) || actual[i] == weightShape[i];
+    if (!compatible)
+      return emitError() << name << " has shape " << formatShape(actual) << ", expected "
+                         << formatShape(weightShape) << " (the input along 'axes')";
+  }
   shape.assign(in.begin(), in.end());
   return success();
 }

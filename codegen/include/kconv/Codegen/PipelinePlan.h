@@ -100,14 +100,30 @@ struct BatchNormLayer {
   std::vector<float> scale, shift;
 };
 
-/// LayerNormalization over the last axis: per position, the mean and variance of
-/// the channels in float32, then (x - mean) * rsqrt(variance + epsilon) * gamma + beta
-/// (with `rmsScaling`, x * rsqrt(variance + epsilon) * gamma).
+/// LayerNormalization over `axes`: per position of the other axes, the mean and
+/// variance over `axes` in float32, then (x - mean) * rsqrt(variance + epsilon) * gamma
+/// + beta (with `rmsScaling`, x * rsqrt(variance + epsilon) * gamma; with `meanSquare`
+/// too, RMSNormalization's x * rsqrt(mean(x^2) + epsilon) * gamma). gamma and beta are
+/// row-major over `axes`.
 struct LayerNormLayer {
   std::string name;
   int input = -1, output = -1;
+  std::vector<int64_t> axes; // Keras axes (batch = 0), increasing, never the batch
   double epsilon = 1e-3;
-  bool rmsScaling = false;
+  bool rmsScaling = false, meanSquare = false;
+  std::vector<float> gamma, beta;
+};
+
+/// GroupNormalization: the channels along `axis` in `groups` consecutive groups; per
+/// sample and group, the mean and variance over the group's channels and every other
+/// non-batch axis in float32, then (x - mean) * rsqrt(variance + epsilon) * gamma + beta
+/// with gamma and beta per channel.
+struct GroupNormLayer {
+  std::string name;
+  int input = -1, output = -1;
+  int axis = 1; // Keras axis (batch = 0)
+  int64_t groups = 1;
+  double epsilon = 1e-3;
   std::vector<float> gamma, beta;
 };
 
@@ -238,7 +254,8 @@ using PlanNode =
                  LayerNormLayer, UnitNormLayer, Pool2DLayer, GlobalPool2DLayer, ActivationLayer, PReluLayer,
                  MergeLayer, ConcatenateLayer, ZeroPadding2DLayer, Cropping2DLayer,
                  UpSample2DLayer, ReshapeLayer, TransposeLayer, AdaptivePool2DLayer,
-                 ResizeLayer>;
+                 ResizeLayer,
+                 GroupNormLayer>;
 
 /// Whether `name` is one of the names codegen gives the Funcs, buffers and reductions
 /// of a layer (or boundary tensor) named `layer`: `layer` + "_" + a part (conv2d_kernel,

@@ -91,12 +91,25 @@ struct NormalizationConfig {
   std::optional<std::vector<double>> mean, variance;
 };
 
-/// LayerNormalization: one axis (a list of one is the same), as written.
+/// LayerNormalization and RMSNormalization: the axes as written (an int is a list of
+/// one; gamma's shape follows this order).
 struct LayerNormConfig {
-  int64_t axis = -1;
+  std::vector<int64_t> axes{-1};
   double epsilon = 1e-3;
   bool center = true, scale = true;
   bool rmsScaling = false; // Keras 3: x * rsqrt(var + eps) * gamma, no beta
+  // RMSNormalization (Keras 3.9): x * rsqrt(mean(x^2) + eps) * scale; implies rmsScaling.
+  bool meanSquare = false;
+};
+
+/// GroupNormalization: `groups` groups of the channels along `axis` (as written);
+/// groups -1 is one group per channel.
+struct GroupNormConfig {
+  int64_t groups = 32;
+  int64_t axis = -1;
+  double epsilon = 1e-3;
+  bool center = true, scale = true;
+  std::optional<Value> gammaInitializer, betaInitializer;
 };
 
 /// UnitNormalization: the axes as written (an int is a list of one).
@@ -202,7 +215,8 @@ using LayerConfig =
                  GlobalPool2DConfig, ActivationConfig, PReluConfig, MergeConfig,
                  ConcatenateConfig, Pad2DConfig, UpSample2DConfig, ReshapeConfig,
                  PermuteConfig, RescalingConfig, IdentityConfig, AdaptivePool2DConfig,
-                 ResizeConfig>;
+                 ResizeConfig,
+                 GroupNormConfig>;
 
 struct Layer {
   std::string name;

@@ -72,12 +72,15 @@ def KconvFoldPadding : Pass<"kconv-fold-padding", "::mlir::func::FuncOp"> {
 }
 
 def KconvFoldBatchNorm : Pass<"kconv-fold-batch-norm", "::mlir::func::FuncOp"> {
-  let summary = "Fold inference BatchNormalization into the preceding convolution";
+  let summary = "Fold inference BatchNormalization into the preceding convolution or Dense";
   let description = [{
     `batch_norm(conv2d(x))` over the convolution's channel axis, with a linear
     convolution used only by it and constant weights, becomes one conv2d with
     kernel scaled by `gamma / sqrt(variance + epsilon)` per filter and bias
-    `(bias - mean) * scale + beta`.
+    `(bias - mean) * scale + beta`. The same for `batch_norm(dense(x))` over the
+    last axis, and for a Conv1D's `batch_norm(reshape(conv2d(x)))` where the
+    reshape drops the unit axis of the (1, steps) view and the norm's axis is the
+    channels.
   }];
   let dependentDialects = ["::kconv::dialect::KconvDialect", "::mlir::arith::ArithDialect"];
 }

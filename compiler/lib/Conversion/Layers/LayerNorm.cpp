@@ -9,9 +9,11 @@ LogicalResult lowerLayer(LayerNormOp ln, LayerLowering &lowering) {
   FailureOr<std::vector<float>> beta = lowering.weights(ln, ln.getBeta(), "beta");
   if (failed(gamma) || failed(beta))
     return failure();
-  lowering.plan.nodes.push_back(
-      codegen::LayerNormLayer{lowering.name, in, out, ln.getEpsilon().convertToDouble(),
-                              ln.getRmsScaling(), std::move(*gamma), std::move(*beta)});
+  ArrayRef<int64_t> axes = ln.getAxes();
+  lowering.plan.nodes.push_back(codegen::LayerNormLayer{
+      lowering.name, in, out, std::vector<int64_t>(axes.begin(), axes.end()),
+      ln.getEpsilon().convertToDouble(), ln.getRmsScaling(), ln.getMeanSquare(),
+      std::move(*gamma), std::move(*beta)});
   return success();
 }
 

@@ -26,5 +26,6 @@ include "kconv/Dialect/Layers/Transpose.td"
 include "kconv/Dialect/Layers/Rescaling.td"
 include "kconv/Dialect/Layers/Identity.td"
 include "kconv/Dialect/Layers/Resize.td"
+include "kconv/Dialect/Layers/GroupNorm.td"
 
 #endif // KCONV_LAYER_OPS_TD
