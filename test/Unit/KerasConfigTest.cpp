@@ -372,6 +372,8 @@ TEST(KerasConfig, RejectsBrokenNestedModels) {
   EXPECT_EQ(with(R"("output_layers": [["block", 2, 0]])", R"("output_layers": [["block", 2, 3]])"),
             "m.json: 'output_layers' refers to tensor 3 of layer 'block', which does not exist "
             "('block' has one output tensor)");
+}
+
 // GroupNormalization: Keras's defaults, groups -1, the axis as written; groups 0 or
 // below -1 are errors naming the layer.
 TEST(KerasConfig, GroupNormalizationArguments) {
