@@ -15,6 +15,9 @@ struct BuiltPipeline {
   std::vector<Halide::Argument> arguments;
   /// With PipelinePlan::weightsAsParams: each weight parameter and its values.
   std::vector<std::pair<Halide::ImageParam, Halide::Buffer<float>>> weightBindings;
+  /// Per plan node: whether its result is computed whole (at the root or into a model
+  /// output) rather than read through (a view) or recomputed inside its consumers.
+  std::vector<bool> stored;
 };
 
 /// "host" or a Halide target string; throws Halide::CompileError if invalid.

@@ -4,6 +4,7 @@
 #include "Conv2DSchedule.h"
 #include "LayerFuncs.h"
 #include "PipelineBuilder.h"
+#include "PipelineSegments.h"
 #include "kconv/Codegen/CText.h"
 
 #include <cpuid.h>
@@ -193,6 +194,7 @@ Func buildConv(const PipelinePlan &plan, const Conv2DLayer &layer, Conv2DSchedul
 
 BuiltPipeline buildPipeline(const PipelinePlan &plan, const Target &target) {
   BuiltPipeline built;
+  built.stored.assign(plan.nodes.size(), false);
   int vectorWidth = target.natural_vector_size<float>();
   bool manual = plan.autoscheduler.empty();
   std::map<int, Func> tensors; // value index -> Func in Halide order
@@ -235,6 +237,7 @@ BuiltPipeline buildPipeline(const PipelinePlan &plan, const Target &target) {
       if (transpose >= 0)
         placement.bandRows = bandRows(schedule, plan.imageOut(layer));
       Func result = buildConv(plan, layer, schedule, tensors, placement, built);
+      built.stored[index] = placement.bandRows == 0;
       tensors[layer.output] = result;
       if (!placement.outputName.empty())
         outputFuncs[layer.output] = result;
@@ -250,6 +253,8 @@ BuiltPipeline buildPipeline(const PipelinePlan &plan, const Target &target) {
     const TensorInfo &out = plan.values.at(output);
     Func store = funcs.result;
     auto named = outputName.find(output);
+    built.stored[index] =
+        named != outputName.end() || (!plan.inlinedNodes.count(int(index)) && !funcs.view);
     if (named != outputName.end()) {
       TensorVars v(out.rank());
       store = Func(named->second);
@@ -377,14 +382,22 @@ Status emitPipeline(const PipelinePlan &plan, const EmitRequest &request) {
   try {
     Target target = parseTarget(request.target);
     BuiltPipeline built = buildPipeline(plan, target);
-    Pipeline pipeline(built.outputs);
-    if (!plan.autoscheduler.empty())
-      applyAutoscheduler(plan, pipeline, target);
     std::map<OutputFileType, std::string> files;
     if (!request.objectPath.empty())
       files[OutputFileType::object] = request.objectPath;
     if (!request.stmtPath.empty())
       files[OutputFileType::stmt] = request.stmtPath;
+    int storedCount = (int)std::count(built.stored.begin(), built.stored.end(), true);
+    if (plan.autoscheduler.empty() && request.splitAbove >= 0 &&
+        storedCount > request.splitAbove) {
+      std::vector<PipelineSegment> segments = partitionPlan(plan, built.stored);
+      compileSegmented(plan, segments, boundaryHalideNames(plan), request.functionName, target)
+          .compile(files);
+      return Status::ok();
+    }
+    Pipeline pipeline(built.outputs);
+    if (!plan.autoscheduler.empty())
+      applyAutoscheduler(plan, pipeline, target);
     pipeline.compile_to(files, built.arguments, request.functionName, target);
     return Status::ok();
   } catch (const Halide::CompileError &e) {

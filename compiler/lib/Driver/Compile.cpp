@@ -197,6 +197,7 @@ int emitNative(const codegen::PipelinePlan &plan, const CompileOptions &options,
   request.target = options.target;
   request.functionName = codegen::pipelineFunctionName(prefix);
   request.objectPath = scratch->file("pipeline.o");
+  request.splitAbove = options.splitAbove;
   // Halide writes the statement into the scratch directory; it is placed with the rest.
   if (!options.stmtPath.empty())
     request.stmtPath = scratch->file("pipeline.stmt");

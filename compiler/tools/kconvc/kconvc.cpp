@@ -47,6 +47,12 @@ static cl::opt<bool> noFusion(
     cl::cat(kconvcCategory));
 static cl::opt<bool> printWeights("mlir-print-weights",
                                   cl::desc("With --emit=mlir, print weights in full"), cl::cat(kconvcCategory));
+static cl::opt<int> splitAbove(
+    "split-above",
+    cl::desc("Lower a model storing more than N results as one Halide pipeline per stored "
+             "result, called from a top-level one (Halide's lowering time grows faster than "
+             "the pipeline); -1: always one pipeline"),
+    cl::value_desc("N"), cl::init(24), cl::cat(kconvcCategory));
 static cl::opt<std::string> stmtPath("halide-stmt",
                                      cl::desc("Also write Halide's lowered statement here"),
                                      cl::value_desc("file"), cl::cat(kconvcCategory));
@@ -138,6 +144,7 @@ int main(int argc, char **argv) {
   options.printWeights = printWeights;
   options.fusion = !noFusion;
   options.stmtPath = stmtPath;
+  options.splitAbove = splitAbove;
   options.summary = summary;
   options.scheduleFile = scheduleFile;
   options.tuneBudget = tuneBudget;

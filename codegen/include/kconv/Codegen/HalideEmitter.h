@@ -18,6 +18,9 @@ struct EmitRequest {
   std::string functionName;    // the pipeline's C symbol
   std::string objectPath;      // object with the pipeline and the Halide runtime
   std::string stmtPath;        // Halide's lowered statement, for inspection (optional)
+  /// A model storing more results than this is lowered as one pipeline per stored
+  /// result, called from a top-level one (PipelineSegments.cpp); -1: never.
+  int splitAbove = 24;
 };
 
 /// Builds the plan's Halide pipeline and writes the requested files.

@@ -1,0 +1,34 @@
+// Internal: a plan split into separately lowered pipelines (PipelineSegments.cpp).
+#ifndef KCONV_CODEGEN_PIPELINESEGMENTS_H
+#define KCONV_CODEGEN_PIPELINESEGMENTS_H
+
+#include "PipelineBuilder.h"
+
+namespace kconv::codegen {
+
+/// One stored result and what computing it reads through.
+struct PipelineSegment {
+  int output = -1;         // the value it stores
+  std::vector<int> nodes;  // plan node indices, in execution order
+  std::vector<int> inputs; // values it reads: model inputs or earlier segments' outputs
+};
+
+/// One segment per stored node (BuiltPipeline::stored), in execution order.
+std::vector<PipelineSegment> partitionPlan(const PipelinePlan &plan,
+                                           const std::vector<bool> &stored);
+
+/// The plan of one segment: its inputs, its one output, its nodes and their weights.
+PipelinePlan segmentPlan(const PipelinePlan &plan, const PipelineSegment &segment);
+
+/// Lowers each segment as its own pipeline and a top-level one `functionName` (the
+/// model's inputs and outputs, as the single pipeline has them) calling them in order;
+/// returns them linked into one module. `boundaryNames`: the Halide names of the
+/// model's inputs, then its outputs.
+Halide::Module compileSegmented(const PipelinePlan &plan,
+                                const std::vector<PipelineSegment> &segments,
+                                const std::vector<std::string> &boundaryNames,
+                                const std::string &functionName, const Halide::Target &target);
+
+} // namespace kconv::codegen
+
+#endif
