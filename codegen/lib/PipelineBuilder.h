@@ -20,6 +20,24 @@ struct BuiltPipeline {
   std::vector<bool> stored;
 };
 
+/// Pins a boundary buffer's extents (all but a dynamic batch) and dense strides (the
+/// runtime's tensors are dense), so the pipeline rejects mis-shaped buffers and loops
+/// get constant bounds and addresses (with dynamic strides LLVM vectorized the input
+/// addresses of a tile: docs/codegen.md).
+template <typename T>
+void pinShape(T param, const TensorInfo &v) {
+  int rank = v.rank();
+  int64_t stride = 1;
+  for (int d = 0; d < rank; ++d) {
+    int64_t extent = v.shape[rank - 1 - d];
+    if (stride > 0 && stride <= INT32_MAX)
+      param.dim(d).set_stride((int)stride);
+    if (extent >= 0)
+      param.dim(d).set_bounds(0, (int)extent);
+    stride = extent >= 0 ? stride * extent : -1; // unknown past a dynamic extent
+  }
+}
+
 /// "host" or a Halide target string; throws Halide::CompileError if invalid.
 Halide::Target parseTarget(const std::string &text);
 

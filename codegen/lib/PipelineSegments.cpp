@@ -90,23 +90,6 @@ PipelinePlan segmentPlan(const PipelinePlan &plan, const PipelineSegment &segmen
   return sub;
 }
 
-namespace {
-/// Pins a boundary's non-batch extents and dense strides (as the single pipeline does).
-template <typename T>
-void pinExtents(T param, const TensorInfo &v) {
-  int rank = v.rank();
-  int64_t stride = 1;
-  for (int d = 0; d < rank; ++d) {
-    int64_t extent = v.shape[rank - 1 - d];
-    if (stride > 0 && stride <= INT32_MAX)
-      param.dim(d).set_stride((int)stride);
-    if (extent >= 0)
-      param.dim(d).set_bounds(0, (int)extent);
-    stride = extent >= 0 ? stride * extent : -1;
-  }
-}
-} // namespace
-
 Module compileSegmented(const PipelinePlan &plan, const std::vector<PipelineSegment> &segments,
                         const std::vector<std::string> &boundaryNames,
                         const std::string &functionName, const Target &target) {
@@ -126,7 +109,7 @@ Module compileSegmented(const PipelinePlan &plan, const std::vector<PipelineSegm
   for (size_t i = 0; i < plan.inputs.size(); ++i) {
     const TensorInfo &info = plan.values.at(plan.inputs[i].value);
     ImageParam param(Float(32), info.rank(), boundaryNames[i]);
-    pinExtents(param, info);
+    pinShape(param, info);
     inputs.emplace(plan.inputs[i].value, param);
     arguments.push_back(param);
   }
@@ -175,7 +158,7 @@ Module compileSegmented(const PipelinePlan &plan, const std::vector<PipelineSegm
       f(vars) = found != results.end() ? found->second(at) : inputs.at(value)(at);
       used.insert(value);
     }
-    pinExtents(f.output_buffer(), info);
+    pinShape(f.output_buffer(), info);
     outputs.push_back(f);
   }
   Pipeline top(outputs);
