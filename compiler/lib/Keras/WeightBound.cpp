@@ -304,7 +304,7 @@ private:
     if (!one() || one()->size() != 2)
       return std::nullopt;
     bool first = c.dataFormat == DataFormat::ChannelsFirst;
-    const Shape &s = *one();
+    Shape s = *one(); // a copy: one() returns a temporary
     std::vector<Shape> view{first ? Shape{s[0], 1, s[1]} : Shape{1, s[0], s[1]}};
     Config c2 = c;
     c2.rank = 2;
