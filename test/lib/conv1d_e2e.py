@@ -10,14 +10,10 @@ import conv_reference as cr
 import graph_e2e as ge
 
 
-def conv1d_reference(x, kernel, bias, stride, padding, fmt, dilation, groups, activation):
-    """x: (N, L, C) or (N, C, L); kernel: (K, C / groups, F). Keras's semantics: 'same' is
-    TensorFlow's (the odd extra zero after), 'causal' pads (K - 1) * dilation before."""
-    x = np.asarray(x, np.float64)
-    if fmt == "channels_first":
-        x = x.transpose(0, 2, 1)
+def padded(x, k, stride, dilation, padding):
+    """x (N, L, C) with Keras's 'valid' / 'same' (TensorFlow's: the odd zero after) /
+    'causal' zeros; the output length."""
     n, length, c = x.shape
-    k, cg, f = kernel.shape
     span = (k - 1) * dilation + 1
     if padding == "causal":
         before, after = span - 1, 0
@@ -28,7 +24,18 @@ def conv1d_reference(x, kernel, bias, stride, padding, fmt, dilation, groups, ac
     else:
         before = after = 0
     xp = np.concatenate([np.zeros((n, before, c)), x, np.zeros((n, after, c))], axis=1)
-    out_len = (length + before + after - span) // stride + 1
+    return xp, (length + before + after - span) // stride + 1
+
+
+def conv1d_reference(x, kernel, bias, stride, padding, fmt, dilation, groups, activation):
+    """x: (N, L, C) or (N, C, L); kernel: (K, C / groups, F). Keras's semantics: 'same' is
+    TensorFlow's (the odd extra zero after), 'causal' pads (K - 1) * dilation before."""
+    x = np.asarray(x, np.float64)
+    if fmt == "channels_first":
+        x = x.transpose(0, 2, 1)
+    n, length, c = x.shape
+    k, cg, f = kernel.shape
+    xp, out_len = padded(x, k, stride, dilation, padding)
     fg = f // groups
     y = np.zeros((n, out_len, f))
     kd = np.asarray(kernel, np.float64)

@@ -10,6 +10,7 @@ import numpy as np
 
 import conv_reference as cr
 import graph_e2e as ge
+from conv1d_e2e import padded
 
 
 def to_nlc(x, fmt):
@@ -84,23 +85,6 @@ def upsampling1d_variants(g):
 
 
 # --- DepthwiseConv1D, SeparableConv1D, Conv1DTranspose -------------------------------
-
-def padded(x, k, stride, dilation, padding):
-    """x (N, L, C) with Keras's 'valid' / 'same' (TensorFlow's: the odd zero after) /
-    'causal' zeros; the output length."""
-    n, length, c = x.shape
-    span = (k - 1) * dilation + 1
-    if padding == "causal":
-        before, after = span - 1, 0
-    elif padding == "same":
-        out = -(-length // stride)
-        total = max((out - 1) * stride + span - length, 0)
-        before, after = total // 2, total - total // 2
-    else:
-        before = after = 0
-    xp = np.concatenate([np.zeros((n, before, c)), x, np.zeros((n, after, c))], axis=1)
-    return xp, (length + before + after - span) // stride + 1
-
 
 def depthwise_reference(x, kernel, bias, stride, padding, dilation):
     """x (N, L, C) float64; kernel (K, C, M): output channel c * M + m reads channel c."""
