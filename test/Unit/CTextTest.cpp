@@ -13,7 +13,7 @@ namespace {
 
 const std::string kHostile = std::string("m */ #include <stdlib.h>\n__attribute__((constructor)) "
                                          "static void p(void) { system(\"id\"); } /* \"q\" "
-                                         "\\ ??/ \xc3\xa9 \x01") +
+                                         "\\ ?\?/ \xc3\xa9 \x01") +
                              std::string(1, '\0') + "end";
 
 bool onlyPrintableAscii(const std::string &text, bool newlines) {
@@ -55,7 +55,7 @@ PipelinePlan hostilePlan() {
   plan.name = kHostile;
   plan.values = {TensorInfo{{-1, 4, 4, 1}}, TensorInfo{{-1, 2, 2, 1}}};
   plan.inputs = {{"in */\n#error input\n/* \"x\\", 0, DataFormat::ChannelsLast}};
-  plan.outputs = {{"relu */ int injected = 1; /* ??= \"", 1, DataFormat::ChannelsFirst}};
+  plan.outputs = {{"relu */ int injected = 1; /* ?\?= \"", 1, DataFormat::ChannelsFirst}};
   return plan;
 }
 
@@ -64,7 +64,7 @@ PipelinePlan hostilePlan() {
 TEST(CText, CommentTextCannotEndOrOpenAComment) {
   EXPECT_EQ(cCommentText("a */ b /* c"), "a *\\/ b /\\* c");
   EXPECT_EQ(cCommentText("x\ny\r\t"), "x\\x0Ay\\x0D\\x09");
-  EXPECT_EQ(cCommentText("??/ ??="), "?\\?/ ?\\?=");
+  EXPECT_EQ(cCommentText("?\?/ ?\?="), "?\\?/ ?\\?=");
   EXPECT_EQ(cCommentText("\xc3\xa9"), "\\xC3\\xA9");
   EXPECT_EQ(cCommentText("plain_name-1.conv"), "plain_name-1.conv");
   std::string escaped = cCommentText(kHostile);
@@ -85,7 +85,7 @@ TEST(CText, CommentTextCannotEndOrOpenAComment) {
 TEST(CText, StringLiteralEscapesEverythingButPlainAscii) {
   EXPECT_EQ(cStringLiteral("conv2d"), "\"conv2d\"");
   EXPECT_EQ(cStringLiteral("a\"b\\c"), "\"a\\\"b\\\\c\"");
-  EXPECT_EQ(cStringLiteral("??/"), "\"\\?\\?/\"");
+  EXPECT_EQ(cStringLiteral("?\?/"), "\"\\?\\?/\"");
   EXPECT_EQ(cStringLiteral("a\nb"), "\"a\\012b\"");
   // Three octal digits always: the digit after an escape is not part of it.
   EXPECT_EQ(cStringLiteral(std::string("\x01") + "7"), "\"\\0017\"");

@@ -168,6 +168,13 @@ bool TuningDb::importText(std::string &error) {
   bool replaced = flock(fd, LOCK_EX) != 0 || fstat(fd, &held) != 0 ||
                   stat(path_.c_str(), &now) != 0 || now.st_ino != held.st_ino ||
                   now.st_dev != held.st_dev;
+  // The file opened here may already be the database another compile renamed over the
+  // text (load read the text's first bytes before that rename): then there is nothing
+  // to import.
+  char magic[sizeof kSqliteMagic] = {};
+  if (!replaced && pread(fd, magic, sizeof magic, 0) == ssize_t(sizeof magic) &&
+      std::memcmp(magic, kSqliteMagic, sizeof magic) == 0)
+    replaced = true;
   bool ok = replaced || importLocked(error);
   close(fd); // and unlock
   return ok;
