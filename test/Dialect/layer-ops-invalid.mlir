@@ -73,6 +73,30 @@ func.func @softmax_batch_axis(%x: tensor<1x2xf32>) {
 
 // -----
 
+func.func @glu_odd_axis(%x: tensor<1x3x5xf32>) {
+  // expected-error @+1 {{glu splits axis 2 of (1, 3, 5) in two halves: its size must be known and even}}
+  %y = kconv.activation %x {activation = #kconv.activation<glu>, axis = 2 : i64} : (tensor<1x3x5xf32>) -> tensor<1x3x2xf32>
+  return
+}
+
+// -----
+
+func.func @axis_on_elementwise(%x: tensor<1x4xf32>) {
+  // expected-error @+1 {{'axis' applies to softmax, log_softmax, sparsemax and glu only}}
+  %y = kconv.activation %x {activation = #kconv.activation<sparse_sigmoid>, axis = 1 : i64} : (tensor<1x4xf32>) -> tensor<1x4xf32>
+  return
+}
+
+// -----
+
+func.func @glu_wrong_result(%x: tensor<1x3x6xf32>) {
+  // expected-error @+1 {{result shape (1, 3, 6) does not match the inferred shape (1, 3, 3)}}
+  %y = kconv.activation %x {activation = #kconv.activation<glu>, axis = 2 : i64} : (tensor<1x3x6xf32>) -> tensor<1x3x6xf32>
+  return
+}
+
+// -----
+
 func.func @crop_everything(%x: tensor<1x4x4x1xf32>) {
   // expected-error @+1 {{cropping 2 + 2 leaves nothing of the input (1, 4, 4, 1)}}
   %y = kconv.crop2d %x {cropping = array<i64: 2, 2, 0, 0>, data_format = #kconv.data_format<channels_last>} : (tensor<1x4x4x1xf32>) -> tensor<1x1x4x1xf32>

@@ -39,3 +39,18 @@ func.func @not_fused(%x: tensor<1x4x4x2xf32>, %k: tensor<1x1x2x2xf32>, %w: tenso
   %s = kconv.activation %e {activation = #kconv.activation<softmax>} : (tensor<1x4x4x3xf32>) -> tensor<1x4x4x3xf32>
   return %a, %r, %s : tensor<1x4x4x2xf32>, tensor<1x4x4x2xf32>, tensor<1x4x4x3xf32>
 }
+
+// sparsemax and glu stay activations of their own: convolutions and Dense compute
+// element-wise activations and softmax only.
+// CHECK-LABEL: func.func @along_axis_not_fused
+// CHECK: kconv.conv2d {{.*}}activation = #kconv.activation<linear>
+// CHECK: kconv.activation {{.*}}activation<sparsemax>
+// CHECK: kconv.dense {{.*}}activation = #kconv.activation<linear>
+// CHECK: kconv.activation {{.*}}activation<glu>
+func.func @along_axis_not_fused(%x: tensor<1x4x4x2xf32>, %k: tensor<1x1x2x2xf32>, %w: tensor<2x4xf32>) -> (tensor<1x4x4x2xf32>, tensor<1x4x4x2xf32>) {
+  %c = kconv.conv2d %x, %k {activation = #kconv.activation<linear>, data_format = #kconv.data_format<channels_last>, dilation_rate = array<i64: 1, 1>, filters = 2 : i64, groups = 1 : i64, kernel_size = array<i64: 1, 1>, padding = #kconv.padding<valid>, strides = array<i64: 1, 1>, use_bias = false} : (tensor<1x4x4x2xf32>, tensor<1x1x2x2xf32>) -> tensor<1x4x4x2xf32>
+  %s = kconv.activation %c {activation = #kconv.activation<sparsemax>, axis = 3 : i64} : (tensor<1x4x4x2xf32>) -> tensor<1x4x4x2xf32>
+  %e = kconv.dense %x, %w {activation = #kconv.activation<linear>, units = 4 : i64, use_bias = false} : (tensor<1x4x4x2xf32>, tensor<2x4xf32>) -> tensor<1x4x4x4xf32>
+  %g = kconv.activation %e {activation = #kconv.activation<glu>, axis = 3 : i64} : (tensor<1x4x4x4xf32>) -> tensor<1x4x4x2xf32>
+  return %s, %g : tensor<1x4x4x2xf32>, tensor<1x4x4x2xf32>
+}

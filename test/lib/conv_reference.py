@@ -52,6 +52,7 @@ ACTIVATIONS = {
     "squareplus": lambda x: (x + np.sqrt(x * x + 4)) / 2,
     "soft_shrink": lambda x: np.where(x > 0.5, x - 0.5, np.where(x < -0.5, x + 0.5, 0)),
     "hard_shrink": lambda x: np.where(np.abs(x) > 0.5, x, 0),
+    "sparse_sigmoid": lambda x: np.where(x <= -1, 0, np.where(x >= 1, 1, 0.5 * (x + 1))),
 }
 
 
@@ -60,8 +61,33 @@ def _softmax(x, axis):
     return e / e.sum(axis=axis, keepdims=True)
 
 
+def _sparsemax(x, axis):
+    """Keras's sparsemax (every release up to 3.16): sorted descending, the support is
+    where z > (cumsum - 1) / rank, and tau is (the sum of the support's cumulative sums
+    - 1) / k. The paper (and Keras's unreleased fix, issue 23425) uses the k-th
+    cumulative sum; kconv follows what Keras computes."""
+    z = np.moveaxis(x, axis, -1)
+    ordered = -np.sort(-z, axis=-1)
+    cumsum = np.cumsum(ordered, axis=-1)
+    ranks = np.arange(1, z.shape[-1] + 1)
+    support = ordered - (cumsum - 1) / ranks > 0
+    k = support.sum(axis=-1, keepdims=True)
+    tau = (np.where(support, cumsum, 0).sum(axis=-1, keepdims=True) - 1) / k
+    return np.moveaxis(np.maximum(z - tau, 0), -1, axis)
+
+
+def _glu(x, axis):
+    a, b = np.split(x, 2, axis=axis)
+    return a / (1 + np.exp(-b))
+
+
 def activation(name, x, axis=-1):
-    """Keras applies softmax/log_softmax over the last axis of the layer's output."""
+    """Keras applies the along-axis activations (softmax, log_softmax, sparsemax, glu)
+    over the last axis of the layer's output."""
+    if name == "sparsemax":
+        return _sparsemax(x, axis)
+    if name == "glu":
+        return _glu(x, axis)
     if name == "softmax":
         return _softmax(x, axis)
     if name == "log_softmax":

@@ -198,4 +198,6 @@ def conv2d_transpose(x, kernel, bias, strides, padding, output_padding=None,
     out = full[:, pads[0]:pads[0] + sizes[0], pads[1]:pads[1] + sizes[1], :]
     if bias is not None:
         out = out + bias
-    return _from_nhwc(conv_reference.activation(activation, out), data_format)
+    # Keras applies the activation to the output in its own layout (softmax over the
+    # last axis: the width when channels_first).
+    return conv_reference.activation(activation, _from_nhwc(out, data_format))

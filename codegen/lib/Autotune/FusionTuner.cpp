@@ -3,6 +3,7 @@
 #include "kconv/Codegen/Autotune.h"
 
 #include "LayerFuncs.h"
+#include "Layers/Activation.h"
 #include "MeasureInChild.h"
 #include "PipelineBuilder.h"
 
@@ -17,7 +18,7 @@ using namespace Halide;
 namespace {
 bool isElementwise(const PlanNode &node) {
   if (const auto *act = std::get_if<ActivationLayer>(&node))
-    return act->activation != "softmax" && act->activation != "log_softmax";
+    return !isAxisActivation(act->activation);
   return std::holds_alternative<BatchNormLayer>(node) ||
          std::holds_alternative<RescalingLayer>(node) || std::holds_alternative<PReluLayer>(node) ||
          std::holds_alternative<MergeLayer>(node) ||

@@ -18,7 +18,7 @@ Expr sigmoid(Expr x) { return 1.f / (1.f + exp(-x)); }
 } // namespace
 
 bool isAxisActivation(const std::string &name) {
-  return name == "softmax" || name == "log_softmax";
+  return name == "softmax" || name == "log_softmax" || name == "sparsemax" || name == "glu";
 }
 
 Expr applyActivation(const std::string &name, Expr x) {
@@ -72,6 +72,8 @@ Expr applyActivation(const std::string &name, Expr x) {
     return select(x > 0.5f, x - 0.5f, select(x < -0.5f, x + 0.5f, 0.f));
   if (name == "hard_shrink")
     return select(abs(x) > 0.5f, x, 0.f);
+  if (name == "sparse_sigmoid")
+    return select(x <= -1.f, 0.f, select(x >= 1.f, 1.f, 0.5f * (x + 1.f)));
   throw std::invalid_argument("kconv codegen: unknown activation '" + name + "'");
 }
 
@@ -126,14 +128,64 @@ Expr axisSoftmax(const Func &pre, const TensorInfo &shape, int axis, bool log,
 }
 
 namespace {
+/// Sparsemax over Keras axis `axis` as Keras computes it, without sorting: the element
+/// at position i has as many predecessors in the descending sort as elements greater
+/// than it, or equal with a lower index, so its cumulative sum there is theirs plus its
+/// own. Element i is in the support when z_i > (cumsum_i - 1) / rank_i; with k such
+/// elements, tau = (the sum of their cumulative sums - 1) / k.
+Expr axisSparsemax(const Func &input, const TensorInfo &shape, int axis,
+                   const std::string &name, std::vector<Func> &stages) {
+  TensorVars v(shape.rank());
+  int n = (int)shape.shape.at(axis);
+  RDom j(0, n, name + "_j");
+  std::vector<Expr> at = v.kerasExprs(), other = at;
+  other[axis] = j.x;
+  Expr z = input(v.halide()), zj = callKeras(input, other);
+  Expr before = zj > z || (zj == z && j.x <= v.keras[axis]);
+  Func rank(name + "_rank"), cumsum(name + "_cumsum"), support(name + "_support");
+  rank(v.halide()) = sum(select(before, 1.f, 0.f));
+  cumsum(v.halide()) = sum(select(before, zj, 0.f));
+  // 1 in the support, else 0 (a float: a stage of bools is stored as uint1).
+  support(v.halide()) =
+      select(z - (cumsum(v.halide()) - 1.f) / rank(v.halide()) > 0.f, 1.f, 0.f);
+  std::vector<Var> kept; // Halide order, without the reduced dimension
+  for (int d = shape.rank() - 1; d >= 0; --d)
+    if (d != axis)
+      kept.push_back(v.keras[d]);
+  std::vector<Expr> keptExprs(kept.begin(), kept.end());
+  RDom i(0, n, name + "_i");
+  std::vector<Expr> along = at;
+  along[axis] = i.x;
+  Func count(name + "_k"), total(name + "_total");
+  count(kept) = sum(callKeras(support, along));
+  total(kept) = sum(callKeras(support, along) * callKeras(cumsum, along));
+  for (const Func &stage : {rank, cumsum, support, count, total})
+    stages.push_back(stage);
+  Expr tau = (total(keptExprs) - 1.f) / count(keptExprs);
+  return max(z - tau, 0.f);
+}
+
+/// glu over Keras axis `axis`: the first half times the sigmoid of the second.
+Expr axisGlu(const Func &input, const TensorInfo &shape, int axis) {
+  TensorVars v(shape.rank());
+  std::vector<Expr> gate = v.kerasExprs();
+  gate[axis] = gate[axis] + (int)(shape.shape.at(axis) / 2);
+  return input(v.halide()) * sigmoid(callKeras(input, gate));
+}
+
 Func defineActivation(const ActivationLayer &layer, const TensorInfo &in, const Func &input,
                       std::vector<Func> &stages) {
   TensorVars v(in.rank());
   Func result(layer.name);
   if (isAxisActivation(layer.activation)) {
     int axis = layer.axis < 0 ? in.rank() - 1 : layer.axis;
-    result(v.halide()) =
-        axisSoftmax(input, in, axis, layer.activation == "log_softmax", layer.name, stages);
+    if (layer.activation == "sparsemax")
+      result(v.halide()) = axisSparsemax(input, in, axis, layer.name, stages);
+    else if (layer.activation == "glu")
+      result(v.halide()) = axisGlu(input, in, axis);
+    else
+      result(v.halide()) =
+          axisSoftmax(input, in, axis, layer.activation == "log_softmax", layer.name, stages);
     return result;
   }
   result(v.halide()) = applyLayerActivation(layer, input(v.halide()));

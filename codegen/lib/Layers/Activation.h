@@ -11,7 +11,8 @@ namespace kconv::codegen {
 
 /// Applies an element-wise activation by kconv's canonical name.
 Halide::Expr applyActivation(const std::string &name, Halide::Expr x);
-bool isAxisActivation(const std::string &name); // softmax, log_softmax
+/// softmax, log_softmax, sparsemax, glu: computed along an axis, not element-wise.
+bool isAxisActivation(const std::string &name);
 /// An element-wise activation layer with its Keras arguments (ReLU's max_value,
 /// negative_slope and threshold; LeakyReLU's and ELU's alpha).
 Halide::Expr applyLayerActivation(const ActivationLayer &layer, Halide::Expr x);

@@ -5,6 +5,8 @@
 #include "Activation.h"
 #include "Layers.h"
 
+#include <stdexcept>
+
 namespace kconv::codegen {
 
 using namespace Halide;
@@ -32,6 +34,9 @@ Func defineDense(const DenseLayer &layer, const TensorInfo &in, const Func &inpu
   Func result(layer.name);
   TensorInfo out = in;
   out.shape.back() = layer.units;
+  if (layer.activation == "sparsemax" || layer.activation == "glu")
+    throw std::invalid_argument("kconv codegen: Dense computes no " + layer.activation +
+                                " (the importer applies it as a layer of its own)");
   if (isAxisActivation(layer.activation))
     result(v.halide()) =
         axisSoftmax(pre, out, rank - 1, layer.activation == "log_softmax", layer.name, stages);

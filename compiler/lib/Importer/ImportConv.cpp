@@ -78,13 +78,10 @@ FailureOr<Value> Importer::importConv2DTranspose(const keras::Layer &layer,
       return failure();
     bias = *b;
   }
-  FailureOr<Activation> activation = activationOf(layer, conv.activation);
+  FailureOr<Activation> activation =
+      activationOf(layer, conv.activation, /*opComputesSoftmax=*/false);
   if (failed(activation))
     return failure();
-  if (*activation == Activation::softmax || *activation == Activation::log_softmax)
-    return error(layer) << "activation '" << conv.activation
-                        << "' is not supported on " << layer.className
-                        << " (use a Softmax layer)";
   DenseI64ArrayAttr outputPadding;
   if (conv.outputPadding)
     outputPadding = builder.getDenseI64ArrayAttr(*conv.outputPadding);

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdio>
 #include <tuple>
+#include <utility>
 
 namespace kconv::dialect {
 
@@ -278,9 +279,18 @@ LogicalResult Importer::importActivation(const keras::Layer &layer,
   FailureOr<Activation> activation = activationOf(layer, act.activation);
   if (failed(activation))
     return failure();
+  // This op computes every activation (sparsemax and glu included) itself.
+  if (std::optional<Activation> along = std::exchange(trailingActivation, std::nullopt))
+    activation = *along;
+  // Along-axis activations name their axis even when Keras's is the default last one:
+  // the layout pass renumbers it when it moves the op across a transpose.
   IntegerAttr axis;
-  if (act.axis) {
-    FailureOr<int64_t> normalized = normalizedAxis(layer, *act.axis, rankOf(in), "axis");
+  bool alongAxis = *activation == Activation::softmax ||
+                   *activation == Activation::log_softmax ||
+                   *activation == Activation::sparsemax || *activation == Activation::glu;
+  if (act.axis || alongAxis) {
+    FailureOr<int64_t> normalized =
+        normalizedAxis(layer, act.axis.value_or(-1), rankOf(in), "axis");
     if (failed(normalized))
       return failure();
     axis = builder.getI64IntegerAttr(*normalized);

@@ -43,9 +43,13 @@ private:
   /// needs `needed`; returns failure.
   LogicalResult weightShapeError(const keras::Layer &layer, const char *role,
                                  ArrayRef<int64_t> found, ArrayRef<int64_t> needed);
-  /// The kconv activation of kconv's canonical activation `name`, or an error naming
-  /// the layer.
-  FailureOr<Activation> activationOf(const keras::Layer &layer, StringRef name);
+  /// The kconv activation of kconv's canonical activation `name` for the layer's op to
+  /// compute, or an error naming the layer. One the op cannot compute (sparsemax and
+  /// glu; softmax and log_softmax unless `opComputesSoftmax`) comes back as linear, and
+  /// the next finishLayerOp applies it as a kconv.activation of its own over the
+  /// result's last axis, where Keras applies a layer's activation.
+  FailureOr<Activation> activationOf(const keras::Layer &layer, StringRef name,
+                                     bool opComputesSoftmax = true);
   /// The constants of a layer whose weights are `kernel` then, with use_bias,
   /// `bias` (Dense, Conv2DTranspose); the bias Value is null without bias.
   FailureOr<std::pair<Value, Value>>
@@ -66,6 +70,8 @@ private:
     return finishLayerOp(layer, op.getOperation());
   }
   FailureOr<Value> finishLayerOp(const keras::Layer &layer, Operation *op);
+  /// Set by activationOf for the layer being imported: its activation, after its op.
+  std::optional<Activation> trailingActivation;
   /// A Keras axis (negative counts from the end) as a non-negative, non-batch axis.
   FailureOr<int64_t> normalizedAxis(const keras::Layer &layer, int64_t axis, int64_t rank,
                                     const char *what);

@@ -122,10 +122,17 @@ LogicalResult Importer::weightShapeError(const keras::Layer &layer, const char *
   return failure();
 }
 
-FailureOr<Activation> Importer::activationOf(const keras::Layer &layer, StringRef name) {
+FailureOr<Activation> Importer::activationOf(const keras::Layer &layer, StringRef name,
+                                             bool opComputesSoftmax) {
   std::optional<Activation> activation = symbolizeActivation(name);
   if (!activation)
     return error(layer) << "activation '" << name << "' has no kconv equivalent";
+  bool softmax = *activation == Activation::softmax || *activation == Activation::log_softmax;
+  if (*activation == Activation::sparsemax || *activation == Activation::glu ||
+      (softmax && !opComputesSoftmax)) {
+    trailingActivation = *activation;
+    return Activation::linear;
+  }
   return *activation;
 }
 
@@ -220,6 +227,11 @@ FailureOr<Value> Importer::finishLayerOp(const keras::Layer &layer, Operation *o
     }
   op->getResult(0).setType(RankedTensorType::get(*shape, builder.getF32Type()));
   values[layer.name] = op->getResult(0);
+  if (std::optional<Activation> after = std::exchange(trailingActivation, std::nullopt)) {
+    return createLayerOp<ActivationOp>(
+        layer, op->getResult(0), ActivationAttr::get(&context, *after), FloatAttr(),
+        FloatAttr(), FloatAttr(), FloatAttr(), builder.getI64IntegerAttr(shape->size() - 1));
+  }
   return op->getResult(0);
 }
 
@@ -233,6 +245,7 @@ FailureOr<int64_t> Importer::normalizedAxis(const keras::Layer &layer, int64_t a
 }
 
 LogicalResult Importer::importLayer(const keras::Layer &layer) {
+  trailingActivation.reset();
   return std::visit(
       [&](const auto &config) -> LogicalResult {
         using T = std::decay_t<decltype(config)>;

@@ -37,7 +37,8 @@ bool canonicalActivation(const nlohmann::json &activation, int kerasMajor, std::
       {"silu", "silu"},     {"hard_silu", "hard_silu"}, {"mish", "mish"},
       {"exponential", "exponential"}, {"sparse_plus", "sparse_plus"},
       {"squareplus", "squareplus"}, {"soft_shrink", "soft_shrink"},
-      {"hard_shrink", "hard_shrink"}, {"softmax", "softmax"}, {"log_softmax", "log_softmax"}};
+      {"hard_shrink", "hard_shrink"}, {"softmax", "softmax"}, {"log_softmax", "log_softmax"},
+      {"sparse_sigmoid", "sparse_sigmoid"}, {"sparsemax", "sparsemax"}, {"glu", "glu"}};
   if (keras == "hard_sigmoid") {
     // Keras 2: clip(0.2 x + 0.5, 0, 1); Keras 3: relu6(x + 3) / 6.
     name = kerasMajor >= 3 ? "hard_sigmoid" : "hard_sigmoid_keras2";
@@ -48,8 +49,11 @@ bool canonicalActivation(const nlohmann::json &activation, int kerasMajor, std::
     name = it->second;
     return true;
   }
-  if (keras == "glu" || keras == "sparsemax" || keras == "threshold")
-    problem = "activation '" + keras + "' is not supported by kconv";
+  if (keras == "threshold")
+    // keras.activations.threshold(x, threshold, default_value) has no defaults: Keras
+    // itself cannot apply it by name.
+    problem = "activation 'threshold' needs its 'threshold' and 'default_value' arguments, "
+              "which a layer's activation name cannot carry";
   else
     problem = "unknown activation '" + keras + "'";
   return false;

@@ -6,8 +6,20 @@ using namespace mlir;
 using namespace kconv::dialect;
 using namespace kconv::dialect::detail;
 
+namespace {
+/// The activations computed along an axis rather than element by element.
+bool alongAxis(Activation kind) {
+  return kind == Activation::softmax || kind == Activation::log_softmax ||
+         kind == Activation::sparsemax || kind == Activation::glu;
+}
+} // namespace
+
 bool ActivationOp::isPlainActivation() {
   if (getAlpha() || getMaxValue() || getNegativeSlope() || getThreshold())
+    return false;
+  // Convolutions and Dense compute softmax and log_softmax only; sparsemax (a sort in
+  // effect) and glu (which halves the axis) stay layers of their own.
+  if (getActivation() == Activation::sparsemax || getActivation() == Activation::glu)
     return false;
   if (std::optional<int64_t> axis = getAxis())
     return *axis == (int64_t)shapeOf(getInput()).size() - 1;
@@ -17,13 +29,12 @@ bool ActivationOp::isPlainActivation() {
 LogicalResult ActivationOp::inferResultShape(SmallVectorImpl<int64_t> &shape) {
   ArrayRef<int64_t> in = shapeOf(getInput());
   Activation kind = getActivation();
-  bool softmax = kind == Activation::softmax || kind == Activation::log_softmax;
-  if (getAxis() && !softmax)
-    return emitError() << "'axis' applies to softmax and log_softmax only";
-  if (std::optional<int64_t> axis = getAxis())
-    if (*axis < 1 || *axis >= (int64_t)in.size())
-      return emitError() << "softmax 'axis' " << *axis << " must name a non-batch axis of "
-                         << formatShape(in);
+  if (getAxis() && !alongAxis(kind))
+    return emitError() << "'axis' applies to softmax, log_softmax, sparsemax and glu only";
+  int64_t axis = getAxis() ? *getAxis() : (int64_t)in.size() - 1;
+  if (getAxis() && (axis < 1 || axis >= (int64_t)in.size()))
+    return emitError() << stringifyActivation(kind) << " 'axis' " << axis
+                       << " must name a non-batch axis of " << formatShape(in);
   if ((getMaxValue() || getNegativeSlope() || getThreshold()) && kind != Activation::relu)
     return emitError() << "'max_value', 'negative_slope' and 'threshold' apply to relu only";
   if (getAlpha() && kind != Activation::leaky_relu && kind != Activation::elu)
@@ -33,5 +44,11 @@ LogicalResult ActivationOp::inferResultShape(SmallVectorImpl<int64_t> &shape) {
   if (getNegativeSlope() && getNegativeSlope()->convertToDouble() < 0)
     return emitError() << "'negative_slope' must be >= 0 (Keras ReLU)";
   shape.assign(in.begin(), in.end());
+  if (kind == Activation::glu) {
+    if (in.size() < 2 || axis < 1 || ShapedType::isDynamic(in[axis]) || in[axis] % 2 != 0)
+      return emitError() << "glu splits axis " << axis << " of " << formatShape(in)
+                         << " in two halves: its size must be known and even";
+    shape[axis] = in[axis] / 2;
+  }
   return success();
 }

@@ -54,7 +54,12 @@ def Kconv_ActivationKind : I32EnumAttr<"Activation", "Keras activation function"
     I32EnumAttrCase<"soft_shrink", 23>,     // threshold 0.5
     I32EnumAttrCase<"hard_shrink", 24>,     // threshold 0.5
     I32EnumAttrCase<"softmax", 25>,         // over the last axis
-    I32EnumAttrCase<"log_softmax", 26>]> {  // over the last axis
+    I32EnumAttrCase<"log_softmax", 26>,     // over the last axis
+    I32EnumAttrCase<"sparse_sigmoid", 27>,  // clip((x + 1) / 2, 0, 1)
+    // Along an axis, as Keras computes it: tau from the sum of the cumulative sums in
+    // the support (not the k-th one; Keras issue 23425), output max(x - tau, 0).
+    I32EnumAttrCase<"sparsemax", 28>,
+    I32EnumAttrCase<"glu", 29>]> {          // a * sigmoid(b), the axis split in halves
   let cppNamespace = "::kconv::dialect";
   let genSpecializedAttr = 0;
 }
