@@ -117,6 +117,9 @@ private:
 
   // ImportGroupNorm.cpp
   LogicalResult importGroupNorm(const keras::Layer &layer, const keras::GroupNormConfig &gn);
+  // ImportRepeatVector.cpp
+  LogicalResult importRepeatVector(const keras::Layer &layer,
+                                   const keras::RepeatVectorConfig &repeat);
 
   MLIRContext &context;
   OpBuilder builder;

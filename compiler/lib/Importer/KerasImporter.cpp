@@ -273,6 +273,8 @@ LogicalResult Importer::importLayer(const keras::Layer &layer) {
           return importResize(layer, config);
         else if constexpr (std::is_same_v<T, keras::GroupNormConfig>)
           return importGroupNorm(layer, config);
+        else if constexpr (std::is_same_v<T, keras::RepeatVectorConfig>)
+          return importRepeatVector(layer, config);
         else
           return importSimple(layer);
       },

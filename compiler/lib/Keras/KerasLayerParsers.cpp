@@ -648,6 +648,11 @@ LayerConfig parseLayerConfig(const LayerContext &ctx, const json &config, int ke
     return IdentityConfig{};
   if (cls == "GroupNormalization")
     return parseGroupNorm(ctx, c);
+  if (cls == "RepeatVector") {
+    if (!c.contains("n"))
+      ctx.fail("'n' is missing");
+    return RepeatVectorConfig{positiveInt(ctx, c["n"], "n")};
+  }
   ctx.fail("unsupported layer class '" + cls + "'");
 }
 

@@ -288,6 +288,11 @@ struct Visitor {
   std::optional<Shape> operator()(const RescalingConfig &) { return one(); }
   std::optional<Shape> operator()(const UnitNormConfig &) { return one(); }
   std::optional<Shape> operator()(const IdentityConfig &) { return one(); }
+  std::optional<Shape> operator()(const RepeatVectorConfig &c) {
+    if (!one() || one()->size() != 1)
+      return std::nullopt;
+    return Shape{c.n, one()->front()};
+  }
   std::optional<Shape> operator()(const GroupNormConfig &c) {
     if (!one())
       return std::nullopt;

@@ -112,6 +112,11 @@ struct GroupNormConfig {
   std::optional<Value> gammaInitializer, betaInitializer;
 };
 
+/// RepeatVector: (batch, features) -> (batch, n, features).
+struct RepeatVectorConfig {
+  int64_t n = 1;
+};
+
 /// UnitNormalization: the axes as written (an int is a list of one).
 struct UnitNormConfig {
   std::vector<int64_t> axes{-1};
@@ -216,7 +221,7 @@ using LayerConfig =
                  ConcatenateConfig, Pad2DConfig, UpSample2DConfig, ReshapeConfig,
                  PermuteConfig, RescalingConfig, IdentityConfig, AdaptivePool2DConfig,
                  ResizeConfig,
-                 GroupNormConfig>;
+                 GroupNormConfig, RepeatVectorConfig>;
 
 struct Layer {
   std::string name;
