@@ -104,8 +104,14 @@ class Model:
     def __init__(self, library, name=_NAME, directory=None):
         self._directory = directory  # a TemporaryDirectory to keep alive, or None
         self.library_path = library
-        self._lib = ctypes.CDLL(library)  # RTLD_LOCAL: each library its own symbols
-        desc = _Model.in_dll(self._lib, name + "_model")
+        try:
+            self._lib = ctypes.CDLL(library)  # RTLD_LOCAL: each library its own symbols
+            desc = _Model.in_dll(self._lib, name + "_model")
+            for suffix in ("_run_arrays", "_last_error", "_set_num_threads"):
+                getattr(self._lib, name + suffix)
+        except (OSError, ValueError, AttributeError) as e:
+            raise KconvError(f"{library}: not a kconv shared library of a model named "
+                             f"'{name}' ({e})") from None
         if not desc.runtime_abi or desc.runtime_abi[0] != _RUNTIME_ABI:
             raise KconvError(f"{library}: built for another kconv runtime ABI (this package "
                              f"reads ABI {_RUNTIME_ABI})")

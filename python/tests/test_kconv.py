@@ -157,3 +157,8 @@ def test_python_m_kconv_is_kconvc(tmp_path):
     assert failed.returncode == 1
     assert failed.stderr.startswith("kconvc: error: ") and "nope.json" in failed.stderr
     assert not os.path.exists(tmp_path / "libx.so") and not os.path.exists(tmp_path / "libx.h")
+    # A file that is not such a library, or a library under another name.
+    with pytest.raises(kconv.KconvError, match="not a kconv shared library of a model named"):
+        kconv.load(os.path.join(DIGITS, "model.json"))
+    with pytest.raises(kconv.KconvError, match="model named 'other'"):
+        kconv.load(out, "other")
