@@ -9,7 +9,7 @@ packages=(
   libhalide14-0-dev
   libgtest-dev nlohmann-json3-dev libhdf5-dev libzip-dev zlib1g-dev
   libsqlite3-dev
-  python3-numpy python3-h5py
+  python3-numpy python3-h5py python3-pytest
   clang-19 libclang-rt-19-dev
 )
 if [[ "${KCONV_BENCH_DEPS:-0}" == 1 ]]; then

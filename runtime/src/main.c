@@ -29,6 +29,10 @@ static void print_usage(const kconv_model *model, const char *prog, FILE *out) {
   fprintf(out, "  --bench N    run N timed iterations after warm-up; the last line printed is "
                "median_ms=<float>\n"
                "  --threads N  worker threads (default: OMP_NUM_THREADS, else all cores)\n");
+  if (model->kconv_version && model->target)
+    fprintf(out, "Compiled by kconv %s for the Halide target %s.\n",
+            kconv_printable(model->kconv_version, name, sizeof name),
+            kconv_printable(model->target, shape, sizeof shape));
 }
 
 static int parse_count(const char *text, long *value) {

@@ -118,6 +118,9 @@ void halide_error(void *user_context, const char *message) {
 
 enum { kMaxModelTensors = 64 };
 
+/* Referenced by every descriptor kconvc emits (see kconv_runtime.h). */
+const int KCONV_RUNTIME_ABI_SYMBOL = KCONV_RUNTIME_ABI;
+
 kconv_status kconv_model_run(const kconv_model *model, kconv_tensor *const *inputs,
                              kconv_tensor *const *outputs) {
   if (!model || !inputs || !outputs || !model->pipeline_argv)
@@ -166,4 +169,38 @@ kconv_status kconv_model_run(const kconv_model *model, kconv_tensor *const *inpu
                       model->name, result, detail[0] ? ": " : "", detail);
   }
   return KCONV_OK;
+}
+
+kconv_status kconv_model_run_arrays(const kconv_model *model, int64_t batch,
+                                    const float *const *inputs, float *const *outputs) {
+  if (!model || !inputs || !outputs)
+    return kconv_fail(KCONV_ERROR_ARGUMENT, "kconv_model_run_arrays: NULL argument");
+  int count = model->num_inputs + model->num_outputs;
+  if (count > kMaxModelTensors)
+    return kconv_fail(KCONV_ERROR_ARGUMENT, "model '%s' has too many tensors", model->name);
+  if (batch < 1)
+    return kconv_fail(KCONV_ERROR_SHAPE, "model '%s': batch size %lld, expected at least 1",
+                      model->name, (long long)batch);
+  kconv_tensor *tensors[kMaxModelTensors] = {0};
+  kconv_status status = KCONV_OK;
+  for (int i = 0; status == KCONV_OK && i < count; ++i) {
+    int is_input = i < model->num_inputs;
+    const kconv_tensor_info *info =
+        is_input ? &model->inputs[i] : &model->outputs[i - model->num_inputs];
+    float *data = is_input ? (float *)(uintptr_t)inputs[i] : outputs[i - model->num_inputs];
+    if (info->rank > KCONV_MAX_RANK) {
+      status = kconv_fail(KCONV_ERROR_ARGUMENT, "model '%s': tensor '%s' has rank %d",
+                          model->name, info->name, info->rank);
+      break;
+    }
+    int64_t shape[KCONV_MAX_RANK];
+    for (int d = 0; d < info->rank; ++d)
+      shape[d] = info->shape[d] < 0 ? batch : info->shape[d];
+    status = kconv_tensor_wrap(info->rank, shape, data, &tensors[i]);
+  }
+  if (status == KCONV_OK)
+    status = kconv_model_run(model, tensors, tensors + model->num_inputs);
+  for (int i = 0; i < count; ++i)
+    kconv_tensor_destroy(tensors[i]);
+  return status;
 }

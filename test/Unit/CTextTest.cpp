@@ -143,3 +143,48 @@ TEST(CText, GeneratedHeaderAndGlueKeepNamesOutOfTheCode) {
   std::string bad = generateModelHeader(plan, "x; int y");
   EXPECT_NE(bad.find("x__int_y_run("), std::string::npos) << bad;
 }
+
+TEST(CText, SharedLibraryGlueRecordsTheBuildAndExportsThePrefixOnly) {
+  PipelinePlan plan = hostilePlan();
+  GlueBuild build;
+  build.kconvVersion = "1.2.3";
+  build.versionMajor = 1, build.versionMinor = 2, build.versionPatch = 3;
+  // Whatever the target string holds stays in comments and string literals.
+  build.target = kHostile;
+  build.shared = true;
+  std::string header = generateModelHeader(plan, "evil", "00ff", build);
+  std::string source = generateModelSource(plan, "evil", false, "00ff", build);
+  for (const std::string &text : {header, source}) {
+    EXPECT_TRUE(onlyPrintableAscii(text, true)) << text;
+    std::string code = codeOnly(text);
+    for (const char *injected : {"system", "constructor", "#error", "injected", "stdlib"})
+      EXPECT_EQ(code.find(injected), std::string::npos) << injected << " in:\n" << text;
+  }
+  EXPECT_NE(header.find("#define KCONV_VERSION_MAJOR 1\n#define KCONV_VERSION_MINOR 2\n"
+                        "#define KCONV_VERSION_PATCH 3\n"),
+            std::string::npos) << header;
+  EXPECT_NE(header.find("const char *evil_last_error(void);"), std::string::npos) << header;
+  EXPECT_NE(header.find("kconv_status evil_run_arrays(int64_t batch, const float *const *inputs, "
+                        "float *const *outputs);"),
+            std::string::npos) << header;
+  // The descriptor: version, target (byte for byte) and the runtime ABI it needs.
+  EXPECT_NE(source.find("\"1.2.3\", " + cStringLiteral(kHostile) + ", &KCONV_RUNTIME_ABI_SYMBOL}"),
+            std::string::npos) << source;
+  EXPECT_NE(source.find("void evil_set_num_threads(int threads) { kconv_set_num_threads(threads); }"),
+            std::string::npos) << source;
+  // Every exported symbol is the prefix's; each is defined by the source.
+  std::vector<std::string> symbols = sharedLibrarySymbols("evil", "00ff");
+  EXPECT_EQ(symbols.size(), 9u);
+  for (const std::string &symbol : symbols) {
+    EXPECT_EQ(symbol.rfind("evil_", 0), 0u) << symbol;
+    EXPECT_TRUE(source.find(symbol + "(") != std::string::npos ||
+                source.find(symbol + " = ") != std::string::npos)
+        << symbol;
+  }
+  // Without `shared`, none of the library's entry points.
+  build.shared = false;
+  EXPECT_EQ(generateModelHeader(plan, "evil", "00ff", build).find("evil_run_arrays"),
+            std::string::npos);
+  EXPECT_EQ(generateModelSource(plan, "evil", false, "00ff", build).find("evil_tensor_wrap"),
+            std::string::npos);
+}

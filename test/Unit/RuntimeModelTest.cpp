@@ -35,7 +35,8 @@ int failingPipeline(void **) {
 }
 
 kconv_model makeModel(int (*argv)(void **)) {
-  return kconv_model{"test_model", 1, kInputs, 1, kOutputs, argv};
+  return kconv_model{"test_model", 1, kInputs, 1, kOutputs, argv, "0.0.0", "host",
+                     &KCONV_RUNTIME_ABI_SYMBOL};
 }
 
 TEST(RuntimeModel, RunsWithDynamicBatch) {
@@ -54,6 +55,26 @@ TEST(RuntimeModel, RunsWithDynamicBatch) {
     EXPECT_FLOAT_EQ(kconv_tensor_data(out)[p], 4.0f * p + 1.0f);
   kconv_tensor_destroy(in);
   kconv_tensor_destroy(out);
+}
+
+TEST(RuntimeModel, RunsOnPlainArraysWithTheGivenBatch) {
+  kconv_model model = makeModel(sumChannels);
+  float input[3 * 24], output[3 * 12 + 1];
+  for (int i = 0; i < 3 * 24; ++i)
+    input[i] = static_cast<float>(i);
+  output[3 * 12] = -7.0f; // past the outputs: untouched
+  const float *inputs[] = {input};
+  float *outputs[] = {output};
+  ASSERT_EQ(kconv_model_run_arrays(&model, 3, inputs, outputs), KCONV_OK) << kconv_last_error();
+  for (int p = 0; p < 36; ++p)
+    EXPECT_FLOAT_EQ(output[p], 4.0f * p + 1.0f);
+  EXPECT_EQ(output[36], -7.0f);
+  EXPECT_EQ(kconv_model_run_arrays(&model, 0, inputs, outputs), KCONV_ERROR_SHAPE);
+  EXPECT_EQ(std::string(kconv_last_error()), "model 'test_model': batch size 0, expected at least 1");
+  EXPECT_EQ(kconv_model_run_arrays(&model, 1, nullptr, outputs), KCONV_ERROR_ARGUMENT);
+  const float *missing[] = {nullptr};
+  EXPECT_EQ(kconv_model_run_arrays(&model, 1, missing, outputs), KCONV_ERROR_ARGUMENT);
+  EXPECT_EQ(*model.runtime_abi, KCONV_RUNTIME_ABI);
 }
 
 TEST(RuntimeModel, WrappedTensorsUseTheCallersMemoryWithoutACopy) {

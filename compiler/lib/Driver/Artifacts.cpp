@@ -342,7 +342,7 @@ llvm::Error OutputSet::commit() {
 
 std::string headerPathFor(llvm::StringRef outputPath) {
   llvm::StringRef ext = llvm::sys::path::extension(outputPath);
-  if (ext == ".o" || ext == ".a" || ext == ".obj")
+  if (ext == ".o" || ext == ".a" || ext == ".obj" || ext == ".so")
     return outputPath.drop_back(ext.size()).str() + ".h";
   return outputPath.str() + ".h";
 }

@@ -91,7 +91,7 @@ private:
   std::vector<Output> outputs_;
 };
 
-/// `out.o` -> `out.h`; `libm.a` -> `libm.h`; otherwise appends `.h`.
+/// `out.o` -> `out.h`; `libm.a` / `libm.so` -> `libm.h`; otherwise appends `.h`.
 std::string headerPathFor(llvm::StringRef outputPath);
 
 } // namespace kconv::driver

@@ -42,8 +42,8 @@ std::string symbolPrefixFor(const std::string &outputPath) {
   // Two models both named `sequential` (Keras's default) got the same symbols; their
   // output files are named apart.
   llvm::StringRef stem = llvm::sys::path::stem(outputPath);
-  if (llvm::sys::path::extension(outputPath) == ".a" && stem.size() > 3 &&
-      stem.starts_with("lib"))
+  llvm::StringRef ext = llvm::sys::path::extension(outputPath);
+  if ((ext == ".a" || ext == ".so") && stem.size() > 3 && stem.starts_with("lib"))
     stem = stem.drop_front(3);
   std::string prefix = codegen::cIdentifierFrom(stem.str());
   return isReservedPrefix(prefix) ? "m_" + prefix : prefix; // (-o kconv: m_kconv_model)
@@ -205,6 +205,15 @@ int emitNative(const codegen::PipelinePlan &plan, const CompileOptions &options,
     return fail(errs, options.modelPath + ": code generation failed: " + status.message());
 
   bool exe = options.emit == EmitKind::Executable;
+  bool shared = options.emit == EmitKind::Shared;
+  codegen::GlueBuild build;
+  build.kconvVersion = KCONV_VERSION;
+  build.versionMajor = KCONV_VERSION_MAJOR;
+  build.versionMinor = KCONV_VERSION_MINOR;
+  build.versionPatch = KCONV_VERSION_PATCH;
+  build.shared = shared;
+  if (Status status = codegen::resolveTarget(options.target, build.target); !status)
+    return fail(errs, "--target=" + options.target + ": " + status.message());
   // A digest of the compiled pipeline (weights included) names this build's own
   // symbol, which the header makes its includers need (see generateModelHeader).
   std::string linkId;
@@ -218,7 +227,7 @@ int emitNative(const codegen::PipelinePlan &plan, const CompileOptions &options,
   }
   std::string glueSource = scratch->file("glue.c"), glueObject = scratch->file("glue.o");
   if (llvm::Error e = writeFileAtomically(
-          glueSource, codegen::generateModelSource(plan, prefix, exe, linkId)))
+          glueSource, codegen::generateModelSource(plan, prefix, exe, linkId, build)))
     return fail(errs, std::move(e));
   // The glue is compiled from standard input: the scratch directory's random name
   // must not reach the object (sanitizers record the source path), so builds are
@@ -245,6 +254,29 @@ int emitNative(const codegen::PipelinePlan &plan, const CompileOptions &options,
     linked = runTool(*cc, "linking the executable", link, *scratch);
     break;
   }
+  case EmitKind::Shared: {
+    // Only the model's API is exported (a version script lists it); the kconv and
+    // Halide runtimes linked in are bound inside the library, so two models' libraries
+    // in one process each use their own and never collide.
+    std::string exports = "{\n  global:\n";
+    for (const std::string &symbol : codegen::sharedLibrarySymbols(prefix, linkId))
+      exports += "    " + symbol + ";\n";
+    exports += "  local: *;\n};\n";
+    std::string script = scratch->file("exports.map");
+    if (llvm::Error e = writeFileAtomically(script, exports))
+      return fail(errs, std::move(e));
+    std::vector<std::string> link = {"-shared", glueObject, request.objectPath,
+                                     runtime->library, "-fopenmp", "-lpthread", "-ldl", "-lm",
+                                     "-Wl,--version-script=" + script, "-Wl,--exclude-libs,ALL",
+                                     "-o", artifact};
+    // Every symbol resolved now, not when loaded; sanitizer builds leave their
+    // runtimes' to the executable that loads the library.
+    if (extraFlags.empty())
+      link.push_back("-Wl,--no-undefined");
+    link.insert(link.end(), extraFlags.begin(), extraFlags.end());
+    linked = runTool(*cc, "linking the shared library", link, *scratch);
+    break;
+  }
   case EmitKind::Object: // a partial link by the C compiler's driver: no `ld` of our own
     linked = runTool(*cc, "combining the object files",
                      {"-r", "-nostdlib", glueObject, request.objectPath, "-o", artifact},
@@ -266,7 +298,7 @@ int emitNative(const codegen::PipelinePlan &plan, const CompileOptions &options,
     return fail(errs, std::move(e));
   if (!exe && !outputs.isSpecial(options.outputPath))
     if (llvm::Error e = outputs.stage(headerPathFor(options.outputPath),
-                                      codegen::generateModelHeader(plan, prefix, linkId)))
+                                      codegen::generateModelHeader(plan, prefix, linkId, build)))
       return fail(errs, std::move(e));
   if (!options.stmtPath.empty())
     if (llvm::Error e = outputs.stageFile(options.stmtPath, request.stmtPath, false))
@@ -284,12 +316,12 @@ llvm::Error declareOutputs(const CompileOptions &options, OutputSet &outputs) {
     // No Halide code is made, so there would be no statement: an error, not silence.
     if (!options.stmtPath.empty())
       return llvm::createStringError(std::make_error_code(std::errc::invalid_argument),
-                                     "--halide-stmt needs --emit=obj, lib or exe");
+                                     "--halide-stmt needs --emit=obj, lib, shared or exe");
     return toStdout ? llvm::Error::success() : outputs.add(options.outputPath);
   }
   if (toStdout)
     return llvm::createStringError(std::make_error_code(std::errc::invalid_argument),
-                                   "-o OUTPUT is required with --emit=obj|lib|exe");
+                                   "-o OUTPUT is required with --emit=obj|lib|shared|exe");
   if (llvm::Error e = outputs.add(options.outputPath))
     return e;
   // A device or FIFO as -o has no file name to put a header beside: none is written.

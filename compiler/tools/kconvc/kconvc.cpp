@@ -1,5 +1,5 @@
-// kconvc: compiles a Keras model file to MLIR, an object file, a static library or an
-// executable.
+// kconvc: compiles a Keras model file to MLIR, an object file, a static or shared library
+// or an executable.
 #include "kconv/Driver/Compile.h"
 
 #include "llvm/Support/CommandLine.h"
@@ -30,6 +30,9 @@ static cl::opt<EmitKind> emitKind(
                clEnumValN(EmitKind::Mlir, "mlir", "kconv dialect IR after the kconv passes"),
                clEnumValN(EmitKind::Object, "obj", "object file + C header (OUT.h)"),
                clEnumValN(EmitKind::Library, "lib", "static library + C header (OUT.h)"),
+               clEnumValN(EmitKind::Shared, "shared",
+                          "shared library (dlopen-able, exporting only the model's API, the "
+                          "runtimes inside it hidden) + C header (OUT.h)"),
                clEnumValN(EmitKind::Executable, "exe",
                           "executable: OUT --input x.npy --output y.npy [--bench N]")), cl::cat(kconvcCategory));
 static cl::opt<std::string> target("target",

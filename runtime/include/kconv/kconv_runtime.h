@@ -88,6 +88,15 @@ typedef struct kconv_tensor_info {
   const char *data_format; /* "channels_last" or "channels_first" */
 } kconv_tensor_info;
 
+/* The runtime's ABI: the layout of kconv_model and the calls generated code makes.
+ * The runtime defines kconv_runtime_abi_v<KCONV_RUNTIME_ABI> and every descriptor
+ * kconvc emits points at it, so code compiled by a kconvc of another ABI fails to link
+ * against this runtime ("undefined reference to `kconv_runtime_abi_v1'"), instead of
+ * reading a descriptor of another layout at run time. */
+#define KCONV_RUNTIME_ABI 1
+#define KCONV_RUNTIME_ABI_SYMBOL kconv_runtime_abi_v1
+KCONV_API extern const int KCONV_RUNTIME_ABI_SYMBOL;
+
 typedef struct kconv_model {
   const char *name;
   int num_inputs;
@@ -96,6 +105,9 @@ typedef struct kconv_model {
   const kconv_tensor_info *outputs;
   /* Halide's argv-style entry point: inputs, then outputs, as halide_buffer_t*. */
   int (*pipeline_argv)(void **args);
+  const char *kconv_version; /* the kconv that compiled the model, e.g. "0.1.0" */
+  const char *target;        /* the Halide target its code was compiled for */
+  const int *runtime_abi;    /* &KCONV_RUNTIME_ABI_SYMBOL of the runtime it was built for */
 } kconv_model;
 
 /* Checks one input against the model's expectation (rank, dimensions, batch >= 1). */
@@ -111,6 +123,13 @@ KCONV_API kconv_status kconv_model_create_outputs(const kconv_model *model,
  * locked, and the compiled pipelines keep none. */
 KCONV_API kconv_status kconv_model_run(const kconv_model *model, kconv_tensor *const *inputs,
                                        kconv_tensor *const *outputs);
+
+/* Runs the model on the caller's row-major float32 arrays, without kconv_tensor
+ * handles: inputs[i] and outputs[i] are shaped as the descriptor says, with `batch`
+ * for its batch dimension (-1). Checks and errors as kconv_model_run. */
+KCONV_API kconv_status kconv_model_run_arrays(const kconv_model *model, int64_t batch,
+                                              const float *const *inputs,
+                                              float *const *outputs);
 
 /* Threads for the pipelines' parallel loops (OpenMP, each thread starts on the same
  * share of a loop every run, and helps a slower thread with its share when done);

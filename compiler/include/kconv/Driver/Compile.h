@@ -12,7 +12,7 @@
 
 namespace kconv::driver {
 
-enum class EmitKind { MlirImport, Mlir, Object, Library, Executable };
+enum class EmitKind { MlirImport, Mlir, Object, Library, Shared, Executable };
 
 struct CompileOptions {
   std::string modelPath;
@@ -52,7 +52,7 @@ int effectiveThreads(const CompileOptions &options);
 std::string versionLine();
 
 /// The default C symbol prefix, from the output file's name: "out/my-model.o" ->
-/// "my_model", "libdigits.a" -> "digits" (a library's "lib" dropped), "kconv" ->
+/// "my_model", "libdigits.a" or "libdigits.so" -> "digits" (a library's "lib" dropped), "kconv" ->
 /// "m_kconv" (see isReservedPrefix).
 std::string symbolPrefixFor(const std::string &outputPath);
 
