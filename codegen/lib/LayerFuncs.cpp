@@ -20,6 +20,26 @@ std::vector<Var> TensorVars::halide() const { return {keras.rbegin(), keras.rend
 
 std::vector<Expr> TensorVars::kerasExprs() const { return {keras.begin(), keras.end()}; }
 
+AxesReduction reduceOver(const TensorVars &v, const std::vector<int64_t> &kerasShape,
+                         const std::vector<int64_t> &axes, const std::string &name) {
+  AxesReduction red;
+  for (int d = (int)v.keras.size() - 1; d >= 0; --d) // Halide order: innermost first
+    if (std::find(axes.begin(), axes.end(), d) == axes.end()) {
+      red.kept.push_back(v.keras[d]);
+      red.keptExprs.push_back(v.keras[d]);
+    }
+  Region extents;
+  for (int64_t axis : axes) {
+    extents.push_back(Range(0, (int)kerasShape.at(axis)));
+    red.count *= kerasShape.at(axis);
+  }
+  red.r = RDom(extents, name);
+  red.along = v.kerasExprs();
+  for (size_t i = 0; i < axes.size(); ++i)
+    red.along[axes[i]] = red.r[(int)i];
+  return red;
+}
+
 Expr callKeras(const Func &f, std::vector<Expr> kerasIndex) {
   std::reverse(kerasIndex.begin(), kerasIndex.end());
   return f(kerasIndex);

@@ -23,6 +23,19 @@ struct TensorVars {
   std::vector<Halide::Expr> kerasExprs() const; // to call with a modified index
 };
 
+/// A reduction of a tensor over some of its Keras axes: `kept` (Halide order, without
+/// the reduced axes) index the reduced Funcs, `along` is the tensor's Keras-order index
+/// with the reduced axes replaced by the RDom `r`'s dimensions (in `axes`' order).
+struct AxesReduction {
+  std::vector<Halide::Var> kept;
+  std::vector<Halide::Expr> keptExprs;
+  Halide::RDom r;
+  std::vector<Halide::Expr> along;
+  int64_t count = 1; // elements reduced per kept position
+};
+AxesReduction reduceOver(const TensorVars &v, const std::vector<int64_t> &kerasShape,
+                         const std::vector<int64_t> &axes, const std::string &name);
+
 /// A constant buffer of `values` with the given extents (Halide order).
 Halide::Buffer<float> constantBuffer(const std::vector<float> &values,
                                      std::vector<int> halideExtents, const std::string &name);

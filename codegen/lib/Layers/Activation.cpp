@@ -110,14 +110,10 @@ Expr applyLayerActivation(const ActivationLayer &layer, Expr x) {
 Expr axisSoftmax(const Func &pre, const TensorInfo &shape, int axis, bool log,
                  const std::string &name, std::vector<Func> &stages) {
   TensorVars v(shape.rank());
-  RDom r(0, (int)shape.shape.at(axis), name + "_axis");
-  std::vector<Var> kept; // Halide order, without the reduced dimension
-  for (int d = shape.rank() - 1; d >= 0; --d)
-    if (d != axis)
-      kept.push_back(v.keras[d]);
-  std::vector<Expr> keptExprs(kept.begin(), kept.end());
-  std::vector<Expr> along = v.kerasExprs();
-  along[axis] = r.x;
+  AxesReduction red = reduceOver(v, shape.shape, {axis}, name + "_axis");
+  const std::vector<Var> &kept = red.kept;
+  const std::vector<Expr> &keptExprs = red.keptExprs;
+  const std::vector<Expr> &along = red.along;
   Func maxima(name + "_max"), sums(name + "_sum");
   maxima(kept) = maximum(callKeras(pre, along));
   sums(kept) = sum(exp(callKeras(pre, along) - maxima(keptExprs)));
@@ -148,20 +144,13 @@ Expr axisSparsemax(const Func &input, const TensorInfo &shape, int axis,
   // 1 in the support, else 0 (a float: a stage of bools is stored as uint1).
   support(v.halide()) =
       select(z - (cumsum(v.halide()) - 1.f) / rank(v.halide()) > 0.f, 1.f, 0.f);
-  std::vector<Var> kept; // Halide order, without the reduced dimension
-  for (int d = shape.rank() - 1; d >= 0; --d)
-    if (d != axis)
-      kept.push_back(v.keras[d]);
-  std::vector<Expr> keptExprs(kept.begin(), kept.end());
-  RDom i(0, n, name + "_i");
-  std::vector<Expr> along = at;
-  along[axis] = i.x;
+  AxesReduction red = reduceOver(v, shape.shape, {axis}, name + "_i");
   Func count(name + "_k"), total(name + "_total");
-  count(kept) = sum(callKeras(support, along));
-  total(kept) = sum(callKeras(support, along) * callKeras(cumsum, along));
+  count(red.kept) = sum(callKeras(support, red.along));
+  total(red.kept) = sum(callKeras(support, red.along) * callKeras(cumsum, red.along));
   for (const Func &stage : {rank, cumsum, support, count, total})
     stages.push_back(stage);
-  Expr tau = (total(keptExprs) - 1.f) / count(keptExprs);
+  Expr tau = (total(red.keptExprs) - 1.f) / count(red.keptExprs);
   return max(z - tau, 0.f);
 }
 

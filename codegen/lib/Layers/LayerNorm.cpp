@@ -13,31 +13,14 @@ using namespace Halide;
 namespace {
 Func defineLayerNorm(const LayerNormLayer &layer, const TensorInfo &in, const Func &input,
                      std::vector<Func> &stages) {
-  int rank = in.rank();
-  TensorVars v(rank);
-  auto reduced = [&](int axis) {
-    return std::find(layer.axes.begin(), layer.axes.end(), axis) != layer.axes.end();
-  };
-  // The kept axes index the moments; the reduced ones are an RDom (the batch is never
-  // reduced, so the moments keep at least one dimension).
-  std::vector<Var> kept;
-  std::vector<Expr> keptExprs;
-  for (int d = rank - 1; d >= 0; --d) // Halide order: innermost (last Keras axis) first
-    if (!reduced(d)) {
-      kept.push_back(v.keras[d]);
-      keptExprs.push_back(v.keras[d]);
-    }
-  Region extents;
-  int64_t count = 1;
-  for (int64_t axis : layer.axes) {
-    extents.push_back(Range(0, (int)in.shape.at(axis)));
-    count *= in.shape.at(axis);
-  }
-  RDom r(extents, layer.name + "_r");
-  std::vector<Expr> along = v.kerasExprs();
-  for (size_t i = 0; i < layer.axes.size(); ++i)
-    along[layer.axes[i]] = r[(int)i];
-  Expr x = callKeras(input, along);
+  TensorVars v(in.rank());
+  // The kept axes index the moments (the batch is never reduced, so the moments keep at
+  // least one dimension).
+  AxesReduction red = reduceOver(v, in.shape, layer.axes, layer.name + "_r");
+  const std::vector<Var> &kept = red.kept;
+  const std::vector<Expr> &keptExprs = red.keptExprs;
+  int64_t count = red.count;
+  Expr x = callKeras(input, red.along);
   // Keras's moments in float32: the mean, then the mean of squared deviations (or,
   // for RMSNormalization, the mean of squares).
   Func mean(layer.name + "_mean"), variance(layer.name + "_variance");

@@ -13,26 +13,12 @@ using namespace Halide;
 LayerFuncs defineStep(const UnitNormLayer &layer, const StepInputs &in) {
   const TensorInfo &info = in.value(layer.input);
   const Func &input = in.funcs[0];
-  int rank = info.rank();
-  TensorVars v(rank);
-  auto reduced = [&](int axis) {
-    return std::find(layer.axes.begin(), layer.axes.end(), axis) != layer.axes.end();
-  };
-  // The kept axes index the per-position stages; the reduced ones are an RDom.
-  std::vector<Var> kept;
-  std::vector<Expr> keptExprs;
-  for (int d = rank - 1; d >= 0; --d) // Halide order: innermost (last Keras axis) first
-    if (!reduced(d)) {
-      kept.push_back(v.keras[d]);
-      keptExprs.push_back(v.keras[d]);
-    }
-  Region extents;
-  for (int64_t axis : layer.axes)
-    extents.push_back(Range(0, (int)info.shape.at(axis)));
-  RDom r(extents, layer.name + "_r");
-  std::vector<Expr> along = v.kerasExprs();
-  for (size_t i = 0; i < layer.axes.size(); ++i)
-    along[layer.axes[i]] = r[(int)i];
+  TensorVars v(info.rank());
+  // The kept axes index the per-position stages.
+  AxesReduction red = reduceOver(v, info.shape, layer.axes, layer.name + "_r");
+  const std::vector<Var> &kept = red.kept;
+  const std::vector<Expr> &keptExprs = red.keptExprs;
+  const std::vector<Expr> &along = red.along;
   // A Func with no arguments is a scalar; Halide needs at least one for a stage here,
   // so a whole-sample reduction still keeps the batch (axis 0 is never reduced).
   Func squares(layer.name + "_sum"), scale(layer.name + "_scale");

@@ -11,17 +11,11 @@ using namespace kconv::dialect::detail;
 LogicalResult LayerNormOp::inferResultShape(SmallVectorImpl<int64_t> &shape) {
   ArrayRef<int64_t> in = shapeOf(getInput());
   ArrayRef<int64_t> axes = getAxes();
-  if (axes.empty())
-    return emitError() << "'axes' must name at least one axis";
+  if (failed(checkReducedAxes(*this, getInput(), axes)))
+    return failure();
   SmallVector<int64_t> weightShape;
-  for (size_t i = 0; i < axes.size(); ++i) {
-    if (axes[i] < 1 || axes[i] >= (int64_t)in.size())
-      return emitError() << "'axes' " << axes[i] << " is not a non-batch axis of input "
-                         << formatShape(in);
-    if (i > 0 && axes[i] <= axes[i - 1])
-      return emitError() << "'axes' must be strictly increasing";
-    weightShape.push_back(in[axes[i]]);
-  }
+  for (int64_t axis : axes)
+    weightShape.push_back(in[axis]);
   double epsilon = getEpsilon().convertToDouble();
   if (!(epsilon >= 0) || !std::isfinite(epsilon))
     return emitError() << "'epsilon' must be a finite number >= 0";

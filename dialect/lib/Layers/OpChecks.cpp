@@ -20,6 +20,20 @@ ImageAxes imageAxes(DataFormat format) {
   return format == DataFormat::channels_first ? ImageAxes{2, 3, 1} : ImageAxes{1, 2, 3};
 }
 
+LogicalResult checkReducedAxes(Operation *op, Value input, ArrayRef<int64_t> axes) {
+  ArrayRef<int64_t> in = shapeOf(input);
+  if (axes.empty())
+    return op->emitError() << "'axes' must name at least one axis";
+  for (size_t i = 0; i < axes.size(); ++i) {
+    if (axes[i] < 1 || axes[i] >= (int64_t)in.size())
+      return op->emitError() << "'axes' " << axes[i] << " is not a non-batch axis of input "
+                             << formatShape(in);
+    if (i > 0 && axes[i] <= axes[i - 1])
+      return op->emitError() << "'axes' must be strictly increasing";
+  }
+  return success();
+}
+
 LogicalResult requireRank(Operation *op, Value v, int64_t rank, StringRef what) {
   int64_t actual = shapeOf(v).size();
   if (actual != rank)

@@ -25,6 +25,10 @@ ImageAxes imageAxes(DataFormat format);
 /// A Keras (height, width) pair argument: exactly 2 values, each >= 1.
 LogicalResult checkPositivePair(Operation *op, StringRef name, ArrayRef<int64_t> values);
 
+/// An `axes` attribute of a reduction over some axes of `input`: at least one, each a
+/// non-batch axis, strictly increasing.
+LogicalResult checkReducedAxes(Operation *op, Value input, ArrayRef<int64_t> axes);
+
 /// `v` has rank `rank` (`what` names it in the error).
 LogicalResult requireRank(Operation *op, Value v, int64_t rank, StringRef what);
 
