@@ -68,6 +68,14 @@ TEST(HostTarget, CrossCompilesToAarch64LinuxOnly) {
         << status.message();
   }
   EXPECT_FALSE(checkTarget("not-a-target", machine));
+  // Another architecture's features, which Halide would ignore, are refused.
+  for (const char *mixed : {"arm-64-linux-avx2", "arm-64-linux-arm_dot_prod-avx512_skylake",
+                            "arm-64-linux-vsx"}) {
+    Status status = checkTarget(mixed, machine);
+    EXPECT_FALSE(status) << mixed;
+    EXPECT_NE(status.message().find("is not a feature of 64-bit ARM"), std::string::npos)
+        << status.message();
+  }
 }
 
 } // namespace
