@@ -2,6 +2,7 @@
 import os
 
 import lit.formats
+import lit.util
 from lit.llvm import llvm_config
 
 config.name = "kconv"
@@ -26,6 +27,16 @@ if config.sanitize_flags:
     # Leaks at exit in MLIR/LLVM statics are not ours; everything else is fatal.
     config.environment["ASAN_OPTIONS"] = "detect_leaks=0:detect_odr_violation=0"
     config.environment["UBSAN_OPTIONS"] = "print_stacktrace=1:halt_on_error=1"
+# Code for 64-bit ARM Linux (--target=arm-64-linux) runs here under qemu-user, with the
+# cross libc's loader and libraries (Debian: qemu-user, gcc-aarch64-linux-gnu,
+# libc6-arm64-cross); tests that need it say REQUIRES: aarch64.
+aarch64_sysroot = "/usr/aarch64-linux-gnu"
+qemu_aarch64 = lit.util.which("qemu-aarch64")
+if (config.aarch64_runtime and os.path.exists(config.aarch64_runtime) and qemu_aarch64
+        and lit.util.which("aarch64-linux-gnu-gcc")
+        and os.path.exists(os.path.join(aarch64_sysroot, "lib", "ld-linux-aarch64.so.1"))):
+    config.available_features.add("aarch64")
+    config.substitutions.append(("%qemu_aarch64", f"{qemu_aarch64} -L {aarch64_sysroot}"))
 config.substitutions.append(("%testlib", os.path.join(config.kconv_src_root, "test", "lib")))
 
 llvm_config.with_system_environment(["HOME", "TMPDIR"])

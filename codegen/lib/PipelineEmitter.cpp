@@ -335,13 +335,33 @@ std::string describe(const Target &target) {
 }
 } // namespace
 
-Status checkHostTarget(const std::string &text) {
+Status checkTarget(const std::string &text, TargetMachine &out) {
   try {
     Target target = parseTarget(text), host = get_host_target();
-    if (target.arch != host.arch || target.bits != host.bits || target.os != host.os)
-      return Status::error("cross-compilation is not supported: the target is " +
-                           describe(target) + ", this machine is " + describe(host));
-    return Status::ok();
+    out = TargetMachine();
+    out.floatLanes = target.natural_vector_size<float>();
+    if (target.arch == host.arch && target.bits == host.bits && target.os == host.os)
+      return Status::ok();
+    // 64-bit ARM Linux from any host: Halide 14's LLVM has the AArch64 backend, and
+    // Debian's gcc-aarch64-linux-gnu builds the glue and the runtime.
+    if (target.arch == Target::ARM && target.bits == 64 && target.os == Target::Linux) {
+      // Halide accepts another architecture's features and ignores them: a typo here
+      // ("arm-64-linux-avx2") would pass unnoticed.
+      for (Target::Feature foreign :
+           {Target::SSE41, Target::AVX, Target::AVX2, Target::FMA, Target::FMA4, Target::F16C,
+            Target::AVX512, Target::AVX512_KNL, Target::AVX512_Skylake,
+            Target::AVX512_Cannonlake, Target::AVX512_SapphireRapids, Target::VSX,
+            Target::POWER_ARCH_2_07, Target::ARMv7s, Target::NoNEON})
+        if (target.has_feature(foreign))
+          return Status::error("'" + Target::feature_to_name(foreign) +
+                               "' is not a feature of 64-bit ARM (arm-64-linux takes "
+                               "arm_dot_prod, arm_fp16, ...)");
+      out.crossTriple = "aarch64-linux-gnu";
+      return Status::ok();
+    }
+    return Status::error("cross-compilation is not supported: the target is " +
+                         describe(target) + ", this machine is " + describe(host) +
+                         " (kconv cross-compiles to arm-64-linux only)");
   } catch (const Halide::Error &e) {
     return Status::error(e.what());
   }

@@ -9,6 +9,7 @@
 #include <string>
 
 using namespace kconv::codegen;
+using kconv::Status;
 
 namespace {
 
@@ -35,6 +36,45 @@ TEST(HostTarget, ClaimsAvxVnniOnlyWhereTheCpuHasIt) {
   bool vnni512 = cpuidBit(7, 0, 2 /* ecx */, 11), ifma = cpuidBit(7, 0, kEbx, 21);
   if (avx512f && vnni512 && ifma && !avxVnni) {
     EXPECT_NE(host.find("avx512_cannonlake"), std::string::npos);
+  }
+}
+
+} // namespace
+
+namespace {
+
+// 64-bit ARM Linux is the one other machine kconv builds for: named by its GNU triple
+// (its C compiler and runtime), with NEON's 4 float lanes, whatever Halide features
+// are added; other architectures and operating systems are refused.
+TEST(HostTarget, CrossCompilesToAarch64LinuxOnly) {
+  TargetMachine machine;
+  ASSERT_TRUE(checkTarget("arm-64-linux", machine));
+  EXPECT_EQ(machine.crossTriple, "aarch64-linux-gnu");
+  EXPECT_FALSE(machine.native());
+  EXPECT_EQ(machine.floatLanes, 4);
+  ASSERT_TRUE(checkTarget("arm-64-linux-arm_dot_prod-arm_fp16", machine));
+  EXPECT_EQ(machine.crossTriple, "aarch64-linux-gnu");
+  EXPECT_EQ(machine.floatLanes, 4);
+
+  ASSERT_TRUE(checkTarget("host", machine));
+  EXPECT_TRUE(machine.native());
+  EXPECT_GE(machine.floatLanes, 4);
+
+  for (const char *refused : {"arm-32-linux", "arm-64-android", "hexagon-32-noos",
+                              "wasm-32-wasmrt", "x86-32-linux"}) {
+    Status status = checkTarget(refused, machine);
+    EXPECT_FALSE(status) << refused;
+    EXPECT_NE(status.message().find("cross-compilation is not supported"), std::string::npos)
+        << status.message();
+  }
+  EXPECT_FALSE(checkTarget("not-a-target", machine));
+  // Another architecture's features, which Halide would ignore, are refused.
+  for (const char *mixed : {"arm-64-linux-avx2", "arm-64-linux-arm_dot_prod-avx512_skylake",
+                            "arm-64-linux-vsx"}) {
+    Status status = checkTarget(mixed, machine);
+    EXPECT_FALSE(status) << mixed;
+    EXPECT_NE(status.message().find("is not a feature of 64-bit ARM"), std::string::npos)
+        << status.message();
   }
 }
 

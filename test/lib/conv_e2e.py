@@ -10,6 +10,7 @@ import concurrent.futures
 import json
 import os
 import random
+import shlex
 import subprocess
 import sys
 import zlib
@@ -163,14 +164,14 @@ def reference_activation(spec):
     return name
 
 
-def run_case(spec, kconvc, workdir):
+def run_case(spec, kconvc, workdir, extra_args=(), runner=()):
     try:
-        return check_case(spec, kconvc, workdir)
+        return check_case(spec, kconvc, workdir, list(extra_args), list(runner))
     except Exception as e:  # a harness problem fails this case, not the whole run
         return f"{spec['name']}: {type(e).__name__}: {e}"
 
 
-def check_case(spec, kconvc, workdir):
+def check_case(spec, kconvc, workdir, extra_args, runner):
     d = os.path.join(workdir, spec["name"])
     os.makedirs(d, exist_ok=True)
     seed = zlib.crc32(json.dumps(spec, sort_keys=True).encode())
@@ -249,12 +250,12 @@ def check_case(spec, kconvc, workdir):
             f.write(f"{config['name']} = {schedule}\n")
         args = args + ["--schedule", path]
     exe = os.path.join(d, "model")
-    compiled = subprocess.run([kconvc] + args + ["--emit=exe", "-o", exe],
+    compiled = subprocess.run([kconvc] + args + extra_args + ["--emit=exe", "-o", exe],
                               capture_output=True, text=True)
     if compiled.returncode != 0:
         return f"{spec['name']}: kconvc failed: {compiled.stderr.strip()}"
     env = dict(os.environ, OMP_NUM_THREADS=str(spec.get("threads", 1)))
-    ran = subprocess.run([exe, "--input", os.path.join(d, "x.npy"), "--output",
+    ran = subprocess.run(runner + [exe, "--input", os.path.join(d, "x.npy"), "--output",
                           os.path.join(d, "y.npy")], capture_output=True, text=True, env=env)
     if ran.returncode != 0:
         return f"{spec['name']}: executable failed: {ran.stderr.strip()}"
@@ -279,12 +280,18 @@ def main():
     parser.add_argument("--count", type=int, default=200)
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--kconvc-arg", action="append", default=[],
+                        help="an extra kconvc argument (repeatable), e.g. --target=arm-64-linux")
+    parser.add_argument("--runner", default="",
+                        help="command prefix running the executables, e.g. "
+                             "'qemu-aarch64 -L /usr/aarch64-linux-gnu'")
     args = parser.parse_args()
+    runner = shlex.split(args.runner)
     suites = {"skeleton": skeleton_suite, "matrix": lambda: matrix_suite(args.count, args.seed),
               "schedules": lambda: schedules_suite(args.count, args.seed)}
     cases = suites[args.suite]()
     with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
-        results = list(pool.map(lambda s: run_case(s, args.kconvc, args.workdir), cases))
+        results = list(pool.map(lambda s: run_case(s, args.kconvc, args.workdir, args.kconvc_arg, runner), cases))
     failures = [r for r in results if r]
     for failure in failures:
         print("FAIL", failure)

@@ -5,6 +5,7 @@ compared with layer_reference / conv_reference evaluated layer by layer in float
 import argparse
 import functools
 import os
+import shlex
 import subprocess
 import sys
 
@@ -445,13 +446,20 @@ def main():
     parser.add_argument("--threads", default="",
                         help="comma-separated thread counts to run each model with (--threads N)"
                              "; the outputs must also be bit-identical across them")
+    parser.add_argument("--kconvc-arg", action="append", default=[],
+                        help="an extra kconvc argument (repeatable), e.g. --target=arm-64-linux")
+    parser.add_argument("--runner", default="",
+                        help="command prefix running the executables, e.g. "
+                             "'qemu-aarch64 -L /usr/aarch64-linux-gnu'")
     args = parser.parse_args()
+    runner = shlex.split(args.runner)
     rng = np.random.default_rng(11)
     failures = 0
     for name in args.models.split(","):
         g, outputs, d, compile_args = build(name, args.keras3, args.workdir, rng)
         exe = os.path.join(d, "m")
-        subprocess.run([args.kconvc] + compile_args + ["--emit=exe", "-o", exe], check=True)
+        subprocess.run([args.kconvc] + compile_args + args.kconvc_arg + ["--emit=exe", "-o", exe],
+                       check=True)
         inputs = []
         for i, (_, x) in enumerate(g.inputs):
             np.save(os.path.join(d, f"x{i}.npy"), x)
@@ -459,7 +467,7 @@ def main():
         first = {}
         for threads in args.threads.split(",") if args.threads else [""]:
             suffix = f"_t{threads}" if threads else ""
-            command = [exe] + inputs + (["--threads", threads] if threads else [])
+            command = runner + [exe] + inputs + (["--threads", threads] if threads else [])
             for i in range(len(outputs)):
                 command += ["--output", os.path.join(d, f"y{i}{suffix}.npy")]
             subprocess.run(command, check=True)

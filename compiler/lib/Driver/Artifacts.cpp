@@ -34,38 +34,52 @@ std::string ScratchDir::file(llvm::StringRef name) const {
   return path.str().str();
 }
 
-llvm::Expected<RuntimeLocation> findRuntime() {
+llvm::Expected<RuntimeLocation> findRuntime(llvm::StringRef crossTriple) {
   // An installed kconvc finds the runtime beside it (bin/../include, bin/../lib);
   // a build-tree kconvc uses the paths it was built with.
   std::string exe = llvm::sys::fs::getMainExecutable(nullptr, (void *)&findRuntime);
   llvm::SmallString<128> prefix(llvm::sys::path::parent_path(llvm::sys::path::parent_path(exe)));
   llvm::SmallString<128> include(prefix), library(prefix);
   llvm::sys::path::append(include, "include");
-  llvm::sys::path::append(library, "lib", "libkconv_runtime.a");
+  llvm::sys::path::append(library, "lib", crossTriple, "libkconv_runtime.a");
   llvm::SmallString<128> header(include);
   llvm::sys::path::append(header, "kconv", "kconv_runtime.h");
   if (llvm::sys::fs::exists(header) && llvm::sys::fs::exists(library))
     return RuntimeLocation{include.str().str(), library.str().str()};
   if (llvm::sys::fs::exists(library))
     return RuntimeLocation{KCONV_RUNTIME_INCLUDE_DIR, library.str().str()};
+  if (!crossTriple.empty())
+    return llvm::createStringError(
+        std::make_error_code(std::errc::no_such_file_or_directory),
+        "cannot find the kconv runtime built for " + crossTriple.str() + " (" +
+            library.str().str() + "): build kconv with " + crossTriple.str() +
+            "-gcc installed (Debian: gcc-" + crossTriple.str() + ")");
   return llvm::createStringError(std::make_error_code(std::errc::no_such_file_or_directory),
                                  "cannot find the kconv runtime library (" + library.str().str() +
                                      ")");
 }
 
-llvm::Expected<Tool> findTool(llvm::StringRef envVar, llvm::StringRef fallback) {
+llvm::Expected<Tool> findTool(llvm::StringRef envVar, llvm::StringRef fallback,
+                              llvm::StringRef name, llvm::StringRef given,
+                              llvm::StringRef givenOption) {
   Tool tool;
-  tool.name = fallback.str();
-  std::optional<std::string> value = llvm::sys::Process::GetEnv(envVar);
+  tool.name = name.str();
+  std::optional<std::string> value;
+  if (!given.empty())
+    value = given.str(), tool.origin = " (from " + givenOption.str() + ")";
+  else if ((value = llvm::sys::Process::GetEnv(envVar)))
+    tool.origin = " (from $" + envVar.str() + ")";
   llvm::SmallVector<const char *> words;
   llvm::BumpPtrAllocator allocator;
   llvm::StringSaver saver(allocator);
   if (value)
     llvm::cl::TokenizeGNUCommandLine(*value, saver, words);
+  if (words.empty())
+    tool.origin.clear();
   std::string program = words.empty() ? fallback.str() : std::string(words.front());
   for (size_t i = 1; i < words.size(); ++i)
     tool.args.push_back(words[i]);
-  std::string origin = words.empty() ? "" : " (from $" + envVar.str() + ")";
+  const std::string &origin = tool.origin;
   if (program.find('/') != std::string::npos) {
     if (!llvm::sys::fs::can_execute(program))
       return llvm::createStringError(std::make_error_code(std::errc::no_such_file_or_directory),
@@ -77,10 +91,21 @@ llvm::Expected<Tool> findTool(llvm::StringRef envVar, llvm::StringRef fallback) 
   if (!found)
     return llvm::createStringError(found.getError(), "cannot find '" + program + "'" + origin +
                                                          " on PATH (set $" + envVar.str() +
-                                                         " to the " + fallback.str() +
+                                                         " to the " + name.str() +
                                                          " to use)");
   tool.program = *found;
   return tool;
+}
+
+llvm::Expected<std::string> compilerMachine(const Tool &cc, const ScratchDir &scratch) {
+  if (llvm::Error e = runTool(cc, "asking the C compiler for its target", {"-dumpmachine"},
+                              scratch))
+    return std::move(e);
+  auto output = llvm::MemoryBuffer::getFile(scratch.file(cc.name + ".log"));
+  if (!output)
+    return llvm::createStringError(output.getError(),
+                                   "cannot read the output of '" + cc.program + " -dumpmachine'");
+  return (*output)->getBuffer().trim().str();
 }
 
 namespace {

@@ -26,21 +26,31 @@ private:
   std::string path_;
 };
 
-/// Where the runtime's header directory and static library are.
+/// Where the runtime's header directory and static library are: this machine's
+/// (lib/libkconv_runtime.a), or with a cross target's GNU triple, the one built for it
+/// (lib/<triple>/libkconv_runtime.a).
 struct RuntimeLocation {
   std::string includeDir;
   std::string library;
 };
-llvm::Expected<RuntimeLocation> findRuntime();
+llvm::Expected<RuntimeLocation> findRuntime(llvm::StringRef crossTriple = "");
 
-/// A C compiler or archiver: $CC / $AR if set (split at blanks into the program and its
-/// leading arguments, never run through a shell), else `cc` / `ar`.
+/// A C compiler or archiver: `given` if not empty (an option's value), else $CC / $AR
+/// if set (split at blanks into the program and its leading arguments, never run
+/// through a shell), else `fallback` (`cc` / `ar`, or a cross target's tools).
 struct Tool {
   std::string name;              // "cc" or "ar", for messages
   std::string program;           // the full path found
-  std::vector<std::string> args; // leading arguments from the environment variable
+  std::vector<std::string> args; // leading arguments from the option or variable
+  std::string origin;            // " (from --cc)", " (from $CC)" or "", for messages
 };
-llvm::Expected<Tool> findTool(llvm::StringRef envVar, llvm::StringRef fallback);
+llvm::Expected<Tool> findTool(llvm::StringRef envVar, llvm::StringRef fallback,
+                              llvm::StringRef name, llvm::StringRef given = "",
+                              llvm::StringRef givenOption = "");
+
+/// The GNU triple a C compiler makes code for, from `cc -dumpmachine`
+/// ("x86_64-linux-gnu", "aarch64-linux-gnu", "aarch64-unknown-linux-gnu" for clang).
+llvm::Expected<std::string> compilerMachine(const Tool &cc, const ScratchDir &scratch);
 
 /// Runs `tool` with `args` (standard input from `stdinPath` if given), its standard output
 /// and error captured. On failure, the error is one line: what failed, the tool's exit

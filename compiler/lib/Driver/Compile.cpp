@@ -21,6 +21,7 @@
 #include "llvm/Config/llvm-config.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/Process.h"
 #include "llvm/Support/xxhash.h"
 #include "llvm/Support/FormatVariadic.h"
 
@@ -171,36 +172,81 @@ int emitMlir(mlir::ModuleOp module, const CompileOptions &options, OutputSet &ou
   return 0;
 }
 
+/// The tools and runtime that build and link code for the target.
+struct Toolchain {
+  RuntimeLocation runtime;
+  Tool cc;
+  std::optional<Tool> ar;
+};
+
+/// Finds the runtime and tools for `machine`, before any work: this machine's ($CC or
+/// cc, $AR or ar), or a cross target's (--cc, else $CC, else <triple>-gcc; likewise
+/// the archiver), whose C compiler must make code for the target, never silently this
+/// machine's.
+llvm::Expected<Toolchain> findToolchain(const CompileOptions &options,
+                                        const codegen::TargetMachine &machine,
+                                        const ScratchDir &scratch) {
+  const std::string &triple = machine.crossTriple;
+  std::string forTarget = machine.native() ? "" : "--target=" + options.target + ": ";
+  auto withTarget = [&](llvm::Error e) {
+    return llvm::createStringError(std::make_error_code(std::errc::invalid_argument),
+                                   forTarget + llvm::toString(std::move(e)));
+  };
+  llvm::Expected<RuntimeLocation> runtime = findRuntime(triple);
+  if (!runtime)
+    return withTarget(runtime.takeError());
+  llvm::Expected<Tool> cc =
+      findTool("CC", machine.native() ? "cc" : triple + "-gcc", "cc", options.cc, "--cc");
+  if (!cc) {
+    if (machine.native())
+      return cc.takeError();
+    llvm::consumeError(cc.takeError());
+    std::string program = options.cc.empty() && !llvm::sys::Process::GetEnv("CC")
+                              ? "'" + triple + "-gcc' on PATH (Debian: gcc-" + triple + ")"
+                              : "the C compiler that --cc or $CC names";
+    return llvm::createStringError(std::make_error_code(std::errc::no_such_file_or_directory),
+                                   forTarget + "needs a C compiler for " + triple +
+                                       ": cannot find " + program);
+  }
+  if (!machine.native()) {
+    llvm::Expected<std::string> made = compilerMachine(*cc, scratch);
+    if (!made)
+      return withTarget(made.takeError());
+    llvm::StringRef arch = llvm::StringRef(triple).split('-').first;
+    if (llvm::StringRef(*made).split('-').first != arch)
+      return llvm::createStringError(
+          std::make_error_code(std::errc::invalid_argument),
+          forTarget + "the C compiler '" + cc->program + "'" + cc->origin + " makes code for " +
+              *made + ", not " + triple + ": name one for " + triple + " with --cc or $CC (" +
+              triple + "-gcc)");
+  }
+  Toolchain toolchain{std::move(*runtime), std::move(*cc), std::nullopt};
+  if (options.emit == EmitKind::Library) {
+    llvm::Expected<Tool> ar = findTool("AR", machine.native() ? "ar" : triple + "-ar", "ar",
+                                       options.ar, "--ar");
+    if (!ar)
+      return machine.native() ? ar.takeError() : withTarget(ar.takeError());
+    toolchain.ar = std::move(*ar);
+  }
+  return toolchain;
+}
+
 /// Halide pipeline + C glue, compiled and combined into the requested artifact.
 int emitNative(const codegen::PipelinePlan &plan, const CompileOptions &options,
-               OutputSet &outputs, llvm::raw_ostream &errs) {
-  llvm::Expected<ScratchDir> scratch = ScratchDir::create();
-  if (!scratch)
-    return fail(errs, scratch.takeError());
-  llvm::Expected<RuntimeLocation> runtime = findRuntime();
-  if (!runtime)
-    return fail(errs, runtime.takeError());
-  llvm::Expected<Tool> cc = findTool("CC", "cc");
-  if (!cc)
-    return fail(errs, cc.takeError());
-  std::optional<Tool> ar;
-  if (options.emit == EmitKind::Library) {
-    llvm::Expected<Tool> found = findTool("AR", "ar");
-    if (!found)
-      return fail(errs, found.takeError());
-    ar = std::move(*found);
-  }
-
+               const codegen::TargetMachine &machine, const Toolchain &toolchain,
+               const ScratchDir &scratch, OutputSet &outputs, llvm::raw_ostream &errs) {
+  const RuntimeLocation &runtime = toolchain.runtime;
+  const Tool &cc = toolchain.cc;
   std::string prefix = options.symbolPrefix.empty() ? symbolPrefixFor(options.outputPath)
                                                    : options.symbolPrefix;
   codegen::EmitRequest request;
   request.target = options.target;
   request.functionName = codegen::pipelineFunctionName(prefix);
-  request.objectPath = scratch->file("pipeline.o");
+  request.objectPath = scratch.file("pipeline.o");
   request.splitAbove = options.splitAbove;
   // Halide writes the statement into the scratch directory; it is placed with the rest.
   if (!options.stmtPath.empty())
-    request.stmtPath = scratch->file("pipeline.stmt");
+    request.stmtPath = scratch.file("pipeline.stmt");
   if (Status status = codegen::emitPipeline(plan, request); !status)
     return fail(errs, options.modelPath + ": code generation failed: " + status.message());
 
@@ -225,33 +271,35 @@ int emitNative(const codegen::PipelinePlan &plan, const CompileOptions &options,
     linkId = llvm::utohexstr(llvm::xxh3_64bits((*pipeline)->getBuffer()), /*LowerCase=*/true,
                              /*Width=*/16);
   }
-  std::string glueSource = scratch->file("glue.c"), glueObject = scratch->file("glue.o");
+  std::string glueSource = scratch.file("glue.c"), glueObject = scratch.file("glue.o");
   if (llvm::Error e = writeFileAtomically(
           glueSource, codegen::generateModelSource(plan, prefix, exe, linkId, build)))
     return fail(errs, std::move(e));
   // The glue is compiled from standard input: the scratch directory's random name
   // must not reach the object (sanitizers record the source path), so builds are
-  // byte-for-byte reproducible.
+  // byte-for-byte reproducible. Sanitizer builds' flags are for this machine only:
+  // the sanitizers' runtimes are this machine's, and the cross runtime has none.
   std::vector<std::string> extraFlags;
   llvm::SmallVector<llvm::StringRef> split;
-  llvm::StringRef(KCONV_GENERATED_CODE_FLAGS).split(split, ' ', -1, false);
+  if (machine.native())
+    llvm::StringRef(KCONV_GENERATED_CODE_FLAGS).split(split, ' ', -1, false);
   for (llvm::StringRef flag : split)
     extraFlags.push_back(flag.str());
   std::vector<std::string> compileGlue = {"-O2", "-fPIC", "-x", "c", "-c", "-",
-                                          "-I" + runtime->includeDir, "-o", glueObject};
+                                          "-I" + runtime.includeDir, "-o", glueObject};
   compileGlue.insert(compileGlue.end(), extraFlags.begin(), extraFlags.end());
-  if (llvm::Error e = runTool(*cc, "compiling the model's C glue code", compileGlue, *scratch,
+  if (llvm::Error e = runTool(cc, "compiling the model's C glue code", compileGlue, scratch,
                               llvm::StringRef(glueSource)))
     return fail(errs, std::move(e));
 
-  std::string artifact = scratch->file("artifact");
+  std::string artifact = scratch.file("artifact");
   llvm::Error linked = llvm::Error::success();
   switch (options.emit) {
   case EmitKind::Executable: {
-    std::vector<std::string> link = {glueObject, request.objectPath, runtime->library,
+    std::vector<std::string> link = {glueObject, request.objectPath, runtime.library,
                                      "-fopenmp", "-lpthread", "-ldl", "-lm", "-o", artifact};
     link.insert(link.end(), extraFlags.begin(), extraFlags.end());
-    linked = runTool(*cc, "linking the executable", link, *scratch);
+    linked = runTool(cc, "linking the executable", link, scratch);
     break;
   }
   case EmitKind::Shared: {
@@ -262,11 +310,11 @@ int emitNative(const codegen::PipelinePlan &plan, const CompileOptions &options,
     for (const std::string &symbol : codegen::sharedLibrarySymbols(prefix, linkId))
       exports += "    " + symbol + ";\n";
     exports += "  local: *;\n};\n";
-    std::string script = scratch->file("exports.map");
+    std::string script = scratch.file("exports.map");
     if (llvm::Error e = writeFileAtomically(script, exports))
       return fail(errs, std::move(e));
     std::vector<std::string> link = {"-shared", glueObject, request.objectPath,
-                                     runtime->library, "-fopenmp", "-lpthread", "-ldl", "-lm",
+                                     runtime.library, "-fopenmp", "-lpthread", "-ldl", "-lm",
                                      "-Wl,--version-script=" + script, "-Wl,--exclude-libs,ALL",
                                      "-o", artifact};
     // Every symbol resolved now, not when loaded; sanitizer builds leave their
@@ -274,17 +322,17 @@ int emitNative(const codegen::PipelinePlan &plan, const CompileOptions &options,
     if (extraFlags.empty())
       link.push_back("-Wl,--no-undefined");
     link.insert(link.end(), extraFlags.begin(), extraFlags.end());
-    linked = runTool(*cc, "linking the shared library", link, *scratch);
+    linked = runTool(cc, "linking the shared library", link, scratch);
     break;
   }
   case EmitKind::Object: // a partial link by the C compiler's driver: no `ld` of our own
-    linked = runTool(*cc, "combining the object files",
+    linked = runTool(cc, "combining the object files",
                      {"-r", "-nostdlib", glueObject, request.objectPath, "-o", artifact},
-                     *scratch);
+                     scratch);
     break;
   case EmitKind::Library:
-    linked = runTool(*ar, "making the static library",
-                     {"rcsD", artifact, glueObject, request.objectPath}, *scratch);
+    linked = runTool(*toolchain.ar, "making the static library",
+                     {"rcsD", artifact, glueObject, request.objectPath}, scratch);
     break;
   case EmitKind::MlirImport:
   case EmitKind::Mlir:
@@ -367,10 +415,18 @@ int compile(const CompileOptions &options, llvm::raw_ostream &errs) {
     return fail(errs, "--name='" + options.symbolPrefix +
                           "': reserved (names starting with '_', 'kconv' or 'halide' are the "
                           "runtimes' and C's own)");
-  // Until cross-compilation is a feature, code for another machine is refused here,
-  // not found out by the linker.
-  if (Status status = codegen::checkHostTarget(options.target); !status)
+  // A target kconv cannot build for is refused here, not found out by the linker.
+  codegen::TargetMachine machine;
+  if (Status status = codegen::checkTarget(options.target, machine); !status)
     return fail(errs, "--target=" + options.target + ": " + status.message());
+  // The tuner times candidates on this machine, which cannot run another's code.
+  if (!machine.native() && tuningRequested(options))
+    return fail(errs, "--target=" + options.target +
+                          ": cannot tune for another machine (the tuner times each candidate "
+                          "here): drop --tune-budget, --tune-candidates and "
+                          "--tune-budget-total (the default schedules use the target's " +
+                          std::to_string(machine.floatLanes) +
+                          "-lane vectors), or pass --tuning-db with schedules tuned there");
   std::string lowerSchedule = llvm::StringRef(options.scheduleFile).lower();
   bool scheduleIsFile = lowerSchedule != "adams2019" && lowerSchedule != "mullapudi2016" &&
                         lowerSchedule != "li2018";
@@ -379,6 +435,22 @@ int compile(const CompileOptions &options, llvm::raw_ostream &errs) {
   if (!options.summary)
     if (llvm::Error e = declareOutputs(options, outputs))
       return fail(errs, std::move(e));
+  // The tools and runtime for native code are found before any work, so a missing one
+  // costs no compile and leaves no output.
+  bool emitsCode = !options.summary && options.emit != EmitKind::Mlir &&
+                   options.emit != EmitKind::MlirImport;
+  std::optional<ScratchDir> scratch;
+  std::optional<Toolchain> toolchain;
+  if (emitsCode) {
+    llvm::Expected<ScratchDir> created = ScratchDir::create();
+    if (!created)
+      return fail(errs, created.takeError());
+    scratch.emplace(std::move(*created));
+    llvm::Expected<Toolchain> found = findToolchain(options, machine, *scratch);
+    if (!found)
+      return fail(errs, found.takeError());
+    toolchain = std::move(*found);
+  }
 
   keras::LoadedModel loaded;
   if (Status status = keras::loadKerasModel(options.modelPath, options.weightsPath, loaded);
@@ -404,14 +476,13 @@ int compile(const CompileOptions &options, llvm::raw_ostream &errs) {
     return emitMlir(*module, options, outputs, errs);
   if (mlir::failed(optimize(*module, options.fusion)))
     return 1;
-  bool native = options.emit != EmitKind::Mlir;
-  if (native && !loaded.weights && !options.initSeed && lacksWeightValues(*module))
+  if (emitsCode && !loaded.weights && !options.initSeed && lacksWeightValues(*module))
     return fail(errs, options.modelPath +
                           ": the model has no weights: pass --weights FILE (a Keras .h5), or "
                           "--init-seed N to draw them from the layers' initializers");
   auto funcs = module->getOps<mlir::func::FuncOp>();
   mlir::FailureOr<codegen::PipelinePlan> plan =
-      kconv::dialect::convertToPlan(*funcs.begin(), /*requireWeights=*/native);
+      kconv::dialect::convertToPlan(*funcs.begin(), /*requireWeights=*/emitsCode);
   if (mlir::failed(plan))
     return 1;
   // --schedule=adams2019|mullapudi2016|li2018: Halide's autoschedulers as baselines.
@@ -423,9 +494,9 @@ int compile(const CompileOptions &options, llvm::raw_ostream &errs) {
   } else if (mlir::failed(chooseSchedules(*module, *plan, options, errs))) {
     return 1;
   }
-  if (!native)
+  if (!emitsCode)
     return emitMlir(*module, options, outputs, errs);
-  return emitNative(*plan, options, outputs, errs);
+  return emitNative(*plan, options, machine, *toolchain, *scratch, outputs, errs);
 }
 
 } // namespace kconv::driver

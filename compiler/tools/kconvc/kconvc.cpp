@@ -38,6 +38,16 @@ static cl::opt<EmitKind> emitKind(
 static cl::opt<std::string> target("target",
                                    cl::desc("Halide target (default: this machine's CPU)"),
                                    cl::init("host"), cl::cat(kconvcCategory));
+static cl::opt<std::string> ccCommand(
+    "cc",
+    cl::desc("C compiler for the target, with leading arguments (default: $CC, else cc, or "
+             "aarch64-linux-gnu-gcc for --target=arm-64-linux)"),
+    cl::value_desc("command"), cl::cat(kconvcCategory));
+static cl::opt<std::string> arCommand(
+    "ar",
+    cl::desc("Archiver for the target (default: $AR, else ar, or aarch64-linux-gnu-ar for "
+             "--target=arm-64-linux)"),
+    cl::value_desc("command"), cl::cat(kconvcCategory));
 static cl::opt<std::string> symbolPrefix(
     "name",
     cl::desc("C symbol prefix of emitted code, a C identifier (default: from the output "
@@ -143,6 +153,8 @@ int main(int argc, char **argv) {
   options.outputPath = outputPath;
   options.emit = emitKind;
   options.target = target;
+  options.cc = ccCommand;
+  options.ar = arCommand;
   options.symbolPrefix = symbolPrefix;
   options.printWeights = printWeights;
   options.fusion = !noFusion;

@@ -29,10 +29,20 @@ Status emitPipeline(const PipelinePlan &plan, const EmitRequest &request);
 /// The Halide target string `target` ("host" included) resolves to, or an error.
 Status resolveTarget(const std::string &target, std::string &resolved);
 
-/// Fails unless `target` is a valid Halide target for this machine's architecture,
-/// word size and operating system (code for another machine cannot be linked or run
-/// here: kconv does not cross-compile).
-Status checkHostTarget(const std::string &target);
+/// The machine a valid target's code runs on: this one, or one kconv cross-compiles to.
+struct TargetMachine {
+  /// The GNU triple of a cross target ("aarch64-linux-gnu"), naming its C compiler
+  /// (aarch64-linux-gnu-gcc) and its kconv runtime (lib/aarch64-linux-gnu/); empty for
+  /// this machine's architecture, word size and operating system.
+  std::string crossTriple;
+  int floatLanes = 0; // float32 lanes of the target's natural vectors
+  bool native() const { return crossTriple.empty(); }
+};
+
+/// Checks that `target` is a valid Halide target for this machine or for a machine kconv
+/// cross-compiles to (64-bit ARM Linux: arm-64-linux with any of Halide's feature
+/// suffixes), and says which; other architectures and operating systems are refused.
+Status checkTarget(const std::string &target, TargetMachine &out);
 
 /// The schedule the emitter uses for `layer` when none is forced.
 Status defaultSchedule(const PipelinePlan &plan, const Conv2DLayer &layer,

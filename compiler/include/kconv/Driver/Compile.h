@@ -20,6 +20,8 @@ struct CompileOptions {
   std::string outputPath;   // "-" or empty with --emit=mlir: standard output
   EmitKind emit = EmitKind::Executable;
   std::string target = "host"; // Halide target string
+  std::string cc;              // --cc: the C compiler (default: $CC, else from the target)
+  std::string ar;              // --ar: the archiver (default: $AR, else from the target)
   std::string symbolPrefix;    // C symbol prefix (a C identifier); default: from -o
   bool printWeights = false;   // --emit=mlir: print weight blobs in full
   bool fusion = true;          // --no-fusion: every layer on its own (for comparison)
