@@ -30,8 +30,14 @@ public:
       : total_(request.budgetTotalSeconds > 0 ? request.budgetTotalSeconds : INFINITY),
         perLayer_(request.budgetSeconds > 0 ? request.budgetSeconds : INFINITY),
         pending_(pending) {}
-  /// Seconds for the next layer (infinity: no time limit; 0: the total is spent).
+  /// Seconds for the next layer (infinity: no time limit; 0: the total is spent). The
+  /// clock starts with the first layer's search, so the first layer always gets a share
+  /// however long the compile took to get there.
   double next() {
+    if (!started_) {
+      start_ = Clock::now();
+      started_ = true;
+    }
     double left = total_ - std::chrono::duration<double>(Clock::now() - start_).count();
     double share = std::isfinite(total_) ? std::max(0.0, left) / std::max(pending_, 1) : INFINITY;
     --pending_;
@@ -42,7 +48,8 @@ private:
   using Clock = std::chrono::steady_clock;
   double total_, perLayer_;
   int pending_;
-  Clock::time_point start_ = Clock::now();
+  bool started_ = false;
+  Clock::time_point start_;
 };
 
 std::string fusionKey(const PipelinePlan &plan, const std::string &target, int threads) {
