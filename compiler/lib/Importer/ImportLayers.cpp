@@ -285,10 +285,7 @@ LogicalResult Importer::importActivation(const keras::Layer &layer,
   // Along-axis activations name their axis even when Keras's is the default last one:
   // the layout pass renumbers it when it moves the op across a transpose.
   IntegerAttr axis;
-  bool alongAxis = *activation == Activation::softmax ||
-                   *activation == Activation::log_softmax ||
-                   *activation == Activation::sparsemax || *activation == Activation::glu;
-  if (act.axis || alongAxis) {
+  if (act.axis || ActivationOp::isAlongAxis(*activation)) {
     FailureOr<int64_t> normalized =
         normalizedAxis(layer, act.axis.value_or(-1), rankOf(in), "axis");
     if (failed(normalized))

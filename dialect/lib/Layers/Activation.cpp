@@ -6,13 +6,10 @@ using namespace mlir;
 using namespace kconv::dialect;
 using namespace kconv::dialect::detail;
 
-namespace {
-/// The activations computed along an axis rather than element by element.
-bool alongAxis(Activation kind) {
+bool ActivationOp::isAlongAxis(Activation kind) {
   return kind == Activation::softmax || kind == Activation::log_softmax ||
          kind == Activation::sparsemax || kind == Activation::glu;
 }
-} // namespace
 
 bool ActivationOp::isPlainActivation() {
   if (getAlpha() || getMaxValue() || getNegativeSlope() || getThreshold())
@@ -29,7 +26,7 @@ bool ActivationOp::isPlainActivation() {
 LogicalResult ActivationOp::inferResultShape(SmallVectorImpl<int64_t> &shape) {
   ArrayRef<int64_t> in = shapeOf(getInput());
   Activation kind = getActivation();
-  if (getAxis() && !alongAxis(kind))
+  if (getAxis() && !isAlongAxis(kind))
     return emitError() << "'axis' applies to softmax, log_softmax, sparsemax and glu only";
   int64_t axis = getAxis() ? *getAxis() : (int64_t)in.size() - 1;
   if (getAxis() && (axis < 1 || axis >= (int64_t)in.size()))

@@ -22,6 +22,8 @@ def Kconv_ActivationOp : Kconv_LayerOp<"activation"> {
     /// True when the op is exactly its named function with Keras's defaults, so
     /// it can become a convolution's `activation`.
     bool isPlainActivation();
+    /// softmax, log_softmax, sparsemax and glu: computed along an axis, not element-wise.
+    static bool isAlongAxis(Activation kind);
   }];
 }
 
