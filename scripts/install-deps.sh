@@ -11,7 +11,8 @@ packages=(
   libsqlite3-dev
   python3-numpy python3-h5py python3-pytest
   clang-19 libclang-rt-19-dev
-  gcc-aarch64-linux-gnu libc6-arm64-cross libgomp1-arm64-cross qemu-user
+  gcc-aarch64-linux-gnu libc6-arm64-cross libc6-dev-arm64-cross libgomp1-arm64-cross
+  qemu-user
 )
 if [[ "${KCONV_BENCH_DEPS:-0}" == 1 ]]; then
   packages+=(libdnnl-dev libxnnpack-dev libpthreadpool-dev python3-torch python3-matplotlib
