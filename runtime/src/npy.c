@@ -67,6 +67,46 @@ static kconv_status parse_shape(const char *value, const char *name, int *rank, 
   }
 }
 
+/* An integer .npy dtype ('<i8', '|u1', ...): element size and signedness. */
+typedef struct {
+  int bytes;
+  int is_signed;
+} integer_dtype;
+
+static int parse_integer_dtype(const char *descr, integer_dtype *out) {
+  if (strlen(descr) < 5 || descr[0] != '\'' || descr[4] != '\'' ||
+      (descr[1] != '<' && descr[1] != '>' && descr[1] != '|') ||
+      (descr[2] != 'i' && descr[2] != 'u') ||
+      (descr[3] != '1' && descr[3] != '2' && descr[3] != '4' && descr[3] != '8'))
+    return 0;
+  out->bytes = descr[3] - '0';
+  out->is_signed = descr[2] == 'i';
+  return 1;
+}
+
+/* Integers (Embedding indices, say) become float32 values, which hold every integer
+ * exactly only up to 2^24 in magnitude: a larger one is refused rather than rounded. */
+static kconv_status convert_integers(const uint8_t *src, int64_t count, integer_dtype dtype,
+                                     int file_little, float *dst, const char *name) {
+  const uint64_t exact = (uint64_t)1 << 24;
+  const int n = dtype.bytes;
+  for (int64_t i = 0; i < count; ++i, src += n) {
+    uint64_t bits = 0;
+    for (int k = 0; k < n; ++k)
+      bits |= (uint64_t)src[file_little ? k : n - 1 - k] << (8 * k);
+    int negative = dtype.is_signed && ((bits >> (8 * n - 1)) & 1);
+    /* Two's complement magnitude of a negative n-byte integer. */
+    uint64_t magnitude = !negative ? bits : n == 8 ? ~bits + 1 : ((uint64_t)1 << (8 * n)) - bits;
+    if (magnitude > exact)
+      return kconv_fail(KCONV_ERROR_DTYPE,
+                        "%s: element %lld is an integer of magnitude above 2^24, which "
+                        "float32 cannot hold exactly",
+                        name, (long long)i);
+    dst[i] = negative ? -(float)magnitude : (float)magnitude;
+  }
+  return KCONV_OK;
+}
+
 kconv_status kconv_npy_parse(const void *bytes, size_t size, const char *name, kconv_tensor **out) {
   if (!bytes || !out)
     return kconv_fail(KCONV_ERROR_ARGUMENT, "kconv_npy_parse: NULL argument");
@@ -108,6 +148,7 @@ kconv_status kconv_npy_parse(const void *bytes, size_t size, const char *name, k
 
   kconv_status status = KCONV_OK;
   int swap = 0, rank = 0;
+  integer_dtype integer = {0, 0};
   int64_t shape[KCONV_MAX_RANK];
   const char *descr = find_value(header, "descr");
   const char *fortran = find_value(header, "fortran_order");
@@ -115,8 +156,9 @@ kconv_status kconv_npy_parse(const void *bytes, size_t size, const char *name, k
   if (header[0] != '{' || !descr || !fortran || !shape_text) {
     status = kconv_fail(KCONV_ERROR_FORMAT,
                         "%s: .npy header lacks 'descr', 'fortran_order' or 'shape'", name);
-  } else if (strncmp(descr, "'<f4'", 5) == 0 || strncmp(descr, "'>f4'", 5) == 0) {
-    int file_little = descr[1] == '<';
+  } else if (strncmp(descr, "'<f4'", 5) == 0 || strncmp(descr, "'>f4'", 5) == 0 ||
+             parse_integer_dtype(descr, &integer)) {
+    int file_little = descr[1] != '>';
     swap = file_little != host_is_little_endian();
     if (strncmp(fortran, "False", 5) != 0)
       status = kconv_fail(KCONV_ERROR_DTYPE,
@@ -129,7 +171,8 @@ kconv_status kconv_npy_parse(const void *bytes, size_t size, const char *name, k
     char shown[16] = {0};
     size_t n = strcspn(descr, ",}");
     memcpy(shown, descr, n < sizeof shown - 1 ? n : sizeof shown - 1);
-    status = kconv_fail(KCONV_ERROR_DTYPE, "%s: dtype %s is not float32 ('<f4')", name, shown);
+    status = kconv_fail(KCONV_ERROR_DTYPE,
+                        "%s: dtype %s is not float32 ('<f4') or an integer type", name, shown);
   }
   free(header);
   if (status != KCONV_OK)
@@ -139,7 +182,8 @@ kconv_status kconv_npy_parse(const void *bytes, size_t size, const char *name, k
   for (int i = 0; i < rank; ++i)
     if (kconv_mul_overflows(count, shape[i], &count))
       return kconv_fail(KCONV_ERROR_FORMAT, "%s: .npy shape overflows 64 bits", name);
-  if (kconv_mul_overflows(count, 4, &bytes_needed))
+  int element = integer.bytes ? integer.bytes : 4;
+  if (kconv_mul_overflows(count, element, &bytes_needed))
     return kconv_fail(KCONV_ERROR_FORMAT, "%s: .npy shape overflows 64 bits", name);
   size_t available = size - preamble - header_len;
   if ((uint64_t)bytes_needed != available) {
@@ -155,6 +199,16 @@ kconv_status kconv_npy_parse(const void *bytes, size_t size, const char *name, k
   if (status != KCONV_OK)
     return status;
   uint8_t *dst = (uint8_t *)kconv_tensor_data(tensor);
+  if (integer.bytes) {
+    status = convert_integers(data + preamble + header_len, count, integer,
+                              swap != host_is_little_endian(), (float *)(void *)dst, name);
+    if (status != KCONV_OK) {
+      kconv_tensor_destroy(tensor);
+      return status;
+    }
+    *out = tensor;
+    return KCONV_OK;
+  }
   memcpy(dst, data + preamble + header_len, (size_t)bytes_needed);
   if (swap) {
     for (int64_t i = 0; i < count; ++i) {

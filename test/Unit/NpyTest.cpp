@@ -85,6 +85,34 @@ TEST(Npy, ConvertsBigEndian) {
   EXPECT_FLOAT_EQ(kconv_tensor_data(t)[0], 1.5f);
 }
 
+TEST(Npy, ConvertsIntegersOfEverySizeAndByteOrder) {
+  struct Case {
+    const char *descr;
+    std::string payload;
+    std::vector<float> expected;
+  };
+  std::vector<Case> cases = {
+      {"<i4", std::string("\x05\0\0\0\xff\xff\xff\xff", 8), {5.f, -1.f}},
+      {">i4", std::string("\0\0\x01\x02\xff\xff\xff\xfe", 8), {258.f, -2.f}},
+      {"<i8", std::string("\0\0\0\x01\0\0\0\0\x00\x00\x00\xff\xff\xff\xff\xff", 16),
+       {16777216.f, -16777216.f}},
+      {"|u1", std::string("\xff\x07", 2), {255.f, 7.f}},
+      {"|i1", std::string("\x80\x7f", 2), {-128.f, 127.f}},
+      {"<u2", std::string("\xff\xff\x01\x00", 4), {65535.f, 1.f}},
+      {">i2", std::string("\x80\x00\x00\x09", 4), {-32768.f, 9.f}},
+      {"<u8", std::string("\x03\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0", 16), {3.f, 0.f}},
+  };
+  for (const Case &c : cases) {
+    kconv_tensor *t = nullptr;
+    std::string dict =
+        std::string("{'descr': '") + c.descr + "', 'fortran_order': False, 'shape': (2,), }";
+    ASSERT_EQ(parse(npyImage(dict, c.payload), &t), KCONV_OK) << c.descr << ": " << kconv_last_error();
+    TensorPtr owned(t);
+    EXPECT_EQ(kconv_tensor_data(t)[0], c.expected[0]) << c.descr;
+    EXPECT_EQ(kconv_tensor_data(t)[1], c.expected[1]) << c.descr;
+  }
+}
+
 struct BadCase {
   const char *what;
   std::string image;
@@ -100,9 +128,15 @@ TEST(Npy, RejectsMalformedFilesWithClearMessages) {
       {"float64", npyImage("{'descr': '<f8', 'fortran_order': False, 'shape': (2,), }",
                            std::string(16, '\0')),
        KCONV_ERROR_DTYPE, "'<f8' is not float32"},
-      {"int32", npyImage("{'descr': '<i4', 'fortran_order': False, 'shape': (2,), }",
-                         std::string(8, '\0')),
-       KCONV_ERROR_DTYPE, "not float32"},
+      {"complex64", npyImage("{'descr': '<c8', 'fortran_order': False, 'shape': (2,), }",
+                             std::string(16, '\0')),
+       KCONV_ERROR_DTYPE, "not float32 ('<f4') or an integer type"},
+      {"int64 beyond 2^24", npyImage("{'descr': '<i8', 'fortran_order': False, 'shape': (2,), }",
+                                     std::string(8, '\0') + std::string("\x01\x00\x00\x01\0\0\0\0", 8)),
+       KCONV_ERROR_DTYPE, "element 1 is an integer of magnitude above 2^24"},
+      {"int32 short payload", npyImage("{'descr': '<i4', 'fortran_order': False, 'shape': (2,), }",
+                                       std::string(4, '\0')),
+       KCONV_ERROR_FORMAT, "needs 8 data bytes but the file has 4"},
       {"fortran", npyImage("{'descr': '<f4', 'fortran_order': True, 'shape': (2,), }",
                            std::string(8, '\0')),
        KCONV_ERROR_DTYPE, "Fortran"},

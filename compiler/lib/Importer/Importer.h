@@ -102,6 +102,9 @@ private:
   // ImportLayers.cpp
   LogicalResult importDense(const keras::Layer &layer, const keras::DenseConfig &dense);
   LogicalResult importBatchNorm(const keras::Layer &layer, const keras::BatchNormConfig &bn);
+  // ImportEmbedding.cpp
+  LogicalResult importEmbedding(const keras::Layer &layer,
+                                const keras::EmbeddingConfig &embedding);
   LogicalResult importLayerNorm(const keras::Layer &layer, const keras::LayerNormConfig &ln);
   LogicalResult importUnitNorm(const keras::Layer &layer, const keras::UnitNormConfig &un);
   LogicalResult importAdaptivePool2D(const keras::Layer &layer,

@@ -259,6 +259,8 @@ LogicalResult Importer::importLayer(const keras::Layer &layer) {
           return importLayerNorm(layer, config);
         else if constexpr (std::is_same_v<T, keras::UnitNormConfig>)
           return importUnitNorm(layer, config);
+        else if constexpr (std::is_same_v<T, keras::EmbeddingConfig>)
+          return importEmbedding(layer, config);
         else if constexpr (std::is_same_v<T, keras::AdaptivePool2DConfig>)
           return importAdaptivePool2D(layer, config);
         else if constexpr (std::is_same_v<T, keras::NormalizationConfig>)

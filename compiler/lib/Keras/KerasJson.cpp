@@ -138,7 +138,7 @@ std::optional<Value> optionalSpec(const json &config, const char *arg) {
   return toValue(*it);
 }
 
-void checkDtype(const LayerContext &ctx, const json &config) {
+void checkDtype(const LayerContext &ctx, const json &config, bool integersAllowed) {
   auto it = config.find("dtype");
   if (it == config.end() || it->is_null())
     return;
@@ -150,6 +150,11 @@ void checkDtype(const LayerContext &ctx, const json &config) {
     name = (*it)["config"]["name"].get<std::string>();
   else
     ctx.fail("'dtype' is not a string or a dtype policy: " + it->dump());
+  static const char *const integers[] = {"int8",  "int16",  "int32",  "int64", "uint8",
+                                          "uint16", "uint32", "uint64", "bool"};
+  if (integersAllowed && std::find(std::begin(integers), std::end(integers), name) !=
+                             std::end(integers))
+    return;
   if (name != "float32")
     ctx.fail("dtype '" + name + "' is not supported: kconv computes in float32");
 }

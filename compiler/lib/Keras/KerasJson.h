@@ -56,8 +56,10 @@ std::vector<Dim> shapeList(const LayerContext &ctx, const nlohmann::json &j, con
 /// The batch shape a layer declares for its input, if it declares one.
 std::optional<std::vector<Dim>> declaredInputShape(const LayerContext &ctx,
                                                    const nlohmann::json &config);
-/// Rejects any dtype but float32 (string or Keras 3 DTypePolicy).
-void checkDtype(const LayerContext &ctx, const nlohmann::json &config);
+/// Rejects any dtype but float32 (string or Keras 3 DTypePolicy); with
+/// `integersAllowed` (an input's), also the integer dtypes and bool.
+void checkDtype(const LayerContext &ctx, const nlohmann::json &config,
+                bool integersAllowed = false);
 /// A regularizer / constraint specification, validated (custom ones kept with a warning).
 std::optional<Value> regularizerSpec(const LayerContext &ctx, const nlohmann::json &config,
                                      const char *arg);

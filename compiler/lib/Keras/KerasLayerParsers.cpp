@@ -542,10 +542,34 @@ ResizeConfig parseResize(const LayerContext &ctx, const json &c) {
   return r;
 }
 
+EmbeddingConfig parseEmbedding(const LayerContext &ctx, const json &c) {
+  EmbeddingConfig e;
+  for (const char *arg : {"input_dim", "output_dim"})
+    if (!c.contains(arg))
+      ctx.fail(std::string("'") + arg + "' is missing");
+  e.inputDim = positiveInt(ctx, c["input_dim"], "input_dim");
+  e.outputDim = positiveInt(ctx, c["output_dim"], "output_dim");
+  e.maskZero = boolArg(ctx, c, "mask_zero", false);
+  e.embeddingsInitializer = optionalSpec(c, "embeddings_initializer");
+  regularizerSpec(ctx, c, "embeddings_regularizer");
+  regularizerSpec(ctx, c, "activity_regularizer");
+  constraintSpec(ctx, c, "embeddings_constraint");
+  if (boolArg(ctx, c, "sparse", false))
+    ctx.fail("'sparse' outputs are not supported");
+  // Keras 3 saves a LoRA-enabled table with the low-rank product merged in, so
+  // lora_rank and lora_alpha change nothing at inference; a quantized table does.
+  auto q = c.find("quantization_config");
+  if (q != c.end() && !q->is_null())
+    ctx.fail("quantized embeddings are not supported: 'quantization_config' is set");
+  return e;
+}
+
 } // namespace
 
 LayerConfig parseLayerConfig(const LayerContext &ctx, const json &config, int kerasMajor) {
-  checkDtype(ctx, config);
+  // An input may hold integers (Embedding's indices): they arrive as float32 values,
+  // exact up to 2^24, and every layer computes in float32.
+  checkDtype(ctx, config, /*integersAllowed=*/ctx.className == "InputLayer");
   if (ctx.className == "InputLayer") {
     std::optional<std::vector<Dim>> shape = declaredInputShape(ctx, config);
     if (!shape)
@@ -648,6 +672,8 @@ LayerConfig parseLayerConfig(const LayerContext &ctx, const json &config, int ke
     return IdentityConfig{};
   if (cls == "GroupNormalization")
     return parseGroupNorm(ctx, c);
+  if (cls == "Embedding")
+    return parseEmbedding(ctx, c);
   if (cls == "RepeatVector") {
     if (!c.contains("n"))
       ctx.fail("'n' is missing");

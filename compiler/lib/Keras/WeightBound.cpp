@@ -293,6 +293,14 @@ struct Visitor {
       return std::nullopt;
     return Shape{c.n, one()->front()};
   }
+  std::optional<Shape> operator()(const EmbeddingConfig &c) {
+    params = mul(c.inputDim, c.outputDim);
+    if (!one())
+      return std::nullopt;
+    Shape out = *one();
+    out.push_back(c.outputDim);
+    return out;
+  }
   std::optional<Shape> operator()(const GroupNormConfig &c) {
     if (!one())
       return std::nullopt;

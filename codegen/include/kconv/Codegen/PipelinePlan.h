@@ -92,6 +92,16 @@ struct DenseLayer {
   std::vector<float> kernelValues, biasValues;
 };
 
+/// Embedding: output[..., :] = table[index, :] for each input element, the index the
+/// float32 input truncated toward zero; table (rows, columns) row-major. An index
+/// outside [0, rows) fails the pipeline with an error naming the layer.
+struct EmbeddingLayer {
+  std::string name;
+  int input = -1, output = -1;
+  int64_t rows = 0, columns = 0;
+  std::vector<float> table;
+};
+
 /// Inference BatchNormalization left unfolded: x * scale + shift along `axis`.
 struct BatchNormLayer {
   std::string name;
@@ -250,7 +260,7 @@ struct ConvStep {
   int conv = -1;
 };
 using PlanNode =
-    std::variant<ConvStep, Conv2DTransposeLayer, DenseLayer, BatchNormLayer, RescalingLayer,
+    std::variant<ConvStep, Conv2DTransposeLayer, DenseLayer, EmbeddingLayer, BatchNormLayer, RescalingLayer,
                  LayerNormLayer, UnitNormLayer, Pool2DLayer, GlobalPool2DLayer, ActivationLayer, PReluLayer,
                  MergeLayer, ConcatenateLayer, ZeroPadding2DLayer, Cropping2DLayer,
                  UpSample2DLayer, ReshapeLayer, TransposeLayer, AdaptivePool2DLayer,
@@ -265,7 +275,7 @@ inline bool isPartName(const std::string &name, const std::string &layer) {
   static const char *const parts[] = {"alpha",  "axis",  "bias",  "conv",   "copy",
                                       "image",  "im",    "kernel", "matmul", "max",
                                       "nchw",   "nhwc",  "padded", "plus",   "r",
-                                      "reduce", "scale", "shift",  "sum",    "tensor"};
+                                      "reduce", "scale", "shift",  "sum",    "table",  "tensor"};
   if (name.size() <= layer.size() + 1 || name.compare(0, layer.size(), layer) != 0 ||
       name[layer.size()] != '_')
     return false;

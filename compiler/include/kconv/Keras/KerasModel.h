@@ -112,6 +112,15 @@ struct GroupNormConfig {
   std::optional<Value> gammaInitializer, betaInitializer;
 };
 
+/// Embedding: integer indices (held as float32, truncated as Keras casts them) ->
+/// rows of the (inputDim, outputDim) table. `maskZero`: index 0 is padding, and layers
+/// that read masks downstream must see it (KerasImporter.cpp checks where it goes).
+struct EmbeddingConfig {
+  int64_t inputDim = 0, outputDim = 0;
+  bool maskZero = false;
+  std::optional<Value> embeddingsInitializer;
+};
+
 /// RepeatVector: (batch, features) -> (batch, n, features).
 struct RepeatVectorConfig {
   int64_t n = 1;
@@ -221,7 +230,7 @@ using LayerConfig =
                  ConcatenateConfig, Pad2DConfig, UpSample2DConfig, ReshapeConfig,
                  PermuteConfig, RescalingConfig, IdentityConfig, AdaptivePool2DConfig,
                  ResizeConfig,
-                 GroupNormConfig, RepeatVectorConfig>;
+                 GroupNormConfig, RepeatVectorConfig, EmbeddingConfig>;
 
 struct Layer {
   std::string name;

@@ -1,0 +1,89 @@
+#!/usr/bin/python3
+"""Keras's Embedding in whole models (graph_e2e's Graph, writers and runner): token ids
+of rank 2 and 3, given as int32, int64 and float32 .npy files (fractional and negative
+floats truncated toward zero as Keras casts them), read by a Dense on the sequence,
+global pooling, Flatten, a merge of two embeddings, and mask_zero where the mask only
+passes through layers that do not read it. Referenced in float64 (a NumPy take)."""
+import sys
+
+import numpy as np
+
+import graph_e2e as ge
+import layer_reference as lr
+
+
+def tokens(g, shape, vocab, dtype="int32", values=None):
+    """An InputLayer of integer dtype; the .npy file holds `values` as written."""
+    name = g._name("tokens")
+    if values is None:
+        values = g.rng.integers(0, vocab, (ge.BATCH,) + tuple(shape))
+    x = np.asarray(values).astype(dtype)
+    g.layers.append(("InputLayer", {"name": name, "dtype": "int32" if "int" in dtype else dtype,
+                                    "sparse": False,
+                                    "batch_input_shape": [None] + list(shape)}, []))
+    g.values[name] = np.trunc(x.astype(np.float64))
+    g.inputs.append((name, x))
+    return name
+
+
+def embedding(g, x, vocab, width, mask_zero=False):
+    table = g.uniform((vocab, width))
+    config = {"input_dim": vocab, "output_dim": width, "mask_zero": mask_zero,
+              "embeddings_initializer": {"class_name": "RandomUniform",
+                                         "config": {"minval": -0.05, "maxval": 0.05}},
+              "embeddings_regularizer": None, "activity_regularizer": None,
+              "embeddings_constraint": None}
+    return g.add("Embedding", x, lambda v: table[v.astype(np.int64)], config,
+                 [("embeddings", table)])
+
+
+def pool(g, x, kind):
+    cls = "GlobalAveragePooling1D" if kind == "avg" else "GlobalMaxPooling1D"
+    return g.add(cls, x, lambda v: v.mean(1) if kind == "avg" else v.max(1),
+                 {"data_format": "channels_last", "keepdims": False})
+
+
+def text_classifier(g):
+    ids = tokens(g, (12,), 40)                        # int32 .npy
+    e = embedding(g, ids, 40, 8)
+    seq = g.dense(e, 6, activation="relu")            # a Dense on every step
+    avg, mx = pool(g, seq, "avg"), pool(g, seq, "max")
+    cat = g.add("Concatenate", [avg, mx], lambda a, b: np.concatenate([a, b], -1),
+                {"axis": -1})
+    probs = g.dense(cat, 3, activation="softmax")
+    flat = g.add("Flatten", e, lambda v: v.reshape(v.shape[0], -1))
+    return [probs, g.dense(flat, 2)]
+
+
+def grid_tokens(g):
+    # Rank-3 ids from an int64 .npy, and float ids truncated toward zero (Keras's cast):
+    # 2.9 -> 2, -0.7 -> 0, 0.2 -> 0.
+    ids = tokens(g, (3, 4), 9, dtype="int64")
+    grid = embedding(g, ids, 9, 5)                    # (3, 4, 5)
+    floats = g.rng.integers(0, 7, (ge.BATCH, 6)).astype(np.float32)
+    floats[0, :3] = [2.9, -0.7, 0.2]
+    floats[1, -1] = 6.999
+    f = tokens(g, (6,), 7, dtype="float32", values=floats)
+    word = embedding(g, f, 7, 4)
+    position = embedding(g, tokens(g, (6,), 6, values=np.tile(np.arange(6), (ge.BATCH, 1))), 6, 4)
+    both = g.add("Add", [word, position], lambda a, b: a + b)
+    return [grid, both]
+
+
+def masked_passthrough(g):
+    # mask_zero with the mask reaching only layers whose values ignore it (a Dense and
+    # an activation) and dropped by Flatten.
+    ids = tokens(g, (5,), 11, values=np.array([[0, 3, 4, 0, 10], [7, 0, 0, 1, 2]]))
+    e = embedding(g, ids, 11, 6, mask_zero=True)
+    d = g.dense(e, 4, activation="tanh")
+    a = g.activation(d, "relu")
+    flat = g.add("Flatten", a, lambda v: v.reshape(v.shape[0], -1))
+    return [a, g.dense(flat, 3)]
+
+
+MODELS = {"text_classifier": text_classifier, "grid_tokens": grid_tokens,
+          "masked_passthrough": masked_passthrough}
+
+if __name__ == "__main__":
+    ge.MODELS.update(MODELS)
+    sys.exit(ge.main())
