@@ -8,8 +8,11 @@
 #include "kconv/Codegen/CText.h"
 
 #include <cpuid.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdint>
 #include <map>
 #include <set>
@@ -380,7 +383,113 @@ Status defaultSchedule(const PipelinePlan &plan, const Conv2DLayer &layer,
   }
 }
 
-Status emitPipeline(const PipelinePlan &plan, const EmitRequest &request) {
+namespace {
+/// Compiles a split model in `jobs` processes: each forked child lowers and compiles a
+/// share of the segments into an object of its own (without Halide's runtime), while
+/// this process compiles the rest with the top-level pipeline and the runtime into
+/// `objectPath`. Halide's lowering and LLVM's code generation are single-threaded, and
+/// a forked child shares nothing it could race on. A child's failure (a Halide error,
+/// a crash) fails the whole compile with its message.
+Status compileInProcesses(const PipelinePlan &plan, const std::vector<PipelineSegment> &segments,
+                          const EmitRequest &request, const Target &target,
+                          const std::map<OutputFileType, std::string> &files,
+                          std::vector<std::string> &partObjects) {
+  std::vector<std::vector<size_t>> groups = balanceSegments(plan, segments, request.jobs);
+  struct Child {
+    pid_t pid;
+    int fd;
+    std::string object;
+  };
+  std::vector<Child> children;
+  Status status = Status::ok();
+  for (size_t j = 1; j < groups.size() && status; ++j) {
+    std::string object = request.objectPath + ".part" + std::to_string(j) + ".o";
+    int fds[2];
+    if (pipe(fds) != 0) {
+      status = Status::error("cannot create a pipe for a compiling process");
+      break;
+    }
+    pid_t pid = fork();
+    if (pid < 0) {
+      close(fds[0]);
+      close(fds[1]);
+      status = Status::error("cannot fork a compiling process");
+      break;
+    }
+    if (pid == 0) {
+      close(fds[0]);
+      std::string message;
+      try {
+        compileSegments(plan, segments, groups[j], request.functionName,
+                        request.functionName + "_part" + std::to_string(j),
+                        target.with_feature(Target::NoRuntime))
+            .compile({{OutputFileType::object, object}});
+      } catch (const Halide::Error &e) {
+        message = std::string("Halide error: ") + e.what();
+      } catch (const std::exception &e) {
+        message = e.what();
+      }
+      if (!message.empty()) {
+        ssize_t written = write(fds[1], message.data(), message.size());
+        (void)written;
+      }
+      close(fds[1]);
+      _exit(message.empty() ? 0 : 1);
+    }
+    close(fds[1]);
+    children.push_back({pid, fds[0], object});
+  }
+  if (status) {
+    try {
+      Module module = compileSegments(plan, segments, groups[0], request.functionName,
+                                      request.functionName, target);
+      std::set<std::string> names;
+      for (const Buffer<void> &buffer : module.buffers())
+        names.insert(buffer.name());
+      Module top = compileTopLevel(plan, segments, boundaryHalideNames(plan),
+                                   request.functionName, target);
+      for (const Buffer<void> &buffer : top.buffers())
+        if (names.insert(buffer.name()).second)
+          module.append(buffer);
+      for (const Internal::LoweredFunc &function : top.functions())
+        module.append(function);
+      module.compile(files);
+    } catch (const Halide::Error &e) {
+      status = Status::error(std::string("Halide error: ") + e.what());
+    }
+  }
+  // Every child is reaped, whatever failed first; the first failure is reported.
+  for (const Child &child : children) {
+    std::string message;
+    char chunk[512];
+    ssize_t n;
+    while ((n = read(child.fd, chunk, sizeof chunk)) != 0) {
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        break;
+      message.append(chunk, size_t(n));
+    }
+    close(child.fd);
+    int wstatus = 0;
+    while (waitpid(child.pid, &wstatus, 0) < 0 && errno == EINTR) {
+    }
+    bool ok = WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0;
+    if (!ok && status)
+      status = Status::error(message.empty()
+                                 ? "a compiling process failed (" +
+                                       std::string(WIFSIGNALED(wstatus) ? "killed by a signal"
+                                                                        : "exit status") +
+                                       ")"
+                                 : message);
+    partObjects.push_back(child.object);
+  }
+  return status;
+}
+} // namespace
+
+Status emitPipeline(const PipelinePlan &plan, const EmitRequest &request,
+                    std::vector<std::string> *partObjects) {
   try {
     Target target = parseTarget(request.target);
     BuiltPipeline built = buildPipeline(plan, target);
@@ -393,6 +502,9 @@ Status emitPipeline(const PipelinePlan &plan, const EmitRequest &request) {
     if (plan.autoscheduler.empty() && request.splitAbove >= 0 &&
         storedCount > request.splitAbove) {
       std::vector<PipelineSegment> segments = partitionPlan(plan, built.stored);
+      // (Halide's statement file is one module's: a model is compiled whole for it.)
+      if (request.jobs > 1 && partObjects && request.stmtPath.empty() && segments.size() > 1)
+        return compileInProcesses(plan, segments, request, target, files, *partObjects);
       compileSegmented(plan, segments, boundaryHalideNames(plan), request.functionName, target)
           .compile(files);
       return Status::ok();

@@ -90,20 +90,46 @@ PipelinePlan segmentPlan(const PipelinePlan &plan, const PipelineSegment &segmen
   return sub;
 }
 
-Module compileSegmented(const PipelinePlan &plan, const std::vector<PipelineSegment> &segments,
-                        const std::vector<std::string> &boundaryNames,
-                        const std::string &functionName, const Target &target) {
-  Module linked(functionName, target);
-  std::set<std::string> buffers; // a weight read by fused layers in two segments
-  auto take = [&](const Module &module) {
+namespace {
+/// The Halide function name of segment `k`'s pipeline.
+std::string segmentName(const std::string &functionName, size_t k) {
+  return functionName + "_s" + std::to_string(k);
+}
+
+/// Appends a module's functions and buffers to `linked`; a weight read by fused layers
+/// in two segments is one buffer, appended once.
+struct ModuleLinker {
+  Module &linked;
+  std::set<std::string> buffers;
+  void take(const Module &module) {
     for (const Buffer<void> &buffer : module.buffers())
       if (buffers.insert(buffer.name()).second)
         linked.append(buffer);
     for (const Internal::LoweredFunc &function : module.functions())
       linked.append(function);
-  };
+  }
+};
+} // namespace
 
-  // The top-level pipeline: the model's inputs, one extern stage per segment.
+Module compileSegments(const PipelinePlan &plan, const std::vector<PipelineSegment> &segments,
+                       const std::vector<size_t> &which, const std::string &functionName,
+                       const std::string &moduleName, const Target &target) {
+  Module linked(moduleName, target);
+  ModuleLinker linker{linked, {}};
+  for (size_t k : which) {
+    PipelinePlan sub = segmentPlan(plan, segments.at(k));
+    BuiltPipeline built = buildPipeline(sub, target);
+    Pipeline pipeline(built.outputs);
+    linker.take(pipeline.compile_to_module(built.arguments, segmentName(functionName, k),
+                                           target, LinkageType::External));
+  }
+  return linked;
+}
+
+Module compileTopLevel(const PipelinePlan &plan, const std::vector<PipelineSegment> &segments,
+                       const std::vector<std::string> &boundaryNames,
+                       const std::string &functionName, const Target &target) {
+  // The model's inputs, one extern stage per segment.
   std::map<int, ImageParam> inputs;
   std::vector<Argument> arguments;
   for (size_t i = 0; i < plan.inputs.size(); ++i) {
@@ -116,13 +142,7 @@ Module compileSegmented(const PipelinePlan &plan, const std::vector<PipelineSegm
   std::map<int, Func> results;
   for (size_t k = 0; k < segments.size(); ++k) {
     const PipelineSegment &segment = segments[k];
-    std::string name = functionName + "_s" + std::to_string(k);
-    PipelinePlan sub = segmentPlan(plan, segment);
-    BuiltPipeline built = buildPipeline(sub, target);
-    Pipeline pipeline(built.outputs);
-    take(pipeline.compile_to_module(built.arguments, name, target,
-                                    LinkageType::External));
-
+    std::string name = segmentName(functionName, k);
     std::vector<ExternFuncArgument> args;
     for (int value : segment.inputs) {
       auto input = inputs.find(value);
@@ -162,8 +182,48 @@ Module compileSegmented(const PipelinePlan &plan, const std::vector<PipelineSegm
     outputs.push_back(f);
   }
   Pipeline top(outputs);
-  take(top.compile_to_module(arguments, functionName, target));
+  return top.compile_to_module(arguments, functionName, target);
+}
+
+Module compileSegmented(const PipelinePlan &plan, const std::vector<PipelineSegment> &segments,
+                        const std::vector<std::string> &boundaryNames,
+                        const std::string &functionName, const Target &target) {
+  std::vector<size_t> all(segments.size());
+  for (size_t k = 0; k < all.size(); ++k)
+    all[k] = k;
+  Module linked = compileSegments(plan, segments, all, functionName, functionName, target);
+  ModuleLinker linker{linked, {}};
+  for (const Buffer<void> &buffer : linked.buffers())
+    linker.buffers.insert(buffer.name());
+  linker.take(compileTopLevel(plan, segments, boundaryNames, functionName, target));
   return linked;
+}
+
+std::vector<std::vector<size_t>> balanceSegments(const PipelinePlan &plan,
+                                                 const std::vector<PipelineSegment> &segments,
+                                                 int groups) {
+  // Lowering and LLVM's time grow with a segment's loop nests: a convolution's are
+  // several times a simple layer's. Longest first onto the least loaded group (LPT).
+  std::vector<std::pair<double, size_t>> costs;
+  for (size_t k = 0; k < segments.size(); ++k) {
+    double cost = 0;
+    for (int index : segments[k].nodes)
+      cost += std::holds_alternative<ConvStep>(plan.nodes.at(index)) ? 4.0 : 1.0;
+    costs.push_back({cost, k});
+  }
+  std::stable_sort(costs.begin(), costs.end(),
+                   [](const auto &a, const auto &b) { return a.first > b.first; });
+  groups = std::max(1, std::min<int>(groups, (int)segments.size()));
+  std::vector<std::vector<size_t>> out(groups);
+  std::vector<double> load(groups, 0.0);
+  for (const auto &[cost, k] : costs) {
+    size_t least = std::min_element(load.begin(), load.end()) - load.begin();
+    out[least].push_back(k);
+    load[least] += cost;
+  }
+  for (std::vector<size_t> &group : out)
+    std::sort(group.begin(), group.end());
+  return out;
 }
 
 } // namespace kconv::codegen

@@ -29,6 +29,26 @@ Halide::Module compileSegmented(const PipelinePlan &plan,
                                 const std::vector<std::string> &boundaryNames,
                                 const std::string &functionName, const Halide::Target &target);
 
+/// The segments listed in `which` (indices into `segments`), lowered as their own
+/// pipelines named as compileSegmented names them, in one module `moduleName`.
+Halide::Module compileSegments(const PipelinePlan &plan,
+                               const std::vector<PipelineSegment> &segments,
+                               const std::vector<size_t> &which,
+                               const std::string &functionName, const std::string &moduleName,
+                               const Halide::Target &target);
+
+/// Only the top-level pipeline `functionName`, calling the segments as extern stages.
+Halide::Module compileTopLevel(const PipelinePlan &plan,
+                               const std::vector<PipelineSegment> &segments,
+                               const std::vector<std::string> &boundaryNames,
+                               const std::string &functionName, const Halide::Target &target);
+
+/// The segments split into at most `groups` sets of about equal compile work (each
+/// sorted), for separate processes to compile.
+std::vector<std::vector<size_t>> balanceSegments(const PipelinePlan &plan,
+                                                 const std::vector<PipelineSegment> &segments,
+                                                 int groups);
+
 } // namespace kconv::codegen
 
 #endif

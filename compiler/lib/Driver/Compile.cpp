@@ -25,6 +25,7 @@
 #include "llvm/Support/xxhash.h"
 #include "llvm/Support/FormatVariadic.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <cstdio>
@@ -244,11 +245,24 @@ int emitNative(const codegen::PipelinePlan &plan, const CompileOptions &options,
   request.functionName = codegen::pipelineFunctionName(prefix);
   request.objectPath = scratch.file("pipeline.o");
   request.splitAbove = options.splitAbove;
+  request.jobs = options.jobs > 0 ? options.jobs
+                                  : int(std::clamp(std::thread::hardware_concurrency(), 1u, 8u));
   // Halide writes the statement into the scratch directory; it is placed with the rest.
   if (!options.stmtPath.empty())
     request.stmtPath = scratch.file("pipeline.stmt");
-  if (Status status = codegen::emitPipeline(plan, request); !status)
+  std::vector<std::string> partObjects;
+  if (Status status = codegen::emitPipeline(plan, request, &partObjects); !status)
     return fail(errs, options.modelPath + ": code generation failed: " + status.message());
+  if (!partObjects.empty()) {
+    // Pipelines compiled by other processes: one object again, as if compiled whole.
+    std::string whole = scratch.file("pipeline-whole.o");
+    std::vector<std::string> combine = {"-r", "-nostdlib", request.objectPath};
+    combine.insert(combine.end(), partObjects.begin(), partObjects.end());
+    combine.insert(combine.end(), {"-o", whole});
+    if (llvm::Error e = runTool(cc, "combining the pipeline's object files", combine, scratch))
+      return fail(errs, std::move(e));
+    request.objectPath = whole;
+  }
 
   bool exe = options.emit == EmitKind::Executable;
   bool shared = options.emit == EmitKind::Shared;

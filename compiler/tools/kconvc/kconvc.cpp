@@ -66,6 +66,13 @@ static cl::opt<int> splitAbove(
              "result, called from a top-level one (Halide's lowering time grows faster than "
              "the pipeline); -1: always one pipeline"),
     cl::value_desc("N"), cl::init(24), cl::cat(kconvcCategory));
+static cl::opt<int> compileJobs(
+    "jobs",
+    cl::desc("Processes compiling a split model's pipelines in parallel (default: the "
+             "cores, at most 8; 1: this process alone)"),
+    cl::value_desc("N"), cl::init(0), cl::cat(kconvcCategory));
+static cl::alias compileJobsShort("j", cl::desc("Alias for --jobs"), cl::aliasopt(compileJobs),
+                                  cl::cat(kconvcCategory));
 static cl::opt<std::string> stmtPath("halide-stmt",
                                      cl::desc("Also write Halide's lowered statement here"),
                                      cl::value_desc("file"), cl::cat(kconvcCategory));
@@ -160,6 +167,11 @@ int main(int argc, char **argv) {
   options.fusion = !noFusion;
   options.stmtPath = stmtPath;
   options.splitAbove = splitAbove;
+  if (compileJobs < 0) {
+    llvm::errs() << "kconvc: error: --jobs must be >= 0, got " << compileJobs << "\n";
+    return 1;
+  }
+  options.jobs = compileJobs;
   options.summary = summary;
   options.scheduleFile = scheduleFile;
   options.tuneBudget = tuneBudget;

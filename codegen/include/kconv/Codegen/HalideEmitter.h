@@ -21,10 +21,16 @@ struct EmitRequest {
   /// A model storing more results than this is lowered as one pipeline per stored
   /// result, called from a top-level one (PipelineSegments.cpp); -1: never.
   int splitAbove = 24;
+  /// Processes compiling a split model's pipelines (1: this one alone).
+  int jobs = 1;
 };
 
-/// Builds the plan's Halide pipeline and writes the requested files.
-Status emitPipeline(const PipelinePlan &plan, const EmitRequest &request);
+/// Builds the plan's Halide pipeline and writes the requested files. A split model
+/// compiled in several processes (`jobs` > 1, `partObjects` given, no statement file)
+/// leaves some of its pipelines in further object files, listed in `partObjects`
+/// (without Halide's runtime, which `objectPath` has): link them all.
+Status emitPipeline(const PipelinePlan &plan, const EmitRequest &request,
+                    std::vector<std::string> *partObjects = nullptr);
 
 /// The Halide target string `target` ("host" included) resolves to, or an error.
 Status resolveTarget(const std::string &target, std::string &resolved);

@@ -27,6 +27,7 @@ struct CompileOptions {
   bool fusion = true;          // --no-fusion: every layer on its own (for comparison)
   std::string stmtPath;        // also write Halide's lowered statement here
   int splitAbove = 24;         // one pipeline per stored result past this many (-1: never)
+  int jobs = 0;                // processes compiling a split model (0: the cores, <= 8)
   std::optional<uint64_t> initSeed; // no weights: draw them from the initializers
   bool summary = false;        // print a Keras-style summary instead of compiling
   std::string scheduleFile;    // "layer = #kconv.schedule<...>" lines forcing schedules
