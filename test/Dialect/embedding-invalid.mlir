@@ -23,3 +23,19 @@ func.func @wrong_result(%x: tensor<2x3xf32>, %t: tensor<7x4xf32>) {
   %y = kconv.embedding %x, %t {mask_zero = false} : (tensor<2x3xf32>, tensor<7x4xf32>) -> tensor<2x3x5xf32>
   return
 }
+
+// -----
+
+func.func @mask_steps(%x: tensor<2x12x8xf32>, %ids: tensor<2x11xf32>) {
+  // expected-error @+1 {{the mask (2, 11) does not match the steps of the input (2, 12, 8)}}
+  %y = kconv.masked_average_pool1d %x, %ids {data_format = #kconv.data_format<channels_last>, keepdims = false} : (tensor<2x12x8xf32>, tensor<2x11xf32>) -> tensor<2x8xf32>
+  return
+}
+
+// -----
+
+func.func @mask_rank(%x: tensor<2x12x8xf32>, %ids: tensor<2x12x1xf32>) {
+  // expected-error @+1 {{the mask must be 2-D (batch included), got rank 3 (2, 12, 1)}}
+  %y = kconv.masked_average_pool1d %x, %ids {data_format = #kconv.data_format<channels_last>, keepdims = false} : (tensor<2x12x8xf32>, tensor<2x12x1xf32>) -> tensor<2x8xf32>
+  return
+}

@@ -81,8 +81,30 @@ def masked_passthrough(g):
     return [a, g.dense(flat, 3)]
 
 
+def masked_average(g):
+    # GlobalAveragePooling1D averages only the steps whose id is not 0 (left and right
+    # padding, and an id of 0.4 that is kept although its row is 0: Keras's mask is
+    # `ids != 0` on the ids as given); the mask passes through a Dense and Dropout.
+    values = np.array([[0, 0, 5, 2, 9, 1, 0.4], [3, 8, 8, 1, 0, 0, 0]], np.float32)
+    ids = tokens(g, (7,), 10, dtype="float32", values=values)
+    kept = (values != 0).astype(np.float64)
+    e = embedding(g, ids, 10, 6, mask_zero=True)
+    d = g.dense(e, 5, activation="relu")
+    d = g.add("Dropout", d, lambda v: v, {"rate": 0.5})
+
+    def masked_mean(v, keepdims=False):
+        mean = (v * kept[:, :, None]).sum(1) / kept.sum(1)[:, None]
+        return mean[:, None, :] if keepdims else mean
+
+    avg = g.add("GlobalAveragePooling1D", d, masked_mean,
+                {"data_format": "channels_last", "keepdims": False})
+    kept_dims = g.add("GlobalAveragePooling1D", e, lambda v: masked_mean(v, True),
+                      {"data_format": "channels_last", "keepdims": True})
+    return [g.dense(avg, 3, activation="softmax"), kept_dims]
+
+
 MODELS = {"text_classifier": text_classifier, "grid_tokens": grid_tokens,
-          "masked_passthrough": masked_passthrough}
+          "masked_passthrough": masked_passthrough, "masked_average": masked_average}
 
 if __name__ == "__main__":
     ge.MODELS.update(MODELS)

@@ -1,6 +1,7 @@
-// Keras Embedding -> kconv.embedding over the (input_dim, output_dim) table. With
-// mask_zero, the layers the mask reaches are checked: kconv computes no masks, so a
-// model is refused where a mask would change a value (a masked average, an RNN, ...).
+// Keras Embedding -> kconv.embedding over the (input_dim, output_dim) table, and the
+// mask its mask_zero makes: followed through the layers that pass it on, applied by
+// GlobalAveragePooling1D (kconv.masked_average_pool1d), refused where another layer's
+// values would depend on it (an RNN, attention, ...).
 #include "Importer.h"
 
 #include "llvm/Support/CheckedArithmetic.h"
@@ -52,26 +53,6 @@ LogicalResult Importer::importEmbedding(const keras::Layer &layer,
       return error(layer) << "the output " << formatShape(shape) << " x "
                           << embedding.outputDim
                           << " exceeds kconv's limit of 2^31 - 1 elements per sample";
-  if (embedding.maskZero) {
-    // Follow the mask through the layers after this one (model.layers is topological).
-    std::set<std::string> masked{layer.name};
-    bool after = false;
-    for (const keras::Layer &next : model.layers) {
-      if (&next == &layer) {
-        after = true;
-        continue;
-      }
-      if (!after || !llvm::any_of(next.inbound,
-                                  [&](const std::string &in) { return masked.count(in); }))
-        continue;
-      if (readsMask(next.className))
-        return error(layer) << "has mask_zero=True and its mask reaches '" << next.name << "' ("
-                            << next.className
-                            << "), whose values depend on it; kconv does not apply masks";
-      if (passesMaskUnchanged(next))
-        masked.insert(next.name);
-    }
-  }
   FailureOr<std::vector<const keras::WeightTensor *>> tensors = layerWeights(layer, 1);
   if (failed(tensors))
     return failure();
@@ -80,7 +61,52 @@ LogicalResult Importer::importEmbedding(const keras::Layer &layer,
                      embedding.embeddingsInitializer, "uniform");
   if (failed(table))
     return failure();
-  return createLayerOp<EmbeddingOp>(layer, in, *table, builder.getBoolAttr(embedding.maskZero));
+  FailureOr<Value> out =
+      createLayerOp<EmbeddingOp>(layer, in, *table, builder.getBoolAttr(embedding.maskZero));
+  if (failed(out))
+    return failure();
+  if (embedding.maskZero) // Keras: the mask is `ids != 0`, on the ids as given
+    masks[layer.name] = LayerMask{in, layer.name};
+  return success();
+}
+
+LogicalResult Importer::importMasked(const keras::Layer &layer) {
+  // The masks the layer's inputs carry: one kconv can apply, or none.
+  std::optional<LayerMask> mask;
+  bool several = false;
+  for (const std::string &name : layer.inbound) {
+    auto found = masks.find(name);
+    if (found == masks.end())
+      continue;
+    if (mask && (mask->ids != found->second.ids || !found->second.ids))
+      several = true;
+    if (!mask)
+      mask = found->second;
+  }
+  if (!mask)
+    return importLayer(layer);
+  // GlobalAveragePooling1D averages the kept steps only.
+  const auto *pool = std::get_if<keras::GlobalPool2DConfig>(&layer.config);
+  if (pool && pool->rank == 1 && !pool->max && layer.inbound.size() == 1 && mask->ids) {
+    FailureOr<Value> out = createLayerOp<MaskedAveragePool1DOp>(
+        layer, input(layer, 0), mask->ids, formatAttr(&context, pool->dataFormat),
+        builder.getBoolAttr(pool->keepdims));
+    return failure(failed(out));
+  }
+  if (readsMask(layer.className))
+    return error(layer) << "reads the mask of Embedding '" << mask->embedding
+                        << "' (mask_zero=True), which kconv applies only in "
+                           "GlobalAveragePooling1D";
+  if (failed(importLayer(layer)))
+    return failure();
+  // A layer that passes the mask on: Keras combines several masks (AND) and
+  // concatenates them with Concatenate, which no one ids tensor holds, so such a mask
+  // is kept only to refuse its readers.
+  if (passesMaskUnchanged(layer))
+    masks[layer.name] = several || std::holds_alternative<keras::ConcatenateConfig>(layer.config)
+                            ? LayerMask{Value(), mask->embedding}
+                            : *mask;
+  return success();
 }
 
 } // namespace kconv::dialect

@@ -105,6 +105,16 @@ private:
   // ImportEmbedding.cpp
   LogicalResult importEmbedding(const keras::Layer &layer,
                                 const keras::EmbeddingConfig &embedding);
+  /// importLayer, with Keras's masks: a layer reading the mask an Embedding's
+  /// mask_zero makes is imported to apply it (GlobalAveragePooling1D) or refused; one
+  /// passing it on passes it on.
+  LogicalResult importMasked(const keras::Layer &layer);
+  struct LayerMask {
+    Value ids;             // the Embedding's input: a step is kept where ids != 0
+    std::string embedding; // the layer whose mask_zero made it
+  };
+  /// Layer name -> the mask its output carries (ids null: masks combined by a merge).
+  llvm::StringMap<LayerMask> masks;
   LogicalResult importLayerNorm(const keras::Layer &layer, const keras::LayerNormConfig &ln);
   LogicalResult importUnitNorm(const keras::Layer &layer, const keras::UnitNormConfig &un);
   LogicalResult importAdaptivePool2D(const keras::Layer &layer,

@@ -327,7 +327,7 @@ OwningOpRef<ModuleOp> Importer::run() {
       }
       continue;
     }
-    if (failed(importLayer(layer)))
+    if (failed(importMasked(layer)))
       return nullptr;
   }
   if (weights) {

@@ -178,6 +178,14 @@ struct GlobalPool2DLayer {
   bool max = false;
 };
 
+/// GlobalAveragePooling1D over the steps where `mask` ((batch, steps): an Embedding's
+/// ids) is not zero: sum(x * kept) / sum(kept) per sample and feature.
+struct MaskedAveragePool1DLayer {
+  std::string name;
+  int input = -1, mask = -1, output = -1;
+  bool channelsFirst = false; // input (batch, features, steps)
+};
+
 /// Keras's Rescaling: x * scale + offset.
 struct RescalingLayer {
   std::string name;
@@ -260,7 +268,8 @@ struct ConvStep {
   int conv = -1;
 };
 using PlanNode =
-    std::variant<ConvStep, Conv2DTransposeLayer, DenseLayer, EmbeddingLayer, BatchNormLayer, RescalingLayer,
+    std::variant<ConvStep, Conv2DTransposeLayer, DenseLayer, EmbeddingLayer,
+                 MaskedAveragePool1DLayer, BatchNormLayer, RescalingLayer,
                  LayerNormLayer, UnitNormLayer, Pool2DLayer, GlobalPool2DLayer, ActivationLayer, PReluLayer,
                  MergeLayer, ConcatenateLayer, ZeroPadding2DLayer, Cropping2DLayer,
                  UpSample2DLayer, ReshapeLayer, TransposeLayer, AdaptivePool2DLayer,

@@ -8,6 +8,7 @@
 include "kconv/Dialect/Layers/Conv2D.td"
 include "kconv/Dialect/Layers/Dense.td"
 include "kconv/Dialect/Layers/Embedding.td"
+include "kconv/Dialect/Layers/MaskedAveragePool1D.td"
 include "kconv/Dialect/Layers/Conv2DTranspose.td"
 include "kconv/Dialect/Layers/BatchNorm.td"
 include "kconv/Dialect/Layers/LayerNorm.td"
