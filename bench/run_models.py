@@ -372,17 +372,21 @@ def prepare_model(name, args, work, ort_modules, rb):
     print(f"{name}: torchvision {entry['torchvision_macs'] / 1e9:.2f} GMAC, exported to ONNX "
           f"(opset {entry['onnx_opset']}) in {entry['onnx_export_seconds']:.1f} s", flush=True)
 
+    y_torch = None
     for variant in ("eager", "jit"):
+        if {"eager": "pytorch", "jit": "pytorch_jit"}[variant] in args.skip:
+            continue
         logits = os.path.join(d, f"y_pytorch_{variant}.npy")
         out = values(rb.run([sys.executable, __file__, "torch", "bench", name, d, variant, "1",
                              "1", logits]))
         y = np.load(logits)
         checks[f"pytorch_{variant}"] = {
             "ok": check_output(y, (1, 1000), f"pytorch_{variant}") and out["output_finite"] == "1"}
-        if variant == "eager":
-            y_torch = y
+        if y_torch is None:
+            y_torch, entry["pytorch_reference"] = y, variant
         else:
             checks["pytorch_jit"]["max_abs_diff_vs_pytorch"] = float(np.abs(y - y_torch).max())
+        if variant == "jit":
             entry["pytorch_jit_setup_seconds"] = float(out["setup_s"])
     ort_out = os.path.join(d, "y_onnxruntime.bin")
     cmd, env = ort_command(d, ort_modules, 1, 1, ort_out)
@@ -392,9 +396,10 @@ def prepare_model(name, args, work, ort_modules, rb):
     y_ort = y_ort.reshape(tuple(int(v) for v in out["output_shape"].split("x")))
     checks["onnxruntime"] = {
         "ok": check_output(y_ort, (1, 1000), "onnxruntime") and out["output_finite"] == "1",
+        "max_abs": float(np.abs(y_ort).max())}
+    if y_torch is not None:
         # The same torchvision weights and input: ONNX Runtime must agree with PyTorch.
-        "max_abs_diff_vs_pytorch": float(np.abs(y_ort - y_torch).max()),
-        "max_abs_pytorch": float(np.abs(y_torch).max())}
+        checks["onnxruntime"]["max_abs_diff_vs_pytorch"] = float(np.abs(y_ort - y_torch).max())
     entry["output_checks"] = checks
     for k, v in checks.items():
         extra = ", ".join(f"{a} {b:.3g}" for a, b in v.items() if a != "ok" and b is not None)
@@ -434,6 +439,9 @@ def main():
     parser.add_argument("--cache", default=os.environ.get("KCONV_BENCH_CACHE",
                                                           os.path.join(here, ".cache")),
                         help="where onnxruntime-node is installed (never committed)")
+    parser.add_argument("--skip", default="",
+                        help="systems not to time, comma-separated: pytorch (eager: seconds per "
+                             "ResNet50 run with Debian's reference BLAS), pytorch_jit")
     parser.add_argument("--out", default=os.path.join(here, "results"))
     parser.add_argument("--report-only", action="store_true",
                         help="rewrite models.md and models.png from --out's models.json")
@@ -450,6 +458,11 @@ def main():
     if args.rounds < 2:  # a best time needs two rounds to be confirmed: exactly one round
         args.max_rounds = args.rounds = 1
     args.threads = thread_counts(args.threads_max or os.cpu_count())
+    args.skip = [s for s in args.skip.split(",") if s]
+    unknown = set(args.skip) - {"pytorch", "pytorch_jit"}
+    if unknown:
+        sys.exit(f"run_models.py: --skip: unknown systems {', '.join(sorted(unknown))} "
+                 "(pytorch, pytorch_jit; kconv and ONNX Runtime, the baseline, always run)")
     args.kconvc = os.path.abspath(args.kconvc)
     if not os.access(args.kconvc, os.X_OK):
         sys.exit(f"run_models.py: no kconvc at {args.kconvc} (build it, or pass --kconvc)")
@@ -499,6 +512,7 @@ def main():
                 # The FMA peak as the time of one GFLOP, in turn with the systems, as
                 # run_bench.py measures it: this machine's speed changes by phases.
                 ("peak_ms_per_gflop", lambda: 1e3 / float(rb.run([peak, str(t)]).split("=")[1]))]
+            systems = [(k, fn) for k, fn in systems if k not in args.skip]
             measures, rounds = rb.best_of_interleaved(systems, args.rounds, args.max_rounds)
             measures["peak_gflops"] = 1e3 / measures.pop("peak_ms_per_gflop")
             del rounds["peak_ms_per_gflop"]
@@ -531,8 +545,8 @@ def write_report(results, out, rb):
     threads = results["settings"]["threads"]
     models = results["models"]
     some = next(iter(models.values()))
-    systems = [s for s in KCONV if f"threads_{threads[0]}" in some and
-               s in some[f"threads_{threads[0]}"]] + ["onnxruntime", "pytorch_jit", "pytorch"]
+    systems = [s for s in KCONV + ("onnxruntime", "pytorch_jit", "pytorch")
+               if s in some[f"threads_{threads[0]}"]]
     lines = ["| model | thr | " + " | ".join(f"{s} ms (GFLOP/s, % peak)" for s in systems) +
              " | " + " | ".join(f"{s} / ONNX Runtime speed" for s in systems
                                 if s != "onnxruntime") + " | FMA peak GFLOP/s |",
@@ -569,8 +583,9 @@ def write_report(results, out, rb):
             f"{e['torchvision_macs'] / 1e9:.2f} | {c['seconds']:.1f} | {c['max_rss_mb']:.0f} | "
             f"{c['peak_tree_pss_mb']:.0f} | {e['onnx_export_seconds']:.1f} ({e['onnx_opset']}) | "
             f"{'all finite, right shapes' if not bad else 'WRONG: ' + ', '.join(bad)}; kconv vs "
-            f"Keras float64 {kconv_err:.2g}; ONNX Runtime vs PyTorch logits "
-            f"{ort['max_abs_diff_vs_pytorch']:.2g} (largest {ort['max_abs_pytorch']:.2g}) |")
+            f"Keras float64 {kconv_err:.2g}" +
+            (f"; ONNX Runtime vs PyTorch logits {ort['max_abs_diff_vs_pytorch']:.2g} (largest "
+             f"{ort['max_abs']:.2g})" if "max_abs_diff_vs_pytorch" in ort else "") + " |")
     for name, e in models.items():
         for t, tune in sorted(e.get("kconv_tune", {}).items()):
             compile_lines.append(
@@ -615,15 +630,18 @@ def write_report(results, out, rb):
     fig, axes = plt.subplots(1, len(names), figsize=(5.5 * len(names) + 1, 4.5), squeeze=False)
     colors = {"kconv_tuned": "tab:blue", "kconv_default": "tab:cyan",
               "onnxruntime": "tab:gray", "pytorch_jit": "tab:orange", "pytorch": "tab:red"}
-    width = 0.8 / len(systems)
+    shown = [s for s in systems if s != "onnxruntime"]  # ONNX Runtime: the line at 1
+    width = 0.8 / len(shown)
     for ax, name in zip(axes[0], names):
-        for i, s in enumerate(systems):
-            xs = [j + (i - (len(systems) - 1) / 2) * width for j in range(len(threads))]
+        for i, s in enumerate(shown):
+            xs = [j + (i - (len(shown) - 1) / 2) * width for j in range(len(threads))]
             speeds = [models[name][f"threads_{t}"]["onnxruntime"] / models[name][f"threads_{t}"][s]
                       for t in threads]
-            bars = ax.bar(xs, speeds, width, label=s, color=colors[s])
-            ax.bar_label(bars, fmt="%.2f", fontsize=7)
-        ax.axhline(1.0, color="black", linewidth=0.8)
+            # From 1 (ONNX Runtime) up for faster, down for slower.
+            bars = ax.bar(xs, [v - 1 for v in speeds], width, bottom=1, label=s,
+                          color=colors[s])
+            ax.bar_label(bars, labels=[f"{v:.2f}" for v in speeds], fontsize=7)
+        ax.axhline(1.0, color="black", linewidth=0.8, label="onnxruntime (= 1)")
         ax.set_yscale("log")  # ratios: 2x faster as far from 1 as 2x slower
         ax.set_xticks(range(len(threads)))
         ax.set_xticklabels([f"{t} thread{'s' if t > 1 else ''}" for t in threads])
