@@ -586,11 +586,14 @@ def write_report(results, out, rb):
             f"Keras float64 {kconv_err:.2g}" +
             (f"; ONNX Runtime vs PyTorch logits {ort['max_abs_diff_vs_pytorch']:.2g} (largest "
              f"{ort['max_abs']:.2g})" if "max_abs_diff_vs_pytorch" in ort else "") + " |")
+    tuned = [""]
     for name, e in models.items():
-        for t, tune in sorted(e.get("kconv_tune", {}).items()):
-            compile_lines.append(
-                f"\n{name}: kconv tuned for {t} thread(s) in {tune['seconds']:.0f} s"
+        for t, tune in sorted(e.get("kconv_tune", {}).items(), key=lambda kv: int(kv[0])):
+            tuned.append(
+                f"* {name}: kconv tuned for {t} thread(s) (--tune-budget-total "
+                f"{results['settings']['tune_budget_total']:g}) in {tune['seconds']:.0f} s"
                 f"{' (every schedule from the tuning database)' if tune['all_from_tuning_db'] else ''}")
+    compile_lines += tuned if len(tuned) > 1 else []
     machine = results["machine"]
     first = next(iter(models.values()))
     versions = (f"ONNX Runtime {first['ort_version']} (npm onnxruntime-node, CPU execution "
@@ -599,15 +602,22 @@ def write_report(results, out, rb):
                 f"torchvision {first['torchvision_version']}, kconv {results['kconv_commit']}. "
                 f"pytorch is eager PyTorch (channels_last, inference_mode); pytorch_jit the same "
                 f"module traced, frozen and passed through torch.jit.optimize_for_inference "
-                f"(BN folded, every convolution in oneDNN; its set-up, "
-                f"{first.get('pytorch_jit_setup_seconds', 0):.0f} s for {next(iter(models))}, is "
-                f"not timed). PyTorch's BLAS: {first['torch_blas']}; Debian's build uses the "
+                f"(BN folded, every convolution in oneDNN" +
+                (f"; its set-up, {first['pytorch_jit_setup_seconds']:.0f} s for "
+                 f"{next(iter(models))}, is not timed" if "pytorch_jit_setup_seconds" in first
+                 else "") +
+                f"). PyTorch's BLAS: {first['torch_blas']}; Debian's build uses the "
                 f"system's libblas.so.3 (the reference BLAS unless an optimized one is "
                 f"installed), and eager PyTorch computes 1x1 convolutions at batch 1 on one "
                 f"thread with it, not with oneDNN")
     settings = results["settings"]
+    load = max(machine["load_average_at_start"][0], machine["load_average_at_end"][0])
+    warning = (f"**Warning: the machine was loaded (load average {load:.1f} on "
+               f"{machine['cpu_count']} CPUs): these numbers measure the load as much as the "
+               f"systems.**\n\n" if load > 0.5 * machine["cpu_count"] else "")
     with open(os.path.join(out, "models.md"), "w") as f:
         f.write(
+            warning +
             f"Whole models, batch 1, float32, 224x224x3, on {machine['cpu']} "
             f"({machine['cpu_count']} CPUs; load average {machine['load_average_at_start'][0]:.1f} "
             f"at the start, {machine['load_average_at_end'][0]:.1f} at the end). {versions}.\n\n"
@@ -627,7 +637,7 @@ def write_report(results, out, rb):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     names = list(models)
-    fig, axes = plt.subplots(1, len(names), figsize=(5.5 * len(names) + 1, 4.5), squeeze=False)
+    fig, axes = plt.subplots(1, len(names), figsize=(5.5 * len(names) + 1.5, 4.8), squeeze=False)
     colors = {"kconv_tuned": "tab:blue", "kconv_default": "tab:cyan",
               "onnxruntime": "tab:gray", "pytorch_jit": "tab:orange", "pytorch": "tab:red"}
     shown = [s for s in systems if s != "onnxruntime"]  # ONNX Runtime: the line at 1
@@ -649,9 +659,8 @@ def write_report(results, out, rb):
         ax.margins(y=0.15)
     axes[0][0].set_ylabel("ONNX Runtime time / system time\n(higher is faster)")
     axes[0][-1].legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
-    fig.suptitle("Whole models: speed relative to ONNX Runtime "
-                 f"{first['ort_version']} (kconv runs Keras's architecture, the others "
-                 "torchvision's)", fontsize=10)
+    fig.suptitle(f"Whole models: speed relative to ONNX Runtime {first['ort_version']}\n"
+                 "(kconv runs Keras's architecture, the others torchvision's)", fontsize=10)
     fig.tight_layout()
     fig.savefig(os.path.join(out, "models.png"), dpi=100)
 
