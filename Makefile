@@ -4,7 +4,7 @@
 BUILD ?= build
 CMAKE_FLAGS ?=
 
-.PHONY: all deps configure build demo test bench clean
+.PHONY: all deps configure build demo test bench bench-models clean
 
 all: build
 
@@ -33,3 +33,11 @@ bench: build
 	KCONV_BENCH_DEPS=1 ./scripts/install-deps.sh
 	/usr/bin/python3 bench/run_bench.py --tune-budget $${TUNE_BUDGET:-20}
 	/usr/bin/python3 bench/run_blocks.py --tune-budget $${TUNE_BUDGET:-20}
+
+# Whole MobileNetV2 and ResNet50 against ONNX Runtime (npm onnxruntime-node, installed into
+# bench/.cache) and PyTorch: bench/results/models.{json,md,png}. TUNE_BUDGET_TOTAL=S also
+# times kconv tuned with that whole-model budget; THREADS_MAX=N more threads.
+bench-models: build
+	KCONV_BENCH_DEPS=1 ./scripts/install-deps.sh
+	/usr/bin/python3 bench/run_models.py --kconvc $(BUILD)/bin/kconvc \
+	  --tune-budget-total $${TUNE_BUDGET_TOTAL:-0} --threads-max $${THREADS_MAX:-2}

@@ -15,8 +15,11 @@ packages=(
   qemu-user
 )
 if [[ "${KCONV_BENCH_DEPS:-0}" == 1 ]]; then
-  packages+=(libdnnl-dev libxnnpack-dev libpthreadpool-dev python3-torch python3-matplotlib
-             python3-sklearn)
+  packages+=(libdnnl-dev libxnnpack-dev libpthreadpool-dev python3-torch python3-torchvision
+             python3-matplotlib python3-sklearn)
+  # bench/run_models.py installs ONNX Runtime with npm; a Node.js from elsewhere (one that
+  # bundles npm) will do.
+  if ! command -v npm >/dev/null; then packages+=(nodejs npm); fi
 fi
 
 missing=()
