@@ -72,6 +72,9 @@ std::vector<int> layerInputs(const PlanNode &node) {
   return std::visit(Overloaded{[](const ConvStep &) { return std::vector<int>{}; },
                                [](const MergeLayer &l) { return l.inputs; },
                                [](const ConcatenateLayer &l) { return l.inputs; },
+                               [](const BatchMatMulLayer &l) {
+                                 return std::vector<int>{l.lhs, l.rhs};
+                               },
                                [](const auto &l) { return std::vector<int>{l.input}; }},
                     node);
 }
