@@ -161,7 +161,74 @@ def encoder(g):
     return [lne.layer_norm(g, z, epsilon=1e-6)]
 
 
-MODELS = {"attention": attention, "encoder": encoder}
+# Attention / AdditiveAttention called on a list, with call kwargs: name -> kwargs.
+LIST_CALLS = {}
+
+
+def dot_attention_layer(g, inputs, use_scale=False, concat=False, additive=False,
+                        causal=False):
+    q, v = g.values[inputs[0]], g.values[inputs[1]]
+    dim = q.shape[-1]
+    weights = []
+    if additive:
+        scale = g.uniform((dim,), -1.0, 1.0) if use_scale else None
+        if use_scale:
+            weights.append(("scale", scale))
+    else:
+        # A negative scale: the causal mask must still win after scaling.
+        scale = np.array(-0.7 if not concat else 0.8, np.float32) if use_scale else None
+        if use_scale:
+            weights.append(("scale", scale))
+        if concat:
+            concat_weight = np.array(1.3, np.float32)
+            weights.append(("concat_score_weight", concat_weight))
+
+    def reference(query, value, key=None):
+        key = value if key is None else key
+        if additive:
+            s = np.tanh(query[:, :, None, :] + key[:, None, :, :])
+            scores = (s * (scale.astype(np.float64) if use_scale else 1.0)).sum(-1)
+        elif concat:
+            a = float(scale) if use_scale else 1.0
+            scores = float(concat_weight) * np.tanh(
+                a * (query[:, :, None, :] + key[:, None, :, :])).sum(-1)
+        else:
+            scores = np.einsum("bid,bjd->bij", query, key)
+            if use_scale:
+                scores = scores * float(scale)
+        if causal:
+            t, s_ = scores.shape[-2:]
+            scores = np.where(np.tril(np.ones((t, s_))) > 0, scores, scores - 1e9)
+        return np.einsum("bij,bjd->bid", lr.softmax(scores, axis=-1), value)
+
+    cls = "AdditiveAttention" if additive else "Attention"
+    config = {"use_scale": use_scale, "dropout": 0.0}
+    if not additive:
+        config["score_mode"] = "concat" if concat else "dot"
+    name = g.add(cls, inputs, reference, config, weights or None)
+    if causal:
+        LIST_CALLS[name] = {"use_causal_mask": True}
+    return name
+
+
+def dot_attention(g):
+    """Attention (dot-product: plain, scaled with causal mask; concat with both
+    scales) and AdditiveAttention (with and without its per-feature scale, causal),
+    on [query, value] and [query, value, key]."""
+    q, v, k = g.input((5, 4)), g.input((7, 6)), g.input((7, 4))
+    return [dot_attention_layer(g, [q, v, k]),
+            dot_attention_layer(g, [q, q], use_scale=True, causal=True),
+            dot_attention_layer(g, [q, v, k], use_scale=True, concat=True),
+            dot_attention_layer(g, [q, v, k], additive=True, use_scale=True),
+            dot_attention_layer(g, [q, q], additive=True, causal=True)]
+
+
+def attention_layers(g):
+    """attention and dot_attention in one model: fewer compilations."""
+    return attention(g) + dot_attention(g)
+
+
+MODELS = {"attention": attention_layers, "encoder": encoder}
 
 
 def rewrite_calls(config_json, keras3, shapes):
@@ -169,6 +236,12 @@ def rewrite_calls(config_json, keras3, shapes):
     model = json.loads(config_json)
     for entry in model["config"]["layers"]:
         name = entry.get("name") or entry["config"]["name"]
+        if name in LIST_CALLS:  # Attention([q, v], use_causal_mask=True)
+            if keras3:
+                entry["inbound_nodes"][0]["kwargs"] = dict(LIST_CALLS[name])
+            else:
+                for ref in entry["inbound_nodes"][0]:
+                    ref[3] = dict(LIST_CALLS[name])
         if name not in CALLS:
             continue
         inbound, positional, kwargs, _ = CALLS[name]
@@ -184,12 +257,15 @@ def rewrite_calls(config_json, keras3, shapes):
     return json.dumps(model)
 
 
-def write_keras3_weights(f, layers, weights):
+def write_keras3_weights(f, all_layers, layers, weights):
     """keras_writer's Keras 3 layout, with MultiHeadAttention's projections in groups of
-    their own below the layer's (its own `vars` empty)."""
+    their own below the layer's (its own `vars` empty). Paths are numbered per class
+    over all the model's layers (`all_layers`: (class name, name)), weightless ones
+    too, as Keras numbers them."""
     root = f.create_group("layers")
-    for path, (class_name, tensors), (name, _) in zip(keras_writer._keras3_paths(layers),
-                                                      layers, weights):
+    paths = dict(zip([n for _, n in all_layers], keras_writer._keras3_paths(all_layers)))
+    for (class_name, tensors), (name, _) in zip(layers, weights):
+        path = paths[name]
         group = root.create_group(path)
         group.attrs["name"] = path
         own = group.create_group("vars")
@@ -221,7 +297,8 @@ def build(name, keras3, workdir, rng):
         import zipfile
         buffer = io.BytesIO()
         with h5py.File(buffer, "w") as f:
-            write_keras3_weights(f, [(cls, w) for _, cls, w in g.weights],
+            write_keras3_weights(f, [(cls, c["name"]) for cls, c, _ in g.layers],
+                                 [(cls, w) for _, cls, w in g.weights],
                                  [(n, w) for n, _, w in g.weights])
         model = os.path.join(d, "model.keras")
         with zipfile.ZipFile(model, "w", zipfile.ZIP_STORED) as z:
@@ -250,6 +327,7 @@ def main():
     failures = 0
     for name in args.models.split(","):
         CALLS.clear()
+        LIST_CALLS.clear()
         g, outputs, d, compile_args = build(name, args.keras3, args.workdir, rng)
         if args.emit_only:
             print(" ".join(compile_args))

@@ -1,7 +1,8 @@
-// EinsumDense and MultiHeadAttention -> kconv ops: an EinsumDense that contracts the
-// input's last axes with its kernel is a Dense between reshapes and transposes; a
-// MultiHeadAttention is its projections (EinsumDense), batched matrix products and a
-// softmax along the last axis.
+// EinsumDense, MultiHeadAttention, Attention and AdditiveAttention -> kconv ops: an
+// EinsumDense that contracts input axes with its kernel is a Dense between reshapes and
+// transposes; a MultiHeadAttention is its projections (EinsumDense), batched matrix
+// products and a softmax along the last axis; Attention's and AdditiveAttention's
+// scores are a batched matrix product or kconv.additive_scores.
 #include "Importer.h"
 
 #include "llvm/Support/CheckedArithmetic.h"
@@ -450,6 +451,102 @@ LogicalResult Importer::importMultiHeadAttention(const keras::Layer &layer,
   FailureOr<Value> out = buildEinsumDense(layer, *merged, spec, w[3 * perProjection],
                                           mha.useBias ? w[3 * perProjection + 1] : nullptr,
                                           mha.kernelInitializer, mha.biasInitializer);
+  return failure(failed(out));
+}
+
+LogicalResult Importer::importAttention(const keras::Layer &layer,
+                                        const keras::AttentionConfig &config) {
+  if (layer.inbound.size() < 2 || layer.inbound.size() > 3)
+    return error(layer) << "expects [query, value] or [query, value, key], got "
+                        << layer.inbound.size() << " input"
+                        << (layer.inbound.size() == 1 ? "" : "s");
+  Value query = input(layer, 0), value = input(layer, 1);
+  Value key = layer.inbound.size() > 2 ? input(layer, 2) : value;
+  for (auto [what, v] : {std::pair<const char *, Value>{"query", query},
+                         std::pair<const char *, Value>{"value", value},
+                         std::pair<const char *, Value>{"key", key}}) {
+    ArrayRef<int64_t> s = shapeOf(v);
+    if (s.size() != 3 || ShapedType::isDynamic(s[1]) || ShapedType::isDynamic(s[2]))
+      return error(layer) << "the " << what << " " << formatShape(s)
+                          << " is not (batch, steps, features) with known steps and features";
+  }
+  int64_t dim = shapeOf(query)[2];
+  if (shapeOf(key)[2] != dim)
+    return error(layer) << "query " << formatShape(shapeOf(query)) << " and key "
+                        << formatShape(shapeOf(key)) << " have different feature sizes";
+  if (shapeOf(key)[1] != shapeOf(value)[1])
+    return error(layer) << "key " << formatShape(shapeOf(key)) << " and value "
+                        << formatShape(shapeOf(value)) << " have different numbers of steps";
+  // Weights in Keras's order: Attention's scalar `scale` (use_scale), then
+  // `concat_score_weight` (concat); AdditiveAttention's `scale` of one per feature.
+  size_t count = config.additive ? (config.useScale ? 1 : 0)
+                                 : (config.useScale ? 1 : 0) + (config.concat ? 1 : 0);
+  // (A layer without weights takes no place in the weights file's order.)
+  FailureOr<std::vector<const keras::WeightTensor *>> tensors =
+      count ? layerWeights(layer, count) : std::vector<const keras::WeightTensor *>();
+  if (failed(tensors))
+    return failure();
+  // A scalar weight, read at import (Keras initializes both to ones).
+  auto scalar = [&](const keras::WeightTensor *t, const char *role) -> FailureOr<double> {
+    if (!t)
+      return 1.0;
+    if (t->values.size() != 1 || t->shape.size() > 1)
+      return weightShapeError(layer, role, t->shape, {});
+    if (!std::isfinite(t->values[0]))
+      return error(layer) << role << " is not finite";
+    return double(t->values[0]);
+  };
+  FailureOr<Value> scores;
+  BoolAttr causal = builder.getBoolAttr(config.useCausalMask);
+  if (!config.additive && !config.concat) {
+    // scores = (query . key^T) * scale, computed as (query * scale) . key^T.
+    Value q = query;
+    if (config.useScale) {
+      FailureOr<double> scale = scalar((*tensors)[0], "scale");
+      if (failed(scale))
+        return failure();
+      FailureOr<Value> scaled = createLayerOp<RescaleOp>(
+          layer, q, builder.getF64FloatAttr(*scale), builder.getF64FloatAttr(0.0));
+      if (failed(scaled))
+        return failure();
+      q = *scaled;
+    }
+    scores = createLayerOp<BatchMatMulOp>(layer, q, key, builder.getBoolAttr(false),
+                                          builder.getBoolAttr(true), causal);
+  } else if (config.concat) {
+    // concat_score_weight * sum(tanh(scale * (query + key))).
+    FailureOr<double> inner = config.useScale ? scalar((*tensors)[0], "scale") : 1.0;
+    FailureOr<double> outer =
+        scalar((*tensors)[config.useScale ? 1 : 0], "concat_score_weight");
+    if (failed(inner) || failed(outer))
+      return failure();
+    scores = createLayerOp<AdditiveScoresOp>(layer, query, key, Value(),
+                                             builder.getF64FloatAttr(*inner),
+                                             builder.getF64FloatAttr(*outer), causal);
+  } else {
+    // sum(scale * tanh(query + key)), scale one per feature.
+    Value weights;
+    if (config.useScale) {
+      FailureOr<Value> w = weightConstant(layer, (*tensors)[0], "scale", {dim}, std::nullopt,
+                                          "glorot_uniform");
+      if (failed(w))
+        return failure();
+      weights = *w;
+    }
+    scores = createLayerOp<AdditiveScoresOp>(layer, query, key, weights,
+                                             builder.getF64FloatAttr(1.0),
+                                             builder.getF64FloatAttr(1.0), causal);
+  }
+  if (failed(scores))
+    return failure();
+  FailureOr<Value> probs = createLayerOp<ActivationOp>(
+      layer, *scores, ActivationAttr::get(&context, Activation::softmax), FloatAttr(),
+      FloatAttr(), FloatAttr(), FloatAttr(), builder.getI64IntegerAttr(2));
+  if (failed(probs))
+    return failure();
+  FailureOr<Value> out =
+      createLayerOp<BatchMatMulOp>(layer, *probs, value, builder.getBoolAttr(false),
+                                   builder.getBoolAttr(false), builder.getBoolAttr(false));
   return failure(failed(out));
 }
 

@@ -143,6 +143,7 @@ private:
                                   const keras::EinsumDenseConfig &config);
   LogicalResult importMultiHeadAttention(const keras::Layer &layer,
                                          const keras::MultiHeadAttentionConfig &mha);
+  LogicalResult importAttention(const keras::Layer &layer, const keras::AttentionConfig &config);
 
   MLIRContext &context;
   OpBuilder builder;

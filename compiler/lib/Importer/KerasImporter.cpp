@@ -279,6 +279,8 @@ LogicalResult Importer::importLayer(const keras::Layer &layer) {
           return importEinsumDense(layer, config);
         else if constexpr (std::is_same_v<T, keras::MultiHeadAttentionConfig>)
           return importMultiHeadAttention(layer, config);
+        else if constexpr (std::is_same_v<T, keras::AttentionConfig>)
+          return importAttention(layer, config);
         else
           return importSimple(layer);
       },

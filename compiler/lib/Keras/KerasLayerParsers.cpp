@@ -630,19 +630,35 @@ MultiHeadAttentionConfig parseMultiHeadAttention(const LayerContext &ctx, const 
   return m; // dropout: the identity at inference
 }
 
+AttentionConfig parseAttention(const LayerContext &ctx, const json &c) {
+  AttentionConfig a;
+  a.additive = ctx.className == "AdditiveAttention";
+  a.useScale = boolArg(ctx, c, "use_scale", a.additive);
+  if (!a.additive) {
+    std::string mode = lowerString(ctx, c, "score_mode", "dot");
+    if (mode != "dot" && mode != "concat")
+      ctx.fail("'score_mode' must be 'dot' or 'concat', got '" + mode + "'");
+    a.concat = mode == "concat";
+  }
+  a.useCausalMask = boolArg(ctx, c, "causal", false); // tf-keras before use_causal_mask
+  return a; // dropout: the identity at inference
+}
+
 } // namespace
 
 void applyCallArguments(const LayerContext &ctx, const json &kwargs, LayerConfig &config) {
   auto *mha = std::get_if<MultiHeadAttentionConfig>(&config);
-  if (!mha)
+  auto *attention = std::get_if<AttentionConfig>(&config);
+  if (!mha && !attention)
     return;
+  bool &useCausalMask = mha ? mha->useCausalMask : attention->useCausalMask;
   for (auto it = kwargs.begin(); it != kwargs.end(); ++it) {
     const std::string &arg = it.key();
     const json &v = it.value();
     if (arg == "use_causal_mask") {
       if (!v.is_boolean() && !v.is_null())
         ctx.fail("the call argument 'use_causal_mask' must be true or false, got " + v.dump());
-      mha->useCausalMask = v.is_boolean() && v.get<bool>();
+      useCausalMask = useCausalMask || (v.is_boolean() && v.get<bool>());
     } else if (arg == "return_attention_scores") {
       if (v.is_boolean() && v.get<bool>())
         ctx.fail("the call argument 'return_attention_scores=True' is not supported (one "
@@ -766,6 +782,8 @@ LayerConfig parseLayerConfig(const LayerContext &ctx, const json &config, int ke
     return parseEinsumDense(ctx, c, kerasMajor);
   if (cls == "MultiHeadAttention")
     return parseMultiHeadAttention(ctx, c);
+  if (cls == "Attention" || cls == "AdditiveAttention")
+    return parseAttention(ctx, c);
   ctx.fail("unsupported layer class '" + cls + "'");
 }
 

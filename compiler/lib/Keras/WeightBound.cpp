@@ -337,6 +337,15 @@ struct Visitor {
     return out;
   }
 
+  std::optional<Shape> operator()(const AttentionConfig &c) {
+    if (in.size() < 2 || in[0].empty() || in[1].empty())
+      return std::nullopt;
+    params = c.additive ? (c.useScale ? in[0].back() : 0) : 2; // scale (, concat weight)
+    Shape out(in[0].begin(), in[0].end() - 1);
+    out.push_back(in[1].back());
+    return out;
+  }
+
 private:
   /// A 1-D layer (rank 1) as its 2-D layer on the (1, steps) view of its input.
   template <typename Config> std::optional<Shape> onStepsView(const Config &c) {

@@ -253,6 +253,17 @@ struct BatchMatMulLayer {
   bool transposeLhs = false, transposeRhs = false, causalMask = false;
 };
 
+/// Additive attention scores: entry (i, j) of each (Tq, Tv) matrix is
+/// outerScale * sum_d weights[d] * tanh(innerScale * (query[i, d] + key[j, d])), weights 1
+/// when empty; with `causalMask`, entries with j > i are -1e9.
+struct AdditiveScoresLayer {
+  std::string name;
+  int query = -1, key = -1, output = -1;
+  std::vector<float> weights;
+  double innerScale = 1, outerScale = 1;
+  bool causalMask = false;
+};
+
 /// A step of the pipeline: a Conv2D (an index into PipelinePlan::convs, which the
 /// tuner schedules) or another layer.
 struct ConvStep {
@@ -264,7 +275,8 @@ using PlanNode =
                  MergeLayer, ConcatenateLayer, ZeroPadding2DLayer, Cropping2DLayer,
                  UpSample2DLayer, ReshapeLayer, TransposeLayer, AdaptivePool2DLayer,
                  ResizeLayer,
-                 GroupNormLayer, BatchMatMulLayer>;
+                 GroupNormLayer, BatchMatMulLayer,
+                 AdditiveScoresLayer>;
 
 /// Whether `name` is one of the names codegen gives the Funcs, buffers and reductions
 /// of a layer (or boundary tensor) named `layer`: `layer` + "_" + a part (conv2d_kernel,

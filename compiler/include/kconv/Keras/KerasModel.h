@@ -236,6 +236,15 @@ struct MultiHeadAttentionConfig {
   std::optional<Value> kernelInitializer, biasInitializer;
 };
 
+/// Attention (dot-product scores, or "concat": additive with scalar scales) and
+/// AdditiveAttention: softmax(scores(query, key)) . value over [query, value(, key)].
+struct AttentionConfig {
+  bool additive = false; // AdditiveAttention
+  bool useScale = false; // Attention: a scalar; AdditiveAttention: one per feature
+  bool concat = false;   // Attention's score_mode "concat"
+  bool useCausalMask = false; // the call argument (tf-keras's deprecated `causal` too)
+};
+
 using LayerConfig =
     std::variant<InputConfig, Conv2DConfig, DenseConfig, BatchNormConfig, NormalizationConfig,
                  LayerNormConfig, UnitNormConfig, Pool2DConfig,
@@ -244,7 +253,7 @@ using LayerConfig =
                  PermuteConfig, RescalingConfig, IdentityConfig, AdaptivePool2DConfig,
                  ResizeConfig,
                  GroupNormConfig, RepeatVectorConfig, EinsumDenseConfig,
-                 MultiHeadAttentionConfig>;
+                 MultiHeadAttentionConfig, AttentionConfig>;
 
 struct Layer {
   std::string name;
