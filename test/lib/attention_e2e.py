@@ -223,9 +223,59 @@ def dot_attention(g):
             dot_attention_layer(g, [q, q], additive=True, causal=True)]
 
 
+def gqa(g, query, value, num_query_heads=4, num_key_value_heads=2, head_dim=3,
+        causal=False):
+    """Keras 3's GroupedQueryAttention: key and value heads repeated along the heads
+    axis (each serving num_query_heads / num_key_value_heads consecutive query heads)."""
+    dq, dv = g.values[query].shape[-1], g.values[value].shape[-1]
+    repeats = num_query_heads // num_key_value_heads
+    w = {"query": (g.uniform((dq, num_query_heads, head_dim), -0.5, 0.5),
+                   g.uniform((num_query_heads, head_dim), -0.5, 0.5))}
+    for part in ("key", "value"):
+        w[part] = (g.uniform((dv, num_key_value_heads, head_dim), -0.5, 0.5),
+                   g.uniform((num_key_value_heads, head_dim), -0.5, 0.5))
+    w["attention_output"] = (g.uniform((num_query_heads, head_dim, dq), -0.5, 0.5),
+                             g.uniform((dq,), -0.5, 0.5))
+
+    def project(x, part):
+        kernel, bias = (a.astype(np.float64) for a in w[part])
+        return np.tensordot(x, kernel, axes=([x.ndim - 1], [0])) + bias
+
+    def reference(q, v):
+        Q = project(q, "query") / np.sqrt(head_dim)
+        K = np.repeat(project(v, "key"), repeats, axis=2)
+        V = np.repeat(project(v, "value"), repeats, axis=2)
+        scores = np.einsum("bquh,bkuh->buqk", Q, K)
+        if causal:
+            t, s_ = scores.shape[-2:]
+            scores = scores + (1.0 - np.tril(np.ones((t, s_)))) * -1e9
+        out = np.einsum("buqk,bkuh->bquh", lr.softmax(scores, axis=-1), V)
+        kernel, bias = (a.astype(np.float64) for a in w["attention_output"])
+        return np.tensordot(out, kernel, axes=([2, 3], [0, 1])) + bias
+
+    config = {"head_dim": head_dim, "num_query_heads": num_query_heads,
+              "num_key_value_heads": num_key_value_heads, "use_bias": True,
+              "use_gate": False, "sliding_window": None, "dropout": 0.0}
+    weights = []
+    for part in ("query", "key", "value", "attention_output"):
+        weights += [(part + "/kernel", w[part][0]), (part + "/bias", w[part][1])]
+    name = g.add("GroupedQueryAttention", [query, value], reference, config, weights)
+    CALLS[name] = ([query, value], 2, {"use_causal_mask": True} if causal else {}, "_")
+    return name
+
+
+# Set by main: the models written as Keras 3 files (GroupedQueryAttention is Keras 3's).
+KERAS3 = [False]
+
+
 def attention_layers(g):
-    """attention and dot_attention in one model: fewer compilations."""
-    return attention(g) + dot_attention(g)
+    """attention and dot_attention in one model: fewer compilations (and, in Keras 3,
+    a GroupedQueryAttention, causal, 4 query heads sharing 2 key/value heads)."""
+    outputs = attention(g) + dot_attention(g)
+    if KERAS3[0]:
+        x = g.input((6, 5))
+        outputs.append(gqa(g, x, x, causal=True))
+    return outputs
 
 
 MODELS = {"attention": attention_layers, "encoder": encoder}
@@ -269,7 +319,7 @@ def write_keras3_weights(f, all_layers, layers, weights):
         group = root.create_group(path)
         group.attrs["name"] = path
         own = group.create_group("vars")
-        if class_name != "MultiHeadAttention":
+        if class_name not in ("MultiHeadAttention", "GroupedQueryAttention"):
             for i, (_, array) in enumerate(tensors):
                 own.create_dataset(str(i), data=np.asarray(array, np.float32))
             continue
@@ -324,6 +374,7 @@ def main():
     parser.add_argument("--emit-only", action="store_true", help="write the models only")
     args = parser.parse_args()
     rng = np.random.default_rng(24)
+    KERAS3[0] = args.keras3
     failures = 0
     for name in args.models.split(","):
         CALLS.clear()

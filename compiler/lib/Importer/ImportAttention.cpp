@@ -386,13 +386,51 @@ LogicalResult Importer::importMultiHeadAttention(const keras::Layer &layer,
     if (ordered.size() == w.size())
       w = ordered;
   }
+  // GroupedQueryAttention: key and value heads each serve `repeats` consecutive query
+  // heads (Keras repeats them along the heads axis): their projections' weights are
+  // repeated here, so the rest is MultiHeadAttention's.
+  int64_t kvHeads = mha.keyValueHeads ? mha.keyValueHeads : mha.numHeads;
+  int64_t repeats = mha.numHeads / kvHeads;
+  std::vector<keras::WeightTensor> repeated;
+  repeated.reserve(4);
+  auto repeatHeads = [&](const keras::WeightTensor *t, ArrayRef<int64_t> fileShape,
+                         const char *role) -> FailureOr<const keras::WeightTensor *> {
+    if (!t || repeats == 1)
+      return t;
+    if (ArrayRef<int64_t>(t->shape) != fileShape)
+      return weightShapeError(layer, role, t->shape, fileShape);
+    // (outer..., kvHeads, inner) -> (outer..., kvHeads * repeats, inner).
+    int64_t inner = fileShape.back(), outer = t->values.size() / (kvHeads * inner);
+    keras::WeightTensor r;
+    r.shape.assign(fileShape.begin(), fileShape.end());
+    r.shape[r.shape.size() - 2] = mha.numHeads;
+    for (int64_t o = 0; o < outer; ++o)
+      for (int64_t h = 0; h < mha.numHeads; ++h)
+        for (int64_t i = 0; i < inner; ++i)
+          r.values.push_back(t->values[(o * kvHeads + h / repeats) * inner + i]);
+    repeated.push_back(std::move(r));
+    return &repeated.back();
+  };
   auto project = [&](Value x, int which, int64_t dim, const char *name) -> FailureOr<Value> {
     std::string kernelRole = std::string(name) + "_kernel", biasRole = std::string(name) + "_bias";
     EinsumSpec spec{"abc,cde->abde", {std::nullopt, mha.numHeads, dim},
                     mha.useBias ? "de" : "", "linear", kernelRole.c_str(), biasRole.c_str()};
-    return buildEinsumDense(layer, x, spec, w[which * perProjection],
-                            mha.useBias ? w[which * perProjection + 1] : nullptr,
-                            mha.kernelInitializer, mha.biasInitializer);
+    const keras::WeightTensor *kernel = w[which * perProjection];
+    const keras::WeightTensor *bias = mha.useBias ? w[which * perProjection + 1] : nullptr;
+    if (which > 0) {
+      FailureOr<const keras::WeightTensor *> k =
+          repeatHeads(kernel, {shapeOf(x)[2], kvHeads, dim}, kernelRole.c_str());
+      if (failed(k))
+        return failure();
+      FailureOr<const keras::WeightTensor *> b =
+          repeatHeads(bias, {kvHeads, dim}, biasRole.c_str());
+      if (failed(b))
+        return failure();
+      kernel = *k;
+      bias = *b;
+    }
+    return buildEinsumDense(layer, x, spec, kernel, bias, mha.kernelInitializer,
+                            mha.biasInitializer);
   };
   FailureOr<Value> q = project(query, 0, mha.keyDim, "query");
   if (failed(q))

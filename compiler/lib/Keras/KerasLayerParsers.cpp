@@ -630,6 +630,34 @@ MultiHeadAttentionConfig parseMultiHeadAttention(const LayerContext &ctx, const 
   return m; // dropout: the identity at inference
 }
 
+/// GroupedQueryAttention: a MultiHeadAttention of num_query_heads heads of head_dim
+/// whose key and value heads are shared by groups of query heads.
+MultiHeadAttentionConfig parseGroupedQueryAttention(const LayerContext &ctx, const json &c) {
+  MultiHeadAttentionConfig m;
+  for (const char *arg : {"head_dim", "num_query_heads", "num_key_value_heads"})
+    if (!c.contains(arg) || c[arg].is_null())
+      ctx.fail(std::string("'") + arg + "' is missing");
+  m.keyDim = m.valueDim = positiveInt(ctx, c["head_dim"], "head_dim");
+  m.numHeads = positiveInt(ctx, c["num_query_heads"], "num_query_heads");
+  m.keyValueHeads = positiveInt(ctx, c["num_key_value_heads"], "num_key_value_heads");
+  if (m.numHeads % m.keyValueHeads != 0)
+    ctx.fail("'num_query_heads' (" + std::to_string(m.numHeads) +
+             ") must be divisible by 'num_key_value_heads' (" +
+             std::to_string(m.keyValueHeads) + ")");
+  m.useBias = boolArg(ctx, c, "use_bias", true);
+  if (boolArg(ctx, c, "use_gate", false))
+    ctx.fail("'use_gate' is not supported");
+  if (c.contains("sliding_window") && !c["sliding_window"].is_null())
+    ctx.fail("'sliding_window' is not supported");
+  m.kernelInitializer = optionalSpec(c, "kernel_initializer");
+  m.biasInitializer = optionalSpec(c, "bias_initializer");
+  for (const char *arg : {"kernel_regularizer", "bias_regularizer", "activity_regularizer"})
+    regularizerSpec(ctx, c, arg);
+  for (const char *arg : {"kernel_constraint", "bias_constraint"})
+    constraintSpec(ctx, c, arg);
+  return m; // dropout: the identity at inference
+}
+
 AttentionConfig parseAttention(const LayerContext &ctx, const json &c) {
   AttentionConfig a;
   a.additive = ctx.className == "AdditiveAttention";
@@ -782,6 +810,8 @@ LayerConfig parseLayerConfig(const LayerContext &ctx, const json &config, int ke
     return parseEinsumDense(ctx, c, kerasMajor);
   if (cls == "MultiHeadAttention")
     return parseMultiHeadAttention(ctx, c);
+  if (cls == "GroupedQueryAttention")
+    return parseGroupedQueryAttention(ctx, c);
   if (cls == "Attention" || cls == "AdditiveAttention")
     return parseAttention(ctx, c);
   ctx.fail("unsupported layer class '" + cls + "'");

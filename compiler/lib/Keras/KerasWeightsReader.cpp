@@ -188,7 +188,8 @@ Status matchKeras3Weights(const Model &model, Weights &weights) {
     if (!layer.weightOwner.empty())
       continue; // a shared layer's later call: the weights are its owner's
     auto found = weights.byLayer.find(path);
-    if (found == weights.byLayer.end() && layer.className == "MultiHeadAttention") {
+    if (found == weights.byLayer.end() && (layer.className == "MultiHeadAttention" ||
+                                           layer.className == "GroupedQueryAttention")) {
       // Its projections' weights, in Keras 2's order: query, key, value, output
       // (attributes `query_dense`, ...; `_query_dense` before Keras 3.3).
       std::vector<WeightTensor> gathered;

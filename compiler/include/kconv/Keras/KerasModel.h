@@ -233,6 +233,9 @@ struct MultiHeadAttentionConfig {
   bool useBias = true;
   std::vector<int64_t> outputShape;
   bool useCausalMask = false; // a call argument
+  // GroupedQueryAttention (Keras 3): key and value have this many heads, each shared
+  // by numHeads / keyValueHeads query heads; 0 for MultiHeadAttention (numHeads).
+  int64_t keyValueHeads = 0;
   std::optional<Value> kernelInitializer, biasInitializer;
 };
 
