@@ -75,6 +75,12 @@ std::vector<int> layerInputs(const PlanNode &node) {
                                [](const MaskedAveragePool1DLayer &l) {
                                  return std::vector<int>{l.input, l.mask};
                                },
+                               [](const BatchMatMulLayer &l) {
+                                 return std::vector<int>{l.lhs, l.rhs};
+                               },
+                               [](const AdditiveScoresLayer &l) {
+                                 return std::vector<int>{l.query, l.key};
+                               },
                                [](const auto &l) { return std::vector<int>{l.input}; }},
                     node);
 }

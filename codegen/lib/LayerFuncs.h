@@ -83,6 +83,11 @@ std::optional<Halide::Var> scheduleTransposeCopy(Halide::Func store,
                                                  const TensorInfo &out, int vectorWidth,
                                                  int bandRows = 0);
 
+/// THE SCHEDULE of a BatchMatMul step (Layers/BatchMatMul.cpp), whose result `store`
+/// writes: register tiles, its packed operand and accumulators inside them.
+void scheduleBatchMatMul(LayerFuncs &funcs, Halide::Func store, const BatchMatMulLayer &layer,
+                         const PipelinePlan &plan, int vectorWidth);
+
 /// The Transpose step (a node index) that computes convolution `conv` band by band
 /// inside its copy (Layers/Transpose.cpp): one writing a model output (a channels_first
 /// model's last layer, whose output the layout pass transposes back) that is the

@@ -260,6 +260,8 @@ BuiltPipeline buildPipeline(const PipelinePlan &plan, const Target &target) {
         banded->second.first.compute_at(store, *band);
       else if (rows > 0) // (no band loop: computed whole, serially)
         banded->second.first.compute_root();
+    } else if (const auto *matmul = std::get_if<BatchMatMulLayer>(&node); manual && matmul) {
+      scheduleBatchMatMul(funcs, store, *matmul, plan, vectorWidth);
     } else if (manual && (!funcs.view || named != outputName.end())) {
       scheduleLayer(funcs, store, out, vectorWidth);
     }

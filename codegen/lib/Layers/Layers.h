@@ -38,6 +38,8 @@ LayerFuncs defineStep(const ResizeLayer &layer, const StepInputs &in);
 LayerFuncs defineStep(const ReshapeLayer &layer, const StepInputs &in);
 LayerFuncs defineStep(const TransposeLayer &layer, const StepInputs &in);
 LayerFuncs defineStep(const GroupNormLayer &layer, const StepInputs &in);
+LayerFuncs defineStep(const BatchMatMulLayer &layer, const StepInputs &in);
+LayerFuncs defineStep(const AdditiveScoresLayer &layer, const StepInputs &in);
 
 } // namespace kconv::codegen
 

@@ -134,6 +134,30 @@ private:
   LogicalResult importRepeatVector(const keras::Layer &layer,
                                    const keras::RepeatVectorConfig &repeat);
 
+  // ImportAttention.cpp
+  /// An EinsumDense computation (`equation` with Keras's partial `outputShape`, the
+  /// output axes `biasAxes` the bias spans, the activation) whose weights are named
+  /// `kernelRole` / `biasRole`.
+  struct EinsumSpec {
+    std::string equation;
+    std::vector<keras::Dim> outputShape;
+    std::string biasAxes;
+    std::string activation;
+    const char *kernelRole, *biasRole;
+  };
+  /// `spec` on `in` as transpose, reshape, Dense, reshape, transpose (each only where
+  /// needed): its result, or an error naming the layer and the equation.
+  FailureOr<Value> buildEinsumDense(const keras::Layer &layer, Value in, const EinsumSpec &spec,
+                                    const keras::WeightTensor *kernel,
+                                    const keras::WeightTensor *bias,
+                                    const std::optional<keras::Value> &kernelInit,
+                                    const std::optional<keras::Value> &biasInit);
+  LogicalResult importEinsumDense(const keras::Layer &layer,
+                                  const keras::EinsumDenseConfig &config);
+  LogicalResult importMultiHeadAttention(const keras::Layer &layer,
+                                         const keras::MultiHeadAttentionConfig &mha);
+  LogicalResult importAttention(const keras::Layer &layer, const keras::AttentionConfig &config);
+
   MLIRContext &context;
   OpBuilder builder;
   const keras::Model &model;

@@ -277,6 +277,12 @@ LogicalResult Importer::importLayer(const keras::Layer &layer) {
           return importGroupNorm(layer, config);
         else if constexpr (std::is_same_v<T, keras::RepeatVectorConfig>)
           return importRepeatVector(layer, config);
+        else if constexpr (std::is_same_v<T, keras::EinsumDenseConfig>)
+          return importEinsumDense(layer, config);
+        else if constexpr (std::is_same_v<T, keras::MultiHeadAttentionConfig>)
+          return importMultiHeadAttention(layer, config);
+        else if constexpr (std::is_same_v<T, keras::AttentionConfig>)
+          return importAttention(layer, config);
         else
           return importSimple(layer);
       },

@@ -61,9 +61,18 @@ std::string encode(const Status &status, const Hdf5Contents &c) {
   const Weights &w = *c.weights;
   putString(out, w.sourcePath);
   putU64(out, w.keras3Layout);
-  putU64(out, w.layerOrder.size());
-  for (const std::string &layer : w.layerOrder) {
+  // Every entry, those of layerOrder first, in order, then the others (the projections
+  // of a Keras 3 MultiHeadAttention, "<path>/query_dense", outside layerOrder).
+  std::vector<std::pair<std::string, bool>> entries;
+  for (const std::string &layer : w.layerOrder)
+    entries.push_back({layer, true});
+  for (const auto &[layer, tensors] : w.byLayer)
+    if (std::find(w.layerOrder.begin(), w.layerOrder.end(), layer) == w.layerOrder.end())
+      entries.push_back({layer, false});
+  putU64(out, entries.size());
+  for (const auto &[layer, listed] : entries) {
     putString(out, layer);
+    putU64(out, listed);
     const std::vector<WeightTensor> &tensors = w.byLayer.at(layer);
     putU64(out, tensors.size());
     for (const WeightTensor &t : tensors) {
@@ -93,6 +102,7 @@ bool decode(const std::string &bytes, Status &status, Hdf5Contents &c) {
     uint64_t layers = r.u64();
     for (uint64_t i = 0; r.ok && i < layers; ++i) {
       std::string name = r.string();
+      bool listed = r.u64() != 0;
       uint64_t count = r.u64();
       std::vector<WeightTensor> tensors;
       for (uint64_t j = 0; r.ok && j < count; ++j) {
@@ -108,7 +118,8 @@ bool decode(const std::string &bytes, Status &status, Hdf5Contents &c) {
         tensors.push_back(std::move(t));
       }
       w.byLayer[name] = std::move(tensors);
-      w.layerOrder.push_back(name);
+      if (listed)
+        w.layerOrder.push_back(name);
     }
     c.weights = std::move(w);
   }

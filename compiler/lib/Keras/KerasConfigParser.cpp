@@ -76,9 +76,80 @@ void collectKerasHistory(const LayerContext &ctx, const json &j, std::vector<Ten
   }
 }
 
-/// A layer's calls (`inbound_nodes`): per call, the tensors it takes.
-std::vector<std::vector<TensorRef>> parseInbound(const LayerContext &ctx, const json &layer) {
+/// Layers whose call takes tensors by name (query, value, key) beside the first
+/// argument, and arguments that change what they compute (use_causal_mask).
+bool takesNamedTensors(const std::string &className) {
+  return className == "MultiHeadAttention" || className == "GroupedQueryAttention" ||
+         className == "Attention" || className == "AdditiveAttention";
+}
+
+/// A Keras 2 tensor reference in call kwargs: ["name", node, tensor].
+bool isKeras2TensorRef(const json &j) {
+  return j.is_array() && j.size() == 3 && j[0].is_string() && j[1].is_number_integer() &&
+         j[2].is_number_integer();
+}
+
+bool isKeras3Tensor(const json &j) {
+  return j.is_object() && j.contains("class_name") && j["class_name"] == "__keras_tensor__";
+}
+
+/// One call of an attention layer: its tensors in the order query, value, key (the
+/// positional ones first, as Keras binds them, then those passed by name), and in
+/// `kwargs` its other arguments (use_causal_mask, return_attention_scores, ...).
+/// Masks given as tensors are refused.
+std::vector<TensorRef> attentionCall(const LayerContext &ctx, const json &node, bool keras3,
+                                     json &kwargs) {
+  std::vector<TensorRef> refs;
+  json named = json::object();
+  if (keras3) {
+    if (node.contains("args"))
+      collectKerasHistory(ctx, node["args"], refs);
+    if (node.contains("kwargs") && node["kwargs"].is_object())
+      named = node["kwargs"];
+  } else {
+    for (const json &ref : node) {
+      refs.push_back(tensorReference(ctx, ref, "inbound_nodes"));
+      if (ref.is_array() && ref.size() > 3 && ref[3].is_object())
+        named = ref[3];
+    }
+  }
+  auto isTensor = [&](const json &v) {
+    return keras3 ? isKeras3Tensor(v) : isKeras2TensorRef(v);
+  };
+  kwargs = json::object();
+  for (const char *role : {"inputs", "query", "value", "key"}) {
+    auto it = named.find(role);
+    if (it == named.end() || it->is_null())
+      continue;
+    if (keras3)
+      collectKerasHistory(ctx, *it, refs);
+    else if (isTensor(*it))
+      refs.push_back(tensorReference(ctx, *it, "inbound_nodes"));
+    else if (it->is_array())
+      for (const json &ref : *it)
+        refs.push_back(tensorReference(ctx, ref, "inbound_nodes"));
+  }
+  for (auto it = named.begin(); it != named.end(); ++it) {
+    const std::string &arg = it.key();
+    if (arg == "inputs" || arg == "query" || arg == "value" || arg == "key")
+      continue;
+    bool tensor = isTensor(it.value()) ||
+                  (it.value().is_array() && !it.value().empty() && isTensor(it.value()[0]));
+    if (tensor)
+      ctx.fail("the call argument '" + arg +
+               "' (a tensor) is not supported; kconv computes attention without masks "
+               "other than use_causal_mask");
+    kwargs[arg] = it.value();
+  }
+  return refs;
+}
+
+/// A layer's calls (`inbound_nodes`): per call, the tensors it takes; `callKwargs` gets,
+/// per call, the non-tensor arguments of layers that take named tensors (else empty).
+std::vector<std::vector<TensorRef>> parseInbound(const LayerContext &ctx, const json &layer,
+                                                 std::vector<json> &callKwargs) {
   std::vector<std::vector<TensorRef>> calls;
+  callKwargs.clear();
   if (!layer.contains("inbound_nodes") || layer["inbound_nodes"].is_null())
     return calls;
   const json &nodes = layer["inbound_nodes"];
@@ -86,7 +157,10 @@ std::vector<std::vector<TensorRef>> parseInbound(const LayerContext &ctx, const 
     ctx.fail("'inbound_nodes' must be a list");
   for (const json &node : nodes) {
     std::vector<TensorRef> refs;
-    if (node.is_object()) { // Keras 3: {"args": [...], "kwargs": {...}}
+    callKwargs.push_back(json::object());
+    if (takesNamedTensors(ctx.className) && (node.is_object() || node.is_array())) {
+      refs = attentionCall(ctx, node, node.is_object(), callKwargs.back());
+    } else if (node.is_object()) { // Keras 3: {"args": [...], "kwargs": {...}}
       collectKerasHistory(ctx, node, refs);
     } else if (node.is_array()) { // Keras 2: [["name", node, tensor, {kwargs}], ...]
       for (const json &ref : node)
@@ -196,10 +270,12 @@ private:
   /// (`ctx` names the layer with its nested models' path, for messages.)
   std::string addLayer(const LayerContext &ctx, const std::string &name, const json &config,
                        const Scope &scope, const std::string &keras3Name, size_t call,
-                       std::vector<std::string> inbound) {
+                       std::vector<std::string> inbound, const json &callKwargs = json()) {
     checkSize(ctx);
     Layer layer{scope.prefix + name + (call ? "@" + std::to_string(call) : ""),
                 ctx.className, parseLayerConfig(ctx, config, kerasMajor), std::move(inbound)};
+    if (callKwargs.is_object())
+      applyCallArguments(ctx, callKwargs, layer.config);
     std::string owner = scope.ownerPrefix + name;
     if (owner != layer.name)
       layer.weightOwner = owner;
@@ -335,6 +411,7 @@ private:
     uint64_t inboundBase = 0, endpointBase = 0;
     std::string keras3Name;
     std::vector<std::vector<TensorRef>> calls;
+    std::vector<json> callKwargs; // per call: attention layers' non-tensor arguments
     std::vector<std::optional<std::vector<std::string>>> outputs; // per call, once done
   };
 
@@ -405,7 +482,7 @@ private:
       e.isModel = isModelClass(e.ctx.className, *e.config);
       setBases(e);
       e.keras3Name = keras3Name(used, e.ctx.className);
-      e.calls = parseInbound(e.ctx, layerJson);
+      e.calls = parseInbound(e.ctx, layerJson, e.callKwargs);
       if (e.isInput)
         e.calls.assign(1, {});
       else if (e.calls.empty())
@@ -511,7 +588,8 @@ private:
         e.outputs[call] = inlineModel(e.ctx, e.ctx.className, *e.config, inner, &inputs);
       } else {
         e.outputs[call] = std::vector<std::string>{
-            addLayer(e.ctx, e.name, *e.config, scope, e.keras3Name, call, std::move(inputs))};
+            addLayer(e.ctx, e.name, *e.config, scope, e.keras3Name, call, std::move(inputs),
+                     call < e.callKwargs.size() ? e.callKwargs[call] : json())};
       }
       for (const Key &next : dependents[key])
         if (--waiting[next] == 0)

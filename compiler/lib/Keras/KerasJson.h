@@ -67,6 +67,10 @@ std::optional<Value> constraintSpec(const LayerContext &ctx, const nlohmann::jso
                                     const char *arg);
 /// Layers kconv can never compile (Keras 1, Python code), rejected first.
 void rejectUncompilable(const LayerContext &ctx, const nlohmann::json &config);
+/// A call's non-tensor arguments (attention layers' use_causal_mask, ...) into the
+/// layer's configuration; unsupported values are an error naming the layer.
+void applyCallArguments(const LayerContext &ctx, const nlohmann::json &kwargs,
+                        LayerConfig &config);
 /// The typed configuration of one layer (dispatch on its class name).
 LayerConfig parseLayerConfig(const LayerContext &ctx, const nlohmann::json &config,
                              int kerasMajor);

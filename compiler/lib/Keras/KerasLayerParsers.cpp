@@ -564,7 +564,160 @@ EmbeddingConfig parseEmbedding(const LayerContext &ctx, const json &c) {
   return e;
 }
 
+/// An output shape: an int, or a list of ints and nulls (`allowNull`).
+std::vector<Dim> outputShapeArg(const LayerContext &ctx, const json &v, const char *arg,
+                                bool allowNull) {
+  std::vector<Dim> shape;
+  if (v.is_number_integer())
+    return {positiveInt(ctx, v, arg)};
+  if (!v.is_array() || v.empty() || v.size() > 16)
+    ctx.fail(std::string("'") + arg + "' must be an int or a list of 1 to 16 ints, got " +
+             v.dump());
+  for (const json &d : v) {
+    if (d.is_null() && allowNull)
+      shape.push_back(std::nullopt);
+    else
+      shape.push_back(positiveInt(ctx, d, arg));
+  }
+  return shape;
+}
+
+EinsumDenseConfig parseEinsumDense(const LayerContext &ctx, const json &c, int kerasMajor) {
+  EinsumDenseConfig e;
+  auto eq = c.find("equation");
+  if (eq == c.end() || !eq->is_string())
+    ctx.fail("'equation' is missing or not a string");
+  e.equation = eq->get<std::string>();
+  if (e.equation.size() > 64)
+    ctx.fail("'equation' is longer than 64 characters");
+  auto out = c.find("output_shape");
+  if (out == c.end() || out->is_null())
+    ctx.fail("'output_shape' is missing");
+  e.outputShape = outputShapeArg(ctx, *out, "output_shape", /*allowNull=*/true);
+  auto bias = c.find("bias_axes");
+  if (bias != c.end() && !bias->is_null()) {
+    if (!bias->is_string())
+      ctx.fail("'bias_axes' must be a string or null, got " + bias->dump());
+    e.biasAxes = bias->get<std::string>();
+    if (e.biasAxes.empty())
+      ctx.fail("'bias_axes' must name at least one output axis");
+  }
+  e.activation = activationArg(ctx, c, kerasMajor);
+  e.kernelInitializer = optionalSpec(c, "kernel_initializer");
+  e.biasInitializer = optionalSpec(c, "bias_initializer");
+  for (const char *arg : {"kernel_regularizer", "bias_regularizer", "activity_regularizer"})
+    regularizerSpec(ctx, c, arg);
+  for (const char *arg : {"kernel_constraint", "bias_constraint"})
+    constraintSpec(ctx, c, arg);
+  for (const char *arg : {"lora_rank", "quantization_config"})
+    if (c.contains(arg) && !c[arg].is_null())
+      ctx.fail(std::string("'") + arg + "' is not supported");
+  return e;
+}
+
+MultiHeadAttentionConfig parseMultiHeadAttention(const LayerContext &ctx, const json &c) {
+  MultiHeadAttentionConfig m;
+  for (const char *arg : {"num_heads", "key_dim"})
+    if (!c.contains(arg) || c[arg].is_null())
+      ctx.fail(std::string("'") + arg + "' is missing");
+  m.numHeads = positiveInt(ctx, c["num_heads"], "num_heads");
+  m.keyDim = positiveInt(ctx, c["key_dim"], "key_dim");
+  m.valueDim = c.contains("value_dim") && !c["value_dim"].is_null()
+                   ? positiveInt(ctx, c["value_dim"], "value_dim")
+                   : m.keyDim;
+  m.useBias = boolArg(ctx, c, "use_bias", true);
+  auto out = c.find("output_shape");
+  if (out != c.end() && !out->is_null() && !(out->is_array() && out->empty()))
+    for (const Dim &d : outputShapeArg(ctx, *out, "output_shape", /*allowNull=*/false))
+      m.outputShape.push_back(*d);
+  auto axes = c.find("attention_axes");
+  if (axes != c.end() && !axes->is_null()) {
+    // Keras's default for (batch, steps, features) inputs is (1,); other axes are refused.
+    std::vector<int64_t> list = intList(ctx, c, "attention_axes");
+    if (list != std::vector<int64_t>{1} && list != std::vector<int64_t>{-2})
+      ctx.fail("'attention_axes' " + axes->dump() +
+               " is not supported (only the default: attention over axis 1 of "
+               "(batch, steps, features) inputs)");
+  }
+  if (boolArg(ctx, c, "use_gate", false))
+    ctx.fail("'use_gate' is not supported");
+  if (c.contains("sliding_window") && !c["sliding_window"].is_null())
+    ctx.fail("'sliding_window' is not supported");
+  m.kernelInitializer = optionalSpec(c, "kernel_initializer");
+  m.biasInitializer = optionalSpec(c, "bias_initializer");
+  for (const char *arg : {"kernel_regularizer", "bias_regularizer", "activity_regularizer"})
+    regularizerSpec(ctx, c, arg);
+  for (const char *arg : {"kernel_constraint", "bias_constraint"})
+    constraintSpec(ctx, c, arg);
+  return m; // dropout: the identity at inference
+}
+
+/// GroupedQueryAttention: a MultiHeadAttention of num_query_heads heads of head_dim
+/// whose key and value heads are shared by groups of query heads.
+MultiHeadAttentionConfig parseGroupedQueryAttention(const LayerContext &ctx, const json &c) {
+  MultiHeadAttentionConfig m;
+  for (const char *arg : {"head_dim", "num_query_heads", "num_key_value_heads"})
+    if (!c.contains(arg) || c[arg].is_null())
+      ctx.fail(std::string("'") + arg + "' is missing");
+  m.keyDim = m.valueDim = positiveInt(ctx, c["head_dim"], "head_dim");
+  m.numHeads = positiveInt(ctx, c["num_query_heads"], "num_query_heads");
+  m.keyValueHeads = positiveInt(ctx, c["num_key_value_heads"], "num_key_value_heads");
+  if (m.numHeads % m.keyValueHeads != 0)
+    ctx.fail("'num_query_heads' (" + std::to_string(m.numHeads) +
+             ") must be divisible by 'num_key_value_heads' (" +
+             std::to_string(m.keyValueHeads) + ")");
+  m.useBias = boolArg(ctx, c, "use_bias", true);
+  if (boolArg(ctx, c, "use_gate", false))
+    ctx.fail("'use_gate' is not supported");
+  if (c.contains("sliding_window") && !c["sliding_window"].is_null())
+    ctx.fail("'sliding_window' is not supported");
+  m.kernelInitializer = optionalSpec(c, "kernel_initializer");
+  m.biasInitializer = optionalSpec(c, "bias_initializer");
+  for (const char *arg : {"kernel_regularizer", "bias_regularizer", "activity_regularizer"})
+    regularizerSpec(ctx, c, arg);
+  for (const char *arg : {"kernel_constraint", "bias_constraint"})
+    constraintSpec(ctx, c, arg);
+  return m; // dropout: the identity at inference
+}
+
+AttentionConfig parseAttention(const LayerContext &ctx, const json &c) {
+  AttentionConfig a;
+  a.additive = ctx.className == "AdditiveAttention";
+  a.useScale = boolArg(ctx, c, "use_scale", a.additive);
+  if (!a.additive) {
+    std::string mode = lowerString(ctx, c, "score_mode", "dot");
+    if (mode != "dot" && mode != "concat")
+      ctx.fail("'score_mode' must be 'dot' or 'concat', got '" + mode + "'");
+    a.concat = mode == "concat";
+  }
+  a.useCausalMask = boolArg(ctx, c, "causal", false); // tf-keras before use_causal_mask
+  return a; // dropout: the identity at inference
+}
+
 } // namespace
+
+void applyCallArguments(const LayerContext &ctx, const json &kwargs, LayerConfig &config) {
+  auto *mha = std::get_if<MultiHeadAttentionConfig>(&config);
+  auto *attention = std::get_if<AttentionConfig>(&config);
+  if (!mha && !attention)
+    return;
+  bool &useCausalMask = mha ? mha->useCausalMask : attention->useCausalMask;
+  for (auto it = kwargs.begin(); it != kwargs.end(); ++it) {
+    const std::string &arg = it.key();
+    const json &v = it.value();
+    if (arg == "use_causal_mask") {
+      if (!v.is_boolean() && !v.is_null())
+        ctx.fail("the call argument 'use_causal_mask' must be true or false, got " + v.dump());
+      useCausalMask = useCausalMask || (v.is_boolean() && v.get<bool>());
+    } else if (arg == "return_attention_scores") {
+      if (v.is_boolean() && v.get<bool>())
+        ctx.fail("the call argument 'return_attention_scores=True' is not supported (one "
+                 "output per layer)");
+    } else if (arg != "training" && arg != "mask") {
+      ctx.fail("the call argument '" + arg + "' is not supported");
+    }
+  }
+}
 
 LayerConfig parseLayerConfig(const LayerContext &ctx, const json &config, int kerasMajor) {
   // An input may hold integers (Embedding's indices): they arrive as float32 values,
@@ -679,6 +832,14 @@ LayerConfig parseLayerConfig(const LayerContext &ctx, const json &config, int ke
       ctx.fail("'n' is missing");
     return RepeatVectorConfig{positiveInt(ctx, c["n"], "n")};
   }
+  if (cls == "EinsumDense")
+    return parseEinsumDense(ctx, c, kerasMajor);
+  if (cls == "MultiHeadAttention")
+    return parseMultiHeadAttention(ctx, c);
+  if (cls == "GroupedQueryAttention")
+    return parseGroupedQueryAttention(ctx, c);
+  if (cls == "Attention" || cls == "AdditiveAttention")
+    return parseAttention(ctx, c);
   ctx.fail("unsupported layer class '" + cls + "'");
 }
 

@@ -55,6 +55,28 @@ void readKeras3Group(hid_t layers, const std::string &path, const std::string &p
       h5::Handle inner = h5::openGroup(group.get(), "layers", what);
       readKeras3Group(inner.get(), path, key + "/layers/", depth + 1, out);
     }
+    // A layer made of layers (MultiHeadAttention: query_dense, ...) keeps theirs in
+    // groups of its own, `layers/<path>/<attribute>/vars`: kept as "<path>/<attribute>",
+    // outside layerOrder, for matchKeras3Weights to gather.
+    if (depth < 32)
+      for (const std::string &child : h5::childNames(group.get(), what)) {
+        if (child == "vars" || child == "layers")
+          continue;
+        h5::Handle sub = h5::openGroup(group.get(), child, what);
+        if (!h5::hasLink(sub.get(), "vars", what + ": group"))
+          continue;
+        h5::Handle subVars = h5::openGroup(sub.get(), "vars", what);
+        std::vector<WeightTensor> tensors;
+        for (size_t i = 0; h5::hasLink(subVars.get(), std::to_string(i), what + ": dataset");
+             ++i) {
+          WeightTensor tensor = h5::readFloatDataset(subVars.get(), std::to_string(i), what);
+          tensor.name = child + "/vars/" + std::to_string(i);
+          tensor.path = tensor.name;
+          tensors.push_back(std::move(tensor));
+        }
+        if (!tensors.empty())
+          out.byLayer.emplace(key + "/" + child, std::move(tensors));
+      }
     if (!h5::hasLink(group.get(), "vars", what + ": group"))
       continue;
     h5::Handle vars = h5::openGroup(group.get(), "vars", what);
@@ -166,6 +188,26 @@ Status matchKeras3Weights(const Model &model, Weights &weights) {
     if (!layer.weightOwner.empty())
       continue; // a shared layer's later call: the weights are its owner's
     auto found = weights.byLayer.find(path);
+    if (found == weights.byLayer.end() && (layer.className == "MultiHeadAttention" ||
+                                           layer.className == "GroupedQueryAttention")) {
+      // Its projections' weights, in Keras 2's order: query, key, value, output
+      // (attributes `query_dense`, ...; `_query_dense` before Keras 3.3).
+      std::vector<WeightTensor> gathered;
+      for (const char *part : {"query_dense", "key_dense", "value_dense", "output_dense"}) {
+        auto sub = weights.byLayer.find(path + "/" + part);
+        if (sub == weights.byLayer.end())
+          sub = weights.byLayer.find(path + "/_" + part);
+        if (sub == weights.byLayer.end())
+          continue;
+        for (WeightTensor &tensor : sub->second)
+          gathered.push_back(std::move(tensor));
+      }
+      if (gathered.empty())
+        continue;
+      renamed.byLayer[layer.name] = std::move(gathered);
+      renamed.layerOrder.push_back(layer.name);
+      continue;
+    }
     if (found == weights.byLayer.end())
       continue;
     renamed.byLayer[layer.name] = std::move(found->second);

@@ -311,6 +311,49 @@ struct Visitor {
     return one();
   }
 
+  std::optional<Shape> operator()(const EinsumDenseConfig &c) {
+    // The kernel spans some input axes and some output axes: at most all of both
+    // (an output axis left None is the input's, outside the kernel); the bias spans
+    // output axes.
+    if (!one())
+      return std::nullopt;
+    Shape out, known;
+    for (const Dim &d : c.outputShape) {
+      out.push_back(d ? *d : kUnknown);
+      known.push_back(d ? *d : 1);
+    }
+    params = add(mul(product(*one()), product(known)), product(known));
+    return out;
+  }
+  std::optional<Shape> operator()(const MultiHeadAttentionConfig &c) {
+    if (in.empty() || in.size() > 3)
+      return std::nullopt;
+    const Shape &query = in[0], &value = in.size() > 1 ? in[1] : in[0],
+                &key = in.size() > 2 ? in[2] : value;
+    if (query.empty() || value.empty() || key.empty())
+      return std::nullopt;
+    auto projection = [&](int64_t features, int64_t dim) {
+      return add(mul(features, mul(c.numHeads, dim)), mul(c.numHeads, dim));
+    };
+    Shape outShape = c.outputShape.empty() ? Shape{query.back()} : c.outputShape;
+    int64_t outSize = product(outShape);
+    params = add(add(projection(query.back(), c.keyDim), projection(key.back(), c.keyDim)),
+                 add(projection(value.back(), c.valueDim),
+                     add(mul(mul(c.numHeads, c.valueDim), outSize), outSize)));
+    Shape out(query.begin(), query.end() - 1);
+    out.insert(out.end(), outShape.begin(), outShape.end());
+    return out;
+  }
+
+  std::optional<Shape> operator()(const AttentionConfig &c) {
+    if (in.size() < 2 || in[0].empty() || in[1].empty())
+      return std::nullopt;
+    params = c.additive ? (c.useScale ? in[0].back() : 0) : 2; // scale (, concat weight)
+    Shape out(in[0].begin(), in[0].end() - 1);
+    out.push_back(in[1].back());
+    return out;
+  }
+
 private:
   /// A 1-D layer (rank 1) as its 2-D layer on the (1, steps) view of its input.
   template <typename Config> std::optional<Shape> onStepsView(const Config &c) {

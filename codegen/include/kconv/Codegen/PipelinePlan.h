@@ -262,6 +262,26 @@ struct TransposeLayer {
   std::vector<int64_t> permutation;
 };
 
+/// A batched matrix product of two values of one rank (>= 3): per index of the
+/// leading (batch) axes, op(lhs) . op(rhs), op transposing an operand's last two axes
+/// when its flag is set; with `causalMask`, entry (i, j) with j > i is -1e9.
+struct BatchMatMulLayer {
+  std::string name;
+  int lhs = -1, rhs = -1, output = -1;
+  bool transposeLhs = false, transposeRhs = false, causalMask = false;
+};
+
+/// Additive attention scores: entry (i, j) of each (Tq, Tv) matrix is
+/// outerScale * sum_d weights[d] * tanh(innerScale * (query[i, d] + key[j, d])), weights 1
+/// when empty; with `causalMask`, entries with j > i are -1e9.
+struct AdditiveScoresLayer {
+  std::string name;
+  int query = -1, key = -1, output = -1;
+  std::vector<float> weights;
+  double innerScale = 1, outerScale = 1;
+  bool causalMask = false;
+};
+
 /// A step of the pipeline: a Conv2D (an index into PipelinePlan::convs, which the
 /// tuner schedules) or another layer.
 struct ConvStep {
@@ -274,7 +294,8 @@ using PlanNode =
                  MergeLayer, ConcatenateLayer, ZeroPadding2DLayer, Cropping2DLayer,
                  UpSample2DLayer, ReshapeLayer, TransposeLayer, AdaptivePool2DLayer,
                  ResizeLayer,
-                 GroupNormLayer>;
+                 GroupNormLayer, BatchMatMulLayer,
+                 AdditiveScoresLayer>;
 
 /// Whether `name` is one of the names codegen gives the Funcs, buffers and reductions
 /// of a layer (or boundary tensor) named `layer`: `layer` + "_" + a part (conv2d_kernel,
@@ -284,7 +305,8 @@ inline bool isPartName(const std::string &name, const std::string &layer) {
   static const char *const parts[] = {"alpha",  "axis",  "bias",  "conv",   "copy",
                                       "image",  "im",    "kernel", "matmul", "max",
                                       "nchw",   "nhwc",  "padded", "plus",   "r",
-                                      "reduce", "scale", "shift",  "sum",    "table",  "tensor"};
+                                      "reduce", "rhs",   "scale", "shift",  "sum",    "table",
+                                      "tensor"};
   if (name.size() <= layer.size() + 1 || name.compare(0, layer.size(), layer) != 0 ||
       name[layer.size()] != '_')
     return false;

@@ -223,6 +223,40 @@ struct ResizeConfig {
   DataFormat dataFormat = DataFormat::ChannelsLast;
 };
 
+/// EinsumDense: `equation` "input,kernel->output" (or Keras's "...x,y->...z" and
+/// "x...,y->z..." forms), the output shape without the batch as written (nullopt:
+/// None, the input's size), `biasAxes` the output axes the bias spans ("" for none).
+struct EinsumDenseConfig {
+  std::string equation;
+  std::vector<Dim> outputShape;
+  std::string biasAxes;
+  std::string activation = "linear";
+  std::optional<Value> kernelInitializer, biasInitializer;
+};
+
+/// MultiHeadAttention: query (and value, key) projected to `numHeads` heads of
+/// `keyDim` (`valueDim`) features, scaled dot-product attention per head, then the
+/// heads projected to `outputShape` (empty: the query's last axis).
+struct MultiHeadAttentionConfig {
+  int64_t numHeads = 1, keyDim = 1, valueDim = 1;
+  bool useBias = true;
+  std::vector<int64_t> outputShape;
+  bool useCausalMask = false; // a call argument
+  // GroupedQueryAttention (Keras 3): key and value have this many heads, each shared
+  // by numHeads / keyValueHeads query heads; 0 for MultiHeadAttention (numHeads).
+  int64_t keyValueHeads = 0;
+  std::optional<Value> kernelInitializer, biasInitializer;
+};
+
+/// Attention (dot-product scores, or "concat": additive with scalar scales) and
+/// AdditiveAttention: softmax(scores(query, key)) . value over [query, value(, key)].
+struct AttentionConfig {
+  bool additive = false; // AdditiveAttention
+  bool useScale = false; // Attention: a scalar; AdditiveAttention: one per feature
+  bool concat = false;   // Attention's score_mode "concat"
+  bool useCausalMask = false; // the call argument (tf-keras's deprecated `causal` too)
+};
+
 using LayerConfig =
     std::variant<InputConfig, Conv2DConfig, DenseConfig, BatchNormConfig, NormalizationConfig,
                  LayerNormConfig, UnitNormConfig, Pool2DConfig,
@@ -230,7 +264,8 @@ using LayerConfig =
                  ConcatenateConfig, Pad2DConfig, UpSample2DConfig, ReshapeConfig,
                  PermuteConfig, RescalingConfig, IdentityConfig, AdaptivePool2DConfig,
                  ResizeConfig,
-                 GroupNormConfig, RepeatVectorConfig, EmbeddingConfig>;
+                 GroupNormConfig, RepeatVectorConfig, EmbeddingConfig, EinsumDenseConfig,
+                 MultiHeadAttentionConfig, AttentionConfig>;
 
 struct Layer {
   std::string name;

@@ -29,5 +29,7 @@ include "kconv/Dialect/Layers/Rescaling.td"
 include "kconv/Dialect/Layers/Identity.td"
 include "kconv/Dialect/Layers/Resize.td"
 include "kconv/Dialect/Layers/GroupNorm.td"
+include "kconv/Dialect/Layers/BatchMatMul.td"
+include "kconv/Dialect/Layers/AdditiveScores.td"
 
 #endif // KCONV_LAYER_OPS_TD
