@@ -36,6 +36,7 @@ LayerFuncs defineStep(const ResizeLayer &layer, const StepInputs &in);
 LayerFuncs defineStep(const ReshapeLayer &layer, const StepInputs &in);
 LayerFuncs defineStep(const TransposeLayer &layer, const StepInputs &in);
 LayerFuncs defineStep(const GroupNormLayer &layer, const StepInputs &in);
+LayerFuncs defineStep(const RecurrentLayer &layer, const StepInputs &in);
 
 } // namespace kconv::codegen
 

@@ -275,6 +275,10 @@ LogicalResult Importer::importLayer(const keras::Layer &layer) {
           return importGroupNorm(layer, config);
         else if constexpr (std::is_same_v<T, keras::RepeatVectorConfig>)
           return importRepeatVector(layer, config);
+        else if constexpr (std::is_same_v<T, keras::RecurrentConfig>)
+          return importRecurrent(layer, config);
+        else if constexpr (std::is_same_v<T, keras::BidirectionalConfig>)
+          return importBidirectional(layer, config);
         else
           return importSimple(layer);
       },

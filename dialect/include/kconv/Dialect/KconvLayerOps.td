@@ -27,5 +27,6 @@ include "kconv/Dialect/Layers/Rescaling.td"
 include "kconv/Dialect/Layers/Identity.td"
 include "kconv/Dialect/Layers/Resize.td"
 include "kconv/Dialect/Layers/GroupNorm.td"
+include "kconv/Dialect/Layers/Recurrent.td"
 
 #endif // KCONV_LAYER_OPS_TD
