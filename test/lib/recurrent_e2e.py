@@ -189,12 +189,35 @@ def recurrent_cells(g):
     return [d, ad, r, sr, gn, ln, ss, gb, b1, b2, b3]
 
 
+def bad_weights(args):
+    g = ge.Graph("bad", np.random.default_rng(1))
+    g.keras3 = False
+    x = g.input((4, 3))
+    config, weights, _ = rnn_spec(g, x, "LSTM", 2)
+    weights[1] = (weights[1][0], np.zeros((3, 8), np.float32))  # (units + 1, 4 units)
+    g.add("LSTM", x, lambda v: v, config, weights)
+    os.makedirs(args.workdir, exist_ok=True)
+    model, w = os.path.join(args.workdir, "bad.json"), os.path.join(args.workdir, "bad.h5")
+    with open(model, "w") as f:
+        f.write(g.outputs_json([g.layers[-1][1]["name"]]))
+    keras_writer.save_weights_h5(w, [(n, ws) for n, _, ws in g.weights])
+    result = subprocess.run([args.kconvc, model, "--weights", w, "--emit=mlir"],
+                            capture_output=True, text=True)
+    print(f"exit {result.returncode}: {result.stderr.strip()}")
+    return 0
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--kconvc", required=True)
     parser.add_argument("--workdir", required=True)
     parser.add_argument("--format", choices=["json", "h5", "keras"], default="json")
+    parser.add_argument("--bad-weights", action="store_true",
+                        help="write an LSTM whose recurrent kernel has a row too many and "
+                             "print kconvc's error")
     args = parser.parse_args()
+    if args.bad_weights:
+        return bad_weights(args)
     ge.BATCH = BATCH
     keras3 = args.format == "keras"
     g = ge.Graph("recurrent_cells", np.random.default_rng(5))
