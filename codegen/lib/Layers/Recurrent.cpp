@@ -6,7 +6,8 @@
 // Halide's update definitions cannot say.
 // THE ALGORITHM on Funcs in Halide order (see LayerFuncs.h).
 // Schedule: the common one of non-convolution steps (scheduleLayer), which computes the
-// extern stage at the root as it is.
+// extern stage at the root as it is. Not fusable: always computed whole (the extern
+// stage needs every step of its input).
 #include "Layers.h"
 
 #include "kconv/kconv_runtime.h"
