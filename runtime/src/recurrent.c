@@ -4,8 +4,9 @@
  * each step adds h R (a loop over the units of h, each adding a row of R to the gates:
  * contiguous, vectorized by the compiler) and applies the cell's gates. The formulas
  * and gate orders are Keras's (keras/src/layers/rnn/{simple_rnn,gru,lstm}.py); the
- * activations are those of codegen's Layers/Activation.cpp, in float32. Scratch
- * memory is allocated once per call, never per step. */
+ * activations are those of codegen's Layers/Activation.cpp, in float32. The batch rows
+ * run in parallel (kconv_parallel_for), each with scratch memory allocated once per
+ * call, never per step. */
 #include "internal.h"
 
 #include <HalideRuntime.h>
@@ -107,6 +108,102 @@ static void fullRegion(struct halide_buffer_t *b, int d, int32_t min, int32_t ex
   b->dim[d].extent = extent;
 }
 
+/* The parameters of one call, shared by its batch rows' tasks. */
+typedef struct Recurrence {
+  struct halide_buffer_t *projected, *out;
+  const float *rk, *rb;
+  int ldR;
+  int32_t cell, units, timesteps, activation, recurrent_activation, flags;
+} Recurrence;
+
+/* One batch row, every step: scratch allocated once, never per step. */
+static int runRow(void *user_context, int n, uint8_t *closure) {
+  (void)user_context;
+  const Recurrence *p = (const Recurrence *)closure;
+  struct halide_buffer_t *projected = p->projected, *out = p->out;
+  const float *rk = p->rk, *rb = p->rb;
+  int ldR = p->ldR, cell = p->cell, units = p->units, timesteps = p->timesteps;
+  int activation = p->activation, recurrent_activation = p->recurrent_activation;
+  int flags = p->flags;
+  int gates = cell == KCONV_RNN_LSTM ? 4 : cell == KCONV_RNN_GRU ? 3 : 1;
+  int columns = gates * units;
+  int sequences = (flags & KCONV_RNN_SEQUENCES) != 0;
+  int resetAfter = (flags & KCONV_RNN_RESET_AFTER) != 0;
+  float *scratch = (float *)malloc(sizeof(float) * (size_t)(3 * units + columns));
+  if (!scratch) {
+    kconv_fail(KCONV_ERROR_MEMORY, "kconv_recurrent: out of memory for %d units", units);
+    return -1;
+  }
+  float *h = scratch, *c = scratch + units, *rh = scratch + 2 * units;
+  float *g = scratch + 3 * units;
+  memset(h, 0, sizeof(float) * (size_t)units);
+  memset(c, 0, sizeof(float) * (size_t)units);
+  for (int32_t step = 0; step < timesteps; ++step) {
+    int32_t t = (flags & KCONV_RNN_BACKWARDS) ? timesteps - 1 - step : step;
+    const float *x = (const float *)projected->host +
+                     (ptrdiff_t)((int64_t)(t - projected->dim[1].min) * projected->dim[1].stride +
+                                 (int64_t)(n - projected->dim[2].min) * projected->dim[2].stride -
+                                 projected->dim[0].min);
+    /* g = recurrent bias + h R (a GRU without reset_after: z and r only) */
+    int direct = cell == KCONV_RNN_GRU && !resetAfter ? 2 * units : columns;
+    memcpy(g, rb, sizeof(float) * (size_t)columns);
+    addProduct(g, h, rk, units, ldR, direct);
+    if (cell == KCONV_RNN_SIMPLE) {
+      for (int j = 0; j < units; ++j)
+        h[j] = x[j] + g[j];
+      activateAll(activation, h, units);
+    } else if (cell == KCONV_RNN_GRU) {
+      float *z = g, *r = g + units, *hh = g + 2 * units;
+      for (int j = 0; j < 2 * units; ++j)
+        g[j] += x[j];
+      activateAll(recurrent_activation, g, 2 * units);
+      if (resetAfter) {
+        for (int j = 0; j < units; ++j)
+          hh[j] = x[2 * units + j] + r[j] * hh[j];
+      } else {
+        for (int j = 0; j < units; ++j)
+          rh[j] = r[j] * h[j];
+        addProduct(hh, rh, rk + 2 * units, units, ldR, units);
+        for (int j = 0; j < units; ++j)
+          hh[j] += x[2 * units + j];
+      }
+      activateAll(activation, hh, units);
+      for (int j = 0; j < units; ++j)
+        h[j] = z[j] * h[j] + (1.f - z[j]) * hh[j];
+    } else { /* LSTM: i, f, c, o */
+      for (int j = 0; j < columns; ++j)
+        g[j] += x[j];
+      float *i = g, *f = g + units, *cc = g + 2 * units, *o = g + 3 * units;
+      activateAll(recurrent_activation, i, 2 * units);
+      activateAll(activation, cc, units);
+      activateAll(recurrent_activation, o, units);
+      for (int j = 0; j < units; ++j)
+        c[j] = f[j] * c[j] + i[j] * cc[j];
+      memcpy(h, c, sizeof(float) * (size_t)units);
+      activateAll(activation, h, units);
+      for (int j = 0; j < units; ++j)
+        h[j] *= o[j];
+    }
+    if (sequences) {
+      float *y = (float *)out->host +
+                 (ptrdiff_t)((int64_t)(((flags & KCONV_RNN_FLIP) ? timesteps - 1 - step : step) -
+                                       out->dim[1].min) *
+                                 out->dim[1].stride +
+                             (int64_t)(n - out->dim[2].min) * out->dim[2].stride - out->dim[0].min);
+      for (int j = 0; j < units; ++j)
+        y[j * out->dim[0].stride] = h[j];
+    }
+  }
+  if (!sequences) {
+    float *y = (float *)out->host +
+               (ptrdiff_t)((int64_t)(n - out->dim[1].min) * out->dim[1].stride - out->dim[0].min);
+    for (int j = 0; j < units; ++j)
+      y[j * out->dim[0].stride] = h[j];
+  }
+  free(scratch);
+  return 0;
+}
+
 int kconv_recurrent(struct halide_buffer_t *projected, struct halide_buffer_t *recurrent_kernel,
                     struct halide_buffer_t *recurrent_bias, int32_t cell, int32_t units,
                     int32_t timesteps, int32_t activation, int32_t recurrent_activation,
@@ -131,83 +228,18 @@ int kconv_recurrent(struct halide_buffer_t *projected, struct halide_buffer_t *r
       fullRegion(recurrent_bias, 0, 0, columns);
     return 0;
   }
-  /* Dense buffers (Halide's own and the pinned boundary tensors): rows of `columns`. */
-  const float *rk = (const float *)recurrent_kernel->host;
-  int ldR = recurrent_kernel->dim[1].stride;
-  const float *rb = (const float *)recurrent_bias->host;
-  int resetAfter = (flags & KCONV_RNN_RESET_AFTER) != 0;
-  float *scratch = (float *)malloc(sizeof(float) * (size_t)(3 * units + columns));
-  if (!scratch)
-    return -1;
-  float *h = scratch, *c = scratch + units, *rh = scratch + 2 * units;
-  float *g = scratch + 3 * units;
-  for (int32_t n = batchMin; n < batchMin + batch; ++n) {
-    memset(h, 0, sizeof(float) * (size_t)units);
-    memset(c, 0, sizeof(float) * (size_t)units);
-    for (int32_t step = 0; step < timesteps; ++step) {
-      int32_t t = (flags & KCONV_RNN_BACKWARDS) ? timesteps - 1 - step : step;
-      const float *x = (const float *)projected->host +
-                       (ptrdiff_t)((int64_t)(t - projected->dim[1].min) * projected->dim[1].stride +
-                                   (int64_t)(n - projected->dim[2].min) * projected->dim[2].stride -
-                                   projected->dim[0].min);
-      /* g = recurrent bias + h R (a GRU without reset_after: z and r only) */
-      int direct = cell == KCONV_RNN_GRU && !resetAfter ? 2 * units : columns;
-      memcpy(g, rb, sizeof(float) * (size_t)columns);
-      addProduct(g, h, rk, units, ldR, direct);
-      if (cell == KCONV_RNN_SIMPLE) {
-        for (int j = 0; j < units; ++j)
-          h[j] = x[j] + g[j];
-        activateAll(activation, h, units);
-      } else if (cell == KCONV_RNN_GRU) {
-        float *z = g, *r = g + units, *hh = g + 2 * units;
-        for (int j = 0; j < 2 * units; ++j)
-          g[j] += x[j];
-        activateAll(recurrent_activation, g, 2 * units);
-        if (resetAfter) {
-          for (int j = 0; j < units; ++j)
-            hh[j] = x[2 * units + j] + r[j] * hh[j];
-        } else {
-          for (int j = 0; j < units; ++j)
-            rh[j] = r[j] * h[j];
-          addProduct(hh, rh, rk + 2 * units, units, ldR, units);
-          for (int j = 0; j < units; ++j)
-            hh[j] += x[2 * units + j];
-        }
-        activateAll(activation, hh, units);
-        for (int j = 0; j < units; ++j)
-          h[j] = z[j] * h[j] + (1.f - z[j]) * hh[j];
-      } else { /* LSTM: i, f, c, o */
-        for (int j = 0; j < columns; ++j)
-          g[j] += x[j];
-        float *i = g, *f = g + units, *cc = g + 2 * units, *o = g + 3 * units;
-        activateAll(recurrent_activation, i, 2 * units);
-        activateAll(activation, cc, units);
-        activateAll(recurrent_activation, o, units);
-        for (int j = 0; j < units; ++j)
-          c[j] = f[j] * c[j] + i[j] * cc[j];
-        memcpy(h, c, sizeof(float) * (size_t)units);
-        activateAll(activation, h, units);
-        for (int j = 0; j < units; ++j)
-          h[j] *= o[j];
-      }
-      if (sequences) {
-        float *y =
-            (float *)out->host +
-            (ptrdiff_t)((int64_t)(((flags & KCONV_RNN_FLIP) ? timesteps - 1 - step : step) -
-                                  out->dim[1].min) *
-                            out->dim[1].stride +
-                        (int64_t)(n - out->dim[2].min) * out->dim[2].stride - out->dim[0].min);
-        for (int j = 0; j < units; ++j)
-          y[j * out->dim[0].stride] = h[j];
-      }
-    }
-    if (!sequences) {
-      float *y = (float *)out->host +
-                 (ptrdiff_t)((int64_t)(n - out->dim[1].min) * out->dim[1].stride - out->dim[0].min);
-      for (int j = 0; j < units; ++j)
-        y[j * out->dim[0].stride] = h[j];
-    }
-  }
-  free(scratch);
-  return 0;
+  Recurrence r = {projected,
+                  out,
+                  (const float *)recurrent_kernel->host,
+                  (const float *)recurrent_bias->host,
+                  recurrent_kernel->dim[1].stride,
+                  cell,
+                  units,
+                  timesteps,
+                  activation,
+                  recurrent_activation,
+                  flags};
+  /* Batch rows are independent: one task each, on the pipelines' parallel loops. Each
+   * row is computed the same way on any thread. */
+  return kconv_parallel_for(NULL, runRow, batchMin, batch, (uint8_t *)&r);
 }
