@@ -153,12 +153,30 @@ def _keras3_paths(layers):
     return paths
 
 
+# Layers whose variables are their cell's: `layers/lstm/cell/vars/N` (the layer's own
+# `vars` group is empty), as Keras 3's saving_lib walks the layer's `cell` attribute.
+KERAS3_CELL_LAYERS = ("SimpleRNN", "GRU", "LSTM")
+
+
 def _write_keras3_weights(f, layers, weights):
     """layers: (class_name, tensors) in model order; vars numbered 0, 1, ..."""
     root = f.create_group("layers")
-    for path, (_, tensors) in zip(_keras3_paths(layers), weights):
+    for path, (class_name, _), (_, tensors) in zip(_keras3_paths(layers), layers, weights):
         group = root.create_group(path)
         group.attrs["name"] = path
+        if class_name == "Bidirectional":  # forward_layer/cell/vars, backward_layer/...
+            group.create_group("vars")
+            for direction in ("forward", "backward"):
+                inner = group.create_group(direction + "_layer")
+                inner.create_group("vars")
+                cell_vars = inner.create_group("cell").create_group("vars")
+                mine = [a for n, a in tensors if n.startswith(direction)]
+                for i, array in enumerate(mine):
+                    cell_vars.create_dataset(str(i), data=_dataset(array))
+            continue
+        if class_name in KERAS3_CELL_LAYERS:
+            group.create_group("vars")
+            group = group.create_group("cell")
         vars_group = group.create_group("vars")
         for i, (_, array) in enumerate(tensors):
             vars_group.create_dataset(str(i), data=_dataset(array))

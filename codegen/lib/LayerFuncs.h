@@ -52,6 +52,10 @@ Halide::Func imageView(const Halide::Func &tensor);
 struct LayerFuncs {
   Halide::Func result;
   std::vector<Halide::Func> stages;
+  /// Where given, each stage's Keras shape (its Halide arguments reversed); else a
+  /// stage of the output's rank is taken to have the output's shape. An extern stage
+  /// is computed at the root as it is.
+  std::vector<std::vector<int64_t>> stageShapes;
   bool view = false;
 };
 

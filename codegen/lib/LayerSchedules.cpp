@@ -34,9 +34,13 @@ std::vector<int64_t> kerasShapeOf(const Func &f, const TensorInfo &out) {
 } // namespace
 
 void scheduleLayer(LayerFuncs &funcs, Func store, const TensorInfo &out, int vectorWidth) {
-  for (Func &stage : funcs.stages) {
+  for (size_t i = 0; i < funcs.stages.size(); ++i) {
+    Func &stage = funcs.stages[i];
     stage.compute_root();
-    std::vector<int64_t> shape = kerasShapeOf(stage, out);
+    if (stage.is_extern())
+      continue;
+    std::vector<int64_t> shape =
+        i < funcs.stageShapes.size() ? funcs.stageShapes[i] : kerasShapeOf(stage, out);
     vectorizeAndParallelize(stage, stage, shape, vectorWidth);
     for (int u = 0; u < stage.num_update_definitions(); ++u)
       vectorizeAndParallelize(stage, stage.update(u), shape, vectorWidth);

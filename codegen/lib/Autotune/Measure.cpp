@@ -49,6 +49,8 @@ public:
     BuiltPipeline built = buildPipeline(plan, target);
     pipeline_ = Pipeline(built.outputs);
     pipeline_.jit_handlers().custom_do_par_for = jitParallelFor;
+    // The runtime's extern stages, as the executables link them.
+    pipeline_.set_jit_externs({{"kconv_recurrent", JITExtern(kconv_recurrent)}});
     pipeline_.compile_jit(target);
     std::mt19937 rng(7);
     std::uniform_real_distribution<float> uniform(-1, 1);

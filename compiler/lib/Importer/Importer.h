@@ -133,6 +133,18 @@ private:
   // ImportRepeatVector.cpp
   LogicalResult importRepeatVector(const keras::Layer &layer,
                                    const keras::RepeatVectorConfig &repeat);
+  // ImportRecurrent.cpp
+  LogicalResult importRecurrent(const keras::Layer &layer, const keras::RecurrentConfig &rnn);
+  LogicalResult importBidirectional(const keras::Layer &layer,
+                                    const keras::BidirectionalConfig &bi);
+  /// A (batch, timesteps, features) input with known timesteps and features.
+  LogicalResult checkSequenceInput(const keras::Layer &layer, Value in);
+  /// One kconv.rnn at `loc` on `in` with the weights `tensors` (kernel, recurrent
+  /// kernel[, bias]; nulls without a weights file); the layer's value is its result.
+  FailureOr<Value> buildRecurrent(const keras::Layer &layer, Location loc, Value in,
+                                  const keras::RecurrentConfig &rnn,
+                                  ArrayRef<const keras::WeightTensor *> tensors,
+                                  bool flipSequences);
 
   // ImportAttention.cpp
   /// An EinsumDense computation (`equation` with Keras's partial `outputShape`, the

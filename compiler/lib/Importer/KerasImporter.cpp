@@ -283,6 +283,10 @@ LogicalResult Importer::importLayer(const keras::Layer &layer) {
           return importMultiHeadAttention(layer, config);
         else if constexpr (std::is_same_v<T, keras::AttentionConfig>)
           return importAttention(layer, config);
+        else if constexpr (std::is_same_v<T, keras::RecurrentConfig>)
+          return importRecurrent(layer, config);
+        else if constexpr (std::is_same_v<T, keras::BidirectionalConfig>)
+          return importBidirectional(layer, config);
         else
           return importSimple(layer);
       },

@@ -181,6 +181,104 @@ DenseConfig parseDense(const LayerContext &ctx, const json &c, int kerasMajor) {
   return dense;
 }
 
+/// SimpleRNN, GRU, LSTM: every argument of Keras 2 (tf-keras) and Keras 3. Dropouts are
+/// the identity at inference, `unroll` changes no value, initializers matter only to
+/// --init-seed; a state kept between calls (`stateful`), the states as outputs
+/// (`return_state`) and time-major inputs are refused.
+RecurrentConfig parseRecurrent(const LayerContext &ctx, const json &c, int kerasMajor,
+                               const std::string &cls) {
+  RecurrentConfig rnn;
+  rnn.cell = cls == "GRU"    ? RecurrentCell::Gru
+             : cls == "LSTM" ? RecurrentCell::Lstm
+                             : RecurrentCell::SimpleRnn;
+  if (!c.contains("units"))
+    ctx.fail("'units' is missing");
+  rnn.units = positiveInt(ctx, c["units"], "units");
+  std::string problem;
+  if (!canonicalActivation(c.contains("activation") ? c["activation"] : json("tanh"),
+                           kerasMajor, rnn.activation, problem))
+    ctx.fail(problem);
+  if (rnn.cell != RecurrentCell::SimpleRnn &&
+      !canonicalActivation(c.contains("recurrent_activation") ? c["recurrent_activation"]
+                                                              : json("sigmoid"),
+                           kerasMajor, rnn.recurrentActivation, problem))
+    ctx.fail("'recurrent_activation': " + problem);
+  rnn.useBias = boolArg(ctx, c, "use_bias", true);
+  rnn.returnSequences = boolArg(ctx, c, "return_sequences", false);
+  rnn.goBackwards = boolArg(ctx, c, "go_backwards", false);
+  boolArg(ctx, c, "unroll", false); // the same values either way
+  if (boolArg(ctx, c, "return_state", false))
+    ctx.fail("'return_state' true is not supported (a layer with several outputs)");
+  if (boolArg(ctx, c, "stateful", false))
+    ctx.fail("'stateful' true is not supported (kconv keeps no state between calls)");
+  if (boolArg(ctx, c, "time_major", false))
+    ctx.fail("'time_major' true is not supported (inputs are (batch, timesteps, features))");
+  boolArg(ctx, c, "zero_output_for_mask", false);
+  if (rnn.cell == RecurrentCell::Gru)
+    rnn.resetAfter = boolArg(ctx, c, "reset_after", true);
+  if (rnn.cell == RecurrentCell::Lstm)
+    rnn.unitForgetBias = boolArg(ctx, c, "unit_forget_bias", true);
+  for (const char *arg : {"dropout", "recurrent_dropout"})
+    if (std::optional<double> rate = optionalNumber(ctx, c, arg); rate && (*rate < 0 || *rate > 1))
+      ctx.fail(std::string("'") + arg + "' must be in [0, 1]");
+  if (auto it = c.find("implementation");
+      it != c.end() && !it->is_null() && !it->is_number_integer())
+    ctx.fail("'implementation' must be an int, got " + it->dump());
+  rnn.kernelInitializer = optionalSpec(c, "kernel_initializer");
+  rnn.recurrentInitializer = optionalSpec(c, "recurrent_initializer");
+  rnn.biasInitializer = optionalSpec(c, "bias_initializer");
+  for (const char *arg : {"kernel_regularizer", "recurrent_regularizer", "bias_regularizer",
+                          "activity_regularizer"})
+    regularizerSpec(ctx, c, arg);
+  for (const char *arg : {"kernel_constraint", "recurrent_constraint", "bias_constraint"})
+    constraintSpec(ctx, c, arg);
+  return rnn;
+}
+
+/// Bidirectional around SimpleRNN, GRU or LSTM: `layer` and, when given (Keras 3 always
+/// writes it), `backward_layer`, else `layer` with go_backwards flipped, as Keras builds
+/// it; `merge_mode` None (two outputs) is refused.
+BidirectionalConfig parseBidirectional(const LayerContext &ctx, const json &c, int kerasMajor) {
+  BidirectionalConfig bi;
+  auto inner = [&](const char *arg, std::string &cls) -> RecurrentConfig {
+    const json &spec = c[arg];
+    if (!spec.is_object() || !spec.contains("class_name") || !spec["class_name"].is_string() ||
+        !spec.contains("config") || !spec["config"].is_object())
+      ctx.fail(std::string("'") + arg + "' is not a serialized layer");
+    cls = spec["class_name"].get<std::string>();
+    if (cls != "SimpleRNN" && cls != "GRU" && cls != "LSTM")
+      ctx.fail(std::string("'") + arg + "' " + cls +
+               " is not supported (SimpleRNN, GRU or LSTM)");
+    return parseRecurrent(ctx, spec["config"], kerasMajor, cls);
+  };
+  if (!c.contains("layer"))
+    ctx.fail("'layer' is missing");
+  bi.forward = inner("layer", bi.forwardClass);
+  if (c.contains("backward_layer") && !c["backward_layer"].is_null()) {
+    bi.backward = inner("backward_layer", bi.backwardClass);
+  } else {
+    bi.backward = bi.forward;
+    bi.backwardClass = bi.forwardClass;
+    bi.backward.goBackwards = !bi.forward.goBackwards;
+  }
+  if (bi.forward.returnSequences != bi.backward.returnSequences)
+    ctx.fail("the forward and backward layers must agree on 'return_sequences'");
+  auto mode = c.find("merge_mode");
+  if (mode != c.end() && mode->is_null())
+    ctx.fail("'merge_mode' None (two outputs) is not supported");
+  if (mode != c.end() && !mode->is_string())
+    ctx.fail("'merge_mode' must be a string, got " + mode->dump());
+  if (mode != c.end())
+    bi.mergeMode = mode->get<std::string>();
+  if (bi.mergeMode != "concat" && bi.mergeMode != "sum" && bi.mergeMode != "mul" &&
+      bi.mergeMode != "ave")
+    ctx.fail("'merge_mode' must be 'concat', 'sum', 'mul' or 'ave', got '" + bi.mergeMode + "'");
+  if (c.contains("num_constants") && !c["num_constants"].is_null() &&
+      !(c["num_constants"].is_number_integer() && c["num_constants"].get<int64_t>() == 0))
+    ctx.fail("'num_constants' is not supported");
+  return bi;
+}
+
 BatchNormConfig parseBatchNorm(const LayerContext &ctx, const json &c) {
   BatchNormConfig bn;
   if (c.contains("axis") && c["axis"].is_array() && c["axis"].size() != 1)
@@ -737,6 +835,10 @@ LayerConfig parseLayerConfig(const LayerContext &ctx, const json &config, int ke
     return parseConv2D(ctx, c, kerasMajor);
   if (cls == "Dense")
     return parseDense(ctx, c, kerasMajor);
+  if (cls == "SimpleRNN" || cls == "GRU" || cls == "LSTM")
+    return parseRecurrent(ctx, c, kerasMajor, cls);
+  if (cls == "Bidirectional")
+    return parseBidirectional(ctx, c, kerasMajor);
   if (cls == "BatchNormalization")
     return parseBatchNorm(ctx, c);
   if (cls == "Normalization")

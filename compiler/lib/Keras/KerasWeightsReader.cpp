@@ -77,15 +77,37 @@ void readKeras3Group(hid_t layers, const std::string &path, const std::string &p
         if (!tensors.empty())
           out.byLayer.emplace(key + "/" + child, std::move(tensors));
       }
-    if (!h5::hasLink(group.get(), "vars", what + ": group"))
-      continue;
-    h5::Handle vars = h5::openGroup(group.get(), "vars", what);
+    // A recurrent layer's variables are its cell's (`layers/lstm/cell/vars/0, 1, 2`); a
+    // Bidirectional's its forward layer's, then its backward layer's
+    // (`layers/bidirectional/forward_layer/cell/vars/0`, ...).
     std::vector<WeightTensor> tensors;
-    for (size_t i = 0; h5::hasLink(vars.get(), std::to_string(i), what + ": dataset"); ++i) {
-      WeightTensor tensor = h5::readFloatDataset(vars.get(), std::to_string(i), what);
-      tensor.name = "vars/" + std::to_string(i);
-      tensor.path = tensor.name;
-      tensors.push_back(std::move(tensor));
+    auto readVars = [&](hid_t owner, const std::string &prefix) {
+      if (!h5::hasLink(owner, "vars", what + prefix + ": group"))
+        return;
+      h5::Handle vars = h5::openGroup(owner, "vars", what + prefix);
+      for (size_t i = 0; h5::hasLink(vars.get(), std::to_string(i), what + ": dataset"); ++i) {
+        WeightTensor tensor = h5::readFloatDataset(vars.get(), std::to_string(i), what);
+        tensor.name = "vars/" + std::to_string(i);
+        tensor.path = prefix.empty() ? tensor.name : prefix.substr(1) + "/" + tensor.name;
+        tensors.push_back(std::move(tensor));
+      }
+    };
+    auto readLayer = [&](hid_t layerGroup, const std::string &prefix) {
+      if (h5::hasLink(layerGroup, "cell", what + prefix + ": group")) {
+        h5::Handle cell = h5::openGroup(layerGroup, "cell", what + prefix);
+        readVars(cell.get(), prefix + "/cell");
+      } else {
+        readVars(layerGroup, prefix);
+      }
+    };
+    if (h5::hasLink(group.get(), "forward_layer", what + ": group") &&
+        h5::hasLink(group.get(), "backward_layer", what + ": group")) {
+      for (const char *direction : {"forward_layer", "backward_layer"}) {
+        h5::Handle inner = h5::openGroup(group.get(), direction, what);
+        readLayer(inner.get(), std::string("/") + direction);
+      }
+    } else {
+      readLayer(group.get(), "");
     }
     if (tensors.empty())
       continue;

@@ -121,6 +121,30 @@ struct Visitor {
     out.back() = c.units;
     return out;
   }
+  std::optional<Shape> operator()(const RecurrentConfig &c) {
+    if (!one() || one()->size() != 2 || one()->back() == kUnknown)
+      return std::nullopt;
+    int64_t gates = c.cell == RecurrentCell::Lstm ? 4 : c.cell == RecurrentCell::Gru ? 3 : 1;
+    int64_t columns = mul(gates, c.units);
+    // kernel, recurrent kernel, and at most two biases
+    params = add(mul(add(one()->back(), c.units), columns), mul(2, columns));
+    Shape out = *one();
+    if (!c.returnSequences)
+      return Shape{c.units};
+    out.back() = c.units;
+    return out;
+  }
+  std::optional<Shape> operator()(const BidirectionalConfig &c) {
+    std::optional<Shape> forward = (*this)(c.forward);
+    int64_t forwardParams = params;
+    std::optional<Shape> backward = (*this)(c.backward);
+    params = add(params, forwardParams);
+    if (!forward || !backward)
+      return std::nullopt;
+    if (c.mergeMode == "concat")
+      forward->back() = add(forward->back(), backward->back());
+    return forward;
+  }
   std::optional<Shape> operator()(const BatchNormConfig &c) {
     if (!one())
       return std::nullopt;

@@ -158,6 +158,39 @@ typedef struct kconv_buffer_stats {
 } kconv_buffer_stats;
 KCONV_API void kconv_get_buffer_stats(kconv_buffer_stats *stats);
 
+/* The recurrence of a SimpleRNN, GRU or LSTM layer: a Halide extern stage of the
+ * generated pipelines (not for hosts to call). `projected` holds x W + bias for every
+ * step, Halide order (gates * units, timesteps, batch); `recurrent_kernel` is
+ * (gates * units, units) and `recurrent_bias` (gates * units) (zeros but for a GRU
+ * with reset_after); `out` is (units, timesteps, batch) with KCONV_RNN_SEQUENCES,
+ * else (units, batch). Activations are kconv_rnn_activation values. Answers Halide's
+ * bounds queries; returns 0, or -1 when out of memory. */
+struct halide_buffer_t;
+enum kconv_rnn_cell { KCONV_RNN_SIMPLE = 0, KCONV_RNN_GRU = 1, KCONV_RNN_LSTM = 2 };
+enum kconv_rnn_flags {
+  KCONV_RNN_SEQUENCES = 1,   /* every step's h, else the last */
+  KCONV_RNN_BACKWARDS = 2,   /* the steps in reverse (Keras's go_backwards) */
+  KCONV_RNN_RESET_AFTER = 4, /* GRU: r * (h Rh + rbh), else (r * h) Rh */
+  KCONV_RNN_FLIP = 8         /* the sequence stored last step first (Bidirectional) */
+};
+/* Keras's element-wise activations, with their default arguments (as the kconv
+ * dialect's #kconv.activation, same numbers). */
+enum kconv_rnn_activation {
+  KCONV_ACT_LINEAR = 0, KCONV_ACT_RELU, KCONV_ACT_RELU6, KCONV_ACT_LEAKY_RELU, KCONV_ACT_ELU,
+  KCONV_ACT_SELU, KCONV_ACT_CELU, KCONV_ACT_SIGMOID, KCONV_ACT_HARD_SIGMOID,
+  KCONV_ACT_HARD_SIGMOID_KERAS2, KCONV_ACT_LOG_SIGMOID, KCONV_ACT_TANH, KCONV_ACT_HARD_TANH,
+  KCONV_ACT_TANH_SHRINK, KCONV_ACT_SOFTPLUS, KCONV_ACT_SOFTSIGN, KCONV_ACT_SILU,
+  KCONV_ACT_HARD_SILU, KCONV_ACT_GELU, KCONV_ACT_MISH, KCONV_ACT_EXPONENTIAL,
+  KCONV_ACT_SPARSE_PLUS, KCONV_ACT_SQUAREPLUS, KCONV_ACT_SOFT_SHRINK, KCONV_ACT_HARD_SHRINK,
+  KCONV_ACT_SPARSE_SIGMOID = 27
+};
+KCONV_API int kconv_recurrent(struct halide_buffer_t *projected,
+                              struct halide_buffer_t *recurrent_kernel,
+                              struct halide_buffer_t *recurrent_bias, int32_t cell,
+                              int32_t units, int32_t timesteps, int32_t activation,
+                              int32_t recurrent_activation, int32_t flags,
+                              struct halide_buffer_t *out);
+
 /* The command-line driver of executables built with `kconvc --emit=exe`:
  *   PROG --input x.npy [--input ...] --output y.npy [--output ...] [--bench N] [--threads N]
  * Returns the process exit code. */

@@ -100,6 +100,25 @@ struct EmbeddingLayer {
   int input = -1, output = -1;
   int64_t rows = 0, columns = 0;
   std::vector<float> table;
+/// SimpleRNN, GRU or LSTM over (batch, timesteps, features) from a zero state (Keras's
+/// formulas and gate orders: GRU z, r, h; LSTM i, f, c, o). Weights row-major as Keras
+/// stores them: kernel (features, gates * units), recurrent kernel (units, gates *
+/// units); `biasValues` the input bias (gates * units) or empty, `recurrentBiasValues`
+/// a GRU reset_after's recurrent bias or empty. The output is every step's h (batch,
+/// timesteps, units) with `returnSequences`, else the last (batch, units), in the
+/// order the steps ran (reversed input with `goBackwards`), or with `flipSequences` in
+/// the input's order.
+struct RecurrentLayer {
+  enum class Cell { SimpleRnn, Gru, Lstm };
+  std::string name;
+  int input = -1, output = -1;
+  Cell cell = Cell::SimpleRnn;
+  int64_t units = 1;
+  std::string activation = "tanh", recurrentActivation = "sigmoid";
+  bool returnSequences = false, goBackwards = false, resetAfter = false;
+  bool flipSequences = false; // the sequence in the input's time order (Bidirectional)
+  std::vector<float> kernelValues, recurrentKernelValues, biasValues, recurrentBiasValues;
+  int64_t gates() const { return cell == Cell::Lstm ? 4 : cell == Cell::Gru ? 3 : 1; }
 };
 
 /// Inference BatchNormalization left unfolded: x * scale + shift along `axis`.
@@ -295,7 +314,7 @@ using PlanNode =
                  UpSample2DLayer, ReshapeLayer, TransposeLayer, AdaptivePool2DLayer,
                  ResizeLayer,
                  GroupNormLayer, BatchMatMulLayer,
-                 AdditiveScoresLayer>;
+                 AdditiveScoresLayer, RecurrentLayer>;
 
 /// Whether `name` is one of the names codegen gives the Funcs, buffers and reductions
 /// of a layer (or boundary tensor) named `layer`: `layer` + "_" + a part (conv2d_kernel,
@@ -305,8 +324,8 @@ inline bool isPartName(const std::string &name, const std::string &layer) {
   static const char *const parts[] = {"alpha",  "axis",  "bias",  "conv",   "copy",
                                       "image",  "im",    "kernel", "matmul", "max",
                                       "nchw",   "nhwc",  "padded", "plus",   "r",
-                                      "reduce", "rhs",   "scale", "shift",  "sum",    "table",
-                                      "tensor"};
+                                      "recurrent", "reduce", "rhs", "scale", "shift", "sum",
+                                      "table", "tensor"};
   if (name.size() <= layer.size() + 1 || name.compare(0, layer.size(), layer) != 0 ||
       name[layer.size()] != '_')
     return false;

@@ -126,6 +126,34 @@ struct RepeatVectorConfig {
   int64_t n = 1;
 };
 
+/// SimpleRNN, GRU and LSTM over (batch, timesteps, features), from a zero initial
+/// state. Keras's gate order: GRU (z, r, h), LSTM (i, f, c, o). Weights: kernel
+/// (features, gates * units), recurrent_kernel (units, gates * units), bias (gates *
+/// units; GRU with reset_after (2, 3 * units): input bias, then recurrent bias).
+enum class RecurrentCell { SimpleRnn, Gru, Lstm };
+struct RecurrentConfig {
+  RecurrentCell cell = RecurrentCell::SimpleRnn;
+  int64_t units = 0;
+  std::string activation = "tanh";
+  std::string recurrentActivation = "sigmoid"; // GRU and LSTM
+  bool useBias = true;
+  bool returnSequences = false;
+  bool goBackwards = false;
+  bool resetAfter = true; // GRU
+  std::optional<Value> kernelInitializer, recurrentInitializer, biasInitializer;
+  bool unitForgetBias = true; // LSTM: the forget gate's bias initialized to ones
+};
+
+/// Bidirectional: `forward` over the steps and `backward` (its go_backwards flipped,
+/// or the `backward_layer` given) in reverse, merged by `mergeMode` ("concat", "sum",
+/// "mul", "ave"); with return_sequences the backward outputs are flipped back to the
+/// input's order first. Weights: the forward layer's, then the backward one's.
+struct BidirectionalConfig {
+  RecurrentConfig forward, backward;
+  std::string forwardClass, backwardClass; // "LSTM", ...
+  std::string mergeMode = "concat";
+};
+
 /// UnitNormalization: the axes as written (an int is a list of one).
 struct UnitNormConfig {
   std::vector<int64_t> axes{-1};
@@ -265,7 +293,8 @@ using LayerConfig =
                  PermuteConfig, RescalingConfig, IdentityConfig, AdaptivePool2DConfig,
                  ResizeConfig,
                  GroupNormConfig, RepeatVectorConfig, EmbeddingConfig, EinsumDenseConfig,
-                 MultiHeadAttentionConfig, AttentionConfig>;
+                 MultiHeadAttentionConfig, AttentionConfig, RecurrentConfig,
+                 BidirectionalConfig>;
 
 struct Layer {
   std::string name;

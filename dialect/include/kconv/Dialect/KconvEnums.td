@@ -113,4 +113,15 @@ def Kconv_ResizeMethodAttr : EnumAttr<Kconv_Dialect, Kconv_ResizeMethodKind, "re
   let assemblyFormat = "`<` $value `>`";
 }
 
+def Kconv_RecurrentCellKind : I32EnumAttr<"RecurrentCell", "Keras recurrent cell", [
+    I32EnumAttrCase<"simple_rnn", 0>, // one gate
+    I32EnumAttrCase<"gru", 1>,        // gates z, r, h
+    I32EnumAttrCase<"lstm", 2>]> {    // gates i, f, c, o
+  let cppNamespace = "::kconv::dialect";
+  let genSpecializedAttr = 0;
+}
+def Kconv_RecurrentCellAttr : EnumAttr<Kconv_Dialect, Kconv_RecurrentCellKind, "recurrent_cell"> {
+  let assemblyFormat = "`<` $value `>`";
+}
+
 #endif // KCONV_ENUMS_TD

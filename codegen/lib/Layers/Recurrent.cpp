@@ -1,0 +1,114 @@
+// SimpleRNN, GRU, LSTM: the input projection of every step, x W + bias, is one matrix
+// product (a Func, vectorized over the gates' columns and parallel over the steps);
+// the recurrence over time is the extern stage kconv_recurrent (runtime/src/
+// recurrent.c), which adds h R per step and applies the gates. A pure Halide
+// recurrence would need each step to read a whole previous step of its own Func, which
+// Halide's update definitions cannot say.
+// THE ALGORITHM on Funcs in Halide order (see LayerFuncs.h).
+// Schedule: the common one of non-convolution steps (scheduleLayer), which computes the
+// extern stage at the root as it is. Not fusable: always computed whole (the extern
+// stage needs every step of its input).
+#include "Layers.h"
+
+#include "kconv/kconv_runtime.h"
+
+#include <map>
+#include <stdexcept>
+
+namespace kconv::codegen {
+
+using namespace Halide;
+
+namespace {
+int activationCode(const std::string &name) {
+  static const std::map<std::string, int> codes = {
+      {"linear", KCONV_ACT_LINEAR},
+      {"relu", KCONV_ACT_RELU},
+      {"relu6", KCONV_ACT_RELU6},
+      {"leaky_relu", KCONV_ACT_LEAKY_RELU},
+      {"elu", KCONV_ACT_ELU},
+      {"selu", KCONV_ACT_SELU},
+      {"celu", KCONV_ACT_CELU},
+      {"sigmoid", KCONV_ACT_SIGMOID},
+      {"hard_sigmoid", KCONV_ACT_HARD_SIGMOID},
+      {"hard_sigmoid_keras2", KCONV_ACT_HARD_SIGMOID_KERAS2},
+      {"log_sigmoid", KCONV_ACT_LOG_SIGMOID},
+      {"tanh", KCONV_ACT_TANH},
+      {"hard_tanh", KCONV_ACT_HARD_TANH},
+      {"tanh_shrink", KCONV_ACT_TANH_SHRINK},
+      {"softplus", KCONV_ACT_SOFTPLUS},
+      {"softsign", KCONV_ACT_SOFTSIGN},
+      {"silu", KCONV_ACT_SILU},
+      {"hard_silu", KCONV_ACT_HARD_SILU},
+      {"gelu", KCONV_ACT_GELU},
+      {"mish", KCONV_ACT_MISH},
+      {"exponential", KCONV_ACT_EXPONENTIAL},
+      {"sparse_plus", KCONV_ACT_SPARSE_PLUS},
+      {"squareplus", KCONV_ACT_SQUAREPLUS},
+      {"soft_shrink", KCONV_ACT_SOFT_SHRINK},
+      {"hard_shrink", KCONV_ACT_HARD_SHRINK},
+      {"sparse_sigmoid", KCONV_ACT_SPARSE_SIGMOID}};
+  auto it = codes.find(name);
+  if (it == codes.end())
+    throw std::invalid_argument("kconv codegen: a recurrent layer computes no " + name +
+                                " activation");
+  return it->second;
+}
+} // namespace
+
+LayerFuncs defineStep(const RecurrentLayer &layer, const StepInputs &in) {
+  const TensorInfo &x = in.value(layer.input);
+  if (x.rank() != 3)
+    throw std::invalid_argument("kconv codegen: recurrent layer " + layer.name +
+                                " needs a (batch, timesteps, features) input");
+  int timesteps = (int)x.shape[1], features = (int)x.shape[2];
+  int units = (int)layer.units, columns = (int)(layer.gates() * layer.units);
+  LayerFuncs f;
+  Var j("j"), t("t"), n("n");
+  // Keras's (features, gates * units) row-major is Halide's (j, k).
+  Buffer<float> kernel =
+      constantBuffer(layer.kernelValues, {columns, features}, layer.name + "_kernel");
+  Func projected(layer.name + "_matmul");
+  projected(j, t, n) =
+      layer.biasValues.empty()
+          ? Expr(0.f)
+          : Expr(constantBuffer(layer.biasValues, {columns}, layer.name + "_bias")(j));
+  RDom r(0, features, layer.name + "_r");
+  projected(j, t, n) += kernel(j, r.x) * in.funcs[0](r.x, t, n);
+  f.stages.push_back(projected);
+  f.stageShapes.push_back({x.shape[0], timesteps, columns});
+
+  Buffer<float> recurrent = constantBuffer(layer.recurrentKernelValues, {columns, units},
+                                           layer.name + "_recurrent_kernel");
+  std::vector<float> zeros(size_t(columns), 0.f);
+  Buffer<float> recurrentBias =
+      constantBuffer(layer.recurrentBiasValues.empty() ? zeros : layer.recurrentBiasValues,
+                     {columns}, layer.name + "_recurrent_bias");
+  int cell = layer.cell == RecurrentLayer::Cell::Lstm  ? KCONV_RNN_LSTM
+             : layer.cell == RecurrentLayer::Cell::Gru ? KCONV_RNN_GRU
+                                                       : KCONV_RNN_SIMPLE;
+  int flags = (layer.returnSequences ? KCONV_RNN_SEQUENCES : 0) |
+              (layer.goBackwards ? KCONV_RNN_BACKWARDS : 0) |
+              (layer.resetAfter ? KCONV_RNN_RESET_AFTER : 0) |
+              (layer.flipSequences ? KCONV_RNN_FLIP : 0);
+  Func steps(layer.name + "_recurrent");
+  std::vector<ExternFuncArgument> args = {projected,
+                                          recurrent,
+                                          recurrentBias,
+                                          Expr(cell),
+                                          Expr(units),
+                                          Expr(timesteps),
+                                          Expr(activationCode(layer.activation)),
+                                          Expr(activationCode(layer.recurrentActivation)),
+                                          Expr(flags)};
+  int rank = layer.returnSequences ? 3 : 2;
+  steps.define_extern("kconv_recurrent", args, Float(32), rank, NameMangling::C);
+  f.stages.push_back(steps);
+  f.stageShapes.push_back({});
+  TensorVars v(rank);
+  f.result = Func(layer.name);
+  f.result(v.halide()) = steps(v.halide());
+  return f;
+}
+
+} // namespace kconv::codegen

@@ -1,0 +1,147 @@
+// Keras SimpleRNN, GRU and LSTM -> kconv.rnn, with the cell's weights in Keras's order:
+// kernel, recurrent_kernel, then with use_bias the bias. Bidirectional -> a forward and
+// a backward kconv.rnn (weights: the forward layer's, then the backward one's; the
+// backward sequence flipped back to the input's order) and the merge of its merge_mode.
+#include "Importer.h"
+
+#include "llvm/Support/CheckedArithmetic.h"
+
+#include <algorithm>
+
+namespace kconv::dialect {
+
+namespace {
+int64_t gatesOf(keras::RecurrentCell cell) {
+  return cell == keras::RecurrentCell::Lstm ? 4 : cell == keras::RecurrentCell::Gru ? 3 : 1;
+}
+} // namespace
+
+LogicalResult Importer::checkSequenceInput(const keras::Layer &layer, Value in) {
+  ArrayRef<int64_t> shape = cast<RankedTensorType>(in.getType()).getShape();
+  if (shape.size() != 3)
+    return error(layer) << "expects an input (batch, timesteps, features), got "
+                        << formatShape(shape);
+  if (ShapedType::isDynamic(shape[1]))
+    return error(layer) << "needs a known number of timesteps, got " << formatShape(shape)
+                        << " (kconv compiles static sequence lengths)";
+  if (ShapedType::isDynamic(shape[2]))
+    return error(layer) << "needs a known number of features, got " << formatShape(shape);
+  return success();
+}
+
+FailureOr<Value> Importer::buildRecurrent(const keras::Layer &layer, Location loc, Value in,
+                                          const keras::RecurrentConfig &rnn,
+                                          ArrayRef<const keras::WeightTensor *> tensors,
+                                          bool flipSequences) {
+  int64_t features = cast<RankedTensorType>(in.getType()).getShape()[2];
+  int64_t gates = gatesOf(rnn.cell);
+  std::optional<int64_t> columns = llvm::checkedMul(gates, rnn.units);
+  std::optional<int64_t> kernelCount =
+      columns ? llvm::checkedMul(std::max(features, rnn.units), *columns) : std::nullopt;
+  if (!kernelCount || *kernelCount > (int64_t(1) << 30) || rnn.units > (int64_t(1) << 24)) {
+    error(layer) << "the kernels (" << features << " + " << rnn.units << ") x " << gates << " x "
+                 << rnn.units << " exceed kconv's limit of 2^30 weights per tensor";
+    return failure();
+  }
+  bool splitBias = rnn.cell == keras::RecurrentCell::Gru && rnn.resetAfter;
+  FailureOr<Value> kernel = weightConstant(layer, tensors[0], "kernel", {features, *columns},
+                                           rnn.kernelInitializer, "glorot_uniform");
+  if (failed(kernel))
+    return failure();
+  FailureOr<Value> recurrent =
+      weightConstant(layer, tensors[1], "recurrent_kernel", {rnn.units, *columns},
+                     rnn.recurrentInitializer, "orthogonal");
+  if (failed(recurrent))
+    return failure();
+  Value bias;
+  if (rnn.useBias) {
+    SmallVector<int64_t, 2> biasShape;
+    if (splitBias)
+      biasShape = {2, *columns};
+    else
+      biasShape = {*columns};
+    FailureOr<Value> b =
+        weightConstant(layer, tensors[2], "bias", biasShape, rnn.biasInitializer, "zeros");
+    if (failed(b))
+      return failure();
+    bias = *b;
+  }
+  auto elementwise = [&](const std::string &name, const char *arg) -> FailureOr<Activation> {
+    std::optional<Activation> kind = symbolizeActivation(name);
+    if (!kind || ActivationOp::isAlongAxis(*kind)) {
+      error(layer) << "'" << arg << "' " << name
+                   << " is not supported in a recurrent layer (element-wise only)";
+      return failure();
+    }
+    return *kind;
+  };
+  FailureOr<Activation> activation = elementwise(rnn.activation, "activation");
+  if (failed(activation))
+    return failure();
+  ActivationAttr recurrentActivation;
+  if (rnn.cell != keras::RecurrentCell::SimpleRnn) {
+    FailureOr<Activation> kind = elementwise(rnn.recurrentActivation, "recurrent_activation");
+    if (failed(kind))
+      return failure();
+    recurrentActivation = ActivationAttr::get(&context, *kind);
+  }
+  RecurrentCell cell = rnn.cell == keras::RecurrentCell::Lstm  ? RecurrentCell::lstm
+                       : rnn.cell == keras::RecurrentCell::Gru ? RecurrentCell::gru
+                                                               : RecurrentCell::simple_rnn;
+  auto op = builder.create<RnnOp>(
+      loc, UnrankedTensorType::get(builder.getF32Type()), in, *kernel, *recurrent, bias,
+      RecurrentCellAttr::get(&context, cell), builder.getI64IntegerAttr(rnn.units),
+      ActivationAttr::get(&context, *activation), recurrentActivation,
+      builder.getBoolAttr(rnn.useBias), builder.getBoolAttr(rnn.returnSequences),
+      builder.getBoolAttr(rnn.goBackwards), builder.getBoolAttr(splitBias),
+      builder.getBoolAttr(flipSequences));
+  return finishLayerOp(layer, op.getOperation());
+}
+
+LogicalResult Importer::importRecurrent(const keras::Layer &layer,
+                                        const keras::RecurrentConfig &rnn) {
+  if (failed(expectInputs(layer, 1)))
+    return failure();
+  Value in = input(layer, 0);
+  if (failed(checkSequenceInput(layer, in)))
+    return failure();
+  FailureOr<std::vector<const keras::WeightTensor *>> tensors =
+      layerWeights(layer, rnn.useBias ? 3 : 2);
+  if (failed(tensors))
+    return failure();
+  return buildRecurrent(layer, layerLoc(layer.name), in, rnn, *tensors, false);
+}
+
+LogicalResult Importer::importBidirectional(const keras::Layer &layer,
+                                            const keras::BidirectionalConfig &bi) {
+  if (failed(expectInputs(layer, 1)))
+    return failure();
+  Value in = input(layer, 0);
+  if (failed(checkSequenceInput(layer, in)))
+    return failure();
+  size_t forwardCount = bi.forward.useBias ? 3 : 2;
+  FailureOr<std::vector<const keras::WeightTensor *>> tensors =
+      layerWeights(layer, forwardCount + (bi.backward.useBias ? 3 : 2));
+  if (failed(tensors))
+    return failure();
+  ArrayRef<const keras::WeightTensor *> all(*tensors);
+  FailureOr<Value> forward = buildRecurrent(layer, layerLoc(layer.name + "/forward"), in,
+                                            bi.forward, all.take_front(forwardCount), false);
+  if (failed(forward))
+    return failure();
+  FailureOr<Value> backward =
+      buildRecurrent(layer, layerLoc(layer.name + "/backward"), in, bi.backward,
+                     all.drop_front(forwardCount), bi.backward.returnSequences);
+  if (failed(backward))
+    return failure();
+  SmallVector<Value, 2> both{*forward, *backward};
+  int64_t last = bi.forward.returnSequences ? 2 : 1;
+  if (bi.mergeMode == "concat")
+    return createLayerOp<ConcatenateOp>(layer, both, builder.getI64IntegerAttr(last));
+  MergeKind kind = bi.mergeMode == "sum"   ? MergeKind::add
+                   : bi.mergeMode == "mul" ? MergeKind::multiply
+                                           : MergeKind::average;
+  return createLayerOp<MergeOp>(layer, both, MergeKindAttr::get(&context, kind));
+}
+
+} // namespace kconv::dialect

@@ -1,0 +1,270 @@
+#!/usr/bin/python3
+"""Keras's SimpleRNN, GRU (reset_after true and false) and LSTM in whole models: every
+cell, return_sequences on and off, go_backwards, use_bias off, other activations, the
+dropouts and unroll (no effect at inference), stacked layers and a Dense after a
+recurrent layer, batch 3. Written as Keras 2 JSON + weights .h5, a Keras 2 full-model
+.h5 or a Keras 3 .keras archive (scripts/keras_writer.py), compiled with kconvc, run,
+and compared with the float64 NumPy reference below, written from Keras's formulas
+(keras/src/layers/rnn/{simple_rnn,gru,lstm}.py): max error <= 1e-4 x max(1, |ref|)."""
+import argparse
+import os
+import subprocess
+import sys
+
+import numpy as np
+
+import graph_e2e as ge
+import keras_writer
+
+BATCH = 3
+GATES = {"SimpleRNN": 1, "GRU": 3, "LSTM": 4}
+CELL_NAMES = {"SimpleRNN": "simple_rnn_cell", "GRU": "gru_cell", "LSTM": "lstm_cell"}
+
+
+def act(name, x, keras3):
+    if name == "linear":
+        return x
+    if name == "tanh":
+        return np.tanh(x)
+    if name == "sigmoid":
+        return 1 / (1 + np.exp(-x))
+    if name == "hard_sigmoid":  # Keras 2: clip(0.2 x + 0.5); Keras 3: relu6(x + 3) / 6
+        return np.clip(x / 6 + 0.5, 0, 1) if keras3 else np.clip(0.2 * x + 0.5, 0, 1)
+    if name == "relu":
+        return np.maximum(x, 0)
+    if name == "softsign":
+        return x / (1 + np.abs(x))
+    if name == "elu":
+        return np.where(x > 0, x, np.exp(x) - 1)
+    raise ValueError(name)
+
+
+def recurrence(x, cls, w, u, b, units, activation, recurrent_activation, return_sequences,
+               go_backwards, reset_after, keras3):
+    """x: (N, T, F) float64; w: (F, G U), u: (U, G U), b: None, (G U) or (2, G U)."""
+    n, steps, _ = x.shape
+    f = lambda v: act(activation, v, keras3)
+    g = lambda v: act(recurrent_activation, v, keras3)
+    if b is None:
+        b_in, b_rec = np.zeros(w.shape[1]), np.zeros(w.shape[1])
+    elif b.ndim == 2:
+        b_in, b_rec = b[0], b[1]
+    else:
+        b_in, b_rec = b, np.zeros(w.shape[1])
+    h, c = np.zeros((n, units)), np.zeros((n, units))
+    outputs = []
+    order = range(steps - 1, -1, -1) if go_backwards else range(steps)
+    for t in order:
+        xp = x[:, t, :] @ w + b_in
+        if cls == "SimpleRNN":
+            h = f(xp + h @ u)
+        elif cls == "LSTM":
+            z = xp + h @ u
+            i, fg, cc, o = (z[:, k * units:(k + 1) * units] for k in range(4))
+            c = g(fg) * c + g(i) * f(cc)
+            h = g(o) * f(c)
+        else:  # GRU, gates z, r, h
+            xz, xr, xh = (xp[:, k * units:(k + 1) * units] for k in range(3))
+            uz, ur, uh = (u[:, k * units:(k + 1) * units] for k in range(3))
+            bz, br, bh = (b_rec[k * units:(k + 1) * units] for k in range(3))
+            z = g(xz + h @ uz + bz)
+            r = g(xr + h @ ur + br)
+            if reset_after:
+                hh = f(xh + r * (h @ uh + bh))
+            else:
+                hh = f(xh + (r * h) @ uh)
+            h = z * h + (1 - z) * hh
+        outputs.append(h)
+    return np.stack(outputs, axis=1) if return_sequences else h
+
+
+def rnn(g, x, cls, units, **kwargs):
+    config, weights, ref = rnn_spec(g, x, cls, units, **kwargs)
+    return g.add(cls, x, ref, config, weights)
+
+
+def bidirectional(g, x, cls, units, merge_mode, **kwargs):
+    """Keras's Bidirectional: the backward layer is the layer with go_backwards (Keras 3
+    writes it as `backward_layer`), its sequence flipped back before the merge."""
+    fconfig, fweights, fref = rnn_spec(g, x, cls, units, **kwargs)
+    bconfig, bweights, bref = rnn_spec(g, x, cls, units, go_backwards=True, **kwargs)
+    sequences = kwargs.get("return_sequences", False)
+    fconfig["name"], bconfig["name"] = f"forward_{cls.lower()}", f"backward_{cls.lower()}"
+
+    def ref(v):
+        a, b = fref(v), bref(v)
+        if sequences:
+            b = b[:, ::-1, :]
+        return {"concat": lambda: np.concatenate([a, b], -1), "sum": lambda: a + b,
+                "mul": lambda: a * b, "ave": lambda: (a + b) / 2}[merge_mode]()
+
+    serialize = lambda c: ({"module": "keras.layers", "class_name": cls, "config": c,
+                            "registered_name": None} if g.keras3
+                           else {"class_name": cls, "config": c})
+    config = {"layer": serialize(fconfig), "merge_mode": merge_mode}
+    if g.keras3:
+        config["backward_layer"] = serialize(bconfig)
+    weights = ([(f"forward_{cls.lower()}/{n}", a) for n, a in fweights] +
+               [(f"backward_{cls.lower()}/{n}", a) for n, a in bweights])
+    return g.add("Bidirectional", x, ref, config, weights)
+
+
+def rnn_spec(g, x, cls, units, activation="tanh", recurrent_activation="sigmoid",
+             use_bias=True, return_sequences=False, go_backwards=False, reset_after=True,
+             extra=None):
+    features = g.values[x].shape[-1]
+    gates = GATES[cls]
+    w = g.uniform((features, gates * units), -0.6, 0.6)
+    u = g.uniform((units, gates * units), -0.6, 0.6)
+    b = None
+    if use_bias:
+        shape = (2, gates * units) if cls == "GRU" and reset_after else (gates * units,)
+        b = g.uniform(shape, -0.5, 0.5)
+    config = {"units": units, "activation": activation, "use_bias": use_bias,
+              "return_sequences": return_sequences, "return_state": False,
+              "go_backwards": go_backwards, "stateful": False, "unroll": False,
+              "kernel_initializer": {"class_name": "GlorotUniform", "config": {"seed": None}},
+              "recurrent_initializer": {"class_name": "Orthogonal",
+                                        "config": {"gain": 1.0, "seed": None}},
+              "bias_initializer": {"class_name": "Zeros", "config": {}},
+              "kernel_regularizer": None, "recurrent_regularizer": None,
+              "bias_regularizer": None, "activity_regularizer": None,
+              "kernel_constraint": None, "recurrent_constraint": None,
+              "bias_constraint": None, "dropout": 0.0, "recurrent_dropout": 0.0}
+    if cls != "SimpleRNN":
+        config["recurrent_activation"] = recurrent_activation
+    if cls == "GRU":
+        config["reset_after"] = reset_after
+    if cls == "LSTM":
+        config["unit_forget_bias"] = True
+    if g.keras3:
+        config["seed"] = None
+    else:
+        config["time_major"] = False
+        if cls != "SimpleRNN":
+            config["implementation"] = 2
+    config.update(extra or {})
+    cell = CELL_NAMES[cls]
+    names = ["kernel", "recurrent_kernel", "bias"]
+    arrays = [w, u] + ([b] if use_bias else [])
+    weights = [(f"{cell}/{name}", a) for name, a in zip(names, arrays)]
+    keras3 = g.keras3
+    ref = lambda v: recurrence(v, cls, w.astype(np.float64), u.astype(np.float64),
+                               None if b is None else b.astype(np.float64), units, activation,
+                               recurrent_activation, return_sequences, go_backwards,
+                               reset_after, keras3)
+    return config, weights, ref
+
+
+def recurrent_cells(g):
+    x = g.input((7, 5))
+    # Stacked LSTMs (the second backwards), then a Dense on the last state.
+    s = rnn(g, x, "LSTM", 8, return_sequences=True,
+            extra={"dropout": 0.3, "recurrent_dropout": 0.2, "unroll": True})
+    s = rnn(g, s, "LSTM", 6, go_backwards=True)
+    d = g.dense(s, 4, "tanh")
+    # GRU reset_after, every step, backwards; then a Dense on every step.
+    a = rnn(g, x, "GRU", 6, return_sequences=True, go_backwards=True)
+    ad = g.dense(a, 3)
+    # GRU reset_after=False (bias (3 units,)), relu and hard_sigmoid.
+    r = rnn(g, x, "GRU", 5, activation="relu", recurrent_activation="hard_sigmoid",
+            reset_after=False)
+    # Without bias: a SimpleRNN over every step (softsign), a GRU, an LSTM (elu).
+    sr = rnn(g, x, "SimpleRNN", 7, activation="softsign", use_bias=False,
+             return_sequences=True)
+    gn = rnn(g, x, "GRU", 3, use_bias=False)
+    ln = rnn(g, x, "LSTM", 4, activation="elu", recurrent_activation="hard_sigmoid",
+             use_bias=False, return_sequences=True, go_backwards=True)
+    # SimpleRNN with its defaults, stacked on the SimpleRNN sequence.
+    ss = rnn(g, sr, "SimpleRNN", 5)
+    # A GRU reset_after=False without bias, backwards.
+    gb = rnn(g, x, "GRU", 4, use_bias=False, reset_after=False, go_backwards=True,
+             return_sequences=True)
+    # Bidirectional: every merge mode, over every step and on the last state, stacked.
+    b1 = bidirectional(g, x, "LSTM", 4, "concat", return_sequences=True)
+    b2 = bidirectional(g, x, "GRU", 3, "sum")
+    b3 = bidirectional(g, x, "SimpleRNN", 3, "ave", return_sequences=True,
+                       activation="relu")
+    b3 = bidirectional(g, b3, "GRU", 2, "mul", reset_after=False)
+    return [d, ad, r, sr, gn, ln, ss, gb, b1, b2, b3]
+
+
+def bad_weights(args):
+    g = ge.Graph("bad", np.random.default_rng(1))
+    g.keras3 = False
+    x = g.input((4, 3))
+    config, weights, _ = rnn_spec(g, x, "LSTM", 2)
+    weights[1] = (weights[1][0], np.zeros((3, 8), np.float32))  # (units + 1, 4 units)
+    g.add("LSTM", x, lambda v: v, config, weights)
+    os.makedirs(args.workdir, exist_ok=True)
+    model, w = os.path.join(args.workdir, "bad.json"), os.path.join(args.workdir, "bad.h5")
+    with open(model, "w") as f:
+        f.write(g.outputs_json([g.layers[-1][1]["name"]]))
+    keras_writer.save_weights_h5(w, [(n, ws) for n, _, ws in g.weights])
+    result = subprocess.run([args.kconvc, model, "--weights", w, "--emit=mlir"],
+                            capture_output=True, text=True)
+    print(f"exit {result.returncode}: {result.stderr.strip()}")
+    return 0
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--kconvc", required=True)
+    parser.add_argument("--workdir", required=True)
+    parser.add_argument("--format", choices=["json", "h5", "keras"], default="json")
+    parser.add_argument("--bad-weights", action="store_true",
+                        help="write an LSTM whose recurrent kernel has a row too many and "
+                             "print kconvc's error")
+    args = parser.parse_args()
+    if args.bad_weights:
+        return bad_weights(args)
+    ge.BATCH = BATCH
+    keras3 = args.format == "keras"
+    g = ge.Graph("recurrent_cells", np.random.default_rng(5))
+    g.keras3 = keras3
+    outputs = recurrent_cells(g)
+    d = os.path.join(args.workdir, "recurrent_cells_" + args.format)
+    os.makedirs(d, exist_ok=True)
+    config = g.outputs_json(outputs, keras3)
+    if keras3:
+        model = os.path.join(d, "model.keras")
+        keras_writer.save_keras_archive(model, config, [(cls, w) for _, cls, w in g.weights],
+                                        [(n, w) for n, _, w in g.weights],
+                                        keras_version=ge.KERAS3_VERSION)
+        compile_args = [model]
+    elif args.format == "h5":
+        weights = dict((n, w) for n, _, w in g.weights)
+        model = os.path.join(d, "model.h5")
+        keras_writer.save_model_h5(model, config, [(c["name"], weights.get(c["name"], []))
+                                                   for cls, c, _ in g.layers
+                                                   if cls != "InputLayer"])
+        compile_args = [model]
+    else:
+        with open(os.path.join(d, "model.json"), "w") as f:
+            f.write(config)
+        keras_writer.save_weights_h5(os.path.join(d, "w.h5"), [(n, w) for n, _, w in g.weights])
+        compile_args = [os.path.join(d, "model.json"), "--weights", os.path.join(d, "w.h5")]
+    exe = os.path.join(d, "m")
+    subprocess.run([args.kconvc] + compile_args + ["--emit=exe", "-o", exe], check=True)
+    command = [exe]
+    for i, (_, x) in enumerate(g.inputs):
+        np.save(os.path.join(d, f"x{i}.npy"), x)
+        command += ["--input", os.path.join(d, f"x{i}.npy")]
+    for i in range(len(outputs)):
+        command += ["--output", os.path.join(d, f"y{i}.npy")]
+    subprocess.run(command, check=True)
+    failures = 0
+    for i, out in enumerate(outputs):
+        y, ref = np.load(os.path.join(d, f"y{i}.npy")), g.values[out]
+        err = np.abs(y - ref).max() if y.shape == ref.shape else float("inf")
+        tolerance = 1e-4 * max(1.0, np.abs(ref).max())
+        ok = err <= tolerance
+        failures += not ok
+        print(f"{os.path.basename(d)} output {i} ({out}): shape {y.shape}, reference "
+              f"{ref.shape}, max error {err:.2g} (tolerance {tolerance:.1g}): "
+              f"{'ok' if ok else 'FAIL'}")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
