@@ -100,6 +100,8 @@ struct EmbeddingLayer {
   int input = -1, output = -1;
   int64_t rows = 0, columns = 0;
   std::vector<float> table;
+};
+
 /// SimpleRNN, GRU or LSTM over (batch, timesteps, features) from a zero state (Keras's
 /// formulas and gate orders: GRU z, r, h; LSTM i, f, c, o). Weights row-major as Keras
 /// stores them: kernel (features, gates * units), recurrent kernel (units, gates *
