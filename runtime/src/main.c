@@ -28,7 +28,8 @@ static void print_usage(const kconv_model *model, const char *prog, FILE *out) {
             model->outputs[i].data_format);
   fprintf(out, "  --bench N    run N timed iterations after warm-up; the last line printed is "
                "median_ms=<float>\n"
-               "  --threads N  worker threads (default: OMP_NUM_THREADS, else all cores)\n");
+               "  --threads N  worker threads (default: OMP_NUM_THREADS, else all cores;\n"
+               "               at most the cores this process may use)\n");
   if (model->kconv_version && model->target)
     fprintf(out, "Compiled by kconv %s for the Halide target %s.\n",
             kconv_printable(model->kconv_version, name, sizeof name),
@@ -169,6 +170,7 @@ static int run_bench(const kconv_model *model, kconv_tensor **inputs, kconv_tens
   printf("fresh_buffers=%llu\nreused_buffers=%llu\n",
          (unsigned long long)(after.fresh_allocations - before.fresh_allocations),
          (unsigned long long)(after.reused_allocations - before.reused_allocations));
+  printf("threads=%d\n", kconv_get_num_threads());
   printf("iterations=%ld\nmin_ms=%.6f\nmax_ms=%.6f\nmedian_ms=%.6f\n", iterations, times[0],
          times[iterations - 1], median);
   free(times);

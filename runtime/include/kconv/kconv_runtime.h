@@ -136,6 +136,10 @@ KCONV_API kconv_status kconv_model_run_arrays(const kconv_model *model, int64_t 
  * 0 or less: OMP_NUM_THREADS, else every core. Process-wide; each concurrent run
  * gets a team of this many threads. */
 KCONV_API void kconv_set_num_threads(int threads);
+/* The threads a parallel loop runs on at most: the kconv_set_num_threads request (else
+ * OpenMP's default), capped at the cores this process may run on, since more only wait
+ * for one another (unless the environment sets KCONV_OVERSUBSCRIBE=1). */
+KCONV_API int kconv_get_num_threads(void);
 /* How the pipelines run their parallel loops (kconv_model_run installs it as Halide's
  * do_par_for); exposed for hosts that run Halide pipelines of their own this way.
  * Returns the first failing task's code; its message (kconv_last_error() of the thread
