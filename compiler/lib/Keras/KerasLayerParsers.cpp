@@ -713,6 +713,23 @@ EinsumDenseConfig parseEinsumDense(const LayerContext &ctx, const json &c, int k
   return e;
 }
 
+/// What MultiHeadAttention and GroupedQueryAttention share: the gated and sliding-window
+/// variants refused, the projections' initializers kept, regularizers and constraints
+/// checked.
+void parseAttentionWeightsArgs(const LayerContext &ctx, const json &c,
+                               MultiHeadAttentionConfig &m) {
+  if (boolArg(ctx, c, "use_gate", false))
+    ctx.fail("'use_gate' is not supported");
+  if (c.contains("sliding_window") && !c["sliding_window"].is_null())
+    ctx.fail("'sliding_window' is not supported");
+  m.kernelInitializer = optionalSpec(c, "kernel_initializer");
+  m.biasInitializer = optionalSpec(c, "bias_initializer");
+  for (const char *arg : {"kernel_regularizer", "bias_regularizer", "activity_regularizer"})
+    regularizerSpec(ctx, c, arg);
+  for (const char *arg : {"kernel_constraint", "bias_constraint"})
+    constraintSpec(ctx, c, arg);
+}
+
 MultiHeadAttentionConfig parseMultiHeadAttention(const LayerContext &ctx, const json &c) {
   MultiHeadAttentionConfig m;
   for (const char *arg : {"num_heads", "key_dim"})
@@ -737,16 +754,7 @@ MultiHeadAttentionConfig parseMultiHeadAttention(const LayerContext &ctx, const 
                " is not supported (only the default: attention over axis 1 of "
                "(batch, steps, features) inputs)");
   }
-  if (boolArg(ctx, c, "use_gate", false))
-    ctx.fail("'use_gate' is not supported");
-  if (c.contains("sliding_window") && !c["sliding_window"].is_null())
-    ctx.fail("'sliding_window' is not supported");
-  m.kernelInitializer = optionalSpec(c, "kernel_initializer");
-  m.biasInitializer = optionalSpec(c, "bias_initializer");
-  for (const char *arg : {"kernel_regularizer", "bias_regularizer", "activity_regularizer"})
-    regularizerSpec(ctx, c, arg);
-  for (const char *arg : {"kernel_constraint", "bias_constraint"})
-    constraintSpec(ctx, c, arg);
+  parseAttentionWeightsArgs(ctx, c, m);
   return m; // dropout: the identity at inference
 }
 
@@ -765,16 +773,7 @@ MultiHeadAttentionConfig parseGroupedQueryAttention(const LayerContext &ctx, con
              ") must be divisible by 'num_key_value_heads' (" +
              std::to_string(m.keyValueHeads) + ")");
   m.useBias = boolArg(ctx, c, "use_bias", true);
-  if (boolArg(ctx, c, "use_gate", false))
-    ctx.fail("'use_gate' is not supported");
-  if (c.contains("sliding_window") && !c["sliding_window"].is_null())
-    ctx.fail("'sliding_window' is not supported");
-  m.kernelInitializer = optionalSpec(c, "kernel_initializer");
-  m.biasInitializer = optionalSpec(c, "bias_initializer");
-  for (const char *arg : {"kernel_regularizer", "bias_regularizer", "activity_regularizer"})
-    regularizerSpec(ctx, c, arg);
-  for (const char *arg : {"kernel_constraint", "bias_constraint"})
-    constraintSpec(ctx, c, arg);
+  parseAttentionWeightsArgs(ctx, c, m);
   return m; // dropout: the identity at inference
 }
 
