@@ -349,12 +349,11 @@ LogicalResult Importer::importEinsumDense(const keras::Layer &layer,
                           config.biasInitializer);
 }
 
-LogicalResult Importer::importMultiHeadAttention(const keras::Layer &layer,
-                                                 const keras::MultiHeadAttentionConfig &mha) {
+FailureOr<Importer::AttentionInputs>
+Importer::attentionInputs(const keras::Layer &layer, const char *expected, const char *note) {
   if (layer.inbound.size() < 2 || layer.inbound.size() > 3)
-    return error(layer) << "expects query and value inputs (and optionally key), got "
-                        << layer.inbound.size() << " input"
-                        << (layer.inbound.size() == 1 ? "" : "s");
+    return error(layer) << "expects " << expected << ", got " << layer.inbound.size()
+                        << " input" << (layer.inbound.size() == 1 ? "" : "s");
   Value query = input(layer, 0), value = input(layer, 1);
   Value key = layer.inbound.size() > 2 ? input(layer, 2) : value;
   for (auto [what, v] : {std::pair<const char *, Value>{"query", query},
@@ -363,9 +362,20 @@ LogicalResult Importer::importMultiHeadAttention(const keras::Layer &layer,
     ArrayRef<int64_t> s = shapeOf(v);
     if (s.size() != 3 || ShapedType::isDynamic(s[1]) || ShapedType::isDynamic(s[2]))
       return error(layer) << "the " << what << " " << formatShape(s)
-                          << " is not (batch, steps, features) with known steps and features "
-                             "(only attention over one axis is supported)";
+                          << " is not (batch, steps, features) with known steps and features"
+                          << note;
   }
+  return AttentionInputs{query, value, key};
+}
+
+LogicalResult Importer::importMultiHeadAttention(const keras::Layer &layer,
+                                                 const keras::MultiHeadAttentionConfig &mha) {
+  FailureOr<AttentionInputs> inputs = attentionInputs(
+      layer, "query and value inputs (and optionally key)",
+      " (only attention over one axis is supported)");
+  if (failed(inputs))
+    return failure();
+  auto [query, value, key] = *inputs;
   if (shapeOf(key)[1] != shapeOf(value)[1])
     return error(layer) << "key " << formatShape(shapeOf(key)) << " and value "
                         << formatShape(shapeOf(value)) << " have different numbers of steps";
@@ -494,20 +504,11 @@ LogicalResult Importer::importMultiHeadAttention(const keras::Layer &layer,
 
 LogicalResult Importer::importAttention(const keras::Layer &layer,
                                         const keras::AttentionConfig &config) {
-  if (layer.inbound.size() < 2 || layer.inbound.size() > 3)
-    return error(layer) << "expects [query, value] or [query, value, key], got "
-                        << layer.inbound.size() << " input"
-                        << (layer.inbound.size() == 1 ? "" : "s");
-  Value query = input(layer, 0), value = input(layer, 1);
-  Value key = layer.inbound.size() > 2 ? input(layer, 2) : value;
-  for (auto [what, v] : {std::pair<const char *, Value>{"query", query},
-                         std::pair<const char *, Value>{"value", value},
-                         std::pair<const char *, Value>{"key", key}}) {
-    ArrayRef<int64_t> s = shapeOf(v);
-    if (s.size() != 3 || ShapedType::isDynamic(s[1]) || ShapedType::isDynamic(s[2]))
-      return error(layer) << "the " << what << " " << formatShape(s)
-                          << " is not (batch, steps, features) with known steps and features";
-  }
+  FailureOr<AttentionInputs> inputs =
+      attentionInputs(layer, "[query, value] or [query, value, key]", "");
+  if (failed(inputs))
+    return failure();
+  auto [query, value, key] = *inputs;
   int64_t dim = shapeOf(query)[2];
   if (shapeOf(key)[2] != dim)
     return error(layer) << "query " << formatShape(shapeOf(query)) << " and key "

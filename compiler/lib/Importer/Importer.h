@@ -166,6 +166,14 @@ private:
                                     const std::optional<keras::Value> &biasInit);
   LogicalResult importEinsumDense(const keras::Layer &layer,
                                   const keras::EinsumDenseConfig &config);
+  /// The query, value and key (the value when not given) of an attention layer, each
+  /// (batch, steps, features) with known steps and features, or an error naming the
+  /// layer: `expected` says which inputs it takes, `note` ends the shape error.
+  struct AttentionInputs {
+    Value query, value, key;
+  };
+  FailureOr<AttentionInputs> attentionInputs(const keras::Layer &layer, const char *expected,
+                                             const char *note);
   LogicalResult importMultiHeadAttention(const keras::Layer &layer,
                                          const keras::MultiHeadAttentionConfig &mha);
   LogicalResult importAttention(const keras::Layer &layer, const keras::AttentionConfig &config);
