@@ -75,6 +75,10 @@ std::vector<int> layerInputs(const PlanNode &node) {
                                [](const MaskedAveragePool1DLayer &l) {
                                  return std::vector<int>{l.input, l.mask};
                                },
+                               [](const RecurrentLayer &l) {
+                                 return l.mask >= 0 ? std::vector<int>{l.input, l.mask}
+                                                    : std::vector<int>{l.input};
+                               },
                                [](const BatchMatMulLayer &l) {
                                  return std::vector<int>{l.lhs, l.rhs};
                                },

@@ -108,9 +108,21 @@ static void fullRegion(struct halide_buffer_t *b, int d, int32_t min, int32_t ex
   b->dim[d].extent = extent;
 }
 
+/* Writes one step's output row of a sequence (zeros when `h` is null), at the step's
+ * position in the input's order with KCONV_RNN_FLIP. */
+static void writeStep(struct halide_buffer_t *out, int32_t flags, int32_t timesteps,
+                      int32_t step, int n, int units, const float *h) {
+  int32_t at = (flags & KCONV_RNN_FLIP) ? timesteps - 1 - step : step;
+  float *y = (float *)out->host +
+             (ptrdiff_t)((int64_t)(at - out->dim[1].min) * out->dim[1].stride +
+                         (int64_t)(n - out->dim[2].min) * out->dim[2].stride - out->dim[0].min);
+  for (int j = 0; j < units; ++j)
+    y[j * out->dim[0].stride] = h ? h[j] : 0.f;
+}
+
 /* The parameters of one call, shared by its batch rows' tasks. */
 typedef struct Recurrence {
-  struct halide_buffer_t *projected, *out;
+  struct halide_buffer_t *projected, *mask, *out;
   const float *rk, *rb;
   int ldR;
   int32_t cell, units, timesteps, activation, recurrent_activation, flags;
@@ -138,8 +150,21 @@ static int runRow(void *user_context, int n, uint8_t *closure) {
   float *g = scratch + 3 * units;
   memset(h, 0, sizeof(float) * (size_t)units);
   memset(c, 0, sizeof(float) * (size_t)units);
+  int zeroMasked = (flags & KCONV_RNN_ZERO_MASKED) != 0, lastMasked = 0;
   for (int32_t step = 0; step < timesteps; ++step) {
     int32_t t = (flags & KCONV_RNN_BACKWARDS) ? timesteps - 1 - step : step;
+    if (p->mask)
+      lastMasked = ((const float *)p->mask->host)[(int64_t)(t - p->mask->dim[0].min) *
+                                                        p->mask->dim[0].stride +
+                                                    (int64_t)(n - p->mask->dim[1].min) *
+                                                        p->mask->dim[1].stride] == 0.f;
+    if (lastMasked) {
+      /* Keras: the state carries over a masked step, whose output is the previous
+       * step's (the state's h) or zeros. */
+      if (sequences)
+        writeStep(out, flags, timesteps, step, n, units, zeroMasked ? NULL : h);
+      continue;
+    }
     const float *x = (const float *)projected->host +
                      (ptrdiff_t)((int64_t)(t - projected->dim[1].min) * projected->dim[1].stride +
                                  (int64_t)(n - projected->dim[2].min) * projected->dim[2].stride -
@@ -184,28 +209,23 @@ static int runRow(void *user_context, int n, uint8_t *closure) {
       for (int j = 0; j < units; ++j)
         h[j] *= o[j];
     }
-    if (sequences) {
-      float *y = (float *)out->host +
-                 (ptrdiff_t)((int64_t)(((flags & KCONV_RNN_FLIP) ? timesteps - 1 - step : step) -
-                                       out->dim[1].min) *
-                                 out->dim[1].stride +
-                             (int64_t)(n - out->dim[2].min) * out->dim[2].stride - out->dim[0].min);
-      for (int j = 0; j < units; ++j)
-        y[j * out->dim[0].stride] = h[j];
-    }
+    if (sequences)
+      writeStep(out, flags, timesteps, step, n, units, h);
   }
   if (!sequences) {
+    /* The last step's output: with zero_output_for_mask, zeros if it was masked. */
     float *y = (float *)out->host +
                (ptrdiff_t)((int64_t)(n - out->dim[1].min) * out->dim[1].stride - out->dim[0].min);
     for (int j = 0; j < units; ++j)
-      y[j * out->dim[0].stride] = h[j];
+      y[j * out->dim[0].stride] = lastMasked && zeroMasked ? 0.f : h[j];
   }
   free(scratch);
   return 0;
 }
 
 int kconv_recurrent(struct halide_buffer_t *projected, struct halide_buffer_t *recurrent_kernel,
-                    struct halide_buffer_t *recurrent_bias, int32_t cell, int32_t units,
+                    struct halide_buffer_t *recurrent_bias, struct halide_buffer_t *mask,
+                    int32_t cell, int32_t units,
                     int32_t timesteps, int32_t activation, int32_t recurrent_activation,
                     int32_t flags, struct halide_buffer_t *out) {
   int gates = cell == KCONV_RNN_LSTM ? 4 : cell == KCONV_RNN_GRU ? 3 : 1;
@@ -213,7 +233,9 @@ int kconv_recurrent(struct halide_buffer_t *projected, struct halide_buffer_t *r
   int sequences = (flags & KCONV_RNN_SEQUENCES) != 0;
   int batchDim = sequences ? 2 : 1;
   int32_t batchMin = out->dim[batchDim].min, batch = out->dim[batchDim].extent;
-  if (!projected->host || !recurrent_kernel->host || !recurrent_bias->host) {
+  int masked = (flags & KCONV_RNN_MASKED) != 0;
+  if (!projected->host || !recurrent_kernel->host || !recurrent_bias->host ||
+      (masked && !mask->host)) {
     /* Halide's bounds query: every step and gate of the batch rows asked for. */
     if (!projected->host) {
       fullRegion(projected, 0, 0, columns);
@@ -226,9 +248,14 @@ int kconv_recurrent(struct halide_buffer_t *projected, struct halide_buffer_t *r
     }
     if (!recurrent_bias->host)
       fullRegion(recurrent_bias, 0, 0, columns);
+    if (masked && !mask->host) {
+      fullRegion(mask, 0, 0, timesteps);
+      fullRegion(mask, 1, batchMin, batch);
+    }
     return 0;
   }
   Recurrence r = {projected,
+                  masked ? mask : NULL,
                   out,
                   (const float *)recurrent_kernel->host,
                   (const float *)recurrent_bias->host,

@@ -89,3 +89,27 @@ func.func @result(%x: tensor<?x5x3xf32>, %w: tensor<3x4xf32>, %r: tensor<4x4xf32
   %y = kconv.rnn %x, %w, %r {cell = #kconv.recurrent_cell<simple_rnn>, units = 4 : i64, activation = #kconv.activation<tanh>, use_bias = false, return_sequences = false, go_backwards = false, reset_after = false} : (tensor<?x5x3xf32>, tensor<3x4xf32>, tensor<4x4xf32>) -> tensor<?x5x4xf32>
   return
 }
+
+// -----
+
+func.func @mask_steps(%x: tensor<?x5x3xf32>, %ids: tensor<?x6xf32>, %w: tensor<3x4xf32>, %r: tensor<4x4xf32>) {
+  // expected-error @+1 {{mask (?, 6) is not (batch, timesteps) of the input (?, 5, 3)}}
+  %y = kconv.rnn %x, %w, %r mask %ids {cell = #kconv.recurrent_cell<simple_rnn>, units = 4 : i64, activation = #kconv.activation<tanh>, use_bias = false, return_sequences = false, go_backwards = false, reset_after = false} : (tensor<?x5x3xf32>, tensor<3x4xf32>, tensor<4x4xf32>, tensor<?x6xf32>) -> tensor<?x4xf32>
+  return
+}
+
+// -----
+
+func.func @mask_batch(%x: tensor<2x5x3xf32>, %ids: tensor<3x5xf32>, %w: tensor<3x4xf32>, %r: tensor<4x4xf32>) {
+  // expected-error @+1 {{mask (3, 5) is not (batch, timesteps) of the input (2, 5, 3)}}
+  %y = kconv.rnn %x, %w, %r mask %ids {cell = #kconv.recurrent_cell<simple_rnn>, units = 4 : i64, activation = #kconv.activation<tanh>, use_bias = false, return_sequences = false, go_backwards = false, reset_after = false} : (tensor<2x5x3xf32>, tensor<3x4xf32>, tensor<4x4xf32>, tensor<3x5xf32>) -> tensor<2x4xf32>
+  return
+}
+
+// -----
+
+func.func @zero_output(%x: tensor<?x5x3xf32>, %w: tensor<3x4xf32>, %r: tensor<4x4xf32>) {
+  // expected-error @+1 {{'zero_output_for_mask' needs a mask}}
+  %y = kconv.rnn %x, %w, %r {cell = #kconv.recurrent_cell<simple_rnn>, units = 4 : i64, activation = #kconv.activation<tanh>, use_bias = false, return_sequences = true, go_backwards = false, reset_after = false, zero_output_for_mask = true} : (tensor<?x5x3xf32>, tensor<3x4xf32>, tensor<4x4xf32>) -> tensor<?x5x4xf32>
+  return
+}

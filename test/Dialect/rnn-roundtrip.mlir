@@ -15,3 +15,14 @@ func.func @rnn(%x: tensor<?x5x3xf32>, %w4: tensor<3x32xf32>, %r4: tensor<8x32xf3
   %s = kconv.rnn %x, %w1, %r1 {cell = #kconv.recurrent_cell<simple_rnn>, units = 6 : i64, activation = #kconv.activation<softsign>, use_bias = false, return_sequences = false, go_backwards = false, reset_after = false} : (tensor<?x5x3xf32>, tensor<3x6xf32>, tensor<6x6xf32>) -> tensor<?x6xf32>
   return %l, %g, %s : tensor<?x5x8xf32>, tensor<?x4xf32>, tensor<?x6xf32>
 }
+
+// A GRU reading Keras's mask (an Embedding's ids), with zero_output_for_mask.
+// CHECK-LABEL: func.func @masked
+// CHECK: kconv.rnn %{{.*}}, %{{.*}}, %{{.*}} mask %{{.*}} {{{.*}}zero_output_for_mask = true} : (tensor<?x5x3xf32>, tensor<3x12xf32>, tensor<4x12xf32>, tensor<?x5xf32>) -> tensor<?x5x4xf32>
+// CHECK: kconv.rnn %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} mask %{{.*}} {{{.*}}} : (tensor<?x5x3xf32>, tensor<3x32xf32>, tensor<8x32xf32>, tensor<32xf32>, tensor<?x5xf32>) -> tensor<?x8xf32>
+func.func @masked(%x: tensor<?x5x3xf32>, %ids: tensor<?x5xf32>, %w3: tensor<3x12xf32>, %r3: tensor<4x12xf32>,
+                  %w4: tensor<3x32xf32>, %r4: tensor<8x32xf32>, %b4: tensor<32xf32>) -> (tensor<?x5x4xf32>, tensor<?x8xf32>) {
+  %g = kconv.rnn %x, %w3, %r3 mask %ids {cell = #kconv.recurrent_cell<gru>, units = 4 : i64, activation = #kconv.activation<tanh>, recurrent_activation = #kconv.activation<sigmoid>, use_bias = false, return_sequences = true, go_backwards = false, reset_after = false, zero_output_for_mask = true} : (tensor<?x5x3xf32>, tensor<3x12xf32>, tensor<4x12xf32>, tensor<?x5xf32>) -> tensor<?x5x4xf32>
+  %l = kconv.rnn %x, %w4, %r4, %b4 mask %ids {cell = #kconv.recurrent_cell<lstm>, units = 8 : i64, activation = #kconv.activation<tanh>, recurrent_activation = #kconv.activation<sigmoid>, use_bias = true, return_sequences = false, go_backwards = true, reset_after = false} : (tensor<?x5x3xf32>, tensor<3x32xf32>, tensor<8x32xf32>, tensor<32xf32>, tensor<?x5xf32>) -> tensor<?x8xf32>
+  return %g, %l : tensor<?x5x4xf32>, tensor<?x8xf32>
+}

@@ -3,13 +3,15 @@
 of rank 2 and 3, given as int32, int64 and float32 .npy files (fractional and negative
 floats truncated toward zero as Keras casts them), read by a Dense on the sequence,
 global pooling, Flatten, a merge of two embeddings, and mask_zero where the mask only
-passes through layers that do not read it. Referenced in float64 (a NumPy take)."""
+passes through layers that do not read it, or is read by GlobalAveragePooling1D and
+recurrent layers (recurrent_e2e.py's reference). Referenced in float64 (a NumPy take)."""
 import sys
 
 import numpy as np
 
 import graph_e2e as ge
 import layer_reference as lr
+import recurrent_e2e as re2e
 
 
 def tokens(g, shape, vocab, dtype="int32", values=None):
@@ -103,8 +105,30 @@ def masked_average(g):
     return [g.dense(avg, 3, activation="softmax"), kept_dims]
 
 
+def masked_recurrent(g):
+    # Recurrent layers reading mask_zero's mask (left, middle and right padding, and a
+    # sample with every step masked): the state carries over masked steps; sequences
+    # output the last state there, or zeros with zero_output_for_mask (which
+    # Bidirectional forces on with return_sequences). An LSTM's sequence passes the mask
+    # on to a GRU running backwards; a Dense passes it on too.
+    values = np.array([[0, 3, 4, 0, 5, 0], [7, 1, 2, 0, 0, 0], [0, 0, 0, 0, 0, 0]])
+    kept = values != 0
+    ids = tokens(g, (6,), 8, values=values)
+    e = embedding(g, ids, 8, 5, mask_zero=True)
+    seq = re2e.rnn(g, e, "LSTM", 4, return_sequences=True, kept=kept)
+    back = re2e.rnn(g, seq, "GRU", 3, go_backwards=True, kept=kept)
+    d = g.dense(e, 4, activation="tanh")
+    zeros = re2e.rnn(g, d, "SimpleRNN", 3, return_sequences=True, kept=kept, zero_output=True)
+    last = re2e.rnn(g, e, "GRU", 3, reset_after=False, return_sequences=True,
+                    go_backwards=True, kept=kept)
+    b1 = re2e.bidirectional(g, e, "LSTM", 3, "concat", return_sequences=True, kept=kept)
+    b2 = re2e.bidirectional(g, e, "GRU", 2, "sum", kept=kept)
+    return [seq, back, zeros, last, b1, b2]
+
+
 MODELS = {"text_classifier": text_classifier, "grid_tokens": grid_tokens,
-          "masked_passthrough": masked_passthrough, "masked_average": masked_average}
+          "masked_passthrough": masked_passthrough, "masked_average": masked_average,
+          "masked_recurrent": masked_recurrent}
 
 if __name__ == "__main__":
     ge.MODELS.update(MODELS)

@@ -30,6 +30,7 @@ class Graph:
         self.layers, self.weights, self.values, self.inputs = [], [], {}, []
         self.count = 0
         self.names = []  # layer names to use, in order, before the generated ones
+        self.keras3 = False  # the file written: a Keras 3 .keras archive (configs differ)
 
     def _name(self, prefix):
         self.count += 1
@@ -410,6 +411,7 @@ DEFAULT_MODELS = [m for m in MODELS if m != "odd_names" and m not in BROADCAST_M
 
 def build(name, keras3, workdir, rng):
     g = Graph(name, rng)
+    g.keras3 = keras3
     outputs = MODELS[name](g)
     d = os.path.join(workdir, name + ("_k3" if keras3 else ""))
     os.makedirs(d, exist_ok=True)

@@ -40,8 +40,10 @@ def act(name, x, keras3):
 
 
 def recurrence(x, cls, w, u, b, units, activation, recurrent_activation, return_sequences,
-               go_backwards, reset_after, keras3):
-    """x: (N, T, F) float64; w: (F, G U), u: (U, G U), b: None, (G U) or (2, G U)."""
+               go_backwards, reset_after, keras3, kept=None, zero_output=False):
+    """x: (N, T, F) float64; w: (F, G U), u: (U, G U), b: None, (G U) or (2, G U).
+    kept: Keras's mask (N, T), or None: a masked step keeps the state and outputs its h,
+    or zeros with zero_output (Keras's zero_output_for_mask), as backend.rnn does."""
     n, steps, _ = x.shape
     f = lambda v: act(activation, v, keras3)
     g = lambda v: act(recurrent_activation, v, keras3)
@@ -55,6 +57,7 @@ def recurrence(x, cls, w, u, b, units, activation, recurrent_activation, return_
     outputs = []
     order = range(steps - 1, -1, -1) if go_backwards else range(steps)
     for t in order:
+        h_prev, c_prev = h, c
         xp = x[:, t, :] @ w + b_in
         if cls == "SimpleRNN":
             h = f(xp + h @ u)
@@ -74,8 +77,13 @@ def recurrence(x, cls, w, u, b, units, activation, recurrent_activation, return_
             else:
                 hh = f(xh + (r * h) @ uh)
             h = z * h + (1 - z) * hh
-        outputs.append(h)
-    return np.stack(outputs, axis=1) if return_sequences else h
+        out = h
+        if kept is not None:
+            k = kept[:, t, None]
+            h, c = np.where(k, h, h_prev), np.where(k, c, c_prev)
+            out = np.where(k, h, 0.0 if zero_output else h)
+        outputs.append(out)
+    return np.stack(outputs, axis=1) if return_sequences else outputs[-1]
 
 
 def rnn(g, x, cls, units, **kwargs):
@@ -86,9 +94,11 @@ def rnn(g, x, cls, units, **kwargs):
 def bidirectional(g, x, cls, units, merge_mode, **kwargs):
     """Keras's Bidirectional: the backward layer is the layer with go_backwards (Keras 3
     writes it as `backward_layer`), its sequence flipped back before the merge."""
+    sequences = kwargs.get("return_sequences", False)
+    if kwargs.get("kept") is not None:  # Keras: zero_output_for_mask = return_sequences
+        kwargs["zero_output"] = sequences
     fconfig, fweights, fref = rnn_spec(g, x, cls, units, **kwargs)
     bconfig, bweights, bref = rnn_spec(g, x, cls, units, go_backwards=True, **kwargs)
-    sequences = kwargs.get("return_sequences", False)
     fconfig["name"], bconfig["name"] = f"forward_{cls.lower()}", f"backward_{cls.lower()}"
 
     def ref(v):
@@ -111,7 +121,9 @@ def bidirectional(g, x, cls, units, merge_mode, **kwargs):
 
 def rnn_spec(g, x, cls, units, activation="tanh", recurrent_activation="sigmoid",
              use_bias=True, return_sequences=False, go_backwards=False, reset_after=True,
-             extra=None):
+             extra=None, kept=None, zero_output=False):
+    """The layer's config, weights and reference; `kept`: the mask reaching it (N, T),
+    `zero_output`: its zero_output_for_mask."""
     features = g.values[x].shape[-1]
     gates = GATES[cls]
     w = g.uniform((features, gates * units), -0.6, 0.6)
@@ -137,6 +149,8 @@ def rnn_spec(g, x, cls, units, activation="tanh", recurrent_activation="sigmoid"
         config["reset_after"] = reset_after
     if cls == "LSTM":
         config["unit_forget_bias"] = True
+    if g.keras3 or zero_output:  # tf-keras writes it only when true
+        config["zero_output_for_mask"] = zero_output
     if g.keras3:
         config["seed"] = None
     else:
@@ -152,7 +166,7 @@ def rnn_spec(g, x, cls, units, activation="tanh", recurrent_activation="sigmoid"
     ref = lambda v: recurrence(v, cls, w.astype(np.float64), u.astype(np.float64),
                                None if b is None else b.astype(np.float64), units, activation,
                                recurrent_activation, return_sequences, go_backwards,
-                               reset_after, keras3)
+                               reset_after, keras3, kept, zero_output)
     return config, weights, ref
 
 

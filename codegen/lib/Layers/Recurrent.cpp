@@ -7,7 +7,8 @@
 // THE ALGORITHM on Funcs in Halide order (see LayerFuncs.h).
 // Schedule: the common one of non-convolution steps (scheduleLayer), which computes the
 // extern stage at the root as it is. Not fusable: always computed whole (the extern
-// stage needs every step of its input).
+// stage needs every step of its input). With a mask (Keras's, from an Embedding's
+// mask_zero) the extern stage reads it as a second input and skips the masked steps.
 #include "Layers.h"
 
 #include "kconv/kconv_runtime.h"
@@ -90,11 +91,19 @@ LayerFuncs defineStep(const RecurrentLayer &layer, const StepInputs &in) {
   int flags = (layer.returnSequences ? KCONV_RNN_SEQUENCES : 0) |
               (layer.goBackwards ? KCONV_RNN_BACKWARDS : 0) |
               (layer.resetAfter ? KCONV_RNN_RESET_AFTER : 0) |
-              (layer.flipSequences ? KCONV_RNN_FLIP : 0);
+              (layer.flipSequences ? KCONV_RNN_FLIP : 0) |
+              (layer.mask >= 0 ? KCONV_RNN_MASKED : 0) |
+              (layer.zeroOutputForMask ? KCONV_RNN_ZERO_MASKED : 0);
+  // The mask (an Embedding's ids, (timesteps, batch) in Halide order), or an unread
+  // placeholder.
+  ExternFuncArgument mask =
+      layer.mask >= 0 ? ExternFuncArgument(in.funcs[1])
+                      : ExternFuncArgument(constantBuffer({1.f}, {1}, layer.name + "_mask"));
   Func steps(layer.name + "_recurrent");
   std::vector<ExternFuncArgument> args = {projected,
                                           recurrent,
                                           recurrentBias,
+                                          mask,
                                           Expr(cell),
                                           Expr(units),
                                           Expr(timesteps),

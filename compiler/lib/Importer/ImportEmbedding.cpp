@@ -1,7 +1,7 @@
 // Keras Embedding -> kconv.embedding over the (input_dim, output_dim) table, and the
 // mask its mask_zero makes: followed through the layers that pass it on, applied by
-// GlobalAveragePooling1D (kconv.masked_average_pool1d), refused where another layer's
-// values would depend on it (an RNN, attention, ...).
+// GlobalAveragePooling1D (kconv.masked_average_pool1d) and recurrent layers (kconv.rnn's
+// mask), refused where another layer's values would depend on it (attention, ...).
 #include "Importer.h"
 
 #include "llvm/Support/CheckedArithmetic.h"
@@ -93,10 +93,21 @@ LogicalResult Importer::importMasked(const keras::Layer &layer) {
         builder.getBoolAttr(pool->keepdims));
     return failure(failed(out));
   }
+  // Recurrent layers skip the masked steps; with return_sequences they pass the mask on.
+  const auto *rnn = std::get_if<keras::RecurrentConfig>(&layer.config);
+  const auto *bi = std::get_if<keras::BidirectionalConfig>(&layer.config);
+  if ((rnn || bi) && layer.inbound.size() == 1 && mask->ids) {
+    if (failed(rnn ? importRecurrent(layer, *rnn, mask->ids)
+                   : importBidirectional(layer, *bi, mask->ids)))
+      return failure();
+    if (rnn ? rnn->returnSequences : bi->forward.returnSequences)
+      masks[layer.name] = *mask;
+    return success();
+  }
   if (readsMask(layer.className))
     return error(layer) << "reads the mask of Embedding '" << mask->embedding
                         << "' (mask_zero=True), which kconv applies only in "
-                           "GlobalAveragePooling1D";
+                           "GlobalAveragePooling1D and recurrent layers";
   if (failed(importLayer(layer)))
     return failure();
   // A layer that passes the mask on: Keras combines several masks (AND) and

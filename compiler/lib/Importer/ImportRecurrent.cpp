@@ -2,6 +2,8 @@
 // kernel, recurrent_kernel, then with use_bias the bias. Bidirectional -> a forward and
 // a backward kconv.rnn (weights: the forward layer's, then the backward one's; the
 // backward sequence flipped back to the input's order) and the merge of its merge_mode.
+// A mask (Keras's, from an Embedding's mask_zero) reaching either is an operand of each
+// kconv.rnn, which skips the masked steps.
 #include "Importer.h"
 
 #include "llvm/Support/CheckedArithmetic.h"
@@ -32,7 +34,7 @@ LogicalResult Importer::checkSequenceInput(const keras::Layer &layer, Value in) 
 FailureOr<Value> Importer::buildRecurrent(const keras::Layer &layer, Location loc, Value in,
                                           const keras::RecurrentConfig &rnn,
                                           ArrayRef<const keras::WeightTensor *> tensors,
-                                          bool flipSequences) {
+                                          bool flipSequences, Value mask) {
   int64_t features = cast<RankedTensorType>(in.getType()).getShape()[2];
   int64_t gates = gatesOf(rnn.cell);
   std::optional<int64_t> columns = llvm::checkedMul(gates, rnn.units);
@@ -89,17 +91,17 @@ FailureOr<Value> Importer::buildRecurrent(const keras::Layer &layer, Location lo
                        : rnn.cell == keras::RecurrentCell::Gru ? RecurrentCell::gru
                                                                : RecurrentCell::simple_rnn;
   auto op = builder.create<RnnOp>(
-      loc, UnrankedTensorType::get(builder.getF32Type()), in, *kernel, *recurrent, bias,
+      loc, UnrankedTensorType::get(builder.getF32Type()), in, *kernel, *recurrent, bias, mask,
       RecurrentCellAttr::get(&context, cell), builder.getI64IntegerAttr(rnn.units),
       ActivationAttr::get(&context, *activation), recurrentActivation,
       builder.getBoolAttr(rnn.useBias), builder.getBoolAttr(rnn.returnSequences),
       builder.getBoolAttr(rnn.goBackwards), builder.getBoolAttr(splitBias),
-      builder.getBoolAttr(flipSequences));
+      builder.getBoolAttr(flipSequences), builder.getBoolAttr(mask && rnn.zeroOutputForMask));
   return finishLayerOp(layer, op.getOperation());
 }
 
 LogicalResult Importer::importRecurrent(const keras::Layer &layer,
-                                        const keras::RecurrentConfig &rnn) {
+                                        const keras::RecurrentConfig &rnn, Value mask) {
   if (failed(expectInputs(layer, 1)))
     return failure();
   Value in = input(layer, 0);
@@ -109,11 +111,12 @@ LogicalResult Importer::importRecurrent(const keras::Layer &layer,
       layerWeights(layer, rnn.useBias ? 3 : 2);
   if (failed(tensors))
     return failure();
-  return buildRecurrent(layer, layerLoc(layer.name), in, rnn, *tensors, false);
+  return buildRecurrent(layer, layerLoc(layer.name), in, rnn, *tensors, false, mask);
 }
 
 LogicalResult Importer::importBidirectional(const keras::Layer &layer,
-                                            const keras::BidirectionalConfig &bi) {
+                                            const keras::BidirectionalConfig &bi,
+                                            Value mask) {
   if (failed(expectInputs(layer, 1)))
     return failure();
   Value in = input(layer, 0);
@@ -126,12 +129,12 @@ LogicalResult Importer::importBidirectional(const keras::Layer &layer,
     return failure();
   ArrayRef<const keras::WeightTensor *> all(*tensors);
   FailureOr<Value> forward = buildRecurrent(layer, layerLoc(layer.name + "/forward"), in,
-                                            bi.forward, all.take_front(forwardCount), false);
+                                            bi.forward, all.take_front(forwardCount), false, mask);
   if (failed(forward))
     return failure();
   FailureOr<Value> backward =
       buildRecurrent(layer, layerLoc(layer.name + "/backward"), in, bi.backward,
-                     all.drop_front(forwardCount), bi.backward.returnSequences);
+                     all.drop_front(forwardCount), bi.backward.returnSequences, mask);
   if (failed(backward))
     return failure();
   SmallVector<Value, 2> both{*forward, *backward};

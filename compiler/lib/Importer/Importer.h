@@ -134,17 +134,20 @@ private:
   LogicalResult importRepeatVector(const keras::Layer &layer,
                                    const keras::RepeatVectorConfig &repeat);
   // ImportRecurrent.cpp
-  LogicalResult importRecurrent(const keras::Layer &layer, const keras::RecurrentConfig &rnn);
+  /// `mask`: Keras's mask reaching the layer (an Embedding's ids), or null.
+  LogicalResult importRecurrent(const keras::Layer &layer, const keras::RecurrentConfig &rnn,
+                                Value mask = Value());
   LogicalResult importBidirectional(const keras::Layer &layer,
-                                    const keras::BidirectionalConfig &bi);
+                                    const keras::BidirectionalConfig &bi, Value mask = Value());
   /// A (batch, timesteps, features) input with known timesteps and features.
   LogicalResult checkSequenceInput(const keras::Layer &layer, Value in);
   /// One kconv.rnn at `loc` on `in` with the weights `tensors` (kernel, recurrent
-  /// kernel[, bias]; nulls without a weights file); the layer's value is its result.
+  /// kernel[, bias]; nulls without a weights file), skipping the steps `mask` (or
+  /// null) masks; the layer's value is its result.
   FailureOr<Value> buildRecurrent(const keras::Layer &layer, Location loc, Value in,
                                   const keras::RecurrentConfig &rnn,
                                   ArrayRef<const keras::WeightTensor *> tensors,
-                                  bool flipSequences);
+                                  bool flipSequences, Value mask);
 
   // ImportAttention.cpp
   /// An EinsumDense computation (`equation` with Keras's partial `outputShape`, the

@@ -213,7 +213,7 @@ RecurrentConfig parseRecurrent(const LayerContext &ctx, const json &c, int keras
     ctx.fail("'stateful' true is not supported (kconv keeps no state between calls)");
   if (boolArg(ctx, c, "time_major", false))
     ctx.fail("'time_major' true is not supported (inputs are (batch, timesteps, features))");
-  boolArg(ctx, c, "zero_output_for_mask", false);
+  rnn.zeroOutputForMask = boolArg(ctx, c, "zero_output_for_mask", false);
   if (rnn.cell == RecurrentCell::Gru)
     rnn.resetAfter = boolArg(ctx, c, "reset_after", true);
   if (rnn.cell == RecurrentCell::Lstm)
@@ -263,6 +263,8 @@ BidirectionalConfig parseBidirectional(const LayerContext &ctx, const json &c, i
   }
   if (bi.forward.returnSequences != bi.backward.returnSequences)
     ctx.fail("the forward and backward layers must agree on 'return_sequences'");
+  // Keras forces both layers' zero_output_for_mask to their return_sequences.
+  bi.forward.zeroOutputForMask = bi.backward.zeroOutputForMask = bi.forward.returnSequences;
   auto mode = c.find("merge_mode");
   if (mode != c.end() && mode->is_null())
     ctx.fail("'merge_mode' None (two outputs) is not supported");

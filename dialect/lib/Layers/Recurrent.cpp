@@ -58,6 +58,15 @@ LogicalResult RnnOp::inferResultShape(SmallVectorImpl<int64_t> &shape) {
        {std::optional<Activation>(getActivation()), getRecurrentActivation()})
     if (kind && ActivationOp::isAlongAxis(*kind))
       return emitError() << "activation '" << stringifyActivation(*kind) << "' is not element-wise";
+  if (Value mask = getMask()) {
+    ArrayRef<int64_t> m = shapeOf(mask);
+    if (m.size() != 2 || m[1] != in[1] ||
+        (known(m[0]) && known(in[0]) && m[0] != in[0]))
+      return emitError() << "mask " << formatShape(m) << " is not (batch, timesteps) of the input "
+                         << formatShape(in);
+  } else if (getZeroOutputForMask()) {
+    return emitError() << "'zero_output_for_mask' needs a mask";
+  }
   shape.assign({in[0]});
   if (getReturnSequences())
     shape.push_back(in[1]);

@@ -166,7 +166,9 @@ KCONV_API void kconv_get_buffer_stats(kconv_buffer_stats *stats);
  * generated pipelines (not for hosts to call). `projected` holds x W + bias for every
  * step, Halide order (gates * units, timesteps, batch); `recurrent_kernel` is
  * (gates * units, units) and `recurrent_bias` (gates * units) (zeros but for a GRU
- * with reset_after); `out` is (units, timesteps, batch) with KCONV_RNN_SEQUENCES,
+ * with reset_after); with KCONV_RNN_MASKED, `mask` (timesteps, batch) keeps the steps
+ * where it is not 0 (a masked step leaves the state as it was and outputs it, or zeros
+ * with KCONV_RNN_ZERO_MASKED, as Keras's zero_output_for_mask); `out` is (units, timesteps, batch) with KCONV_RNN_SEQUENCES,
  * else (units, batch). Activations are kconv_rnn_activation values. Answers Halide's
  * bounds queries; returns 0, or -1 when out of memory. */
 struct halide_buffer_t;
@@ -175,7 +177,9 @@ enum kconv_rnn_flags {
   KCONV_RNN_SEQUENCES = 1,   /* every step's h, else the last */
   KCONV_RNN_BACKWARDS = 2,   /* the steps in reverse (Keras's go_backwards) */
   KCONV_RNN_RESET_AFTER = 4, /* GRU: r * (h Rh + rbh), else (r * h) Rh */
-  KCONV_RNN_FLIP = 8         /* the sequence stored last step first (Bidirectional) */
+  KCONV_RNN_FLIP = 8,        /* the sequence stored last step first (Bidirectional) */
+  KCONV_RNN_MASKED = 16,     /* `mask` says which steps run */
+  KCONV_RNN_ZERO_MASKED = 32 /* masked steps output zeros (zero_output_for_mask) */
 };
 /* Keras's element-wise activations, with their default arguments (as the kconv
  * dialect's #kconv.activation, same numbers). */
@@ -190,7 +194,8 @@ enum kconv_rnn_activation {
 };
 KCONV_API int kconv_recurrent(struct halide_buffer_t *projected,
                               struct halide_buffer_t *recurrent_kernel,
-                              struct halide_buffer_t *recurrent_bias, int32_t cell,
+                              struct halide_buffer_t *recurrent_bias,
+                              struct halide_buffer_t *mask, int32_t cell,
                               int32_t units, int32_t timesteps, int32_t activation,
                               int32_t recurrent_activation, int32_t flags,
                               struct halide_buffer_t *out);

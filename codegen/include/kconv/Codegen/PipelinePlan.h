@@ -119,6 +119,8 @@ struct RecurrentLayer {
   std::string activation = "tanh", recurrentActivation = "sigmoid";
   bool returnSequences = false, goBackwards = false, resetAfter = false;
   bool flipSequences = false; // the sequence in the input's time order (Bidirectional)
+  int mask = -1;               // Keras's mask (batch, timesteps): steps where it is 0 skipped
+  bool zeroOutputForMask = false; // masked steps output zeros, else the state's h
   std::vector<float> kernelValues, recurrentKernelValues, biasValues, recurrentBiasValues;
   int64_t gates() const { return cell == Cell::Lstm ? 4 : cell == Cell::Gru ? 3 : 1; }
 };
@@ -324,7 +326,7 @@ using PlanNode =
 /// another's part names: Halide failed on layers "a" and "a_kernel" in one model.
 inline bool isPartName(const std::string &name, const std::string &layer) {
   static const char *const parts[] = {"alpha",  "axis",  "bias",  "conv",   "copy",
-                                      "image",  "im",    "kernel", "matmul", "max",
+                                      "image",  "im",    "kernel", "mask", "matmul", "max",
                                       "nchw",   "nhwc",  "padded", "plus",   "r",
                                       "recurrent", "reduce", "rhs", "scale", "shift", "sum",
                                       "table", "tensor"};

@@ -140,6 +140,7 @@ struct RecurrentConfig {
   bool returnSequences = false;
   bool goBackwards = false;
   bool resetAfter = true; // GRU
+  bool zeroOutputForMask = false; // masked steps output zeros (Bidirectional: return_sequences)
   std::optional<Value> kernelInitializer, recurrentInitializer, biasInitializer;
   bool unitForgetBias = true; // LSTM: the forget gate's bias initialized to ones
 };

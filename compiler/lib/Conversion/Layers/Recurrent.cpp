@@ -1,5 +1,5 @@
 // kconv.rnn -> a RecurrentLayer (a GRU reset_after's (2, 3 * units) bias split into
-// its input and recurrent halves).
+// its input and recurrent halves; the mask, when there is one, a second input).
 #include "../LayerLowering.h"
 
 namespace kconv::dialect {
@@ -21,6 +21,9 @@ LogicalResult lowerLayer(RnnOp rnn, LayerLowering &lowering) {
   layer.goBackwards = rnn.getGoBackwards();
   layer.resetAfter = rnn.getResetAfter();
   layer.flipSequences = rnn.getFlipSequences();
+  if (Value mask = rnn.getMask())
+    layer.mask = lowering.valueFor(mask);
+  layer.zeroOutputForMask = rnn.getZeroOutputForMask();
   FailureOr<std::vector<float>> kernel = lowering.weights(rnn, rnn.getKernel(), "kernel");
   if (failed(kernel))
     return failure();

@@ -3,7 +3,7 @@
 #ifndef KCONV_DIALECT_LAYERS_RECURRENT_TD
 #define KCONV_DIALECT_LAYERS_RECURRENT_TD
 
-def Kconv_RnnOp : Kconv_LayerOp<"rnn"> {
+def Kconv_RnnOp : Kconv_LayerOp<"rnn", [AttrSizedOperandSegments]> {
   let summary = "Keras SimpleRNN, GRU and LSTM over (batch, timesteps, features)";
   let description = [{
     A recurrence over the timesteps (in reverse with `go_backwards`) from a zero
@@ -25,6 +25,11 @@ def Kconv_RnnOp : Kconv_LayerOp<"rnn"> {
     `flip_sequences` (Bidirectional's backward layer) in the input's order. The activations
     must be element-wise. `recurrent_activation` is present exactly for gru and lstm.
 
+    With `mask` (Keras's mask, `(batch, timesteps)`: an Embedding's ids, a step kept
+    where it is not 0) a masked step leaves the state as it was; its output is the
+    state's `h` (the previous step's output), or zeros with `zero_output_for_mask`,
+    which also zeroes the last output when the last step run was masked.
+
     ```mlir
     %h = kconv.rnn %x, %w, %r, %b {cell = #kconv.recurrent_cell<lstm>, units = 8 : i64,
            activation = #kconv.activation<tanh>,
@@ -32,20 +37,29 @@ def Kconv_RnnOp : Kconv_LayerOp<"rnn"> {
            return_sequences = false, go_backwards = false, reset_after = false}
         : (tensor<?x5x3xf32>, tensor<3x32xf32>, tensor<8x32xf32>, tensor<32xf32>)
         -> tensor<?x8xf32>
+    %s = kconv.rnn %x, %w, %r mask %ids {cell = #kconv.recurrent_cell<gru>, units = 4 : i64,
+           activation = #kconv.activation<tanh>,
+           recurrent_activation = #kconv.activation<sigmoid>, use_bias = false,
+           return_sequences = true, go_backwards = false, reset_after = false,
+           zero_output_for_mask = true}
+        : (tensor<?x5x3xf32>, tensor<3x12xf32>, tensor<4x12xf32>, tensor<?x5xf32>)
+        -> tensor<?x5x4xf32>
     ```
   }];
   let arguments = (ins Kconv_AnyTensor:$input, 2DTensorOf<[F32]>:$kernel,
                    2DTensorOf<[F32]>:$recurrent_kernel, Optional<Kconv_AnyTensor>:$bias,
+                   Optional<Kconv_AnyTensor>:$mask,
                    Kconv_RecurrentCellAttr:$cell,
                    ConfinedAttr<I64Attr, [IntPositive]>:$units,
                    Kconv_ActivationAttr:$activation,
                    OptionalAttr<Kconv_ActivationAttr>:$recurrent_activation,
                    BoolAttr:$use_bias, BoolAttr:$return_sequences, BoolAttr:$go_backwards,
                    BoolAttr:$reset_after,
-                   DefaultValuedAttr<BoolAttr, "false">:$flip_sequences);
+                   DefaultValuedAttr<BoolAttr, "false">:$flip_sequences,
+                   DefaultValuedAttr<BoolAttr, "false">:$zero_output_for_mask);
   let results = (outs Kconv_AnyTensor:$output);
   let assemblyFormat = [{
-    $input `,` $kernel `,` $recurrent_kernel (`,` $bias^)? attr-dict `:`
+    $input `,` $kernel `,` $recurrent_kernel (`,` $bias^)? (`mask` $mask^)? attr-dict `:`
     functional-type(operands, results)
   }];
   let extraClassDeclaration = [{
