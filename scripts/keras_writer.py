@@ -223,25 +223,34 @@ def save_model_h5_keras3(path, model_json, weights, model_name, keras_version="3
                 group.create_dataset(full, data=_dataset(array))
 
 
+def _tensor_ref(producer):
+    """A producer name, or "name:k" for output tensor k of a layer with several."""
+    name, _, index = producer.partition(":")
+    return name, int(index or 0)
+
+
 def functional_json(layers, inputs, outputs, name="model", keras_version="2.13.1"):
     """A Keras 2 Functional `to_json()`. `layers`: (class_name, config, inbound names)
-    in topological order, InputLayers included (config with `batch_input_shape`)."""
+    in topological order, InputLayers included (config with `batch_input_shape`); an
+    inbound or output name "layer:k" is the layer's output tensor k."""
     entries = []
     for class_name, config, inbound in layers:
-        nodes = [[[producer, 0, 0, {}] for producer in inbound]] if inbound else []
+        refs = [_tensor_ref(producer) for producer in inbound]
+        nodes = [[[layer, 0, index, {}] for layer, index in refs]] if inbound else []
         entries.append({"class_name": class_name, "config": config, "name": config["name"],
                         "inbound_nodes": nodes})
     model = {"class_name": "Functional", "config": {
         "name": name, "layers": entries,
         "input_layers": [[n, 0, 0] for n in inputs],
-        "output_layers": [[n, 0, 0] for n in outputs]},
+        "output_layers": [[_tensor_ref(n)[0], 0, _tensor_ref(n)[1]] for n in outputs]},
         "keras_version": keras_version, "backend": "tensorflow"}
     return json.dumps(model, indent=1)
 
 
 def _keras3_tensor(producer, shape):
+    layer, index = _tensor_ref(producer)
     return {"class_name": "__keras_tensor__", "config": {
-        "shape": list(shape), "dtype": "float32", "keras_history": [producer, 0, 0]}}
+        "shape": list(shape), "dtype": "float32", "keras_history": [layer, 0, index]}}
 
 
 def keras3_functional_json(layers, inputs, outputs, shapes, name="model"):
@@ -259,10 +268,14 @@ def keras3_functional_json(layers, inputs, outputs, shapes, name="model"):
         else:
             tensors = [_keras3_tensor(p, shapes[p]) for p in inbound]
             args = [tensors] if len(tensors) > 1 else tensors
-            entry["inbound_nodes"] = [{"args": args, "kwargs": {}}]
+            kwargs = {}
+            if class_name in ("SimpleRNN", "GRU", "LSTM") and len(tensors) > 1:
+                args, kwargs = tensors[:1], {"initial_state": tensors[1:]}
+            entry["inbound_nodes"] = [{"args": args, "kwargs": kwargs}]
             entry["build_config"] = {"input_shape": shapes[inbound[0]]}
         entries.append(entry)
-    single = lambda names: [names[0], 0, 0] if len(names) == 1 else [[n, 0, 0] for n in names]
+    ref = lambda n: [_tensor_ref(n)[0], 0, _tensor_ref(n)[1]]
+    single = lambda names: ref(names[0]) if len(names) == 1 else [ref(n) for n in names]
     model = {"module": "keras", "class_name": "Functional", "config": {
         "name": name, "trainable": True, "layers": entries,
         "input_layers": single(inputs), "output_layers": single(outputs)},

@@ -76,8 +76,12 @@ std::vector<int> layerInputs(const PlanNode &node) {
                                  return std::vector<int>{l.input, l.mask};
                                },
                                [](const RecurrentLayer &l) {
-                                 return l.mask >= 0 ? std::vector<int>{l.input, l.mask}
-                                                    : std::vector<int>{l.input};
+                                 std::vector<int> in{l.input};
+                                 if (l.mask >= 0)
+                                   in.push_back(l.mask);
+                                 in.insert(in.end(), l.initialStates.begin(),
+                                           l.initialStates.end());
+                                 return in;
                                },
                                [](const BatchMatMulLayer &l) {
                                  return std::vector<int>{l.lhs, l.rhs};

@@ -108,21 +108,35 @@ static void fullRegion(struct halide_buffer_t *b, int d, int32_t min, int32_t ex
   b->dim[d].extent = extent;
 }
 
-/* Writes one step's output row of a sequence (zeros when `h` is null), at the step's
- * position in the input's order with KCONV_RNN_FLIP. */
-static void writeStep(struct halide_buffer_t *out, int32_t flags, int32_t timesteps,
-                      int32_t step, int n, int units, const float *h) {
-  int32_t at = (flags & KCONV_RNN_FLIP) ? timesteps - 1 - step : step;
-  float *y = (float *)out->host +
-             (ptrdiff_t)((int64_t)(at - out->dim[1].min) * out->dim[1].stride +
-                         (int64_t)(n - out->dim[2].min) * out->dim[2].stride - out->dim[0].min);
+/* Stores `units` values (zeros when `v` is null) at row `row` of sample `n` of `out`:
+ * (units, rows, batch), or (units, batch) when it has two dimensions (the last output
+ * alone). Only what `out` holds is written: Halide asks for the region its consumers
+ * read (a crop of the sequence, the states alone, some units). */
+static void storeRow(struct halide_buffer_t *out, int32_t row, int n, int units, const float *v) {
+  const struct halide_dimension_t *d = out->dim;
+  int batchDim = out->dimensions == 3 ? 2 : 1;
+  if (out->dimensions == 3 && (row < d[1].min || row - d[1].min >= d[1].extent))
+    return;
+  float *y = (float *)out->host + (int64_t)(n - d[batchDim].min) * d[batchDim].stride;
+  if (out->dimensions == 3)
+    y += (int64_t)(row - d[1].min) * d[1].stride;
+  int first = d[0].min > 0 ? d[0].min : 0;
+  int end = d[0].min + d[0].extent < units ? d[0].min + d[0].extent : units;
+  for (int j = first; j < end; ++j)
+    y[(int64_t)(j - d[0].min) * d[0].stride] = v ? v[j] : 0.f;
+}
+
+/* Loads sample `n` of a (units, batch) state buffer. */
+static void loadState(const struct halide_buffer_t *state, int n, int units, float *v) {
+  const float *x = (const float *)state->host - state->dim[0].min +
+                   (int64_t)(n - state->dim[1].min) * state->dim[1].stride;
   for (int j = 0; j < units; ++j)
-    y[j * out->dim[0].stride] = h ? h[j] : 0.f;
+    v[j] = x[j * state->dim[0].stride];
 }
 
 /* The parameters of one call, shared by its batch rows' tasks. */
 typedef struct Recurrence {
-  struct halide_buffer_t *projected, *mask, *out;
+  struct halide_buffer_t *projected, *mask, *initial_h, *initial_c, *out;
   const float *rk, *rb;
   int ldR;
   int32_t cell, units, timesteps, activation, recurrent_activation, flags;
@@ -150,6 +164,10 @@ static int runRow(void *user_context, int n, uint8_t *closure) {
   float *g = scratch + 3 * units;
   memset(h, 0, sizeof(float) * (size_t)units);
   memset(c, 0, sizeof(float) * (size_t)units);
+  if (p->initial_h)
+    loadState(p->initial_h, n, units, h);
+  if (p->initial_c)
+    loadState(p->initial_c, n, units, c);
   int zeroMasked = (flags & KCONV_RNN_ZERO_MASKED) != 0, lastMasked = 0;
   for (int32_t step = 0; step < timesteps; ++step) {
     int32_t t = (flags & KCONV_RNN_BACKWARDS) ? timesteps - 1 - step : step;
@@ -162,7 +180,8 @@ static int runRow(void *user_context, int n, uint8_t *closure) {
       /* Keras: the state carries over a masked step, whose output is the previous
        * step's (the state's h) or zeros. */
       if (sequences)
-        writeStep(out, flags, timesteps, step, n, units, zeroMasked ? NULL : h);
+        storeRow(out, (flags & KCONV_RNN_FLIP) ? timesteps - 1 - step : step, n, units,
+                 zeroMasked ? NULL : h);
       continue;
     }
     const float *x = (const float *)projected->host +
@@ -210,14 +229,16 @@ static int runRow(void *user_context, int n, uint8_t *closure) {
         h[j] *= o[j];
     }
     if (sequences)
-      writeStep(out, flags, timesteps, step, n, units, h);
+      storeRow(out, (flags & KCONV_RNN_FLIP) ? timesteps - 1 - step : step, n, units, h);
   }
-  if (!sequences) {
-    /* The last step's output: with zero_output_for_mask, zeros if it was masked. */
-    float *y = (float *)out->host +
-               (ptrdiff_t)((int64_t)(n - out->dim[1].min) * out->dim[1].stride - out->dim[0].min);
-    for (int j = 0; j < units; ++j)
-      y[j * out->dim[0].stride] = lastMasked && zeroMasked ? 0.f : h[j];
+  /* The last step's output (with zero_output_for_mask, zeros if it was masked), then
+   * with KCONV_RNN_STATES the final h and an LSTM's c. */
+  if (!sequences)
+    storeRow(out, 0, n, units, lastMasked && zeroMasked ? NULL : h);
+  if (flags & KCONV_RNN_STATES) {
+    storeRow(out, sequences ? timesteps : 1, n, units, h);
+    if (cell == KCONV_RNN_LSTM)
+      storeRow(out, (sequences ? timesteps : 1) + 1, n, units, c);
   }
   free(scratch);
   return 0;
@@ -225,17 +246,20 @@ static int runRow(void *user_context, int n, uint8_t *closure) {
 
 int kconv_recurrent(struct halide_buffer_t *projected, struct halide_buffer_t *recurrent_kernel,
                     struct halide_buffer_t *recurrent_bias, struct halide_buffer_t *mask,
+                    struct halide_buffer_t *initial_h, struct halide_buffer_t *initial_c,
                     int32_t cell, int32_t units,
                     int32_t timesteps, int32_t activation, int32_t recurrent_activation,
                     int32_t flags, struct halide_buffer_t *out) {
   int gates = cell == KCONV_RNN_LSTM ? 4 : cell == KCONV_RNN_GRU ? 3 : 1;
   int columns = gates * units;
   int sequences = (flags & KCONV_RNN_SEQUENCES) != 0;
-  int batchDim = sequences ? 2 : 1;
+  int initial = (flags & KCONV_RNN_INITIAL) != 0, lstm = cell == KCONV_RNN_LSTM;
+  int batchDim = sequences || (flags & KCONV_RNN_STATES) ? 2 : 1;
   int32_t batchMin = out->dim[batchDim].min, batch = out->dim[batchDim].extent;
   int masked = (flags & KCONV_RNN_MASKED) != 0;
   if (!projected->host || !recurrent_kernel->host || !recurrent_bias->host ||
-      (masked && !mask->host)) {
+      (masked && !mask->host) ||
+      (initial && (!initial_h->host || (lstm && !initial_c->host)))) {
     /* Halide's bounds query: every step and gate of the batch rows asked for. */
     if (!projected->host) {
       fullRegion(projected, 0, 0, columns);
@@ -252,10 +276,18 @@ int kconv_recurrent(struct halide_buffer_t *projected, struct halide_buffer_t *r
       fullRegion(mask, 0, 0, timesteps);
       fullRegion(mask, 1, batchMin, batch);
     }
+    struct halide_buffer_t *states[2] = {initial_h, lstm ? initial_c : NULL};
+    for (int i = 0; i < 2; ++i)
+      if (initial && states[i] && !states[i]->host) {
+        fullRegion(states[i], 0, 0, units);
+        fullRegion(states[i], 1, batchMin, batch);
+      }
     return 0;
   }
   Recurrence r = {projected,
                   masked ? mask : NULL,
+                  initial ? initial_h : NULL,
+                  initial && lstm ? initial_c : NULL,
                   out,
                   (const float *)recurrent_kernel->host,
                   (const float *)recurrent_bias->host,

@@ -113,3 +113,19 @@ func.func @zero_output(%x: tensor<?x5x3xf32>, %w: tensor<3x4xf32>, %r: tensor<4x
   %y = kconv.rnn %x, %w, %r {cell = #kconv.recurrent_cell<simple_rnn>, units = 4 : i64, activation = #kconv.activation<tanh>, use_bias = false, return_sequences = true, go_backwards = false, reset_after = false, zero_output_for_mask = true} : (tensor<?x5x3xf32>, tensor<3x4xf32>, tensor<4x4xf32>) -> tensor<?x5x4xf32>
   return
 }
+
+// -----
+
+func.func @one_state(%x: tensor<?x5x3xf32>, %w: tensor<3x16xf32>, %r: tensor<4x16xf32>, %h: tensor<?x4xf32>) {
+  // expected-error @+1 {{takes 2 initial states, got 1}}
+  %y = kconv.rnn %x, %w, %r initial_state %h {cell = #kconv.recurrent_cell<lstm>, units = 4 : i64, activation = #kconv.activation<tanh>, recurrent_activation = #kconv.activation<sigmoid>, use_bias = false, return_sequences = false, go_backwards = false, reset_after = false} : (tensor<?x5x3xf32>, tensor<3x16xf32>, tensor<4x16xf32>, tensor<?x4xf32>) -> tensor<?x4xf32>
+  return
+}
+
+// -----
+
+func.func @state_width(%x: tensor<2x5x3xf32>, %w: tensor<3x4xf32>, %r: tensor<4x4xf32>, %h: tensor<2x3xf32>) {
+  // expected-error @+1 {{initial state (2, 3) is not (batch, units) = (2, 4)}}
+  %y = kconv.rnn %x, %w, %r initial_state %h {cell = #kconv.recurrent_cell<simple_rnn>, units = 4 : i64, activation = #kconv.activation<tanh>, use_bias = false, return_sequences = false, go_backwards = false, reset_after = false} : (tensor<2x5x3xf32>, tensor<3x4xf32>, tensor<4x4xf32>, tensor<2x3xf32>) -> tensor<2x4xf32>
+  return
+}

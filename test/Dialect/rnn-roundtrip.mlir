@@ -26,3 +26,12 @@ func.func @masked(%x: tensor<?x5x3xf32>, %ids: tensor<?x5xf32>, %w3: tensor<3x12
   %l = kconv.rnn %x, %w4, %r4, %b4 mask %ids {cell = #kconv.recurrent_cell<lstm>, units = 8 : i64, activation = #kconv.activation<tanh>, recurrent_activation = #kconv.activation<sigmoid>, use_bias = true, return_sequences = false, go_backwards = true, reset_after = false} : (tensor<?x5x3xf32>, tensor<3x32xf32>, tensor<8x32xf32>, tensor<32xf32>, tensor<?x5xf32>) -> tensor<?x8xf32>
   return %g, %l : tensor<?x5x4xf32>, tensor<?x8xf32>
 }
+
+// An LSTM from initial states (h, c) returning its states: the result packs the
+// output's rows, then the final h and c.
+// CHECK-LABEL: func.func @states
+// CHECK: kconv.rnn %{{.*}}, %{{.*}}, %{{.*}} initial_state %{{.*}}, %{{.*}} {{{.*}}return_state = true{{.*}}} : (tensor<?x5x3xf32>, tensor<3x32xf32>, tensor<8x32xf32>, tensor<?x8xf32>, tensor<?x8xf32>) -> tensor<?x3x8xf32>
+func.func @states(%x: tensor<?x5x3xf32>, %w4: tensor<3x32xf32>, %r4: tensor<8x32xf32>, %h: tensor<?x8xf32>, %c: tensor<?x8xf32>) -> tensor<?x3x8xf32> {
+  %l = kconv.rnn %x, %w4, %r4 initial_state %h, %c {cell = #kconv.recurrent_cell<lstm>, units = 8 : i64, activation = #kconv.activation<tanh>, recurrent_activation = #kconv.activation<sigmoid>, use_bias = false, return_sequences = false, go_backwards = false, reset_after = false, return_state = true} : (tensor<?x5x3xf32>, tensor<3x32xf32>, tensor<8x32xf32>, tensor<?x8xf32>, tensor<?x8xf32>) -> tensor<?x3x8xf32>
+  return %l : tensor<?x3x8xf32>
+}

@@ -55,7 +55,12 @@ class Graph:
         self.layers.append((class_name, config, inbound))
         if weights:
             self.weights.append((name, class_name, weights))
-        self.values[name] = reference(*[self.values[i] for i in inbound])
+        value = reference(*[self.values[i] for i in inbound])
+        if isinstance(value, tuple):  # several output tensors: "name", "name:1", ...
+            for i, v in enumerate(value):
+                self.values[f"{name}:{i}" if i else name] = v
+        else:
+            self.values[name] = value
         return name
 
     def uniform(self, shape, low=-1.0, high=1.0):

@@ -40,10 +40,13 @@ def act(name, x, keras3):
 
 
 def recurrence(x, cls, w, u, b, units, activation, recurrent_activation, return_sequences,
-               go_backwards, reset_after, keras3, kept=None, zero_output=False):
+               go_backwards, reset_after, keras3, kept=None, zero_output=False, h0=None,
+               c0=None, states=False):
     """x: (N, T, F) float64; w: (F, G U), u: (U, G U), b: None, (G U) or (2, G U).
     kept: Keras's mask (N, T), or None: a masked step keeps the state and outputs its h,
-    or zeros with zero_output (Keras's zero_output_for_mask), as backend.rnn does."""
+    or zeros with zero_output (Keras's zero_output_for_mask), as backend.rnn does.
+    h0, c0: initial states (N, U) or None (zeros). states: also return the final h (and
+    an LSTM's c), as return_state does."""
     n, steps, _ = x.shape
     f = lambda v: act(activation, v, keras3)
     g = lambda v: act(recurrent_activation, v, keras3)
@@ -53,7 +56,8 @@ def recurrence(x, cls, w, u, b, units, activation, recurrent_activation, return_
         b_in, b_rec = b[0], b[1]
     else:
         b_in, b_rec = b, np.zeros(w.shape[1])
-    h, c = np.zeros((n, units)), np.zeros((n, units))
+    h = np.zeros((n, units)) if h0 is None else h0
+    c = np.zeros((n, units)) if c0 is None else c0
     outputs = []
     order = range(steps - 1, -1, -1) if go_backwards else range(steps)
     for t in order:
@@ -83,11 +87,15 @@ def recurrence(x, cls, w, u, b, units, activation, recurrent_activation, return_
             h, c = np.where(k, h, h_prev), np.where(k, c, c_prev)
             out = np.where(k, h, 0.0 if zero_output else h)
         outputs.append(out)
-    return np.stack(outputs, axis=1) if return_sequences else outputs[-1]
+    out = np.stack(outputs, axis=1) if return_sequences else outputs[-1]
+    if not states:
+        return out
+    return (out, h, c) if cls == "LSTM" else (out, h)
 
 
 def rnn(g, x, cls, units, **kwargs):
-    config, weights, ref = rnn_spec(g, x, cls, units, **kwargs)
+    """x: the sequence, or [sequence, initial h(, initial c)]."""
+    config, weights, ref = rnn_spec(g, x[0] if isinstance(x, list) else x, cls, units, **kwargs)
     return g.add(cls, x, ref, config, weights)
 
 
@@ -121,7 +129,7 @@ def bidirectional(g, x, cls, units, merge_mode, **kwargs):
 
 def rnn_spec(g, x, cls, units, activation="tanh", recurrent_activation="sigmoid",
              use_bias=True, return_sequences=False, go_backwards=False, reset_after=True,
-             extra=None, kept=None, zero_output=False):
+             extra=None, kept=None, zero_output=False, return_state=False):
     """The layer's config, weights and reference; `kept`: the mask reaching it (N, T),
     `zero_output`: its zero_output_for_mask."""
     features = g.values[x].shape[-1]
@@ -133,7 +141,7 @@ def rnn_spec(g, x, cls, units, activation="tanh", recurrent_activation="sigmoid"
         shape = (2, gates * units) if cls == "GRU" and reset_after else (gates * units,)
         b = g.uniform(shape, -0.5, 0.5)
     config = {"units": units, "activation": activation, "use_bias": use_bias,
-              "return_sequences": return_sequences, "return_state": False,
+              "return_sequences": return_sequences, "return_state": return_state,
               "go_backwards": go_backwards, "stateful": False, "unroll": False,
               "kernel_initializer": {"class_name": "GlorotUniform", "config": {"seed": None}},
               "recurrent_initializer": {"class_name": "Orthogonal",
@@ -163,10 +171,11 @@ def rnn_spec(g, x, cls, units, activation="tanh", recurrent_activation="sigmoid"
     arrays = [w, u] + ([b] if use_bias else [])
     weights = [(f"{cell}/{name}", a) for name, a in zip(names, arrays)]
     keras3 = g.keras3
-    ref = lambda v: recurrence(v, cls, w.astype(np.float64), u.astype(np.float64),
-                               None if b is None else b.astype(np.float64), units, activation,
-                               recurrent_activation, return_sequences, go_backwards,
-                               reset_after, keras3, kept, zero_output)
+    ref = lambda v, *initial: recurrence(
+        v, cls, w.astype(np.float64), u.astype(np.float64),
+        None if b is None else b.astype(np.float64), units, activation, recurrent_activation,
+        return_sequences, go_backwards, reset_after, keras3, kept, zero_output,
+        *initial, states=return_state)
     return config, weights, ref
 
 
@@ -203,6 +212,23 @@ def recurrent_cells(g):
     return [d, ad, r, sr, gn, ln, ss, gb, b1, b2, b3]
 
 
+def recurrent_states(g):
+    # An encoder LSTM's final states (return_state) start a decoder LSTM; a GRU returns
+    # its sequence and state, which starts a SimpleRNN that returns its own; a GRU
+    # starts from a state given as a model input. States are model outputs too.
+    x, y, h0 = g.input((6, 4)), g.input((5, 3)), g.input((4,))
+    enc = rnn(g, x, "LSTM", 5, return_state=True)
+    dec = rnn(g, [y, enc + ":1", enc + ":2"], "LSTM", 5, return_sequences=True)
+    d = g.dense(dec, 3)
+    gru = rnn(g, x, "GRU", 4, return_sequences=True, return_state=True, go_backwards=True)
+    given = rnn(g, [y, h0], "GRU", 4, reset_after=False)
+    s = rnn(g, [y, gru + ":1"], "SimpleRNN", 4, return_sequences=True, return_state=True)
+    return [d, enc + ":1", enc + ":2", gru, gru + ":1", given, s, s + ":1"]
+
+
+MODELS = {"recurrent_cells": recurrent_cells, "recurrent_states": recurrent_states}
+
+
 def bad_weights(args):
     g = ge.Graph("bad", np.random.default_rng(1))
     g.keras3 = False
@@ -226,6 +252,7 @@ def main():
     parser.add_argument("--kconvc", required=True)
     parser.add_argument("--workdir", required=True)
     parser.add_argument("--format", choices=["json", "h5", "keras"], default="json")
+    parser.add_argument("--model", choices=sorted(MODELS), default="recurrent_cells")
     parser.add_argument("--bad-weights", action="store_true",
                         help="write an LSTM whose recurrent kernel has a row too many and "
                              "print kconvc's error")
@@ -234,10 +261,10 @@ def main():
         return bad_weights(args)
     ge.BATCH = BATCH
     keras3 = args.format == "keras"
-    g = ge.Graph("recurrent_cells", np.random.default_rng(5))
+    g = ge.Graph(args.model, np.random.default_rng(5))
     g.keras3 = keras3
-    outputs = recurrent_cells(g)
-    d = os.path.join(args.workdir, "recurrent_cells_" + args.format)
+    outputs = MODELS[args.model](g)
+    d = os.path.join(args.workdir, args.model + "_" + args.format)
     os.makedirs(d, exist_ok=True)
     config = g.outputs_json(outputs, keras3)
     if keras3:

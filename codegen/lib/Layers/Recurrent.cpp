@@ -8,7 +8,9 @@
 // Schedule: the common one of non-convolution steps (scheduleLayer), which computes the
 // extern stage at the root as it is. Not fusable: always computed whole (the extern
 // stage needs every step of its input). With a mask (Keras's, from an Embedding's
-// mask_zero) the extern stage reads it as a second input and skips the masked steps.
+// mask_zero) the extern stage reads it as a second input and skips the masked steps;
+// initial states are inputs too, and with return_state the final states follow the
+// output in the extern stage's result.
 #include "Layers.h"
 
 #include "kconv/kconv_runtime.h"
@@ -88,29 +90,39 @@ LayerFuncs defineStep(const RecurrentLayer &layer, const StepInputs &in) {
   int cell = layer.cell == RecurrentLayer::Cell::Lstm  ? KCONV_RNN_LSTM
              : layer.cell == RecurrentLayer::Cell::Gru ? KCONV_RNN_GRU
                                                        : KCONV_RNN_SIMPLE;
+  bool initial = !layer.initialStates.empty(), lstm = layer.cell == RecurrentLayer::Cell::Lstm;
   int flags = (layer.returnSequences ? KCONV_RNN_SEQUENCES : 0) |
               (layer.goBackwards ? KCONV_RNN_BACKWARDS : 0) |
               (layer.resetAfter ? KCONV_RNN_RESET_AFTER : 0) |
               (layer.flipSequences ? KCONV_RNN_FLIP : 0) |
               (layer.mask >= 0 ? KCONV_RNN_MASKED : 0) |
-              (layer.zeroOutputForMask ? KCONV_RNN_ZERO_MASKED : 0);
-  // The mask (an Embedding's ids, (timesteps, batch) in Halide order), or an unread
-  // placeholder.
-  ExternFuncArgument mask =
-      layer.mask >= 0 ? ExternFuncArgument(in.funcs[1])
-                      : ExternFuncArgument(constantBuffer({1.f}, {1}, layer.name + "_mask"));
+              (layer.zeroOutputForMask ? KCONV_RNN_ZERO_MASKED : 0) |
+              (initial ? KCONV_RNN_INITIAL : 0) | (layer.returnState ? KCONV_RNN_STATES : 0);
+  // The optional inputs follow the sequence in layerInputs's order: the mask (an
+  // Embedding's ids, (timesteps, batch) in Halide order), then the initial h and c
+  // ((units, batch)); absent ones are unread placeholders.
+  size_t next = 1;
+  auto optional = [&](bool present, const char *part) {
+    return present ? ExternFuncArgument(in.funcs[next++])
+                   : ExternFuncArgument(constantBuffer({0.f}, {1, 1}, layer.name + "_" + part));
+  };
+  ExternFuncArgument mask = optional(layer.mask >= 0, "mask");
+  ExternFuncArgument initialH = optional(initial, "state");
+  ExternFuncArgument initialC = optional(initial && lstm, "cell");
   Func steps(layer.name + "_recurrent");
   std::vector<ExternFuncArgument> args = {projected,
                                           recurrent,
                                           recurrentBias,
                                           mask,
+                                          initialH,
+                                          initialC,
                                           Expr(cell),
                                           Expr(units),
                                           Expr(timesteps),
                                           Expr(activationCode(layer.activation)),
                                           Expr(activationCode(layer.recurrentActivation)),
                                           Expr(flags)};
-  int rank = layer.returnSequences ? 3 : 2;
+  int rank = layer.returnSequences || layer.returnState ? 3 : 2;
   steps.define_extern("kconv_recurrent", args, Float(32), rank, NameMangling::C);
   f.stages.push_back(steps);
   f.stageShapes.push_back({});

@@ -93,16 +93,23 @@ LogicalResult Importer::importMasked(const keras::Layer &layer) {
         builder.getBoolAttr(pool->keepdims));
     return failure(failed(out));
   }
-  // Recurrent layers skip the masked steps; with return_sequences they pass the mask on.
+  // Recurrent layers skip the steps their sequence's mask masks (initial states carry
+  // none); with return_sequences they pass it on.
   const auto *rnn = std::get_if<keras::RecurrentConfig>(&layer.config);
   const auto *bi = std::get_if<keras::BidirectionalConfig>(&layer.config);
-  if ((rnn || bi) && layer.inbound.size() == 1 && mask->ids) {
-    if (failed(rnn ? importRecurrent(layer, *rnn, mask->ids)
-                   : importBidirectional(layer, *bi, mask->ids)))
-      return failure();
-    if (rnn ? rnn->returnSequences : bi->forward.returnSequences)
-      masks[layer.name] = *mask;
-    return success();
+  if (rnn || bi) {
+    auto sequenceMask = masks.find(layer.inbound[0]);
+    if (sequenceMask == masks.end())
+      return importLayer(layer);
+    if (sequenceMask->second.ids) {
+      LayerMask applied = sequenceMask->second;
+      if (failed(rnn ? importRecurrent(layer, *rnn, applied.ids)
+                     : importBidirectional(layer, *bi, applied.ids)))
+        return failure();
+      if (rnn ? rnn->returnSequences : bi->forward.returnSequences)
+        masks[layer.name] = applied;
+      return success();
+    }
   }
   if (readsMask(layer.className))
     return error(layer) << "reads the mask of Embedding '" << mask->embedding

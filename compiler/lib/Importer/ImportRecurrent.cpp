@@ -3,7 +3,8 @@
 // a backward kconv.rnn (weights: the forward layer's, then the backward one's; the
 // backward sequence flipped back to the input's order) and the merge of its merge_mode.
 // A mask (Keras's, from an Embedding's mask_zero) reaching either is an operand of each
-// kconv.rnn, which skips the masked steps.
+// kconv.rnn, which skips the masked steps; so are initial states. return_state's
+// states are rows of the kconv.rnn's result, sliced out as layers of their own.
 #include "Importer.h"
 
 #include "llvm/Support/CheckedArithmetic.h"
@@ -34,7 +35,8 @@ LogicalResult Importer::checkSequenceInput(const keras::Layer &layer, Value in) 
 FailureOr<Value> Importer::buildRecurrent(const keras::Layer &layer, Location loc, Value in,
                                           const keras::RecurrentConfig &rnn,
                                           ArrayRef<const keras::WeightTensor *> tensors,
-                                          bool flipSequences, Value mask) {
+                                          bool flipSequences, Value mask,
+                                          ValueRange initialStates) {
   int64_t features = cast<RankedTensorType>(in.getType()).getShape()[2];
   int64_t gates = gatesOf(rnn.cell);
   std::optional<int64_t> columns = llvm::checkedMul(gates, rnn.units);
@@ -92,26 +94,86 @@ FailureOr<Value> Importer::buildRecurrent(const keras::Layer &layer, Location lo
                                                                : RecurrentCell::simple_rnn;
   auto op = builder.create<RnnOp>(
       loc, UnrankedTensorType::get(builder.getF32Type()), in, *kernel, *recurrent, bias, mask,
-      RecurrentCellAttr::get(&context, cell), builder.getI64IntegerAttr(rnn.units),
+      initialStates, RecurrentCellAttr::get(&context, cell), builder.getI64IntegerAttr(rnn.units),
       ActivationAttr::get(&context, *activation), recurrentActivation,
       builder.getBoolAttr(rnn.useBias), builder.getBoolAttr(rnn.returnSequences),
       builder.getBoolAttr(rnn.goBackwards), builder.getBoolAttr(splitBias),
-      builder.getBoolAttr(flipSequences), builder.getBoolAttr(mask && rnn.zeroOutputForMask));
+      builder.getBoolAttr(flipSequences), builder.getBoolAttr(mask && rnn.zeroOutputForMask),
+      builder.getBoolAttr(rnn.returnState));
   return finishLayerOp(layer, op.getOperation());
 }
 
 LogicalResult Importer::importRecurrent(const keras::Layer &layer,
                                         const keras::RecurrentConfig &rnn, Value mask) {
-  if (failed(expectInputs(layer, 1)))
-    return failure();
+  // The sequence, then Keras's initial_state: h, and an LSTM's c.
+  size_t states = rnn.cell == keras::RecurrentCell::Lstm ? 2 : 1;
+  if (layer.inbound.size() != 1 && layer.inbound.size() != 1 + states)
+    return error(layer) << "expects a sequence and optionally " << states << " initial state"
+                        << (states > 1 ? "s" : "") << ", got " << layer.inbound.size()
+                        << " inputs";
   Value in = input(layer, 0);
   if (failed(checkSequenceInput(layer, in)))
     return failure();
+  SmallVector<Value, 2> initial;
+  for (size_t i = 1; i < layer.inbound.size(); ++i) {
+    initial.push_back(input(layer, i));
+    ArrayRef<int64_t> shape = cast<RankedTensorType>(initial.back().getType()).getShape();
+    if (shape.size() != 2 || shape[1] != rnn.units)
+      return error(layer) << "initial state " << i - 1 << " is " << formatShape(shape)
+                          << ", not (batch, units) with units = " << rnn.units;
+  }
   FailureOr<std::vector<const keras::WeightTensor *>> tensors =
       layerWeights(layer, rnn.useBias ? 3 : 2);
   if (failed(tensors))
     return failure();
-  return buildRecurrent(layer, layerLoc(layer.name), in, rnn, *tensors, false, mask);
+  // With return_state the recurrence packs the output and the final states; the
+  // layer's value is the output's rows, its "#state_h"/"#state_c" layers the others.
+  FailureOr<Value> result =
+      buildRecurrent(layer, layerLoc(rnn.returnState ? layer.name + "/recurrence" : layer.name),
+                     in, rnn, *tensors, false, mask, initial);
+  if (failed(result) || !rnn.returnState)
+    return failure(failed(result));
+  int64_t rows = rnn.returnSequences ? cast<RankedTensorType>(in.getType()).getShape()[1] : 1;
+  recurrentStates[layer.name] = {*result, rows};
+  sliceRows(layer.name, *result, 0, rows, rnn.returnSequences);
+  return success();
+}
+
+Value Importer::sliceRows(const std::string &name, Value packed, int64_t begin, int64_t count,
+                          bool keepRows) {
+  // (N, R, U) viewed as the image (N, 1, R, U), cropped to its columns [begin, begin +
+  // count), viewed back: views and a crop, which consumers read through.
+  ArrayRef<int64_t> shape = cast<RankedTensorType>(packed.getType()).getShape();
+  Type f32 = builder.getF32Type();
+  SmallVector<int64_t, 4> image{shape[0], 1, shape[1], shape[2]};
+  Value view = builder.create<ReshapeOp>(
+      layerLoc(name + "/rows"), RankedTensorType::get(image, f32), packed,
+      builder.getDenseI64ArrayAttr(ArrayRef<int64_t>(image).drop_front()));
+  SmallVector<int64_t, 4> crop{0, 0, begin, shape[1] - begin - count};
+  image[2] = count;
+  Value cropped = builder.create<Crop2DOp>(
+      layerLoc(name + "/crop"), RankedTensorType::get(image, f32), view,
+      builder.getDenseI64ArrayAttr(crop), formatAttr(&context, keras::DataFormat::ChannelsLast));
+  SmallVector<int64_t, 3> result{shape[0]};
+  if (keepRows)
+    result.push_back(count);
+  result.push_back(shape[2]);
+  Value out = builder.create<ReshapeOp>(
+      layerLoc(name), RankedTensorType::get(result, f32), cropped,
+      builder.getDenseI64ArrayAttr(ArrayRef<int64_t>(result).drop_front()));
+  values[name] = out;
+  return out;
+}
+
+LogicalResult Importer::importRecurrentState(const keras::Layer &layer,
+                                             const keras::RecurrentStateConfig &state) {
+  auto found = layer.inbound.size() == 1 ? recurrentStates.find(layer.inbound[0])
+                                         : recurrentStates.end();
+  if (found == recurrentStates.end())
+    return error(layer) << "is not a state of a recurrent layer with return_state";
+  auto [packed, rows] = found->second;
+  sliceRows(layer.name, packed, rows + state.index - 1, 1, false);
+  return success();
 }
 
 LogicalResult Importer::importBidirectional(const keras::Layer &layer,

@@ -139,15 +139,26 @@ private:
                                 Value mask = Value());
   LogicalResult importBidirectional(const keras::Layer &layer,
                                     const keras::BidirectionalConfig &bi, Value mask = Value());
+  /// A final state of a recurrent layer with return_state ("<layer>#state_h", ...).
+  LogicalResult importRecurrentState(const keras::Layer &layer,
+                                     const keras::RecurrentStateConfig &state);
+  /// Recurrent layers with return_state -> their kconv.rnn's packed result and the
+  /// number of its rows that hold the output (the states' rows follow).
+  llvm::StringMap<std::pair<Value, int64_t>> recurrentStates;
+  /// Rows [begin, begin + count) of a packed (batch, rows, units) recurrence result, as
+  /// the value of `name`: (batch, count, units), or (batch, units) unless `keepRows`.
+  Value sliceRows(const std::string &name, Value packed, int64_t begin, int64_t count,
+                  bool keepRows);
   /// A (batch, timesteps, features) input with known timesteps and features.
   LogicalResult checkSequenceInput(const keras::Layer &layer, Value in);
   /// One kconv.rnn at `loc` on `in` with the weights `tensors` (kernel, recurrent
   /// kernel[, bias]; nulls without a weights file), skipping the steps `mask` (or
-  /// null) masks; the layer's value is its result.
+  /// null) masks, from `initialStates` (none: zeros); the layer's value is its result.
   FailureOr<Value> buildRecurrent(const keras::Layer &layer, Location loc, Value in,
                                   const keras::RecurrentConfig &rnn,
                                   ArrayRef<const keras::WeightTensor *> tensors,
-                                  bool flipSequences, Value mask);
+                                  bool flipSequences, Value mask,
+                                  ValueRange initialStates = {});
 
   // ImportAttention.cpp
   /// An EinsumDense computation (`equation` with Keras's partial `outputShape`, the

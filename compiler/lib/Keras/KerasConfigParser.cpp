@@ -288,6 +288,23 @@ private:
     return model.layers.back().name;
   }
 
+  /// A recurrent layer with return_state (the last layer added, `outputs` its one
+  /// output) has more output tensors, its final states: a layer of its own each.
+  void addStateOutputs(const LayerContext &ctx, std::vector<std::string> &outputs) {
+    const Layer &rnn = model.layers.back();
+    const auto *config = std::get_if<RecurrentConfig>(&rnn.config);
+    if (!config || !config->returnState)
+      return;
+    int states = config->cell == RecurrentCell::Lstm ? 2 : 1;
+    std::string name = rnn.name;
+    for (int i = 1; i <= states; ++i) {
+      checkSize(ctx);
+      model.layers.push_back(Layer{name + (i == 1 ? "#state_h" : "#state_c"), "RecurrentState",
+                                   RecurrentStateConfig{i}, {name}});
+      outputs.push_back(model.layers.back().name);
+    }
+  }
+
   Scope nestedScope(const Scope &scope, const std::string &name, size_t call,
                     const std::string &keras3Name) {
     Scope inner;
@@ -590,6 +607,7 @@ private:
         e.outputs[call] = std::vector<std::string>{
             addLayer(e.ctx, e.name, *e.config, scope, e.keras3Name, call, std::move(inputs),
                      call < e.callKwargs.size() ? e.callKwargs[call] : json())};
+        addStateOutputs(e.ctx, *e.outputs[call]);
       }
       for (const Key &next : dependents[key])
         if (--waiting[next] == 0)

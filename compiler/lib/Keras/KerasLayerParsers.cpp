@@ -183,8 +183,8 @@ DenseConfig parseDense(const LayerContext &ctx, const json &c, int kerasMajor) {
 
 /// SimpleRNN, GRU, LSTM: every argument of Keras 2 (tf-keras) and Keras 3. Dropouts are
 /// the identity at inference, `unroll` changes no value, initializers matter only to
-/// --init-seed; a state kept between calls (`stateful`), the states as outputs
-/// (`return_state`) and time-major inputs are refused.
+/// --init-seed; a state kept between calls (`stateful`) and time-major inputs are
+/// refused.
 RecurrentConfig parseRecurrent(const LayerContext &ctx, const json &c, int kerasMajor,
                                const std::string &cls) {
   RecurrentConfig rnn;
@@ -207,8 +207,7 @@ RecurrentConfig parseRecurrent(const LayerContext &ctx, const json &c, int keras
   rnn.returnSequences = boolArg(ctx, c, "return_sequences", false);
   rnn.goBackwards = boolArg(ctx, c, "go_backwards", false);
   boolArg(ctx, c, "unroll", false); // the same values either way
-  if (boolArg(ctx, c, "return_state", false))
-    ctx.fail("'return_state' true is not supported (a layer with several outputs)");
+  rnn.returnState = boolArg(ctx, c, "return_state", false);
   if (boolArg(ctx, c, "stateful", false))
     ctx.fail("'stateful' true is not supported (kconv keeps no state between calls)");
   if (boolArg(ctx, c, "time_major", false))
@@ -261,6 +260,8 @@ BidirectionalConfig parseBidirectional(const LayerContext &ctx, const json &c, i
     bi.backwardClass = bi.forwardClass;
     bi.backward.goBackwards = !bi.forward.goBackwards;
   }
+  if (bi.forward.returnState || bi.backward.returnState)
+    ctx.fail("'return_state' in a Bidirectional layer is not supported");
   if (bi.forward.returnSequences != bi.backward.returnSequences)
     ctx.fail("the forward and backward layers must agree on 'return_sequences'");
   // Keras forces both layers' zero_output_for_mask to their return_sequences.

@@ -122,17 +122,24 @@ struct Visitor {
     return out;
   }
   std::optional<Shape> operator()(const RecurrentConfig &c) {
-    if (!one() || one()->size() != 2 || one()->back() == kUnknown)
+    // The sequence, then any initial states.
+    if (in.empty() || in[0].size() != 2 || in[0].back() == kUnknown)
       return std::nullopt;
     int64_t gates = c.cell == RecurrentCell::Lstm ? 4 : c.cell == RecurrentCell::Gru ? 3 : 1;
     int64_t columns = mul(gates, c.units);
     // kernel, recurrent kernel, and at most two biases
-    params = add(mul(add(one()->back(), c.units), columns), mul(2, columns));
-    Shape out = *one();
+    params = add(mul(add(in[0].back(), c.units), columns), mul(2, columns));
+    Shape out = in[0];
     if (!c.returnSequences)
       return Shape{c.units};
     out.back() = c.units;
     return out;
+  }
+  std::optional<Shape> operator()(const RecurrentStateConfig &) {
+    // A final state of its input's layer: (units), the last axis of that layer's output.
+    if (!one() || one()->empty())
+      return std::nullopt;
+    return Shape{one()->back()};
   }
   std::optional<Shape> operator()(const BidirectionalConfig &c) {
     std::optional<Shape> forward = (*this)(c.forward);

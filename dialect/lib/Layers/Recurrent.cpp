@@ -67,8 +67,21 @@ LogicalResult RnnOp::inferResultShape(SmallVectorImpl<int64_t> &shape) {
   } else if (getZeroOutputForMask()) {
     return emitError() << "'zero_output_for_mask' needs a mask";
   }
+  size_t stateCount = getCell() == RecurrentCell::lstm ? 2 : 1;
+  if (!getInitialStates().empty() && getInitialStates().size() != stateCount)
+    return emitError() << "takes " << stateCount << " initial state" << (stateCount > 1 ? "s" : "")
+                       << ", got " << getInitialStates().size();
+  for (Value state : getInitialStates()) {
+    ArrayRef<int64_t> s = shapeOf(state);
+    if (s.size() != 2 || s[1] != units || (known(s[0]) && known(in[0]) && s[0] != in[0]))
+      return emitError() << "initial state " << formatShape(s) << " is not (batch, units) = ("
+                         << (known(in[0]) ? std::to_string(in[0]) : std::string("?")) << ", "
+                         << units << ")";
+  }
   shape.assign({in[0]});
-  if (getReturnSequences())
+  if (getReturnState())
+    shape.push_back((getReturnSequences() ? in[1] : 1) + int64_t(stateCount));
+  else if (getReturnSequences())
     shape.push_back(in[1]);
   shape.push_back(units);
   return success();

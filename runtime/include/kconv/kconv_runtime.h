@@ -168,9 +168,13 @@ KCONV_API void kconv_get_buffer_stats(kconv_buffer_stats *stats);
  * (gates * units, units) and `recurrent_bias` (gates * units) (zeros but for a GRU
  * with reset_after); with KCONV_RNN_MASKED, `mask` (timesteps, batch) keeps the steps
  * where it is not 0 (a masked step leaves the state as it was and outputs it, or zeros
- * with KCONV_RNN_ZERO_MASKED, as Keras's zero_output_for_mask); `out` is (units, timesteps, batch) with KCONV_RNN_SEQUENCES,
- * else (units, batch). Activations are kconv_rnn_activation values. Answers Halide's
- * bounds queries; returns 0, or -1 when out of memory. */
+ * with KCONV_RNN_ZERO_MASKED, as Keras's zero_output_for_mask); with KCONV_RNN_INITIAL
+ * the state starts at `initial_h` (units, batch) (and an LSTM's c at `initial_c`), else
+ * at zeros. `out` is (units, rows, batch): the output's rows (each step's h with
+ * KCONV_RNN_SEQUENCES, else the last), then with KCONV_RNN_STATES the final h and an
+ * LSTM's final c; without either flag, (units, batch). Activations are
+ * kconv_rnn_activation values. Answers Halide's bounds queries; returns 0, or -1 when
+ * out of memory. */
 struct halide_buffer_t;
 enum kconv_rnn_cell { KCONV_RNN_SIMPLE = 0, KCONV_RNN_GRU = 1, KCONV_RNN_LSTM = 2 };
 enum kconv_rnn_flags {
@@ -179,7 +183,9 @@ enum kconv_rnn_flags {
   KCONV_RNN_RESET_AFTER = 4, /* GRU: r * (h Rh + rbh), else (r * h) Rh */
   KCONV_RNN_FLIP = 8,        /* the sequence stored last step first (Bidirectional) */
   KCONV_RNN_MASKED = 16,     /* `mask` says which steps run */
-  KCONV_RNN_ZERO_MASKED = 32 /* masked steps output zeros (zero_output_for_mask) */
+  KCONV_RNN_ZERO_MASKED = 32, /* masked steps output zeros (zero_output_for_mask) */
+  KCONV_RNN_INITIAL = 64,     /* the state starts at initial_h (and an LSTM's initial_c) */
+  KCONV_RNN_STATES = 128      /* the final h (and c) follow the output in `out` */
 };
 /* Keras's element-wise activations, with their default arguments (as the kconv
  * dialect's #kconv.activation, same numbers). */
@@ -195,7 +201,9 @@ enum kconv_rnn_activation {
 KCONV_API int kconv_recurrent(struct halide_buffer_t *projected,
                               struct halide_buffer_t *recurrent_kernel,
                               struct halide_buffer_t *recurrent_bias,
-                              struct halide_buffer_t *mask, int32_t cell,
+                              struct halide_buffer_t *mask,
+                              struct halide_buffer_t *initial_h,
+                              struct halide_buffer_t *initial_c, int32_t cell,
                               int32_t units, int32_t timesteps, int32_t activation,
                               int32_t recurrent_activation, int32_t flags,
                               struct halide_buffer_t *out);

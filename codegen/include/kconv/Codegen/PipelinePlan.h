@@ -121,6 +121,8 @@ struct RecurrentLayer {
   bool flipSequences = false; // the sequence in the input's time order (Bidirectional)
   int mask = -1;               // Keras's mask (batch, timesteps): steps where it is 0 skipped
   bool zeroOutputForMask = false; // masked steps output zeros, else the state's h
+  std::vector<int> initialStates;  // h (and an LSTM's c), (batch, units); none: zeros
+  bool returnState = false;        // the output's rows, then the final h (and c), on axis 1
   std::vector<float> kernelValues, recurrentKernelValues, biasValues, recurrentBiasValues;
   int64_t gates() const { return cell == Cell::Lstm ? 4 : cell == Cell::Gru ? 3 : 1; }
 };
@@ -326,9 +328,9 @@ using PlanNode =
 /// another's part names: Halide failed on layers "a" and "a_kernel" in one model.
 inline bool isPartName(const std::string &name, const std::string &layer) {
   static const char *const parts[] = {"alpha",  "axis",  "bias",  "conv",   "copy",
-                                      "image",  "im",    "kernel", "mask", "matmul", "max",
+                                      "cell", "image",  "im",    "kernel", "mask", "matmul", "max",
                                       "nchw",   "nhwc",  "padded", "plus",   "r",
-                                      "recurrent", "reduce", "rhs", "scale", "shift", "sum",
+                                      "recurrent", "reduce", "rhs", "scale", "shift", "state", "sum",
                                       "table", "tensor"};
   if (name.size() <= layer.size() + 1 || name.compare(0, layer.size(), layer) != 0 ||
       name[layer.size()] != '_')

@@ -141,8 +141,16 @@ struct RecurrentConfig {
   bool goBackwards = false;
   bool resetAfter = true; // GRU
   bool zeroOutputForMask = false; // masked steps output zeros (Bidirectional: return_sequences)
+  bool returnState = false;       // the final states are output tensors 1 (h) and 2 (c)
   std::optional<Value> kernelInitializer, recurrentInitializer, biasInitializer;
   bool unitForgetBias = true; // LSTM: the forget gate's bias initialized to ones
+};
+
+/// Output tensor `index` (1: h, 2: an LSTM's c) of a recurrent layer with return_state,
+/// the layer's only input: the reader adds one per state, named "<layer>#state_h" and
+/// "<layer>#state_c", since kconv layers have one output.
+struct RecurrentStateConfig {
+  int index = 1;
 };
 
 /// Bidirectional: `forward` over the steps and `backward` (its go_backwards flipped,
@@ -295,7 +303,7 @@ using LayerConfig =
                  ResizeConfig,
                  GroupNormConfig, RepeatVectorConfig, EmbeddingConfig, EinsumDenseConfig,
                  MultiHeadAttentionConfig, AttentionConfig, RecurrentConfig,
-                 BidirectionalConfig>;
+                 BidirectionalConfig, RecurrentStateConfig>;
 
 struct Layer {
   std::string name;

@@ -1,5 +1,5 @@
 // kconv.rnn -> a RecurrentLayer (a GRU reset_after's (2, 3 * units) bias split into
-// its input and recurrent halves; the mask, when there is one, a second input).
+// its input and recurrent halves; the mask and initial states, when given, more inputs).
 #include "../LayerLowering.h"
 
 namespace kconv::dialect {
@@ -24,6 +24,9 @@ LogicalResult lowerLayer(RnnOp rnn, LayerLowering &lowering) {
   if (Value mask = rnn.getMask())
     layer.mask = lowering.valueFor(mask);
   layer.zeroOutputForMask = rnn.getZeroOutputForMask();
+  for (Value state : rnn.getInitialStates())
+    layer.initialStates.push_back(lowering.valueFor(state));
+  layer.returnState = rnn.getReturnState();
   FailureOr<std::vector<float>> kernel = lowering.weights(rnn, rnn.getKernel(), "kernel");
   if (failed(kernel))
     return failure();

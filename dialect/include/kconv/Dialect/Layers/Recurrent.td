@@ -30,6 +30,12 @@ def Kconv_RnnOp : Kconv_LayerOp<"rnn", [AttrSizedOperandSegments]> {
     state's `h` (the previous step's output), or zeros with `zero_output_for_mask`,
     which also zeroes the last output when the last step run was masked.
 
+    `initial_states` (Keras's `initial_state`: `h`, and an LSTM's `c`, each
+    `(batch, units)`) start the recurrence instead of zeros. With `return_state` the
+    result packs the output and the final states along axis 1: `(batch, rows, units)`,
+    the output's rows (every step's `h`, or the last output), then the final `h` and an
+    LSTM's final `c`; the importer slices Keras's outputs out of it.
+
     ```mlir
     %h = kconv.rnn %x, %w, %r, %b {cell = #kconv.recurrent_cell<lstm>, units = 8 : i64,
            activation = #kconv.activation<tanh>,
@@ -49,6 +55,7 @@ def Kconv_RnnOp : Kconv_LayerOp<"rnn", [AttrSizedOperandSegments]> {
   let arguments = (ins Kconv_AnyTensor:$input, 2DTensorOf<[F32]>:$kernel,
                    2DTensorOf<[F32]>:$recurrent_kernel, Optional<Kconv_AnyTensor>:$bias,
                    Optional<Kconv_AnyTensor>:$mask,
+                   Variadic<Kconv_AnyTensor>:$initial_states,
                    Kconv_RecurrentCellAttr:$cell,
                    ConfinedAttr<I64Attr, [IntPositive]>:$units,
                    Kconv_ActivationAttr:$activation,
@@ -56,10 +63,12 @@ def Kconv_RnnOp : Kconv_LayerOp<"rnn", [AttrSizedOperandSegments]> {
                    BoolAttr:$use_bias, BoolAttr:$return_sequences, BoolAttr:$go_backwards,
                    BoolAttr:$reset_after,
                    DefaultValuedAttr<BoolAttr, "false">:$flip_sequences,
-                   DefaultValuedAttr<BoolAttr, "false">:$zero_output_for_mask);
+                   DefaultValuedAttr<BoolAttr, "false">:$zero_output_for_mask,
+                   DefaultValuedAttr<BoolAttr, "false">:$return_state);
   let results = (outs Kconv_AnyTensor:$output);
   let assemblyFormat = [{
-    $input `,` $kernel `,` $recurrent_kernel (`,` $bias^)? (`mask` $mask^)? attr-dict `:`
+    $input `,` $kernel `,` $recurrent_kernel (`,` $bias^)? (`mask` $mask^)?
+    (`initial_state` $initial_states^)? attr-dict `:`
     functional-type(operands, results)
   }];
   let extraClassDeclaration = [{
