@@ -21,3 +21,11 @@ func.func @states(%s: tensor<2x7x3xf32>, %w: tensor<3x12xf32>, %r: tensor<4x12xf
   %b = kconv.rnn %s, %w4, %r4 {cell = #kconv.recurrent_cell<lstm>, units = 4 : i64, activation = #kconv.activation<tanh>, recurrent_activation = #kconv.activation<sigmoid>, use_bias = false, return_sequences = false, go_backwards = false, reset_after = false, return_state = true} : (tensor<2x7x3xf32>, tensor<3x16xf32>, tensor<4x16xf32>) -> tensor<*xf32>
   return %a, %b : tensor<*xf32>, tensor<*xf32>
 }
+
+// kconv.sequence_mask: (batch, steps).
+// CHECK-LABEL: func.func @sequence_mask
+// CHECK-SAME: -> tensor<2x7xf32>
+func.func @sequence_mask(%s: tensor<2x7x3xf32>) -> tensor<*xf32> {
+  %m = kconv.sequence_mask %s {mask_value = 0.0 : f64} : (tensor<2x7x3xf32>) -> tensor<*xf32>
+  return %m : tensor<*xf32>
+}

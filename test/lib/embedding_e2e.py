@@ -126,9 +126,51 @@ def masked_recurrent(g):
     return [seq, back, zeros, last, b1, b2]
 
 
+def sequence(g, values):
+    """A float32 InputLayer holding `values` (batch, steps, features)."""
+    name = g.input(values.shape[1:])
+    x = np.asarray(values, np.float32)
+    g.values[name] = x.astype(np.float64)
+    g.inputs[-1] = (name, x)
+    return name
+
+
+def masking(g):
+    # Masking: steps whose features all equal mask_value are zeroed and masked for the
+    # layers after it (an LSTM's sequence, a masked average of it, a GRU); a second
+    # Masking with mask_value 0.5 (one step 0.5 in one feature only: kept) and a
+    # SimpleRNN; a Masking after an Embedding's mask replaces it.
+    values = g.rng.uniform(-1, 1, (3, 6, 3))
+    values[0, [0, 3]] = 0
+    values[1, 4:] = 0
+    values[2, :] = 0
+    values[2, 2, 1] = 0.25
+    x = sequence(g, values)
+    kept = (values != 0).any(-1)
+    m = g.add("Masking", x, lambda v: v * (v != 0).any(-1, keepdims=True), {"mask_value": 0.0})
+    seq = re2e.rnn(g, m, "LSTM", 4, return_sequences=True, kept=kept)
+    avg = g.add("GlobalAveragePooling1D", seq,
+                lambda v: (v * kept[:, :, None]).sum(1) / kept.sum(1)[:, None],
+                {"data_format": "channels_last", "keepdims": False})
+    last = re2e.rnn(g, m, "GRU", 3, kept=kept)
+    halves = np.where(g.rng.uniform(0, 1, (3, 5, 2)) < 0.4, 0.5, g.rng.uniform(-1, 1, (3, 5, 2)))
+    halves[0, 1] = [0.5, 0.7]
+    y = sequence(g, halves)
+    kept_half = (halves.astype(np.float32) != np.float32(0.5)).any(-1)
+    mh = g.add("Masking", y, lambda v: v * kept_half[:, :, None], {"mask_value": 0.5})
+    s = re2e.rnn(g, mh, "SimpleRNN", 3, return_sequences=True, kept=kept_half)
+    ids = tokens(g, (4,), 6, values=np.array([[0, 2, 3, 0], [1, 0, 0, 5], [4, 4, 0, 0]]))
+    e = embedding(g, ids, 6, 2, mask_zero=True)
+    remasked = g.add("Masking", e, lambda v: v * (v != 0).any(-1, keepdims=True),
+                     {"mask_value": 0.0})
+    kept_e = (g.values[remasked] != 0).any(-1)
+    r = re2e.rnn(g, remasked, "GRU", 2, kept=kept_e)
+    return [m, seq, avg, last, s, r]
+
+
 MODELS = {"text_classifier": text_classifier, "grid_tokens": grid_tokens,
           "masked_passthrough": masked_passthrough, "masked_average": masked_average,
-          "masked_recurrent": masked_recurrent}
+          "masked_recurrent": masked_recurrent, "masking": masking}
 
 if __name__ == "__main__":
     ge.MODELS.update(MODELS)

@@ -1,5 +1,5 @@
 // Keras Embedding -> kconv.embedding over the (input_dim, output_dim) table, and the
-// mask its mask_zero makes: followed through the layers that pass it on, applied by
+// mask its mask_zero makes (or a Masking layer makes, kconv.sequence_mask): followed through the layers that pass it on, applied by
 // GlobalAveragePooling1D (kconv.masked_average_pool1d) and recurrent layers (kconv.rnn's
 // mask), refused where another layer's values would depend on it (attention, ...).
 #include "Importer.h"
@@ -25,7 +25,7 @@ bool passesMaskUnchanged(const keras::Layer &layer) {
 /// drops the mask (Keras 3; Keras 2 refuses to build such a model).
 bool readsMask(const std::string &cls) {
   static const std::set<std::string> classes = {
-      "Softmax", "Maximum", "Minimum", "GlobalAveragePooling1D", "GlobalAvgPool1D", "Masking",
+      "Softmax", "Maximum", "Minimum", "GlobalAveragePooling1D", "GlobalAvgPool1D",
       "Bidirectional", "TimeDistributed", "RNN", "SimpleRNN", "LSTM", "GRU", "ConvLSTM1D",
       "ConvLSTM2D", "Attention", "AdditiveAttention", "MultiHeadAttention",
       "GroupedQueryAttention", "Dot"};
@@ -66,7 +66,33 @@ LogicalResult Importer::importEmbedding(const keras::Layer &layer,
   if (failed(out))
     return failure();
   if (embedding.maskZero) // Keras: the mask is `ids != 0`, on the ids as given
-    masks[layer.name] = LayerMask{in, layer.name};
+    masks[layer.name] = LayerMask{in, "Embedding '" + layer.name + "' (mask_zero=True)"};
+  return success();
+}
+
+LogicalResult Importer::importMasking(const keras::Layer &layer,
+                                      const keras::MaskingConfig &masking) {
+  if (failed(expectInputs(layer, 1)))
+    return failure();
+  Value in = input(layer, 0);
+  ArrayRef<int64_t> shape = cast<RankedTensorType>(in.getType()).getShape();
+  if (shape.size() != 3)
+    return error(layer) << "expects an input (batch, timesteps, features), got "
+                        << formatShape(shape);
+  // Keras: mask = any(x != mask_value, axis=-1); output = x * mask.
+  Type f32 = builder.getF32Type();
+  Value mask = builder.create<SequenceMaskOp>(layerLoc(layer.name + "/mask"),
+                                              RankedTensorType::get({shape[0], shape[1]}, f32), in,
+                                              builder.getF64FloatAttr(masking.maskValue));
+  SmallVector<int64_t, 3> column{shape[0], shape[1], 1};
+  Value expanded = builder.create<ReshapeOp>(
+      layerLoc(layer.name + "/expand"), RankedTensorType::get(column, f32), mask,
+      builder.getDenseI64ArrayAttr(ArrayRef<int64_t>(column).drop_front()));
+  FailureOr<Value> out = createLayerOp<MergeOp>(layer, ValueRange{in, expanded},
+                                                MergeKindAttr::get(&context, MergeKind::multiply));
+  if (failed(out))
+    return failure();
+  masks[layer.name] = LayerMask{mask, "Masking '" + layer.name + "'"};
   return success();
 }
 
@@ -112,9 +138,9 @@ LogicalResult Importer::importMasked(const keras::Layer &layer) {
     }
   }
   if (readsMask(layer.className))
-    return error(layer) << "reads the mask of Embedding '" << mask->embedding
-                        << "' (mask_zero=True), which kconv applies only in "
-                           "GlobalAveragePooling1D and recurrent layers";
+    return error(layer) << "reads the mask of " << mask->source
+                        << ", which kconv applies only in GlobalAveragePooling1D and recurrent "
+                           "layers";
   if (failed(importLayer(layer)))
     return failure();
   // A layer that passes the mask on: Keras combines several masks (AND) and
@@ -122,7 +148,7 @@ LogicalResult Importer::importMasked(const keras::Layer &layer) {
   // is kept only to refuse its readers.
   if (passesMaskUnchanged(layer))
     masks[layer.name] = several || std::holds_alternative<keras::ConcatenateConfig>(layer.config)
-                            ? LayerMask{Value(), mask->embedding}
+                            ? LayerMask{Value(), mask->source}
                             : *mask;
   return success();
 }

@@ -105,13 +105,15 @@ private:
   // ImportEmbedding.cpp
   LogicalResult importEmbedding(const keras::Layer &layer,
                                 const keras::EmbeddingConfig &embedding);
+  /// Masking: the input times its mask (kconv.sequence_mask), which its output carries.
+  LogicalResult importMasking(const keras::Layer &layer, const keras::MaskingConfig &masking);
   /// importLayer, with Keras's masks: a layer reading the mask an Embedding's
-  /// mask_zero makes is imported to apply it (GlobalAveragePooling1D) or refused; one
-  /// passing it on passes it on.
+  /// mask_zero or a Masking layer makes is imported to apply it (GlobalAveragePooling1D,
+  /// recurrent layers) or refused; one passing it on passes it on.
   LogicalResult importMasked(const keras::Layer &layer);
   struct LayerMask {
-    Value ids;             // the Embedding's input: a step is kept where ids != 0
-    std::string embedding; // the layer whose mask_zero made it
+    Value ids;          // (batch, steps): a step is kept where it is not 0
+    std::string source; // the layer that made it, for messages: "Embedding 'e' (mask_zero=True)"
   };
   /// Layer name -> the mask its output carries (ids null: masks combined by a merge).
   llvm::StringMap<LayerMask> masks;

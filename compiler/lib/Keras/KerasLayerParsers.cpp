@@ -931,6 +931,12 @@ LayerConfig parseLayerConfig(const LayerContext &ctx, const json &config, int ke
     return parseGroupNorm(ctx, c);
   if (cls == "Embedding")
     return parseEmbedding(ctx, c);
+  if (cls == "Masking") {
+    double value = optionalNumber(ctx, c, "mask_value").value_or(0.0);
+    if (std::isfinite(value) && std::fabs(value) > 3.4028234663852886e38)
+      ctx.fail("'mask_value' is outside float32's range");
+    return MaskingConfig{value};
+  }
   if (cls == "RepeatVector") {
     if (!c.contains("n"))
       ctx.fail("'n' is missing");

@@ -135,6 +135,7 @@ struct Visitor {
     out.back() = c.units;
     return out;
   }
+  std::optional<Shape> operator()(const MaskingConfig &) { return one(); }
   std::optional<Shape> operator()(const RecurrentStateConfig &) {
     // A final state of its input's layer: (units), the last axis of that layer's output.
     if (!one() || one()->empty())

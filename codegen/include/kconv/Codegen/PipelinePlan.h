@@ -211,6 +211,14 @@ struct MaskedAveragePool1DLayer {
   bool channelsFirst = false; // input (batch, features, steps)
 };
 
+/// Keras Masking's mask over (batch, steps, features): (batch, steps), 1 where a
+/// feature differs from maskValue, else 0.
+struct SequenceMaskLayer {
+  std::string name;
+  int input = -1, output = -1;
+  double maskValue = 0;
+};
+
 /// Keras's Rescaling: x * scale + offset.
 struct RescalingLayer {
   std::string name;
@@ -314,7 +322,7 @@ struct ConvStep {
 };
 using PlanNode =
     std::variant<ConvStep, Conv2DTransposeLayer, DenseLayer, EmbeddingLayer,
-                 MaskedAveragePool1DLayer, BatchNormLayer, RescalingLayer,
+                 MaskedAveragePool1DLayer, SequenceMaskLayer, BatchNormLayer, RescalingLayer,
                  LayerNormLayer, UnitNormLayer, Pool2DLayer, GlobalPool2DLayer, ActivationLayer, PReluLayer,
                  MergeLayer, ConcatenateLayer, ZeroPadding2DLayer, Cropping2DLayer,
                  UpSample2DLayer, ReshapeLayer, TransposeLayer, AdaptivePool2DLayer,

@@ -121,6 +121,12 @@ struct EmbeddingConfig {
   std::optional<Value> embeddingsInitializer;
 };
 
+/// Masking: a step is masked where every feature equals `maskValue` (compared in
+/// float32); its output is zeroed and the layers reading masks skip it.
+struct MaskingConfig {
+  double maskValue = 0.0;
+};
+
 /// RepeatVector: (batch, features) -> (batch, n, features).
 struct RepeatVectorConfig {
   int64_t n = 1;
@@ -303,7 +309,7 @@ using LayerConfig =
                  ResizeConfig,
                  GroupNormConfig, RepeatVectorConfig, EmbeddingConfig, EinsumDenseConfig,
                  MultiHeadAttentionConfig, AttentionConfig, RecurrentConfig,
-                 BidirectionalConfig, RecurrentStateConfig>;
+                 BidirectionalConfig, RecurrentStateConfig, MaskingConfig>;
 
 struct Layer {
   std::string name;
