@@ -13,6 +13,10 @@ namespace keras = ::kconv::keras;
 /// The reader's data_format as the dialect's attribute.
 DataFormatAttr formatAttr(MLIRContext *context, keras::DataFormat format);
 
+/// `values` of row-major `shape` with its axes reordered: result axis i is axis perm[i].
+std::vector<float> permutedValues(const std::vector<float> &values, ArrayRef<int64_t> shape,
+                                  ArrayRef<int64_t> perm);
+
 class Importer {
 public:
   Importer(MLIRContext &context, const keras::Model &model, const keras::Weights *weights,
@@ -33,12 +37,14 @@ private:
                                                                    size_t expected);
   /// A float32 constant of `shape` from `tensor` (whose file shape must be
   /// `fileShape`, default `shape`), else drawn from `initializer` with --init-seed,
-  /// else a resource without data.
+  /// else a resource without data. With `filePermutation`, the values (read or drawn
+  /// in `fileShape`) have their axes reordered first: axis i is file axis perm[i].
   FailureOr<Value> weightConstant(const keras::Layer &layer, const keras::WeightTensor *tensor,
                                   const char *role, ArrayRef<int64_t> shape,
                                   const std::optional<keras::Value> &initializer,
                                   const char *defaultInitializer,
-                                  ArrayRef<int64_t> fileShape = {});
+                                  ArrayRef<int64_t> fileShape = {},
+                                  ArrayRef<int64_t> filePermutation = {});
   /// Reports that the weights file's `role` tensor has shape `found` where the layer
   /// needs `needed`; returns failure.
   LogicalResult weightShapeError(const keras::Layer &layer, const char *role,
@@ -85,6 +91,8 @@ private:
   /// global pool without keepdims) is kept. Records the layer's value.
   void squeezeFrom2D(const keras::Layer &layer, Value out4, bool channelsFirst);
   LogicalResult importConv1D(const keras::Layer &layer, const keras::Conv2DConfig &conv);
+  // ImportConv3D.cpp
+  LogicalResult importConv3D(const keras::Layer &layer, const keras::Conv2DConfig &conv);
   /// Conv2DTranspose (and Conv1DTranspose on the (1, steps) view) on `in`.
   FailureOr<Value> importConv2DTranspose(const keras::Layer &layer,
                                          const keras::Conv2DConfig &conv, Value in);

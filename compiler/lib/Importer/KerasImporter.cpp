@@ -136,12 +136,37 @@ FailureOr<Activation> Importer::activationOf(const keras::Layer &layer, StringRe
   return *activation;
 }
 
+/// Reorders weights at import (EinsumDense kernels, Conv3D depth taps).
+std::vector<float> permutedValues(const std::vector<float> &values, ArrayRef<int64_t> shape,
+                                  ArrayRef<int64_t> perm) {
+  size_t rank = shape.size();
+  std::vector<int64_t> strides(rank, 1), outShape(rank);
+  for (size_t d = rank; d-- > 1;)
+    strides[d - 1] = strides[d] * shape[d];
+  for (size_t i = 0; i < rank; ++i)
+    outShape[i] = shape[perm[i]];
+  std::vector<float> out(values.size());
+  std::vector<int64_t> index(rank, 0);
+  for (size_t k = 0; k < out.size(); ++k) {
+    int64_t src = 0;
+    for (size_t i = 0; i < rank; ++i)
+      src += index[i] * strides[perm[i]];
+    out[k] = values[src];
+    for (size_t i = rank; i-- > 0;) {
+      if (++index[i] < outShape[i])
+        break;
+      index[i] = 0;
+    }
+  }
+  return out;
+}
 FailureOr<Value> Importer::weightConstant(const keras::Layer &layer,
                                           const keras::WeightTensor *tensor, const char *role,
                                           ArrayRef<int64_t> shape,
                                           const std::optional<keras::Value> &initializer,
                                           const char *defaultInitializer,
-                                          ArrayRef<int64_t> fileShape) {
+                                          ArrayRef<int64_t> fileShape,
+                                          ArrayRef<int64_t> filePermutation) {
   if (fileShape.empty())
     fileShape = shape;
   auto type = RankedTensorType::get(shape, builder.getF32Type());
@@ -164,13 +189,18 @@ FailureOr<Value> Importer::weightConstant(const keras::Layer &layer,
         tensorSeed(*initSeed, blobName), values);
     if (!status)
       return error(layer) << role << "_initializer: " << status.message();
+    if (!filePermutation.empty())
+      values = permutedValues(values, fileShape, filePermutation);
     attr = DenseResourceElementsAttr::get(
         type, key, HeapAsmResourceBlob::allocateAndCopyInferAlign(ArrayRef<float>(values)));
   } else if (tensor) {
     if (ArrayRef<int64_t>(tensor->shape) != fileShape)
       return weightShapeError(layer, role, tensor->shape, fileShape);
-    AsmResourceBlob blob =
-        HeapAsmResourceBlob::allocateAndCopyInferAlign(ArrayRef<float>(tensor->values));
+    std::vector<float> reordered;
+    if (!filePermutation.empty())
+      reordered = permutedValues(tensor->values, fileShape, filePermutation);
+    AsmResourceBlob blob = HeapAsmResourceBlob::allocateAndCopyInferAlign(
+        ArrayRef<float>(filePermutation.empty() ? tensor->values : reordered));
     attr = DenseResourceElementsAttr::get(type, key, std::move(blob));
   } else {
     auto &manager = DenseResourceElementsHandle::getManagerInterface(&context);
@@ -250,7 +280,9 @@ LogicalResult Importer::importLayer(const keras::Layer &layer) {
       [&](const auto &config) -> LogicalResult {
         using T = std::decay_t<decltype(config)>;
         if constexpr (std::is_same_v<T, keras::Conv2DConfig>)
-          return config.rank == 1 ? importConv1D(layer, config) : importConv2D(layer, config);
+          return config.rank == 1   ? importConv1D(layer, config)
+                 : config.rank == 3 ? importConv3D(layer, config)
+                                    : importConv2D(layer, config);
         else if constexpr (std::is_same_v<T, keras::DenseConfig>)
           return importDense(layer, config);
         else if constexpr (std::is_same_v<T, keras::BatchNormConfig>)

@@ -71,6 +71,17 @@ Conv2DConfig parseConv2D(const LayerContext &ctx, const json &c, int kerasMajor)
     conv.kernelSize = single("kernel_size");
     conv.strides = single("strides");
     conv.dilationRate = single("dilation_rate");
+  } else if (cls == "Conv3D") {
+    // (depth, height, width): the depth apart, height and width in the 2-D pairs.
+    conv.rank = 3;
+    auto triple = [&](const char *arg, std::array<int64_t, 2> &pair, int64_t &depth) {
+      std::array<int64_t, 3> t = intTriple(ctx, c, arg, {1, 1, 1});
+      depth = t[0];
+      pair = {t[1], t[2]};
+    };
+    triple("kernel_size", conv.kernelSize, conv.kernelDepth);
+    triple("strides", conv.strides, conv.strideDepth);
+    triple("dilation_rate", conv.dilationRate, conv.dilationDepth);
   } else {
     conv.kernelSize = intPair(ctx, c, "kernel_size", {1, 1});
     conv.strides = intPair(ctx, c, "strides", {1, 1});
@@ -830,7 +841,7 @@ LayerConfig parseLayerConfig(const LayerContext &ctx, const json &config, int ke
   const json &c = config;
   if (cls == "Conv2D" || cls == "DepthwiseConv2D" || cls == "SeparableConv2D" ||
       cls == "Conv2DTranspose" || cls == "Conv1D" || cls == "DepthwiseConv1D" ||
-      cls == "SeparableConv1D" || cls == "Conv1DTranspose")
+      cls == "SeparableConv1D" || cls == "Conv1DTranspose" || cls == "Conv3D")
     return parseConv2D(ctx, c, kerasMajor);
   if (cls == "Dense")
     return parseDense(ctx, c, kerasMajor);
