@@ -1,9 +1,10 @@
 #!/usr/bin/python3
 """Keras Conv3D in whole models (graph_e2e's Graph, writers and runner): padding valid
 and same (odd, even and strided kernels), strides, dilation, groups, both data formats,
-with and without bias, element-wise and along-axis activations. Referenced in float64
-by a direct NumPy sum over the kernel's taps on the 5-D tensors (not kconv's depth
-unfolding)."""
+with and without bias, element-wise and along-axis activations; and MaxPooling3D,
+AveragePooling3D, GlobalMax/AveragePooling3D (keepdims), ZeroPadding3D, Cropping3D and
+UpSampling3D. Referenced in float64 by direct NumPy loops over taps and windows on
+the 5-D tensors (not kconv's depth unfolding and views)."""
 import sys
 
 import numpy as np
@@ -90,8 +91,109 @@ def conv3d_channels_first(g):
     return [a, c, d]
 
 
+def pool3d_reference(x, kind, size, strides, padding, fmt):
+    """Keras's MaxPooling3D / AveragePooling3D: 'same' windows are clipped to the input
+    (max ignores the padding, average divides by the cells inside)."""
+    x = to_last(x, fmt)
+    spans = []
+    for axis in range(3):
+        length = x.shape[1 + axis]
+        if padding == "same":
+            before = cr.same_padding(length, size[axis], strides[axis], 1)[0]
+            out = -(-length // strides[axis])
+        else:
+            before, out = 0, (length - size[axis]) // strides[axis] + 1
+        spans.append([(max(o * strides[axis] - before, 0),
+                       min(o * strides[axis] - before + size[axis], length)) for o in range(out)])
+    y = np.zeros((x.shape[0],) + tuple(len(s) for s in spans) + (x.shape[4],))
+    for i, (d0, d1) in enumerate(spans[0]):
+        for j, (h0, h1) in enumerate(spans[1]):
+            for k, (w0, w1) in enumerate(spans[2]):
+                window = x[:, d0:d1, h0:h1, w0:w1, :]
+                y[:, i, j, k] = (window.max(axis=(1, 2, 3)) if kind == "max"
+                                 else window.mean(axis=(1, 2, 3)))
+    return from_last(y, fmt)
+
+
+def pool3d(g, x, kind, size, strides=None, padding="valid", fmt="channels_last"):
+    config = {"pool_size": size, "strides": strides, "padding": padding, "data_format": fmt}
+    cls = "MaxPooling3D" if kind == "max" else "AveragePooling3D"
+    size3 = triple(size)
+    return g.add(cls, x, lambda v: pool3d_reference(v, kind, size3, triple(strides or size3),
+                                                    padding, fmt), config)
+
+
+def global_pool3d(g, x, kind, keepdims=False, fmt="channels_last"):
+    axes = (2, 3, 4) if fmt == "channels_first" else (1, 2, 3)
+    cls = "GlobalMaxPooling3D" if kind == "max" else "GlobalAveragePooling3D"
+    reduce = (lambda v: v.max(axis=axes, keepdims=keepdims)) if kind == "max" else (
+        lambda v: v.mean(axis=axes, keepdims=keepdims))
+    return g.add(cls, x, reduce, {"data_format": fmt, "keepdims": keepdims})
+
+
+def amounts3d(spec):
+    """An int, a triple, or a triple of pairs -> ((front, back), (top, bottom), (l, r))."""
+    if isinstance(spec, int):
+        return ((spec, spec),) * 3
+    return tuple((a, a) if isinstance(a, int) else tuple(a) for a in spec)
+
+
+def zero_pad3d(g, x, padding, fmt="channels_last"):
+    a = amounts3d(padding)
+    return g.add("ZeroPadding3D", x,
+                 lambda v: from_last(np.pad(to_last(v, fmt), ((0, 0),) + a + ((0, 0),)), fmt),
+                 {"padding": padding, "data_format": fmt})
+
+
+def crop3d(g, x, cropping, fmt="channels_last"):
+    (d0, d1), (h0, h1), (w0, w1) = amounts3d(cropping)
+
+    def crop(v):
+        y = to_last(v, fmt)
+        return from_last(y[:, d0:y.shape[1] - d1, h0:y.shape[2] - h1, w0:y.shape[3] - w1], fmt)
+    return g.add("Cropping3D", x, crop, {"cropping": cropping, "data_format": fmt})
+
+
+def upsample3d(g, x, size, fmt="channels_last"):
+    def up(v):
+        y = to_last(v, fmt)
+        for axis, s in enumerate(triple(size)):
+            y = np.repeat(y, s, axis=1 + axis)
+        return from_last(y, fmt)
+    return g.add("UpSampling3D", x, up, {"size": size, "data_format": fmt})
+
+
+def layers3d(g):
+    x = g.input((5, 6, 7, 3))                                        # (D, H, W, C)
+    a = conv3d(g, x, 4, 2, padding="same", activation="relu")
+    m = pool3d(g, a, "max", 2)                                       # valid, strides None
+    v = pool3d(g, a, "avg", (3, 2, 3), strides=(2, 1, 2), padding="same")  # clipped windows
+    w = pool3d(g, a, "max", (2, 3, 2), strides=1, padding="same")
+    gm = global_pool3d(g, a, "max")
+    ga = global_pool3d(g, a, "avg", keepdims=True)
+    p = zero_pad3d(g, x, ((1, 0), (0, 2), (1, 1)))
+    p = crop3d(g, p, ((0, 1), 2, (1, 0)))
+    u = upsample3d(g, x, (2, 1, 3))
+    q = zero_pad3d(g, x, 1)
+    return [m, v, w, gm, ga, p, u, q]
+
+
+def layers3d_channels_first(g):
+    x = g.input((3, 5, 6, 4))                                        # (C, D, H, W)
+    m = pool3d(g, x, "max", (2, 2, 3), strides=(1, 2, 1), padding="same", fmt="channels_first")
+    v = pool3d(g, x, "avg", 2, fmt="channels_first")
+    ga = global_pool3d(g, x, "avg", fmt="channels_first")
+    gm = global_pool3d(g, x, "max", keepdims=True, fmt="channels_first")
+    p = zero_pad3d(g, x, (1, 2, (0, 1)), fmt="channels_first")
+    c = crop3d(g, x, 1, fmt="channels_first")
+    u = upsample3d(g, x, 2, fmt="channels_first")
+    return [m, v, ga, gm, p, c, u]
+
+
 MODELS = {"conv3d_variants": conv3d_variants,
-          "conv3d_channels_first": conv3d_channels_first}
+          "conv3d_channels_first": conv3d_channels_first,
+          "layers3d": layers3d,
+          "layers3d_channels_first": layers3d_channels_first}
 
 if __name__ == "__main__":
     ge.MODELS.update(MODELS)

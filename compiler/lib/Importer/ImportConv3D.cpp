@@ -15,17 +15,12 @@ LogicalResult Importer::importConv3D(const keras::Layer &layer, const keras::Con
   if (failed(expectInputs(layer, 1)))
     return failure();
   Value in = input(layer, 0);
-  auto inputType = cast<RankedTensorType>(in.getType());
-  if (inputType.getRank() != 5)
-    return error(layer) << "expects a 5-D input (batch, 4 dimensions), got rank "
-                        << inputType.getRank();
+  if (failed(expect5D(layer, in)))
+    return failure();
   bool first = conv.dataFormat == keras::DataFormat::ChannelsFirst;
-  ArrayRef<int64_t> shape = inputType.getShape();
+  ArrayRef<int64_t> shape = cast<RankedTensorType>(in.getType()).getShape();
   int64_t inC = shape[first ? 1 : 4];
   int64_t in3[3] = {shape[first ? 2 : 1], shape[first ? 3 : 2], shape[first ? 4 : 3]};
-  if (llvm::any_of(shape.drop_front(), ShapedType::isDynamic))
-    return error(layer) << "needs a known depth, height, width and channels, got "
-                        << formatShape(shape);
   int64_t groups = conv.groups, filters = conv.filters;
   if (inC % groups != 0)
     return error(layer) << "'groups' (" << groups << ") must divide the input channels ("
@@ -103,18 +98,11 @@ LogicalResult Importer::importConv3D(const keras::Layer &layer, const keras::Con
     bias = *b;
   }
 
-  auto view = [&](Value v, ArrayRef<int64_t> to, const char *suffix) -> Value {
-    return builder
-        .create<ReshapeOp>(layerLoc(layer.name + suffix),
-                           RankedTensorType::get(to, builder.getF32Type()), v,
-                           builder.getDenseI64ArrayAttr(to.drop_front()))
-        .getResult();
-  };
   int64_t batch = shape[0];
   Value image;
   if (k3[0] == 1 && s3[0] == 1 && *block == in3[1] && !first) {
     // One depth tap at every depth, no row padding: the image is the input itself.
-    image = view(in, {batch, in3[0] * in3[1], in3[2], inC}, "/unfold");
+    image = reshapeTo(layer, in, {batch, in3[0] * in3[1], in3[2], inC}, "/unfold");
   } else {
     auto unfold = builder.create<DepthUnfoldOp>(
         layerLoc(layer.name + "/unfold"), UnrankedTensorType::get(builder.getF32Type()), in,
@@ -156,7 +144,7 @@ LogicalResult Importer::importConv3D(const keras::Layer &layer, const keras::Con
   // block kept, -> (N, Dout, Hout, Wout, F). (F: an along-axis activation may halve it.)
   ArrayRef<int64_t> convShape = cast<RankedTensorType>(convolved->getType()).getShape();
   int64_t rows = *block / s3[1], wout = convShape[2], channels = convShape[3];
-  Value result = view(*convolved, {batch, out3[0], rows, wout * channels}, "/blocks");
+  Value result = reshapeTo(layer, *convolved, {batch, out3[0], rows, wout * channels}, "/blocks");
   if (rows > out3[1]) {
     auto crop = builder.create<Crop2DOp>(
         layerLoc(layer.name + "/rows"), UnrankedTensorType::get(builder.getF32Type()), result,
@@ -167,7 +155,7 @@ LogicalResult Importer::importConv3D(const keras::Layer &layer, const keras::Con
       return failure();
     result = *cropped;
   }
-  result = view(result, {batch, out3[0], out3[1], wout, channels}, "/depths");
+  result = reshapeTo(layer, result, {batch, out3[0], out3[1], wout, channels}, "/depths");
   if (!first) {
     values[layer.name] = result;
     return success();

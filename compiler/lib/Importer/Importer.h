@@ -67,6 +67,11 @@ private:
     return values.lookup(layer.inbound[index]);
   }
   LogicalResult expectInputs(const keras::Layer &layer, size_t count);
+  /// `v` reshaped (a free view) to `shape`, batch included, at the layer's location
+  /// plus `suffix`.
+  Value reshapeTo(const keras::Layer &layer, Value v, ArrayRef<int64_t> shape, StringRef suffix);
+  /// A 3-D layer's input: 5-D with known non-batch dimensions, else an error.
+  LogicalResult expect5D(const keras::Layer &layer, Value in);
   /// Creates a layer op with an unranked result, then gives it its inferred shape.
   template <typename OpTy, typename... Args>
   FailureOr<Value> createLayerOp(const keras::Layer &layer, Args &&...args) {
@@ -106,6 +111,21 @@ private:
   /// rank-4 input; the layer's result.
   FailureOr<Value> importConvOn(const keras::Layer &layer, const keras::Conv2DConfig &conv,
                                 Value in);
+
+  // ImportLayers3D.cpp: the 3-D pooling, padding, cropping and upsampling layers.
+  /// A 3-D layer's spatial axis, as the 2-D op on a view of its input treats it.
+  enum class Axis3D { depth = 0, height = 1, width = 2, none = -1 };
+  using Axes3D = std::array<Axis3D, 2>; // the 2-D op's (height, width) slots
+  /// `build2D` applied to the two views of the 5-D `in` (see ImportLayers3D.cpp), told
+  /// which of the layer's axes each view's two spatial axes are (none: an axis it must
+  /// leave alone); the result, reshaped back to 5-D, is the layer's value.
+  LogicalResult applyAs2D(const keras::Layer &layer, Value in, bool channelsFirst,
+                             function_ref<FailureOr<Value>(Value, Axes3D)> build2D);
+  LogicalResult import3D(const keras::Layer &layer, const keras::Pool2DConfig &pool, Value in);
+  LogicalResult import3D(const keras::Layer &layer, const keras::GlobalPool2DConfig &pool,
+                         Value in);
+  LogicalResult import3D(const keras::Layer &layer, const keras::Pad2DConfig &pad, Value in);
+  LogicalResult import3D(const keras::Layer &layer, const keras::UpSample2DConfig &up, Value in);
 
   // ImportLayers.cpp
   LogicalResult importDense(const keras::Layer &layer, const keras::DenseConfig &dense);

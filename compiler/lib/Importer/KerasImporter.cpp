@@ -230,6 +230,26 @@ Importer::kernelAndBias(const keras::Layer &layer, ArrayRef<int64_t> kernelShape
   return std::make_pair(*kernel, *bias);
 }
 
+Value Importer::reshapeTo(const keras::Layer &layer, Value v, ArrayRef<int64_t> shape,
+                          StringRef suffix) {
+  return builder
+      .create<ReshapeOp>(layerLoc(layer.name + suffix.str()),
+                         RankedTensorType::get(shape, builder.getF32Type()), v,
+                         builder.getDenseI64ArrayAttr(shape.drop_front()))
+      .getResult();
+}
+
+LogicalResult Importer::expect5D(const keras::Layer &layer, Value in) {
+  ArrayRef<int64_t> shape = cast<RankedTensorType>(in.getType()).getShape();
+  if (shape.size() != 5)
+    return error(layer) << "expects a 5-D input (batch, 4 dimensions), got rank "
+                        << shape.size();
+  if (llvm::any_of(shape.drop_front(), ShapedType::isDynamic))
+    return error(layer) << "needs a known depth, height, width and channels, got "
+                        << formatShape(shape);
+  return success();
+}
+
 LogicalResult Importer::expectInputs(const keras::Layer &layer, size_t count) {
   if (layer.inbound.size() != count)
     return error(layer) << "expects " << count << " input" << (count == 1 ? "" : "s") << ", got "

@@ -166,6 +166,8 @@ struct Pool2DConfig {
   int rank = 2; // 1: MaxPooling1D / AveragePooling1D, as a 1 x k pool2d (sizes {1, k})
   bool max = true;
   std::array<int64_t, 2> poolSize{2, 2}, strides{2, 2};
+  // rank 3 (MaxPooling3D / AveragePooling3D): the depth axis's (the pairs: height, width)
+  int64_t poolDepth = 2, strideDepth = 2;
   std::string padding = "valid";
   DataFormat dataFormat = DataFormat::ChannelsLast;
 };
@@ -180,7 +182,7 @@ struct AdaptivePool2DConfig {
 };
 
 struct GlobalPool2DConfig {
-  int rank = 2; // 1: GlobalAveragePooling1D / GlobalMaxPooling1D
+  int rank = 2; // 1: GlobalAveragePooling1D / GlobalMaxPooling1D; 3: the 3-D ones
   bool max = false;
   DataFormat dataFormat = DataFormat::ChannelsLast;
   bool keepdims = false;
@@ -211,8 +213,10 @@ struct Pad2DConfig {
   bool crop = false;
   std::array<int64_t, 4> amounts{0, 0, 0, 0}; // top, bottom, left, right
   DataFormat dataFormat = DataFormat::ChannelsLast;
-  // 1: ZeroPadding1D / Cropping1D, the 2-D op on the (1, steps) view (amounts {0, 0, l, r})
+  // 1: ZeroPadding1D / Cropping1D, the 2-D op on the (1, steps) view (amounts {0, 0, l, r});
+  // 3: ZeroPadding3D / Cropping3D, with the depth's (front, back) in depthAmounts
   int rank = 2;
+  std::array<int64_t, 2> depthAmounts{0, 0};
 };
 
 struct UpSample2DConfig {
@@ -220,6 +224,7 @@ struct UpSample2DConfig {
   std::string interpolation = "nearest";
   DataFormat dataFormat = DataFormat::ChannelsLast;
   int rank = 2; // 1: UpSampling1D, the 2-D op on the (1, steps) view (size {1, s})
+  int64_t depthSize = 1; // rank 3: UpSampling3D's depth factor (size: height, width)
 };
 
 /// Reshape (targetShape, -1 allowed once) and Flatten (flatten = true).
