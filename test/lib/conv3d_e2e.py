@@ -91,6 +91,67 @@ def conv3d_channels_first(g):
     return [a, c, d]
 
 
+def conv3d_transpose_reference(x, kernel, bias, strides, padding, output_padding, fmt,
+                               dilation, activation):
+    """tf.nn.conv3d_transpose as Keras calls it: kernel (KD, KH, KW, filters, Cin); the
+    output size Keras's deconv_output_length; every input element scatters its taps."""
+    x = to_last(x, fmt)
+    sizes, pads, full = [], [], []
+    for a in range(3):
+        n, s, span = x.shape[1 + a], strides[a], (kernel.shape[a] - 1) * dilation[a] + 1
+        if output_padding is None:
+            out = n * s if padding == "same" else n * s + max(span - s, 0)
+        else:
+            out = (n - 1) * s + span - 2 * (span // 2 if padding == "same" else 0) + output_padding[a]
+        sizes.append(out)
+        pads.append(max((n - 1) * s + span - out, 0) // 2)
+        full.append(max(out + pads[-1], (n - 1) * s + span))
+    y = np.zeros((x.shape[0],) + tuple(full) + (kernel.shape[3],))
+    k = np.asarray(kernel, np.float64)
+    for i in np.ndindex(*x.shape[1:4]):
+        for tap in np.ndindex(*kernel.shape[:3]):
+            o = tuple(i[a] * strides[a] + tap[a] * dilation[a] for a in range(3))
+            y[:, o[0], o[1], o[2], :] += x[:, i[0], i[1], i[2], :] @ k[tap].T
+    y = y[:, pads[0]:pads[0] + sizes[0], pads[1]:pads[1] + sizes[1], pads[2]:pads[2] + sizes[2]]
+    if bias is not None:
+        y = y + np.asarray(bias, np.float64)
+    return cr.activation(activation, from_last(y, fmt), axis=-1)
+
+
+def conv3d_transpose(g, x, filters, kernel, strides=1, padding="valid", output_padding=None,
+                     fmt="channels_last", dilation=1, activation="linear", use_bias=True):
+    kernel, strides, dilation = triple(kernel), triple(strides), triple(dilation)
+    output_padding = None if output_padding is None else triple(output_padding)
+    cin = g.values[x].shape[1 if fmt == "channels_first" else 4]
+    k = g.uniform(kernel + (filters, cin), -0.5, 0.5)
+    b = g.uniform((filters,), -0.5, 0.5) if use_bias else None
+    config = keras_writer.conv2d_config("", filters, kernel, strides, padding, fmt, dilation,
+                                        1, activation, use_bias,
+                                        output_padding=output_padding and list(output_padding))
+    del config["groups"]
+    weights = [("kernel", k)] + ([("bias", b)] if use_bias else [])
+    return g.add("Conv3DTranspose", x,
+                 lambda v: conv3d_transpose_reference(v, k, b, strides, padding, output_padding,
+                                                      fmt, dilation, activation),
+                 config, weights)
+
+
+def conv3d_transpose_variants(g):
+    x = g.input((3, 4, 5, 4))                                        # (D, H, W, C)
+    a = conv3d_transpose(g, x, 5, 3, strides=2, padding="same", activation="relu")
+    b = conv3d_transpose(g, x, 3, (2, 3, 2), strides=(1, 2, 3))      # valid, strided
+    c = conv3d_transpose(g, x, 4, 3, strides=2, padding="same", output_padding=(1, 0, 1),
+                         use_bias=False)
+    d = conv3d_transpose(g, x, 2, (3, 2, 3), padding="valid", dilation=(2, 1, 2),
+                         activation="softmax")
+    e = conv3d_transpose(g, x, 3, 2, strides=(2, 1, 2), padding="valid",
+                         output_padding=(1, 0, 0))
+    y = g.input((4, 3, 4, 5))                                        # channels_first
+    f = conv3d_transpose(g, y, 3, 3, strides=(1, 2, 2), padding="same", fmt="channels_first",
+                         activation="softmax")
+    return [a, b, c, d, e, f]
+
+
 def pool3d_reference(x, kind, size, strides, padding, fmt):
     """Keras's MaxPooling3D / AveragePooling3D: 'same' windows are clipped to the input
     (max ignores the padding, average divides by the cells inside)."""
@@ -192,6 +253,7 @@ def layers3d_channels_first(g):
 
 MODELS = {"conv3d_variants": conv3d_variants,
           "conv3d_channels_first": conv3d_channels_first,
+          "conv3d_transpose_variants": conv3d_transpose_variants,
           "layers3d": layers3d,
           "layers3d_channels_first": layers3d_channels_first}
 

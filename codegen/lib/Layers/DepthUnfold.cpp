@@ -16,7 +16,8 @@ Func defineDepthUnfold(const DepthUnfoldLayer &layer, const TensorInfo &in, cons
   bool first = layer.channelsFirst;
   int depth = (int)s[first ? 2 : 1], height = (int)s[first ? 3 : 2];
   int groupChannels = (int)(s[first ? 1 : 4] / layer.groups);
-  int taps = (int)layer.kernelDepth, block = (int)(layer.rowPadding[0] + height + layer.rowPadding[1]);
+  int taps = (int)layer.kernelDepth,
+      block = (int)(layer.rowPadding[0] + height + layer.rowPadding[1]);
   Var c("c"), x("x"), y("y"), n("n");
   // Output channel (g * taps + k) * groupChannels + ci reads depth tap k of input
   // channel g * groupChannels + ci; row od * block + r reads input row r - top.
@@ -27,8 +28,8 @@ Func defineDepthUnfold(const DepthUnfoldLayer &layer, const TensorInfo &in, cons
   Expr h = y % block - (int)layer.rowPadding[0];
   Expr inside = z >= 0 && z < depth && h >= 0 && h < height;
   Expr zc = clamp(z, 0, depth - 1), hc = clamp(h, 0, height - 1);
-  Expr value = first ? callKeras(input, {n, channel, zc, hc, x})
-                     : callKeras(input, {n, zc, hc, x, channel});
+  Expr value =
+      first ? callKeras(input, {n, channel, zc, hc, x}) : callKeras(input, {n, zc, hc, x, channel});
   Func unfolded(layer.name);
   unfolded(c, x, y, n) = select(inside, value, 0.f);
   return unfolded;

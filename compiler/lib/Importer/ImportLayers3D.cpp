@@ -27,8 +27,8 @@ LogicalResult Importer::applyAs2D(const keras::Layer &layer, Value in, bool chan
     if (failed(dh))
       return failure();
     ArrayRef<int64_t> a = shapeOf(*dh); // (N, D', H', W * C)
-    FailureOr<Value> w =
-        build2D(reshapeTo(layer, *dh, {n, a[1] * a[2], s[3], s[4]}, "/w"), {Axis3D::none, Axis3D::width});
+    FailureOr<Value> w = build2D(reshapeTo(layer, *dh, {n, a[1] * a[2], s[3], s[4]}, "/w"),
+                                 {Axis3D::none, Axis3D::width});
     if (failed(w))
       return failure();
     ArrayRef<int64_t> b = shapeOf(*w); // (N, D' * H', W', C)
@@ -40,8 +40,8 @@ LogicalResult Importer::applyAs2D(const keras::Layer &layer, Value in, bool chan
   if (failed(hw))
     return failure();
   ArrayRef<int64_t> a = shapeOf(*hw); // (N, C * D, H', W')
-  FailureOr<Value> d =
-      build2D(reshapeTo(layer, *hw, {n, s[1], s[2], a[2] * a[3]}, "/d"), {Axis3D::depth, Axis3D::none});
+  FailureOr<Value> d = build2D(reshapeTo(layer, *hw, {n, s[1], s[2], a[2] * a[3]}, "/d"),
+                               {Axis3D::depth, Axis3D::none});
   if (failed(d))
     return failure();
   ArrayRef<int64_t> b = shapeOf(*d); // (N, C, D', H' * W')
@@ -85,7 +85,8 @@ LogicalResult Importer::import3D(const keras::Layer &layer, const keras::GlobalP
   SmallVector<int64_t> image = first ? SmallVector<int64_t>{s[0], s[1], s[2] * s[3], s[4]}
                                      : SmallVector<int64_t>{s[0], s[1] * s[2], s[3], s[4]};
   FailureOr<Value> out = createLayerOp<GlobalPool2DOp>(
-      layer, reshapeTo(layer, in, image, "/image"), PoolKindAttr::get(&context, pool.max ? PoolKind::max : PoolKind::average),
+      layer, reshapeTo(layer, in, image, "/image"),
+      PoolKindAttr::get(&context, pool.max ? PoolKind::max : PoolKind::average),
       formatAttr(&context, pool.dataFormat), builder.getBoolAttr(pool.keepdims));
   if (failed(out))
     return failure();
@@ -118,9 +119,9 @@ LogicalResult Importer::import3D(const keras::Layer &layer, const keras::Pad2DCo
   return applyAs2D(layer, in, first, [&](Value v, Axes3D axes) {
     SmallVector<int64_t, 4> a;
     for (Axis3D axis : axes)
-      a.append(axis == Axis3D::none ? SmallVector<int64_t, 2>{0, 0}
-                                    : SmallVector<int64_t, 2>{amounts[int(axis)][0],
-                                                              amounts[int(axis)][1]});
+      a.append(axis == Axis3D::none
+                   ? SmallVector<int64_t, 2>{0, 0}
+                   : SmallVector<int64_t, 2>{amounts[int(axis)][0], amounts[int(axis)][1]});
     if (pad.crop)
       return createLayerOp<Crop2DOp>(layer, v, builder.getDenseI64ArrayAttr(a),
                                      formatAttr(&context, pad.dataFormat));

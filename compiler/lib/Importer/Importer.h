@@ -4,6 +4,7 @@
 
 #include "kconv/Dialect/KconvOps.h"
 #include "kconv/Importer/KerasImporter.h"
+#include "kconv/Support/ConvGeometry.h"
 #include "mlir/IR/Builders.h"
 #include "llvm/ADT/StringMap.h"
 
@@ -12,6 +13,9 @@ namespace keras = ::kconv::keras;
 
 /// The reader's data_format as the dialect's attribute.
 DataFormatAttr formatAttr(MLIRContext *context, keras::DataFormat format);
+
+/// Rearranges a weight's values (read or drawn in the file's shape) into kconv's shape.
+using WeightReorder = function_ref<std::vector<float>(const std::vector<float> &)>;
 
 /// `values` of row-major `shape` with its axes reordered: result axis i is axis perm[i].
 std::vector<float> permutedValues(const std::vector<float> &values, ArrayRef<int64_t> shape,
@@ -37,14 +41,14 @@ private:
                                                                    size_t expected);
   /// A float32 constant of `shape` from `tensor` (whose file shape must be
   /// `fileShape`, default `shape`), else drawn from `initializer` with --init-seed,
-  /// else a resource without data. With `filePermutation`, the values (read or drawn
-  /// in `fileShape`) have their axes reordered first: axis i is file axis perm[i].
+  /// else a resource without data. With `reorder`, the values read or drawn (in
+  /// `fileShape`) are reordered into `shape` by it (Conv3D's kernels).
   FailureOr<Value> weightConstant(const keras::Layer &layer, const keras::WeightTensor *tensor,
                                   const char *role, ArrayRef<int64_t> shape,
                                   const std::optional<keras::Value> &initializer,
                                   const char *defaultInitializer,
                                   ArrayRef<int64_t> fileShape = {},
-                                  ArrayRef<int64_t> filePermutation = {});
+                                  WeightReorder reorder = nullptr);
   /// Reports that the weights file's `role` tensor has shape `found` where the layer
   /// needs `needed`; returns failure.
   LogicalResult weightShapeError(const keras::Layer &layer, const char *role,
@@ -98,6 +102,32 @@ private:
   LogicalResult importConv1D(const keras::Layer &layer, const keras::Conv2DConfig &conv);
   // ImportConv3D.cpp
   LogicalResult importConv3D(const keras::Layer &layer, const keras::Conv2DConfig &conv);
+  /// Conv3DTranspose: the Conv3D, stride 1, of the flipped kernel over the input with
+  /// stride - 1 zeros inserted between its elements along each axis.
+  LogicalResult importConv3DTranspose(const keras::Layer &layer,
+                                      const keras::Conv2DConfig &conv);
+  /// A 3-D convolution's kernel, stride, dilation, padding and output size per axis
+  /// (depth, height, width).
+  struct Conv3DGeometry {
+    struct Axis {
+      int64_t kernel = 1, stride = 1, dilation = 1;
+      ::kconv::AxisPadding pad;
+      int64_t out = 1;
+    } axes[3];
+  };
+  /// A Conv3D's or Conv3DTranspose's kernel, stored in the file as `fileShape` (5-D),
+  /// checked against kconv's weight limit and reordered by `reorder` into the conv2d
+  /// kernel (KH, KW, KD * tapChannels, filters); and the bias (null without).
+  FailureOr<std::pair<Value, Value>>
+  conv3DWeights(const keras::Layer &layer, const keras::Conv2DConfig &conv,
+                ArrayRef<int64_t> fileShape, int64_t tapChannels, WeightReorder reorder);
+  /// The depth_unfold and conv2d of a Conv3D over the 5-D `in` (channels_first when
+  /// `inputFirst`) with the reordered kernel (KH, KW, KD * Cin / groups, filters); the
+  /// layer's value is its result (channels_first when `outputFirst`).
+  LogicalResult buildConv3D(const keras::Layer &layer, Value in, bool inputFirst,
+                            bool outputFirst, const Conv3DGeometry &geometry, int64_t groups,
+                            int64_t filters, Value kernel, Value bias,
+                            const keras::Conv2DConfig &conv);
   /// Conv2DTranspose (and Conv1DTranspose on the (1, steps) view) on `in`.
   FailureOr<Value> importConv2DTranspose(const keras::Layer &layer,
                                          const keras::Conv2DConfig &conv, Value in);

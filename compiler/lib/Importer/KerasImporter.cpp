@@ -166,7 +166,7 @@ FailureOr<Value> Importer::weightConstant(const keras::Layer &layer,
                                           const std::optional<keras::Value> &initializer,
                                           const char *defaultInitializer,
                                           ArrayRef<int64_t> fileShape,
-                                          ArrayRef<int64_t> filePermutation) {
+                                          WeightReorder reorder) {
   if (fileShape.empty())
     fileShape = shape;
   auto type = RankedTensorType::get(shape, builder.getF32Type());
@@ -189,18 +189,18 @@ FailureOr<Value> Importer::weightConstant(const keras::Layer &layer,
         tensorSeed(*initSeed, blobName), values);
     if (!status)
       return error(layer) << role << "_initializer: " << status.message();
-    if (!filePermutation.empty())
-      values = permutedValues(values, fileShape, filePermutation);
+    if (reorder)
+      values = reorder(values);
     attr = DenseResourceElementsAttr::get(
         type, key, HeapAsmResourceBlob::allocateAndCopyInferAlign(ArrayRef<float>(values)));
   } else if (tensor) {
     if (ArrayRef<int64_t>(tensor->shape) != fileShape)
       return weightShapeError(layer, role, tensor->shape, fileShape);
     std::vector<float> reordered;
-    if (!filePermutation.empty())
-      reordered = permutedValues(tensor->values, fileShape, filePermutation);
+    if (reorder)
+      reordered = reorder(tensor->values);
     AsmResourceBlob blob = HeapAsmResourceBlob::allocateAndCopyInferAlign(
-        ArrayRef<float>(filePermutation.empty() ? tensor->values : reordered));
+        ArrayRef<float>(reorder ? reordered : tensor->values));
     attr = DenseResourceElementsAttr::get(type, key, std::move(blob));
   } else {
     auto &manager = DenseResourceElementsHandle::getManagerInterface(&context);
@@ -301,7 +301,9 @@ LogicalResult Importer::importLayer(const keras::Layer &layer) {
         using T = std::decay_t<decltype(config)>;
         if constexpr (std::is_same_v<T, keras::Conv2DConfig>)
           return config.rank == 1   ? importConv1D(layer, config)
-                 : config.rank == 3 ? importConv3D(layer, config)
+                 : config.rank == 3 ? (config.kind == keras::ConvKind::Transpose
+                                           ? importConv3DTranspose(layer, config)
+                                           : importConv3D(layer, config))
                                     : importConv2D(layer, config);
         else if constexpr (std::is_same_v<T, keras::DenseConfig>)
           return importDense(layer, config);

@@ -24,8 +24,10 @@ Conv2DConfig parseConv2D(const LayerContext &ctx, const json &c, int kerasMajor)
   const std::string &cls = ctx.className;
   conv.kind = cls == "DepthwiseConv2D" || cls == "DepthwiseConv1D"   ? ConvKind::Depthwise
               : cls == "SeparableConv2D" || cls == "SeparableConv1D" ? ConvKind::Separable
-              : cls == "Conv2DTranspose" || cls == "Conv1DTranspose" ? ConvKind::Transpose
-                                                                     : ConvKind::Standard;
+              : cls == "Conv2DTranspose" || cls == "Conv1DTranspose" ||
+                      cls == "Conv3DTranspose"
+                  ? ConvKind::Transpose
+                  : ConvKind::Standard;
   bool oneD = cls.find("1D") != std::string::npos;
   if (conv.kind != ConvKind::Depthwise) {
     if (!c.contains("filters"))
@@ -44,7 +46,15 @@ Conv2DConfig parseConv2D(const LayerContext &ctx, const json &c, int kerasMajor)
       conv.outputPadding = std::array<int64_t, 2>{0, nonNegative(op)};
     else if (oneD)
       ctx.fail("'output_padding' must be an int or a list of one int, got " + op.dump());
-    else if (op.is_array() && op.size() == 2)
+    else if (cls == "Conv3DTranspose" && op.is_array() && op.size() == 3) {
+      conv.outputPaddingDepth = nonNegative(op[0]);
+      conv.outputPadding = std::array<int64_t, 2>{nonNegative(op[1]), nonNegative(op[2])};
+    } else if (cls == "Conv3DTranspose" && !op.is_number_integer())
+      ctx.fail("'output_padding' must be an int or a triple of ints, got " + op.dump());
+    else if (cls == "Conv3DTranspose") {
+      conv.outputPaddingDepth = nonNegative(op);
+      conv.outputPadding = std::array<int64_t, 2>{nonNegative(op), nonNegative(op)};
+    } else if (op.is_array() && op.size() == 2)
       conv.outputPadding = std::array<int64_t, 2>{nonNegative(op[0]), nonNegative(op[1])};
     else
       conv.outputPadding = std::array<int64_t, 2>{nonNegative(op), nonNegative(op)};
@@ -71,7 +81,7 @@ Conv2DConfig parseConv2D(const LayerContext &ctx, const json &c, int kerasMajor)
     conv.kernelSize = single("kernel_size");
     conv.strides = single("strides");
     conv.dilationRate = single("dilation_rate");
-  } else if (cls == "Conv3D") {
+  } else if (cls == "Conv3D" || cls == "Conv3DTranspose") {
     // (depth, height, width): the depth apart, height and width in the 2-D pairs.
     conv.rank = 3;
     auto triple = [&](const char *arg, std::array<int64_t, 2> &pair, int64_t &depth) {
@@ -82,6 +92,12 @@ Conv2DConfig parseConv2D(const LayerContext &ctx, const json &c, int kerasMajor)
     triple("kernel_size", conv.kernelSize, conv.kernelDepth);
     triple("strides", conv.strides, conv.strideDepth);
     triple("dilation_rate", conv.dilationRate, conv.dilationDepth);
+    bool strided = conv.strideDepth > 1 || conv.strides[0] > 1 || conv.strides[1] > 1;
+    bool dilated =
+        conv.dilationDepth > 1 || conv.dilationRate[0] > 1 || conv.dilationRate[1] > 1;
+    if (strided && dilated)
+      ctx.fail("'strides' > 1 is not supported together with 'dilation_rate' > 1 (Keras "
+               "rejects this combination)");
   } else {
     conv.kernelSize = intPair(ctx, c, "kernel_size", {1, 1});
     conv.strides = intPair(ctx, c, "strides", {1, 1});
@@ -853,7 +869,8 @@ LayerConfig parseLayerConfig(const LayerContext &ctx, const json &config, int ke
   const json &c = config;
   if (cls == "Conv2D" || cls == "DepthwiseConv2D" || cls == "SeparableConv2D" ||
       cls == "Conv2DTranspose" || cls == "Conv1D" || cls == "DepthwiseConv1D" ||
-      cls == "SeparableConv1D" || cls == "Conv1DTranspose" || cls == "Conv3D")
+      cls == "SeparableConv1D" || cls == "Conv1DTranspose" || cls == "Conv3D" ||
+      cls == "Conv3DTranspose")
     return parseConv2D(ctx, c, kerasMajor);
   if (cls == "Dense")
     return parseDense(ctx, c, kerasMajor);

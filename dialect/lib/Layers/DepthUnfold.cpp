@@ -26,8 +26,7 @@ LogicalResult DepthUnfoldOp::inferResultShape(SmallVectorImpl<int64_t> &shape) {
     return emitError() << "the dilated kernel depth ((kernel_depth " << kd
                        << " - 1) x dilation_depth " << getDilationDepth()
                        << " + 1) overflows 64-bit integers";
-  int64_t outD = ShapedType::kDynamic, rows = ShapedType::kDynamic,
-          channels = ShapedType::kDynamic;
+  int64_t outD = ShapedType::kDynamic, rows = ShapedType::kDynamic, channels = ShapedType::kDynamic;
   if (known(c)) {
     if (c % groups != 0)
       return emitError() << "'groups' (" << groups << ") must divide the input channels (" << c

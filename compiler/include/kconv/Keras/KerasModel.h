@@ -52,9 +52,10 @@ struct Conv2DConfig {
   // imported as the 2-D op over (1, length), so its kernel size, strides, dilation and
   // output padding are stored as {1, k}, {1, s}, {1, d}, {0, p}.
   int rank = 2;
-  // 3 for Conv3D: the depth axis's kernel size, stride and dilation (the pairs above
-  // and below hold height and width); the importer unfolds the depth into a conv2d.
-  int64_t kernelDepth = 1, strideDepth = 1, dilationDepth = 1;
+  // 3 for Conv3D and Conv3DTranspose: the depth axis's kernel size, stride, dilation
+  // and output padding (the pairs below hold height and width; outputPadding set when
+  // the layer gives one); the importer unfolds the depth into a conv2d.
+  int64_t kernelDepth = 1, strideDepth = 1, dilationDepth = 1, outputPaddingDepth = 0;
   int64_t depthMultiplier = 1; // Depthwise / Separable
   int64_t filters = 0;         // Depthwise: 0 (Cin * depth_multiplier)
   std::optional<std::array<int64_t, 2>> outputPadding; // Transpose
