@@ -59,3 +59,18 @@ func.func @unit_norm(%x: tensor<?x3xf32>, %k: tensor<3x10xf32>) -> tensor<*xf32>
   %n = kconv.unit_norm %d {axes = array<i64: 1>, min_square_sum = 1.0e-12 : f64} : (tensor<*xf32>) -> tensor<*xf32>
   return %n : tensor<*xf32>
 }
+
+// -----
+
+// kconv.depth_unfold: (N, Dout * (top + H + bottom), W, kernel_depth * C); here Dout =
+// (5 + 1 + 0 - 3) / 2 + 1 = 2 with stride 2 and (8 + 1 + 1) rows per output depth, and
+// channels_first (N, C, D, H, W) read into a channels_last image; a dynamic depth
+// leaves the rows dynamic.
+// CHECK-LABEL: func.func @depth_unfold
+// CHECK: kconv.depth_unfold {{.*}} -> tensor<?x20x7x12xf32>
+// CHECK: kconv.depth_unfold {{.*}} -> tensor<3x?x4x4xf32>
+func.func @depth_unfold(%x: tensor<?x5x8x7x4xf32>, %y: tensor<3x2x?x4x4xf32>) -> (tensor<*xf32>, tensor<*xf32>) {
+  %u = kconv.depth_unfold %x {data_format = #kconv.data_format<channels_last>, depth_padding = array<i64: 1, 0>, dilation_depth = 1 : i64, groups = 2 : i64, kernel_depth = 3 : i64, row_padding = array<i64: 1, 1>, stride_depth = 2 : i64} : (tensor<?x5x8x7x4xf32>) -> tensor<*xf32>
+  %v = kconv.depth_unfold %y {data_format = #kconv.data_format<channels_first>, depth_padding = array<i64: 0, 0>, dilation_depth = 1 : i64, groups = 1 : i64, kernel_depth = 2 : i64, row_padding = array<i64: 0, 0>, stride_depth = 1 : i64} : (tensor<3x2x?x4x4xf32>) -> tensor<*xf32>
+  return %u, %v : tensor<*xf32>, tensor<*xf32>
+}

@@ -271,6 +271,21 @@ TEST(KerasConfig, ParameterBoundIsNeverBelowTheLayersParameters) {
   // Unknown spatial sizes do not matter to a convolution, but do to a Dense after Flatten.
   EXPECT_EQ(bound("[null, null, null, 3]", conv), std::optional<uint64_t>(112));
   EXPECT_EQ(bound("[null, null, null, 3]", conv + ", " + dense), std::nullopt);
+  // Conv3D: 2*3*3*3*4 + 4 = 220; its valid output (3, 3, 2, 4) bounded by (4, 4, 3, 4)
+  // after strides (1, 2, 2) (Dense: 192*10 + 10 = 1930), MaxPooling3D halving it first
+  // ((2, 2, 2, 4): 330); ZeroPadding3D adds to every axis.
+  std::string conv3d = R"({"class_name": "Conv3D", "config": {"name": "c", "filters": 4,
+      "kernel_size": [2, 3, 3], "strides": [1, 2, 2], "padding": "valid"}})";
+  std::string pool3d = R"({"class_name": "MaxPooling3D", "config": {"name": "p",
+      "pool_size": 2}})";
+  std::string pad3d = R"({"class_name": "ZeroPadding3D", "config": {"name": "z",
+      "padding": [1, 0, [0, 2]]}})";
+  EXPECT_EQ(bound("[null, 4, 8, 6, 3]", conv3d), std::optional<uint64_t>(220));
+  EXPECT_EQ(bound("[null, 4, 8, 6, 3]", conv3d + ", " + dense), std::optional<uint64_t>(2150));
+  EXPECT_EQ(bound("[null, 4, 8, 6, 3]", conv3d + ", " + pool3d + ", " + dense),
+            std::optional<uint64_t>(550));
+  EXPECT_EQ(bound("[null, 4, 8, 6, 3]", pad3d + ", " + dense),
+            std::optional<uint64_t>(6 * 8 * 8 * 3 * 10 + 10));
 }
 // LayerNormalization: an int axis or a list kept as written, Keras's defaults, Keras 3's
 // rms_scaling, RMSNormalization's defaults; an empty axis list and a negative epsilon

@@ -414,7 +414,7 @@ MODELS.update(BROADCAST_MODELS)
 DEFAULT_MODELS = [m for m in MODELS if m != "odd_names" and m not in BROADCAST_MODELS]
 
 
-def build(name, keras3, workdir, rng):
+def build(name, keras3, workdir, rng, full_h5=False):
     g = Graph(name, rng)
     g.keras3 = keras3
     outputs = MODELS[name](g)
@@ -428,7 +428,7 @@ def build(name, keras3, workdir, rng):
                                         [(n, w) for n, _, w in g.weights],
                                         keras_version=KERAS3_VERSION)
         args = [model]
-    elif name == "classifier":  # a Keras 2 full-model .h5, weightless layers listed too
+    elif name == "classifier" or full_h5:  # a Keras 2 full-model .h5, weightless layers too
         weights = dict((n, w) for n, _, w in g.weights)
         model = os.path.join(d, "model.h5")
         keras_writer.save_model_h5(model, config, [(c["name"], weights.get(c["name"], []))
@@ -450,6 +450,8 @@ def main():
     parser.add_argument("--workdir", required=True)
     parser.add_argument("--models", default=",".join(DEFAULT_MODELS))
     parser.add_argument("--keras3", action="store_true", help="write .keras archives")
+    parser.add_argument("--h5", action="store_true",
+                        help="write Keras 2 full-model .h5 files (else JSON + weights .h5)")
     parser.add_argument("--threads", default="",
                         help="comma-separated thread counts to run each model with (--threads N)"
                              "; the outputs must also be bit-identical across them")
@@ -463,7 +465,7 @@ def main():
     rng = np.random.default_rng(11)
     failures = 0
     for name in args.models.split(","):
-        g, outputs, d, compile_args = build(name, args.keras3, args.workdir, rng)
+        g, outputs, d, compile_args = build(name, args.keras3, args.workdir, rng, args.h5)
         exe = os.path.join(d, "m")
         subprocess.run([args.kconvc] + compile_args + args.kconvc_arg + ["--emit=exe", "-o", exe],
                        check=True)

@@ -22,30 +22,6 @@ bool isIdentity(ArrayRef<int64_t> perm) {
   return true;
 }
 
-/// `values` of row-major `shape` with its axes reordered: result axis i is axis perm[i].
-std::vector<float> permuted(const std::vector<float> &values, ArrayRef<int64_t> shape,
-                            ArrayRef<int64_t> perm) {
-  size_t rank = shape.size();
-  std::vector<int64_t> strides(rank, 1), outShape(rank);
-  for (size_t d = rank; d-- > 1;)
-    strides[d - 1] = strides[d] * shape[d];
-  for (size_t i = 0; i < rank; ++i)
-    outShape[i] = shape[perm[i]];
-  std::vector<float> out(values.size());
-  std::vector<int64_t> index(rank, 0);
-  for (size_t k = 0; k < out.size(); ++k) {
-    int64_t src = 0;
-    for (size_t i = 0; i < rank; ++i)
-      src += index[i] * strides[perm[i]];
-    out[k] = values[src];
-    for (size_t i = rank; i-- > 0;) {
-      if (++index[i] < outShape[i])
-        break;
-      index[i] = 0;
-    }
-  }
-  return out;
-}
 } // namespace
 
 FailureOr<Value> Importer::buildEinsumDense(const keras::Layer &layer, Value in,
@@ -214,7 +190,7 @@ FailureOr<Value> Importer::buildEinsumDense(const keras::Layer &layer, Value in,
     if (ArrayRef<int64_t>(kernelTensor->shape) != ArrayRef<int64_t>(kernelShape))
       return weightShapeError(layer, spec.kernelRole, kernelTensor->shape, kernelShape);
     kernelCopy.shape = {*depth, *units};
-    kernelCopy.values = permuted(kernelTensor->values, kernelShape, kernelPerm);
+    kernelCopy.values = permutedValues(kernelTensor->values, kernelShape, kernelPerm);
     kernelUse = &kernelCopy;
   }
   FailureOr<Value> kernel =

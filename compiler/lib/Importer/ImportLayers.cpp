@@ -411,6 +411,8 @@ LogicalResult Importer::importSimple(const keras::Layer &layer) {
           bool oneD = false;
           bool channelsFirst = false;
           if constexpr (hasRank) {
+            if (config.rank == 3) // the 3-D layers: ImportLayers3D.cpp
+              return import3D(layer, config, in);
             oneD = config.rank == 1;
             channelsFirst = config.dataFormat == keras::DataFormat::ChannelsFirst;
           }

@@ -4,6 +4,7 @@
 
 #include "kconv/Dialect/KconvOps.h"
 #include "kconv/Importer/KerasImporter.h"
+#include "kconv/Support/ConvGeometry.h"
 #include "mlir/IR/Builders.h"
 #include "llvm/ADT/StringMap.h"
 
@@ -12,6 +13,13 @@ namespace keras = ::kconv::keras;
 
 /// The reader's data_format as the dialect's attribute.
 DataFormatAttr formatAttr(MLIRContext *context, keras::DataFormat format);
+
+/// Rearranges a weight's values (read or drawn in the file's shape) into kconv's shape.
+using WeightReorder = function_ref<std::vector<float>(const std::vector<float> &)>;
+
+/// `values` of row-major `shape` with its axes reordered: result axis i is axis perm[i].
+std::vector<float> permutedValues(const std::vector<float> &values, ArrayRef<int64_t> shape,
+                                  ArrayRef<int64_t> perm);
 
 class Importer {
 public:
@@ -33,12 +41,14 @@ private:
                                                                    size_t expected);
   /// A float32 constant of `shape` from `tensor` (whose file shape must be
   /// `fileShape`, default `shape`), else drawn from `initializer` with --init-seed,
-  /// else a resource without data.
+  /// else a resource without data. With `reorder`, the values read or drawn (in
+  /// `fileShape`) are reordered into `shape` by it (Conv3D's kernels).
   FailureOr<Value> weightConstant(const keras::Layer &layer, const keras::WeightTensor *tensor,
                                   const char *role, ArrayRef<int64_t> shape,
                                   const std::optional<keras::Value> &initializer,
                                   const char *defaultInitializer,
-                                  ArrayRef<int64_t> fileShape = {});
+                                  ArrayRef<int64_t> fileShape = {},
+                                  WeightReorder reorder = nullptr);
   /// Reports that the weights file's `role` tensor has shape `found` where the layer
   /// needs `needed`; returns failure.
   LogicalResult weightShapeError(const keras::Layer &layer, const char *role,
@@ -61,6 +71,11 @@ private:
     return values.lookup(layer.inbound[index]);
   }
   LogicalResult expectInputs(const keras::Layer &layer, size_t count);
+  /// `v` reshaped (a free view) to `shape`, batch included, at the layer's location
+  /// plus `suffix`.
+  Value reshapeTo(const keras::Layer &layer, Value v, ArrayRef<int64_t> shape, StringRef suffix);
+  /// A 3-D layer's input: 5-D with known non-batch dimensions, else an error.
+  LogicalResult expect5D(const keras::Layer &layer, Value in);
   /// Creates a layer op with an unranked result, then gives it its inferred shape.
   template <typename OpTy, typename... Args>
   FailureOr<Value> createLayerOp(const keras::Layer &layer, Args &&...args) {
@@ -85,6 +100,34 @@ private:
   /// global pool without keepdims) is kept. Records the layer's value.
   void squeezeFrom2D(const keras::Layer &layer, Value out4, bool channelsFirst);
   LogicalResult importConv1D(const keras::Layer &layer, const keras::Conv2DConfig &conv);
+  // ImportConv3D.cpp
+  LogicalResult importConv3D(const keras::Layer &layer, const keras::Conv2DConfig &conv);
+  /// Conv3DTranspose: the Conv3D, stride 1, of the flipped kernel over the input with
+  /// stride - 1 zeros inserted between its elements along each axis.
+  LogicalResult importConv3DTranspose(const keras::Layer &layer,
+                                      const keras::Conv2DConfig &conv);
+  /// A 3-D convolution's kernel, stride, dilation, padding and output size per axis
+  /// (depth, height, width).
+  struct Conv3DGeometry {
+    struct Axis {
+      int64_t kernel = 1, stride = 1, dilation = 1;
+      ::kconv::AxisPadding pad;
+      int64_t out = 1;
+    } axes[3];
+  };
+  /// A Conv3D's or Conv3DTranspose's kernel, stored in the file as `fileShape` (5-D),
+  /// checked against kconv's weight limit and reordered by `reorder` into the conv2d
+  /// kernel (KH, KW, KD * tapChannels, filters); and the bias (null without).
+  FailureOr<std::pair<Value, Value>>
+  conv3DWeights(const keras::Layer &layer, const keras::Conv2DConfig &conv,
+                ArrayRef<int64_t> fileShape, int64_t tapChannels, WeightReorder reorder);
+  /// The depth_unfold and conv2d of a Conv3D over the 5-D `in` (channels_first when
+  /// `inputFirst`) with the reordered kernel (KH, KW, KD * Cin / groups, filters); the
+  /// layer's value is its result (channels_first when `outputFirst`).
+  LogicalResult buildConv3D(const keras::Layer &layer, Value in, bool inputFirst,
+                            bool outputFirst, const Conv3DGeometry &geometry, int64_t groups,
+                            int64_t filters, Value kernel, Value bias,
+                            const keras::Conv2DConfig &conv);
   /// Conv2DTranspose (and Conv1DTranspose on the (1, steps) view) on `in`.
   FailureOr<Value> importConv2DTranspose(const keras::Layer &layer,
                                          const keras::Conv2DConfig &conv, Value in);
@@ -98,6 +141,21 @@ private:
   /// rank-4 input; the layer's result.
   FailureOr<Value> importConvOn(const keras::Layer &layer, const keras::Conv2DConfig &conv,
                                 Value in);
+
+  // ImportLayers3D.cpp: the 3-D pooling, padding, cropping and upsampling layers.
+  /// A 3-D layer's spatial axis, as the 2-D op on a view of its input treats it.
+  enum class Axis3D { depth = 0, height = 1, width = 2, none = -1 };
+  using Axes3D = std::array<Axis3D, 2>; // the 2-D op's (height, width) slots
+  /// `build2D` applied to the two views of the 5-D `in` (see ImportLayers3D.cpp), told
+  /// which of the layer's axes each view's two spatial axes are (none: an axis it must
+  /// leave alone); the result, reshaped back to 5-D, is the layer's value.
+  LogicalResult applyAs2D(const keras::Layer &layer, Value in, bool channelsFirst,
+                             function_ref<FailureOr<Value>(Value, Axes3D)> build2D);
+  LogicalResult import3D(const keras::Layer &layer, const keras::Pool2DConfig &pool, Value in);
+  LogicalResult import3D(const keras::Layer &layer, const keras::GlobalPool2DConfig &pool,
+                         Value in);
+  LogicalResult import3D(const keras::Layer &layer, const keras::Pad2DConfig &pad, Value in);
+  LogicalResult import3D(const keras::Layer &layer, const keras::UpSample2DConfig &up, Value in);
 
   // ImportLayers.cpp
   LogicalResult importDense(const keras::Layer &layer, const keras::DenseConfig &dense);

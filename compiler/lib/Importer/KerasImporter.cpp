@@ -136,12 +136,37 @@ FailureOr<Activation> Importer::activationOf(const keras::Layer &layer, StringRe
   return *activation;
 }
 
+/// Reorders weights at import (EinsumDense kernels, Conv3D depth taps).
+std::vector<float> permutedValues(const std::vector<float> &values, ArrayRef<int64_t> shape,
+                                  ArrayRef<int64_t> perm) {
+  size_t rank = shape.size();
+  std::vector<int64_t> strides(rank, 1), outShape(rank);
+  for (size_t d = rank; d-- > 1;)
+    strides[d - 1] = strides[d] * shape[d];
+  for (size_t i = 0; i < rank; ++i)
+    outShape[i] = shape[perm[i]];
+  std::vector<float> out(values.size());
+  std::vector<int64_t> index(rank, 0);
+  for (size_t k = 0; k < out.size(); ++k) {
+    int64_t src = 0;
+    for (size_t i = 0; i < rank; ++i)
+      src += index[i] * strides[perm[i]];
+    out[k] = values[src];
+    for (size_t i = rank; i-- > 0;) {
+      if (++index[i] < outShape[i])
+        break;
+      index[i] = 0;
+    }
+  }
+  return out;
+}
 FailureOr<Value> Importer::weightConstant(const keras::Layer &layer,
                                           const keras::WeightTensor *tensor, const char *role,
                                           ArrayRef<int64_t> shape,
                                           const std::optional<keras::Value> &initializer,
                                           const char *defaultInitializer,
-                                          ArrayRef<int64_t> fileShape) {
+                                          ArrayRef<int64_t> fileShape,
+                                          WeightReorder reorder) {
   if (fileShape.empty())
     fileShape = shape;
   auto type = RankedTensorType::get(shape, builder.getF32Type());
@@ -164,13 +189,18 @@ FailureOr<Value> Importer::weightConstant(const keras::Layer &layer,
         tensorSeed(*initSeed, blobName), values);
     if (!status)
       return error(layer) << role << "_initializer: " << status.message();
+    if (reorder)
+      values = reorder(values);
     attr = DenseResourceElementsAttr::get(
         type, key, HeapAsmResourceBlob::allocateAndCopyInferAlign(ArrayRef<float>(values)));
   } else if (tensor) {
     if (ArrayRef<int64_t>(tensor->shape) != fileShape)
       return weightShapeError(layer, role, tensor->shape, fileShape);
-    AsmResourceBlob blob =
-        HeapAsmResourceBlob::allocateAndCopyInferAlign(ArrayRef<float>(tensor->values));
+    std::vector<float> reordered;
+    if (reorder)
+      reordered = reorder(tensor->values);
+    AsmResourceBlob blob = HeapAsmResourceBlob::allocateAndCopyInferAlign(
+        ArrayRef<float>(reorder ? reordered : tensor->values));
     attr = DenseResourceElementsAttr::get(type, key, std::move(blob));
   } else {
     auto &manager = DenseResourceElementsHandle::getManagerInterface(&context);
@@ -198,6 +228,26 @@ Importer::kernelAndBias(const keras::Layer &layer, ArrayRef<int64_t> kernelShape
   if (failed(bias))
     return failure();
   return std::make_pair(*kernel, *bias);
+}
+
+Value Importer::reshapeTo(const keras::Layer &layer, Value v, ArrayRef<int64_t> shape,
+                          StringRef suffix) {
+  return builder
+      .create<ReshapeOp>(layerLoc(layer.name + suffix.str()),
+                         RankedTensorType::get(shape, builder.getF32Type()), v,
+                         builder.getDenseI64ArrayAttr(shape.drop_front()))
+      .getResult();
+}
+
+LogicalResult Importer::expect5D(const keras::Layer &layer, Value in) {
+  ArrayRef<int64_t> shape = cast<RankedTensorType>(in.getType()).getShape();
+  if (shape.size() != 5)
+    return error(layer) << "expects a 5-D input (batch, 4 dimensions), got rank "
+                        << shape.size();
+  if (llvm::any_of(shape.drop_front(), ShapedType::isDynamic))
+    return error(layer) << "needs a known depth, height, width and channels, got "
+                        << formatShape(shape);
+  return success();
 }
 
 LogicalResult Importer::expectInputs(const keras::Layer &layer, size_t count) {
@@ -250,7 +300,11 @@ LogicalResult Importer::importLayer(const keras::Layer &layer) {
       [&](const auto &config) -> LogicalResult {
         using T = std::decay_t<decltype(config)>;
         if constexpr (std::is_same_v<T, keras::Conv2DConfig>)
-          return config.rank == 1 ? importConv1D(layer, config) : importConv2D(layer, config);
+          return config.rank == 1   ? importConv1D(layer, config)
+                 : config.rank == 3 ? (config.kind == keras::ConvKind::Transpose
+                                           ? importConv3DTranspose(layer, config)
+                                           : importConv3D(layer, config))
+                                    : importConv2D(layer, config);
         else if constexpr (std::is_same_v<T, keras::DenseConfig>)
           return importDense(layer, config);
         else if constexpr (std::is_same_v<T, keras::BatchNormConfig>)

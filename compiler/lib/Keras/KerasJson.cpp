@@ -119,6 +119,21 @@ std::array<int64_t, 2> intPair(const LayerContext &ctx, const json &config, cons
   return {positiveInt(ctx, (*it)[0], arg), positiveInt(ctx, (*it)[1], arg)};
 }
 
+std::array<int64_t, 3> intTriple(const LayerContext &ctx, const json &config, const char *arg,
+                                 std::array<int64_t, 3> fallback, bool nullIsFallback) {
+  auto it = config.find(arg);
+  if (it == config.end() || (it->is_null() && nullIsFallback))
+    return fallback;
+  if (it->is_number_integer()) {
+    int64_t v = positiveInt(ctx, *it, arg);
+    return {v, v, v};
+  }
+  if (!it->is_array() || it->size() != 3)
+    ctx.fail(std::string("'") + arg + "' must be an int or a triple of ints, got " + it->dump());
+  return {positiveInt(ctx, (*it)[0], arg), positiveInt(ctx, (*it)[1], arg),
+          positiveInt(ctx, (*it)[2], arg)};
+}
+
 std::string lowerString(const LayerContext &ctx, const json &config, const char *arg,
                         const std::string &fallback) {
   auto it = config.find(arg);

@@ -48,6 +48,11 @@ int64_t positiveInt(const LayerContext &ctx, const nlohmann::json &j, const std:
 std::array<int64_t, 2> intPair(const LayerContext &ctx, const nlohmann::json &config,
                                const char *arg, std::array<int64_t, 2> fallback,
                                bool nullIsFallback = false);
+/// An int or a triple of ints (the 3-D layers' kernel_size, strides, pool_size, ...),
+/// as intPair.
+std::array<int64_t, 3> intTriple(const LayerContext &ctx, const nlohmann::json &config,
+                                 const char *arg, std::array<int64_t, 3> fallback,
+                                 bool nullIsFallback = false);
 /// A string argument, lower-cased; `fallback` when absent/null.
 std::string lowerString(const LayerContext &ctx, const nlohmann::json &config, const char *arg,
                         const std::string &fallback);

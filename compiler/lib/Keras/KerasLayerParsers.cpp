@@ -24,8 +24,10 @@ Conv2DConfig parseConv2D(const LayerContext &ctx, const json &c, int kerasMajor)
   const std::string &cls = ctx.className;
   conv.kind = cls == "DepthwiseConv2D" || cls == "DepthwiseConv1D"   ? ConvKind::Depthwise
               : cls == "SeparableConv2D" || cls == "SeparableConv1D" ? ConvKind::Separable
-              : cls == "Conv2DTranspose" || cls == "Conv1DTranspose" ? ConvKind::Transpose
-                                                                     : ConvKind::Standard;
+              : cls == "Conv2DTranspose" || cls == "Conv1DTranspose" ||
+                      cls == "Conv3DTranspose"
+                  ? ConvKind::Transpose
+                  : ConvKind::Standard;
   bool oneD = cls.find("1D") != std::string::npos;
   if (conv.kind != ConvKind::Depthwise) {
     if (!c.contains("filters"))
@@ -44,7 +46,15 @@ Conv2DConfig parseConv2D(const LayerContext &ctx, const json &c, int kerasMajor)
       conv.outputPadding = std::array<int64_t, 2>{0, nonNegative(op)};
     else if (oneD)
       ctx.fail("'output_padding' must be an int or a list of one int, got " + op.dump());
-    else if (op.is_array() && op.size() == 2)
+    else if (cls == "Conv3DTranspose" && op.is_array() && op.size() == 3) {
+      conv.outputPaddingDepth = nonNegative(op[0]);
+      conv.outputPadding = std::array<int64_t, 2>{nonNegative(op[1]), nonNegative(op[2])};
+    } else if (cls == "Conv3DTranspose" && !op.is_number_integer())
+      ctx.fail("'output_padding' must be an int or a triple of ints, got " + op.dump());
+    else if (cls == "Conv3DTranspose") {
+      conv.outputPaddingDepth = nonNegative(op);
+      conv.outputPadding = std::array<int64_t, 2>{nonNegative(op), nonNegative(op)};
+    } else if (op.is_array() && op.size() == 2)
       conv.outputPadding = std::array<int64_t, 2>{nonNegative(op[0]), nonNegative(op[1])};
     else
       conv.outputPadding = std::array<int64_t, 2>{nonNegative(op), nonNegative(op)};
@@ -71,6 +81,23 @@ Conv2DConfig parseConv2D(const LayerContext &ctx, const json &c, int kerasMajor)
     conv.kernelSize = single("kernel_size");
     conv.strides = single("strides");
     conv.dilationRate = single("dilation_rate");
+  } else if (cls == "Conv3D" || cls == "Conv3DTranspose") {
+    // (depth, height, width): the depth apart, height and width in the 2-D pairs.
+    conv.rank = 3;
+    auto triple = [&](const char *arg, std::array<int64_t, 2> &pair, int64_t &depth) {
+      std::array<int64_t, 3> t = intTriple(ctx, c, arg, {1, 1, 1});
+      depth = t[0];
+      pair = {t[1], t[2]};
+    };
+    triple("kernel_size", conv.kernelSize, conv.kernelDepth);
+    triple("strides", conv.strides, conv.strideDepth);
+    triple("dilation_rate", conv.dilationRate, conv.dilationDepth);
+    bool strided = conv.strideDepth > 1 || conv.strides[0] > 1 || conv.strides[1] > 1;
+    bool dilated =
+        conv.dilationDepth > 1 || conv.dilationRate[0] > 1 || conv.dilationRate[1] > 1;
+    if (strided && dilated)
+      ctx.fail("'strides' > 1 is not supported together with 'dilation_rate' > 1 (Keras "
+               "rejects this combination)");
   } else {
     conv.kernelSize = intPair(ctx, c, "kernel_size", {1, 1});
     conv.strides = intPair(ctx, c, "strides", {1, 1});
@@ -402,6 +429,15 @@ Pool2DConfig parsePool2D(const LayerContext &ctx, const json &c) {
     int64_t size = single("pool_size", 2);
     pool.poolSize = {1, size};
     pool.strides = {1, single("strides", size)}; // Keras: None means the pool size
+  } else if (ctx.className.find("3D") != std::string::npos) {
+    // (depth, height, width): the depth apart, height and width in the 2-D pairs.
+    pool.rank = 3;
+    std::array<int64_t, 3> size = intTriple(ctx, c, "pool_size", {2, 2, 2});
+    std::array<int64_t, 3> strides = intTriple(ctx, c, "strides", size, /*nullIsFallback=*/true);
+    pool.poolDepth = size[0];
+    pool.strideDepth = strides[0];
+    pool.poolSize = {size[1], size[2]};
+    pool.strides = {strides[1], strides[2]};
   } else {
     pool.poolSize = intPair(ctx, c, "pool_size", {2, 2});
     // Keras: strides None means the pool size.
@@ -439,7 +475,9 @@ AdaptivePool2DConfig parseAdaptivePool2D(const LayerContext &ctx, const json &c)
 GlobalPool2DConfig parseGlobalPool2D(const LayerContext &ctx, const json &c) {
   GlobalPool2DConfig pool;
   pool.max = ctx.className.find("Max") != std::string::npos;
-  pool.rank = ctx.className.find("1D") != std::string::npos ? 1 : 2;
+  pool.rank = ctx.className.find("1D") != std::string::npos   ? 1
+              : ctx.className.find("3D") != std::string::npos ? 3
+                                                              : 2;
   pool.dataFormat = dataFormat(ctx, c);
   pool.keepdims = boolArg(ctx, c, "keepdims", false);
   return pool;
@@ -501,22 +539,23 @@ std::vector<int64_t> intList(const LayerContext &ctx, const json &c, const char 
   return values;
 }
 
-/// ZeroPadding2D / Cropping2D amounts: int, (symmetric_h, symmetric_w) or
-/// ((top, bottom), (left, right)).
-std::array<int64_t, 4> padAmounts(const LayerContext &ctx, const json &c, const char *arg) {
+/// ZeroPadding2D / Cropping2D (axes 2) and ZeroPadding3D / Cropping3D (axes 3)
+/// amounts: an int, one int per axis (symmetric) or one (before, after) pair per axis;
+/// absent: padding 1, cropping 0. Returned as (before, after) per axis.
+std::vector<int64_t> padAmounts(const LayerContext &ctx, const json &c, const char *arg,
+                                size_t axes) {
   auto it = c.find(arg);
-  std::array<int64_t, 4> out{1, 1, 1, 1};
+  std::vector<int64_t> out(2 * axes, std::string(arg) == "padding" ? 1 : 0);
   if (it == c.end()) // (null: Keras fails too)
-    return std::string(arg) == "padding" ? out : std::array<int64_t, 4>{0, 0, 0, 0};
+    return out;
   auto amount = [&](const json &v) { return boundedInt(ctx, v, arg, 0, kMaxDimension); };
-  if (it->is_number_integer()) {
-    int64_t a = amount(*it);
-    return {a, a, a, a};
-  }
-  if (!it->is_array() || it->size() != 2)
-    ctx.fail(std::string("'") + arg + "' must be an int, a pair, or a pair of pairs, got " +
-             it->dump());
-  for (int axis = 0; axis < 2; ++axis) {
+  if (it->is_number_integer())
+    return std::vector<int64_t>(2 * axes, amount(*it));
+  if (!it->is_array() || it->size() != axes)
+    ctx.fail(std::string("'") + arg + "' must be an int, " +
+             (axes == 2 ? "a pair, or a pair of pairs" : "a triple, or a triple of pairs") +
+             ", got " + it->dump());
+  for (size_t axis = 0; axis < axes; ++axis) {
     const json &v = (*it)[axis];
     if (v.is_array() && v.size() == 2) {
       out[2 * axis] = amount(v[0]);
@@ -833,7 +872,8 @@ LayerConfig parseLayerConfig(const LayerContext &ctx, const json &config, int ke
   const json &c = config;
   if (cls == "Conv2D" || cls == "DepthwiseConv2D" || cls == "SeparableConv2D" ||
       cls == "Conv2DTranspose" || cls == "Conv1D" || cls == "DepthwiseConv1D" ||
-      cls == "SeparableConv1D" || cls == "Conv1DTranspose")
+      cls == "SeparableConv1D" || cls == "Conv1DTranspose" || cls == "Conv3D" ||
+      cls == "Conv3DTranspose")
     return parseConv2D(ctx, c, kerasMajor);
   if (cls == "Dense")
     return parseDense(ctx, c, kerasMajor);
@@ -851,11 +891,14 @@ LayerConfig parseLayerConfig(const LayerContext &ctx, const json &config, int ke
     return parseUnitNorm(ctx, c);
   if (cls == "MaxPooling2D" || cls == "AveragePooling2D" || cls == "MaxPool2D" ||
       cls == "AvgPool2D" || cls == "MaxPooling1D" || cls == "AveragePooling1D" ||
-      cls == "MaxPool1D" || cls == "AvgPool1D")
+      cls == "MaxPool1D" || cls == "AvgPool1D" || cls == "MaxPooling3D" ||
+      cls == "AveragePooling3D" || cls == "MaxPool3D" || cls == "AvgPool3D")
     return parsePool2D(ctx, c);
   if (cls == "GlobalAveragePooling2D" || cls == "GlobalMaxPooling2D" ||
       cls == "GlobalAvgPool2D" || cls == "GlobalMaxPool2D" || cls == "GlobalAveragePooling1D" ||
-      cls == "GlobalMaxPooling1D" || cls == "GlobalAvgPool1D" || cls == "GlobalMaxPool1D")
+      cls == "GlobalMaxPooling1D" || cls == "GlobalAvgPool1D" || cls == "GlobalMaxPool1D" ||
+      cls == "GlobalAveragePooling3D" || cls == "GlobalMaxPooling3D" ||
+      cls == "GlobalAvgPool3D" || cls == "GlobalMaxPool3D")
     return parseGlobalPool2D(ctx, c);
   if (cls == "AdaptiveAveragePooling1D" || cls == "AdaptiveAveragePooling2D" ||
       cls == "AdaptiveMaxPooling1D" || cls == "AdaptiveMaxPooling2D")
@@ -875,8 +918,8 @@ LayerConfig parseLayerConfig(const LayerContext &ctx, const json &config, int ke
     return ConcatenateConfig{intArg(ctx, c, "axis", -1)};
   if (cls == "ZeroPadding2D" || cls == "Cropping2D") {
     bool crop = cls == "Cropping2D";
-    return Pad2DConfig{crop, padAmounts(ctx, c, crop ? "cropping" : "padding"),
-                       dataFormat(ctx, c)};
+    std::vector<int64_t> a = padAmounts(ctx, c, crop ? "cropping" : "padding", 2);
+    return Pad2DConfig{crop, {a[0], a[1], a[2], a[3]}, dataFormat(ctx, c)};
   }
   if (cls == "UpSampling2D") {
     UpSample2DConfig up{intPair(ctx, c, "size", {2, 2}),
@@ -903,6 +946,20 @@ LayerConfig parseLayerConfig(const LayerContext &ctx, const json &config, int ke
                it->dump());
     return Pad2DConfig{crop, {0, 0, lr[0], lr[1]},
                        crop ? DataFormat::ChannelsLast : dataFormat(ctx, c), 1};
+  }
+  if (cls == "ZeroPadding3D" || cls == "Cropping3D") {
+    // (depth, height, width): the depth's amounts apart, the others as the 2-D layer's.
+    bool crop = cls == "Cropping3D";
+    std::vector<int64_t> a = padAmounts(ctx, c, crop ? "cropping" : "padding", 3);
+    Pad2DConfig pad{crop, {a[2], a[3], a[4], a[5]}, dataFormat(ctx, c), 3};
+    pad.depthAmounts = {a[0], a[1]};
+    return pad;
+  }
+  if (cls == "UpSampling3D") {
+    std::array<int64_t, 3> size = intTriple(ctx, c, "size", {2, 2, 2});
+    UpSample2DConfig up{{size[1], size[2]}, "nearest", dataFormat(ctx, c), 3};
+    up.depthSize = size[0];
+    return up;
   }
   if (cls == "UpSampling1D") {
     // Repeats each step `size` times (an int in both Keras versions).

@@ -55,6 +55,19 @@ std::optional<Axes> axes2d(const Shape &x, DataFormat dataFormat) {
   return Axes{2, 0, 1};
 }
 
+/// The index (without batch) of a 3-D layer's channel axis and its (depth, height,
+/// width) axes.
+struct Axes3 {
+  size_t channel, spatial[3];
+};
+std::optional<Axes3> axes3d(const Shape &x, DataFormat dataFormat) {
+  if (x.size() != 4)
+    return std::nullopt;
+  if (dataFormat == DataFormat::ChannelsFirst)
+    return Axes3{0, {1, 2, 3}};
+  return Axes3{3, {0, 1, 2}};
+}
+
 /// A Keras axis as written (counting the batch axis, negative from the end) as an index
 /// into a shape without batch.
 std::optional<size_t> axisIndex(int64_t axis, size_t rank) {
@@ -79,6 +92,8 @@ struct Visitor {
     return out;
   }
   std::optional<Shape> operator()(const Conv2DConfig &c) {
+    if (c.rank == 3)
+      return conv3d(c);
     std::optional<Axes> a = one() ? axes2d(*one(), c.dataFormat) : std::nullopt;
     if (!a)
       return std::nullopt;
@@ -189,6 +204,10 @@ struct Visitor {
     return one();
   }
   std::optional<Shape> operator()(const Pool2DConfig &c) {
+    if (c.rank == 3)
+      return spatial3d(c.dataFormat, [&](int axis, int64_t size) {
+        return ceilDiv(size, axis == 0 ? c.strideDepth : c.strides[axis - 1]);
+      });
     std::optional<Axes> a = one() ? axes2d(*one(), c.dataFormat) : std::nullopt;
     if (!a)
       return std::nullopt;
@@ -207,6 +226,14 @@ struct Visitor {
     return out;
   }
   std::optional<Shape> operator()(const GlobalPool2DConfig &c) {
+    if (c.rank == 3) {
+      std::optional<Axes3> a = one() ? axes3d(*one(), c.dataFormat) : std::nullopt;
+      if (!a)
+        return std::nullopt;
+      Shape out(c.keepdims ? 4 : 1, 1);
+      out[c.keepdims ? a->channel : 0] = (*one())[a->channel];
+      return out;
+    }
     std::optional<Axes> a = one() ? axes2d(*one(), c.dataFormat) : std::nullopt;
     if (!a)
       return std::nullopt;
@@ -263,6 +290,11 @@ struct Visitor {
   std::optional<Shape> operator()(const Pad2DConfig &c) {
     if (c.rank == 1)
       return onStepsView(c);
+    if (c.rank == 3) // a cropping is ignored: an upper bound
+      return spatial3d(c.dataFormat, [&](int axis, int64_t size) {
+        const int64_t *pair = axis == 0 ? c.depthAmounts.data() : &c.amounts[2 * (axis - 1)];
+        return c.crop ? size : add(size, add(pair[0], pair[1]));
+      });
     std::optional<Axes> a = one() ? axes2d(*one(), c.dataFormat) : std::nullopt;
     if (!a)
       return std::nullopt;
@@ -276,6 +308,10 @@ struct Visitor {
   std::optional<Shape> operator()(const UpSample2DConfig &c) {
     if (c.rank == 1)
       return onStepsView(c);
+    if (c.rank == 3)
+      return spatial3d(c.dataFormat, [&](int axis, int64_t size) {
+        return mul(size, axis == 0 ? c.depthSize : c.size[axis - 1]);
+      });
     std::optional<Axes> a = one() ? axes2d(*one(), c.dataFormat) : std::nullopt;
     if (!a)
       return std::nullopt;
@@ -387,6 +423,34 @@ struct Visitor {
   }
 
 private:
+  /// Conv3D and Conv3DTranspose: Conv2D's bounds with a third spatial axis.
+  std::optional<Shape> conv3d(const Conv2DConfig &c) {
+    std::optional<Axes3> a = one() ? axes3d(*one(), c.dataFormat) : std::nullopt;
+    if (!a || (*one())[a->channel] == kUnknown)
+      return std::nullopt;
+    int64_t taps = mul(mul(c.kernelDepth, c.kernelSize[0]), c.kernelSize[1]);
+    params = add(mul(mul(taps, (*one())[a->channel]), c.filters), c.filters);
+    std::optional<Shape> out = spatial3d(c.dataFormat, [&](int axis, int64_t size) {
+      int64_t s = axis == 0 ? c.strideDepth : c.strides[axis - 1];
+      int64_t k = axis == 0 ? mul(c.kernelDepth, c.dilationDepth)
+                            : mul(c.kernelSize[axis - 1], c.dilationRate[axis - 1]);
+      // As Conv2D: a transposed convolution grows by its stride plus at most a kernel.
+      return c.kind == ConvKind::Transpose ? add(add(mul(size, s), k), s) : ceilDiv(size, s);
+    });
+    if (out)
+      (*out)[a->channel] = c.filters;
+    return out;
+  }
+  /// A 3-D layer's output: its input with each spatial axis's size mapped by `size`.
+  template <typename F> std::optional<Shape> spatial3d(DataFormat format, F size) {
+    std::optional<Axes3> a = one() ? axes3d(*one(), format) : std::nullopt;
+    if (!a)
+      return std::nullopt;
+    Shape out = *one();
+    for (int axis = 0; axis < 3; ++axis)
+      out[a->spatial[axis]] = size(axis, out[a->spatial[axis]]);
+    return out;
+  }
   /// A 1-D layer (rank 1) as its 2-D layer on the (1, steps) view of its input.
   template <typename Config> std::optional<Shape> onStepsView(const Config &c) {
     if (!one() || one()->size() != 2)

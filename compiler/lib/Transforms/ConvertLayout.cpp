@@ -264,6 +264,18 @@ struct ConvertLayoutPass : impl::KconvConvertLayoutBase<ConvertLayoutPass> {
     bool changed = false;
     for (Operation *op : layers)
       changed |= convertToChannelsLast(op);
+    // A channels_first depth_unfold (Conv3D) writes a channels_last image either way:
+    // it reads its (N, C, D, H, W) input through a transpose to (N, D, H, W, C), which
+    // cancels against a channels_first Conv3D's transpose before it.
+    func.walk([&](DepthUnfoldOp unfold) {
+      if (unfold.getDataFormat() != DataFormat::channels_first)
+        return;
+      OpBuilder builder(unfold);
+      unfold->setOperand(0, transpose(builder, unfold.getLoc(), unfold.getInput(),
+                                      {0, 2, 3, 4, 1}));
+      unfold.setDataFormat(DataFormat::channels_last);
+      changed = true;
+    });
     // Transposes move below layout-free layers; pairs fold away (TransposeOp::fold);
     // dead ones are erased.
     RewritePatternSet patterns(&getContext());

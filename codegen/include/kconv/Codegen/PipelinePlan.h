@@ -281,6 +281,19 @@ struct UpSample2DLayer {
   bool bilinear = false;
 };
 
+/// Conv3D's depth taps as channels (kconv.depth_unfold): the 5-D input (channels_first
+/// when `channelsFirst`) as the NHWC image whose row od * B + r (B = rowPadding sum +
+/// height) and channel (g * kernelDepth + k) * C / groups + c hold input depth
+/// od * strideDepth + k * dilationDepth - depthPadding[0], row r - rowPadding[0],
+/// channel g * C / groups + c; zero outside the input.
+struct DepthUnfoldLayer {
+  std::string name;
+  int input = -1, output = -1;
+  int64_t kernelDepth = 1, strideDepth = 1, dilationDepth = 1, groups = 1;
+  std::array<int64_t, 2> depthPadding{0, 0}, rowPadding{0, 0};
+  bool channelsFirst = false;
+};
+
 /// Reshape, row-major.
 struct ReshapeLayer {
   std::string name;
@@ -328,7 +341,7 @@ using PlanNode =
                  UpSample2DLayer, ReshapeLayer, TransposeLayer, AdaptivePool2DLayer,
                  ResizeLayer,
                  GroupNormLayer, BatchMatMulLayer,
-                 AdditiveScoresLayer, RecurrentLayer>;
+                 AdditiveScoresLayer, RecurrentLayer, DepthUnfoldLayer>;
 
 /// Whether `name` is one of the names codegen gives the Funcs, buffers and reductions
 /// of a layer (or boundary tensor) named `layer`: `layer` + "_" + a part (conv2d_kernel,

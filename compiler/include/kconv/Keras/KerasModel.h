@@ -52,6 +52,10 @@ struct Conv2DConfig {
   // imported as the 2-D op over (1, length), so its kernel size, strides, dilation and
   // output padding are stored as {1, k}, {1, s}, {1, d}, {0, p}.
   int rank = 2;
+  // 3 for Conv3D and Conv3DTranspose: the depth axis's kernel size, stride, dilation
+  // and output padding (the pairs below hold height and width; outputPadding set when
+  // the layer gives one); the importer unfolds the depth into a conv2d.
+  int64_t kernelDepth = 1, strideDepth = 1, dilationDepth = 1, outputPaddingDepth = 0;
   int64_t depthMultiplier = 1; // Depthwise / Separable
   int64_t filters = 0;         // Depthwise: 0 (Cin * depth_multiplier)
   std::optional<std::array<int64_t, 2>> outputPadding; // Transpose
@@ -178,6 +182,8 @@ struct Pool2DConfig {
   int rank = 2; // 1: MaxPooling1D / AveragePooling1D, as a 1 x k pool2d (sizes {1, k})
   bool max = true;
   std::array<int64_t, 2> poolSize{2, 2}, strides{2, 2};
+  // rank 3 (MaxPooling3D / AveragePooling3D): the depth axis's (the pairs: height, width)
+  int64_t poolDepth = 2, strideDepth = 2;
   std::string padding = "valid";
   DataFormat dataFormat = DataFormat::ChannelsLast;
 };
@@ -192,7 +198,7 @@ struct AdaptivePool2DConfig {
 };
 
 struct GlobalPool2DConfig {
-  int rank = 2; // 1: GlobalAveragePooling1D / GlobalMaxPooling1D
+  int rank = 2; // 1: GlobalAveragePooling1D / GlobalMaxPooling1D; 3: the 3-D ones
   bool max = false;
   DataFormat dataFormat = DataFormat::ChannelsLast;
   bool keepdims = false;
@@ -223,8 +229,10 @@ struct Pad2DConfig {
   bool crop = false;
   std::array<int64_t, 4> amounts{0, 0, 0, 0}; // top, bottom, left, right
   DataFormat dataFormat = DataFormat::ChannelsLast;
-  // 1: ZeroPadding1D / Cropping1D, the 2-D op on the (1, steps) view (amounts {0, 0, l, r})
+  // 1: ZeroPadding1D / Cropping1D, the 2-D op on the (1, steps) view (amounts {0, 0, l, r});
+  // 3: ZeroPadding3D / Cropping3D, with the depth's (front, back) in depthAmounts
   int rank = 2;
+  std::array<int64_t, 2> depthAmounts{0, 0};
 };
 
 struct UpSample2DConfig {
@@ -232,6 +240,7 @@ struct UpSample2DConfig {
   std::string interpolation = "nearest";
   DataFormat dataFormat = DataFormat::ChannelsLast;
   int rank = 2; // 1: UpSampling1D, the 2-D op on the (1, steps) view (size {1, s})
+  int64_t depthSize = 1; // rank 3: UpSampling3D's depth factor (size: height, width)
 };
 
 /// Reshape (targetShape, -1 allowed once) and Flatten (flatten = true).

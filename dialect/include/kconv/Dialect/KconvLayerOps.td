@@ -6,6 +6,7 @@
 #define KCONV_LAYER_OPS_TD
 
 include "kconv/Dialect/Layers/Conv2D.td"
+include "kconv/Dialect/Layers/DepthUnfold.td"
 include "kconv/Dialect/Layers/Dense.td"
 include "kconv/Dialect/Layers/Embedding.td"
 include "kconv/Dialect/Layers/MaskedAveragePool1D.td"
