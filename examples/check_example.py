@@ -14,16 +14,12 @@ import numpy as np
 TOLERANCE = 1e-4
 
 
-def main():
-    exe, example, workdir = sys.argv[1:4]
-    spec = importlib.util.spec_from_file_location("reference", os.path.join(example, "reference.py"))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    inputs = [np.load(os.path.join(example, name)) for name in module.INPUTS]
-    expected = module.reference(*[x.astype(np.float64) for x in inputs])
+def run_and_compare(exe, inputs, expected, workdir):
+    """Runs `exe` on the .npy files `inputs` and prints, per output, its largest
+    difference from the float64 array in `expected`; the number of mismatches."""
     command = [exe]
-    for name in module.INPUTS:
-        command += ["--input", os.path.join(example, name)]
+    for path in inputs:
+        command += ["--input", path]
     outputs = [os.path.join(workdir, f"{os.path.basename(exe)}_y{i}.npy")
                for i in range(len(expected))]
     for path in outputs:
@@ -38,7 +34,17 @@ def main():
         failures += not ok
         print(f"{os.path.basename(exe)} output {i}: shape {y.shape}, reference {ref.shape}, "
               f"max error {err:.2g} (tolerance {tolerance:.1g}): {'ok' if ok else 'FAIL'}")
-    return 1 if failures else 0
+    return failures
+
+
+def main():
+    exe, example, workdir = sys.argv[1:4]
+    spec = importlib.util.spec_from_file_location("reference", os.path.join(example, "reference.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    paths = [os.path.join(example, name) for name in module.INPUTS]
+    expected = module.reference(*[np.load(p).astype(np.float64) for p in paths])
+    return 1 if run_and_compare(exe, paths, expected, workdir) else 0
 
 
 if __name__ == "__main__":

@@ -40,6 +40,7 @@ LayerFuncs defineStep(const TransposeLayer &layer, const StepInputs &in);
 LayerFuncs defineStep(const GroupNormLayer &layer, const StepInputs &in);
 LayerFuncs defineStep(const BatchMatMulLayer &layer, const StepInputs &in);
 LayerFuncs defineStep(const AdditiveScoresLayer &layer, const StepInputs &in);
+LayerFuncs defineStep(const AttentionMaskLayer &layer, const StepInputs &in);
 LayerFuncs defineStep(const RecurrentLayer &layer, const StepInputs &in);
 
 } // namespace kconv::codegen

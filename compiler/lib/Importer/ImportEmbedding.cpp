@@ -1,7 +1,8 @@
 // Keras Embedding -> kconv.embedding over the (input_dim, output_dim) table, and the
 // mask its mask_zero makes: followed through the layers that pass it on, applied by
-// GlobalAveragePooling1D (kconv.masked_average_pool1d), refused where another layer's
-// values would depend on it (an RNN, attention, ...).
+// GlobalAveragePooling1D (kconv.masked_average_pool1d) and MultiHeadAttention
+// (kconv.attention_mask, ImportAttention.cpp), refused where another layer's values
+// would depend on it (an RNN, Attention, ...).
 #include "Importer.h"
 
 #include "llvm/Support/CheckedArithmetic.h"
@@ -92,6 +93,18 @@ LogicalResult Importer::importMasked(const keras::Layer &layer) {
         layer, input(layer, 0), mask->ids, formatAttr(&context, pool->dataFormat),
         builder.getBoolAttr(pool->keepdims));
     return failure(failed(out));
+  }
+  // MultiHeadAttention masks its scores with its inputs' masks (maskScores) and
+  // passes the query's on, as Keras does.
+  if (std::holds_alternative<keras::MultiHeadAttentionConfig>(layer.config)) {
+    if (failed(importLayer(layer)))
+      return failure();
+    auto query = masks.find(layer.inbound[0]);
+    if (query != masks.end()) {
+      LayerMask passed = query->second;
+      masks[layer.name] = passed;
+    }
+    return success();
   }
   if (readsMask(layer.className))
     return error(layer) << "reads the mask of Embedding '" << mask->embedding

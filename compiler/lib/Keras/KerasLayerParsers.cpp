@@ -810,6 +810,9 @@ void applyCallArguments(const LayerContext &ctx, const json &kwargs, LayerConfig
       if (v.is_boolean() && v.get<bool>())
         ctx.fail("the call argument 'return_attention_scores=True' is not supported (one "
                  "output per layer)");
+    } else if (arg == "attention_mask" && mha) {
+      // attentionCall's mark of a tensor, the call's last input; null: no mask.
+      mha->attentionMask = v.is_boolean() && v.get<bool>();
     } else if (arg != "training" && arg != "mask") {
       ctx.fail("the call argument '" + arg + "' is not supported");
     }
