@@ -190,18 +190,25 @@ def save_weights_keras3(path, layers, weights):
         _write_keras3_weights(f, layers, weights)
 
 
+def _write_archive(path, config_json, weights_h5, keras_version):
+    """The .keras zip (stored, not deflated): metadata.json, config.json and
+    model.weights.h5, each dated as metadata's date_saved, so that a generator run
+    twice writes the same bytes."""
+    import zipfile
+    metadata = {"keras_version": keras_version, "date_saved": "2026-01-01@00:00:00"}
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as z:
+        for name, data in (("metadata.json", json.dumps(metadata)),
+                           ("config.json", config_json), ("model.weights.h5", weights_h5)):
+            z.writestr(zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0)), data)
+
+
 def save_keras_archive(path, config_json, layers, weights, keras_version="3.4.1"):
     """A Keras 3 `model.save("m.keras")` zip (stored, not deflated)."""
     import io
-    import zipfile
     buffer = io.BytesIO()
     with h5py.File(buffer, "w") as f:
         _write_keras3_weights(f, layers, weights)
-    metadata = {"keras_version": keras_version, "date_saved": "2026-01-01@00:00:00"}
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as z:
-        z.writestr("metadata.json", json.dumps(metadata))
-        z.writestr("config.json", config_json)
-        z.writestr("model.weights.h5", buffer.getvalue())
+    _write_archive(path, config_json, buffer.getvalue(), keras_version)
 
 
 def save_model_h5_keras3(path, model_json, weights, model_name, keras_version="3.4.1"):
@@ -642,12 +649,7 @@ def save_nested_weights_keras3(path, model):
 def save_nested_keras_archive(path, model, keras_version="3.4.1"):
     """Keras 3 `model.save("m.keras")` of a model with nested models."""
     import io
-    import zipfile
     buffer = io.BytesIO()
     with h5py.File(buffer, "w") as f:
         _write_nested_keras3(f, model)
-    metadata = {"keras_version": keras_version, "date_saved": "2026-01-01@00:00:00"}
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as z:
-        z.writestr("metadata.json", json.dumps(metadata))
-        z.writestr("config.json", nested_model_json(model, True))
-        z.writestr("model.weights.h5", buffer.getvalue())
+    _write_archive(path, nested_model_json(model, True), buffer.getvalue(), keras_version)
