@@ -402,8 +402,8 @@ FailureOr<Value> Importer::maskScores(const keras::Layer &layer, const Attention
       return error(layer) << "the attention_mask " << formatShape(m) << " is not (batch, "
                           << s[2] << " query steps, " << s[3] << " key steps)";
   }
-  if (!*query && !*value && !*key && !attentionMask)
-    return scores; // the causal mask, if any, is the scores' own
+  if (!*query && !*value && !*key && !attentionMask && !mha.useCausalMask)
+    return scores; // nothing to mask
   return createLayerOp<AttentionMaskOp>(layer, scores, *query, *value, *key, attentionMask,
                                         builder.getBoolAttr(mha.useCausalMask));
 }
