@@ -75,11 +75,11 @@ MHA_GROUPS = {"query": "query_dense", "key": "key_dense", "value": "value_dense"
               "attention_output": "output_dense"}
 
 
-def multi_head_attention(w, name, dim, num_heads, key_dim):
+def multi_head_attention(w, name, dim, num_heads, key_dim, dropout=0.0):
     """Self-attention weights as Keras names them: query/kernel (dim, heads, key_dim),
     query/bias (heads, key_dim), ..., attention_output/kernel (heads, key_dim, dim)."""
     config = {"name": name, "trainable": True, "num_heads": num_heads, "key_dim": key_dim,
-              "value_dim": key_dim, "dropout": 0.0, "use_bias": True, "output_shape": None,
+              "value_dim": key_dim, "dropout": dropout, "use_bias": True, "output_shape": None,
               "attention_axes": [1], "kernel_initializer": GLOROT,
               "bias_initializer": ZEROS, **NO_PENALTIES}
     weights = []

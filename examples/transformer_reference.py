@@ -8,7 +8,9 @@ back from the Keras 2 weights file, by the names Keras gives them).
   MultiHeadAttention: per head, softmax(Q K^T / sqrt(key_dim) + mask) V with
     Q = x_q Wq + bq, K = x_k Wk + bk, V = x_v Wv + bv, then the heads projected by
     Wo (+ bo); a masked (query, key) pair gets -1e9 added to its score, as Keras's
-    Softmax adds it (float32 there, so a fully masked row rounds to equal scores)."""
+    Softmax adds it (float32 there, so a fully masked row rounds to equal scores);
+    Keras 3.10+'s Softmax then zeroes masked probabilities when the layer has a
+    dropout (zero_masked)."""
 import math
 
 import h5py
@@ -50,7 +52,7 @@ def softmax(x):
     return e / e.sum(-1, keepdims=True)
 
 
-def multi_head_attention(query, value, w, layer, mask=None):
+def multi_head_attention(query, value, w, layer, mask=None, zero_masked=False):
     """mask: None or booleans broadcasting to (batch, query steps, key steps), True =
     attend."""
     def project(x, part):
@@ -63,7 +65,10 @@ def multi_head_attention(query, value, w, layer, mask=None):
         # Keras adds in float32: where a whole row is masked, its scores all round to
         # -1e9 (the uniform softmax Keras computes there).
         scores = np.where(mask[:, None, :, :], scores, added.astype(np.float32))
-    context = np.einsum("bhts,bshk->bthk", softmax(scores), v)
+    probabilities = softmax(scores)
+    if mask is not None and zero_masked:
+        probabilities = np.where(mask[:, None, :, :], probabilities, 0.0)
+    context = np.einsum("bhts,bshk->bthk", probabilities, v)
     return (np.einsum("bthk,hkd->btd", context, w(layer, "attention_output/kernel"))
             + w(layer, "attention_output/bias"))
 

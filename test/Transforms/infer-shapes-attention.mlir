@@ -21,6 +21,6 @@ func.func @attention_shapes(%q: tensor<?x2x5x4xf32>, %k: tensor<?x2x7x4xf32>, %a
 // CHECK: kconv.attention_mask {{.*}} -> tensor<?x2x5x7xf32>
 func.func @attention_mask_shapes(%q: tensor<?x2x5x4xf32>, %k: tensor<?x2x7x4xf32>, %ids: tensor<?x7xf32>) -> tensor<*xf32> {
   %s = kconv.batch_matmul %q, %k {causal_mask = false, transpose_lhs = false, transpose_rhs = true} : (tensor<?x2x5x4xf32>, tensor<?x2x7x4xf32>) -> tensor<*xf32>
-  %m = kconv.attention_mask %s value(%ids) {causal = true} : (tensor<*xf32>, tensor<?x7xf32>) -> tensor<*xf32>
+  %m = kconv.attention_mask %s value(%ids) {causal = true, zero_masked = false} : (tensor<*xf32>, tensor<?x7xf32>) -> tensor<*xf32>
   return %m : tensor<*xf32>
 }

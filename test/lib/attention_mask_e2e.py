@@ -8,7 +8,10 @@ with examples/transformer_reference.py's float64 reference (1e-4 relative):
      masked: equal scores, a uniform softmax, as Keras's float32 -1e9 gives);
   1: the attention_mask call argument, a model input of floats (Keras casts it to
      bool: any non-zero value attends; one sample's row is all zeros);
-  2: both and use_causal_mask, combined into one mask as Keras combines them.
+  2: both and use_causal_mask, combined into one mask as Keras combines them, in a
+     layer with a dropout: the Keras 3 file says 3.10, whose Softmax then zeroes the
+     masked probabilities (a query attending nothing gets 0, the output bias); the
+     Keras 2 file keeps tf-keras's uniform softmax there.
 
   attention_mask_e2e.py --kconvc KCONVC --workdir DIR [--keras3]"""
 import argparse
@@ -37,7 +40,7 @@ def build(w):
         tl.multi_head_attention(w, "keras_mask", DIM, HEADS, 4)(e, value=e)[0],
         tl.multi_head_attention(w, "attention_mask", DIM, HEADS, 4)(
             plain, value=plain, attention_mask=mask.output)[0],
-        tl.multi_head_attention(w, "all_masks", DIM, HEADS, 4)(
+        tl.multi_head_attention(w, "all_masks", DIM, HEADS, 4, dropout=0.1)(
             e, value=e, attention_mask=mask.output, use_causal_mask=True)[0]]
     return tl.kw.Functional("masks", [ids, mask], outputs)
 
@@ -53,7 +56,7 @@ def inputs(rng):
     return ids, mask
 
 
-def reference(path, ids, mask):
+def reference(path, ids, mask, keras3):
     w = tr.KerasWeights(path)
     kept = ids != 0
     keras = kept[:, :, None] & kept[:, None, :]
@@ -62,7 +65,8 @@ def reference(path, ids, mask):
     e, plain = (w(n, "embeddings")[ids] for n in ("tokens", "plain"))
     return [tr.multi_head_attention(e, e, w, "keras_mask", keras),
             tr.multi_head_attention(plain, plain, w, "attention_mask", given),
-            tr.multi_head_attention(e, e, w, "all_masks", keras & given & causal)]
+            tr.multi_head_attention(e, e, w, "all_masks", keras & given & causal,
+                                    zero_masked=keras3)]
 
 
 def main():
@@ -72,7 +76,7 @@ def main():
     parser.add_argument("--keras3", action="store_true")
     args = parser.parse_args()
     os.makedirs(args.workdir, exist_ok=True)
-    tl.save(args.workdir, build(tl.Weights(seed=7)))
+    tl.save(args.workdir, build(tl.Weights(seed=7)), keras3_version="3.10.0")
     ids, mask = inputs(np.random.default_rng(8))
     paths = [os.path.join(args.workdir, n) for n in ("ids.npy", "mask.npy")]
     np.save(paths[0], ids)
@@ -81,7 +85,8 @@ def main():
     exe = os.path.join(args.workdir, "masks_k3" if args.keras3 else "masks_k2")
     subprocess.run([args.kconvc] + [a if a.startswith("--") else os.path.join(args.workdir, a)
                                     for a in model] + ["--emit=exe", "-o", exe], check=True)
-    expected = reference(os.path.join(args.workdir, "weights.h5"), ids, mask.astype(np.float64))
+    expected = reference(os.path.join(args.workdir, "weights.h5"), ids, mask.astype(np.float64),
+                         args.keras3)
     return 1 if check_example.run_and_compare(exe, paths, expected, args.workdir) else 0
 
 

@@ -1,6 +1,7 @@
 // Keras's attention masks on attention scores: an entry kept by every mask given
 // (non-zero) and, if causal, with key <= query, is the score; every other entry is
-// the score + -1e9, added in float32 as Keras's Softmax adds (1 - mask) * -1e9.
+// the score + -1e9, added in float32 as Keras's Softmax adds (1 - mask) * -1e9, or 0
+// (zeroMasked: probabilities, as Keras 3.10+'s Softmax zeroes them).
 // THE ALGORITHM on Funcs in Halide order (see LayerFuncs.h). Schedule: the common one
 // of non-convolution steps (scheduleLayer); not fusable (several inputs): computed
 // whole, between the scores' batch_matmul and the softmax.
@@ -28,7 +29,7 @@ LayerFuncs defineStep(const AttentionMaskLayer &layer, const StepInputs &in) {
   Expr score = in.funcs[0](s, t, h, n);
   LayerFuncs f;
   f.result = Func(layer.name);
-  f.result(s, t, h, n) = select(keep, score, score + -1e9f);
+  f.result(s, t, h, n) = select(keep, score, layer.zeroMasked ? Expr(0.f) : score + -1e9f);
   return f;
 }
 

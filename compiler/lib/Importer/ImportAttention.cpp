@@ -9,12 +9,21 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <numeric>
 
 namespace kconv::dialect {
 
 namespace {
 ArrayRef<int64_t> shapeOf(Value v) { return cast<RankedTensorType>(v.getType()).getShape(); }
+
+/// True when the file's Keras version (`model.kerasVersion`) is major.minor or later.
+bool kerasAtLeast(const std::string &version, int major, int minor) {
+  int fileMajor = 0, fileMinor = 0;
+  if (std::sscanf(version.c_str(), "%d.%d", &fileMajor, &fileMinor) != 2)
+    return false;
+  return fileMajor > major || (fileMajor == major && fileMinor >= minor);
+}
 
 bool isIdentity(ArrayRef<int64_t> perm) {
   for (size_t i = 0; i < perm.size(); ++i)
@@ -373,7 +382,7 @@ Importer::attentionInputs(const keras::Layer &layer, const char *expected, const
 
 FailureOr<Value> Importer::maskScores(const keras::Layer &layer, const AttentionInputs &inputs,
                                       const keras::MultiHeadAttentionConfig &mha,
-                                      Value scores) {
+                                      Value scores, bool zeroMasked) {
   // Keras's masks of the query, value and key (an Embedding's mask_zero ids), as
   // Keras 3 passes them to query_mask, value_mask and key_mask and tf-keras reads
   // them; the key's only where the key is given (else it is the value's).
@@ -405,7 +414,8 @@ FailureOr<Value> Importer::maskScores(const keras::Layer &layer, const Attention
   if (!*query && !*value && !*key && !attentionMask && !mha.useCausalMask)
     return scores; // nothing to mask
   return createLayerOp<AttentionMaskOp>(layer, scores, *query, *value, *key, attentionMask,
-                                        builder.getBoolAttr(mha.useCausalMask));
+                                        builder.getBoolAttr(mha.useCausalMask),
+                                        builder.getBoolAttr(zeroMasked));
 }
 
 LogicalResult Importer::importMultiHeadAttention(const keras::Layer &layer,
@@ -520,6 +530,13 @@ LogicalResult Importer::importMultiHeadAttention(const keras::Layer &layer,
   FailureOr<Value> probs = createLayerOp<ActivationOp>(
       layer, *scores, ActivationAttr::get(&context, Activation::softmax), FloatAttr(),
       FloatAttr(), FloatAttr(), FloatAttr(), builder.getI64IntegerAttr(3));
+  if (failed(probs))
+    return failure();
+  // Keras 3.10 and later, where a dropout keeps the layer off the dot-product path,
+  // zero the masked probabilities: a query that attends nothing gets 0, not the
+  // uniform softmax of equal scores.
+  if (otherMasks && mha.dropout > 0 && kerasAtLeast(model.kerasVersion, 3, 10))
+    probs = maskScores(layer, *inputs, mha, *probs, /*zeroMasked=*/true);
   if (failed(probs))
     return failure();
   FailureOr<Value> context_ = createLayerOp<BatchMatMulOp>(

@@ -178,9 +178,11 @@ private:
                                              const char *note, size_t trailing = 0);
   /// MultiHeadAttention's scores with Keras's masks applied (kconv.attention_mask):
   /// the Keras masks of its query, value and key, the attention_mask input and the
-  /// causal mask; the scores as they are when there is none.
+  /// causal mask; the scores as they are when there is none. `zeroMasked`: the
+  /// probabilities after the softmax, masked entries set to 0.
   FailureOr<Value> maskScores(const keras::Layer &layer, const AttentionInputs &inputs,
-                              const keras::MultiHeadAttentionConfig &mha, Value scores);
+                              const keras::MultiHeadAttentionConfig &mha, Value scores,
+                              bool zeroMasked = false);
   LogicalResult importMultiHeadAttention(const keras::Layer &layer,
                                          const keras::MultiHeadAttentionConfig &mha);
   LogicalResult importAttention(const keras::Layer &layer, const keras::AttentionConfig &config);

@@ -724,6 +724,7 @@ void parseAttentionWeightsArgs(const LayerContext &ctx, const json &c,
     ctx.fail("'sliding_window' is not supported");
   m.kernelInitializer = optionalSpec(c, "kernel_initializer");
   m.biasInitializer = optionalSpec(c, "bias_initializer");
+  m.dropout = optionalNumber(ctx, c, "dropout").value_or(0.0);
   for (const char *arg : {"kernel_regularizer", "bias_regularizer", "activity_regularizer"})
     regularizerSpec(ctx, c, arg);
   for (const char *arg : {"kernel_constraint", "bias_constraint"})

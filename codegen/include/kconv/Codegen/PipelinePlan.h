@@ -306,12 +306,12 @@ struct AdditiveScoresLayer {
 /// Keras's attention masks on (batch, heads, queries, keys) scores: an entry that a
 /// mask given (value index >= 0; queryMask (batch, queries), valueMask and keyMask
 /// (batch, keys), attentionMask (batch, queries, keys)) holds 0 at, or with `causal`
-/// a key after the query, gets -1e9 added.
+/// a key after the query, gets -1e9 added (`zeroMasked`: is 0).
 struct AttentionMaskLayer {
   std::string name;
   int scores = -1, queryMask = -1, valueMask = -1, keyMask = -1, attentionMask = -1;
   int output = -1;
-  bool causal = false;
+  bool causal = false, zeroMasked = false;
 };
 
 /// A step of the pipeline: a Conv2D (an index into PipelinePlan::convs, which the

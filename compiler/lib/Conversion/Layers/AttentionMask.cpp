@@ -14,6 +14,7 @@ LogicalResult lowerLayer(AttentionMaskOp op, LayerLowering &lowering) {
   layer.attentionMask = valueOrNone(op.getAttentionMask());
   layer.output = lowering.valueFor(op->getResult(0));
   layer.causal = op.getCausal();
+  layer.zeroMasked = op.getZeroMasked();
   lowering.plan.nodes.push_back(std::move(layer));
   return success();
 }

@@ -14,16 +14,21 @@ def Kconv_AttentionMaskOp : Kconv_LayerOp<"attention_mask", [AttrSizedOperandSeg
     `causal`, `s <= t`. Every other entry gets -1e9 added in float32, as Keras's
     Softmax adds `(1 - mask) * -1e9` before the softmax: masked keys then weigh
     nothing, and a row with no kept entry rounds to equal scores (a uniform
-    softmax, as Keras computes it). At least one mask, or `causal`, is given.
+    softmax, as Keras computes it). With `zero_masked`, on the probabilities
+    after the softmax, every other entry is 0 instead (Keras 3.10 and later zero
+    them when the layer has a dropout, so a row with no kept entry is all 0).
+    At least one mask, or `causal`, is given.
 
     ```mlir
-    %m = kconv.attention_mask %scores query(%ids) value(%ids) {causal = false}
+    %m = kconv.attention_mask %scores query(%ids) value(%ids) {causal = false,
+        zero_masked = false}
         : (tensor<?x2x6x6xf32>, tensor<?x6xf32>, tensor<?x6xf32>) -> tensor<?x2x6x6xf32>
     ```
   }];
   let arguments = (ins Kconv_AnyTensor:$scores, Optional<Kconv_AnyTensor>:$query_mask,
                    Optional<Kconv_AnyTensor>:$value_mask, Optional<Kconv_AnyTensor>:$key_mask,
-                   Optional<Kconv_AnyTensor>:$attention_mask, BoolAttr:$causal);
+                   Optional<Kconv_AnyTensor>:$attention_mask, BoolAttr:$causal,
+                   BoolAttr:$zero_masked);
   let results = (outs Kconv_AnyTensor:$output);
   let assemblyFormat = [{
     $scores (`query` `(` $query_mask^ `)`)? (`value` `(` $value_mask^ `)`)?
