@@ -190,18 +190,25 @@ def save_weights_keras3(path, layers, weights):
         _write_keras3_weights(f, layers, weights)
 
 
+def _write_archive(path, config_json, weights_h5, keras_version):
+    """The .keras zip (stored, not deflated): metadata.json, config.json and
+    model.weights.h5, each dated as metadata's date_saved, so that a generator run
+    twice writes the same bytes."""
+    import zipfile
+    metadata = {"keras_version": keras_version, "date_saved": "2026-01-01@00:00:00"}
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as z:
+        for name, data in (("metadata.json", json.dumps(metadata)),
+                           ("config.json", config_json), ("model.weights.h5", weights_h5)):
+            z.writestr(zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0)), data)
+
+
 def save_keras_archive(path, config_json, layers, weights, keras_version="3.4.1"):
     """A Keras 3 `model.save("m.keras")` zip (stored, not deflated)."""
     import io
-    import zipfile
     buffer = io.BytesIO()
     with h5py.File(buffer, "w") as f:
         _write_keras3_weights(f, layers, weights)
-    metadata = {"keras_version": keras_version, "date_saved": "2026-01-01@00:00:00"}
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as z:
-        z.writestr("metadata.json", json.dumps(metadata))
-        z.writestr("config.json", config_json)
-        z.writestr("model.weights.h5", buffer.getvalue())
+    _write_archive(path, config_json, buffer.getvalue(), keras_version)
 
 
 def save_model_h5_keras3(path, model_json, weights, model_name, keras_version="3.4.1"):
@@ -307,28 +314,40 @@ class Tensor:
 
 
 class Node:
-    def __init__(self, layer, inputs):
+    """One call: `inputs` every tensor it reads (positional, then keyword), `args` the
+    positional tensors, `kwargs` the keyword arguments (tensors or plain values)."""
+
+    def __init__(self, layer, inputs, args=None, kwargs=None):
         self.layer, self.inputs = layer, list(inputs)
+        self.args, self.kwargs = list(args or inputs), dict(kwargs or {})
         count = layer.output_count()
         self.outputs = [Tensor(layer, self, i) for i in range(count)]
 
 
 class _Callable:
-    def __call__(self, *tensors):
+    def __call__(self, *tensors, **kwargs):
+        """`layer(a)`, `layer(a, b)` or `layer([a, b])` (one list argument, as merges
+        take); keyword arguments as Keras's call takes them: `mha(q, value=v,
+        attention_mask=m, use_causal_mask=True)`."""
         flat = []
         for t in tensors:
             flat += t if isinstance(t, list) else [t]
-        node = Node(self, flat)
+        keyword = [v for v in kwargs.values() if isinstance(v, Tensor)]
+        node = Node(self, flat + keyword, flat, kwargs)
         self.nodes.append(node)
         return node.outputs
 
 
 class Layer(_Callable):
-    """A plain layer: `weights` are (variable name, array) pairs in Keras's order."""
+    """A plain layer: `weights` are (variable name, array) pairs in Keras's order.
+    `keras3_groups` maps a weight name's first part to the sub-layer Keras 3 saves it
+    under (MultiHeadAttention: {"query": "query_dense", ...}: "query/kernel" is then
+    `layers/<layer>/query_dense/vars/0`); Keras 2 files name it "<layer>/query/kernel:0"."""
 
-    def __init__(self, class_name, config, weights=()):
+    def __init__(self, class_name, config, weights=(), keras3_groups=None):
         self.class_name, self.config, self.weights = class_name, dict(config), list(weights)
         self.name = config["name"]
+        self.keras3_groups = dict(keras3_groups or {})
         self.nodes = []
 
     def output_count(self):
@@ -336,8 +355,9 @@ class Layer(_Callable):
 
 
 class Input:
-    def __init__(self, name, shape):
+    def __init__(self, name, shape, dtype="float32"):
         self.class_name, self.name, self.shape = "InputLayer", name, list(shape)
+        self.dtype = dtype
         self.nodes = []
         self.nodes.append(Node(self, []))
         self.output = self.nodes[0].outputs[0]
@@ -420,16 +440,28 @@ def _layer_config(layer, keras3, batch_shape=None):
     return config
 
 
-def _input_entry(name, shape, keras3):
+def _input_entry(name, shape, keras3, dtype="float32"):
     batch = [None] + list(shape)
     if keras3:
         return {"module": "keras.layers", "class_name": "InputLayer",
-                "config": {"batch_shape": batch, "dtype": "float32", "sparse": False,
+                "config": {"batch_shape": batch, "dtype": dtype, "sparse": False,
                            "name": name}, "registered_name": None, "name": name,
                 "inbound_nodes": []}
     return {"class_name": "InputLayer", "config": {
-        "batch_input_shape": batch, "dtype": "float32", "sparse": False, "ragged": False,
+        "batch_input_shape": batch, "dtype": dtype, "sparse": False, "ragged": False,
         "name": name}, "name": name, "inbound_nodes": []}
+
+
+def _call_kwargs(model, node, keras3):
+    """A call's keyword arguments, tensors as the format refers to them."""
+    def ref(t):
+        if keras3:
+            return {"class_name": "__keras_tensor__", "config": {
+                "shape": None, "dtype": "float32",
+                "keras_history": [t.layer.name, _node_index(model, t.node, True, False),
+                                  t.index]}}
+        return [t.layer.name, _node_index(model, t.node, False, False), t.index]
+    return {k: ref(v) if isinstance(v, Tensor) else v for k, v in node.kwargs.items()}
 
 
 def _model_config(model, keras3):
@@ -446,7 +478,7 @@ def _model_config(model, keras3):
     entries = []
     for layer in model.layers:
         if isinstance(layer, Input):
-            entries.append(_input_entry(layer.name, layer.shape, keras3))
+            entries.append(_input_entry(layer.name, layer.shape, keras3, layer.dtype))
             continue
         entry = _entry(layer, keras3)
         calls = [n for n in layer.nodes if id(n) in model.own_nodes]
@@ -456,13 +488,18 @@ def _model_config(model, keras3):
                 tensors = [{"class_name": "__keras_tensor__", "config": {
                     "shape": None, "dtype": "float32",
                     "keras_history": [t.layer.name, _node_index(model, t.node, True, False),
-                                      t.index]}} for t in node.inputs]
-                args = [tensors] if len(tensors) > 1 else tensors
-                entry["inbound_nodes"].append({"args": args, "kwargs": {}})
+                                      t.index]}} for t in node.args]
+                # Keyword calls keep their positional tensors apart, as Keras writes them.
+                args = [tensors] if len(tensors) > 1 and not node.kwargs else tensors
+                entry["inbound_nodes"].append({"args": args,
+                                               "kwargs": _call_kwargs(model, node, True)})
         else:
+            # tf-keras: each tensor of the first argument, carrying the call's other
+            # arguments (tensors as [layer, node, index]).
             entry["inbound_nodes"] = [
-                [[t.layer.name, _node_index(model, t.node, False, False), t.index, {}]
-                 for t in node.inputs] for node in calls]
+                [[t.layer.name, _node_index(model, t.node, False, False), t.index,
+                  _call_kwargs(model, node, False)]
+                 for t in (node.args if node.kwargs else node.inputs)] for node in calls]
         entries.append(entry)
 
     def endpoints(tensors):
@@ -602,8 +639,15 @@ def _write_nested_keras3(f, model):
                 sub.create_group("vars")
                 continue
             vars_group = sub.create_group("vars")
-            for i, (_, array) in enumerate(layer.weights):
+            groups = getattr(layer, "keras3_groups", {})
+            own = [a for n, a in layer.weights if n.split("/")[0] not in groups]
+            for i, array in enumerate(own):
                 vars_group.create_dataset(str(i), data=_dataset(array))
+            for part, child in groups.items():
+                child_vars = sub.create_group(child).create_group("vars")
+                mine = [a for n, a in layer.weights if n.split("/")[0] == part]
+                for i, array in enumerate(mine):
+                    child_vars.create_dataset(str(i), data=_dataset(array))
 
     walk(f.create_group("layers"), model)
     f.create_group("optimizer").create_group("vars")
@@ -618,12 +662,7 @@ def save_nested_weights_keras3(path, model):
 def save_nested_keras_archive(path, model, keras_version="3.4.1"):
     """Keras 3 `model.save("m.keras")` of a model with nested models."""
     import io
-    import zipfile
     buffer = io.BytesIO()
     with h5py.File(buffer, "w") as f:
         _write_nested_keras3(f, model)
-    metadata = {"keras_version": keras_version, "date_saved": "2026-01-01@00:00:00"}
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as z:
-        z.writestr("metadata.json", json.dumps(metadata))
-        z.writestr("config.json", nested_model_json(model, True))
-        z.writestr("model.weights.h5", buffer.getvalue())
+    _write_archive(path, nested_model_json(model, True), buffer.getvalue(), keras_version)

@@ -89,6 +89,14 @@ std::vector<int> layerInputs(const PlanNode &node) {
                                [](const AdditiveScoresLayer &l) {
                                  return std::vector<int>{l.query, l.key};
                                },
+                               [](const AttentionMaskLayer &l) {
+                                 std::vector<int> in{l.scores};
+                                 for (int m : {l.queryMask, l.valueMask, l.keyMask,
+                                               l.attentionMask})
+                                   if (m >= 0)
+                                     in.push_back(m);
+                                 return in;
+                               },
                                [](const auto &l) { return std::vector<int>{l.input}; }},
                     node);
 }

@@ -41,6 +41,7 @@ LayerFuncs defineStep(const TransposeLayer &layer, const StepInputs &in);
 LayerFuncs defineStep(const GroupNormLayer &layer, const StepInputs &in);
 LayerFuncs defineStep(const BatchMatMulLayer &layer, const StepInputs &in);
 LayerFuncs defineStep(const AdditiveScoresLayer &layer, const StepInputs &in);
+LayerFuncs defineStep(const AttentionMaskLayer &layer, const StepInputs &in);
 LayerFuncs defineStep(const RecurrentLayer &layer, const StepInputs &in);
 LayerFuncs defineStep(const DepthUnfoldLayer &layer, const StepInputs &in);
 

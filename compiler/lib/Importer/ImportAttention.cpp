@@ -7,13 +7,23 @@
 
 #include "llvm/Support/CheckedArithmetic.h"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <numeric>
 
 namespace kconv::dialect {
 
 namespace {
 ArrayRef<int64_t> shapeOf(Value v) { return cast<RankedTensorType>(v.getType()).getShape(); }
+
+/// True when the file's Keras version (`model.kerasVersion`) is major.minor or later.
+bool kerasAtLeast(const std::string &version, int major, int minor) {
+  int fileMajor = 0, fileMinor = 0;
+  if (std::sscanf(version.c_str(), "%d.%d", &fileMajor, &fileMinor) != 2)
+    return false;
+  return fileMajor > major || (fileMajor == major && fileMinor >= minor);
+}
 
 bool isIdentity(ArrayRef<int64_t> perm) {
   for (size_t i = 0; i < perm.size(); ++i)
@@ -326,12 +336,14 @@ LogicalResult Importer::importEinsumDense(const keras::Layer &layer,
 }
 
 FailureOr<Importer::AttentionInputs>
-Importer::attentionInputs(const keras::Layer &layer, const char *expected, const char *note) {
-  if (layer.inbound.size() < 2 || layer.inbound.size() > 3)
-    return error(layer) << "expects " << expected << ", got " << layer.inbound.size()
-                        << " input" << (layer.inbound.size() == 1 ? "" : "s");
+Importer::attentionInputs(const keras::Layer &layer, const char *expected, const char *note,
+                          size_t trailing) {
+  size_t count = layer.inbound.size() - std::min(trailing, layer.inbound.size());
+  if (count < 2 || count > 3)
+    return error(layer) << "expects " << expected << ", got " << count << " input"
+                        << (count == 1 ? "" : "s");
   Value query = input(layer, 0), value = input(layer, 1);
-  Value key = layer.inbound.size() > 2 ? input(layer, 2) : value;
+  Value key = count > 2 ? input(layer, 2) : value;
   for (auto [what, v] : {std::pair<const char *, Value>{"query", query},
                          std::pair<const char *, Value>{"value", value},
                          std::pair<const char *, Value>{"key", key}}) {
@@ -341,17 +353,55 @@ Importer::attentionInputs(const keras::Layer &layer, const char *expected, const
                           << " is not (batch, steps, features) with known steps and features"
                           << note;
   }
-  return AttentionInputs{query, value, key};
+  return AttentionInputs{query, value, key, count > 2};
+}
+
+FailureOr<Value> Importer::maskScores(const keras::Layer &layer, const AttentionInputs &inputs,
+                                      const keras::MultiHeadAttentionConfig &mha,
+                                      Value scores, bool zeroMasked) {
+  // Keras's masks of the query, value and key (an Embedding's mask_zero ids), as
+  // Keras 3 passes them to query_mask, value_mask and key_mask and tf-keras reads
+  // them; the key's only where the key is given (else it is the value's).
+  auto idsOf = [&](size_t index, const char *what) -> FailureOr<Value> {
+    auto found = masks.find(layer.inbound[index]);
+    if (found == masks.end())
+      return Value();
+    if (!found->second.ids)
+      return error(layer) << "the " << what << " carries a mask that Keras combines from "
+                          << "several masks (from " << found->second.source
+                          << "); kconv applies one layer's mask";
+    return found->second.ids;
+  };
+  FailureOr<Value> query = idsOf(0, "query"), value = idsOf(1, "value");
+  FailureOr<Value> key = inputs.keyGiven ? idsOf(2, "key") : FailureOr<Value>(Value());
+  if (failed(query) || failed(value) || failed(key))
+    return failure();
+  if (*key == *value) // one mask AND itself
+    *key = Value();
+  Value attentionMask;
+  if (mha.attentionMask) {
+    attentionMask = input(layer, layer.inbound.size() - 1);
+    ArrayRef<int64_t> m = shapeOf(attentionMask), s = shapeOf(scores);
+    if (m.size() != 3 || (!ShapedType::isDynamic(m[1]) && m[1] != s[2]) ||
+        (!ShapedType::isDynamic(m[2]) && m[2] != s[3]))
+      return error(layer) << "the attention_mask " << formatShape(m) << " is not (batch, "
+                          << s[2] << " query steps, " << s[3] << " key steps)";
+  }
+  if (!*query && !*value && !*key && !attentionMask && !mha.useCausalMask)
+    return scores; // nothing to mask
+  return createLayerOp<AttentionMaskOp>(layer, scores, *query, *value, *key, attentionMask,
+                                        builder.getBoolAttr(mha.useCausalMask),
+                                        builder.getBoolAttr(zeroMasked));
 }
 
 LogicalResult Importer::importMultiHeadAttention(const keras::Layer &layer,
                                                  const keras::MultiHeadAttentionConfig &mha) {
   FailureOr<AttentionInputs> inputs = attentionInputs(
       layer, "query and value inputs (and optionally key)",
-      " (only attention over one axis is supported)");
+      " (only attention over one axis is supported)", mha.attentionMask ? 1 : 0);
   if (failed(inputs))
     return failure();
-  auto [query, value, key] = *inputs;
+  auto [query, value, key, keyGiven] = *inputs;
   if (shapeOf(key)[1] != shapeOf(value)[1])
     return error(layer) << "key " << formatShape(shapeOf(key)) << " and value "
                         << formatShape(shapeOf(value)) << " have different numbers of steps";
@@ -439,14 +489,30 @@ LogicalResult Importer::importMultiHeadAttention(const keras::Layer &layer,
   FailureOr<Value> qh = heads(*scaled), kh = heads(*k), vh = heads(*v);
   if (failed(qh) || failed(kh) || failed(vh))
     return failure();
+  // The causal mask alone is batch_matmul's; with other masks, kconv.attention_mask
+  // applies them all, as Keras combines them into one mask.
+  bool otherMasks = mha.attentionMask;
+  for (size_t i = 0; i < (keyGiven ? 3u : 2u); ++i)
+    otherMasks |= masks.count(layer.inbound[i]) > 0;
   FailureOr<Value> scores = createLayerOp<BatchMatMulOp>(
       layer, *qh, *kh, builder.getBoolAttr(false), builder.getBoolAttr(true),
-      builder.getBoolAttr(mha.useCausalMask));
+      builder.getBoolAttr(mha.useCausalMask && !otherMasks));
+  if (failed(scores))
+    return failure();
+  if (otherMasks)
+    scores = maskScores(layer, *inputs, mha, *scores);
   if (failed(scores))
     return failure();
   FailureOr<Value> probs = createLayerOp<ActivationOp>(
       layer, *scores, ActivationAttr::get(&context, Activation::softmax), FloatAttr(),
       FloatAttr(), FloatAttr(), FloatAttr(), builder.getI64IntegerAttr(3));
+  if (failed(probs))
+    return failure();
+  // Keras 3.10 and later, where a dropout keeps the layer off the dot-product path,
+  // zero the masked probabilities: a query that attends nothing gets 0, not the
+  // uniform softmax of equal scores.
+  if (otherMasks && mha.dropout > 0 && kerasAtLeast(model.kerasVersion, 3, 10))
+    probs = maskScores(layer, *inputs, mha, *probs, /*zeroMasked=*/true);
   if (failed(probs))
     return failure();
   FailureOr<Value> context_ = createLayerOp<BatchMatMulOp>(
@@ -484,7 +550,7 @@ LogicalResult Importer::importAttention(const keras::Layer &layer,
       attentionInputs(layer, "[query, value] or [query, value, key]", "");
   if (failed(inputs))
     return failure();
-  auto [query, value, key] = *inputs;
+  auto [query, value, key, keyGiven] = *inputs;
   int64_t dim = shapeOf(query)[2];
   if (shapeOf(key)[2] != dim)
     return error(layer) << "query " << formatShape(shapeOf(query)) << " and key "

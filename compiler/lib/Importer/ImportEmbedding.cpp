@@ -1,7 +1,9 @@
 // Keras Embedding -> kconv.embedding over the (input_dim, output_dim) table, and the
-// mask its mask_zero makes (or a Masking layer makes, kconv.sequence_mask): followed through the layers that pass it on, applied by
-// GlobalAveragePooling1D (kconv.masked_average_pool1d) and recurrent layers (kconv.rnn's
-// mask), refused where another layer's values would depend on it (attention, ...).
+// mask its mask_zero makes (or a Masking layer makes, kconv.sequence_mask): followed
+// through the layers that pass it on, applied by GlobalAveragePooling1D
+// (kconv.masked_average_pool1d), recurrent layers (kconv.rnn's mask) and
+// MultiHeadAttention (kconv.attention_mask, ImportAttention.cpp), refused where another
+// layer's values would depend on it (Attention, ...).
 #include "Importer.h"
 
 #include "llvm/Support/CheckedArithmetic.h"
@@ -137,10 +139,22 @@ LogicalResult Importer::importMasked(const keras::Layer &layer) {
       return success();
     }
   }
+  // MultiHeadAttention masks its scores with its inputs' masks (maskScores) and
+  // passes the query's on, as Keras does.
+  if (std::holds_alternative<keras::MultiHeadAttentionConfig>(layer.config)) {
+    if (failed(importLayer(layer)))
+      return failure();
+    auto query = masks.find(layer.inbound[0]);
+    if (query != masks.end()) {
+      LayerMask passed = query->second;
+      masks[layer.name] = passed;
+    }
+    return success();
+  }
   if (readsMask(layer.className))
     return error(layer) << "reads the mask of " << mask->source
-                        << ", which kconv applies only in GlobalAveragePooling1D and recurrent "
-                           "layers";
+                        << ", which kconv applies only in GlobalAveragePooling1D, recurrent "
+                           "layers and MultiHeadAttention";
   if (failed(importLayer(layer)))
     return failure();
   // A layer that passes the mask on: Keras combines several masks (AND) and

@@ -243,11 +243,20 @@ private:
   /// The query, value and key (the value when not given) of an attention layer, each
   /// (batch, steps, features) with known steps and features, or an error naming the
   /// layer: `expected` says which inputs it takes, `note` ends the shape error.
+  /// `trailing`: inputs after them that are not attended (the attention_mask).
   struct AttentionInputs {
     Value query, value, key;
+    bool keyGiven = false;
   };
   FailureOr<AttentionInputs> attentionInputs(const keras::Layer &layer, const char *expected,
-                                             const char *note);
+                                             const char *note, size_t trailing = 0);
+  /// MultiHeadAttention's scores with Keras's masks applied (kconv.attention_mask):
+  /// the Keras masks of its query, value and key, the attention_mask input and the
+  /// causal mask; the scores as they are when there is none. `zeroMasked`: the
+  /// probabilities after the softmax, masked entries set to 0.
+  FailureOr<Value> maskScores(const keras::Layer &layer, const AttentionInputs &inputs,
+                              const keras::MultiHeadAttentionConfig &mha, Value scores,
+                              bool zeroMasked = false);
   LogicalResult importMultiHeadAttention(const keras::Layer &layer,
                                          const keras::MultiHeadAttentionConfig &mha);
   LogicalResult importAttention(const keras::Layer &layer, const keras::AttentionConfig &config);

@@ -94,9 +94,10 @@ bool isKeras3Tensor(const json &j) {
 }
 
 /// One call of an attention layer: its tensors in the order query, value, key (the
-/// positional ones first, as Keras binds them, then those passed by name), and in
-/// `kwargs` its other arguments (use_causal_mask, return_attention_scores, ...).
-/// Masks given as tensors are refused.
+/// positional ones first, as Keras binds them, then those passed by name), then a
+/// MultiHeadAttention's `attention_mask` tensor (`kwargs` then holds
+/// "attention_mask": true), and in `kwargs` its other arguments (use_causal_mask,
+/// return_attention_scores, ...). Other masks given as tensors are refused.
 std::vector<TensorRef> attentionCall(const LayerContext &ctx, const json &node, bool keras3,
                                      json &kwargs) {
   std::vector<TensorRef> refs;
@@ -129,16 +130,26 @@ std::vector<TensorRef> attentionCall(const LayerContext &ctx, const json &node, 
       for (const json &ref : *it)
         refs.push_back(tensorReference(ctx, ref, "inbound_nodes"));
   }
+  bool multiHead =
+      ctx.className == "MultiHeadAttention" || ctx.className == "GroupedQueryAttention";
   for (auto it = named.begin(); it != named.end(); ++it) {
     const std::string &arg = it.key();
     if (arg == "inputs" || arg == "query" || arg == "value" || arg == "key")
       continue;
     bool tensor = isTensor(it.value()) ||
                   (it.value().is_array() && !it.value().empty() && isTensor(it.value()[0]));
+    if (tensor && multiHead && arg == "attention_mask") {
+      if (keras3)
+        collectKerasHistory(ctx, it.value(), refs);
+      else
+        refs.push_back(tensorReference(ctx, it.value(), "inbound_nodes"));
+      kwargs[arg] = true;
+      continue;
+    }
     if (tensor)
       ctx.fail("the call argument '" + arg +
-               "' (a tensor) is not supported; kconv computes attention without masks "
-               "other than use_causal_mask");
+               "' (a tensor) is not supported; kconv applies the Keras masks of the "
+               "inputs, MultiHeadAttention's attention_mask and use_causal_mask");
     kwargs[arg] = it.value();
   }
   return refs;

@@ -766,6 +766,7 @@ void parseAttentionWeightsArgs(const LayerContext &ctx, const json &c,
     ctx.fail("'sliding_window' is not supported");
   m.kernelInitializer = optionalSpec(c, "kernel_initializer");
   m.biasInitializer = optionalSpec(c, "bias_initializer");
+  m.dropout = optionalNumber(ctx, c, "dropout").value_or(0.0);
   for (const char *arg : {"kernel_regularizer", "bias_regularizer", "activity_regularizer"})
     regularizerSpec(ctx, c, arg);
   for (const char *arg : {"kernel_constraint", "bias_constraint"})
@@ -852,6 +853,9 @@ void applyCallArguments(const LayerContext &ctx, const json &kwargs, LayerConfig
       if (v.is_boolean() && v.get<bool>())
         ctx.fail("the call argument 'return_attention_scores=True' is not supported (one "
                  "output per layer)");
+    } else if (arg == "attention_mask" && mha) {
+      // attentionCall's mark of a tensor, the call's last input; null: no mask.
+      mha->attentionMask = v.is_boolean() && v.get<bool>();
     } else if (arg != "training" && arg != "mask") {
       ctx.fail("the call argument '" + arg + "' is not supported");
     }

@@ -394,10 +394,11 @@ struct Visitor {
     return out;
   }
   std::optional<Shape> operator()(const MultiHeadAttentionConfig &c) {
-    if (in.empty() || in.size() > 3)
+    size_t tensors = in.size() - (c.attentionMask && !in.empty() ? 1 : 0); // less the mask
+    if (tensors == 0 || tensors > 3)
       return std::nullopt;
-    const Shape &query = in[0], &value = in.size() > 1 ? in[1] : in[0],
-                &key = in.size() > 2 ? in[2] : value;
+    const Shape &query = in[0], &value = tensors > 1 ? in[1] : in[0],
+                &key = tensors > 2 ? in[2] : value;
     if (query.empty() || value.empty() || key.empty())
       return std::nullopt;
     auto projection = [&](int64_t features, int64_t dim) {

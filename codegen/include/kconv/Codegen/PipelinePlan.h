@@ -328,6 +328,17 @@ struct AdditiveScoresLayer {
   bool causalMask = false;
 };
 
+/// Keras's attention masks on (batch, heads, queries, keys) scores: an entry that a
+/// mask given (value index >= 0; queryMask (batch, queries), valueMask and keyMask
+/// (batch, keys), attentionMask (batch, queries, keys)) holds 0 at, or with `causal`
+/// a key after the query, gets -1e9 added (`zeroMasked`: is 0).
+struct AttentionMaskLayer {
+  std::string name;
+  int scores = -1, queryMask = -1, valueMask = -1, keyMask = -1, attentionMask = -1;
+  int output = -1;
+  bool causal = false, zeroMasked = false;
+};
+
 /// A step of the pipeline: a Conv2D (an index into PipelinePlan::convs, which the
 /// tuner schedules) or another layer.
 struct ConvStep {
@@ -341,7 +352,7 @@ using PlanNode =
                  UpSample2DLayer, ReshapeLayer, TransposeLayer, AdaptivePool2DLayer,
                  ResizeLayer,
                  GroupNormLayer, BatchMatMulLayer,
-                 AdditiveScoresLayer, RecurrentLayer, DepthUnfoldLayer>;
+                 AdditiveScoresLayer, AttentionMaskLayer, RecurrentLayer, DepthUnfoldLayer>;
 
 /// Whether `name` is one of the names codegen gives the Funcs, buffers and reductions
 /// of a layer (or boundary tensor) named `layer`: `layer` + "_" + a part (conv2d_kernel,

@@ -294,6 +294,12 @@ struct MultiHeadAttentionConfig {
   bool useBias = true;
   std::vector<int64_t> outputShape;
   bool useCausalMask = false; // a call argument
+  // The call argument attention_mask, (batch, queries, keys), 1 = attend: the layer's
+  // last input.
+  bool attentionMask = false;
+  // At inference only Keras 3.10 and later see it: with a dropout, they zero the
+  // probabilities of masked scores (ImportAttention.cpp).
+  double dropout = 0;
   // GroupedQueryAttention (Keras 3): key and value have this many heads, each shared
   // by numHeads / keyValueHeads query heads; 0 for MultiHeadAttention (numHeads).
   int64_t keyValueHeads = 0;

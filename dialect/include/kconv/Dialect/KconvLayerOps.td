@@ -33,6 +33,7 @@ include "kconv/Dialect/Layers/Resize.td"
 include "kconv/Dialect/Layers/GroupNorm.td"
 include "kconv/Dialect/Layers/BatchMatMul.td"
 include "kconv/Dialect/Layers/AdditiveScores.td"
+include "kconv/Dialect/Layers/AttentionMask.td"
 include "kconv/Dialect/Layers/Recurrent.td"
 
 #endif // KCONV_LAYER_OPS_TD
