@@ -64,8 +64,18 @@ FailureOr<Value> Importer::buildRecurrent(const keras::Layer &layer, Location lo
       biasShape = {2, *columns};
     else
       biasShape = {*columns};
+    // Without a weights file (--init-seed), an LSTM's unit_forget_bias starts the forget
+    // gate's bias at ones, as Keras initializes it.
+    int64_t units = rnn.units;
+    auto forgetOnes = [units](const std::vector<float> &values) {
+      std::vector<float> out = values;
+      std::fill(out.begin() + units, out.begin() + 2 * units, 1.f);
+      return out;
+    };
+    bool forget = !tensors[2] && rnn.cell == keras::RecurrentCell::Lstm && rnn.unitForgetBias;
     FailureOr<Value> b =
-        weightConstant(layer, tensors[2], "bias", biasShape, rnn.biasInitializer, "zeros");
+        weightConstant(layer, tensors[2], "bias", biasShape, rnn.biasInitializer, "zeros", {},
+                       forget ? WeightReorder(forgetOnes) : WeightReorder());
     if (failed(b))
       return failure();
     bias = *b;
