@@ -14,6 +14,7 @@ import numpy as np
 here = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(here, "..", "..", "scripts"))
 import keras_writer as kw  # noqa: E402
+import recurrent_e2e as re2e  # noqa: E402
 
 BATCH = 2
 FORMATS = ("k2json", "k2h5", "k3keras", "k3json")
@@ -35,6 +36,16 @@ class Maker:
         config = kw.conv2d_config(name, filters, (3, 3), padding="same", activation=activation)
         return kw.Layer("Conv2D", config, [("kernel", self.uniform((3, 3, cin, filters))),
                                            ("bias", self.uniform((filters,)))])
+
+    def rnn(self, name, cls, cin, units, return_sequences=False):
+        gates = re2e.GATES[cls]
+        cell = re2e.CELL_NAMES[cls]
+        bias = (2, gates * units) if cls == "GRU" else (gates * units,)
+        return kw.Layer(cls, {"name": name, "trainable": True, "units": units,
+                              "return_sequences": return_sequences},
+                        [(f"{cell}/kernel", self.uniform((cin, gates * units))),
+                         (f"{cell}/recurrent_kernel", self.uniform((units, gates * units))),
+                         (f"{cell}/bias", self.uniform(bias))])
 
 
 def add(name):
@@ -63,6 +74,11 @@ def apply(layer, xs):
         return [ACT[layer.config["activation"]](y)]
     if layer.class_name == "Add":
         return [sum(xs)]
+    if layer.class_name in re2e.GATES:
+        k, u, b = (v for _, v in layer.weights)
+        c = layer.config
+        return [re2e.recurrence(xs[0], layer.class_name, k, u, b, c["units"], "tanh", "sigmoid",
+                                c["return_sequences"], False, True, False)]
     raise ValueError(layer.class_name)
 
 
@@ -144,9 +160,18 @@ def two_levels(m):
     return kw.Functional("outer", [x], out), [(6,)]
 
 
+def rnn_in_seq(m):
+    # Recurrent layers in a nested Sequential: their weights live in the nested model's
+    # group (Keras 2, under the cell's name) or under its layers (Keras 3, the cell's vars).
+    inner = kw.Sequential("inner", [m.rnn("lstm", "LSTM", 3, 4, return_sequences=True),
+                                    m.rnn("gru", "GRU", 4, 3)], input_shape=(5, 3))
+    return kw.Sequential("outer", [m.dense("d0", 2, 3, "tanh"), inner, m.dense("d1", 3, 2)],
+                         input_shape=(5, 2)), [(5, 2)]
+
+
 MODELS = {"seq_in_seq": seq_in_seq, "func_in_func": func_in_func,
           "shared_model": shared_model, "shared_layers": shared_layers,
-          "two_levels": two_levels}
+          "two_levels": two_levels, "rnn_in_seq": rnn_in_seq}
 
 
 def write(model, fmt, d):

@@ -259,22 +259,30 @@ Status matchNestedKeras2Weights(const Model &model, Weights &weights) {
     auto found = weights.byLayer.find(group);
     if (found == weights.byLayer.end())
       continue; // the importer reports the layers that need weights
-    // "dense/kernel:0", "outer/dense/kernel:0": the layer is the last scope.
+    // "dense/kernel:0", "outer/dense/kernel:0": the layer is the last scope that names
+    // one; a recurrent layer's weights are under its cell ("lstm/lstm_cell/kernel:0",
+    // "bi/forward_lstm/lstm_cell/kernel:0"), so scopes naming no layer are passed over.
     std::map<std::string, std::vector<WeightTensor>> split;
     for (WeightTensor &tensor : found->second) {
       std::string name = tensor.path.empty() ? tensor.name : tensor.path;
       size_t slash = name.rfind('/');
       std::string scope = slash == std::string::npos ? "" : name.substr(0, slash);
-      std::string leaf = scope.substr(scope.rfind('/') + 1);
       const Layer *owner = nullptr;
-      for (const Layer *layer : layers) {
-        if (layer->keras2Scope != leaf)
-          continue;
-        if (owner)
-          return Status::error(weights.sourcePath + ": weight '" + name + "' of nested model '" +
-                               group + "' could be that of layer '" + owner->name + "' or '" +
-                               layer->name + "'");
-        owner = layer;
+      while (!owner) {
+        size_t cut = scope.rfind('/');
+        std::string leaf = cut == std::string::npos ? scope : scope.substr(cut + 1);
+        for (const Layer *layer : layers) {
+          if (layer->keras2Scope != leaf)
+            continue;
+          if (owner)
+            return Status::error(weights.sourcePath + ": weight '" + name + "' of nested model '" +
+                                 group + "' could be that of layer '" + owner->name + "' or '" +
+                                 layer->name + "'");
+          owner = layer;
+        }
+        if (cut == std::string::npos)
+          break;
+        scope.resize(cut);
       }
       if (!owner)
         return Status::error(weights.sourcePath + ": weight '" + name + "' of nested model '" +
