@@ -57,6 +57,14 @@ struct LayerFuncs {
   /// is computed at the root as it is.
   std::vector<std::vector<int64_t>> stageShapes;
   bool view = false;
+  /// A matrix product to schedule in register tiles: `tiles` (the result, or a stage)
+  /// reads `product` (not a stage) element-wise at its own coordinates; their first
+  /// Halide argument is the columns, the second the rows. Null Funcs: none.
+  struct MatMul {
+    Halide::Func tiles, product;
+    std::vector<int64_t> shape; // Keras shape of `tiles`
+  };
+  std::optional<MatMul> matmul;
 };
 
 /// The Funcs of `node` (any PlanNode but ConvStep) over the Funcs of its inputs.
@@ -91,6 +99,11 @@ std::optional<Halide::Var> scheduleTransposeCopy(Halide::Func store,
 /// writes: register tiles, its packed operand and accumulators inside them.
 void scheduleBatchMatMul(LayerFuncs &funcs, Halide::Func store, const BatchMatMulLayer &layer,
                          const PipelinePlan &plan, int vectorWidth);
+/// `tiles` in register tiles of up to 4 rows x 2 vectors of columns, parallel over rows
+/// and the next axis, with `product` (one update: a reduction) computed per tile, the
+/// reduction innermost but for the tile (LayerSchedules.cpp).
+void scheduleMatMulTiles(Halide::Func tiles, Halide::Func product,
+                         const std::vector<int64_t> &kerasShape, int vectorWidth);
 
 /// The Transpose step (a node index) that computes convolution `conv` band by band
 /// inside its copy (Layers/Transpose.cpp): one writing a model output (a channels_first

@@ -33,19 +33,66 @@ std::vector<int64_t> kerasShapeOf(const Func &f, const TensorInfo &out) {
 }
 } // namespace
 
+void scheduleMatMulTiles(Func tiles, Func product, const std::vector<int64_t> &kerasShape,
+                         int vectorWidth) {
+  // Output tiles of up to 4 rows x 2 vectors (8 accumulators), shifted inwards at the
+  // edges so every tile has constant extents (vectorized and unrolled); rows of unknown
+  // extent (the batch) one at a time.
+  int rank = (int)kerasShape.size();
+  int64_t rows = rank >= 2 ? kerasShape[rank - 2] : 1, cols = kerasShape[rank - 1];
+  int vw = vectorWidth;
+  int tileCols = cols >= 2 * vw ? 2 * vw : cols >= vw ? vw : (int)cols;
+  int tileRows = rows > 0 ? (int)std::min<int64_t>(rows, 4) : 1;
+  std::vector<Var> args = tiles.args();
+  Var no("mm_no"), ni("mm_ni"), mo("mm_mo"), mi("mm_mi"), fused("mm_tiles");
+  tiles.tile(args[0], args[1], no, mo, ni, mi, tileCols, tileRows, TailStrategy::ShiftInwards);
+  if (tileCols >= vw)
+    tiles.vectorize(ni, vw);
+  tiles.unroll(mi);
+  if (args.size() >= 3)
+    tiles.fuse(mo, args[2], fused).parallel(fused);
+  else
+    tiles.parallel(mo);
+
+  std::vector<Var> accArgs = product.args();
+  product.compute_at(tiles, no);
+  if (tileCols >= vw)
+    product.vectorize(accArgs[0], vw);
+  product.unroll(accArgs[1]);
+  Stage update = product.update();
+  update.reorder(accArgs[0], accArgs[1], product.rvars()[0]);
+  if (tileCols >= vw)
+    update.vectorize(accArgs[0], vw);
+  update.unroll(accArgs[1]);
+}
+
 void scheduleLayer(LayerFuncs &funcs, Func store, const TensorInfo &out, int vectorWidth) {
+  const std::optional<LayerFuncs::MatMul> &matmul = funcs.matmul;
   for (size_t i = 0; i < funcs.stages.size(); ++i) {
     Func &stage = funcs.stages[i];
     stage.compute_root();
     if (stage.is_extern())
       continue;
+    if (matmul && stage.name() == matmul->tiles.name()) {
+      scheduleMatMulTiles(stage, matmul->product, matmul->shape, vectorWidth);
+      continue;
+    }
     std::vector<int64_t> shape =
         i < funcs.stageShapes.size() ? funcs.stageShapes[i] : kerasShapeOf(stage, out);
     vectorizeAndParallelize(stage, stage, shape, vectorWidth);
     for (int u = 0; u < stage.num_update_definitions(); ++u)
       vectorizeAndParallelize(stage, stage.update(u), shape, vectorWidth);
   }
-  vectorizeAndParallelize(store, store, out.shape, vectorWidth);
+  // The product's tiles: a stage's (above), or the stored result's, which reads the
+  // product element-wise (itself, or a copy of it into a model output).
+  bool tiledStage =
+      matmul && std::any_of(funcs.stages.begin(), funcs.stages.end(), [&](const Func &s) {
+        return s.name() == matmul->tiles.name();
+      });
+  if (matmul && !tiledStage)
+    scheduleMatMulTiles(store, matmul->product, out.shape, vectorWidth);
+  else
+    vectorizeAndParallelize(store, store, out.shape, vectorWidth);
 }
 
 } // namespace kconv::codegen

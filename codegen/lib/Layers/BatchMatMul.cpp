@@ -56,7 +56,6 @@ void scheduleBatchMatMul(LayerFuncs &funcs, Func store, const BatchMatMulLayer &
                          const PipelinePlan &plan, int vectorWidth) {
   const TensorInfo &out = plan.values.at(layer.output);
   int rank = out.rank();
-  int64_t rows = out.shape[rank - 2], cols = out.shape[rank - 1];
   Func packed = funcs.stages.at(0), acc = funcs.stages.at(1);
 
   // rhs packed once, whole: vectors along its columns, parallel over its batch axes.
@@ -66,28 +65,7 @@ void scheduleBatchMatMul(LayerFuncs &funcs, Func store, const BatchMatMulLayer &
   packed.compute_root();
   vectorizeAndParallelize(packed, packed, packedShape, vectorWidth);
 
-  // Output tiles of up to 4 rows x 2 vectors (8 accumulators), shifted inwards at the
-  // edges so every tile has constant extents (vectorized and unrolled).
-  int vw = vectorWidth;
-  int tileCols = cols >= 2 * vw ? 2 * vw : cols >= vw ? vw : (int)cols;
-  int tileRows = (int)std::min<int64_t>(rows, 4);
-  std::vector<Var> args = store.args();
-  Var no("mm_no"), ni("mm_ni"), mo("mm_mo"), mi("mm_mi"), tiles("mm_tiles");
-  store.tile(args[0], args[1], no, mo, ni, mi, tileCols, tileRows, TailStrategy::ShiftInwards);
-  if (tileCols >= vw)
-    store.vectorize(ni, vw);
-  store.unroll(mi).fuse(mo, args[2], tiles).parallel(tiles);
-
-  std::vector<Var> accArgs = acc.args();
-  acc.compute_at(store, no);
-  if (tileCols >= vw)
-    acc.vectorize(accArgs[0], vw);
-  acc.unroll(accArgs[1]);
-  Stage update = acc.update();
-  update.reorder(accArgs[0], accArgs[1], acc.rvars()[0]);
-  if (tileCols >= vw)
-    update.vectorize(accArgs[0], vw);
-  update.unroll(accArgs[1]);
+  scheduleMatMulTiles(store, acc, out.shape, vectorWidth);
 }
 
 } // namespace kconv::codegen

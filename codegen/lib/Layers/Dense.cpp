@@ -1,7 +1,8 @@
 // Dense: matmul over the last axis, bias, then the activation (softmax along
 // the last axis as its own stages).
 // THE ALGORITHM on Funcs in Halide order (see LayerFuncs.h).
-// Schedule: the common one of non-convolution steps (scheduleLayer).
+// Schedule: the common one of non-convolution steps (scheduleLayer), the product in
+// register tiles of the result (scheduleMatMulTiles).
 #include "Activation.h"
 #include "Layers.h"
 
@@ -13,7 +14,8 @@ using namespace Halide;
 
 namespace {
 Func defineDense(const DenseLayer &layer, const TensorInfo &in, const Func &input,
-                 std::vector<Func> &stages) {
+                 LayerFuncs &f) {
+  std::vector<Func> &stages = f.stages;
   int rank = in.rank();
   int64_t features = in.shape.back();
   TensorVars v(rank);
@@ -30,10 +32,15 @@ Func defineDense(const DenseLayer &layer, const TensorInfo &in, const Func &inpu
   std::vector<Expr> index = v.kerasExprs();
   index.back() = r.x;
   pre(v.halide()) += kernel(u, r.x) * callKeras(input, index);
-  stages.push_back(pre);
   Func result(layer.name);
   TensorInfo out = in;
   out.shape.back() = layer.units;
+  // The product is computed in register tiles of the result, unless an along-axis
+  // activation reads it whole.
+  if (isAxisActivation(layer.activation))
+    stages.push_back(pre);
+  else
+    f.matmul = LayerFuncs::MatMul{result, pre, out.shape};
   if (layer.activation == "sparsemax" || layer.activation == "glu")
     throw std::invalid_argument("kconv codegen: Dense computes no " + layer.activation +
                                 " (the importer applies it as a layer of its own)");
@@ -48,7 +55,7 @@ Func defineDense(const DenseLayer &layer, const TensorInfo &in, const Func &inpu
 
 LayerFuncs defineStep(const DenseLayer &layer, const StepInputs &in) {
   LayerFuncs f;
-  f.result = defineDense(layer, in.value(layer.input), in.funcs[0], f.stages);
+  f.result = defineDense(layer, in.value(layer.input), in.funcs[0], f);
   return f;
 }
 

@@ -6,7 +6,8 @@
 // Halide's update definitions cannot say.
 // THE ALGORITHM on Funcs in Halide order (see LayerFuncs.h).
 // Schedule: the common one of non-convolution steps (scheduleLayer), which computes the
-// extern stage at the root as it is. Not fusable: always computed whole (the extern
+// extern stage at the root as it is and the projection in register tiles
+// (scheduleMatMulTiles). Not fusable: always computed whole (the extern
 // stage needs every step of its input). With a mask (Keras's, from an Embedding's
 // mask_zero) the extern stage reads it as a second input and skips the masked steps;
 // initial states are inputs too, and with return_state the final states follow the
@@ -78,8 +79,12 @@ LayerFuncs defineStep(const RecurrentLayer &layer, const StepInputs &in) {
           : Expr(constantBuffer(layer.biasValues, {columns}, layer.name + "_bias")(j));
   RDom r(0, features, layer.name + "_r");
   projected(j, t, n) += kernel(j, r.x) * in.funcs[0](r.x, t, n);
-  f.stages.push_back(projected);
+  // The product computed in register tiles of a copy the extern stage reads.
+  Func tiles(layer.name + "_tiles");
+  tiles(j, t, n) = projected(j, t, n);
+  f.stages.push_back(tiles);
   f.stageShapes.push_back({x.shape[0], timesteps, columns});
+  f.matmul = LayerFuncs::MatMul{tiles, projected, {x.shape[0], timesteps, columns}};
 
   Buffer<float> recurrent = constantBuffer(layer.recurrentKernelValues, {columns, units},
                                            layer.name + "_recurrent_kernel");
@@ -110,7 +115,7 @@ LayerFuncs defineStep(const RecurrentLayer &layer, const StepInputs &in) {
   ExternFuncArgument initialH = optional(initial, "state");
   ExternFuncArgument initialC = optional(initial && lstm, "cell");
   Func steps(layer.name + "_recurrent");
-  std::vector<ExternFuncArgument> args = {projected,
+  std::vector<ExternFuncArgument> args = {tiles,
                                           recurrent,
                                           recurrentBias,
                                           mask,

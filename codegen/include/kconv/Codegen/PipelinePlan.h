@@ -362,7 +362,7 @@ inline bool isPartName(const std::string &name, const std::string &layer) {
   static const char *const parts[] = {"alpha",  "axis",  "bias",  "conv",   "copy",
                                       "cell", "image",  "im",    "kernel", "mask", "matmul", "max",
                                       "nchw",   "nhwc",  "padded", "plus",   "r",
-                                      "recurrent", "reduce", "rhs", "scale", "shift", "state", "sum",
+                                      "recurrent", "reduce", "rhs", "scale", "shift", "state", "sum", "tiles",
                                       "table", "tensor"};
   if (name.size() <= layer.size() + 1 || name.compare(0, layer.size(), layer) != 0 ||
       name[layer.size()] != '_')
