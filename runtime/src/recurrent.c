@@ -134,6 +134,13 @@ static void loadState(const struct halide_buffer_t *state, int n, int units, flo
     v[j] = x[j * state->dim[0].stride];
 }
 
+/* Whether `mask` ((timesteps, batch)) masks step t of sample n: its value is 0. */
+static int maskedAt(const struct halide_buffer_t *mask, int32_t t, int n) {
+  return ((const float *)mask->host)[(int64_t)(t - mask->dim[0].min) * mask->dim[0].stride +
+                                     (int64_t)(n - mask->dim[1].min) * mask->dim[1].stride] ==
+         0.f;
+}
+
 /* The parameters of one call, shared by its batch rows' tasks. */
 typedef struct Recurrence {
   struct halide_buffer_t *projected, *mask, *initial_h, *initial_c, *out;
@@ -171,17 +178,13 @@ static int runRow(void *user_context, int n, uint8_t *closure) {
   int zeroMasked = (flags & KCONV_RNN_ZERO_MASKED) != 0, lastMasked = 0;
   for (int32_t step = 0; step < timesteps; ++step) {
     int32_t t = (flags & KCONV_RNN_BACKWARDS) ? timesteps - 1 - step : step;
-    if (p->mask)
-      lastMasked = ((const float *)p->mask->host)[(int64_t)(t - p->mask->dim[0].min) *
-                                                        p->mask->dim[0].stride +
-                                                    (int64_t)(n - p->mask->dim[1].min) *
-                                                        p->mask->dim[1].stride] == 0.f;
+    int32_t at = (flags & KCONV_RNN_FLIP) ? timesteps - 1 - step : step; /* output row */
+    lastMasked = p->mask && maskedAt(p->mask, t, n);
     if (lastMasked) {
       /* Keras: the state carries over a masked step, whose output is the previous
        * step's (the state's h) or zeros. */
       if (sequences)
-        storeRow(out, (flags & KCONV_RNN_FLIP) ? timesteps - 1 - step : step, n, units,
-                 zeroMasked ? NULL : h);
+        storeRow(out, at, n, units, zeroMasked ? NULL : h);
       continue;
     }
     const float *x = (const float *)projected->host +
@@ -229,7 +232,7 @@ static int runRow(void *user_context, int n, uint8_t *closure) {
         h[j] *= o[j];
     }
     if (sequences)
-      storeRow(out, (flags & KCONV_RNN_FLIP) ? timesteps - 1 - step : step, n, units, h);
+      storeRow(out, at, n, units, h);
   }
   /* The last step's output (with zero_output_for_mask, zeros if it was masked), then
    * with KCONV_RNN_STATES the final h and an LSTM's c. */
