@@ -334,6 +334,8 @@ class _Callable:
             flat += t if isinstance(t, list) else [t]
         keyword = [v for v in kwargs.values() if isinstance(v, Tensor)]
         node = Node(self, flat + keyword, flat, kwargs)
+        # layer([a, b], use_causal_mask=True): Keras 3 keeps the list one argument.
+        node.list_call = len(tensors) == 1 and isinstance(tensors[0], list)
         self.nodes.append(node)
         return node.outputs
 
@@ -490,7 +492,8 @@ def _model_config(model, keras3):
                     "keras_history": [t.layer.name, _node_index(model, t.node, True, False),
                                       t.index]}} for t in node.args]
                 # Keyword calls keep their positional tensors apart, as Keras writes them.
-                args = [tensors] if len(tensors) > 1 and not node.kwargs else tensors
+                list_call = getattr(node, "list_call", False)
+                args = [tensors] if len(tensors) > 1 and (not node.kwargs or list_call) else tensors
                 entry["inbound_nodes"].append({"args": args,
                                                "kwargs": _call_kwargs(model, node, True)})
         else:

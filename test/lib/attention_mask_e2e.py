@@ -11,7 +11,13 @@ with examples/transformer_reference.py's float64 reference (1e-4 relative):
   2: both and use_causal_mask, combined into one mask as Keras combines them, in a
      layer with a dropout: the Keras 3 file says 3.10, whose Softmax then zeroes the
      masked probabilities (a query attending nothing gets 0, the output bias); the
-     Keras 2 file keeps tf-keras's uniform softmax there.
+     Keras 2 file keeps tf-keras's uniform softmax there;
+  3-5: Attention and AdditiveAttention (Keras reads [query_mask, value_mask]: the
+     value's mask masks the keys, -1e9 added in float32, combined with the causal
+     mask; the query's zeroes the output rows of masked queries): dot with use_scale,
+     query and value masked, fewer value steps than queries; AdditiveAttention with
+     its scale, a key without a mask, causal (a left-padded value leaves the first
+     queries nothing to attend: the uniform softmax); concat, the value's mask only.
 
   attention_mask_e2e.py --kconvc KCONVC --workdir DIR [--keras3]"""
 import argparse
@@ -28,21 +34,41 @@ import check_example  # noqa: E402
 import transformer_layers as tl  # noqa: E402
 import transformer_reference as tr  # noqa: E402
 
-STEPS, DIM, HEADS, VOCAB = 7, 8, 2, 12
+STEPS, VALUE_STEPS, DIM, HEADS, VOCAB = 7, 5, 8, 2, 12
+
+
+def attention_layer(w, name, score_mode="dot", additive=False):
+    """Attention (use_scale: a scalar `scale`; concat: `concat_score_weight`) or
+    AdditiveAttention (use_scale: one `scale` per feature)."""
+    config = {"name": name, "trainable": True, "use_scale": True, "dropout": 0.0}
+    if additive:
+        return tl.kw.Layer("AdditiveAttention", config, [("scale", w.normal((DIM,), 0.5))])
+    config["score_mode"] = score_mode
+    weights = [("scale", np.array(0.6 if score_mode == "dot" else -0.4, np.float32))]
+    if score_mode == "concat":
+        weights.append(("concat_score_weight", np.array(1.2, np.float32)))
+    return tl.kw.Layer("Attention", config, weights)
 
 
 def build(w):
     ids = tl.kw.Input("ids", (STEPS,), dtype="int32")
     mask = tl.kw.Input("mask", (STEPS, STEPS))
+    value_ids = tl.kw.Input("value_ids", (VALUE_STEPS,), dtype="int32")
     e = tl.embedding(w, "tokens", VOCAB, DIM, mask_zero=True)(ids.output)[0]
     plain = tl.embedding(w, "plain", VOCAB, DIM)(ids.output)[0]
+    values = tl.embedding(w, "values", VOCAB, DIM, mask_zero=True)(value_ids.output)[0]
+    keys = tl.embedding(w, "keys", VOCAB, DIM)(value_ids.output)[0]
     outputs = [
         tl.multi_head_attention(w, "keras_mask", DIM, HEADS, 4)(e, value=e)[0],
         tl.multi_head_attention(w, "attention_mask", DIM, HEADS, 4)(
             plain, value=plain, attention_mask=mask.output)[0],
         tl.multi_head_attention(w, "all_masks", DIM, HEADS, 4, dropout=0.1)(
-            e, value=e, attention_mask=mask.output, use_causal_mask=True)[0]]
-    return tl.kw.Functional("masks", [ids, mask], outputs)
+            e, value=e, attention_mask=mask.output, use_causal_mask=True)[0],
+        attention_layer(w, "dot")([e, values])[0],
+        attention_layer(w, "additive", additive=True)([e, values, keys],
+                                                      use_causal_mask=True)[0],
+        attention_layer(w, "concat", "concat")([plain, values])[0]]
+    return tl.kw.Functional("masks", [ids, mask, value_ids], outputs)
 
 
 def inputs(rng):
@@ -53,20 +79,51 @@ def inputs(rng):
     mask[0, 3] = 0.0        # a query attending nothing
     mask[1, :, 4] = 0.5     # non-zero: attends
     mask[2, :, 1] = -2.0
-    return ids, mask
+    value_ids = rng.integers(1, VOCAB, (3, VALUE_STEPS)).astype(np.int32)
+    value_ids[0, :2] = 0    # left padding: causal queries 0 and 1 attend nothing
+    value_ids[2, 3:] = 0
+    return ids, mask, value_ids
 
 
-def reference(path, ids, mask, keras3):
+def attention(query, value, key, w, layer, kind, query_kept, value_kept, causal=False):
+    """Keras's Attention/AdditiveAttention: scores, keys masked by the value's mask
+    (and the causal mask) with -1e9 subtracted in float32, softmax, the value weighed,
+    rows of masked queries zeroed."""
+    scale = w(layer, "scale")
+    if kind == "dot":
+        scores = np.einsum("bqd,bkd->bqk", query, key) * scale
+    elif kind == "concat":
+        scores = w(layer, "concat_score_weight") * np.tanh(
+            scale * (query[:, :, None, :] + key[:, None, :, :])).sum(-1)
+    else:
+        scores = (scale * np.tanh(query[:, :, None, :] + key[:, None, :, :])).sum(-1)
+    keep = np.ones(scores.shape, bool)
+    if value_kept is not None:
+        keep &= value_kept[:, None, :]
+    if causal:
+        keep &= np.tril(np.ones(scores.shape[1:], bool))[None]
+    scores = np.where(keep, scores, (scores - 1e9).astype(np.float32))
+    out = np.einsum("bqk,bkd->bqd", tr.softmax(scores), value)
+    return out if query_kept is None else out * query_kept[:, :, None]
+
+
+def reference(path, ids, mask, value_ids, keras3):
     w = tr.KerasWeights(path)
     kept = ids != 0
     keras = kept[:, :, None] & kept[:, None, :]
     given = mask != 0
     causal = np.tril(np.ones((STEPS, STEPS), bool))[None]
     e, plain = (w(n, "embeddings")[ids] for n in ("tokens", "plain"))
+    values, keys = (w(n, "embeddings")[value_ids] for n in ("values", "keys"))
+    value_kept = value_ids != 0
     return [tr.multi_head_attention(e, e, w, "keras_mask", keras),
             tr.multi_head_attention(plain, plain, w, "attention_mask", given),
             tr.multi_head_attention(e, e, w, "all_masks", keras & given & causal,
-                                    zero_masked=keras3)]
+                                    zero_masked=keras3),
+            attention(e, values, values, w, "dot", "dot", kept, value_kept),
+            attention(e, values, keys, w, "additive", "additive", kept, value_kept,
+                      causal=True),
+            attention(plain, values, values, w, "concat", "concat", None, value_kept)]
 
 
 def main():
@@ -77,16 +134,16 @@ def main():
     args = parser.parse_args()
     os.makedirs(args.workdir, exist_ok=True)
     tl.save(args.workdir, build(tl.Weights(seed=7)), keras3_version="3.10.0")
-    ids, mask = inputs(np.random.default_rng(8))
-    paths = [os.path.join(args.workdir, n) for n in ("ids.npy", "mask.npy")]
-    np.save(paths[0], ids)
-    np.save(paths[1], mask)
+    ids, mask, value_ids = inputs(np.random.default_rng(8))
+    paths = [os.path.join(args.workdir, n) for n in ("ids.npy", "mask.npy", "value_ids.npy")]
+    for path, array in zip(paths, (ids, mask, value_ids)):
+        np.save(path, array)
     model = (["model.keras"] if args.keras3 else ["model.json", "--weights", "weights.h5"])
     exe = os.path.join(args.workdir, "masks_k3" if args.keras3 else "masks_k2")
     subprocess.run([args.kconvc] + [a if a.startswith("--") else os.path.join(args.workdir, a)
                                     for a in model] + ["--emit=exe", "-o", exe], check=True)
     expected = reference(os.path.join(args.workdir, "weights.h5"), ids, mask.astype(np.float64),
-                         args.keras3)
+                         value_ids, args.keras3)
     return 1 if check_example.run_and_compare(exe, paths, expected, args.workdir) else 0
 
 

@@ -356,24 +356,28 @@ Importer::attentionInputs(const keras::Layer &layer, const char *expected, const
   return AttentionInputs{query, value, key, count > 2};
 }
 
+FailureOr<Value> Importer::inputMaskIds(const keras::Layer &layer, size_t index,
+                                        const char *what) {
+  auto found = masks.find(layer.inbound[index]);
+  if (found == masks.end())
+    return Value();
+  if (!found->second.ids)
+    return error(layer) << "the " << what << " carries a mask that Keras combines from "
+                        << "several masks (from " << found->second.source
+                        << "); kconv applies one layer's mask";
+  return found->second.ids;
+}
+
 FailureOr<Value> Importer::maskScores(const keras::Layer &layer, const AttentionInputs &inputs,
                                       const keras::MultiHeadAttentionConfig &mha,
                                       Value scores, bool zeroMasked) {
   // Keras's masks of the query, value and key (an Embedding's mask_zero ids), as
   // Keras 3 passes them to query_mask, value_mask and key_mask and tf-keras reads
   // them; the key's only where the key is given (else it is the value's).
-  auto idsOf = [&](size_t index, const char *what) -> FailureOr<Value> {
-    auto found = masks.find(layer.inbound[index]);
-    if (found == masks.end())
-      return Value();
-    if (!found->second.ids)
-      return error(layer) << "the " << what << " carries a mask that Keras combines from "
-                          << "several masks (from " << found->second.source
-                          << "); kconv applies one layer's mask";
-    return found->second.ids;
-  };
-  FailureOr<Value> query = idsOf(0, "query"), value = idsOf(1, "value");
-  FailureOr<Value> key = inputs.keyGiven ? idsOf(2, "key") : FailureOr<Value>(Value());
+  FailureOr<Value> query = inputMaskIds(layer, 0, "query");
+  FailureOr<Value> value = inputMaskIds(layer, 1, "value");
+  FailureOr<Value> key =
+      inputs.keyGiven ? inputMaskIds(layer, 2, "key") : FailureOr<Value>(Value());
   if (failed(query) || failed(value) || failed(key))
     return failure();
   if (*key == *value) // one mask AND itself
@@ -577,8 +581,34 @@ LogicalResult Importer::importAttention(const keras::Layer &layer,
       return error(layer) << role << " is not finite";
     return double(t->values[0]);
   };
+  // Keras's masks of the inputs (Attention reads [query_mask, value_mask]): the
+  // value's masks keys of the scores, combined with the causal mask; the query's
+  // zeroes the output rows of masked queries.
+  FailureOr<Value> queryIds = inputMaskIds(layer, 0, "query");
+  FailureOr<Value> valueIds = inputMaskIds(layer, 1, "value");
+  if (failed(queryIds) || failed(valueIds))
+    return failure();
+  // Scores and outputs are (batch, queries, n); kconv.attention_mask masks (batch,
+  // heads, queries, n): a view with one head around it.
+  auto withMask = [&](Value x, Value queryMask, Value valueMask, bool causalMask,
+                      bool zeroMasked) -> FailureOr<Value> {
+    ArrayRef<int64_t> s = shapeOf(x);
+    FailureOr<Value> heads = createLayerOp<ReshapeOp>(
+        layer, x, builder.getDenseI64ArrayAttr({1, s[1], s[2]}));
+    if (failed(heads))
+      return failure();
+    FailureOr<Value> masked = createLayerOp<AttentionMaskOp>(
+        layer, *heads, queryMask, valueMask, Value(), Value(),
+        builder.getBoolAttr(causalMask), builder.getBoolAttr(zeroMasked));
+    if (failed(masked))
+      return failure();
+    return createLayerOp<ReshapeOp>(layer, *masked,
+                                    builder.getDenseI64ArrayAttr({s[1], s[2]}));
+  };
   FailureOr<Value> scores;
-  BoolAttr causal = builder.getBoolAttr(config.useCausalMask);
+  // The causal mask alone is the scores' op's; with the value's mask,
+  // kconv.attention_mask applies both.
+  BoolAttr causal = builder.getBoolAttr(config.useCausalMask && !*valueIds);
   if (!config.additive && !config.concat) {
     // scores = (query . key^T) * scale, computed as (query * scale) . key^T.
     Value q = query;
@@ -618,6 +648,8 @@ LogicalResult Importer::importAttention(const keras::Layer &layer,
                                              builder.getF64FloatAttr(1.0),
                                              builder.getF64FloatAttr(1.0), causal);
   }
+  if (succeeded(scores) && *valueIds)
+    scores = withMask(*scores, Value(), *valueIds, config.useCausalMask, false);
   if (failed(scores))
     return failure();
   FailureOr<Value> probs = createLayerOp<ActivationOp>(
@@ -628,6 +660,8 @@ LogicalResult Importer::importAttention(const keras::Layer &layer,
   FailureOr<Value> out =
       createLayerOp<BatchMatMulOp>(layer, *probs, value, builder.getBoolAttr(false),
                                    builder.getBoolAttr(false), builder.getBoolAttr(false));
+  if (succeeded(out) && *queryIds)
+    out = withMask(*out, *queryIds, Value(), false, true);
   return failure(failed(out));
 }
 

@@ -139,9 +139,10 @@ LogicalResult Importer::importMasked(const keras::Layer &layer) {
       return success();
     }
   }
-  // MultiHeadAttention masks its scores with its inputs' masks (maskScores) and
-  // passes the query's on, as Keras does.
-  if (std::holds_alternative<keras::MultiHeadAttentionConfig>(layer.config)) {
+  // The attention layers mask their scores with their inputs' masks (maskScores,
+  // importAttention) and pass the query's on, as Keras does.
+  if (std::holds_alternative<keras::MultiHeadAttentionConfig>(layer.config) ||
+      std::holds_alternative<keras::AttentionConfig>(layer.config)) {
     if (failed(importLayer(layer)))
       return failure();
     auto query = masks.find(layer.inbound[0]);
@@ -154,7 +155,7 @@ LogicalResult Importer::importMasked(const keras::Layer &layer) {
   if (readsMask(layer.className))
     return error(layer) << "reads the mask of " << mask->source
                         << ", which kconv applies only in GlobalAveragePooling1D, recurrent "
-                           "layers and MultiHeadAttention";
+                           "layers and the attention layers";
   if (failed(importLayer(layer)))
     return failure();
   // A layer that passes the mask on: Keras combines several masks (AND) and

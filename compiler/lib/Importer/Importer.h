@@ -257,6 +257,9 @@ private:
   FailureOr<Value> maskScores(const keras::Layer &layer, const AttentionInputs &inputs,
                               const keras::MultiHeadAttentionConfig &mha, Value scores,
                               bool zeroMasked = false);
+  /// The ids of the Keras mask the layer's input `index` carries (null where none);
+  /// an error where Keras combines several masks there (no one ids tensor holds it).
+  FailureOr<Value> inputMaskIds(const keras::Layer &layer, size_t index, const char *what);
   LogicalResult importMultiHeadAttention(const keras::Layer &layer,
                                          const keras::MultiHeadAttentionConfig &mha);
   LogicalResult importAttention(const keras::Layer &layer, const keras::AttentionConfig &config);
