@@ -1,6 +1,7 @@
 #include "kconv/Driver/Compile.h"
 
 #include "Artifacts.h"
+#include "InputShapes.h"
 #include "Schedules.h"
 #include "Summary.h"
 #include "kconv/Codegen/CText.h"
@@ -473,6 +474,8 @@ int compile(const CompileOptions &options, llvm::raw_ostream &errs) {
 
   for (const std::string &warning : loaded.model.warnings)
     errs << "kconvc: warning: " << oneLine(warning) << "\n";
+  if (std::string bad = applyInputShapes(loaded.model, options.inputShapes); !bad.empty())
+    return fail(errs, options.modelPath + ": " + bad);
   mlir::MLIRContext context;
   LayerDiagnosticPrinter printer(context, loaded.model, errs);
   if (loaded.weights && options.initSeed)

@@ -50,8 +50,9 @@ FailureOr<RankedTensorType> Importer::inputType(const keras::Layer &layer,
     } else if (i == 0) {
       shape.push_back(ShapedType::kDynamic);
     } else {
-      error(layer) << "dimension " << i << " of the input shape is None; only the batch "
-                   << "dimension may be unknown";
+      error(layer) << "dimension " << i << " of the input shape is None; kconv compiles "
+                   << "for one size: give it with --input-shape=" << layer.name << ":"
+                   << "D1xD2x... (the sizes after the batch)";
       return failure();
     }
   }

@@ -82,6 +82,13 @@ static cl::opt<uint64_t> initSeed(
     cl::desc("Without weights, draw them from each layer's Keras initializers with this seed"),
     cl::value_desc("N"), cl::cat(kconvcCategory));
 
+static cl::list<std::string> inputShapes(
+    "input-shape",
+    cl::desc("Sizes for an input's None dimensions after the batch, in the model's layout "
+             "(kconv compiles for one size): NAME:224x224x3, or 224x224x3 for a model with "
+             "one input; repeat for more inputs"),
+    cl::value_desc("[NAME:]D1xD2x..."), cl::cat(kconvcCategory));
+
 static cl::opt<bool> summary(
     "summary", cl::desc("Print a Keras-style model summary with each regularizer's penalty and "
                         "whether each constraint holds, instead of compiling"), cl::cat(kconvcCategory));
@@ -180,6 +187,7 @@ int main(int argc, char **argv) {
   options.tuningDb = tuningDb;
   options.seed = seed;
   options.threads = threads;
+  options.inputShapes.assign(inputShapes.begin(), inputShapes.end());
   if (initSeed.getNumOccurrences())
     options.initSeed = initSeed;
   int code = kconv::driver::compile(options, llvm::errs());

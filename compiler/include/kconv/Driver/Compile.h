@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace kconv::driver {
 
@@ -37,6 +38,7 @@ struct CompileOptions {
   std::string tuningDb;        // tuning database file ("" : none unless tuning)
   uint64_t seed = 1;           // tuner's candidate order
   int threads = 0;             // threads to tune for (0: all cores)
+  std::vector<std::string> inputShapes; // --input-shape "[NAME:]D1xD2x...": None sizes
 };
 
 /// Runs the whole compilation; diagnostics go to `errs`. Returns the exit code.
