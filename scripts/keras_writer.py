@@ -155,7 +155,7 @@ def _keras3_paths(layers):
 
 # Layers whose variables are their cell's: `layers/lstm/cell/vars/N` (the layer's own
 # `vars` group is empty), as Keras 3's saving_lib walks the layer's `cell` attribute.
-KERAS3_CELL_LAYERS = ("SimpleRNN", "GRU", "LSTM")
+KERAS3_CELL_LAYERS = ("SimpleRNN", "GRU", "LSTM", "RNN")
 
 
 def _write_keras3_weights(f, layers, weights):
@@ -173,6 +173,20 @@ def _write_keras3_weights(f, layers, weights):
                 mine = [a for n, a in tensors if n.startswith(direction)]
                 for i, array in enumerate(mine):
                     cell_vars.create_dataset(str(i), data=_dataset(array))
+            continue
+        if class_name == "RNN" and tensors and tensors[0][0].startswith("cells/"):
+            # StackedRNNCells: cell/cells/<cell>/vars, each cell's group named as Keras
+            # names a list's items (lstm_cell, lstm_cell_1, ...).
+            group.create_group("vars")
+            cell = group.create_group("cell")
+            cell.create_group("vars")
+            cells = cell.create_group("cells")
+            for n, array in tensors:
+                one = n.split("/")[1]
+                if one not in cells:
+                    cells.create_group(one).create_group("vars")
+                v = cells[one]["vars"]
+                v.create_dataset(str(len(v)), data=_dataset(array))
             continue
         if class_name in KERAS3_CELL_LAYERS:
             group.create_group("vars")

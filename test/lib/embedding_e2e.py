@@ -123,7 +123,12 @@ def masked_recurrent(g):
                     go_backwards=True, kept=kept)
     b1 = re2e.bidirectional(g, e, "LSTM", 3, "concat", return_sequences=True, kept=kept)
     b2 = re2e.bidirectional(g, e, "GRU", 2, "sum", kept=kept)
-    return [seq, back, zeros, last, b1, b2]
+    # RNN(StackedRNNCells): every cell keeps its state over masked steps, backwards
+    # over every step (zeros there), and forwards to the last state.
+    st = re2e.rnn_wrapper(g, e, [("LSTM", 4, {}), ("GRU", 3, {})], return_sequences=True,
+                          go_backwards=True, kept=kept, zero_output=True)
+    sl = re2e.rnn_wrapper(g, e, [("SimpleRNN", 4, {}), ("LSTM", 2, {})], kept=kept)
+    return [seq, back, zeros, last, b1, b2, st, sl]
 
 
 def sequence(g, values):

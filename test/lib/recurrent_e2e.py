@@ -39,6 +39,38 @@ def act(name, x, keras3):
     raise ValueError(name)
 
 
+def step(cls, x_t, h, c, w, u, b_in, b_rec, units, f, g, reset_after):
+    """One step of a cell: the new (h, c) (c unused but by LSTM)."""
+    xp = x_t @ w + b_in
+    if cls == "SimpleRNN":
+        return f(xp + h @ u), c
+    if cls == "LSTM":
+        z = xp + h @ u
+        i, fg, cc, o = (z[:, k * units:(k + 1) * units] for k in range(4))
+        c = g(fg) * c + g(i) * f(cc)
+        return g(o) * f(c), c
+    # GRU, gates z, r, h
+    xz, xr, xh = (xp[:, k * units:(k + 1) * units] for k in range(3))
+    uz, ur, uh = (u[:, k * units:(k + 1) * units] for k in range(3))
+    bz, br, bh = (b_rec[k * units:(k + 1) * units] for k in range(3))
+    z = g(xz + h @ uz + bz)
+    r = g(xr + h @ ur + br)
+    if reset_after:
+        hh = f(xh + r * (h @ uh + bh))
+    else:
+        hh = f(xh + (r * h) @ uh)
+    return z * h + (1 - z) * hh, c
+
+
+def biases(b, columns):
+    """A bias as Keras stores it -> (input bias, recurrent bias)."""
+    if b is None:
+        return np.zeros(columns), np.zeros(columns)
+    if b.ndim == 2:
+        return b[0], b[1]
+    return b, np.zeros(columns)
+
+
 def recurrence(x, cls, w, u, b, units, activation, recurrent_activation, return_sequences,
                go_backwards, reset_after, keras3, kept=None, zero_output=False, h0=None,
                c0=None, states=False):
@@ -50,37 +82,14 @@ def recurrence(x, cls, w, u, b, units, activation, recurrent_activation, return_
     n, steps, _ = x.shape
     f = lambda v: act(activation, v, keras3)
     g = lambda v: act(recurrent_activation, v, keras3)
-    if b is None:
-        b_in, b_rec = np.zeros(w.shape[1]), np.zeros(w.shape[1])
-    elif b.ndim == 2:
-        b_in, b_rec = b[0], b[1]
-    else:
-        b_in, b_rec = b, np.zeros(w.shape[1])
+    b_in, b_rec = biases(b, w.shape[1])
     h = np.zeros((n, units)) if h0 is None else h0
     c = np.zeros((n, units)) if c0 is None else c0
     outputs = []
     order = range(steps - 1, -1, -1) if go_backwards else range(steps)
     for t in order:
         h_prev, c_prev = h, c
-        xp = x[:, t, :] @ w + b_in
-        if cls == "SimpleRNN":
-            h = f(xp + h @ u)
-        elif cls == "LSTM":
-            z = xp + h @ u
-            i, fg, cc, o = (z[:, k * units:(k + 1) * units] for k in range(4))
-            c = g(fg) * c + g(i) * f(cc)
-            h = g(o) * f(c)
-        else:  # GRU, gates z, r, h
-            xz, xr, xh = (xp[:, k * units:(k + 1) * units] for k in range(3))
-            uz, ur, uh = (u[:, k * units:(k + 1) * units] for k in range(3))
-            bz, br, bh = (b_rec[k * units:(k + 1) * units] for k in range(3))
-            z = g(xz + h @ uz + bz)
-            r = g(xr + h @ ur + br)
-            if reset_after:
-                hh = f(xh + r * (h @ uh + bh))
-            else:
-                hh = f(xh + (r * h) @ uh)
-            h = z * h + (1 - z) * hh
+        h, c = step(cls, x[:, t, :], h, c, w, u, b_in, b_rec, units, f, g, reset_after)
         out = h
         if kept is not None:
             k = kept[:, t, None]
@@ -129,10 +138,10 @@ def bidirectional(g, x, cls, units, merge_mode, **kwargs):
 
 def rnn_spec(g, x, cls, units, activation="tanh", recurrent_activation="sigmoid",
              use_bias=True, return_sequences=False, go_backwards=False, reset_after=True,
-             extra=None, kept=None, zero_output=False, return_state=False):
+             extra=None, kept=None, zero_output=False, return_state=False, features=None):
     """The layer's config, weights and reference; `kept`: the mask reaching it (N, T),
     `zero_output`: its zero_output_for_mask."""
-    features = g.values[x].shape[-1]
+    features = g.values[x].shape[-1] if features is None else features
     gates = GATES[cls]
     w = g.uniform((features, gates * units), -0.6, 0.6)
     u = g.uniform((units, gates * units), -0.6, 0.6)
@@ -212,6 +221,89 @@ def recurrent_cells(g):
     return [d, ad, r, sr, gn, ln, ss, gb, b1, b2, b3]
 
 
+def stacked_recurrence(x, cells, return_sequences, go_backwards, keras3, kept=None,
+                       zero_output=False):
+    """Keras's RNN over StackedRNNCells: at each step every cell in turn, each reading
+    the previous one's h; the output is the last cell's h. cells: (cls, w, u, b, units,
+    activation, recurrent_activation, reset_after). kept: the mask, as recurrence."""
+    n, steps, _ = x.shape
+    h = [np.zeros((n, cell[4])) for cell in cells]
+    c = [np.zeros((n, cell[4])) for cell in cells]
+    out = np.zeros((n, cells[-1][4]))
+    outputs = []
+    for t in (range(steps - 1, -1, -1) if go_backwards else range(steps)):
+        inp = x[:, t, :]
+        new_h, new_c = [], []
+        for i, (cls, w, u, b, units, activation, recurrent_activation, reset_after) in \
+                enumerate(cells):
+            b_in, b_rec = biases(b, w.shape[1])
+            hi, ci = step(cls, inp, h[i], c[i], w, u, b_in, b_rec, units,
+                          lambda v: act(activation, v, keras3),
+                          lambda v: act(recurrent_activation, v, keras3), reset_after)
+            new_h.append(hi)
+            new_c.append(ci)
+            inp = hi
+        if kept is not None:
+            k = kept[:, t, None]
+            h = [np.where(k, a, p) for a, p in zip(new_h, h)]
+            c = [np.where(k, a, p) for a, p in zip(new_c, c)]
+            out = np.where(k, inp, 0.0 if zero_output else out)
+        else:
+            h, c, out = new_h, new_c, inp
+        outputs.append(out)
+    return np.stack(outputs, axis=1) if return_sequences else outputs[-1]
+
+
+LAYER_ARGS = ("return_sequences", "return_state", "go_backwards", "stateful", "unroll",
+              "time_major", "zero_output_for_mask")
+
+
+def rnn_wrapper(g, x, cells, return_sequences=False, go_backwards=False, kept=None,
+                zero_output=False):
+    """keras.layers.RNN around a cell (cells: one (cls, units, kwargs)) or around
+    StackedRNNCells (several); weights under the cell's name, or under
+    "cells/<cell>" (Keras 3's groups: lstm_cell, lstm_cell_1, ...)."""
+    specs, weights, used = [], [], {}
+    features = g.values[x].shape[-1]
+    for cls, units, kwargs in cells:
+        config, cell_weights, _ = rnn_spec(g, x, cls, units, features=features, **kwargs)
+        specs.append((cls, config, cell_weights))
+        features = units  # the next cell reads this one's h
+        if len(cells) == 1:
+            weights += cell_weights
+            break
+        name = CELL_NAMES[cls]
+        used[name] = used.get(name, -1) + 1
+        if used[name]:
+            name += f"_{used[name]}"
+        weights += [(f"cells/{name}/{w.split('/')[-1]}", a) for w, a in cell_weights]
+    references = []
+    for (cls, config, cell_weights), (_, units, kwargs) in zip(specs, cells):
+        arrays = [a.astype(np.float64) for _, a in cell_weights]
+        references.append((cls, arrays[0], arrays[1], arrays[2] if len(arrays) > 2 else None,
+                           units, config["activation"],
+                           config.get("recurrent_activation", "sigmoid"),
+                           config.get("reset_after", True)))
+
+    def serialize(cls, config):
+        config = {k: v for k, v in config.items() if k not in LAYER_ARGS}
+        return ({"module": "keras.layers", "class_name": cls, "config": config,
+                 "registered_name": None} if g.keras3 else {"class_name": cls, "config": config})
+
+    serialized = [serialize(cls + "Cell", config) for cls, config, _ in specs]
+    cell = (serialized[0] if len(serialized) == 1 else
+            serialize("StackedRNNCells", {"name": "stacked_rnn_cells", "cells": serialized}))
+    config = {"cell": cell, "return_sequences": return_sequences, "return_state": False,
+              "go_backwards": go_backwards, "stateful": False, "unroll": False,
+              "zero_output_for_mask": zero_output}
+    if not g.keras3:
+        config["time_major"] = False
+    keras3 = g.keras3
+    ref = lambda v: stacked_recurrence(v, references, return_sequences, go_backwards, keras3,
+                                       kept, zero_output)
+    return g.add("RNN", x, ref, config, weights)
+
+
 def recurrent_states(g):
     # An encoder LSTM's final states (return_state) start a decoder LSTM; a GRU returns
     # its sequence and state, which starts a SimpleRNN that returns its own; a GRU
@@ -226,7 +318,23 @@ def recurrent_states(g):
     return [d, enc + ":1", enc + ":2", gru, gru + ":1", given, s, s + ":1"]
 
 
-MODELS = {"recurrent_cells": recurrent_cells, "recurrent_states": recurrent_states}
+def rnn_cells(g):
+    # keras.layers.RNN around each built-in cell, and around StackedRNNCells (an LSTM
+    # cell twice: Keras 3 names the second's group lstm_cell_1), backwards with every
+    # step, and on the last state.
+    x = g.input((7, 5))
+    a = rnn_wrapper(g, x, [("LSTM", 6, {})], return_sequences=True)
+    b = rnn_wrapper(g, x, [("GRU", 4, {"reset_after": False, "activation": "relu"})],
+                    go_backwards=True)
+    c = rnn_wrapper(g, x, [("SimpleRNN", 3, {"use_bias": False})], return_sequences=True)
+    d = rnn_wrapper(g, x, [("LSTM", 6, {}), ("SimpleRNN", 5, {}), ("LSTM", 4, {})],
+                    return_sequences=True, go_backwards=True)
+    e = rnn_wrapper(g, x, [("GRU", 5, {}), ("GRU", 3, {"use_bias": False})])
+    return [a, b, c, d, e]
+
+
+MODELS = {"recurrent_cells": recurrent_cells, "recurrent_states": recurrent_states,
+          "rnn_cells": rnn_cells}
 
 
 def bad_weights(args):

@@ -125,16 +125,19 @@ LogicalResult Importer::importMasked(const keras::Layer &layer) {
   // none); with return_sequences they pass it on.
   const auto *rnn = std::get_if<keras::RecurrentConfig>(&layer.config);
   const auto *bi = std::get_if<keras::BidirectionalConfig>(&layer.config);
-  if (rnn || bi) {
+  const auto *stacked = std::get_if<keras::StackedRecurrentConfig>(&layer.config);
+  if (rnn || bi || stacked) {
     auto sequenceMask = masks.find(layer.inbound[0]);
     if (sequenceMask == masks.end())
       return importLayer(layer);
     if (sequenceMask->second.ids) {
       LayerMask applied = sequenceMask->second;
-      if (failed(rnn ? importRecurrent(layer, *rnn, applied.ids)
-                     : importBidirectional(layer, *bi, applied.ids)))
+      if (failed(rnn  ? importRecurrent(layer, *rnn, applied.ids)
+                 : bi ? importBidirectional(layer, *bi, applied.ids)
+                      : importStackedRecurrent(layer, *stacked, applied.ids)))
         return failure();
-      if (rnn ? rnn->returnSequences : bi->forward.returnSequences)
+      if (rnn ? rnn->returnSequences
+              : bi ? bi->forward.returnSequences : stacked->cells.back().returnSequences)
         masks[layer.name] = applied;
       return success();
     }

@@ -186,6 +186,42 @@ LogicalResult Importer::importRecurrentState(const keras::Layer &layer,
   return success();
 }
 
+LogicalResult Importer::importStackedRecurrent(const keras::Layer &layer,
+                                               const keras::StackedRecurrentConfig &stacked,
+                                               Value mask) {
+  if (failed(expectInputs(layer, 1)))
+    return failure();
+  Value in = input(layer, 0);
+  if (failed(checkSequenceInput(layer, in)))
+    return failure();
+  size_t count = 0;
+  for (const keras::RecurrentConfig &cell : stacked.cells)
+    count += cell.useBias ? 3 : 2;
+  FailureOr<std::vector<const keras::WeightTensor *>> tensors = layerWeights(layer, count);
+  if (failed(tensors))
+    return failure();
+  // The cells as layers, each over the previous one's sequence. Going backwards, each
+  // but the last flips its sequence back to the input's order, which the next then
+  // reads backwards too: every cell meets the steps (and the mask) in the order the
+  // stacked cell does, and the last returns them in that order, as Keras does.
+  ArrayRef<const keras::WeightTensor *> all(*tensors);
+  Value x = in;
+  for (size_t i = 0; i < stacked.cells.size(); ++i) {
+    keras::RecurrentConfig cell = stacked.cells[i];
+    bool last = i + 1 == stacked.cells.size();
+    cell.returnSequences |= !last;
+    size_t n = cell.useBias ? 3 : 2;
+    std::string name = last ? layer.name : layer.name + "/cell" + std::to_string(i);
+    FailureOr<Value> out = buildRecurrent(layer, layerLoc(name), x, cell, all.take_front(n),
+                                          !last && cell.goBackwards, mask);
+    if (failed(out))
+      return failure();
+    all = all.drop_front(n);
+    x = *out;
+  }
+  return success();
+}
+
 LogicalResult Importer::importBidirectional(const keras::Layer &layer,
                                             const keras::BidirectionalConfig &bi,
                                             Value mask) {

@@ -197,6 +197,10 @@ private:
   /// `mask`: Keras's mask reaching the layer (an Embedding's ids), or null.
   LogicalResult importRecurrent(const keras::Layer &layer, const keras::RecurrentConfig &rnn,
                                 Value mask = Value());
+  /// RNN(StackedRNNCells): the cells as recurrent layers in a chain (see the config).
+  LogicalResult importStackedRecurrent(const keras::Layer &layer,
+                                       const keras::StackedRecurrentConfig &stacked,
+                                       Value mask = Value());
   LogicalResult importBidirectional(const keras::Layer &layer,
                                     const keras::BidirectionalConfig &bi, Value mask = Value());
   /// A final state of a recurrent layer with return_state ("<layer>#state_h", ...).

@@ -261,6 +261,55 @@ RecurrentConfig parseRecurrent(const LayerContext &ctx, const json &c, int keras
   return rnn;
 }
 
+/// RNN around a built-in cell (SimpleRNNCell, GRUCell, LSTMCell): the layer of that
+/// cell, its arguments the cell's and the RNN's; around StackedRNNCells of such cells,
+/// a StackedRecurrentConfig. A cell's config is read with the RNN's arguments added.
+LayerConfig parseRnnWrapper(const LayerContext &ctx, const json &c, int kerasMajor) {
+  auto cellOf = [&](const json &spec, const std::string &what) -> RecurrentConfig {
+    if (!spec.is_object() || !spec.contains("class_name") || !spec["class_name"].is_string() ||
+        !spec.contains("config") || !spec["config"].is_object())
+      ctx.fail(what + " is not a serialized cell");
+    std::string cls = spec["class_name"].get<std::string>();
+    const char *layer = cls == "SimpleRNNCell" ? "SimpleRNN"
+                        : cls == "GRUCell"     ? "GRU"
+                        : cls == "LSTMCell"    ? "LSTM"
+                                               : nullptr;
+    if (!layer)
+      ctx.fail(what + " " + cls + " is not supported (SimpleRNNCell, GRUCell or LSTMCell)");
+    json merged = spec["config"];
+    for (const char *arg : {"return_sequences", "return_state", "go_backwards", "stateful",
+                            "unroll", "time_major", "zero_output_for_mask"})
+      if (c.contains(arg))
+        merged[arg] = c[arg];
+      else
+        merged.erase(arg);
+    return parseRecurrent(ctx, merged, kerasMajor, layer);
+  };
+  if (!c.contains("cell"))
+    ctx.fail("'cell' is missing");
+  if (auto constants = c.find("num_constants");
+      constants != c.end() && !constants->is_null() && *constants != 0)
+    ctx.fail("'num_constants' (cells reading constants) is not supported");
+  const json &cell = c["cell"];
+  if (!cell.is_object() || cell.value("class_name", json()) != "StackedRNNCells")
+    return cellOf(cell, "'cell'");
+  const json &inner = cell.contains("config") && cell["config"].is_object()
+                          ? cell["config"].value("cells", json())
+                          : json();
+  if (!inner.is_array() || inner.empty())
+    ctx.fail("'cell' StackedRNNCells has no 'cells' list");
+  if (inner.size() > 64)
+    ctx.fail("'cell' StackedRNNCells has more than 64 cells");
+  StackedRecurrentConfig stacked;
+  for (size_t i = 0; i < inner.size(); ++i) {
+    stacked.cells.push_back(cellOf(inner[i], "cell " + std::to_string(i)));
+    stacked.cellClasses.push_back(inner[i]["class_name"].get<std::string>());
+  }
+  if (stacked.cells[0].returnState)
+    ctx.fail("'return_state' with StackedRNNCells (every cell's states) is not supported");
+  return stacked;
+}
+
 /// Bidirectional around SimpleRNN, GRU or LSTM: `layer` and, when given (Keras 3 always
 /// writes it), `backward_layer`, else `layer` with go_backwards flipped, as Keras builds
 /// it; `merge_mode` None (two outputs) is refused.
@@ -885,6 +934,8 @@ LayerConfig parseLayerConfig(const LayerContext &ctx, const json &config, int ke
     return parseRecurrent(ctx, c, kerasMajor, cls);
   if (cls == "Bidirectional")
     return parseBidirectional(ctx, c, kerasMajor);
+  if (cls == "RNN")
+    return parseRnnWrapper(ctx, c, kerasMajor);
   if (cls == "BatchNormalization")
     return parseBatchNorm(ctx, c);
   if (cls == "Normalization")

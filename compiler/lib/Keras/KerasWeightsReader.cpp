@@ -96,6 +96,22 @@ void readKeras3Group(hid_t layers, const std::string &path, const std::string &p
       if (h5::hasLink(layerGroup, "cell", what + prefix + ": group")) {
         h5::Handle cell = h5::openGroup(layerGroup, "cell", what + prefix);
         readVars(cell.get(), prefix + "/cell");
+        if (!h5::hasLink(cell.get(), "cells", what + prefix + "/cell: group"))
+          return;
+        // StackedRNNCells: each cell's variables in a group named for its class
+        // (`cell/cells/lstm_cell`, `lstm_cell_1`, ...), which only the configuration
+        // puts in order: kept apart for matchKeras3Weights to gather.
+        h5::Handle cells = h5::openGroup(cell.get(), "cells", what + prefix + "/cell");
+        std::vector<WeightTensor> own = std::move(tensors);
+        for (const std::string &child : h5::childNames(cells.get(), what)) {
+          h5::Handle one = h5::openGroup(cells.get(), child, what);
+          std::string sub = prefix + "/cell/cells/" + child;
+          tensors.clear();
+          readVars(one.get(), sub);
+          if (!tensors.empty())
+            out.byLayer.emplace(key + sub, std::move(tensors));
+        }
+        tensors = std::move(own);
       } else {
         readVars(layerGroup, prefix);
       }
@@ -219,6 +235,28 @@ Status matchKeras3Weights(const Model &model, Weights &weights) {
         auto sub = weights.byLayer.find(path + "/" + part);
         if (sub == weights.byLayer.end())
           sub = weights.byLayer.find(path + "/_" + part);
+        if (sub == weights.byLayer.end())
+          continue;
+        for (WeightTensor &tensor : sub->second)
+          gathered.push_back(std::move(tensor));
+      }
+      if (gathered.empty())
+        continue;
+      renamed.byLayer[layer.name] = std::move(gathered);
+      renamed.layerOrder.push_back(layer.name);
+      continue;
+    }
+    const auto *stacked = std::get_if<StackedRecurrentConfig>(&layer.config);
+    if (found == weights.byLayer.end() && stacked) {
+      // Each cell's, in the cells' order: groups named as Keras names a list's items.
+      std::map<std::string, int> names;
+      std::vector<WeightTensor> gathered;
+      for (const std::string &cls : stacked->cellClasses) {
+        std::string name = kerasSnakeCase(cls);
+        auto [count, first] = names.emplace(name, 0);
+        if (!first)
+          name += "_" + std::to_string(++count->second);
+        auto sub = weights.byLayer.find(path + "/cell/cells/" + name);
         if (sub == weights.byLayer.end())
           continue;
         for (WeightTensor &tensor : sub->second)

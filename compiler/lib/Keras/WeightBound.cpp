@@ -157,6 +157,25 @@ struct Visitor {
       return std::nullopt;
     return Shape{one()->back()};
   }
+  std::optional<Shape> operator()(const StackedRecurrentConfig &c) {
+    // Each cell's output the next one's input; the parameters summed.
+    int64_t total = 0;
+    std::optional<Shape> out = one() ? std::optional<Shape>(in[0]) : std::nullopt;
+    for (const RecurrentConfig &cell : c.cells) {
+      if (!out)
+        return std::nullopt;
+      RecurrentConfig each = cell;
+      each.returnSequences = true;
+      std::vector<Shape> cellIn{*out};
+      Visitor inner{cellIn};
+      out = inner(each);
+      total = add(total, inner.params);
+    }
+    params = total;
+    if (out && !c.cells.back().returnSequences)
+      out = Shape{out->back()};
+    return out;
+  }
   std::optional<Shape> operator()(const BidirectionalConfig &c) {
     std::optional<Shape> forward = (*this)(c.forward);
     int64_t forwardParams = params;

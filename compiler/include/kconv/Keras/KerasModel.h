@@ -156,6 +156,15 @@ struct RecurrentConfig {
   bool unitForgetBias = true; // LSTM: the forget gate's bias initialized to ones
 };
 
+/// RNN around StackedRNNCells: at each step the cells in turn, each the next one's input;
+/// the same as the cells' layers stacked, each returning its sequence but the last.
+/// `cells` hold the RNN's own arguments (return_sequences, go_backwards, ...); weights:
+/// each cell's in order. `cellClasses`: "LSTMCell", ... (Keras 3 names their groups).
+struct StackedRecurrentConfig {
+  std::vector<RecurrentConfig> cells;
+  std::vector<std::string> cellClasses;
+};
+
 /// Output tensor `index` (1: h, 2: an LSTM's c) of a recurrent layer with return_state,
 /// the layer's only input: the reader adds one per state, named "<layer>#state_h" and
 /// "<layer>#state_c", since kconv layers have one output.
@@ -324,7 +333,8 @@ using LayerConfig =
                  ResizeConfig,
                  GroupNormConfig, RepeatVectorConfig, EmbeddingConfig, EinsumDenseConfig,
                  MultiHeadAttentionConfig, AttentionConfig, RecurrentConfig,
-                 BidirectionalConfig, RecurrentStateConfig, MaskingConfig>;
+                 BidirectionalConfig, StackedRecurrentConfig, RecurrentStateConfig,
+                 MaskingConfig>;
 
 struct Layer {
   std::string name;
