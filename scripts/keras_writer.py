@@ -188,9 +188,10 @@ def _write_keras3_weights(f, layers, weights):
                 v = cells[one]["vars"]
                 v.create_dataset(str(len(v)), data=_dataset(array))
             continue
-        if class_name in KERAS3_CELL_LAYERS:
+        if class_name in KERAS3_CELL_LAYERS or class_name == "TimeDistributed":
+            # (TimeDistributed: its inner layer's, `layers/time_distributed/layer/vars`.)
             group.create_group("vars")
-            group = group.create_group("cell")
+            group = group.create_group("layer" if class_name == "TimeDistributed" else "cell")
         vars_group = group.create_group("vars")
         for i, (_, array) in enumerate(tensors):
             vars_group.create_dataset(str(i), data=_dataset(array))

@@ -15,7 +15,6 @@
 namespace kconv::dialect {
 
 namespace {
-ArrayRef<int64_t> shapeOf(Value v) { return cast<RankedTensorType>(v.getType()).getShape(); }
 
 /// True when the file's Keras version (`model.kerasVersion`) is major.minor or later.
 bool kerasAtLeast(const std::string &version, int major, int minor) {

@@ -20,7 +20,6 @@ DataFormatAttr formatAttr(MLIRContext *context, keras::DataFormat format) {
 namespace {
 
 int64_t rankOf(Value v) { return cast<RankedTensorType>(v.getType()).getRank(); }
-ArrayRef<int64_t> shapeOf(Value v) { return cast<RankedTensorType>(v.getType()).getShape(); }
 } // namespace
 
 LogicalResult Importer::importDense(const keras::Layer &layer, const keras::DenseConfig &dense) {

@@ -11,9 +11,6 @@
 
 namespace kconv::dialect {
 
-namespace {
-ArrayRef<int64_t> shapeOf(Value v) { return cast<RankedTensorType>(v.getType()).getShape(); }
-} // namespace
 
 LogicalResult Importer::applyAs2D(const keras::Layer &layer, Value in, bool channelsFirst,
                                   function_ref<FailureOr<Value>(Value, Axes3D)> build2D) {

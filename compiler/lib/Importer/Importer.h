@@ -14,6 +14,11 @@ namespace keras = ::kconv::keras;
 /// The reader's data_format as the dialect's attribute.
 DataFormatAttr formatAttr(MLIRContext *context, keras::DataFormat format);
 
+/// The shape of a value the importer made (every one is ranked).
+inline ArrayRef<int64_t> shapeOf(Value v) {
+  return cast<RankedTensorType>(v.getType()).getShape();
+}
+
 /// Rearranges a weight's values (read or drawn in the file's shape) into kconv's shape.
 using WeightReorder = function_ref<std::vector<float>(const std::vector<float> &)>;
 
@@ -201,6 +206,9 @@ private:
   LogicalResult importStackedRecurrent(const keras::Layer &layer,
                                        const keras::StackedRecurrentConfig &stacked,
                                        Value mask = Value());
+  /// ImportTimeDistributed.cpp
+  LogicalResult importTimeDistributed(const keras::Layer &layer,
+                                      const keras::TimeDistributedConfig &td);
   LogicalResult importBidirectional(const keras::Layer &layer,
                                     const keras::BidirectionalConfig &bi, Value mask = Value());
   /// A final state of a recurrent layer with return_state ("<layer>#state_h", ...).

@@ -344,6 +344,8 @@ LogicalResult Importer::importLayer(const keras::Layer &layer) {
           return importBidirectional(layer, config);
         else if constexpr (std::is_same_v<T, keras::StackedRecurrentConfig>)
           return importStackedRecurrent(layer, config);
+        else if constexpr (std::is_same_v<T, keras::TimeDistributedConfig>)
+          return importTimeDistributed(layer, config);
         else if constexpr (std::is_same_v<T, keras::MaskingConfig>)
           return importMasking(layer, config);
         else if constexpr (std::is_same_v<T, keras::RecurrentStateConfig>)

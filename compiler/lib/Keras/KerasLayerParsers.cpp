@@ -310,6 +310,33 @@ LayerConfig parseRnnWrapper(const LayerContext &ctx, const json &c, int kerasMaj
   return stacked;
 }
 
+/// TimeDistributed: `layer`, any layer kconv reads that takes one tensor and makes one
+/// (not a model, another wrapper of steps, or a recurrent layer's states).
+TimeDistributedConfig parseTimeDistributed(const LayerContext &ctx, const json &c,
+                                           int kerasMajor) {
+  const json spec = c.value("layer", json());
+  if (!spec.is_object() || !spec.contains("class_name") || !spec["class_name"].is_string() ||
+      !spec.contains("config") || !spec["config"].is_object())
+    ctx.fail("'layer' is not a serialized layer");
+  TimeDistributedConfig td;
+  td.innerClass = spec["class_name"].get<std::string>();
+  static const char *const refused[] = {"TimeDistributed", "InputLayer", "Sequential",
+                                        "Functional", "Model", "MultiHeadAttention",
+                                        "GroupedQueryAttention", "Attention",
+                                        "AdditiveAttention"};
+  for (const char *cls : refused)
+    if (td.innerClass == cls)
+      ctx.fail("'layer' " + td.innerClass + " is not supported inside TimeDistributed");
+  LayerContext inner{ctx.path, ctx.name, td.innerClass, ctx.warnings};
+  LayerConfig config = parseLayerConfig(inner, spec["config"], kerasMajor);
+  const auto *rnn = std::get_if<RecurrentConfig>(&config);
+  if (rnn && rnn->returnState)
+    ctx.fail("'layer' " + td.innerClass + " with 'return_state' is not supported inside "
+             "TimeDistributed (one output per layer)");
+  td.inner = std::make_shared<const TimeDistributedInner>(TimeDistributedInner{std::move(config)});
+  return td;
+}
+
 /// Bidirectional around SimpleRNN, GRU or LSTM: `layer` and, when given (Keras 3 always
 /// writes it), `backward_layer`, else `layer` with go_backwards flipped, as Keras builds
 /// it; `merge_mode` None (two outputs) is refused.
@@ -936,6 +963,8 @@ LayerConfig parseLayerConfig(const LayerContext &ctx, const json &config, int ke
     return parseBidirectional(ctx, c, kerasMajor);
   if (cls == "RNN")
     return parseRnnWrapper(ctx, c, kerasMajor);
+  if (cls == "TimeDistributed")
+    return parseTimeDistributed(ctx, c, kerasMajor);
   if (cls == "BatchNormalization")
     return parseBatchNorm(ctx, c);
   if (cls == "Normalization")

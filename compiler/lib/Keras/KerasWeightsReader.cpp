@@ -246,6 +246,8 @@ Status matchKeras3Weights(const Model &model, Weights &weights) {
       renamed.layerOrder.push_back(layer.name);
       continue;
     }
+    if (found == weights.byLayer.end() && layer.className == "TimeDistributed")
+      found = weights.byLayer.find(path + "/layer"); // its inner layer's, attribute `layer`
     const auto *stacked = std::get_if<StackedRecurrentConfig>(&layer.config);
     if (found == weights.byLayer.end() && stacked) {
       // Each cell's, in the cells' order: groups named as Keras names a list's items.

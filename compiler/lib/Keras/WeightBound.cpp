@@ -176,6 +176,20 @@ struct Visitor {
       out = Shape{out->back()};
     return out;
   }
+  std::optional<Shape> operator()(const TimeDistributedConfig &c) {
+    // The inner layer on one step: (steps, rest...) -> (steps, its output...).
+    std::optional<Shape> x = one();
+    if (!x || x->size() < 2)
+      return std::nullopt;
+    std::vector<Shape> step{Shape(x->begin() + 1, x->end())};
+    Visitor inner{step};
+    std::optional<Shape> out = std::visit(inner, c.inner->config);
+    params = inner.params;
+    if (!out)
+      return std::nullopt;
+    out->insert(out->begin(), x->front());
+    return out;
+  }
   std::optional<Shape> operator()(const BidirectionalConfig &c) {
     std::optional<Shape> forward = (*this)(c.forward);
     int64_t forwardParams = params;

@@ -7,6 +7,7 @@
 #include <array>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <variant>
@@ -163,6 +164,14 @@ struct RecurrentConfig {
 struct StackedRecurrentConfig {
   std::vector<RecurrentConfig> cells;
   std::vector<std::string> cellClasses;
+};
+
+/// TimeDistributed: `inner` (a layer of class `innerClass`) applied to every step
+/// (axis 1) of the input, one set of weights, stored as the inner layer's.
+struct TimeDistributedInner;
+struct TimeDistributedConfig {
+  std::string innerClass;
+  std::shared_ptr<const TimeDistributedInner> inner;
 };
 
 /// Output tensor `index` (1: h, 2: an LSTM's c) of a recurrent layer with return_state,
@@ -334,7 +343,11 @@ using LayerConfig =
                  GroupNormConfig, RepeatVectorConfig, EmbeddingConfig, EinsumDenseConfig,
                  MultiHeadAttentionConfig, AttentionConfig, RecurrentConfig,
                  BidirectionalConfig, StackedRecurrentConfig, RecurrentStateConfig,
-                 MaskingConfig>;
+                 MaskingConfig, TimeDistributedConfig>;
+
+struct TimeDistributedInner {
+  LayerConfig config;
+};
 
 struct Layer {
   std::string name;
