@@ -206,6 +206,8 @@ private:
   LogicalResult importStackedRecurrent(const keras::Layer &layer,
                                        const keras::StackedRecurrentConfig &stacked,
                                        Value mask = Value());
+  /// ImportDot.cpp
+  LogicalResult importDot(const keras::Layer &layer, const keras::DotConfig &dot);
   /// ImportTimeDistributed.cpp
   LogicalResult importTimeDistributed(const keras::Layer &layer,
                                       const keras::TimeDistributedConfig &td);

@@ -346,6 +346,8 @@ LogicalResult Importer::importLayer(const keras::Layer &layer) {
           return importStackedRecurrent(layer, config);
         else if constexpr (std::is_same_v<T, keras::TimeDistributedConfig>)
           return importTimeDistributed(layer, config);
+        else if constexpr (std::is_same_v<T, keras::DotConfig>)
+          return importDot(layer, config);
         else if constexpr (std::is_same_v<T, keras::MaskingConfig>)
           return importMasking(layer, config);
         else if constexpr (std::is_same_v<T, keras::RecurrentStateConfig>)

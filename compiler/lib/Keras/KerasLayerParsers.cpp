@@ -1000,6 +1000,24 @@ LayerConfig parseLayerConfig(const LayerContext &ctx, const json &config, int ke
   }
   if (cls == "Concatenate")
     return ConcatenateConfig{intArg(ctx, c, "axis", -1)};
+  if (cls == "Dot") {
+    // `axes`: an int for both inputs, or a pair (no default: Keras requires it).
+    auto axes = c.find("axes");
+    if (axes == c.end())
+      ctx.fail("'axes' is missing");
+    DotConfig dot;
+    if (axes->is_array()) {
+      if (axes->size() != 2)
+        ctx.fail("'axes' must be an int or a list of two ints, got " + axes->dump());
+      dot.axes = {boundedInt(ctx, (*axes)[0], "axes", -64, 64),
+                  boundedInt(ctx, (*axes)[1], "axes", -64, 64)};
+    } else {
+      int64_t axis = boundedInt(ctx, *axes, "axes", -64, 64);
+      dot.axes = {axis, axis};
+    }
+    dot.normalize = boolArg(ctx, c, "normalize", false);
+    return dot;
+  }
   if (cls == "ZeroPadding2D" || cls == "Cropping2D") {
     bool crop = cls == "Cropping2D";
     std::vector<int64_t> a = padAmounts(ctx, c, crop ? "cropping" : "padding", 2);

@@ -176,6 +176,21 @@ struct Visitor {
       out = Shape{out->back()};
     return out;
   }
+  std::optional<Shape> operator()(const DotConfig &c) {
+    // x's axes but the contracted one, then y's; (1,) when none is left.
+    if (in.size() != 2)
+      return std::nullopt;
+    Shape out;
+    for (size_t i = 0; i < 2; ++i) {
+      int64_t rank = int64_t(in[i].size()) + 1, axis = c.axes[i] < 0 ? c.axes[i] + rank : c.axes[i];
+      for (int64_t d = 1; d < rank; ++d)
+        if (d != axis)
+          out.push_back(in[i][size_t(d - 1)]);
+    }
+    if (out.empty())
+      out.push_back(1);
+    return out;
+  }
   std::optional<Shape> operator()(const TimeDistributedConfig &c) {
     // The inner layer on one step: (steps, rest...) -> (steps, its output...).
     std::optional<Shape> x = one();

@@ -238,6 +238,14 @@ struct MergeConfig {
   std::string kind; // "add", "subtract", ...
 };
 
+/// Dot: the batched dot product of two inputs along `axes` (one per input, as written:
+/// Keras axis numbers, negative from the end), each L2-normalized first with
+/// `normalize`.
+struct DotConfig {
+  std::array<int64_t, 2> axes{-1, -1};
+  bool normalize = false;
+};
+
 struct ConcatenateConfig {
   int64_t axis = -1;
 };
@@ -343,7 +351,7 @@ using LayerConfig =
                  GroupNormConfig, RepeatVectorConfig, EmbeddingConfig, EinsumDenseConfig,
                  MultiHeadAttentionConfig, AttentionConfig, RecurrentConfig,
                  BidirectionalConfig, StackedRecurrentConfig, RecurrentStateConfig,
-                 MaskingConfig, TimeDistributedConfig>;
+                 MaskingConfig, TimeDistributedConfig, DotConfig>;
 
 struct TimeDistributedInner {
   LayerConfig config;
