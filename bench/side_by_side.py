@@ -43,6 +43,11 @@ def add_arguments(parser, cases, repeats, tune_budget):
     parser.add_argument("--quick", action="store_true",
                         help="a check of the script, not a measurement: one round of 5 runs "
                              "(--rounds 1 --repeats 5 unless given)")
+    parser.add_argument("--skip", default="",
+                        help="systems not to time, comma-separated (not kconv_default)")
+    parser.add_argument("--shared-machine", action="store_true",
+                        help="mark the report as a check on a shared machine, to be replaced "
+                             "(--quick marks it too)")
     parser.add_argument("--out", default=os.path.join(here, "results"))
     parser.add_argument("--report-only", action="store_true",
                         help="rewrite the .md and .png from --out's .json")
@@ -60,6 +65,9 @@ def settle(args, script):
         args.max_rounds = args.rounds = 1
     args.threads = [int(t) for t in args.threads.split(",")]
     args.cases = [c for c in args.cases.split(",") if c]
+    args.skip = [s for s in args.skip.split(",") if s]
+    if "kconv_default" in args.skip:
+        sys.exit(f"{script}: --skip: kconv_default is always timed")
     args.kconvc = os.path.abspath(args.kconvc)
     if not os.access(args.kconvc, os.X_OK):
         sys.exit(f"{script}: no kconvc at {args.kconvc} (build it, or pass --kconvc)")
@@ -104,7 +112,8 @@ def start_results(args, work):
                                  "import torch; print(torch.__version__)"]).strip(),
         "settings": {"repeats": args.repeats, "rounds": args.rounds,
                      "max_rounds": args.max_rounds, "threads": args.threads,
-                     "tune_budget": args.tune_budget, "quick": args.quick},
+                     "tune_budget": args.tune_budget, "quick": args.quick,
+                     "shared_machine": args.shared_machine, "skipped": args.skip},
         "peak_gflops": {t: float(rb.run([peak, str(t)]).split("=")[1]) for t in args.threads},
         "cases": {}}
     return results, peak
@@ -151,8 +160,9 @@ def torch_system(script, case, variant, threads, repeats):
 
 def measure(entry, systems, peak, threads, args, label):
     """Times systems ([(key, fn -> ms)]) in turn with the FMA peak; stores each system's
-    best and every round under threads_T and rounds_ms_T of entry."""
-    systems = systems + [
+    best and every round under threads_T and rounds_ms_T of entry; --skip's systems are
+    left out."""
+    systems = [(k, fn) for k, fn in systems if k not in args.skip] + [
         # The FMA peak as the time of one GFLOP, in turn with the systems, as run_bench.py
         # measures it: this machine's speed changes by phases.
         ("peak_ms_per_gflop", lambda: 1e3 / float(rb.run([peak, str(threads)]).split("=")[1]))]
@@ -165,11 +175,18 @@ def measure(entry, systems, peak, threads, args, label):
         f"{k} {v:.3f}" for k, v in measures.items()), flush=True)
 
 
+# A PyTorch measurement's time at most, in seconds: Debian's torch computes nn.Linear and
+# nn.LSTM with the reference BLAS (seconds per call), and 35 such calls per measurement
+# would make a run last hours.
+TORCH_SECONDS = 5.0
+
+
 def torch_child(argv, build):
     """The PyTorch side, `script torch CASE VARIANT THREADS REPEATS`: build(case, variant)
     returns the call to time (torch imported, threads set); timed as kconv's executables
-    time theirs (5 warm-up calls, the median of REPEATS) under inference_mode. Prints
-    output_finite and median_ms."""
+    time theirs (5 warm-up calls, the median of REPEATS), under inference_mode, except
+    that a call too slow for REPEATS runs in TORCH_SECONDS gets 2 warm-up calls and as
+    many runs as fit (at least 5). Prints output_finite, runs and median_ms."""
     import torch
     case, variant, threads, repeats = argv[0], argv[1], int(argv[2]), int(argv[3])
     torch.set_num_threads(threads)
@@ -177,10 +194,15 @@ def torch_child(argv, build):
     torch.manual_seed(0)
     with torch.inference_mode():
         fn = build(case, variant)
+        start = time.perf_counter()
         y = fn()
+        first = time.perf_counter() - start
         finite = bool(torch.isfinite(y).all())
-        median = rb.median_call_ms(fn, repeats)
-    print(f"output_finite={int(finite)}\nmedian_ms={median:.6f}")
+        runs = repeats
+        if first * repeats > TORCH_SECONDS:
+            runs = max(5, min(repeats, int(TORCH_SECONDS / first)))
+        median = rb.median_call_ms(fn, runs, warmup=5 if runs == repeats else 2)
+    print(f"output_finite={int(finite)}\nruns={runs}\nmedian_ms={median:.6f}")
     return 0 if finite else 1
 
 
@@ -256,8 +278,9 @@ def write_report(results, out, stem, title, baselines, notes):
             f"{machine['load_average_at_start'][0]:.1f} at the start, "
             f"{machine['load_average_at_end'][0]:.1f} at the end); kconv "
             f"{results['kconv_commit']}.\n\n"
-            f"Each time is the median of {settings['repeats']} runs after warm-up, each system "
-            f"in a process of its own; each system's time is {rm.rounds_text(settings, rb)}, "
+            f"Each time is the median of {settings['repeats']} runs after warm-up (PyTorch calls "
+            f"too slow for that in {TORCH_SECONDS:g} s: of as many as fit, at least 5), each "
+            f"system in a process of its own; each system's time is {rm.rounds_text(settings, rb)}, "
             f"all systems and the FMA peak (bench/fma_peak.c) measured in turn in each round; "
             f"+N%: how much slower the slowest round was. kconv / X speed: X's best time over "
             f"kconv's (tuned where timed, else default; higher: kconv faster), in brackets "
@@ -277,7 +300,7 @@ def write_report(results, out, stem, title, baselines, notes):
     colors = dict(zip(systems, plt.rcParams["axes.prop_cycle"].by_key()["color"] * 3))
     for ax, name in zip(axes.flat, names):
         e = cases[name]
-        base = next(b for b in baselines if b in e[f"threads_{threads[0]}"])
+        base = next((b for b in baselines if b in e[f"threads_{threads[0]}"]), "kconv_default")
         shown = [s for s in systems if s != base and s in e[f"threads_{threads[0]}"]]
         width = 0.8 / len(shown)
         for i, s in enumerate(shown):
