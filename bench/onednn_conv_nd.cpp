@@ -4,11 +4,10 @@
 // Usage: onednn_conv_nd N SPATIAL C F K PAD(same|valid) ITERATIONS THREADS
 //   SPATIAL: the spatial sizes joined by x (4096 for 1-D, 16x56x56 for 3-D).
 // Prints min_ms and, last, median_ms (execution only; reorders of weights are done once).
-#include "timing.h"
+#include "onednn_run.h"
 
 #include <dnnl.hpp>
 
-#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <omp.h>
@@ -41,13 +40,11 @@ int main(int argc, char **argv) {
   long before = same ? (k - 1) / 2 : 0, after = same ? k - 1 - before : 0;
   memory::dims src_dims = {n, c}, dst_dims = {n, f}, wei_dims = {f, c};
   memory::dims strides, dilation, pad_l, pad_r;
-  long src_size = n * c;
   for (long s : spatial) {
     long o = same ? s : s - k + 1;
     src_dims.push_back(s), dst_dims.push_back(o), wei_dims.push_back(k);
     strides.push_back(1), dilation.push_back(0), pad_l.push_back(before),
         pad_r.push_back(after);
-    src_size *= s;
   }
   tag layout = spatial.size() == 1 ? tag::nwc : tag::ndhwc;
   auto src_md = memory::desc(src_dims, dt::f32, layout);
@@ -58,19 +55,7 @@ int main(int argc, char **argv) {
                                         algorithm::convolution_direct, src_md, wei_any, bias_md,
                                         dst_md, strides, dilation, pad_l, pad_r);
   engine eng(engine::kind::cpu, 0);
-  stream strm(eng);
   auto pd = convolution_forward::primitive_desc(desc, eng);
-  memory src(src_md, eng), dst(dst_md, eng), bias(bias_md, eng), wei(pd.weights_desc(), eng);
-  std::fill_n(static_cast<float *>(src.get_data_handle()), src_size, 0.5f);
-  std::fill_n(static_cast<float *>(bias.get_data_handle()), f, 0.1f);
-  std::fill_n(static_cast<float *>(wei.get_data_handle()), pd.weights_desc().get_size() / 4,
-              0.01f);
-  convolution_forward conv(pd);
-  auto run = [&] {
-    conv.execute(strm, {{DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, wei}, {DNNL_ARG_BIAS, bias},
-                        {DNNL_ARG_DST, dst}});
-    strm.wait();
-  };
-  printMedianMs(run, iterations);
+  timeConvolution(eng, pd, src_md, bias_md, dst_md, iterations);
   return 0;
 }

@@ -21,8 +21,6 @@ Method as run_models.py's (bench/side_by_side.py): every system in its own proce
 systems and the FMA peak in turn in each round, each system's best round; speeds
 relative to oneDNN and PyTorch measured in the same rounds. Writes conv_nd.json,
 conv_nd.md and conv_nd.png under --out."""
-import argparse
-import json
 import os
 import sys
 
@@ -54,13 +52,11 @@ def describe(name, case):
             f"-> {case['f']}, kernel {kernel}, padding same, bias")
 
 
-def keras_case(name, case, work):
-    """Writes the case's Keras model (JSON + weights .h5) and input under work/name;
-    returns (kconvc's model arguments, the input's path, the float64 reference)."""
+def keras_case(name, case):
+    """The case's Keras model: (its Graph, the output's name, the model's JSON)."""
     import conv1d_e2e
     import conv3d_e2e
     import graph_e2e as ge
-    import keras_writer
     ge.BATCH = 1
     g = sbs.scaled_graph(name)
     x = g.input(case["spatial"] + (case["c"],))
@@ -68,15 +64,7 @@ def keras_case(name, case, work):
         y = conv1d_e2e.conv1d(g, x, case["f"], case["k"], padding="same")
     else:
         y = conv3d_e2e.conv3d(g, x, case["f"], case["k"], padding="same")
-    d = os.path.join(work, name)
-    os.makedirs(d, exist_ok=True)
-    with open(os.path.join(d, "model.json"), "w") as f:
-        f.write(g.outputs_json([y]))
-    keras_writer.save_weights_h5(os.path.join(d, "w.h5"), [(n, w) for n, _, w in g.weights])
-    x_path = os.path.join(d, "x.npy")
-    np.save(x_path, g.inputs[0][1])
-    return ([os.path.join(d, "model.json"), "--weights", os.path.join(d, "w.h5")], x_path,
-            g.values[y])
+    return g, y, g.outputs_json([y])
 
 
 def torch_build(name, variant):
@@ -99,43 +87,11 @@ def torch_build(name, variant):
     return lambda: conv(x)
 
 
-def main():
-    if len(sys.argv) > 1 and sys.argv[1] == "torch":
-        return sbs.torch_child(sys.argv[2:], torch_build)
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    sbs.add_arguments(parser, CASES, repeats=30, tune_budget=20)
-    args = parser.parse_args()
-    if args.report_only:
-        with open(os.path.join(args.out, "conv_nd.json")) as f:
-            return write_report(json.load(f), args.out)
-    sbs.settle(args, "run_conv_nd.py")
-    unknown = set(args.cases) - set(CASES)
-    if unknown:
-        sys.exit(f"run_conv_nd.py: --cases: unknown {', '.join(sorted(unknown))}")
-    work = sbs.rb.work_dir(args, "conv_nd")
-    results, peak = sbs.start_results(args, work)
-    onednn = sbs.compile_tool("onednn_conv_nd.cpp", os.path.join(work, "onednn_conv_nd"),
-                              ["-ldnnl"])
-    for name in args.cases:
-        case = CASES[name]
-        model, x_path, reference = keras_case(name, case, work)
-        exes, facts = sbs.kconv_executables(args, model, os.path.dirname(x_path), x_path,
-                                            reference, work)
-        entry = dict(facts, flops=flops(case), description=describe(name, case))
-        print(f"{name}: {entry['description']}; kconv vs float64 "
-              f"{entry['max_error_vs_float64']:.2g}", flush=True)
-        for t in args.threads:
-            systems = sbs.kconv_systems(exes, x_path, t, args.repeats)
-            dnnl = [onednn] + [str(v) for v in (1, "x".join(map(str, case["spatial"])),
-                                                case["c"], case["f"], case["k"], "same",
-                                                args.repeats, t)]
-            systems.append(("onednn", lambda dnnl=dnnl: sbs.rb.median_ms(sbs.rb.run(dnnl))))
-            systems += [sbs.torch_system(__file__, name, v, t, args.repeats)
-                        for v in TORCH[name]]
-            sbs.measure(entry, systems, peak, t, args, name)
-        results["cases"][name] = entry
-    sbs.finish(results, args, "conv_nd", write_report)
+def baselines(name, case, threads, repeats, onednn):
+    dnnl = [onednn] + [str(v) for v in (1, "x".join(map(str, case["spatial"])), case["c"],
+                                        case["f"], case["k"], "same", repeats, threads)]
+    return [("onednn", lambda: sbs.rb.median_ms(sbs.rb.run(dnnl)))] + [
+        sbs.torch_system(__file__, name, v, threads, repeats) for v in TORCH[name]]
 
 
 def write_report(results, out):
@@ -153,4 +109,6 @@ def write_report(results, out):
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(sbs.main(__file__, __doc__, "conv_nd", CASES, 20, "onednn_conv_nd.cpp",
+                      keras_case, lambda name, case: (flops(case), describe(name, case)),
+                      torch_build, baselines, write_report))

@@ -23,11 +23,9 @@ Method as run_models.py's (bench/side_by_side.py): every system in its own proce
 systems and the FMA peak in turn in each round, each system's best round; speeds
 relative to PyTorch (and oneDNN) measured in the same rounds. Writes sequence.json,
 sequence.md and sequence.png under --out."""
-import argparse
 import os
 import sys
 
-import numpy as np
 
 here = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, here)
@@ -72,12 +70,10 @@ def describe(case):
     return f"{what}, batch {case['batch']}, {TOKENS} tokens, {HEADS} heads x {HEAD_DIM}"
 
 
-def keras_case(name, case, work):
-    """Writes the case's Keras model (JSON + weights .h5) and input under work/name;
-    returns (kconvc's model arguments, the input's path, the float64 reference)."""
+def keras_case(name, case):
+    """The case's Keras model: (its Graph, the output's name, the model's JSON)."""
     import attention_e2e as ae
     import graph_e2e as ge
-    import keras_writer
     import layer_normalization_e2e as lne
     import recurrent_e2e
     ge.BATCH = case["batch"]
@@ -95,16 +91,9 @@ def keras_case(name, case, work):
         r = add(x, ae.mha(g, h, h, num_heads=HEADS, key_dim=HEAD_DIM))
         f = g.dense(g.dense(lne.layer_norm(g, r, epsilon=1e-6), MLP, "gelu"), MODEL)
         y = add(r, f)
-    d = os.path.join(work, name)
-    os.makedirs(d, exist_ok=True)
+    # MultiHeadAttention's call arguments, serialized as Keras 2 does.
     shapes = {n: [None] + list(v.shape[1:]) for n, v in g.values.items()}
-    with open(os.path.join(d, "model.json"), "w") as f:
-        f.write(ae.rewrite_calls(g.outputs_json([y]), False, shapes))
-    keras_writer.save_weights_h5(os.path.join(d, "w.h5"), [(n, w) for n, _, w in g.weights])
-    x_path = os.path.join(d, "x.npy")
-    np.save(x_path, g.inputs[0][1])
-    return ([os.path.join(d, "model.json"), "--weights", os.path.join(d, "w.h5")], x_path,
-            g.values[y])
+    return g, y, ae.rewrite_calls(g.outputs_json([y]), False, shapes)
 
 
 def torch_build(name, variant):
@@ -153,43 +142,14 @@ def torch_build(name, variant):
     return block
 
 
-def main():
-    if len(sys.argv) > 1 and sys.argv[1] == "torch":
-        return sbs.torch_child(sys.argv[2:], torch_build)
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    sbs.add_arguments(parser, CASES, repeats=30, tune_budget=0)
-    args = parser.parse_args()
-    if args.report_only:
-        import json
-        with open(os.path.join(args.out, "sequence.json")) as f:
-            return write_report(json.load(f), args.out)
-    sbs.settle(args, "run_sequence.py")
-    unknown = set(args.cases) - set(CASES)
-    if unknown:
-        sys.exit(f"run_sequence.py: --cases: unknown {', '.join(sorted(unknown))}")
-    work = sbs.rb.work_dir(args, "sequence")
-    results, peak = sbs.start_results(args, work)
-    onednn = sbs.compile_tool("onednn_lstm.cpp", os.path.join(work, "onednn_lstm"), ["-ldnnl"])
-    for name in args.cases:
-        case = CASES[name]
-        model, x_path, reference = keras_case(name, case, work)
-        exes, facts = sbs.kconv_executables(args, model, os.path.dirname(x_path), x_path,
-                                            reference, work)
-        entry = dict(facts, flops=flops(case), description=describe(case))
-        print(f"{name}: {entry['description']}; kconv vs float64 "
-              f"{entry['max_error_vs_float64']:.2g}", flush=True)
-        for t in args.threads:
-            systems = sbs.kconv_systems(exes, x_path, t, args.repeats)
-            systems += [sbs.torch_system(__file__, name, v, t, args.repeats)
-                        for v in TORCH[case["kind"]]]
-            if case["kind"] == "lstm":
-                dnnl = [onednn] + [str(v) for v in (case["batch"], STEPS, FEATURES, UNITS,
-                                                    args.repeats, t)]
-                systems.append(("onednn", lambda dnnl=dnnl: sbs.rb.median_ms(sbs.rb.run(dnnl))))
-            sbs.measure(entry, systems, peak, t, args, name)
-        results["cases"][name] = entry
-    sbs.finish(results, args, "sequence", write_report)
+def baselines(name, case, threads, repeats, onednn):
+    systems = [sbs.torch_system(__file__, name, v, threads, repeats)
+               for v in TORCH[case["kind"]]]
+    if case["kind"] == "lstm":
+        dnnl = [onednn] + [str(v) for v in (case["batch"], STEPS, FEATURES, UNITS, repeats,
+                                            threads)]
+        systems.append(("onednn", lambda: sbs.rb.median_ms(sbs.rb.run(dnnl))))
+    return systems
 
 
 def write_report(results, out):
@@ -209,4 +169,7 @@ def write_report(results, out):
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # Tuning changes no schedule of these cases' layers today (--tune-budget: 0).
+    sys.exit(sbs.main(__file__, __doc__, "sequence", CASES, 0, "onednn_lstm.cpp", keras_case,
+                      lambda name, case: (flops(case), describe(case)), torch_build,
+                      baselines, write_report))

@@ -90,6 +90,20 @@ def scaled_graph(name, scale=0.1, seed=5):
     return Scaled(name, np.random.default_rng(seed))
 
 
+def write_case(g, output, config, d):
+    """Writes a case's model (JSON + weights .h5) and input under d; returns (kconvc's
+    model arguments, the input's path, the float64 reference of the output)."""
+    import keras_writer
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, "model.json"), "w") as f:
+        f.write(config)
+    keras_writer.save_weights_h5(os.path.join(d, "w.h5"), [(n, w) for n, _, w in g.weights])
+    x_path = os.path.join(d, "x.npy")
+    np.save(x_path, g.inputs[0][1])
+    return ([os.path.join(d, "model.json"), "--weights", os.path.join(d, "w.h5")], x_path,
+            g.values[output])
+
+
 def compile_tool(source, exe, libraries):
     """Compiles one of bench/'s C/C++ programs (OpenMP, -O3 -march=native as fma_peak)."""
     compiler = "gcc" if source.endswith(".c") else "g++"
@@ -206,13 +220,56 @@ def torch_child(argv, build):
     return 0 if finite else 1
 
 
-def finish(results, args, stem, report):
-    """Writes STEM.json and, through report(results, out), STEM.md and STEM.png."""
+def main(script, doc, stem, cases, tune_budget, onednn_source, keras_case, describe,
+         torch_build, baselines, write_report):
+    """A script's main: `script torch ...` is the PyTorch child (torch_child); otherwise
+    parses the arguments and, per case of --cases, writes the Keras model (keras_case(
+    name, case) -> (graph_e2e Graph, output name, model JSON), see write_case),
+    compiles and checks kconv, then times it per thread count with baselines(name, case,
+    threads, repeats, the compiled onednn_source) -> [(system, fn -> ms)] (torch_system
+    for PyTorch's), and writes STEM.json and, with write_report(results, out), the
+    report. describe(name, case) -> (FLOPs, a sentence). --report-only rewrites the
+    report from STEM.json."""
+    if len(sys.argv) > 1 and sys.argv[1] == "torch":
+        return torch_child(sys.argv[2:], torch_build)
+    import argparse
+    parser = argparse.ArgumentParser(description=doc,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    add_arguments(parser, cases, repeats=30, tune_budget=tune_budget)
+    args = parser.parse_args()
+    if args.report_only:
+        with open(os.path.join(args.out, f"{stem}.json")) as f:
+            return write_report(json.load(f), args.out)
+    name = os.path.basename(script)
+    settle(args, name)
+    unknown = set(args.cases) - set(cases)
+    if unknown:
+        sys.exit(f"{name}: --cases: unknown {', '.join(sorted(unknown))}")
+    work = rb.work_dir(args, stem)
+    results, peak = start_results(args, work)
+    onednn = compile_tool(onednn_source, os.path.join(work, onednn_source.split(".")[0]),
+                          ["-ldnnl"])
+    for case_name in args.cases:
+        case = cases[case_name]
+        model, x_path, reference = write_case(*keras_case(case_name, case),
+                                              os.path.join(work, case_name))
+        exes, facts = kconv_executables(args, model, os.path.dirname(x_path), x_path,
+                                        reference, work)
+        flops, description = describe(case_name, case)
+        entry = dict(facts, flops=flops, description=description)
+        print(f"{case_name}: {description}; kconv vs float64 "
+              f"{entry['max_error_vs_float64']:.2g}", flush=True)
+        for t in args.threads:
+            measure(entry, kconv_systems(exes, x_path, t, args.repeats) +
+                    baselines(case_name, case, t, args.repeats, onednn), peak, t, args,
+                    case_name)
+        results["cases"][case_name] = entry
     results["machine"]["load_average_at_end"] = os.getloadavg()
     with open(os.path.join(args.out, f"{stem}.json"), "w") as f:
         json.dump(results, f, indent=1)
-    report(results, args.out)
+    write_report(results, args.out)
     print(f"wrote {os.path.join(args.out, stem + '.md')}", flush=True)
+    return 0
 
 
 def ratio_cell(m, rounds, baseline, system):
@@ -243,14 +300,7 @@ def write_report(results, out, stem, title, baselines, notes):
     for name, e in cases.items():
         for t in threads:
             m, rounds = e[f"threads_{t}"], e[f"rounds_ms_{t}"]
-            cells = []
-            for s in systems:
-                if s not in m:
-                    cells.append("–")
-                    continue
-                gflops = e["flops"] / (m[s] * 1e6)
-                cells.append(f"{m[s]:.3f}{rb.spread_text(rounds, s)} "
-                             f"({gflops:.0f}, {100 * gflops / m['peak_gflops']:.0f}%)")
+            cells = [rb.time_cell(m, rounds, s, e["flops"], m["peak_gflops"]) for s in systems]
             kconv = next(s for s in KCONV if s in m)
             cells += [ratio_cell(m, rounds, b, kconv) for b in present]
             lines.append(f"| {name} | {t} | {e['flops'] / 1e9:.3f} | " + " | ".join(cells) +
