@@ -164,6 +164,12 @@ def write_report(results, out):
         f"nn.MultiheadAttention(batch_first=True)(x, x, x, need_weights=False); onednn: "
         f"oneDNN's LSTM primitive (bench/onednn_lstm.cpp: forward inference, the whole "
         f"sequence written, weights in the layouts it chooses, OpenMP threads = thr). "
+        f"PyTorch's BLAS: {results.get('torch_blas', '?')}; Debian's build uses the system's "
+        f"libblas.so.3, the reference BLAS unless an optimized one is installed, and computes "
+        f"nn.Linear, the attention's batched products and nn.LSTM's (perf: sgemm_ of "
+        f"libblas.so.3, not oneDNN's RNN) with it: the pytorch, pytorch_sdpa and pytorch_mha "
+        f"rows measure that BLAS; pytorch_onednn moves the Linear layers, most of the FLOPs, "
+        f"to oneDNN (the attention products stay on the BLAS). "
         f"Every system computes the same shapes from its own random weights.")
     sbs.write_report(results, out, "sequence", "Sequence models, float32", BASELINES, notes)
 

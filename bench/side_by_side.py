@@ -122,14 +122,17 @@ def start_results(args, work):
         "kconv_commit": rm.git_commit(os.path.dirname(os.path.dirname(os.path.dirname(
             args.kconvc)))),
         "bench_commit": rm.git_commit(root),
-        "torch_version": rb.run([sys.executable, "-c",
-                                 "import torch; print(torch.__version__)"]).strip(),
         "settings": {"repeats": args.repeats, "rounds": args.rounds,
                      "max_rounds": args.max_rounds, "threads": args.threads,
                      "tune_budget": args.tune_budget, "quick": args.quick,
                      "shared_machine": args.shared_machine, "skipped": args.skip},
         "peak_gflops": {t: float(rb.run([peak, str(t)]).split("=")[1]) for t in args.threads},
         "cases": {}}
+    # PyTorch's version and BLAS_INFO ("generic": whatever libblas.so.3 is), asked in a
+    # child as every PyTorch measurement is, so that this process never loads torch.
+    results["torch_version"], results["torch_blas"] = rb.run(
+        [sys.executable, "-c", "import sys; sys.path.insert(0, sys.argv[1]); import torch, "
+         "run_models; print(torch.__version__); print(run_models.torch_blas())", here]).split()
     return results, peak
 
 
