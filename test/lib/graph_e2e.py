@@ -406,12 +406,43 @@ BROADCAST_MODELS = {"se_broadcast": se_broadcast, "se_broadcast_cf": se_broadcas
                     "mbconv_se": mbconv_se}
 
 
+# Layers that are the identity at inference (Keras 3's augmentations among them), around
+# a convolution: the model's output is the convolution's.
+IDENTITIES = [("Identity", {}), ("RandomGrayscale", {"factor": 0.5}),
+              ("RandomHue", {"factor": 0.3, "value_range": [0, 255]}),
+              ("RandomSaturation", {"factor": 0.5, "value_range": [0, 255]}),
+              ("RandomSharpness", {"factor": 0.5, "value_range": [0, 255]}),
+              ("RandomColorDegeneration", {"factor": 0.5, "value_range": [0, 255]}),
+              ("RandomColorJitter", {"value_range": [0, 255]}),
+              ("RandomInvert", {"factor": 0.5, "value_range": [0, 255]}),
+              ("RandomPosterization", {"factor": [1, 8], "value_range": [0, 255]}),
+              ("RandomErasing", {"factor": 0.5, "value_range": [0, 255]}),
+              ("RandomGaussianBlur", {"factor": 0.5, "value_range": [0, 255]}),
+              ("Solarization", {"addition_factor": 0.2, "value_range": [0, 255]}),
+              ("AugMix", {"value_range": [0, 255]}), ("RandAugment", {"value_range": [0, 255]}),
+              ("CutMix", {"factor": 1.0}), ("MixUp", {"alpha": 0.2}),
+              ("RandomFlip", {"mode": "horizontal"}), ("GaussianNoise", {"stddev": 0.1})]
+
+
+def identities(g):
+    x = g.input((6, 6, 3))
+    for cls, config in IDENTITIES[:len(IDENTITIES) // 2]:
+        x = g.add(cls, x, lambda v: v, dict(config, seed=None))
+    y = g.conv(x, 4, (3, 3), activation="relu")
+    for cls, config in IDENTITIES[len(IDENTITIES) // 2:]:
+        y = g.add(cls, y, lambda v: v, dict(config, seed=None))
+    return [y]
+
+
 MODELS = {"resnet_block": resnet_block, "mobilenet_block": mobilenet_block,
           "classifier": classifier, "channels_first_net": channels_first_net,
-          "branches": branches, "decoder": decoder, "odd_names": odd_names}
+          "branches": branches, "decoder": decoder, "odd_names": odd_names,
+          "identities": identities}
 MODELS.update(BROADCAST_MODELS)
-# odd_names: layer-names.test; the broadcast models: broadcast-merges.test
-DEFAULT_MODELS = [m for m in MODELS if m != "odd_names" and m not in BROADCAST_MODELS]
+# odd_names: layer-names.test; the broadcast models: broadcast-merges.test; identities:
+# identities.test
+DEFAULT_MODELS = [m for m in MODELS if m not in ("odd_names", "identities") and
+                  m not in BROADCAST_MODELS]
 
 
 def build(name, keras3, workdir, rng, full_h5=False):

@@ -672,7 +672,13 @@ bool isIdentityAtInference(const std::string &cls) {
          cls == "SpatialDropout3D" || cls == "GaussianNoise" || cls == "GaussianDropout" ||
          cls == "AlphaDropout" || cls == "ActivityRegularization" || cls == "RandomFlip" ||
          cls == "RandomRotation" || cls == "RandomZoom" || cls == "RandomTranslation" ||
-         cls == "RandomContrast" || cls == "RandomBrightness";
+         cls == "RandomContrast" || cls == "RandomBrightness" || cls == "Identity" ||
+         // Keras 3's augmentations, which change images only when training.
+         cls == "RandomGrayscale" || cls == "RandomHue" || cls == "RandomSaturation" ||
+         cls == "RandomSharpness" || cls == "RandomColorDegeneration" ||
+         cls == "RandomColorJitter" || cls == "RandomInvert" || cls == "RandomPosterization" ||
+         cls == "RandomErasing" || cls == "RandomGaussianBlur" || cls == "Solarization" ||
+         cls == "AugMix" || cls == "RandAugment" || cls == "CutMix" || cls == "MixUp";
 }
 
 UnitNormConfig parseUnitNorm(const LayerContext &ctx, const json &c) {
