@@ -257,8 +257,11 @@ def functional_json(layers, inputs, outputs, name="model", keras_version="2.13.1
     inbound or output name "layer:k" is the layer's output tensor k."""
     entries = []
     for class_name, config, inbound in layers:
+        # "__kwargs": a call's non-tensor arguments (a TFOpLambda's scalar operand).
+        config = dict(config)
+        kwargs = config.pop("__kwargs", {})
         refs = [_tensor_ref(producer) for producer in inbound]
-        nodes = [[[layer, 0, index, {}] for layer, index in refs]] if inbound else []
+        nodes = [[[layer, 0, index, kwargs] for layer, index in refs]] if inbound else []
         entries.append({"class_name": class_name, "config": config, "name": config["name"],
                         "inbound_nodes": nodes})
     model = {"class_name": "Functional", "config": {
@@ -281,6 +284,16 @@ def keras3_functional_json(layers, inputs, outputs, shapes, name="model"):
     entries = []
     for class_name, config, inbound in layers:
         config = dict(config)
+        if "__module" in config:
+            # An operation of keras.ops (not a layer), e.g. `x + 3.0`: config {"name"},
+            # the call's args "__args" with None where the inbound tensors go, in order.
+            tensors = iter(_keras3_tensor(p, shapes[p]) for p in inbound)
+            args = [next(tensors) if a is None else a for a in config["__args"]]
+            entries.append({"module": config["__module"], "class_name": class_name,
+                            "config": {"name": config["name"]}, "registered_name": class_name,
+                            "name": config["name"],
+                            "inbound_nodes": [{"args": args, "kwargs": {}}]})
+            continue
         config["dtype"] = _keras3_dtype()
         entry = {"module": "keras.layers", "class_name": class_name, "config": config,
                  "registered_name": None, "name": config["name"]}

@@ -143,6 +143,36 @@ class Graph:
     def activation(self, x, name):
         return self.add("Activation", x, lambda v: cr.activation(name, v), {"activation": name})
 
+    # `x op number` in Keras's own spelling: a TFOpLambda layer (Keras 2), an operation
+    # of keras.src.ops.numpy (Keras 3), auto-named as Keras names them.
+    KERAS2_FUNCTIONS = {"add": "__operators__.add", "subtract": "math.subtract",
+                        "multiply": "math.multiply", "divide": "math.truediv"}
+    KERAS3_OPERATIONS = {"add": ("Add", "add"), "subtract": ("Subtract", "subtract"),
+                         "multiply": ("Multiply", "multiply"),
+                         "divide": ("TrueDivide", "true_divide")}
+
+    def scalar_op(self, x, op, value, number_first=False):
+        """`x op value` (`value op x` with number_first, which only Keras 3 writes as
+        such) on a tensor, as Keras writes a Python operator in a functional model: a
+        TFOpLambda layer in Keras 2 (the number in the call's kwargs as "y"), an
+        operation of keras.ops in Keras 3 (the number among the call's args)."""
+        counts = self.__dict__.setdefault("op_counts", {})
+        if self.keras3:
+            cls, base = self.KERAS3_OPERATIONS[op]
+            config = {"__module": "keras.src.ops.numpy",
+                      "__args": [value, None] if number_first else [None, value]}
+        else:
+            assert not number_first, "Keras 2 writes the number first differently"
+            cls, base = "TFOpLambda", "tf." + self.KERAS2_FUNCTIONS[op]
+            config = {"function": self.KERAS2_FUNCTIONS[op],
+                      "__kwargs": {"y": value, "name": None}}
+        n = counts[base] = counts.get(base, -1) + 1
+        self.names = [base + (f"_{n}" if n else "")]
+        a, b = (value, None) if number_first else (None, value)
+        return self.add(cls, x, lambda v: {"add": np.add, "subtract": np.subtract,
+                                           "multiply": np.multiply, "divide": np.divide}[op](
+            v if a is None else a, v if b is None else b), config)
+
     def outputs_json(self, outputs, keras3=False):
         if not keras3:
             return keras_writer.functional_json(self.layers, [n for n, _ in self.inputs],
@@ -402,6 +432,25 @@ def mbconv_se(g):
     return [merge(g, "Add", [x, y])]
 
 
+def scalar_ops(g):
+    """Tensor-number arithmetic as Keras writes Python operators (Graph.scalar_op): each
+    kind, MobileNetV3's hard sigmoid among them; in Keras 3 the number first too (3 - x,
+    written by __rsub__ as Subtract(3.0, x))."""
+    x = g.input((6, 6, 4))
+    y = g.conv(x, 4, (3, 3))
+    a = g.scalar_op(y, "add", 3.0)
+    a = g.add("ReLU", a, lambda v: lr.relu_layer(v, 6.0), {"max_value": 6.0})
+    a = g.scalar_op(a, "multiply", 1.0 / 6.0)
+    b = g.scalar_op(g.scalar_op(y, "subtract", 0.25), "divide", -4.0)
+    b = g.scalar_op(b, "multiply", 2)  # an integer operand
+    outputs = [a, g.conv(b, 3, (1, 1))]
+    if g.keras3:
+        c = g.scalar_op(y, "subtract", 2.0, number_first=True)
+        c = g.scalar_op(c, "multiply", 0.5, number_first=True)
+        outputs.append(g.scalar_op(c, "add", -1.5, number_first=True))
+    return outputs
+
+
 BROADCAST_MODELS = {"se_broadcast": se_broadcast, "se_broadcast_cf": se_broadcast_cf,
                     "mbconv_se": mbconv_se}
 
@@ -439,9 +488,10 @@ MODELS = {"resnet_block": resnet_block, "mobilenet_block": mobilenet_block,
           "branches": branches, "decoder": decoder, "odd_names": odd_names,
           "identities": identities}
 MODELS.update(BROADCAST_MODELS)
-# odd_names: layer-names.test; the broadcast models: broadcast-merges.test; identities:
-# identities.test
-DEFAULT_MODELS = [m for m in MODELS if m not in ("odd_names", "identities") and
+MODELS["scalar_ops"] = scalar_ops
+# odd_names: layer-names.test; the broadcast models: broadcast-merges.test; scalar_ops:
+# scalar-operations.test; identities: identities.test
+DEFAULT_MODELS = [m for m in MODELS if m not in ("odd_names", "scalar_ops", "identities") and
                   m not in BROADCAST_MODELS]
 
 

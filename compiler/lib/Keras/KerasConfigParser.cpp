@@ -10,6 +10,8 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <deque>
+#include <map>
 #include <set>
 
 namespace kconv::keras {
@@ -197,6 +199,97 @@ std::vector<TensorRef> endpointRefs(const LayerContext &ctx, const json &j, cons
   for (const json &e : j)
     refs.push_back(tensorReference(ctx, e, where));
   return refs;
+}
+
+/// A tensor plus, minus, times or divided by a number, as Keras writes a Python operator
+/// on a tensor of a functional model (keras.applications' MobileNetV3 writes its hard
+/// sigmoid as `ReLU(6.0)(x + 3.0) * (1.0 / 6.0)`): Keras 2 a TFOpLambda layer (function
+/// "__operators__.add", "math.multiply", ...; the number in the call's kwargs as "y"),
+/// Keras 3 an operation of keras.ops (module "keras.src.ops.numpy", class Add, Multiply,
+/// ...; the number beside the tensor in the call's args). Returns the equivalent
+/// Rescaling config, or nullopt if the entry is no operation; fails on an operation of
+/// keras.ops (or an arithmetic TFOpLambda) that is not a tensor and a number.
+std::optional<json> scalarOperation(const LayerContext &ctx, const json &layerJson) {
+  static const char *kOnlyScalarArithmetic =
+      "kconv compiles tensor arithmetic only as a tensor plus, minus, times or divided by a "
+      "number";
+  static const std::map<std::string, std::string> keras2Functions = {
+      {"__operators__.add", "add"},     {"math.add", "add"},
+      {"math.multiply", "multiply"},    {"math.subtract", "subtract"},
+      {"math.truediv", "divide"},       {"math.divide", "divide"}};
+  static const std::map<std::string, std::string> keras3Classes = {
+      {"Add", "add"}, {"Multiply", "multiply"}, {"Subtract", "subtract"},
+      {"Divide", "divide"}, {"TrueDivide", "divide"}};
+  const json &config = layerJson.contains("config") ? layerJson["config"] : json();
+  std::string op, what;
+  std::optional<double> number;
+  bool numberFirst = false;
+  size_t tensors = 0;
+  const json &nodes = layerJson.contains("inbound_nodes") ? layerJson["inbound_nodes"] : json();
+  if (ctx.className == "TFOpLambda") {
+    if (!config.is_object() || !config.contains("function") || !config["function"].is_string())
+      return std::nullopt;
+    std::string function = config["function"].get<std::string>();
+    auto it = keras2Functions.find(function);
+    if (it == keras2Functions.end())
+      return std::nullopt; // Python code: rejected as such
+    op = it->second;
+    what = "tf." + function;
+    // [[["producer", 0, 0, {"y": 3.0, "name": null}]]]: one call of one tensor.
+    if (nodes.is_array() && nodes.size() == 1 && nodes[0].is_array() && nodes[0].size() == 1 &&
+        nodes[0][0].is_array() && nodes[0][0].size() == 4 && nodes[0][0][3].is_object()) {
+      tensors = 1;
+      const json &kwargs = nodes[0][0][3];
+      if (kwargs.contains("y") && kwargs["y"].is_number())
+        number = kwargs["y"].get<double>();
+    }
+  } else {
+    std::string module = layerJson.contains("module") && layerJson["module"].is_string()
+                             ? layerJson["module"].get<std::string>()
+                             : "";
+    if (module.rfind("keras.src.ops.", 0) != 0 && module.rfind("keras.ops.", 0) != 0)
+      return std::nullopt;
+    what = "the operation " + module + "." + ctx.className;
+    auto it = keras3Classes.find(ctx.className);
+    if (it == keras3Classes.end())
+      ctx.fail(what + " (keras.ops) is not supported: " + kOnlyScalarArithmetic);
+    op = it->second;
+    // [{"args": [tensor, 3.0], "kwargs": {}}], the number on either side.
+    if (nodes.is_array() && nodes.size() == 1 && nodes[0].is_object() &&
+        nodes[0].contains("args") && nodes[0]["args"].is_array() &&
+        nodes[0]["args"].size() == 2 &&
+        (!nodes[0].contains("kwargs") || nodes[0]["kwargs"].empty())) {
+      for (const json &arg : nodes[0]["args"]) {
+        if (arg.is_number()) {
+          numberFirst = !tensors && !number;
+          number = arg.get<double>();
+        } else if (arg.is_object() && arg.value("class_name", "") == "__keras_tensor__") {
+          ++tensors;
+        }
+      }
+    }
+  }
+  if (tensors != 1 || !number)
+    ctx.fail(what + " takes other operands than one tensor and one number: " +
+             kOnlyScalarArithmetic);
+  double scale = 1, offset = 0;
+  if (op == "add") {
+    offset = *number;
+  } else if (op == "multiply") {
+    scale = *number;
+  } else if (op == "subtract") {
+    scale = numberFirst ? -1 : 1;
+    offset = numberFirst ? *number : -*number;
+  } else {
+    if (numberFirst)
+      ctx.fail(what + " divides a number by a tensor: " + kOnlyScalarArithmetic);
+    if (*number == 0)
+      ctx.fail(what + " divides by zero");
+    scale = 1 / *number;
+  }
+  return json{{"name", config.is_object() ? config.value("name", "") : ""},
+              {"scale", scale},
+              {"offset", offset}};
 }
 
 int detectKerasMajor(const json &root) {
@@ -493,6 +586,7 @@ private:
     if (!layers.is_array())
       modelCtx.fail("'layers' must be a list");
     std::vector<Entry> entries;
+    std::deque<json> operations; // the Rescaling configs of scalar operations
     std::map<std::string, size_t> byName;
     std::map<std::string, int> used;
     for (const json &layerJson : layers) {
@@ -504,6 +598,10 @@ private:
       e.ctx.name = scope.prefix + e.name;
       if (!layerJson.contains("name") && !(e.config->is_object() && e.config->contains("name")))
         stringMember(e.ctx, *e.config, "name"); // the error of a missing name
+      if (std::optional<json> rescaling = scalarOperation(e.ctx, layerJson)) {
+        e.ctx.className = "Rescaling";
+        e.config = &operations.emplace_back(std::move(*rescaling));
+      }
       if (e.config->is_object())
         rejectUncompilable(e.ctx, *e.config);
       e.isInput = e.ctx.className == "InputLayer";
