@@ -17,10 +17,13 @@ with examples/transformer_reference.py's float64 reference (1e-4 relative):
      mask; the query's zeroes the output rows of masked queries): dot with use_scale,
      query and value masked, fewer value steps than queries; AdditiveAttention with
      its scale, a key without a mask, causal (a left-padded value leaves the first
-     queries nothing to attend: the uniform softmax); concat, the value's mask only.
+     queries nothing to attend: the uniform softmax); concat, the value's mask only;
+  6: (Keras 3 only) GroupedQueryAttention, 4 query heads sharing 2 key/value heads,
+     the query's and value's masks and the causal mask combined as MultiHeadAttention's.
 
   attention_mask_e2e.py --kconvc KCONVC --workdir DIR [--keras3]"""
 import argparse
+import math
 import os
 import subprocess
 import sys
@@ -50,7 +53,29 @@ def attention_layer(w, name, score_mode="dot", additive=False):
     return tl.kw.Layer("Attention", config, weights)
 
 
-def build(w):
+GQA_GROUPS = {"query": "_query_dense", "key": "_key_dense", "value": "_value_dense",
+              "attention_output": "_output_dense"}
+
+
+def grouped_query_attention(w, name, dim, query_heads, kv_heads, head_dim):
+    """Keras 3's GroupedQueryAttention: its projections' weights in `_query_dense`, ...,
+    key and value of kv_heads heads."""
+    config = {"name": name, "trainable": True, "head_dim": head_dim,
+              "num_query_heads": query_heads, "num_key_value_heads": kv_heads,
+              "dropout": 0.0, "use_bias": True, "kernel_initializer": tl.GLOROT,
+              "bias_initializer": tl.ZEROS, **tl.NO_PENALTIES}
+    weights = [("query/kernel", w.kernel((dim, query_heads, head_dim), dim)),
+               ("query/bias", w.normal((query_heads, head_dim), 0.1))]
+    for part in ("key", "value"):
+        weights += [(part + "/kernel", w.kernel((dim, kv_heads, head_dim), dim)),
+                    (part + "/bias", w.normal((kv_heads, head_dim), 0.1))]
+    weights += [("attention_output/kernel",
+                 w.kernel((query_heads, head_dim, dim), query_heads * head_dim)),
+                ("attention_output/bias", w.normal((dim,), 0.1))]
+    return tl.kw.Layer("GroupedQueryAttention", config, weights, keras3_groups=GQA_GROUPS)
+
+
+def build(w, keras3=False):
     ids = tl.kw.Input("ids", (STEPS,), dtype="int32")
     mask = tl.kw.Input("mask", (STEPS, STEPS))
     value_ids = tl.kw.Input("value_ids", (VALUE_STEPS,), dtype="int32")
@@ -68,6 +93,9 @@ def build(w):
         attention_layer(w, "additive", additive=True)([e, values, keys],
                                                       use_causal_mask=True)[0],
         attention_layer(w, "concat", "concat")([plain, values])[0]]
+    if keras3:
+        outputs.append(grouped_query_attention(w, "gqa", DIM, 4, 2, 3)(
+            e, value=values, use_causal_mask=True)[0])
     return tl.kw.Functional("masks", [ids, mask, value_ids], outputs)
 
 
@@ -107,6 +135,23 @@ def attention(query, value, key, w, layer, kind, query_kept, value_kept, causal=
     return out if query_kept is None else out * query_kept[:, :, None]
 
 
+def gqa_reference(query, value, w, layer, kept):
+    """GroupedQueryAttention: MultiHeadAttention's formula with each key/value head
+    repeated for the query heads it serves; `kept` (batch, T, S) as the MHA reference."""
+    def project(x, part):
+        return np.einsum("btd,dhk->bthk", x, w(layer, part + "/kernel")) + w(layer, part + "/bias")
+
+    q, k, v = project(query, "query"), project(value, "key"), project(value, "value")
+    repeats = q.shape[2] // k.shape[2]
+    k, v = np.repeat(k, repeats, axis=2), np.repeat(v, repeats, axis=2)
+    scores = np.einsum("bthk,bshk->bhts", q / math.sqrt(q.shape[-1]), k)
+    added = scores + np.where(kept, 0.0, -1e9)[:, None]
+    scores = np.where(kept[:, None], scores, added.astype(np.float32))
+    context = np.einsum("bhts,bshk->bthk", tr.softmax(scores), v)
+    return (np.einsum("bthk,hkd->btd", context, w(layer, "attention_output/kernel"))
+            + w(layer, "attention_output/bias"))
+
+
 def reference(path, ids, mask, value_ids, keras3):
     w = tr.KerasWeights(path)
     kept = ids != 0
@@ -123,7 +168,10 @@ def reference(path, ids, mask, value_ids, keras3):
             attention(e, values, values, w, "dot", "dot", kept, value_kept),
             attention(e, values, keys, w, "additive", "additive", kept, value_kept,
                       causal=True),
-            attention(plain, values, values, w, "concat", "concat", None, value_kept)]
+            attention(plain, values, values, w, "concat", "concat", None, value_kept)] + (
+        [gqa_reference(e, values, w, "gqa", kept[:, :, None] & value_kept[:, None, :] &
+                       np.tril(np.ones((STEPS, VALUE_STEPS), bool))[None])]
+        if keras3 else [])
 
 
 def main():
@@ -133,7 +181,7 @@ def main():
     parser.add_argument("--keras3", action="store_true")
     args = parser.parse_args()
     os.makedirs(args.workdir, exist_ok=True)
-    tl.save(args.workdir, build(tl.Weights(seed=7)), keras3_version="3.10.0")
+    tl.save(args.workdir, build(tl.Weights(seed=7), args.keras3), keras3_version="3.10.0")
     ids, mask, value_ids = inputs(np.random.default_rng(8))
     paths = [os.path.join(args.workdir, n) for n in ("ids.npy", "mask.npy", "value_ids.npy")]
     for path, array in zip(paths, (ids, mask, value_ids)):
