@@ -32,6 +32,15 @@ LogicalResult Importer::checkSequenceInput(const keras::Layer &layer, Value in) 
   return success();
 }
 
+FailureOr<Value> Importer::sequenceInput(const keras::Layer &layer) {
+  if (failed(expectInputs(layer, 1)))
+    return failure();
+  Value in = input(layer, 0);
+  if (failed(checkSequenceInput(layer, in)))
+    return failure();
+  return in;
+}
+
 FailureOr<Value> Importer::buildRecurrent(const keras::Layer &layer, Location loc, Value in,
                                           const keras::RecurrentConfig &rnn,
                                           ArrayRef<const keras::WeightTensor *> tensors,
@@ -189,10 +198,8 @@ LogicalResult Importer::importRecurrentState(const keras::Layer &layer,
 LogicalResult Importer::importStackedRecurrent(const keras::Layer &layer,
                                                const keras::StackedRecurrentConfig &stacked,
                                                Value mask) {
-  if (failed(expectInputs(layer, 1)))
-    return failure();
-  Value in = input(layer, 0);
-  if (failed(checkSequenceInput(layer, in)))
+  FailureOr<Value> in = sequenceInput(layer);
+  if (failed(in))
     return failure();
   size_t count = 0;
   for (const keras::RecurrentConfig &cell : stacked.cells)
@@ -205,7 +212,7 @@ LogicalResult Importer::importStackedRecurrent(const keras::Layer &layer,
   // reads backwards too: every cell meets the steps (and the mask) in the order the
   // stacked cell does, and the last returns them in that order, as Keras does.
   ArrayRef<const keras::WeightTensor *> all(*tensors);
-  Value x = in;
+  Value x = *in;
   for (size_t i = 0; i < stacked.cells.size(); ++i) {
     keras::RecurrentConfig cell = stacked.cells[i];
     bool last = i + 1 == stacked.cells.size();
@@ -225,11 +232,10 @@ LogicalResult Importer::importStackedRecurrent(const keras::Layer &layer,
 LogicalResult Importer::importBidirectional(const keras::Layer &layer,
                                             const keras::BidirectionalConfig &bi,
                                             Value mask) {
-  if (failed(expectInputs(layer, 1)))
+  FailureOr<Value> sequence = sequenceInput(layer);
+  if (failed(sequence))
     return failure();
-  Value in = input(layer, 0);
-  if (failed(checkSequenceInput(layer, in)))
-    return failure();
+  Value in = *sequence;
   size_t forwardCount = bi.forward.useBias ? 3 : 2;
   FailureOr<std::vector<const keras::WeightTensor *>> tensors =
       layerWeights(layer, forwardCount + (bi.backward.useBias ? 3 : 2));

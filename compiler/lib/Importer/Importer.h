@@ -228,6 +228,8 @@ private:
   /// One kconv.rnn at `loc` on `in` with the weights `tensors` (kernel, recurrent
   /// kernel[, bias]; nulls without a weights file), skipping the steps `mask` (or
   /// null) masks, from `initialStates` (none: zeros); the layer's value is its result.
+  /// The one input of a layer reading a sequence, checked by checkSequenceInput.
+  FailureOr<Value> sequenceInput(const keras::Layer &layer);
   FailureOr<Value> buildRecurrent(const keras::Layer &layer, Location loc, Value in,
                                   const keras::RecurrentConfig &rnn,
                                   ArrayRef<const keras::WeightTensor *> tensors,

@@ -226,24 +226,32 @@ Status matchKeras3Weights(const Model &model, Weights &weights) {
     if (!layer.weightOwner.empty())
       continue; // a shared layer's later call: the weights are its owner's
     auto found = weights.byLayer.find(path);
+    // A layer whose weights are in groups below its own, gathered in `parts`' order
+    // (each part: its group's names in the Keras versions).
+    auto gather = [&](const std::vector<std::vector<std::string>> &parts) {
+      std::vector<WeightTensor> gathered;
+      for (const std::vector<std::string> &names : parts)
+        for (const std::string &name : names) {
+          auto sub = weights.byLayer.find(path + "/" + name);
+          if (sub == weights.byLayer.end())
+            continue;
+          for (WeightTensor &tensor : sub->second)
+            gathered.push_back(std::move(tensor));
+          break;
+        }
+      if (gathered.empty())
+        return;
+      renamed.byLayer[layer.name] = std::move(gathered);
+      renamed.layerOrder.push_back(layer.name);
+    };
     if (found == weights.byLayer.end() && (layer.className == "MultiHeadAttention" ||
                                            layer.className == "GroupedQueryAttention")) {
       // Its projections' weights, in Keras 2's order: query, key, value, output
       // (attributes `query_dense`, ...; `_query_dense` before Keras 3.3).
-      std::vector<WeightTensor> gathered;
-      for (const char *part : {"query_dense", "key_dense", "value_dense", "output_dense"}) {
-        auto sub = weights.byLayer.find(path + "/" + part);
-        if (sub == weights.byLayer.end())
-          sub = weights.byLayer.find(path + "/_" + part);
-        if (sub == weights.byLayer.end())
-          continue;
-        for (WeightTensor &tensor : sub->second)
-          gathered.push_back(std::move(tensor));
-      }
-      if (gathered.empty())
-        continue;
-      renamed.byLayer[layer.name] = std::move(gathered);
-      renamed.layerOrder.push_back(layer.name);
+      std::vector<std::vector<std::string>> parts;
+      for (const char *part : {"query_dense", "key_dense", "value_dense", "output_dense"})
+        parts.push_back({part, std::string("_") + part});
+      gather(parts);
       continue;
     }
     if (found == weights.byLayer.end() && layer.className == "TimeDistributed")
@@ -252,22 +260,15 @@ Status matchKeras3Weights(const Model &model, Weights &weights) {
     if (found == weights.byLayer.end() && stacked) {
       // Each cell's, in the cells' order: groups named as Keras names a list's items.
       std::map<std::string, int> names;
-      std::vector<WeightTensor> gathered;
+      std::vector<std::vector<std::string>> parts;
       for (const std::string &cls : stacked->cellClasses) {
         std::string name = kerasSnakeCase(cls);
         auto [count, first] = names.emplace(name, 0);
         if (!first)
           name += "_" + std::to_string(++count->second);
-        auto sub = weights.byLayer.find(path + "/cell/cells/" + name);
-        if (sub == weights.byLayer.end())
-          continue;
-        for (WeightTensor &tensor : sub->second)
-          gathered.push_back(std::move(tensor));
+        parts.push_back({"cell/cells/" + name});
       }
-      if (gathered.empty())
-        continue;
-      renamed.byLayer[layer.name] = std::move(gathered);
-      renamed.layerOrder.push_back(layer.name);
+      gather(parts);
       continue;
     }
     if (found == weights.byLayer.end())
