@@ -19,6 +19,7 @@ config.substitutions.append(("%examples", os.path.join(config.kconv_src_root, "e
 config.substitutions.append(("%kconv_build", config.kconv_obj_root))
 config.substitutions.append(("%kconv_src", config.kconv_src_root))
 config.substitutions.append(("%runtime_include", os.path.join(config.kconv_src_root, "runtime", "include")))
+config.substitutions.append(("%halide_include", config.halide_include))
 config.substitutions.append(("%runtime_lib", os.path.join(config.kconv_obj_root, "lib", "libkconv_runtime.a")))
 # Flags for C code linked against the runtime (sanitizer builds need theirs).
 config.substitutions.append(("%cflags", config.sanitize_flags))

@@ -386,10 +386,9 @@ Status defaultSchedule(const PipelinePlan &plan, const Conv2DLayer &layer,
 }
 
 namespace {
-/// Compiles a split model in `jobs` processes: each forked child lowers and compiles a
-/// share of the segments into an object of its own (without Halide's runtime), while
-/// this process compiles the rest with the top-level pipeline and the runtime into
-/// `objectPath`. Halide's lowering and LLVM's code generation are single-threaded, and
+/// Compiles a split model's segments in `jobs` processes: each forked child lowers and
+/// compiles a share of them into an object of its own (without Halide's runtime), while
+/// this process compiles the rest with the runtime into `objectPath`. Halide's lowering and LLVM's code generation are single-threaded, and
 /// a forked child shares nothing it could race on. A child's failure (a Halide error,
 /// a crash) fails the whole compile with its message.
 Status compileInProcesses(const PipelinePlan &plan, const std::vector<PipelineSegment> &segments,
@@ -443,19 +442,9 @@ Status compileInProcesses(const PipelinePlan &plan, const std::vector<PipelineSe
   }
   if (status) {
     try {
-      Module module = compileSegments(plan, segments, groups[0], request.functionName,
-                                      request.functionName, target);
-      std::set<std::string> names;
-      for (const Buffer<void> &buffer : module.buffers())
-        names.insert(buffer.name());
-      Module top = compileTopLevel(plan, segments, boundaryHalideNames(plan),
-                                   request.functionName, target);
-      for (const Buffer<void> &buffer : top.buffers())
-        if (names.insert(buffer.name()).second)
-          module.append(buffer);
-      for (const Internal::LoweredFunc &function : top.functions())
-        module.append(function);
-      module.compile(files);
+      compileSegments(plan, segments, groups[0], request.functionName, request.functionName,
+                      target)
+          .compile(files);
     } catch (const Halide::Error &e) {
       status = Status::error(std::string("Halide error: ") + e.what());
     }
@@ -491,7 +480,7 @@ Status compileInProcesses(const PipelinePlan &plan, const std::vector<PipelineSe
 } // namespace
 
 Status emitPipeline(const PipelinePlan &plan, const EmitRequest &request,
-                    std::vector<std::string> *partObjects) {
+                    std::vector<std::string> *partObjects, std::string *topLevelC) {
   try {
     Target target = parseTarget(request.target);
     BuiltPipeline built = buildPipeline(plan, target);
@@ -503,11 +492,18 @@ Status emitPipeline(const PipelinePlan &plan, const EmitRequest &request,
     int storedCount = (int)std::count(built.stored.begin(), built.stored.end(), true);
     if (plan.autoscheduler.empty() && request.splitAbove >= 0 &&
         storedCount > request.splitAbove) {
+      if (!topLevelC)
+        return Status::error("a split model's top level is C, and this caller compiles none");
       std::vector<PipelineSegment> segments = partitionPlan(plan, built.stored);
+      *topLevelC =
+          topLevelSource(plan, segments, boundaryHalideNames(plan), request.functionName);
       // (Halide's statement file is one module's: a model is compiled whole for it.)
       if (request.jobs > 1 && partObjects && request.stmtPath.empty() && segments.size() > 1)
         return compileInProcesses(plan, segments, request, target, files, *partObjects);
-      compileSegmented(plan, segments, boundaryHalideNames(plan), request.functionName, target)
+      std::vector<size_t> all(segments.size());
+      for (size_t k = 0; k < all.size(); ++k)
+        all[k] = k;
+      compileSegments(plan, segments, all, request.functionName, request.functionName, target)
           .compile(files);
       return Status::ok();
     }

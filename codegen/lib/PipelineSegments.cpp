@@ -5,7 +5,7 @@
 // invariants), so a large model is split where it stores a result anyway: each stored
 // result (a convolution's output, a layer computed at the root, a model output) becomes
 // its own pipeline, with the views and fused element-wise layers it reads through, and
-// a small top-level pipeline calls them in order as extern stages, allocating the
+// a top level in C (TopLevelSource.cpp) calls them in order, allocating the
 // intermediates. The schedules, the fusion decisions and the values are those of the
 // single pipeline: only the boundaries where a tensor is stored become calls.
 #include "PipelineSegments.h"
@@ -123,79 +123,6 @@ Module compileSegments(const PipelinePlan &plan, const std::vector<PipelineSegme
     linker.take(pipeline.compile_to_module(built.arguments, segmentName(functionName, k),
                                            target, LinkageType::External));
   }
-  return linked;
-}
-
-Module compileTopLevel(const PipelinePlan &plan, const std::vector<PipelineSegment> &segments,
-                       const std::vector<std::string> &boundaryNames,
-                       const std::string &functionName, const Target &target) {
-  // The model's inputs, one extern stage per segment.
-  std::map<int, ImageParam> inputs;
-  std::vector<Argument> arguments;
-  for (size_t i = 0; i < plan.inputs.size(); ++i) {
-    const TensorInfo &info = plan.values.at(plan.inputs[i].value);
-    ImageParam param(Float(32), info.rank(), boundaryNames[i]);
-    pinShape(param, info);
-    inputs.emplace(plan.inputs[i].value, param);
-    arguments.push_back(param);
-  }
-  std::map<int, Func> results;
-  for (size_t k = 0; k < segments.size(); ++k) {
-    const PipelineSegment &segment = segments[k];
-    std::string name = segmentName(functionName, k);
-    std::vector<ExternFuncArgument> args;
-    for (int value : segment.inputs) {
-      auto input = inputs.find(value);
-      if (input != inputs.end())
-        args.emplace_back(input->second);
-      else
-        args.emplace_back(results.at(value));
-    }
-    const TensorInfo &out = plan.values.at(segment.output);
-    Func f(name + "_result");
-    f.define_extern(name, args, Float(32), out.rank(), NameMangling::C);
-    f.compute_root();
-    // Computed whole: the segment's output buffer is pinned to the tensor's extents.
-    std::vector<Var> vars = f.args();
-    for (int d = 0; d + 1 < out.rank(); ++d)
-      f.bound(vars[d], 0, (int)out.shape[out.rank() - 1 - d]);
-    results[segment.output] = f;
-  }
-
-  std::vector<Func> outputs;
-  std::set<int> used;
-  for (size_t i = 0; i < plan.outputs.size(); ++i) {
-    int value = plan.outputs[i].value;
-    const TensorInfo &info = plan.values.at(value);
-    auto found = results.find(value);
-    Func f;
-    if (found != results.end() && used.insert(value).second) {
-      f = found->second;
-    } else { // a model input, or a value output twice
-      std::vector<Var> vars(info.rank());
-      std::vector<Expr> at(vars.begin(), vars.end());
-      f = Func(boundaryNames[plan.inputs.size() + i] + "_copy");
-      f(vars) = found != results.end() ? found->second(at) : inputs.at(value)(at);
-      used.insert(value);
-    }
-    pinShape(f.output_buffer(), info);
-    outputs.push_back(f);
-  }
-  Pipeline top(outputs);
-  return top.compile_to_module(arguments, functionName, target);
-}
-
-Module compileSegmented(const PipelinePlan &plan, const std::vector<PipelineSegment> &segments,
-                        const std::vector<std::string> &boundaryNames,
-                        const std::string &functionName, const Target &target) {
-  std::vector<size_t> all(segments.size());
-  for (size_t k = 0; k < all.size(); ++k)
-    all[k] = k;
-  Module linked = compileSegments(plan, segments, all, functionName, functionName, target);
-  ModuleLinker linker{linked, {}};
-  for (const Buffer<void> &buffer : linked.buffers())
-    linker.buffers.insert(buffer.name());
-  linker.take(compileTopLevel(plan, segments, boundaryNames, functionName, target));
   return linked;
 }
 

@@ -20,28 +20,21 @@ std::vector<PipelineSegment> partitionPlan(const PipelinePlan &plan,
 /// The plan of one segment: its inputs, its one output, its nodes and their weights.
 PipelinePlan segmentPlan(const PipelinePlan &plan, const PipelineSegment &segment);
 
-/// Lowers each segment as its own pipeline and a top-level one `functionName` (the
-/// model's inputs and outputs, as the single pipeline has them) calling them in order;
-/// returns them linked into one module. `boundaryNames`: the Halide names of the
-/// model's inputs, then its outputs.
-Halide::Module compileSegmented(const PipelinePlan &plan,
-                                const std::vector<PipelineSegment> &segments,
-                                const std::vector<std::string> &boundaryNames,
-                                const std::string &functionName, const Halide::Target &target);
-
 /// The segments listed in `which` (indices into `segments`), lowered as their own
-/// pipelines named as compileSegmented names them, in one module `moduleName`.
+/// pipelines `<functionName>_s<index>`, in one module `moduleName`.
 Halide::Module compileSegments(const PipelinePlan &plan,
                                const std::vector<PipelineSegment> &segments,
                                const std::vector<size_t> &which,
                                const std::string &functionName, const std::string &moduleName,
                                const Halide::Target &target);
 
-/// Only the top-level pipeline `functionName`, calling the segments as extern stages.
-Halide::Module compileTopLevel(const PipelinePlan &plan,
-                               const std::vector<PipelineSegment> &segments,
-                               const std::vector<std::string> &boundaryNames,
-                               const std::string &functionName, const Halide::Target &target);
+/// The C source of the top level `functionName` (TopLevelSource.cpp): the model's
+/// inputs and outputs as the single pipeline has them (and its `_argv` form), calling
+/// the segments' pipelines in order. `boundaryNames`: the Halide names of the model's
+/// inputs, then its outputs, for its error messages.
+std::string topLevelSource(const PipelinePlan &plan, const std::vector<PipelineSegment> &segments,
+                           const std::vector<std::string> &boundaryNames,
+                           const std::string &functionName);
 
 /// The segments split into at most `groups` sets of about equal compile work (each
 /// sorted), for separate processes to compile.

@@ -483,15 +483,35 @@ def identities(g):
     return [y]
 
 
+def long_lived(g):
+    """Values read long after they are computed, for a split model's buffer lifetimes
+    (split-lifetimes.test): an early result (a model output too) and the model input read
+    by the last layers after a chain of stored results of the same size, whose buffers
+    would take a freed one's memory; a value output twice; the input as an output."""
+    x = g.input((6, 6, 4))
+    early = g.conv(x, 4, (3, 3), activation="relu")
+    y, chain = early, []
+    for _ in range(8):
+        y = g.conv(y, 4, (3, 3), activation="tanh")
+        chain.append(y)
+    y = g.add("Add", [y, early], lambda a, b: a + b)
+    y = g.conv(y, 4, (1, 1))
+    cat = g.add("Concatenate", [y, chain[1], x], lambda *v: np.concatenate(v, -1),
+                {"axis": -1})
+    out = g.conv(cat, 5, (1, 1))
+    return [early, out, out, x]
+
+
 MODELS = {"resnet_block": resnet_block, "mobilenet_block": mobilenet_block,
           "classifier": classifier, "channels_first_net": channels_first_net,
           "branches": branches, "decoder": decoder, "odd_names": odd_names,
-          "identities": identities}
+          "identities": identities, "long_lived": long_lived}
 MODELS.update(BROADCAST_MODELS)
 MODELS["scalar_ops"] = scalar_ops
 # odd_names: layer-names.test; the broadcast models: broadcast-merges.test; scalar_ops:
-# scalar-operations.test; identities: identities.test
-DEFAULT_MODELS = [m for m in MODELS if m not in ("odd_names", "scalar_ops", "identities") and
+# scalar-operations.test; identities: identities.test; long_lived: split-lifetimes.test
+DEFAULT_MODELS = [m for m in MODELS if m not in ("odd_names", "scalar_ops", "identities",
+                                                  "long_lived") and
                   m not in BROADCAST_MODELS]
 
 

@@ -252,8 +252,35 @@ int emitNative(const codegen::PipelinePlan &plan, const CompileOptions &options,
   if (!options.stmtPath.empty())
     request.stmtPath = scratch.file("pipeline.stmt");
   std::vector<std::string> partObjects;
-  if (Status status = codegen::emitPipeline(plan, request, &partObjects); !status)
+  std::string topLevelC;
+  if (Status status = codegen::emitPipeline(plan, request, &partObjects, &topLevelC); !status)
     return fail(errs, options.modelPath + ": code generation failed: " + status.message());
+  // Generated code is compiled from standard input: the scratch directory's random name
+  // must not reach an object (sanitizers record the source path), so builds are
+  // byte-for-byte reproducible. Sanitizer builds' flags are for this machine only: the
+  // sanitizers' runtimes are this machine's, and the cross runtime has none.
+  std::vector<std::string> extraFlags;
+  llvm::SmallVector<llvm::StringRef> split;
+  if (machine.native())
+    llvm::StringRef(KCONV_GENERATED_CODE_FLAGS).split(split, ' ', -1, false);
+  for (llvm::StringRef flag : split)
+    extraFlags.push_back(flag.str());
+  auto compileC = [&](const std::string &source, const std::string &object,
+                      llvm::StringRef what) {
+    std::vector<std::string> args = {"-O2", "-fPIC", "-x", "c", "-c", "-",
+                                     "-I" + runtime.includeDir, "-o", object};
+    args.insert(args.end(), extraFlags.begin(), extraFlags.end());
+    return runTool(cc, what, args, scratch, llvm::StringRef(source));
+  };
+  if (!topLevelC.empty()) {
+    // A split model's top level, calling its pipelines in order (docs/codegen.md).
+    std::string topSource = scratch.file("toplevel.c"), topObject = scratch.file("toplevel.o");
+    if (llvm::Error e = writeFileAtomically(topSource, topLevelC))
+      return fail(errs, std::move(e));
+    if (llvm::Error e = compileC(topSource, topObject, "compiling the split pipeline's top level"))
+      return fail(errs, std::move(e));
+    partObjects.push_back(topObject);
+  }
   if (!partObjects.empty()) {
     // Pipelines compiled by other processes: one object again, as if compiled whole.
     std::string whole = scratch.file("pipeline-whole.o");
@@ -290,21 +317,7 @@ int emitNative(const codegen::PipelinePlan &plan, const CompileOptions &options,
   if (llvm::Error e = writeFileAtomically(
           glueSource, codegen::generateModelSource(plan, prefix, exe, linkId, build)))
     return fail(errs, std::move(e));
-  // The glue is compiled from standard input: the scratch directory's random name
-  // must not reach the object (sanitizers record the source path), so builds are
-  // byte-for-byte reproducible. Sanitizer builds' flags are for this machine only:
-  // the sanitizers' runtimes are this machine's, and the cross runtime has none.
-  std::vector<std::string> extraFlags;
-  llvm::SmallVector<llvm::StringRef> split;
-  if (machine.native())
-    llvm::StringRef(KCONV_GENERATED_CODE_FLAGS).split(split, ' ', -1, false);
-  for (llvm::StringRef flag : split)
-    extraFlags.push_back(flag.str());
-  std::vector<std::string> compileGlue = {"-O2", "-fPIC", "-x", "c", "-c", "-",
-                                          "-I" + runtime.includeDir, "-o", glueObject};
-  compileGlue.insert(compileGlue.end(), extraFlags.begin(), extraFlags.end());
-  if (llvm::Error e = runTool(cc, "compiling the model's C glue code", compileGlue, scratch,
-                              llvm::StringRef(glueSource)))
+  if (llvm::Error e = compileC(glueSource, glueObject, "compiling the model's C glue code"))
     return fail(errs, std::move(e));
 
   std::string artifact = scratch.file("artifact");

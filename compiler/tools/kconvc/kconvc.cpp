@@ -63,7 +63,7 @@ static cl::opt<bool> printWeights("mlir-print-weights",
 static cl::opt<int> splitAbove(
     "split-above",
     cl::desc("Lower a model storing more than N results as one Halide pipeline per stored "
-             "result, called from a top-level one (Halide's lowering time grows faster than "
+             "result, called in order from C (Halide's lowering time grows faster than "
              "the pipeline); -1: always one pipeline"),
     cl::value_desc("N"), cl::init(24), cl::cat(kconvcCategory));
 static cl::opt<int> compileJobs(

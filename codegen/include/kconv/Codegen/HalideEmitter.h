@@ -19,7 +19,7 @@ struct EmitRequest {
   std::string objectPath;      // object with the pipeline and the Halide runtime
   std::string stmtPath;        // Halide's lowered statement, for inspection (optional)
   /// A model storing more results than this is lowered as one pipeline per stored
-  /// result, called from a top-level one (PipelineSegments.cpp); -1: never.
+  /// result, called in order from C (PipelineSegments.cpp); -1: never.
   int splitAbove = 24;
   /// Processes compiling a split model's pipelines (1: this one alone).
   int jobs = 1;
@@ -28,9 +28,13 @@ struct EmitRequest {
 /// Builds the plan's Halide pipeline and writes the requested files. A split model
 /// compiled in several processes (`jobs` > 1, `partObjects` given, no statement file)
 /// leaves some of its pipelines in further object files, listed in `partObjects`
-/// (without Halide's runtime, which `objectPath` has): link them all.
+/// (without Halide's runtime, which `objectPath` has): link them all. A split model's
+/// top-level function `functionName` (and `<functionName>_argv`) is C, returned in
+/// `topLevelC` (left empty for a model compiled whole) for the caller to compile and
+/// link with them; a split model without `topLevelC` is an error.
 Status emitPipeline(const PipelinePlan &plan, const EmitRequest &request,
-                    std::vector<std::string> *partObjects = nullptr);
+                    std::vector<std::string> *partObjects = nullptr,
+                    std::string *topLevelC = nullptr);
 
 /// The Halide target string `target` ("host" included) resolves to, or an error.
 Status resolveTarget(const std::string &target, std::string &resolved);
