@@ -388,9 +388,10 @@ Status defaultSchedule(const PipelinePlan &plan, const Conv2DLayer &layer,
 namespace {
 /// Compiles a split model's segments in `jobs` processes: each forked child lowers and
 /// compiles a share of them into an object of its own (without Halide's runtime), while
-/// this process compiles the rest with the runtime into `objectPath`. Halide's lowering and LLVM's code generation are single-threaded, and
-/// a forked child shares nothing it could race on. A child's failure (a Halide error,
-/// a crash) fails the whole compile with its message.
+/// this process compiles the rest with the runtime into `objectPath`. Halide's lowering
+/// and LLVM's code generation are single-threaded, and a forked child shares nothing it
+/// could race on. A child's failure (a Halide error, a crash) fails the whole compile
+/// with its message.
 Status compileInProcesses(const PipelinePlan &plan, const std::vector<PipelineSegment> &segments,
                           const EmitRequest &request, const Target &target,
                           const std::map<OutputFileType, std::string> &files,
