@@ -4,7 +4,7 @@
 BUILD ?= build
 CMAKE_FLAGS ?=
 
-.PHONY: all deps configure build demo test bench bench-models clean
+.PHONY: all deps configure build demo test bench bench-models bench-sequence clean
 
 all: build
 
@@ -41,3 +41,14 @@ bench-models: build
 	KCONV_BENCH_DEPS=1 ./scripts/install-deps.sh
 	/usr/bin/python3 bench/run_models.py --kconvc $(BUILD)/bin/kconvc \
 	  --tune-budget-total $${TUNE_BUDGET_TOTAL:-0} --threads-max $${THREADS_MAX:-2}
+
+# LSTM, MultiHeadAttention and a ViT-Base encoder block against PyTorch and oneDNN's LSTM
+# (bench/results/sequence.*), and Conv1D and Conv3D against oneDNN and PyTorch
+# (bench/results/conv_nd.*). ROUNDS=N rounds at least; TUNE_BUDGET=S kconv's tuning per
+# case and thread count for the convolutions (the sequence cases: TUNE_BUDGET_SEQUENCE).
+bench-sequence: build
+	KCONV_BENCH_DEPS=1 ./scripts/install-deps.sh
+	/usr/bin/python3 bench/run_sequence.py --kconvc $(BUILD)/bin/kconvc \
+	  --tune-budget $${TUNE_BUDGET_SEQUENCE:-0} $${ROUNDS:+--rounds $$ROUNDS}
+	/usr/bin/python3 bench/run_conv_nd.py --kconvc $(BUILD)/bin/kconvc \
+	  --tune-budget $${TUNE_BUDGET:-20} $${ROUNDS:+--rounds $$ROUNDS}

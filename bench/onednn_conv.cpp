@@ -3,16 +3,13 @@
 // Usage: onednn_conv N H W C F K S D GROUPS PAD(same|valid) ITERATIONS THREADS
 // Prints median_ms=<float> (execution only; reorders of weights are done once).
 #include "conv_args.h"
-#include "timing.h"
+#include "onednn_run.h"
 
 #include <dnnl.hpp>
 
-#include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <omp.h>
-#include <vector>
 
 using namespace dnnl;
 
@@ -24,7 +21,6 @@ int main(int argc, char **argv) {
   omp_set_num_threads(threads);
 
   engine eng(engine::kind::cpu, 0);
-  stream strm(eng);
   memory::dims src_dims = {n, c, h, w}, dst_dims = {n, f, ho, wo}, bias_dims = {f};
   memory::dims wei_dims = g > 1 ? memory::dims{g, f / g, c / g, k, k} : memory::dims{f, c, k, k};
   auto src_md = memory::desc(src_dims, memory::data_type::f32, memory::format_tag::nhwc);
@@ -35,16 +31,6 @@ int main(int argc, char **argv) {
       prop_kind::forward_inference, algorithm::convolution_direct, src_md, wei_any, bias_md,
       dst_md, {s, s}, {d - 1, d - 1}, {ph / 2, pw / 2}, {ph - ph / 2, pw - pw / 2});
   auto pd = convolution_forward::primitive_desc(desc, eng);
-  memory src(src_md, eng), dst(dst_md, eng), bias(bias_md, eng), wei(pd.weights_desc(), eng);
-  std::fill_n(static_cast<float *>(src.get_data_handle()), n * c * h * w, 0.5f);
-  std::fill_n(static_cast<float *>(bias.get_data_handle()), f, 0.1f);
-  std::fill_n(static_cast<float *>(wei.get_data_handle()), pd.weights_desc().get_size() / 4, 0.01f);
-  convolution_forward conv(pd);
-  auto run = [&] {
-    conv.execute(strm, {{DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, wei}, {DNNL_ARG_BIAS, bias},
-                        {DNNL_ARG_DST, dst}});
-    strm.wait();
-  };
-  printMedianMs(run, iterations);
+  timeConvolution(eng, pd, src_md, bias_md, dst_md, iterations);
   return 0;
 }

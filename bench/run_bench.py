@@ -256,6 +256,15 @@ def spread_text(rounds, system):
     return f" +{100 * spread(rounds[system]):.0f}%" if system in rounds else ""
 
 
+def time_cell(m, rounds, system, flops, peak):
+    """'ms +spread (GFLOP/s, % of peak)' of a system's best time in m; '–' if not timed."""
+    if system not in m:
+        return "–"
+    gflops = flops / (m[system] * 1e6)
+    return (f"{m[system]:.3f}{spread_text(rounds, system)} "
+            f"({gflops:.0f}, {100 * gflops / peak:.0f}%)")
+
+
 def write_report(results, out):
     lines = ["| layer | thr | " + " | ".join(f"{s} ms (GFLOP/s, % peak)" for s in SYSTEMS) +
              " | memory bound ms | tuned / oneDNN speed | tuned / Adams2019 speed | tuning s |",
@@ -269,14 +278,7 @@ def write_report(results, out):
             m = entry[f"threads_{threads}"]
             rounds = entry.get(f"rounds_ms_{threads}", {})
             row_peak = m.get("peak_gflops", peak)  # measured in turn with this layer's systems
-            cells = []
-            for s in SYSTEMS:
-                if s not in m:
-                    cells.append("–")
-                    continue
-                gflops = entry["flops"] / (m[s] * 1e6)
-                cells.append(f"{m[s]:.3f}{spread_text(rounds, s)} "
-                             f"({gflops:.0f}, {100 * gflops / row_peak:.0f}%)")
+            cells = [time_cell(m, rounds, s, entry["flops"], row_peak) for s in SYSTEMS]
             vs_onednn[name] = m["onednn"] / m["kconv_tuned"]
             vs_onednn_text = f"{vs_onednn[name]:.2f}x"
             if rounds:  # absent in results measured before the rounds were kept
