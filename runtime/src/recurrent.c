@@ -11,14 +11,17 @@
  * tile of multiply-adds, followed by the block's gates (activations on whole vectors),
  * so a step reads R once per tile of rows rather than once per row, from cache: the
  * blocks are the outer loop. Batches of many rows run as groups of rows on
- * kconv_parallel_for; a few rows as a team of threads sharing the blocks of each step,
- * meeting at a barrier after it (twice for a GRU without reset_after, whose candidate
- * reads r * h of every unit). docs/runtime.md has the measurements. */
+ * kconv_parallel_for; a few rows as a team of threads sharing the blocks of each step
+ * (twice per step for a GRU without reset_after, whose candidate reads r * h of every
+ * unit), each step starting when the previous one is done. docs/runtime.md has the
+ * measurements. */
 #include "internal.h"
 
 #include <HalideRuntime.h>
 #include <math.h>
 #include <omp.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -428,26 +431,20 @@ static void startShare(const Recurrence *p, Share s) {
   }
 }
 
-/* Every step of the share; with `team` set, the calling thread is one of an OpenMP team
- * that shares each step and meets at a barrier after it. Returns which h is the last. */
-static int runSteps(const Recurrence *p, Share s, int team) {
-  int flags = p->flags, cur = 0;
-  int twoPhases = p->cell == KCONV_RNN_GRU && !(flags & KCONV_RNN_RESET_AFTER);
-  for (int32_t step = 0; step < p->timesteps; ++step) {
-    int32_t t = (flags & KCONV_RNN_BACKWARDS) ? p->timesteps - 1 - step : step;
-    int32_t at = (flags & KCONV_RNN_FLIP) ? p->timesteps - 1 - step : step; /* output row */
-    for (int phase = 0; phase <= twoPhases; ++phase) {
-      for (int b = s.b0; b < s.b1; ++b)
-        for (int row = s.row0; row < s.row1; row += TILE_ROWS)
-          runTile(p, t, at, cur, row, s.row1 - row < TILE_ROWS ? s.row1 - row : TILE_ROWS, b,
-                  phase);
-      if (team) {
-#pragma omp barrier
-      }
-    }
-    cur = !cur;
-  }
-  return cur;
+/* Phase `phase` of step `step` for the share (phase 1: a GRU without reset_after's
+ * candidate), reading h[step % 2] and writing the other. */
+static void runStep(const Recurrence *p, Share s, int32_t step, int phase) {
+  int flags = p->flags;
+  int32_t t = (flags & KCONV_RNN_BACKWARDS) ? p->timesteps - 1 - step : step;
+  int32_t at = (flags & KCONV_RNN_FLIP) ? p->timesteps - 1 - step : step; /* output row */
+  for (int b = s.b0; b < s.b1; ++b)
+    for (int row = s.row0; row < s.row1; row += TILE_ROWS)
+      runTile(p, t, at, step & 1, row, s.row1 - row < TILE_ROWS ? s.row1 - row : TILE_ROWS, b,
+              phase);
+}
+
+static int phasesOf(const Recurrence *p) {
+  return p->cell == KCONV_RNN_GRU && !(p->flags & KCONV_RNN_RESET_AFTER) ? 2 : 1;
 }
 
 /* The last step's output (with zero_output_for_mask, zeros if it was masked), then with
@@ -473,24 +470,61 @@ static void finishShare(const Recurrence *p, Share s, int cur) {
   }
 }
 
-/* Thread `self` of a team of `threads` (blocks shared, rows too when blocks are fewer
- * than threads): packs its blocks, then every step in step with the team. */
-static void runTeamThread(const Recurrence *p, int self, int threads) {
-  int blockParts = threads < p->blocks ? threads : p->blocks;
-  int rowParts = threads / blockParts < p->batch ? threads / blockParts : p->batch;
-  int rowPart = self / blockParts, blockPart = self % blockParts;
-  Share s = {0, 0, p->blocks * blockPart / blockParts,
-             p->blocks * (blockPart + 1) / blockParts};
-  if (rowPart < rowParts) { /* else idle, but at every barrier */
-    s.row0 = p->batch * rowPart / rowParts;
-    s.row1 = p->batch * (rowPart + 1) / rowParts;
-    if (rowPart == 0)
-      for (int b = s.b0; b < s.b1; ++b)
-        packBlock(p, b);
+/* A team of threads sharing each step: items are (block, part of the rows) pairs, run
+ * in stages: 0 packs R and sets the states up, 1 + i is phase i % phases of step
+ * i / phases, the last stores the final outputs. Each thread claims its own items of a
+ * stage first, then the others' from the back; a stage starts once every item of the
+ * previous one is done. A thread slowed by another process thus holds up a step only
+ * while it is inside an item (a barrier would wait for it at every step). */
+typedef struct Claim {
+  _Alignas(64) _Atomic int stage; /* the stage the item was last claimed for */
+} Claim;
+typedef struct Team {
+  const Recurrence *p;
+  int items, rowParts, phases, stages;
+  Claim *claims;
+  _Alignas(64) _Atomic int64_t done; /* items done, over all stages */
+} Team;
+
+static void runItem(const Team *team, int stage, int item) {
+  const Recurrence *p = team->p;
+  int b = item % p->blocks, part = item / p->blocks;
+  Share s = {p->batch * part / team->rowParts, p->batch * (part + 1) / team->rowParts, b, b + 1};
+  if (stage == 0) {
+    if (part == 0)
+      packBlock(p, b);
     startShare(p, s);
+  } else if (stage == team->stages - 1) {
+    finishShare(p, s, p->timesteps & 1);
+  } else {
+    runStep(p, s, (stage - 1) / team->phases, (stage - 1) % team->phases);
   }
-#pragma omp barrier
-  finishShare(p, s, runSteps(p, s, 1));
+}
+
+static void runTeamThread(Team *team, int self, int threads) {
+  int items = team->items;
+  for (int stage = 0; stage < team->stages; ++stage) {
+    for (int k = 0; k < threads; ++k) {
+      int owner = (self + k) % threads;
+      int first = items * owner / threads, end = items * (owner + 1) / threads;
+      for (int j = 0; j < end - first; ++j) {
+        int item = k == 0 ? first + j : end - 1 - j, expected = stage - 1;
+        _Atomic int *claim = &team->claims[item].stage;
+        if (atomic_load_explicit(claim, memory_order_relaxed) != expected ||
+            !atomic_compare_exchange_strong_explicit(claim, &expected, stage,
+                                                     memory_order_acquire, memory_order_relaxed))
+          continue;
+        runItem(team, stage, item);
+        atomic_fetch_add_explicit(&team->done, 1, memory_order_release);
+      }
+    }
+    /* Every item of the stage is claimed: wait for those still running. */
+    int64_t target = (int64_t)(stage + 1) * items;
+    for (int spins = 0; atomic_load_explicit(&team->done, memory_order_acquire) < target;
+         ++spins)
+      if (spins >= 64) /* then let a thread it waits for have this core */
+        sched_yield();
+  }
 }
 
 static int packTask(void *user_context, int b, uint8_t *closure) {
@@ -509,7 +543,10 @@ static int rowsTask(void *user_context, int group, uint8_t *closure) {
   int row1 = tiles * (group + 1) / p->groups * TILE_ROWS;
   Share s = {row0, row1 < p->batch ? row1 : p->batch, 0, p->blocks};
   startShare(p, s);
-  finishShare(p, s, runSteps(p, s, 0));
+  for (int32_t step = 0; step < p->timesteps; ++step)
+    for (int phase = 0; phase < phasesOf(p); ++phase)
+      runStep(p, s, step, phase);
+  finishShare(p, s, p->timesteps & 1);
   return 0;
 }
 
@@ -593,23 +630,31 @@ int kconv_recurrent(struct halide_buffer_t *projected, struct halide_buffer_t *r
                   scratch + packedSize + biasSize + 3 * stateSize,
                   scratch + packedSize + biasSize + 4 * stateSize};
   /* Rows are independent: with at least two tiles of rows per thread, the rows are cut
-   * into two groups per thread, each a task of kconv_parallel_for (no barriers; a thread
-   * slowed by another process leaves its second group to the others). With fewer, a
-   * team of threads shares each step's blocks (and rows), meeting after each step. One
-   * thread, or inside another parallel loop (where a barrier would wait for the outer
-   * team): one group. Every share computes its rows and units the same way, so results
-   * do not depend on the thread count. */
+   * into two groups per thread, each a task of kconv_parallel_for (a thread slowed by
+   * another process leaves its second group to the others). With fewer, a team of
+   * threads shares each step's blocks (and rows when blocks are fewer than threads).
+   * One thread, or inside another parallel loop (a team would wait for busy threads):
+   * one group. Every share computes its rows the same way, so results do not depend on
+   * the thread count. */
   int threads = omp_in_parallel() ? 1 : kconv_get_num_threads();
   int tiles = (batch + TILE_ROWS - 1) / TILE_ROWS;
-  if ((int64_t)threads > (int64_t)blocks * batch)
-    threads = blocks * batch;
-  if (threads <= 1 || tiles >= 2 * threads) {
-    r.groups = threads <= 1 ? 1 : 2 * threads;
+  int rowParts = threads > blocks ? (threads + blocks - 1) / blocks : 1;
+  rowParts = rowParts < batch ? rowParts : batch;
+  Team team = {&r, blocks * rowParts, rowParts, phasesOf(&r), 2 + timesteps * phasesOf(&r),
+               NULL, 0};
+  if (threads > 1 && tiles < 2 * threads)
+    team.claims = (Claim *)aligned_alloc(64, sizeof(Claim) * (size_t)team.items);
+  if (team.claims) {
+    for (int i = 0; i < team.items; ++i)
+      atomic_init(&team.claims[i].stage, -1);
+    threads = threads < team.items ? threads : team.items;
+#pragma omp parallel num_threads(threads)
+    runTeamThread(&team, omp_get_thread_num(), omp_get_num_threads());
+    free(team.claims);
+  } else {
+    r.groups = threads <= 1 ? 1 : 2 * threads < tiles ? 2 * threads : tiles;
     kconv_parallel_for(NULL, packTask, 0, blocks, (uint8_t *)&r);
     kconv_parallel_for(NULL, rowsTask, 0, r.groups, (uint8_t *)&r);
-  } else {
-#pragma omp parallel num_threads(threads)
-    runTeamThread(&r, omp_get_thread_num(), omp_get_num_threads());
   }
   free(scratch);
   return 0;
