@@ -333,8 +333,37 @@ def rnn_cells(g):
     return [a, b, c, d, e]
 
 
+def recurrent_blocks(g):
+    # The runtime's tiling (runtime/src/recurrent.c): units over several blocks of 16 and
+    # a partial one (or exactly one), batch rows in tiles of 4 and a remainder (--batch),
+    # every cell, masked steps (a Masking layer: leading, inner and trailing ones, and a
+    # sample with every step masked), final states; --threads runs the team that shares
+    # each step's blocks and the groups of rows.
+    x = g.input((9, 6))
+    values = g.inputs[-1][1].copy()
+    for n in range(len(values)):
+        values[n, (2 * n) % 9] = 0
+    values[0, 4] = 0
+    if len(values) > 1:
+        values[1, 6:] = 0
+    if len(values) > 2:
+        values[-1] = 0
+    g.values[x], g.inputs[-1] = values.astype(np.float64), (x, values)
+    kept = (values != 0).any(-1)
+    m = g.add("Masking", x, lambda v: v * kept[:, :, None], {"mask_value": 0.0})
+    lstm = rnn(g, m, "LSTM", 37, return_sequences=True, kept=kept)
+    gru = rnn(g, m, "GRU", 20, go_backwards=True, kept=kept)
+    gru_before = rnn(g, x, "GRU", 19, reset_after=False, return_sequences=True,
+                     activation="relu")
+    simple = rnn(g, x, "SimpleRNN", 33, go_backwards=True, return_sequences=True)
+    block = rnn(g, x, "LSTM", 16, recurrent_activation="hard_sigmoid", return_state=True)
+    bi = bidirectional(g, m, "GRU", 17, "concat", return_sequences=True, kept=kept,
+                       reset_after=False)
+    return [lstm, gru, gru_before, simple, block, block + ":1", block + ":2", bi]
+
+
 MODELS = {"recurrent_cells": recurrent_cells, "recurrent_states": recurrent_states,
-          "rnn_cells": rnn_cells}
+          "rnn_cells": rnn_cells, "recurrent_blocks": recurrent_blocks}
 
 
 def bad_weights(args):
@@ -361,18 +390,23 @@ def main():
     parser.add_argument("--workdir", required=True)
     parser.add_argument("--format", choices=["json", "h5", "keras"], default="json")
     parser.add_argument("--model", choices=sorted(MODELS), default="recurrent_cells")
+    parser.add_argument("--batch", type=int, default=BATCH)
+    parser.add_argument("--threads", type=int,
+                        help="the executable's --threads (more than the cores allowed)")
     parser.add_argument("--bad-weights", action="store_true",
                         help="write an LSTM whose recurrent kernel has a row too many and "
                              "print kconvc's error")
     args = parser.parse_args()
     if args.bad_weights:
         return bad_weights(args)
-    ge.BATCH = BATCH
+    ge.BATCH = args.batch
     keras3 = args.format == "keras"
     g = ge.Graph(args.model, np.random.default_rng(5))
     g.keras3 = keras3
     outputs = MODELS[args.model](g)
-    d = os.path.join(args.workdir, args.model + "_" + args.format)
+    d = os.path.join(args.workdir, args.model + "_" + args.format +
+                     (f"_b{args.batch}" if args.batch != BATCH else "") +
+                     (f"_t{args.threads}" if args.threads else ""))
     os.makedirs(d, exist_ok=True)
     config = g.outputs_json(outputs, keras3)
     if keras3:
@@ -401,7 +435,11 @@ def main():
         command += ["--input", os.path.join(d, f"x{i}.npy")]
     for i in range(len(outputs)):
         command += ["--output", os.path.join(d, f"y{i}.npy")]
-    subprocess.run(command, check=True)
+    env = None
+    if args.threads:
+        command += ["--threads", str(args.threads)]
+        env = dict(os.environ, KCONV_OVERSUBSCRIBE="1")
+    subprocess.run(command, check=True, env=env)
     failures = 0
     for i, out in enumerate(outputs):
         y, ref = np.load(os.path.join(d, f"y{i}.npy")), g.values[out]
