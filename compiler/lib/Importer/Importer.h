@@ -206,11 +206,6 @@ private:
   LogicalResult importStackedRecurrent(const keras::Layer &layer,
                                        const keras::StackedRecurrentConfig &stacked,
                                        Value mask = Value());
-  /// ImportDot.cpp
-  LogicalResult importDot(const keras::Layer &layer, const keras::DotConfig &dot);
-  /// ImportTimeDistributed.cpp
-  LogicalResult importTimeDistributed(const keras::Layer &layer,
-                                      const keras::TimeDistributedConfig &td);
   LogicalResult importBidirectional(const keras::Layer &layer,
                                     const keras::BidirectionalConfig &bi, Value mask = Value());
   /// A final state of a recurrent layer with return_state ("<layer>#state_h", ...).
@@ -225,11 +220,11 @@ private:
                   bool keepRows);
   /// A (batch, timesteps, features) input with known timesteps and features.
   LogicalResult checkSequenceInput(const keras::Layer &layer, Value in);
+  /// The one input of a layer reading a sequence, checked by checkSequenceInput.
+  FailureOr<Value> sequenceInput(const keras::Layer &layer);
   /// One kconv.rnn at `loc` on `in` with the weights `tensors` (kernel, recurrent
   /// kernel[, bias]; nulls without a weights file), skipping the steps `mask` (or
   /// null) masks, from `initialStates` (none: zeros); the layer's value is its result.
-  /// The one input of a layer reading a sequence, checked by checkSequenceInput.
-  FailureOr<Value> sequenceInput(const keras::Layer &layer);
   FailureOr<Value> buildRecurrent(const keras::Layer &layer, Location loc, Value in,
                                   const keras::RecurrentConfig &rnn,
                                   ArrayRef<const keras::WeightTensor *> tensors,
@@ -279,6 +274,11 @@ private:
   LogicalResult importMultiHeadAttention(const keras::Layer &layer,
                                          const keras::MultiHeadAttentionConfig &mha);
   LogicalResult importAttention(const keras::Layer &layer, const keras::AttentionConfig &config);
+  /// ImportDot.cpp
+  LogicalResult importDot(const keras::Layer &layer, const keras::DotConfig &dot);
+  /// ImportTimeDistributed.cpp
+  LogicalResult importTimeDistributed(const keras::Layer &layer,
+                                      const keras::TimeDistributedConfig &td);
 
   MLIRContext &context;
   OpBuilder builder;
