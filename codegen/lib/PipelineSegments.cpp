@@ -13,8 +13,10 @@
 #include "LayerFuncs.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <map>
 #include <set>
+#include <stdexcept>
 
 namespace kconv::codegen {
 
@@ -111,6 +113,47 @@ struct ModuleLinker {
 };
 } // namespace
 
+SegmentWeights segmentWeights(const PipelinePlan &plan,
+                              const std::vector<PipelineSegment> &segments,
+                              const Target &target) {
+  SegmentWeights weights;
+  std::map<std::string, size_t> index; // name -> tensors' index
+  for (const PipelineSegment &segment : segments) {
+    BuiltPipeline built = buildPipeline(segmentPlan(plan, segment), target, true);
+    std::vector<size_t> &reads = weights.reads.emplace_back();
+    for (const auto &[param, values] : built.weights.bindings) {
+      auto [at, added] = index.emplace(param.name(), weights.tensors.size());
+      if (added) {
+        weights.bytes = (weights.bytes + 63) / 64 * 64;
+        weights.tensors.push_back({param.name(), values, weights.bytes});
+        weights.bytes += values.size_in_bytes();
+      } else if (weights.tensors[at->second].values.size_in_bytes() != values.size_in_bytes()) {
+        throw std::invalid_argument("internal error: two weights named " + param.name());
+      }
+      reads.push_back(at->second);
+    }
+  }
+  return weights;
+}
+
+void writeWeightBlock(const SegmentWeights &weights, const std::string &path) {
+  std::FILE *file = std::fopen(path.c_str(), "wb");
+  if (!file)
+    throw std::runtime_error("cannot write the weights to " + path);
+  static const char zeros[64] = {};
+  size_t at = 0;
+  bool ok = true;
+  for (const SegmentWeights::Tensor &tensor : weights.tensors) {
+    ok = ok && std::fwrite(zeros, 1, tensor.offset - at, file) == tensor.offset - at;
+    size_t size = tensor.values.size_in_bytes();
+    ok = ok && std::fwrite(tensor.values.data(), 1, size, file) == size;
+    at = tensor.offset + size;
+  }
+  ok = std::fclose(file) == 0 && ok;
+  if (!ok)
+    throw std::runtime_error("cannot write the weights to " + path);
+}
+
 Module compileSegments(const PipelinePlan &plan, const std::vector<PipelineSegment> &segments,
                        const std::vector<size_t> &which, const std::string &functionName,
                        const std::string &moduleName, const Target &target) {
@@ -118,7 +161,7 @@ Module compileSegments(const PipelinePlan &plan, const std::vector<PipelineSegme
   ModuleLinker linker{linked, {}};
   for (size_t k : which) {
     PipelinePlan sub = segmentPlan(plan, segments.at(k));
-    BuiltPipeline built = buildPipeline(sub, target);
+    BuiltPipeline built = buildPipeline(sub, target, /*weightsAsParams=*/true);
     Pipeline pipeline(built.outputs);
     linker.take(pipeline.compile_to_module(built.arguments, segmentName(functionName, k),
                                            target, LinkageType::External));
