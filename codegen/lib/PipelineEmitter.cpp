@@ -503,9 +503,9 @@ Status emitPipeline(const PipelinePlan &plan, const EmitRequest &request,
       if (!topLevelC)
         return Status::error("a split model's top level is C, and this caller compiles none");
       std::vector<PipelineSegment> segments = partitionPlan(plan, built.stored);
-      SegmentWeights weights = segmentWeights(plan, segments, target);
+      built = BuiltPipeline(); // (its weights' copies: VGG16's are 553 MB)
       std::string blockPath = request.objectPath + ".weights";
-      writeWeightBlock(weights, blockPath);
+      SegmentWeights weights = segmentWeights(plan, segments, target, blockPath);
       *topLevelC = topLevelSource(plan, segments, boundaryHalideNames(plan),
                                   request.functionName, weights, blockPath);
       // (Halide's statement file is one module's: a model is compiled whole for it.)

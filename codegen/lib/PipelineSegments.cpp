@@ -113,10 +113,47 @@ struct ModuleLinker {
 };
 } // namespace
 
+namespace {
+/// A file written front to back, failing with the file's name.
+class BlockWriter {
+public:
+  explicit BlockWriter(const std::string &path)
+      : path_(path), file_(std::fopen(path.c_str(), "wb")) {
+    if (!file_)
+      fail();
+  }
+  ~BlockWriter() {
+    if (file_)
+      std::fclose(file_);
+  }
+  /// Zeros up to `offset`, then `size` bytes of `data`.
+  void write(size_t offset, const void *data, size_t size) {
+    static const char zeros[64] = {};
+    if (std::fwrite(zeros, 1, offset - at_, file_) != offset - at_ ||
+        std::fwrite(data, 1, size, file_) != size)
+      fail();
+    at_ = offset + size;
+  }
+  void close() {
+    int status = std::fclose(file_);
+    file_ = nullptr;
+    if (status != 0)
+      fail();
+  }
+
+private:
+  [[noreturn]] void fail() { throw std::runtime_error("cannot write the weights to " + path_); }
+  std::string path_;
+  std::FILE *file_;
+  size_t at_ = 0;
+};
+} // namespace
+
 SegmentWeights segmentWeights(const PipelinePlan &plan,
-                              const std::vector<PipelineSegment> &segments,
-                              const Target &target) {
+                              const std::vector<PipelineSegment> &segments, const Target &target,
+                              const std::string &blockPath) {
   SegmentWeights weights;
+  BlockWriter block(blockPath);
   std::map<std::string, size_t> index; // name -> tensors' index
   for (const PipelineSegment &segment : segments) {
     BuiltPipeline built = buildPipeline(segmentPlan(plan, segment), target, true);
@@ -125,33 +162,18 @@ SegmentWeights segmentWeights(const PipelinePlan &plan,
       auto [at, added] = index.emplace(param.name(), weights.tensors.size());
       if (added) {
         weights.bytes = (weights.bytes + 63) / 64 * 64;
-        weights.tensors.push_back({param.name(), values, weights.bytes});
+        std::vector<int> extents;
+        for (int d = 0; d < values.dimensions(); ++d)
+          extents.push_back(values.dim(d).extent());
+        weights.tensors.push_back({param.name(), extents, weights.bytes});
+        block.write(weights.bytes, values.data(), values.size_in_bytes());
         weights.bytes += values.size_in_bytes();
-      } else if (weights.tensors[at->second].values.size_in_bytes() != values.size_in_bytes()) {
-        throw std::invalid_argument("internal error: two weights named " + param.name());
       }
       reads.push_back(at->second);
     }
   }
+  block.close();
   return weights;
-}
-
-void writeWeightBlock(const SegmentWeights &weights, const std::string &path) {
-  std::FILE *file = std::fopen(path.c_str(), "wb");
-  if (!file)
-    throw std::runtime_error("cannot write the weights to " + path);
-  static const char zeros[64] = {};
-  size_t at = 0;
-  bool ok = true;
-  for (const SegmentWeights::Tensor &tensor : weights.tensors) {
-    ok = ok && std::fwrite(zeros, 1, tensor.offset - at, file) == tensor.offset - at;
-    size_t size = tensor.values.size_in_bytes();
-    ok = ok && std::fwrite(tensor.values.data(), 1, size, file) == size;
-    at = tensor.offset + size;
-  }
-  ok = std::fclose(file) == 0 && ok;
-  if (!ok)
-    throw std::runtime_error("cannot write the weights to " + path);
 }
 
 Module compileSegments(const PipelinePlan &plan, const std::vector<PipelineSegment> &segments,

@@ -25,22 +25,21 @@ PipelinePlan segmentPlan(const PipelinePlan &plan, const PipelineSegment &segmen
 /// buffers (a segment's weights are its pipeline's parameters after its inputs).
 struct SegmentWeights {
   struct Tensor {
-    std::string name; // the parameter's name
-    Halide::Buffer<float> values;
-    size_t offset = 0; // in the block
+    std::string name;          // the parameter's name
+    std::vector<int> extents;  // Halide order, dense
+    size_t offset = 0;         // in the block
   };
   std::vector<Tensor> tensors;            // each once, a weight read by two segments too
   std::vector<std::vector<size_t>> reads; // per segment: its weights, in argument order
   size_t bytes = 0;                       // the block's size
 };
 
-/// The weights of every segment, as compileSegments's pipelines take them.
+/// The weights of every segment, as compileSegments's pipelines take them, written as
+/// one block to `blockPath` segment by segment (never all in memory at once); throws
+/// std::runtime_error if the file cannot be written.
 SegmentWeights segmentWeights(const PipelinePlan &plan,
                               const std::vector<PipelineSegment> &segments,
-                              const Halide::Target &target);
-
-/// Writes the weights' block to `path`; throws std::runtime_error if it cannot.
-void writeWeightBlock(const SegmentWeights &weights, const std::string &path);
+                              const Halide::Target &target, const std::string &blockPath);
 
 /// The segments listed in `which` (indices into `segments`), lowered as their own
 /// pipelines `<functionName>_s<index>` (weights as parameters), in one module

@@ -276,12 +276,15 @@ std::string weightTables(const SegmentWeights &weights, const std::string &path,
   size_t dims = 0;
   std::ostringstream buffers;
   for (const SegmentWeights::Tensor &tensor : weights.tensors) {
-    const Halide::Buffer<float> &values = tensor.values;
     buffers << "  {0, NULL, (uint8_t *)" << block << " + " << tensor.offset
-            << ", 0, {2, 32, 1}, " << values.dimensions() << ", &kc_weight_dims[" << dims
+            << ", 0, {2, 32, 1}, " << tensor.extents.size() << ", &kc_weight_dims[" << dims
             << "], NULL}, /* " << cCommentText(tensor.name) << " */\n";
-    for (int d = 0; d < values.dimensions(); ++d, ++dims)
-      os << "  {0, " << values.dim(d).extent() << ", " << values.dim(d).stride() << ", 0},\n";
+    int64_t stride = 1;
+    for (int extent : tensor.extents) {
+      os << "  {0, " << extent << ", " << stride << ", 0},\n";
+      stride *= extent;
+      ++dims;
+    }
   }
   os << "};\n/* Read only: a pipeline writes none of its input buffers. */\n"
      << "static halide_buffer_t kc_weights[" << weights.tensors.size() << "] = {\n"
