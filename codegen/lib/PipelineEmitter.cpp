@@ -318,6 +318,15 @@ void applyAutoscheduler(const PipelinePlan &plan, Pipeline &pipeline, const Targ
                          MachineParams(plan.autoschedulerParallelism, 16 * 1024 * 1024, 40));
 }
 
+bool prebuiltRuntimeFits(const std::string &text) {
+  try {
+    Target target = parseTarget(text), base(target.os, target.arch, target.bits), common;
+    return base.get_runtime_compatible_target(target, common) && common == base;
+  } catch (const Halide::Error &) {
+    return false;
+  }
+}
+
 Status resolveTarget(const std::string &target, std::string &resolved) {
   try {
     resolved = parseTarget(target).to_string();
@@ -491,6 +500,8 @@ Status emitPipeline(const PipelinePlan &plan, const EmitRequest &request,
                     std::vector<std::string> *partObjects, std::string *topLevelC) {
   try {
     Target target = parseTarget(request.target);
+    if (!request.halideRuntime)
+      target = target.with_feature(Target::NoRuntime);
     BuiltPipeline built = buildPipeline(plan, target);
     std::map<OutputFileType, std::string> files;
     if (!request.objectPath.empty())

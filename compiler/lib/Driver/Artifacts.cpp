@@ -44,10 +44,13 @@ llvm::Expected<RuntimeLocation> findRuntime(llvm::StringRef crossTriple) {
   llvm::sys::path::append(library, "lib", crossTriple, "libkconv_runtime.a");
   llvm::SmallString<128> header(include);
   llvm::sys::path::append(header, "kconv", "kconv_runtime.h");
+  llvm::SmallString<128> halide(llvm::sys::path::parent_path(library));
+  llvm::sys::path::append(halide, "halide_runtime.o");
+  std::string halideRuntime = llvm::sys::fs::exists(halide) ? halide.str().str() : "";
   if (llvm::sys::fs::exists(header) && llvm::sys::fs::exists(library))
-    return RuntimeLocation{include.str().str(), library.str().str()};
+    return RuntimeLocation{include.str().str(), library.str().str(), halideRuntime};
   if (llvm::sys::fs::exists(library))
-    return RuntimeLocation{KCONV_RUNTIME_INCLUDE_DIR, library.str().str()};
+    return RuntimeLocation{KCONV_RUNTIME_INCLUDE_DIR, library.str().str(), halideRuntime};
   if (!crossTriple.empty())
     return llvm::createStringError(
         std::make_error_code(std::errc::no_such_file_or_directory),

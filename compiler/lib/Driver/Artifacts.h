@@ -32,6 +32,9 @@ private:
 struct RuntimeLocation {
   std::string includeDir;
   std::string library;
+  /// Halide's runtime compiled with kconv, beside the library (empty if it is not there:
+  /// each model then compiles its own).
+  std::string halideRuntime;
 };
 llvm::Expected<RuntimeLocation> findRuntime(llvm::StringRef crossTriple = "");
 

@@ -246,6 +246,10 @@ int emitNative(const codegen::PipelinePlan &plan, const CompileOptions &options,
   request.functionName = codegen::pipelineFunctionName(prefix);
   request.objectPath = scratch.file("pipeline.o");
   request.splitAbove = options.splitAbove;
+  // Halide's runtime built with kconv, where it serves the target, saves compiling it.
+  bool prebuiltRuntime =
+      !runtime.halideRuntime.empty() && codegen::prebuiltRuntimeFits(options.target);
+  request.halideRuntime = !prebuiltRuntime;
   request.jobs = options.jobs > 0 ? options.jobs
                                   : int(std::clamp(std::thread::hardware_concurrency(), 1u, 8u));
   // Halide writes the statement into the scratch directory; it is placed with the rest.
@@ -281,8 +285,11 @@ int emitNative(const codegen::PipelinePlan &plan, const CompileOptions &options,
       return fail(errs, std::move(e));
     partObjects.push_back(topObject);
   }
+  if (prebuiltRuntime)
+    partObjects.push_back(runtime.halideRuntime);
   if (!partObjects.empty()) {
-    // Pipelines compiled by other processes: one object again, as if compiled whole.
+    // Pipelines compiled by other processes, and Halide's runtime if built apart: one
+    // object again, as if compiled whole.
     std::string whole = scratch.file("pipeline-whole.o");
     std::vector<std::string> combine = {"-r", "-nostdlib", request.objectPath};
     combine.insert(combine.end(), partObjects.begin(), partObjects.end());

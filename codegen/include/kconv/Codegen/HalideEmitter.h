@@ -28,6 +28,9 @@ struct EmitRequest {
   size_t embeddedWeightBytes = size_t(8) << 20;
   /// Processes compiling a split model's pipelines (1: this one alone).
   int jobs = 1;
+  /// Whether `objectPath` gets Halide's runtime; false: the caller links the one built
+  /// with kconv (kconv-halide-runtime), for a target prebuiltRuntimeFits accepts.
+  bool halideRuntime = true;
 };
 
 /// Builds the plan's Halide pipeline and writes the requested files. A split model
@@ -40,6 +43,11 @@ struct EmitRequest {
 Status emitPipeline(const PipelinePlan &plan, const EmitRequest &request,
                     std::vector<std::string> *partObjects = nullptr,
                     std::string *topLevelC = nullptr);
+
+/// Whether code for `target` can use Halide's runtime compiled for its architecture, bit
+/// width and operating system alone: none of the features that change the runtime (GPU
+/// APIs, debug, profiling, sanitizers, ...). False for an invalid target.
+bool prebuiltRuntimeFits(const std::string &target);
 
 /// The Halide target string `target` ("host" included) resolves to, or an error.
 Status resolveTarget(const std::string &target, std::string &resolved);
