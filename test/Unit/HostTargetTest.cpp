@@ -79,3 +79,21 @@ TEST(HostTarget, CrossCompilesToAarch64LinuxOnly) {
 }
 
 } // namespace
+
+namespace {
+
+// Halide's runtime built with kconv (for the architecture, bit width and OS alone) serves
+// targets that add instruction sets only; one that changes the runtime compiles its own.
+TEST(HostTarget, PrebuiltRuntimeFitsInstructionSetsOnly) {
+  EXPECT_TRUE(prebuiltRuntimeFits("host"));
+  EXPECT_TRUE(prebuiltRuntimeFits("x86-64-linux"));
+  EXPECT_TRUE(prebuiltRuntimeFits("x86-64-linux-avx2-fma-f16c-sse41"));
+  EXPECT_TRUE(prebuiltRuntimeFits("x86-64-linux-avx512_skylake"));
+  EXPECT_TRUE(prebuiltRuntimeFits("arm-64-linux-arm_dot_prod"));
+  EXPECT_FALSE(prebuiltRuntimeFits("host-debug"));
+  EXPECT_FALSE(prebuiltRuntimeFits("x86-64-linux-cuda"));
+  EXPECT_FALSE(prebuiltRuntimeFits("x86-64-linux-asan"));
+  EXPECT_FALSE(prebuiltRuntimeFits("not-a-target"));
+}
+
+} // namespace
