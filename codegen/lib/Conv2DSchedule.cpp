@@ -264,7 +264,8 @@ void scheduleConv2D(Conv2DFuncs &f, Func store, const Conv2DSchedule &s, const I
       .vectorize(xi, vw)
       .unroll(yi);
   // A task per row tile, or bands of them and of column tiles (convTasks).
-  Var task = tasks.rowsPerTask > 1 || tasks.colTasks > 1 ? taskLoop(store, xo, yo, tasks) : yo;
+  bool banded = s.parallel && (tasks.rowsPerTask > 1 || tasks.colTasks > 1);
+  Var task = banded ? taskLoop(store, xo, yo, tasks) : yo;
   if (s.parallel)
     store.parallel(task).parallel(n);
   // The staged copy is stored a channel plane at a time, so that a vector along the

@@ -24,7 +24,8 @@ void vectorizeAndParallelize(Func f, Stage stage, const std::vector<int64_t> &ke
     return;
   // An image of known extents (Keras dimension 1 the rows, 2 the columns): its tasks.
   bool known = rank >= 3 && (int)kerasShape.size() == rank &&
-               std::all_of(kerasShape.begin() + 1, kerasShape.end(), [](int64_t d) { return d > 0; });
+               std::all_of(kerasShape.begin() + 1, kerasShape.end(),
+                           [](int64_t d) { return d > 0; });
   if (!known) {
     stage.parallel(args[outer]);
     return;
