@@ -56,11 +56,40 @@ Func imageView(const Func &tensor) {
   return view;
 }
 
-Buffer<float> constantBuffer(const std::vector<float> &values, std::vector<int> halideExtents,
-                             const std::string &name) {
+ConstantTensor::ConstantTensor(Buffer<float> values, WeightSink *sink)
+    : values_(std::move(values)) {
+  if (sink)
+    sink->bytes += values_.size_in_bytes();
+  // A few KB cost LLVM nothing: a batch normalization's scale stays in the code.
+  constexpr size_t kEmbeddedBytes = 4096;
+  if (!sink || !sink->asParams || values_.size_in_bytes() <= kEmbeddedBytes)
+    return;
+  param_.emplace(Float(32), values_.dimensions(), values_.name());
+  int stride = 1;
+  for (int d = 0; d < values_.dimensions(); ++d) { // dense, as the Buffer
+    param_->dim(d).set_bounds(0, values_.dim(d).extent()).set_stride(stride);
+    stride *= values_.dim(d).extent();
+  }
+  sink->bindings.emplace_back(*param_, values_);
+}
+
+Expr ConstantTensor::operator()(const std::vector<Expr> &index) const {
+  return param_ ? (*param_)(index) : values_(index);
+}
+
+ConstantTensor::operator ExternFuncArgument() const {
+  return param_ ? ExternFuncArgument(*param_) : ExternFuncArgument(values_);
+}
+
+ConstantTensor constantTensor(const std::vector<float> &values, std::vector<int> halideExtents,
+                              const std::string &name, WeightSink *sink) {
   Buffer<float> buffer(halideExtents, name);
+  if (values.size() != size_t(buffer.number_of_elements()))
+    throw CompileError("internal error: " + name + " has " + std::to_string(values.size()) +
+                       " values for " + std::to_string(buffer.number_of_elements()) +
+                       " elements");
   std::memcpy(buffer.data(), values.data(), values.size() * sizeof(float));
-  return buffer;
+  return ConstantTensor(std::move(buffer), sink);
 }
 
 namespace {
@@ -115,8 +144,8 @@ const std::string &layerName(const PlanNode &node) {
 }
 
 LayerFuncs defineLayer(const PlanNode &node, const PipelinePlan &plan,
-                       const std::vector<Func> &inputs) {
-  StepInputs in{plan, inputs};
+                       const std::vector<Func> &inputs, WeightSink *weights) {
+  StepInputs in{plan, inputs, weights};
   return std::visit(
       Overloaded{[&](const ConvStep &) -> LayerFuncs {
                    throw CompileError("defineLayer: convolutions are separate");

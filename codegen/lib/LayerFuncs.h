@@ -36,9 +36,38 @@ struct AxesReduction {
 AxesReduction reduceOver(const TensorVars &v, const std::vector<int64_t> &kerasShape,
                          const std::vector<int64_t> &axes, const std::string &name);
 
-/// A constant buffer of `values` with the given extents (Halide order).
-Halide::Buffer<float> constantBuffer(const std::vector<float> &values,
-                                     std::vector<int> halideExtents, const std::string &name);
+/// Weights given to a pipeline as parameters: each parameter and the values it is bound to.
+using WeightBindings = std::vector<std::pair<Halide::ImageParam, Halide::Buffer<float>>>;
+
+/// Where a pipeline's weights go: all embedded in its code, or (`asParams`) those over a
+/// few KB made parameters, listed in `bindings`; `bytes` counts them all.
+struct WeightSink {
+  bool asParams = false;
+  WeightBindings bindings;
+  size_t bytes = 0;
+};
+
+/// A layer's constant tensor (its weights), indexed in Halide order: the values embedded
+/// in the compiled pipeline, or a parameter of their shape and dense strides (the same
+/// code) bound to them when the pipeline runs, which keeps large weights out of LLVM's
+/// module (a split model's weights: docs/codegen.md); as `sink` (if any) says.
+class ConstantTensor {
+public:
+  ConstantTensor(Halide::Buffer<float> values, WeightSink *sink);
+  Halide::Expr operator()(const std::vector<Halide::Expr> &index) const;
+  template <typename... Index> Halide::Expr operator()(Index... index) const {
+    return (*this)(std::vector<Halide::Expr>{Halide::Expr(index)...});
+  }
+  operator Halide::ExternFuncArgument() const;
+
+private:
+  Halide::Buffer<float> values_;
+  std::optional<Halide::ImageParam> param_;
+};
+
+/// `values` as a constant tensor with the given extents (Halide order) named `name`.
+ConstantTensor constantTensor(const std::vector<float> &values, std::vector<int> halideExtents,
+                              const std::string &name, WeightSink *sink);
 
 /// f at a Keras-order index.
 Halide::Expr callKeras(const Halide::Func &f, std::vector<Halide::Expr> kerasIndex);
@@ -67,9 +96,10 @@ struct LayerFuncs {
   std::optional<MatMul> matmul;
 };
 
-/// The Funcs of `node` (any PlanNode but ConvStep) over the Funcs of its inputs.
+/// The Funcs of `node` (any PlanNode but ConvStep) over the Funcs of its inputs; its
+/// weights go where `weights` says.
 LayerFuncs defineLayer(const PlanNode &node, const PipelinePlan &plan,
-                       const std::vector<Halide::Func> &inputs);
+                       const std::vector<Halide::Func> &inputs, WeightSink *weights = nullptr);
 std::vector<int> layerInputs(const PlanNode &node);
 int layerOutput(const PlanNode &node);
 const std::string &layerName(const PlanNode &node);

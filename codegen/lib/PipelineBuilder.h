@@ -3,6 +3,7 @@
 #ifndef KCONV_CODEGEN_PIPELINEBUILDER_H
 #define KCONV_CODEGEN_PIPELINEBUILDER_H
 
+#include "LayerFuncs.h"
 #include "kconv/Codegen/PipelinePlan.h"
 
 #include <Halide.h>
@@ -13,8 +14,8 @@ struct BuiltPipeline {
   std::vector<Halide::ImageParam> inputs;
   std::vector<Halide::Func> outputs;
   std::vector<Halide::Argument> arguments;
-  /// With PipelinePlan::weightsAsParams: each weight parameter and its values.
-  std::vector<std::pair<Halide::ImageParam, Halide::Buffer<float>>> weightBindings;
+  /// Its weights; those that are parameters are in `arguments` too, after the inputs.
+  WeightSink weights;
   /// Per plan node: whether its result is computed whole (at the root or into a model
   /// output) rather than read through (a view) or recomputed inside its consumers.
   std::vector<bool> stored;
@@ -42,8 +43,11 @@ void pinShape(T param, const TensorInfo &v) {
 Halide::Target parseTarget(const std::string &text);
 
 /// Defines and schedules every layer (each layer's forced schedule, else the
-/// heuristic default).
+/// heuristic default), its weights parameters if PipelinePlan::weightsAsParams.
 BuiltPipeline buildPipeline(const PipelinePlan &plan, const Halide::Target &target);
+/// The same, weights as parameters or embedded as `weightsAsParams` says.
+BuiltPipeline buildPipeline(const PipelinePlan &plan, const Halide::Target &target,
+                            bool weightsAsParams);
 
 /// Schedules `pipeline` with the plan's Halide autoscheduler (loading its plugin).
 void applyAutoscheduler(const PipelinePlan &plan, Halide::Pipeline &pipeline,

@@ -126,7 +126,7 @@ Conv2DSchedule chosenSchedule(const PipelinePlan &plan, const Conv2DLayer &layer
 /// order.
 Func buildConv(const PipelinePlan &plan, const Conv2DLayer &layer, Conv2DSchedule schedule,
                const std::map<int, Func> &tensors, const ConvPlacement &placement,
-               BuiltPipeline &built) {
+               WeightSink *weights) {
   const std::string &outputName = placement.outputName;
   ImageInfo inInfo = plan.imageIn(layer), outInfo = plan.imageOut(layer);
   Func input = imageView(tensors.at(layer.input));
@@ -140,15 +140,13 @@ Func buildConv(const PipelinePlan &plan, const Conv2DLayer &layer, Conv2DSchedul
                           plan.autoscheduler.empty()
                       ? schedule.vectorWidth * schedule.vectors
                       : 0;
-  LayerWeights weights = layerWeights(layer, cinPerGroup, plan.weightsAsParams, packBlock);
-  built.weightBindings.insert(built.weightBindings.end(), weights.bindings.begin(),
-                              weights.bindings.end());
+  LayerWeights layerValues = layerWeights(layer, cinPerGroup, weights, packBlock);
   bool manual = plan.autoscheduler.empty();
   Conv2DAlgorithmHints hints;
   hints.trimColumns = manual && schedule.trimColumns;
   // (The softmax form computes conv a row at a time and stages nothing.)
   hints.stagedInput = manual && schedule.stageInput && !isAxisActivation(layer.activation);
-  Conv2DFuncs funcs = defineConv2D(layer, inInfo, outInfo, input, residual, weights, hints);
+  Conv2DFuncs funcs = defineConv2D(layer, inInfo, outInfo, input, residual, layerValues, hints);
   Func store = funcs.result;
   if (!outputName.empty()) {
     // The output buffer is already (c, x, y, n): compute straight into it.
@@ -179,7 +177,13 @@ Func buildConv(const PipelinePlan &plan, const Conv2DLayer &layer, Conv2DSchedul
 } // namespace
 
 BuiltPipeline buildPipeline(const PipelinePlan &plan, const Target &target) {
+  return buildPipeline(plan, target, plan.weightsAsParams);
+}
+
+BuiltPipeline buildPipeline(const PipelinePlan &plan, const Target &target,
+                            bool weightsAsParams) {
   BuiltPipeline built;
+  built.weights.asParams = weightsAsParams;
   built.stored.assign(plan.nodes.size(), false);
   int vectorWidth = target.natural_vector_size<float>();
   bool manual = plan.autoscheduler.empty();
@@ -222,7 +226,7 @@ BuiltPipeline buildPipeline(const PipelinePlan &plan, const Target &target) {
       Conv2DSchedule schedule = chosenSchedule(plan, layer, vectorWidth);
       if (transpose >= 0)
         placement.bandRows = bandRows(layer, schedule, plan.imageOut(layer), plan.threads);
-      Func result = buildConv(plan, layer, schedule, tensors, placement, built);
+      Func result = buildConv(plan, layer, schedule, tensors, placement, &built.weights);
       built.stored[index] = placement.bandRows == 0;
       tensors[layer.output] = result;
       if (!placement.outputName.empty())
@@ -234,7 +238,7 @@ BuiltPipeline buildPipeline(const PipelinePlan &plan, const Target &target) {
     std::vector<Func> inputs;
     for (int value : layerInputs(node))
       inputs.push_back(tensors.at(value));
-    LayerFuncs funcs = defineLayer(node, plan, inputs);
+    LayerFuncs funcs = defineLayer(node, plan, inputs, &built.weights);
     int output = layerOutput(node);
     const TensorInfo &out = plan.values.at(output);
     Func store = funcs.result;
@@ -294,6 +298,9 @@ BuiltPipeline buildPipeline(const PipelinePlan &plan, const Target &target) {
   if (!manual)
     for (size_t i = 0; i < plan.inputs.size(); ++i)
       built.inputs[i].set_estimates(estimates(plan.values.at(plan.inputs[i].value)));
+  // The weight parameters follow the inputs (and precede the outputs Halide appends).
+  for (const auto &binding : built.weights.bindings)
+    built.arguments.push_back(binding.first);
   return built;
 }
 
@@ -494,12 +501,15 @@ Status emitPipeline(const PipelinePlan &plan, const EmitRequest &request,
       files[OutputFileType::stmt] = request.stmtPath;
     int storedCount = (int)std::count(built.stored.begin(), built.stored.end(), true);
     if (plan.autoscheduler.empty() && request.splitAbove >= 0 &&
-        storedCount > request.splitAbove) {
+        (storedCount > request.splitAbove || built.weights.bytes > request.embeddedWeightBytes)) {
       if (!topLevelC)
         return Status::error("a split model's top level is C, and this caller compiles none");
       std::vector<PipelineSegment> segments = partitionPlan(plan, built.stored);
-      *topLevelC =
-          topLevelSource(plan, segments, boundaryHalideNames(plan), request.functionName);
+      built = BuiltPipeline(); // (its weights' copies: VGG16's are 553 MB)
+      std::string blockPath = request.objectPath + ".weights";
+      SegmentWeights weights = segmentWeights(plan, segments, target, blockPath);
+      *topLevelC = topLevelSource(plan, segments, boundaryHalideNames(plan),
+                                  request.functionName, weights, blockPath);
       // (Halide's statement file is one module's: a model is compiled whole for it.)
       if (request.jobs > 1 && partObjects && request.stmtPath.empty() && segments.size() > 1)
         return compileInProcesses(plan, segments, request, target, files, *partObjects);

@@ -13,8 +13,10 @@
 #include "LayerFuncs.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <map>
 #include <set>
+#include <stdexcept>
 
 namespace kconv::codegen {
 
@@ -112,6 +114,69 @@ struct ModuleLinker {
 };
 } // namespace
 
+namespace {
+/// A file written front to back, failing with the file's name.
+class BlockWriter {
+public:
+  explicit BlockWriter(const std::string &path)
+      : path_(path), file_(std::fopen(path.c_str(), "wb")) {
+    if (!file_)
+      fail();
+  }
+  ~BlockWriter() {
+    if (file_)
+      std::fclose(file_);
+  }
+  /// Zeros up to `offset`, then `size` bytes of `data`.
+  void write(size_t offset, const void *data, size_t size) {
+    static const char zeros[64] = {};
+    if (std::fwrite(zeros, 1, offset - at_, file_) != offset - at_ ||
+        std::fwrite(data, 1, size, file_) != size)
+      fail();
+    at_ = offset + size;
+  }
+  void close() {
+    int status = std::fclose(file_);
+    file_ = nullptr;
+    if (status != 0)
+      fail();
+  }
+
+private:
+  [[noreturn]] void fail() { throw std::runtime_error("cannot write the weights to " + path_); }
+  std::string path_;
+  std::FILE *file_;
+  size_t at_ = 0;
+};
+} // namespace
+
+SegmentWeights segmentWeights(const PipelinePlan &plan,
+                              const std::vector<PipelineSegment> &segments, const Target &target,
+                              const std::string &blockPath) {
+  SegmentWeights weights;
+  BlockWriter block(blockPath);
+  std::map<std::string, size_t> index; // name -> tensors' index
+  for (const PipelineSegment &segment : segments) {
+    BuiltPipeline built = buildPipeline(segmentPlan(plan, segment), target, true);
+    std::vector<size_t> &reads = weights.reads.emplace_back();
+    for (const auto &[param, values] : built.weights.bindings) {
+      auto [at, added] = index.emplace(param.name(), weights.tensors.size());
+      if (added) {
+        weights.bytes = (weights.bytes + 63) / 64 * 64;
+        std::vector<int> extents;
+        for (int d = 0; d < values.dimensions(); ++d)
+          extents.push_back(values.dim(d).extent());
+        weights.tensors.push_back({param.name(), extents, weights.bytes});
+        block.write(weights.bytes, values.data(), values.size_in_bytes());
+        weights.bytes += values.size_in_bytes();
+      }
+      reads.push_back(at->second);
+    }
+  }
+  block.close();
+  return weights;
+}
+
 Module compileSegments(const PipelinePlan &plan, const std::vector<PipelineSegment> &segments,
                        const std::vector<size_t> &which, const std::string &functionName,
                        const std::string &moduleName, const Target &target) {
@@ -119,7 +184,7 @@ Module compileSegments(const PipelinePlan &plan, const std::vector<PipelineSegme
   ModuleLinker linker{linked, {}};
   for (size_t k : which) {
     PipelinePlan sub = segmentPlan(plan, segments.at(k));
-    BuiltPipeline built = buildPipeline(sub, target);
+    BuiltPipeline built = buildPipeline(sub, target, /*weightsAsParams=*/true);
     Pipeline pipeline(built.outputs);
     linker.take(pipeline.compile_to_module(built.arguments, segmentName(functionName, k),
                                            target, LinkageType::External));

@@ -20,8 +20,30 @@ std::vector<PipelineSegment> partitionPlan(const PipelinePlan &plan,
 /// The plan of one segment: its inputs, its one output, its nodes and their weights.
 PipelinePlan segmentPlan(const PipelinePlan &plan, const PipelineSegment &segment);
 
+/// A split model's weights, kept out of the segments' code: one block of data, each
+/// weight at a 64-byte aligned offset, that the top level passes to the segments as
+/// buffers (a segment's weights are its pipeline's parameters after its inputs).
+struct SegmentWeights {
+  struct Tensor {
+    std::string name;          // the parameter's name
+    std::vector<int> extents;  // Halide order, dense
+    size_t offset = 0;         // in the block
+  };
+  std::vector<Tensor> tensors;            // each once, a weight read by two segments too
+  std::vector<std::vector<size_t>> reads; // per segment: its weights, in argument order
+  size_t bytes = 0;                       // the block's size
+};
+
+/// The weights of every segment, as compileSegments's pipelines take them, written as
+/// one block to `blockPath` segment by segment (never all in memory at once); throws
+/// std::runtime_error if the file cannot be written.
+SegmentWeights segmentWeights(const PipelinePlan &plan,
+                              const std::vector<PipelineSegment> &segments,
+                              const Halide::Target &target, const std::string &blockPath);
+
 /// The segments listed in `which` (indices into `segments`), lowered as their own
-/// pipelines `<functionName>_s<index>`, in one module `moduleName`.
+/// pipelines `<functionName>_s<index>` (weights as parameters), in one module
+/// `moduleName`.
 Halide::Module compileSegments(const PipelinePlan &plan,
                                const std::vector<PipelineSegment> &segments,
                                const std::vector<size_t> &which,
@@ -30,11 +52,13 @@ Halide::Module compileSegments(const PipelinePlan &plan,
 
 /// The C source of the top level `functionName` (TopLevelSource.cpp): the model's
 /// inputs and outputs as the single pipeline has them (and its `_argv` form), calling
-/// the segments' pipelines in order. `boundaryNames`: the Halide names of the model's
-/// inputs, then its outputs, for its error messages.
+/// the segments' pipelines in order with their weights, which the assembler includes
+/// from `weightBlockPath` (writeWeightBlock). `boundaryNames`: the Halide names of the
+/// model's inputs, then its outputs, for its error messages.
 std::string topLevelSource(const PipelinePlan &plan, const std::vector<PipelineSegment> &segments,
                            const std::vector<std::string> &boundaryNames,
-                           const std::string &functionName);
+                           const std::string &functionName, const SegmentWeights &weights,
+                           const std::string &weightBlockPath);
 
 /// The segments split into at most `groups` sets of about equal compile work (each
 /// sorted), for separate processes to compile.

@@ -248,6 +248,50 @@ const std::string &identifier(const std::string &name) {
   return name;
 }
 
+/// The weights' block, included by the assembler from `path` into read-only data (so
+/// neither LLVM nor the C compiler holds it), and a Halide buffer for each weight in it.
+std::string weightTables(const SegmentWeights &weights, const std::string &path,
+                         const std::string &function) {
+  if (weights.tensors.empty())
+    return "";
+  // The path as the assembler's string, then as C's: only printable characters.
+  std::string quoted = "\"";
+  for (char c : path) {
+    if (c < 0x20 || c == 0x7f)
+      throw std::invalid_argument("the weights' path '" + path +
+                                  "' has a control character");
+    if (c == '"' || c == '\\')
+      quoted += '\\';
+    quoted += c;
+  }
+  quoted += "\"";
+  std::string block = identifier(function + "_weights");
+  std::ostringstream os;
+  os << "\n/* The weights, " << weights.bytes << " bytes, 64-byte aligned. */\n"
+     << "__asm__(" << cStringLiteral(".pushsection .rodata\n.balign 64\n" + block + ":\n.incbin " +
+                                      quoted + "\n.popsection\n")
+     << ");\n"
+     << "extern const uint8_t " << block << "[] __attribute__((visibility(\"hidden\")));\n"
+     << "static halide_dimension_t kc_weight_dims[] = {\n";
+  size_t dims = 0;
+  std::ostringstream buffers;
+  for (const SegmentWeights::Tensor &tensor : weights.tensors) {
+    buffers << "  {0, NULL, (uint8_t *)" << block << " + " << tensor.offset
+            << ", 0, {2, 32, 1}, " << tensor.extents.size() << ", &kc_weight_dims[" << dims
+            << "], NULL}, /* " << cCommentText(tensor.name) << " */\n";
+    int64_t stride = 1;
+    for (int extent : tensor.extents) {
+      os << "  {0, " << extent << ", " << stride << ", 0},\n";
+      stride *= extent;
+      ++dims;
+    }
+  }
+  os << "};\n/* Read only: a pipeline writes none of its input buffers. */\n"
+     << "static halide_buffer_t kc_weights[" << weights.tensors.size() << "] = {\n"
+     << buffers.str() << "};\n";
+  return os.str();
+}
+
 /// "{name, rank, {extents in Halide order}}" for the kc_shape tables.
 std::string shapeEntry(const std::string &name, const TensorInfo &info) {
   std::ostringstream os;
@@ -261,7 +305,8 @@ std::string shapeEntry(const std::string &name, const TensorInfo &info) {
 
 std::string topLevelSource(const PipelinePlan &plan, const std::vector<PipelineSegment> &segments,
                            const std::vector<std::string> &boundaryNames,
-                           const std::string &functionName) {
+                           const std::string &functionName, const SegmentWeights &weights,
+                           const std::string &weightBlockPath) {
   const std::string &function = identifier(functionName);
   size_t inputs = plan.inputs.size(), count = inputs + plan.outputs.size();
   int maxRank = 1;
@@ -332,6 +377,8 @@ std::string topLevelSource(const PipelinePlan &plan, const std::vector<PipelineS
     body << "  if ((r = " << name << "(";
     for (int value : segment.inputs)
       body << where(value) << ", ";
+    for (size_t w : weights.reads.at(k))
+      body << "&kc_weights[" << w << "], ";
     body << where(segment.output) << ")) != 0) {\n"
          << "    r = halide_error_extern_stage_failed(NULL, \"" << name << "\", r);\n"
          << "    goto done;\n  }\n";
@@ -369,10 +416,11 @@ std::string topLevelSource(const PipelinePlan &plan, const std::vector<PipelineS
      << kPrologue << "\n";
   for (size_t k = 0; k < segments.size(); ++k) {
     os << "extern int " << identifier(function + "_s" + std::to_string(k)) << "(";
-    for (size_t a = 0; a <= segments[k].inputs.size(); ++a)
+    for (size_t a = 0; a <= segments[k].inputs.size() + weights.reads.at(k).size(); ++a)
       os << (a ? ", " : "") << "halide_buffer_t *";
     os << ");\n";
   }
+  os << weightTables(weights, weightBlockPath, function);
   os << "\nstatic const kc_shape kc_boundary[" << count << "] = {\n";
   for (size_t i = 0; i < count; ++i) {
     const BoundaryTensor &t = i < inputs ? plan.inputs[i] : plan.outputs[i - inputs];

@@ -514,17 +514,31 @@ def conv_stack(g):
     return [c, m]
 
 
+def big_weights(g):
+    """More than 8 MiB of weights in few layers (weights-data.test): a split model whose
+    weights are data, read by convolutions (packed kernels), a large Dense and a small
+    Dense and batch normalization, whose few values stay in the code."""
+    x = g.input((8, 8, 16))
+    y = g.conv(x, 32, (3, 3), activation="relu")
+    y = g.batch_norm(y)
+    y = g.conv(y, 32, (3, 3), activation="tanh")
+    y = g.add("Flatten", y, lr.flatten)
+    y = g.dense(y, 1100, activation="relu")
+    return [g.dense(y, 10)]
+
+
 MODELS = {"resnet_block": resnet_block, "mobilenet_block": mobilenet_block,
           "classifier": classifier, "channels_first_net": channels_first_net,
           "branches": branches, "decoder": decoder, "odd_names": odd_names,
-          "identities": identities, "long_lived": long_lived, "conv_stack": conv_stack}
+          "identities": identities, "long_lived": long_lived, "big_weights": big_weights,
+          "conv_stack": conv_stack}
 MODELS.update(BROADCAST_MODELS)
 MODELS["scalar_ops"] = scalar_ops
 # odd_names: layer-names.test; the broadcast models: broadcast-merges.test; scalar_ops:
 # scalar-operations.test; identities: identities.test; long_lived: split-lifetimes.test;
-# conv_stack: many-threads.test
+# big_weights: weights-data.test; conv_stack: many-threads.test
 DEFAULT_MODELS = [m for m in MODELS if m not in ("odd_names", "scalar_ops", "identities",
-                                                  "long_lived", "conv_stack") and
+                                                  "long_lived", "big_weights", "conv_stack") and
                   m not in BROADCAST_MODELS]
 
 

@@ -59,7 +59,7 @@ public:
       inputs_.back().for_each_value([&](float &v) { v = uniform(rng); });
       built.inputs[i].set(inputs_.back());
     }
-    for (auto &[param, values] : built.weightBindings)
+    for (auto &[param, values] : built.weights.bindings)
       param.set(values);
     std::vector<Buffer<>> outputs;
     for (const BoundaryTensor &out : plan.outputs)

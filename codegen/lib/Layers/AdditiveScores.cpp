@@ -22,7 +22,7 @@ LayerFuncs defineStep(const AdditiveScoresLayer &layer, const StepInputs &in) {
   k[rank - 1] = r.x;
   Expr term = tanh(float(layer.innerScale) * (callKeras(in.funcs[0], q) + callKeras(in.funcs[1], k)));
   if (!layer.weights.empty())
-    term = constantBuffer(layer.weights, {dim}, layer.name + "_kernel")(r.x) * term;
+    term = in.constant(layer.weights, {dim}, layer.name + "_kernel")(r.x) * term;
   Func sum(layer.name + "_sum");
   sum(v.halide()) = 0.f;
   sum(v.halide()) += term;

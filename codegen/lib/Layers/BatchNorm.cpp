@@ -8,11 +8,12 @@ namespace kconv::codegen {
 using namespace Halide;
 
 namespace {
-Func defineBatchNorm(const BatchNormLayer &layer, const TensorInfo &in, const Func &input) {
+Func defineBatchNorm(const BatchNormLayer &layer, const StepInputs &step, const TensorInfo &in,
+                     const Func &input) {
   TensorVars v(in.rank());
   int channels = (int)in.shape.at(layer.axis);
-  Buffer<float> scale = constantBuffer(layer.scale, {channels}, layer.name + "_scale");
-  Buffer<float> shift = constantBuffer(layer.shift, {channels}, layer.name + "_shift");
+  ConstantTensor scale = step.constant(layer.scale, {channels}, layer.name + "_scale");
+  ConstantTensor shift = step.constant(layer.shift, {channels}, layer.name + "_shift");
   Var c = v.keras[layer.axis];
   Func result(layer.name);
   result(v.halide()) = input(v.halide()) * scale(c) + shift(c);
@@ -22,7 +23,7 @@ Func defineBatchNorm(const BatchNormLayer &layer, const TensorInfo &in, const Fu
 
 LayerFuncs defineStep(const BatchNormLayer &layer, const StepInputs &in) {
   LayerFuncs f;
-  f.result = defineBatchNorm(layer, in.value(layer.input), in.funcs[0]);
+  f.result = defineBatchNorm(layer, in, in.value(layer.input), in.funcs[0]);
   return f;
 }
 

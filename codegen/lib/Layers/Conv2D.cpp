@@ -35,43 +35,22 @@ Buffer<float> kernelBuffer(const Conv2DLayer &layer, int64_t cinPerGroup, int bl
 
 } // namespace
 
-LayerWeights layerWeights(const Conv2DLayer &layer, int64_t cinPerGroup, bool asParams,
+LayerWeights layerWeights(const Conv2DLayer &layer, int64_t cinPerGroup, WeightSink *sink,
                           int packBlock) {
   LayerWeights w;
   Var f("f"), ci("ci"), kx("kx"), ky("ky");
   int block = packBlock > 1 && layer.filters % packBlock == 0 ? packBlock : 0;
-  Buffer<float> kernel = kernelBuffer(layer, cinPerGroup, block);
+  ConstantTensor kernel(kernelBuffer(layer, cinPerGroup, block), sink);
   w.kernel = Func(layer.name + "_kernel_values");
-  auto read = [&](auto source) { // the Buffer, or an ImageParam of its shape
-    if (block)
-      w.kernel(f, ci, kx, ky) = source(f % block, ci, kx, ky, f / block);
-    else
-      w.kernel(f, ci, kx, ky) = source(f, ci, kx, ky);
-  };
-  if (asParams) {
-    ImageParam param(Float(32), kernel.dimensions(), layer.name + "_kernel_param");
-    int stride = 1;
-    for (int d = 0; d < kernel.dimensions(); ++d) { // dense, as the Buffer: same code
-      param.dim(d).set_bounds(0, kernel.dim(d).extent()).set_stride(stride);
-      stride *= kernel.dim(d).extent();
-    }
-    read(param);
-    w.bindings.emplace_back(param, kernel);
-  } else {
-    read(kernel);
-  }
+  if (block)
+    w.kernel(f, ci, kx, ky) = kernel(f % block, ci, kx, ky, f / block);
+  else
+    w.kernel(f, ci, kx, ky) = kernel(f, ci, kx, ky);
   if (!layer.biasValues.empty()) {
-    Buffer<float> bias((int)layer.filters, layer.name + "_bias");
-    std::memcpy(bias.data(), layer.biasValues.data(), layer.biasValues.size() * sizeof(float));
+    ConstantTensor bias =
+        constantTensor(layer.biasValues, {(int)layer.filters}, layer.name + "_bias", sink);
     w.bias = Func(layer.name + "_bias_values");
-    if (asParams) {
-      ImageParam param(Float(32), 1, layer.name + "_bias_param");
-      param.dim(0).set_bounds(0, (int)layer.filters).set_stride(1);
-      w.bias(f) = param(f);
-      w.bindings.emplace_back(param, bias);
-    } else {
-      w.bias(f) = bias(f);
-    }
+    w.bias(f) = bias(f);
   }
   return w;
 }

@@ -3,6 +3,7 @@
 #ifndef KCONV_CODEGEN_LAYERS_CONV2D_H
 #define KCONV_CODEGEN_LAYERS_CONV2D_H
 
+#include "../LayerFuncs.h"
 #include "Activation.h"
 #include "kconv/Codegen/PipelinePlan.h"
 
@@ -69,10 +70,10 @@ inline double paddedColumnShare(const Conv2DLayer &layer, int64_t inWidth, int64
 struct LayerWeights {
   Halide::Func kernel; // (f, ci, kx, ky)
   Halide::Func bias;   // (f), undefined without bias
-  std::vector<std::pair<Halide::ImageParam, Halide::Buffer<float>>> bindings;
 };
-/// `packBlock` > 1: weights pre-packed for channel blocks of that many filters.
-LayerWeights layerWeights(const Conv2DLayer &layer, int64_t cinPerGroup, bool asParams,
+/// `packBlock` > 1: weights pre-packed for channel blocks of that many filters; they go
+/// where `sink` says.
+LayerWeights layerWeights(const Conv2DLayer &layer, int64_t cinPerGroup, WeightSink *sink,
                           int packBlock = 0);
 
 /// What the schedule tells the algorithm: the same numbers either way, a different

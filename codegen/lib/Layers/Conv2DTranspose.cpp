@@ -9,14 +9,14 @@ namespace kconv::codegen {
 using namespace Halide;
 
 namespace {
-Func defineConv2DTranspose(const Conv2DTransposeLayer &layer, const TensorInfo &in,
-                           const Func &input, std::vector<Func> &stages) {
+Func defineConv2DTranspose(const Conv2DTransposeLayer &layer, const StepInputs &step,
+                           const TensorInfo &in, const Func &input, std::vector<Func> &stages) {
   Var c("c"), x("x"), y("y"), n("n");
   ImageInfo image = in.image();
   Func src = imageView(input);
   int cin = (int)image.channels;
   // Keras's (KH, KW, filters, Cin) row-major is Halide's (ci, f, kx, ky).
-  Buffer<float> kernel = constantBuffer(
+  ConstantTensor kernel = step.constant(
       layer.kernelValues, {cin, (int)layer.filters, (int)layer.kernel[1], (int)layer.kernel[0]},
       layer.name + "_kernel");
   // Gather: output o receives input i = (o + pad - k * dilation) / stride, when exact.
@@ -32,7 +32,7 @@ Func defineConv2DTranspose(const Conv2DTransposeLayer &layer, const TensorInfo &
   sum(c, x, y, n) =
       layer.biasValues.empty()
           ? Expr(0.f)
-          : Expr(constantBuffer(layer.biasValues, {(int)layer.filters}, layer.name + "_bias")(c));
+          : Expr(step.constant(layer.biasValues, {(int)layer.filters}, layer.name + "_bias")(c));
   sum(c, x, y, n) += select(hit, kernel(r.x, c, r.y, r.z) * value, 0.f);
   stages.push_back(sum);
   Func result(layer.name);
@@ -43,7 +43,7 @@ Func defineConv2DTranspose(const Conv2DTransposeLayer &layer, const TensorInfo &
 
 LayerFuncs defineStep(const Conv2DTransposeLayer &layer, const StepInputs &in) {
   LayerFuncs f;
-  f.result = defineConv2DTranspose(layer, in.value(layer.input), in.funcs[0], f.stages);
+  f.result = defineConv2DTranspose(layer, in, in.value(layer.input), in.funcs[0], f.stages);
   return f;
 }
 

@@ -13,21 +13,21 @@ namespace kconv::codegen {
 using namespace Halide;
 
 namespace {
-Func defineDense(const DenseLayer &layer, const TensorInfo &in, const Func &input,
-                 LayerFuncs &f) {
+Func defineDense(const DenseLayer &layer, const StepInputs &step, const TensorInfo &in,
+                 const Func &input, LayerFuncs &f) {
   std::vector<Func> &stages = f.stages;
   int rank = in.rank();
   int64_t features = in.shape.back();
   TensorVars v(rank);
   Var u = v.keras.back();
   // Keras's (features, units) row-major is Halide's (u, k).
-  Buffer<float> kernel =
-      constantBuffer(layer.kernelValues, {(int)layer.units, (int)features}, layer.name + "_kernel");
+  ConstantTensor kernel =
+      step.constant(layer.kernelValues, {(int)layer.units, (int)features}, layer.name + "_kernel");
   Func pre(layer.name + "_matmul");
   pre(v.halide()) =
       layer.biasValues.empty()
           ? Expr(0.f)
-          : Expr(constantBuffer(layer.biasValues, {(int)layer.units}, layer.name + "_bias")(u));
+          : Expr(step.constant(layer.biasValues, {(int)layer.units}, layer.name + "_bias")(u));
   RDom r(0, (int)features, layer.name + "_r");
   std::vector<Expr> index = v.kerasExprs();
   index.back() = r.x;
@@ -55,7 +55,7 @@ Func defineDense(const DenseLayer &layer, const TensorInfo &in, const Func &inpu
 
 LayerFuncs defineStep(const DenseLayer &layer, const StepInputs &in) {
   LayerFuncs f;
-  f.result = defineDense(layer, in.value(layer.input), in.funcs[0], f);
+  f.result = defineDense(layer, in, in.value(layer.input), in.funcs[0], f);
   return f;
 }
 

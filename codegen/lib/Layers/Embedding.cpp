@@ -17,8 +17,8 @@ LayerFuncs defineStep(const EmbeddingLayer &layer, const StepInputs &in) {
   std::vector<Var> outer = v.halide();
   Var column = outer.front();
   outer.erase(outer.begin()); // the input's dimensions, Halide order
-  Buffer<float> table =
-      constantBuffer(layer.table, {(int)layer.columns, (int)layer.rows}, layer.name + "_table");
+  ConstantTensor table =
+      in.constant(layer.table, {(int)layer.columns, (int)layer.rows}, layer.name + "_table");
   Expr x = in.funcs[0](outer);
   Expr inRange = x > -1.0f && x < float(layer.rows);
   std::string message = "Embedding layer '" + layer.name + "': an index is outside [0, " +

@@ -39,8 +39,8 @@ LayerFuncs defineStep(const GroupNormLayer &layer, const StepInputs &in) {
   mean(group, n) = sum(x) / float(count);
   Expr deviation = x - mean(group, n);
   variance(group, n) = sum(deviation * deviation) / float(count);
-  Buffer<float> gamma = constantBuffer(layer.gamma, {channels}, layer.name + "_gamma");
-  Buffer<float> beta = constantBuffer(layer.beta, {channels}, layer.name + "_beta");
+  ConstantTensor gamma = in.constant(layer.gamma, {channels}, layer.name + "_gamma");
+  ConstantTensor beta = in.constant(layer.beta, {channels}, layer.name + "_beta");
   Var c = v.keras[axis];
   Expr g = c / perGroup;
   LayerFuncs f;

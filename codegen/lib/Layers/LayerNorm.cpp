@@ -11,8 +11,8 @@ namespace kconv::codegen {
 using namespace Halide;
 
 namespace {
-Func defineLayerNorm(const LayerNormLayer &layer, const TensorInfo &in, const Func &input,
-                     std::vector<Func> &stages) {
+Func defineLayerNorm(const LayerNormLayer &layer, const StepInputs &step, const TensorInfo &in,
+                     const Func &input, std::vector<Func> &stages) {
   TensorVars v(in.rank());
   // The kept axes index the moments (the batch is never reduced, so the moments keep at
   // least one dimension).
@@ -41,8 +41,8 @@ Func defineLayerNorm(const LayerNormLayer &layer, const TensorInfo &in, const Fu
     weightExtents.push_back((int)in.shape.at(*it));
     weightIndex.push_back(v.keras[*it]);
   }
-  Buffer<float> gamma = constantBuffer(layer.gamma, weightExtents, layer.name + "_gamma");
-  Buffer<float> beta = constantBuffer(layer.beta, weightExtents, layer.name + "_beta");
+  ConstantTensor gamma = step.constant(layer.gamma, weightExtents, layer.name + "_gamma");
+  ConstantTensor beta = step.constant(layer.beta, weightExtents, layer.name + "_beta");
   Expr root = Halide::sqrt(variance(keptExprs) + float(layer.epsilon));
   Func result(layer.name);
   if (layer.rmsScaling)
@@ -56,7 +56,7 @@ Func defineLayerNorm(const LayerNormLayer &layer, const TensorInfo &in, const Fu
 
 LayerFuncs defineStep(const LayerNormLayer &layer, const StepInputs &in) {
   LayerFuncs f;
-  f.result = defineLayerNorm(layer, in.value(layer.input), in.funcs[0], f.stages);
+  f.result = defineLayerNorm(layer, in, in.value(layer.input), in.funcs[0], f.stages);
   return f;
 }
 

@@ -13,7 +13,13 @@ namespace kconv::codegen {
 struct StepInputs {
   const PipelinePlan &plan;
   const std::vector<Halide::Func> &funcs;
+  WeightSink *weights = nullptr; // where its weights go (embedded if none)
   const TensorInfo &value(int index) const { return plan.values.at(index); }
+  /// The layer's constant tensor `values` (constantTensor), embedded or a parameter.
+  ConstantTensor constant(const std::vector<float> &values, std::vector<int> halideExtents,
+                          const std::string &name) const {
+    return constantTensor(values, std::move(halideExtents), name, weights);
+  }
 };
 
 LayerFuncs defineStep(const Conv2DTransposeLayer &layer, const StepInputs &in);

@@ -10,11 +10,12 @@ namespace kconv::codegen {
 using namespace Halide;
 
 namespace {
-Func definePRelu(const PReluLayer &layer, const TensorInfo &in, const Func &input) {
+Func definePRelu(const PReluLayer &layer, const StepInputs &step, const TensorInfo &in,
+                 const Func &input) {
   TensorVars v(in.rank());
   Func result(layer.name);
   std::vector<int> extents(layer.alphaShape.rbegin(), layer.alphaShape.rend());
-  Buffer<float> alpha = constantBuffer(layer.alpha, extents, layer.name + "_alpha");
+  ConstantTensor alpha = step.constant(layer.alpha, extents, layer.name + "_alpha");
   std::vector<Expr> index; // Keras dims 1.., broadcast where alpha has size 1
   for (size_t d = 0; d < layer.alphaShape.size(); ++d)
     index.push_back(layer.alphaShape[d] == 1 ? Expr(0) : Expr(v.keras[d + 1]));
@@ -27,7 +28,7 @@ Func definePRelu(const PReluLayer &layer, const TensorInfo &in, const Func &inpu
 
 LayerFuncs defineStep(const PReluLayer &layer, const StepInputs &in) {
   LayerFuncs f;
-  f.result = definePRelu(layer, in.value(layer.input), in.funcs[0]);
+  f.result = definePRelu(layer, in, in.value(layer.input), in.funcs[0]);
   return f;
 }
 

@@ -70,13 +70,13 @@ LayerFuncs defineStep(const RecurrentLayer &layer, const StepInputs &in) {
   LayerFuncs f;
   Var j("j"), t("t"), n("n");
   // Keras's (features, gates * units) row-major is Halide's (j, k).
-  Buffer<float> kernel =
-      constantBuffer(layer.kernelValues, {columns, features}, layer.name + "_kernel");
+  ConstantTensor kernel =
+      in.constant(layer.kernelValues, {columns, features}, layer.name + "_kernel");
   Func projected(layer.name + "_matmul");
   projected(j, t, n) =
       layer.biasValues.empty()
           ? Expr(0.f)
-          : Expr(constantBuffer(layer.biasValues, {columns}, layer.name + "_bias")(j));
+          : Expr(in.constant(layer.biasValues, {columns}, layer.name + "_bias")(j));
   RDom r(0, features, layer.name + "_r");
   projected(j, t, n) += kernel(j, r.x) * in.funcs[0](r.x, t, n);
   // The product computed in register tiles of a copy the extern stage reads.
@@ -86,11 +86,11 @@ LayerFuncs defineStep(const RecurrentLayer &layer, const StepInputs &in) {
   f.stageShapes.push_back({x.shape[0], timesteps, columns});
   f.matmul = LayerFuncs::MatMul{tiles, projected, {x.shape[0], timesteps, columns}};
 
-  Buffer<float> recurrent = constantBuffer(layer.recurrentKernelValues, {columns, units},
+  ConstantTensor recurrent = in.constant(layer.recurrentKernelValues, {columns, units},
                                            layer.name + "_recurrent_kernel");
   std::vector<float> zeros(size_t(columns), 0.f);
-  Buffer<float> recurrentBias =
-      constantBuffer(layer.recurrentBiasValues.empty() ? zeros : layer.recurrentBiasValues,
+  ConstantTensor recurrentBias =
+      in.constant(layer.recurrentBiasValues.empty() ? zeros : layer.recurrentBiasValues,
                      {columns}, layer.name + "_recurrent_bias");
   int cell = layer.cell == RecurrentLayer::Cell::Lstm  ? KCONV_RNN_LSTM
              : layer.cell == RecurrentLayer::Cell::Gru ? KCONV_RNN_GRU
@@ -109,7 +109,7 @@ LayerFuncs defineStep(const RecurrentLayer &layer, const StepInputs &in) {
   size_t next = 1;
   auto optional = [&](bool present, const char *part) {
     return present ? ExternFuncArgument(in.funcs[next++])
-                   : ExternFuncArgument(constantBuffer({0.f}, {1, 1}, layer.name + "_" + part));
+                   : ExternFuncArgument(in.constant({0.f}, {1, 1}, layer.name + "_" + part));
   };
   ExternFuncArgument mask = optional(layer.mask >= 0, "mask");
   ExternFuncArgument initialH = optional(initial, "state");

@@ -10,13 +10,14 @@ using namespace Halide;
 namespace {
 /// As a per-channel scale and shift of the last axis, the form of an inference batch
 /// norm, with which it shares its code and its fusion.
-Func defineRescaling(const RescalingLayer &layer, const TensorInfo &in, const Func &input) {
+Func defineRescaling(const RescalingLayer &layer, const StepInputs &step, const TensorInfo &in,
+                     const Func &input) {
   TensorVars v(in.rank());
   int channels = (int)in.shape.back();
-  Buffer<float> scale =
-      constantBuffer(std::vector<float>(channels, layer.scale), {channels}, layer.name + "_scale");
-  Buffer<float> shift =
-      constantBuffer(std::vector<float>(channels, layer.offset), {channels}, layer.name + "_shift");
+  ConstantTensor scale =
+      step.constant(std::vector<float>(channels, layer.scale), {channels}, layer.name + "_scale");
+  ConstantTensor shift =
+      step.constant(std::vector<float>(channels, layer.offset), {channels}, layer.name + "_shift");
   Var c = v.keras.back();
   Func result(layer.name);
   result(v.halide()) = input(v.halide()) * scale(c) + shift(c);
@@ -26,7 +27,7 @@ Func defineRescaling(const RescalingLayer &layer, const TensorInfo &in, const Fu
 
 LayerFuncs defineStep(const RescalingLayer &layer, const StepInputs &in) {
   LayerFuncs f;
-  f.result = defineRescaling(layer, in.value(layer.input), in.funcs[0]);
+  f.result = defineRescaling(layer, in, in.value(layer.input), in.funcs[0]);
   return f;
 }
 

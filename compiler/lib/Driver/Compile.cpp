@@ -489,24 +489,27 @@ int compile(const CompileOptions &options, llvm::raw_ostream &errs) {
     errs << "kconvc: warning: " << oneLine(warning) << "\n";
   if (std::string bad = applyInputShapes(loaded.model, options.inputShapes); !bad.empty())
     return fail(errs, options.modelPath + ": " + bad);
-  mlir::MLIRContext context;
-  LayerDiagnosticPrinter printer(context, loaded.model, errs);
+  // The context, and the weights its resources copy, are let go before code generation.
+  auto context = std::make_unique<mlir::MLIRContext>();
+  auto printer = std::make_unique<LayerDiagnosticPrinter>(*context, loaded.model, errs);
   if (loaded.weights && options.initSeed)
     return fail(errs, "--init-seed draws weights for a model without them, but '" +
                           loaded.weights->sourcePath + "' provides weights");
   mlir::OwningOpRef<mlir::ModuleOp> module = kconv::dialect::importKerasModel(
-      context, loaded.model, loaded.weights ? &*loaded.weights : nullptr, options.initSeed);
+      *context, loaded.model, loaded.weights ? &*loaded.weights : nullptr, options.initSeed);
+  bool hasWeights = loaded.weights.has_value();
+  loaded.weights.reset();
   if (!module)
     return 1;
   if (options.summary) { // the layers as Keras has them, before any folding
-    printSummary(*module, loaded.model, loaded.weights || options.initSeed, llvm::outs());
+    printSummary(*module, loaded.model, hasWeights || options.initSeed, llvm::outs());
     return 0;
   }
   if (options.emit == EmitKind::MlirImport) // as imported, for kconv-opt to replay the passes
     return emitMlir(*module, options, outputs, errs);
   if (mlir::failed(optimize(*module, options.fusion)))
     return 1;
-  if (emitsCode && !loaded.weights && !options.initSeed && lacksWeightValues(*module))
+  if (emitsCode && !hasWeights && !options.initSeed && lacksWeightValues(*module))
     return fail(errs, options.modelPath +
                           ": the model has no weights: pass --weights FILE (a Keras .h5), or "
                           "--init-seed N to draw them from the layers' initializers");
@@ -527,6 +530,9 @@ int compile(const CompileOptions &options, llvm::raw_ostream &errs) {
   }
   if (!emitsCode)
     return emitMlir(*module, options, outputs, errs);
+  module = nullptr;
+  printer.reset();
+  context.reset();
   return emitNative(*plan, options, machine, *toolchain, *scratch, outputs, errs);
 }
 

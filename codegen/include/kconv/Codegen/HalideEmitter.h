@@ -21,6 +21,11 @@ struct EmitRequest {
   /// A model storing more results than this is lowered as one pipeline per stored
   /// result, called in order from C (PipelineSegments.cpp); -1: never.
   int splitAbove = 24;
+  /// A model with more bytes of weights than this is split too (unless `splitAbove` is
+  /// -1): a split model's weights are data the assembler includes, while a whole
+  /// pipeline's are constants in LLVM's module, which took 12 times their size in
+  /// memory (VGG16: 6.9 GB for 553 MB).
+  size_t embeddedWeightBytes = size_t(8) << 20;
   /// Processes compiling a split model's pipelines (1: this one alone).
   int jobs = 1;
 };
