@@ -14,21 +14,27 @@ from layers import LAYERS  # noqa: E402
 
 
 def write_layer(name, layer, out_dir):
+    """Writes d/model.json, d/weights.h5 (and the kernel and bias as kernel.npy and
+    bias.npy, for baselines that build the layer themselves) and d/x.npy; returns d. The
+    kernel is k x k, or kh x k where the layer gives kh (a Conv1D-like 1 x k)."""
     rng = np.random.default_rng(ord(name))
     d = os.path.join(out_dir, name)
     os.makedirs(d, exist_ok=True)
     k, cg = layer["k"], layer["c"] // layer["groups"]
+    kh = layer.get("kh", k)
     config = keras_writer.conv2d_config(
-        "conv2d", filters=layer["f"], kernel_size=(k, k), strides=(layer["s"],) * 2,
+        "conv2d", filters=layer["f"], kernel_size=(kh, k), strides=(layer["s"],) * 2,
         padding=layer["padding"], dilation_rate=(layer["d"],) * 2, groups=layer["groups"])
     with open(os.path.join(d, "model.json"), "w") as f:
         f.write(keras_writer.sequential_json([("Conv2D", config)],
                                              (layer["h"], layer["w"], layer["c"]),
                                              name=f"layer_{name}", batch=layer["n"]))
-    kernel = rng.standard_normal((k, k, cg, layer["f"]), np.float32) / np.sqrt(k * k * cg)
+    kernel = rng.standard_normal((kh, k, cg, layer["f"]), np.float32) / np.sqrt(kh * k * cg)
     bias = rng.standard_normal(layer["f"], np.float32) * 0.1
     keras_writer.save_weights_h5(os.path.join(d, "weights.h5"),
                                  [("conv2d", [("kernel", kernel), ("bias", bias)])])
+    np.save(os.path.join(d, "kernel.npy"), kernel)
+    np.save(os.path.join(d, "bias.npy"), bias)
     x = rng.standard_normal((layer["n"], layer["h"], layer["w"], layer["c"]), np.float32)
     np.save(os.path.join(d, "x.npy"), x)
     return d

@@ -296,33 +296,41 @@ def check_output(y, shape, name):
     return ok
 
 
-def prepare_model(name, args, work, ort_modules, rb):
-    """Writes the Keras model and input, compiles kconv's executables, exports the ONNX
-    model, runs each contender once and checks its output. Returns the model's entry
-    (without timings) and the per-thread-count kconv executables."""
+def write_keras_model(name, work):
+    """Writes the Keras model (zoo_e2e's, batch 1) and its input (x.npy; NCHW as
+    x_nchw.npy and x_nchw.bin for ONNX Runtime and PyTorch). Returns the graph_e2e Graph,
+    its outputs, the folder, kconvc's model arguments and the model's multiply-adds: per
+    weighted layer, the output's elements times the kernel's taps per output channel."""
     import numpy as np
     import graph_e2e
     import zoo_e2e
     graph_e2e.BATCH = 1
     graph_e2e.MODELS.update(zoo_e2e.MODELS)
-    start = time.monotonic()
     g, outputs, d, model_args = graph_e2e.build(name, False, work, np.random.default_rng(7))
-    reference_seconds = time.monotonic() - start
-    entry = {"keras_layers": len(g.layers), "keras_reference_seconds": reference_seconds}
-    # Multiply-adds of kconv's (Keras's) model: per weighted layer, the output's elements
-    # times the kernel's taps per output channel.
     macs = 0
     for layer, _, weights in g.weights:
         kernel = dict(weights).get("kernel", dict(weights).get("depthwise_kernel"))
         if kernel is not None:
             out = g.values[layer]
             macs += out.size // out.shape[0] * (kernel.size // out.shape[-1])
-    entry["keras_macs"] = macs
     x = g.inputs[0][1]
     np.save(os.path.join(d, "x.npy"), x)
     nchw = np.ascontiguousarray(x.transpose(0, 3, 1, 2))
     np.save(os.path.join(d, "x_nchw.npy"), nchw)
     nchw.tofile(os.path.join(d, "x_nchw.bin"))
+    return g, outputs, d, model_args, macs
+
+
+def prepare_model(name, args, work, ort_modules, rb):
+    """Writes the Keras model and input, compiles kconv's executables, exports the ONNX
+    model, runs each contender once and checks its output. Returns the model's entry
+    (without timings) and the per-thread-count kconv executables."""
+    import numpy as np
+    start = time.monotonic()
+    g, outputs, d, model_args, macs = write_keras_model(name, work)
+    reference_seconds = time.monotonic() - start
+    entry = {"keras_layers": len(g.layers), "keras_reference_seconds": reference_seconds,
+             "keras_macs": macs}
     reference = g.values[outputs[0]]
 
     exes = {}

@@ -17,16 +17,6 @@ constexpr int kAccumulatorBudget = 28;
 /// with the taps times the tile).
 constexpr int64_t kMaxUnrolledTaps = 49;
 
-/// Row tiles per parallel task: 8, 4 or 2 equal bands, which split evenly over 1, 2, 4
-/// or 8 threads (the runtime's equal shares; each band re-stages only its first window
-/// of rows); an odd number of bands leaves one core a band more than the other.
-int rowTilesPerBand(int64_t rowTiles) {
-  for (int bands : {8, 4, 2})
-    if (rowTiles % bands == 0)
-      return (int)(rowTiles / bands);
-  return rowTiles <= 16 ? 1 : (int)((rowTiles + 7) / 8);
-}
-
 int largestDivisorAtMost(int64_t extent, int limit) {
   for (int d = std::min<int64_t>(limit, extent); d > 1; --d)
     if (extent % d == 0)
@@ -77,11 +67,35 @@ int largestPowerOfTwoAtMost(int64_t limit, int cap) {
   return p;
 }
 
-int bandRows(const Conv2DSchedule &s, const ImageInfo &out) {
+namespace {
+/// Multiply-adds of one image of the layer's output.
+double macsPerImage(const Conv2DLayer &layer, const ImageInfo &out) {
+  return double(out.height) * double(out.width) * double(layer.kernelValues.size());
+}
+} // namespace
+
+ParallelSplit convTasks(const Conv2DLayer &layer, const Conv2DSchedule &s, const ImageInfo &out,
+                        int threads) {
+  bool channels = s.vectorize == Conv2DSchedule::Vectorize::Channels;
+  int64_t rowTiles = (out.height + s.tileY - 1) / s.tileY;
+  int64_t colWidth = channels ? s.tileX : s.vectorWidth * s.vectors;
+  int64_t colTiles = (out.width + colWidth - 1) / colWidth;
+  ParallelSplit serial{rowTiles, colTiles, 1, 1};
+  if (!s.parallel || (channels && s.channelsOuter) || isAxisActivation(layer.activation))
+    return serial;
+  // Lanes along the width (few filters) keep a task per row tile where there are enough
+  // (the split measured, tasks of little work each), and split as the others otherwise.
+  if (!channels && rowTiles >= wantedTasks(threads))
+    return {1, colTiles, rowTiles, 1};
+  return parallelSplit(macsPerImage(layer, out), rowTiles, colTiles, threads, kMinTaskMacs);
+}
+
+int bandRows(const Conv2DLayer &layer, const Conv2DSchedule &s, const ImageInfo &out,
+             int threads) {
   if (s.vectorize != Conv2DSchedule::Vectorize::Channels || s.channelsOuter || !s.parallel)
     return 0;
-  int64_t rowTiles = (out.height + s.tileY - 1) / s.tileY;
-  return std::min<int64_t>(s.tileY * rowTilesPerBand(rowTiles), out.height);
+  ParallelSplit tasks = convTasks(layer, s, out, threads);
+  return std::min<int64_t>(s.tileY * tasks.rowsPerTask, out.height);
 }
 
 bool worthTrimmingColumns(const Conv2DLayer &layer, const ImageInfo &in, const ImageInfo &out,
@@ -142,10 +156,9 @@ Conv2DSchedule heuristicSchedule(const Conv2DLayer &layer, const ImageInfo &in,
     // registers.
   }
   // Starting threads costs about a microsecond: layers below about 0.5 M multiply-adds
-  // run faster on one thread.
-  double macs = double(out.height) * double(out.width) * double(layer.kernelValues.size()) *
-                double(out.batch.value_or(1));
-  s.parallel = (out.height > 1 || !out.batch || *out.batch > 1) && macs >= 5e5;
+  // run faster on one thread. A single row (Conv1D) is split along its columns
+  // (convTasks).
+  s.parallel = macsPerImage(layer, out) * double(out.batch.value_or(1)) >= 5e5;
   // Large weights: loop over channel blocks outermost so that one block's weights
   // stay cached.
   s.channelsOuter = s.vectorize == Conv2DSchedule::Vectorize::Channels && hasLargeWeights(layer);
@@ -159,7 +172,25 @@ Conv2DSchedule heuristicSchedule(const Conv2DLayer &layer, const ImageInfo &in,
   return s;
 }
 
-void scheduleConv2D(Conv2DFuncs &f, Func store, const Conv2DSchedule &s, const ImageInfo &out) {
+namespace {
+/// Splits the row tiles `yo` into bands of the split's rows and, when it has several
+/// column tasks, the column tiles `xo` too, fused with the bands into one loop; returns
+/// the loop over the tasks.
+Var taskLoop(Func store, Var xo, Var yo, const ParallelSplit &split) {
+  Var band("band");
+  store.split(yo, band, yo, (int)split.rowsPerTask, TailStrategy::ShiftInwards);
+  if (split.colTasks == 1)
+    return band;
+  Var xband("xband"), task("task");
+  store.split(xo, xband, xo, (int)split.colsPerTask, TailStrategy::ShiftInwards)
+      .reorder(xo, yo, xband, band)
+      .fuse(xband, band, task);
+  return task;
+}
+} // namespace
+
+void scheduleConv2D(Conv2DFuncs &f, Func store, const Conv2DSchedule &s, const ImageInfo &out,
+                    const ParallelSplit &tasks) {
   Var c = f.c, x = f.x, y = f.y, n = f.n;
   int vw = s.vectorWidth;
   Var yn("yn");
@@ -195,16 +226,14 @@ void scheduleConv2D(Conv2DFuncs &f, Func store, const Conv2DSchedule &s, const I
       if (stageInput(f, store, n, n, s) && s.parallel)
         f.input.parallel(y);
     } else {
-      // Bands of rows: each a parallel task that slides the staged input down its rows.
-      Var band("band");
-      int64_t rowTiles = (out.height + s.tileY - 1) / s.tileY;
-      store.split(yo, band, yo, s.parallel ? rowTilesPerBand(rowTiles) : (int)rowTiles,
-                  TailStrategy::ShiftInwards);
+      // Bands of rows (of column tiles too, where rows are few): each a parallel task
+      // that slides the staged input down its rows.
+      Var task = taskLoop(store, xo, yo, tasks);
       // Rows and batch stay separate loops: fusing them over a dynamic batch made
       // Halide's code twice as slow.
       if (s.parallel)
-        store.parallel(band).parallel(n);
-      stageInput(f, store, band, yo, s);
+        store.parallel(task).parallel(n);
+      stageInput(f, store, task, yo, s);
     }
     // Accumulators for one tile live in registers: the reduction runs outside the tile,
     // inside the innermost tile loop (co, or xo when channel blocks are outermost).
@@ -234,8 +263,11 @@ void scheduleConv2D(Conv2DFuncs &f, Func store, const Conv2DSchedule &s, const I
       .reorder(xi, c, yi, xo, yo, n)
       .vectorize(xi, vw)
       .unroll(yi);
+  // A task per row tile, or bands of them and of column tiles (convTasks).
+  bool banded = s.parallel && (tasks.rowsPerTask > 1 || tasks.colTasks > 1);
+  Var task = banded ? taskLoop(store, xo, yo, tasks) : yo;
   if (s.parallel)
-    store.parallel(yo).parallel(n);
+    store.parallel(task).parallel(n);
   // The staged copy is stored a channel plane at a time, so that a vector along the
   // width is one dense load instead of a gather per use; the copy itself still reads
   // channel vectors.

@@ -4,17 +4,26 @@
 #define KCONV_CODEGEN_CONV2DSCHEDULE_H
 
 #include "Layers/Conv2D.h"
+#include "kconv/Support/ParallelTasks.h"
 
 namespace kconv::codegen {
 
+/// The parallel tasks of `schedule` for `threads` threads: bands of its row tiles and,
+/// where rows are few, of its column tiles (kconv::parallelSplit on the layer's
+/// multiply-adds per image); one task when it is not parallel.
+ParallelSplit convTasks(const Conv2DLayer &layer, const Conv2DSchedule &schedule,
+                        const ImageInfo &out, int threads);
+
 /// Schedules the Funcs of one layer; `store` is the Func that writes its result
-/// (the layer's `result` itself, or the pipeline output that inlines it).
+/// (the layer's `result` itself, or the pipeline output that inlines it), split into
+/// `tasks` (convTasks).
 void scheduleConv2D(Conv2DFuncs &funcs, Halide::Func store, const Conv2DSchedule &schedule,
-                    const ImageInfo &out);
+                    const ImageInfo &out, const ParallelSplit &tasks);
 
 /// The output rows of one parallel band of a schedule (channel vectors, bands of
-/// rows), 0 for schedules of another form.
-int bandRows(const Conv2DSchedule &schedule, const ImageInfo &out);
+/// rows) at `threads` threads, 0 for schedules of another form.
+int bandRows(const Conv2DLayer &layer, const Conv2DSchedule &schedule, const ImageInfo &out,
+             int threads);
 
 /// Whether the default skips the kernel columns on padding, for tiles vectorized so.
 bool worthTrimmingColumns(const Conv2DLayer &layer, const ImageInfo &in, const ImageInfo &out,

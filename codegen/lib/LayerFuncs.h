@@ -105,15 +105,18 @@ int layerOutput(const PlanNode &node);
 const std::string &layerName(const PlanNode &node);
 
 /// Vectorizes `stage` of `f` along the innermost dimension when it fills a vector, and
-/// parallelizes the outermost non-batch dimension (the batch for 2-D tensors).
+/// parallelizes the outermost non-batch dimension (the batch for 2-D tensors) in
+/// tasks for `threads` threads: bands of rows (of columns too where rows are few), or
+/// only the batch when an image is too little work for two tasks (kconv::parallelSplit).
 void vectorizeAndParallelize(Halide::Func f, Halide::Stage stage,
-                             const std::vector<int64_t> &kerasShape, int vectorWidth);
+                             const std::vector<int64_t> &kerasShape, int vectorWidth,
+                             int threads);
 
 /// Schedules a non-convolution layer: its stages at the root, `store` (the Func
 /// writing its output) vectorized along the innermost dimension and parallel
-/// over the outermost non-batch one.
+/// over the outermost non-batch one, in tasks for `threads` threads.
 void scheduleLayer(LayerFuncs &funcs, Halide::Func store, const TensorInfo &out,
-                   int vectorWidth);
+                   int vectorWidth, int threads);
 
 /// Schedules `store`, which copies a Keras transpose (Layers/Transpose.cpp) (`permutation`: output dimension
 /// i is input dimension permutation[i]) of a stored tensor, in tiles that read and
@@ -123,7 +126,7 @@ void scheduleLayer(LayerFuncs &funcs, Halide::Func store, const TensorInfo &out,
 std::optional<Halide::Var> scheduleTransposeCopy(Halide::Func store,
                                                  const std::vector<int64_t> &permutation,
                                                  const TensorInfo &out, int vectorWidth,
-                                                 int bandRows = 0);
+                                                 int threads, int bandRows = 0);
 
 /// THE SCHEDULE of a BatchMatMul step (Layers/BatchMatMul.cpp), whose result `store`
 /// writes: register tiles, its packed operand and accumulators inside them.

@@ -1,7 +1,9 @@
 // THE SCHEDULE common to the steps other than Conv2D (and Transpose copies, see
 // Layers/Transpose.cpp): their reductions at the root, the output vectorized along its
-// innermost dimension and parallel over rows.
+// innermost dimension and parallel over rows in tasks sized for the threads
+// (kconv::parallelSplit).
 #include "LayerFuncs.h"
+#include "kconv/Support/ParallelTasks.h"
 
 #include <algorithm>
 
@@ -10,18 +12,51 @@ namespace kconv::codegen {
 using namespace Halide;
 
 void vectorizeAndParallelize(Func f, Stage stage, const std::vector<int64_t> &kerasShape,
-                             int vectorWidth) {
-  std::vector<VarOrRVar> args;
-  for (const Var &v : f.args())
-    args.push_back(v);
+                             int vectorWidth, int threads) {
+  std::vector<Var> args = f.args();
   int rank = (int)args.size();
   if (rank == 0)
     return;
   if (kerasShape.back() >= vectorWidth)
     stage.vectorize(args[0], vectorWidth, TailStrategy::GuardWithIf);
   int outer = rank >= 3 ? rank - 2 : rank - 1;
-  if (outer > 0)
+  if (outer == 0)
+    return;
+  // An image of known extents (Keras dimension 1 the rows, 2 the columns): its tasks.
+  bool known = rank >= 3 && (int)kerasShape.size() == rank &&
+               std::all_of(kerasShape.begin() + 1, kerasShape.end(),
+                           [](int64_t d) { return d > 0; });
+  if (!known) {
     stage.parallel(args[outer]);
+    return;
+  }
+  double elements = 1;
+  for (int d = 1; d < rank; ++d)
+    elements *= double(kerasShape[d]);
+  int64_t rows = kerasShape[1], cols = rank >= 4 ? kerasShape[2] : 1;
+  ParallelSplit split = parallelSplit(elements, rows, cols, threads, kMinTaskElements);
+  if (split.tasks() == 1) {
+    // Too little work per image for two tasks: only images run in parallel (a batch of
+    // one in place).
+    if (kerasShape[0] != 1)
+      stage.parallel(args[rank - 1]);
+    return;
+  }
+  Var y = args[outer], band("band");
+  if (split.rowsPerTask == 1 && split.colTasks == 1) {
+    stage.parallel(y);
+    return;
+  }
+  stage.split(y, band, y, (int)split.rowsPerTask, TailStrategy::GuardWithIf);
+  if (split.colTasks == 1) {
+    stage.parallel(band);
+    return;
+  }
+  Var x = args[outer - 1], xband("xband"), task("task");
+  stage.split(x, xband, x, (int)split.colsPerTask, TailStrategy::GuardWithIf)
+      .reorder(x, y, xband, band)
+      .fuse(xband, band, task)
+      .parallel(task);
 }
 
 namespace {
@@ -66,7 +101,8 @@ void scheduleMatMulTiles(Func tiles, Func product, const std::vector<int64_t> &k
   update.unroll(accArgs[1]);
 }
 
-void scheduleLayer(LayerFuncs &funcs, Func store, const TensorInfo &out, int vectorWidth) {
+void scheduleLayer(LayerFuncs &funcs, Func store, const TensorInfo &out, int vectorWidth,
+                   int threads) {
   const std::optional<LayerFuncs::MatMul> &matmul = funcs.matmul;
   for (size_t i = 0; i < funcs.stages.size(); ++i) {
     Func &stage = funcs.stages[i];
@@ -79,9 +115,9 @@ void scheduleLayer(LayerFuncs &funcs, Func store, const TensorInfo &out, int vec
     }
     std::vector<int64_t> shape =
         i < funcs.stageShapes.size() ? funcs.stageShapes[i] : kerasShapeOf(stage, out);
-    vectorizeAndParallelize(stage, stage, shape, vectorWidth);
+    vectorizeAndParallelize(stage, stage, shape, vectorWidth, threads);
     for (int u = 0; u < stage.num_update_definitions(); ++u)
-      vectorizeAndParallelize(stage, stage.update(u), shape, vectorWidth);
+      vectorizeAndParallelize(stage, stage.update(u), shape, vectorWidth, threads);
   }
   // The product's tiles: a stage's (above), or the stored result's, which reads the
   // product element-wise (itself, or a copy of it into a model output).
@@ -92,7 +128,7 @@ void scheduleLayer(LayerFuncs &funcs, Func store, const TensorInfo &out, int vec
   if (matmul && !tiledStage)
     scheduleMatMulTiles(store, matmul->product, out.shape, vectorWidth);
   else
-    vectorizeAndParallelize(store, store, out.shape, vectorWidth);
+    vectorizeAndParallelize(store, store, out.shape, vectorWidth, threads);
 }
 
 } // namespace kconv::codegen

@@ -169,7 +169,8 @@ Func buildConv(const PipelinePlan &plan, const Conv2DLayer &layer, Conv2DSchedul
     // recomputed inside the tensor (ShiftInwards).
     if (std::optional<std::string> error = scheduleError(schedule, convShape(plan, layer)))
       throw std::invalid_argument("kconv schedule: " + *error);
-    scheduleConv2D(funcs, store, schedule, outInfo);
+    scheduleConv2D(funcs, store, schedule, outInfo,
+                   convTasks(layer, schedule, outInfo, plan.threads));
   }
   return outputName.empty() ? funcs.result : store;
 }
@@ -224,7 +225,7 @@ BuiltPipeline buildPipeline(const PipelinePlan &plan, const Target &target,
       int transpose = manual ? bandingTransposeOf(plan, layer, outputName) : -1;
       Conv2DSchedule schedule = chosenSchedule(plan, layer, vectorWidth);
       if (transpose >= 0)
-        placement.bandRows = bandRows(schedule, plan.imageOut(layer));
+        placement.bandRows = bandRows(layer, schedule, plan.imageOut(layer), plan.threads);
       Func result = buildConv(plan, layer, schedule, tensors, placement, &built.weights);
       built.stored[index] = placement.bandRows == 0;
       tensors[layer.output] = result;
@@ -259,7 +260,8 @@ BuiltPipeline buildPipeline(const PipelinePlan &plan, const Target &target,
       auto banded = bandedSources.find(int(index));
       int rows = banded != bandedSources.end() ? banded->second.second : 0;
       std::optional<Var> band =
-          scheduleTransposeCopy(store, transpose->permutation, out, vectorWidth, rows);
+          scheduleTransposeCopy(store, transpose->permutation, out, vectorWidth, plan.threads,
+                                rows);
       if (rows > 0 && band)
         banded->second.first.compute_at(store, *band);
       else if (rows > 0) // (no band loop: computed whole, serially)
@@ -267,7 +269,7 @@ BuiltPipeline buildPipeline(const PipelinePlan &plan, const Target &target,
     } else if (const auto *matmul = std::get_if<BatchMatMulLayer>(&node); manual && matmul) {
       scheduleBatchMatMul(funcs, store, *matmul, plan, vectorWidth);
     } else if (manual && (!funcs.view || named != outputName.end())) {
-      scheduleLayer(funcs, store, out, vectorWidth);
+      scheduleLayer(funcs, store, out, vectorWidth, plan.threads);
     }
     tensors[output] = store;
   }

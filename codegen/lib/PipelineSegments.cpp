@@ -75,6 +75,7 @@ std::vector<PipelineSegment> partitionPlan(const PipelinePlan &plan,
 PipelinePlan segmentPlan(const PipelinePlan &plan, const PipelineSegment &segment) {
   PipelinePlan sub;
   sub.name = plan.name;
+  sub.threads = plan.threads;
   sub.values = plan.values;
   for (int value : segment.inputs)
     sub.inputs.push_back({"t" + std::to_string(value), value, DataFormat::ChannelsLast});

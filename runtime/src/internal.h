@@ -24,6 +24,12 @@ const char *kconv_format_shape(int rank, const int64_t *shape, char *buffer, siz
 /* a*b into *out, false on int64 overflow or negative operands. */
 int kconv_mul_overflows(int64_t a, int64_t b, int64_t *out);
 
+/* The threads a parallel loop of `size` iterations runs on when `threads` are asked
+ * for: the fewest that keep its critical path, ceil(size / threads) iterations each (20
+ * iterations at 16 threads: 10 threads of 2, not 4 of 2 and 12 of 1, which would wake
+ * 6 threads for nothing). At least 1. */
+int kconv_loop_threads(int size, int threads);
+
 /* Makes Halide's parallel loops run on kconv_parallel_for (once per process). */
 void kconv_install_parallel_for(void);
 

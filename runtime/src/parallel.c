@@ -87,11 +87,19 @@ int kconv_get_num_threads(void) {
   return threads < thread_cap() ? threads : thread_cap();
 }
 
+int kconv_loop_threads(int size, int threads) {
+  if (size < 1 || threads < 1)
+    return 1;
+  int used = threads < size ? threads : size;
+  int each = (int)(((int64_t)size + used - 1) / used);
+  return (int)(((int64_t)size + each - 1) / each);
+}
+
 int kconv_parallel_for(void *user_context, int (*task)(void *, int, uint8_t *), int min, int size,
                        uint8_t *closure) {
-  int threads = kconv_get_num_threads();
-  if (threads > size)
-    threads = size;
+  /* A loop of few tasks (a small layer's) runs on as few threads as keep its critical
+   * path: the compiler sized its tasks (docs/schedules.md). */
+  int threads = kconv_loop_threads(size, kconv_get_num_threads());
   /* One iteration, one thread, or a loop nested in a parallel one: run it here (a
    * batch-1 loop over images keeps the threads for the rows inside it). */
   if (size <= 1 || threads <= 1 || omp_in_parallel())

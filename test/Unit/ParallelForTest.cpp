@@ -3,6 +3,9 @@
 // the front, and a thread done early takes iterations from the back of another's;
 // errors returned; nested loops run in place).
 #include "kconv/kconv_runtime.h"
+extern "C" {
+#include "internal.h" // kconv_loop_threads
+}
 
 #include <HalideRuntime.h>
 #include <gtest/gtest.h>
@@ -62,7 +65,7 @@ TEST_P(ParallelFor, RunsEveryIterationOnceOwnersFromTheFrontThievesFromTheBack) 
         EXPECT_EQ(counts.runs[i].load(), 1) << "size " << size << " min " << min << " index " << i;
       // Share t of T is [size*t/T, size*(t+1)/T): its owner ran a prefix of it (the
       // same rows each run, unless another thread had to help), others a suffix.
-      int shares = std::max(1, std::min(GetParam(), size));
+      int shares = kconv_loop_threads(size, GetParam());
       for (int t = 0; t < shares && size > 1 && GetParam() > 1; ++t) {
         int first = size * t / shares, last = size * (t + 1) / shares;
         int i = first;
@@ -146,5 +149,26 @@ TEST_P(ParallelFor, RunsNestedLoopsInPlace) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Threads, ParallelFor, ::testing::Values(1, 2, 3, 5));
+
+// The thread cap per loop: as few threads as keep the critical path of whole
+// iterations, never more than the iterations or the threads asked for.
+TEST(LoopThreads, FewestThreadsThatKeepTheCriticalPath) {
+  EXPECT_EQ(kconv_loop_threads(20, 16), 10); // 2 iterations each either way
+  EXPECT_EQ(kconv_loop_threads(56, 16), 14); // 4 each
+  EXPECT_EQ(kconv_loop_threads(64, 16), 16);
+  EXPECT_EQ(kconv_loop_threads(7, 16), 7);   // fewer iterations than threads
+  EXPECT_EQ(kconv_loop_threads(3, 2), 2);    // two threads stay two
+  EXPECT_EQ(kconv_loop_threads(1, 64), 1);
+  EXPECT_EQ(kconv_loop_threads(0, 4), 1);
+  EXPECT_EQ(kconv_loop_threads(100, 1), 1);
+  for (int size = 1; size <= 200; ++size)
+    for (int threads = 1; threads <= 70; ++threads) {
+      int used = kconv_loop_threads(size, threads);
+      int wanted = std::min(size, threads);
+      EXPECT_LE(used, wanted);
+      EXPECT_EQ((size + used - 1) / used, (size + wanted - 1) / wanted)
+          << size << " iterations, " << threads << " threads";
+    }
+}
 
 } // namespace

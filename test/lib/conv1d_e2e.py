@@ -145,7 +145,16 @@ def pool1d_variants(g):
     return [m, v, w, gm, ga, cm, ca, cg, cx]
 
 
-MODELS = {"conv1d_variants": conv1d_variants,
+def conv1d_long(g):
+    """A single row of work enough for many parallel tasks (issue 25): split along its
+    columns, with channel vectors and with lanes along the steps (few filters)."""
+    x = g.input((512, 16))
+    a = conv1d(g, x, 32, 5, padding="same", activation="relu")   # 1.3 M multiply-adds
+    b = conv1d(g, a, 4, 9, padding="causal")                     # 4 filters
+    return [a, b]
+
+
+MODELS = {"conv1d_variants": conv1d_variants, "conv1d_long": conv1d_long,
           "conv1d_channels_first": conv1d_channels_first,
           "pool1d_variants": pool1d_variants}
 

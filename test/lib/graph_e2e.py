@@ -502,6 +502,18 @@ def long_lived(g):
     return [early, out, out, x]
 
 
+def conv_stack(g):
+    """Layers with work enough for many parallel tasks at 16 and 64 threads (issue 25):
+    bands of rows, an odd row count (a strided valid convolution), few filters (lanes
+    along the width), an element-wise layer of two tasks."""
+    x = g.input((56, 40, 16))
+    a = g.conv(x, 16, (3, 3), activation="relu")               # 5.2 M multiply-adds
+    b = g.conv(a, 32, (3, 3), strides=(2, 2), padding="valid")  # 27 x 19
+    c = g.conv(b, 3, (5, 5))                                    # 3 filters
+    m = g.add("Multiply", [a, x], lambda u, v: u * v)
+    return [c, m]
+
+
 def big_weights(g):
     """More than 8 MiB of weights in few layers (weights-data.test): a split model whose
     weights are data, read by convolutions (packed kernels), a large Dense and a small
@@ -518,14 +530,15 @@ def big_weights(g):
 MODELS = {"resnet_block": resnet_block, "mobilenet_block": mobilenet_block,
           "classifier": classifier, "channels_first_net": channels_first_net,
           "branches": branches, "decoder": decoder, "odd_names": odd_names,
-          "identities": identities, "long_lived": long_lived, "big_weights": big_weights}
+          "identities": identities, "long_lived": long_lived, "big_weights": big_weights,
+          "conv_stack": conv_stack}
 MODELS.update(BROADCAST_MODELS)
 MODELS["scalar_ops"] = scalar_ops
 # odd_names: layer-names.test; the broadcast models: broadcast-merges.test; scalar_ops:
 # scalar-operations.test; identities: identities.test; long_lived: split-lifetimes.test;
-# big_weights: weights-data.test
+# big_weights: weights-data.test; conv_stack: many-threads.test
 DEFAULT_MODELS = [m for m in MODELS if m not in ("odd_names", "scalar_ops", "identities",
-                                                  "long_lived", "big_weights") and
+                                                  "long_lived", "big_weights", "conv_stack") and
                   m not in BROADCAST_MODELS]
 
 
@@ -560,6 +573,7 @@ def build(name, keras3, workdir, rng, full_h5=False):
 
 
 def main():
+    global BATCH
     parser = argparse.ArgumentParser()
     parser.add_argument("--kconvc", required=True)
     parser.add_argument("--workdir", required=True)
@@ -570,20 +584,31 @@ def main():
     parser.add_argument("--threads", default="",
                         help="comma-separated thread counts to run each model with (--threads N)"
                              "; the outputs must also be bit-identical across them")
+    parser.add_argument("--compile-threads", action="store_true",
+                        help="compile an executable per --threads count, its schedules split "
+                             "for that count (kconvc --threads N)")
+    parser.add_argument("--batch", type=int, default=BATCH,
+                        help="the inputs' batch (the models' batch stays None)")
     parser.add_argument("--kconvc-arg", action="append", default=[],
                         help="an extra kconvc argument (repeatable), e.g. --target=arm-64-linux")
     parser.add_argument("--runner", default="",
                         help="command prefix running the executables, e.g. "
                              "'qemu-aarch64 -L /usr/aarch64-linux-gnu'")
     args = parser.parse_args()
+    BATCH = args.batch
     runner = shlex.split(args.runner)
     rng = np.random.default_rng(11)
     failures = 0
     for name in args.models.split(","):
         g, outputs, d, compile_args = build(name, args.keras3, args.workdir, rng, args.h5)
         exe = os.path.join(d, "m")
-        subprocess.run([args.kconvc] + compile_args + args.kconvc_arg + ["--emit=exe", "-o", exe],
-                       check=True)
+
+        def compile_exe(path, extra=()):
+            subprocess.run([args.kconvc] + compile_args + args.kconvc_arg + list(extra) +
+                           ["--emit=exe", "-o", path], check=True)
+
+        if not args.compile_threads:
+            compile_exe(exe)
         inputs = []
         for i, (_, x) in enumerate(g.inputs):
             np.save(os.path.join(d, f"x{i}.npy"), x)
@@ -591,7 +616,11 @@ def main():
         first = {}
         for threads in args.threads.split(",") if args.threads else [""]:
             suffix = f"_t{threads}" if threads else ""
-            command = runner + [exe] + inputs + (["--threads", threads] if threads else [])
+            run_exe = exe
+            if args.compile_threads:
+                run_exe = exe + suffix
+                compile_exe(run_exe, ["--threads", threads] if threads else [])
+            command = runner + [run_exe] + inputs + (["--threads", threads] if threads else [])
             for i in range(len(outputs)):
                 command += ["--output", os.path.join(d, f"y{i}{suffix}.npy")]
             subprocess.run(command, check=True)

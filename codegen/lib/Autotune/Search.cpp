@@ -158,9 +158,10 @@ namespace {
 /// The layer alone as a plan: its input as the pipeline input, its output as the
 /// pipeline output, with `schedule` forced.
 PipelinePlan singleLayerPlan(const PipelinePlan &plan, const Conv2DLayer &layer,
-                             const Conv2DSchedule &schedule) {
+                             const Conv2DSchedule &schedule, int threads) {
   PipelinePlan single;
   single.name = "tune";
+  single.threads = threads; // split for the threads it is tuned for
   single.weightsAsParams = true;
   auto keras = [&](const ImageInfo &v) {
     int64_t n = v.batch.value_or(1);
@@ -182,7 +183,7 @@ PipelinePlan singleLayerPlan(const PipelinePlan &plan, const Conv2DLayer &layer,
 
 Status measureSchedule(const PipelinePlan &plan, const Conv2DLayer &layer,
                        const Conv2DSchedule &schedule, const TuneOptions &options, double &ms) {
-  PipelinePlan single = singleLayerPlan(plan, layer, schedule);
+  PipelinePlan single = singleLayerPlan(plan, layer, schedule, options.threads);
   if (Status status = measureInChild(
           options, [&] { return timePlanInProcess(single, options.target); }, ms);
       !status)
@@ -236,7 +237,7 @@ void chooseAmongFinalists(const PipelinePlan &plan, const Conv2DLayer &layer,
                           const TuneOptions &options, TuneResult &result) {
   std::vector<PipelinePlan> plans;
   for (const Conv2DSchedule &schedule : finalists)
-    plans.push_back(singleLayerPlan(plan, layer, schedule));
+    plans.push_back(singleLayerPlan(plan, layer, schedule, options.threads));
   std::vector<double> ms;
   auto time = [&] {
     InterleavedTimes t = timePlansInterleaved(plans, options.target, kFinalRounds);

@@ -63,7 +63,7 @@ void scheduleBatchMatMul(LayerFuncs &funcs, Func store, const BatchMatMulLayer &
   if (layer.transposeRhs)
     std::swap(packedShape[rank - 2], packedShape[rank - 1]);
   packed.compute_root();
-  vectorizeAndParallelize(packed, packed, packedShape, vectorWidth);
+  vectorizeAndParallelize(packed, packed, packedShape, vectorWidth, plan.threads);
 
   scheduleMatMulTiles(store, acc, out.shape, vectorWidth);
 }

@@ -31,7 +31,8 @@ LayerFuncs defineStep(const TransposeLayer &layer, const StepInputs &in) {
 
 /// THE SCHEDULE of a Transpose step that is a model output (it is a view otherwise).
 std::optional<Var> scheduleTransposeCopy(Func store, const std::vector<int64_t> &permutation,
-                                         const TensorInfo &out, int vectorWidth, int bandRows) {
+                                         const TensorInfo &out, int vectorWidth, int threads,
+                                         int bandRows) {
   int rank = out.rank();
   // The Halide dimension (innermost first) that is the source's innermost one.
   int across = -1;
@@ -39,7 +40,7 @@ std::optional<Var> scheduleTransposeCopy(Func store, const std::vector<int64_t> 
     if (permutation[k] == rank - 1)
       across = rank - 1 - k;
   if (across <= 0 || rank < 3) { // the innermost dimension stays innermost: a plain copy
-    vectorizeAndParallelize(store, store, out.shape, vectorWidth);
+    vectorizeAndParallelize(store, store, out.shape, vectorWidth, threads);
     return std::nullopt;
   }
   // Vectorized along the output's rows, unrolled over 16 of the source's innermost

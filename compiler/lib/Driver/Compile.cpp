@@ -525,6 +525,7 @@ int compile(const CompileOptions &options, llvm::raw_ostream &errs) {
       kconv::dialect::convertToPlan(*funcs.begin(), /*requireWeights=*/emitsCode);
   if (mlir::failed(plan))
     return 1;
+  plan->threads = effectiveThreads(options);
   // --schedule=adams2019|mullapudi2016|li2018: Halide's autoschedulers as baselines.
   if (!scheduleIsFile) {
     plan->autoscheduler = lowerSchedule == "adams2019" ? "Adams2019"

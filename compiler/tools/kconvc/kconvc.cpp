@@ -116,7 +116,8 @@ static cl::opt<std::string> tuningDb(
 static cl::opt<uint64_t> seed("seed", cl::desc("Seed of the tuner's candidate order"),
                               cl::init(1), cl::cat(kconvcCategory));
 static cl::opt<int> threads("tune-threads",
-                            cl::desc("Threads to tune for, and the autoschedulers' parallelism "
+                            cl::desc("Threads the default schedules split their work for and "
+                                     "the tuner tunes for, and the autoschedulers' parallelism "
                                      "(default: all cores; also --threads)"),
                             cl::init(0), cl::cat(kconvcCategory));
 

@@ -382,6 +382,9 @@ struct PipelinePlan {
   /// "Adams2019", "Mullapudi2016" or "Li2018", run with `autoschedulerParallelism`.
   std::string autoscheduler;
   int autoschedulerParallelism = 1;
+  /// Threads the default schedules split their work for (ParallelTasks.h): kconvc's
+  /// --tune-threads, else this machine's cores.
+  int threads = 1;
   /// Weights as run-time parameters instead of embedded constants (the tuner's JIT).
   bool weightsAsParams = false;
   std::vector<TensorInfo> values;

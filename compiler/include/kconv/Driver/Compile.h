@@ -37,7 +37,7 @@ struct CompileOptions {
   double tuneBudgetTotal = 0;  // seconds for the whole model; 0: no limit
   std::string tuningDb;        // tuning database file ("" : none unless tuning)
   uint64_t seed = 1;           // tuner's candidate order
-  int threads = 0;             // threads to tune for (0: all cores)
+  int threads = 0;             // threads to split work and tune for (0: all cores)
   std::vector<std::string> inputShapes; // --input-shape "[NAME:]D1xD2x...": None sizes
 };
 
