@@ -17,6 +17,7 @@ import numpy as np
 import conv3d_e2e as c3
 import conv_reference as cr
 import graph_e2e as ge
+import recurrent_e2e
 
 
 def activation(name, keras3):
@@ -86,17 +87,9 @@ def add_conv_lstm(g, x, rank, filters, kernel_size, strides=None, padding="valid
     config = {"filters": filters, "kernel_size": list(kernel_size), "strides": list(strides),
               "padding": padding, "data_format": data_format, "dilation_rate": list(dilation),
               "activation": activation_name, "recurrent_activation": recurrent_activation,
-              "use_bias": use_bias, "unit_forget_bias": True,
-              "kernel_initializer": {"class_name": "GlorotUniform", "config": {"seed": None}},
-              "recurrent_initializer": {"class_name": "Orthogonal",
-                                        "config": {"gain": 1.0, "seed": None}},
-              "bias_initializer": {"class_name": "Zeros", "config": {}},
-              "kernel_regularizer": None, "recurrent_regularizer": None,
-              "bias_regularizer": None, "activity_regularizer": None,
-              "kernel_constraint": None, "recurrent_constraint": None, "bias_constraint": None,
-              "dropout": 0.1, "recurrent_dropout": 0.0, "return_sequences": return_sequences,
-              "return_state": return_state, "go_backwards": go_backwards, "stateful": False,
-              "unroll": False}
+              "use_bias": use_bias, "unit_forget_bias": True, **recurrent_e2e.INERT_ARGS,
+              "dropout": 0.1, "return_sequences": return_sequences,
+              "return_state": return_state, "go_backwards": go_backwards}
     if g.keras3:
         config.update({"seed": None, "zero_output_for_mask": False})
     else:

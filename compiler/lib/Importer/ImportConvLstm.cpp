@@ -112,6 +112,13 @@ LogicalResult Importer::importConvLstm(const keras::Layer &layer,
   if (!projected || *projected > (int64_t(1) << 31) - 1)
     return error(layer) << "the input projection (" << steps << " x " << spatial << " x "
                         << *columns << " per sample) exceeds kconv's limit of 2^31 - 1 elements";
+  FailureOr<Activation> activation = cellActivation(layer, rnn.activation, "activation");
+  if (failed(activation))
+    return failure();
+  FailureOr<Activation> recurrentActivation =
+      cellActivation(layer, rnn.recurrentActivation, "recurrent_activation");
+  if (failed(recurrentActivation))
+    return failure();
   FailureOr<std::vector<const keras::WeightTensor *>> tensors =
       layerWeights(layer, rnn.useBias ? 3 : 2);
   if (failed(tensors))
@@ -146,13 +153,6 @@ LogicalResult Importer::importConvLstm(const keras::Layer &layer,
       return failure();
     bias = *b;
   }
-  FailureOr<Activation> activation = cellActivation(layer, rnn.activation, "activation");
-  if (failed(activation))
-    return failure();
-  FailureOr<Activation> recurrentActivation =
-      cellActivation(layer, rnn.recurrentActivation, "recurrent_activation");
-  if (failed(recurrentActivation))
-    return failure();
 
   // The input projection of every step, one convolution: the steps' depths as one depth
   // axis (N, T * block, H, W, C), each step's depths padded as its kernel needs and
@@ -254,14 +254,18 @@ LogicalResult Importer::importConvLstm(const keras::Layer &layer,
     sameGeometry.axes[axis] = {
         k3[axis], 1, 1, *::kconv::computeAxisPadding(true, out3[axis], k3[axis], 1, 1),
         out3[axis]};
-  // The recurrent convolution of h at step `at`: (N, Dout * Hout * Wout, 4, filters).
-  auto recurrentOf = [&](const keras::Layer &at, Value h) -> FailureOr<Value> {
+  // The step's gates before their activations, (N, Dout * Hout * Wout, 4, filters): the
+  // recurrent convolution of h plus the step's `projection`. For a conv2d the sum is
+  // taken in its output's shape, where --kconv-fuse-epilogue makes it its residual.
+  auto gatesOf = [&](const keras::Layer &at, Value h, Value projection) -> FailureOr<Value> {
+    SmallVector<int64_t, 4> gatesShape{batch, spatial, 4, filters};
     if (rank == 3) {
       Value h5 = reshapeTo(at, h, {batch, out3[0], out3[1], out3[2], filters}, "/h");
       if (failed(buildConv3D(at, h5, false, false, sameGeometry, 1, *columns,
                              *recurrentKernel, Value(), recurrentConv)))
         return failure();
-      return reshapeTo(at, values.lookup(at.name), {batch, spatial, 4, filters}, "/recurrent");
+      return merge(at, reshapeTo(at, values.lookup(at.name), gatesShape, "/recurrent"),
+                   reshapeTo(at, projection, gatesShape, "/gates"), MergeKind::add);
     }
     FailureOr<Value> conv2d = buildConv(
         at, layerLoc(at.name + "/recurrent"),
@@ -269,7 +273,11 @@ LogicalResult Importer::importConvLstm(const keras::Layer &layer,
         *recurrentKernel, Value(), "linear", {k3[1], k3[2]}, {1, 1}, {1, 1}, /*same=*/true);
     if (failed(conv2d))
       return failure();
-    return reshapeTo(at, *conv2d, {batch, spatial, 4, filters}, "/recurrent");
+    FailureOr<Value> sum =
+        merge(at, *conv2d, reshapeTo(at, projection, shapeOf(*conv2d), "/x"), MergeKind::add);
+    if (failed(sum))
+      return failure();
+    return reshapeTo(at, *sum, gatesShape, "/gates");
   };
   SmallVector<Value> outputs;
   for (int64_t i = 0; i < steps; ++i) {
@@ -279,12 +287,10 @@ LogicalResult Importer::importConvLstm(const keras::Layer &layer,
     FailureOr<Value> projection = crop(at, inputs, {t, steps - 1 - t, 0, 0});
     if (failed(projection))
       return failure();
-    FailureOr<Value> z = reshapeTo(at, *projection, {batch, spatial, 4, filters}, "/gates");
-    if (h) {
-      z = merge(at, recurrentOf(at, h), z, MergeKind::add);
-      if (failed(z))
-        return failure();
-    }
+    FailureOr<Value> z = h ? gatesOf(at, h, *projection)
+                           : reshapeTo(at, *projection, {batch, spatial, 4, filters}, "/gates");
+    if (failed(z))
+      return failure();
     FailureOr<Value> gates[4];
     for (int64_t g = 0; g < 4; ++g)
       gates[g] = activate(at, crop(at, *z, {0, 0, g, 3 - g}),
