@@ -310,7 +310,8 @@ LogicalResult Importer::importConvLstm(const keras::Layer &layer,
       outputs.push_back(reshapeTo(at, h, {batch, 1, spatial * filters}, "/row"));
   }
 
-  // The layer's output, then its states, in its layout.
+  // The layer's states, then its output, in its layout (the output last: --summary
+  // shows the shape of a layer's last op).
   auto toLayout = [&](Value v, ArrayRef<int64_t> channelsLast) -> FailureOr<Value> {
     Value shaped = reshapeTo(layer, v, channelsLast, "/output");
     if (!first)
@@ -318,6 +319,12 @@ LogicalResult Importer::importConvLstm(const keras::Layer &layer,
     int64_t r = channelsLast.size();
     return transpose(shaped, channelsPermutation(r, r - rank - 1, false));
   };
+  if (rnn.returnState) {
+    FailureOr<Value> finalH = toLayout(h, stateShape), finalC = toLayout(c, stateShape);
+    if (failed(finalH) || failed(finalC))
+      return failure();
+    convLstmStates[layer.name] = {*finalH, *finalC};
+  }
   FailureOr<Value> result;
   if (rnn.returnSequences) {
     Value joined = outputs.front();
@@ -336,12 +343,6 @@ LogicalResult Importer::importConvLstm(const keras::Layer &layer,
   }
   if (failed(result))
     return failure();
-  if (rnn.returnState) {
-    FailureOr<Value> finalH = toLayout(h, stateShape), finalC = toLayout(c, stateShape);
-    if (failed(finalH) || failed(finalC))
-      return failure();
-    convLstmStates[layer.name] = {*finalH, *finalC};
-  }
   values[layer.name] = *result;
   return success();
 }
