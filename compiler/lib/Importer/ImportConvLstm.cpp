@@ -220,8 +220,8 @@ LogicalResult Importer::importConvLstm(const keras::Layer &layer,
     return createLayerOp<MergeOp>(at, ValueRange{*a, *b}, MergeKindAttr::get(&context, kind));
   };
 
-  // The states as (N, Hout * Wout, 1, filters), the gates' shape; null before the first
-  // step without initial states (zeros: that step has no recurrent term).
+  // The states as (N, Dout * Hout * Wout, 1, filters), the gates' shape; null before the
+  // first step without initial states (zeros: that step has no recurrent term).
   SmallVector<int64_t, 5> stateShape{batch};
   stateShape.append(out3 + 3 - rank, out3 + 3);
   stateShape.push_back(filters);
@@ -257,10 +257,10 @@ LogicalResult Importer::importConvLstm(const keras::Layer &layer,
   // The step's gates before their activations, (N, Dout * Hout * Wout, 4, filters): the
   // recurrent convolution of h plus the step's `projection`. For a conv2d the sum is
   // taken in its output's shape, where --kconv-fuse-epilogue makes it its residual.
-  auto gatesOf = [&](const keras::Layer &at, Value h, Value projection) -> FailureOr<Value> {
+  auto gatesOf = [&](const keras::Layer &at, Value state, Value projection) -> FailureOr<Value> {
     SmallVector<int64_t, 4> gatesShape{batch, spatial, 4, filters};
     if (rank == 3) {
-      Value h5 = reshapeTo(at, h, {batch, out3[0], out3[1], out3[2], filters}, "/h");
+      Value h5 = reshapeTo(at, state, {batch, out3[0], out3[1], out3[2], filters}, "/h");
       if (failed(buildConv3D(at, h5, false, false, sameGeometry, 1, *columns,
                              *recurrentKernel, Value(), recurrentConv)))
         return failure();
@@ -269,7 +269,7 @@ LogicalResult Importer::importConvLstm(const keras::Layer &layer,
     }
     FailureOr<Value> conv2d = buildConv(
         at, layerLoc(at.name + "/recurrent"),
-        reshapeTo(at, h, {batch, out3[1], out3[2], filters}, "/h"), recurrentConv, *columns, 1,
+        reshapeTo(at, state, {batch, out3[1], out3[2], filters}, "/h"), recurrentConv, *columns, 1,
         *recurrentKernel, Value(), "linear", {k3[1], k3[2]}, {1, 1}, {1, 1}, /*same=*/true);
     if (failed(conv2d))
       return failure();
