@@ -155,7 +155,8 @@ def _keras3_paths(layers):
 
 # Layers whose variables are their cell's: `layers/lstm/cell/vars/N` (the layer's own
 # `vars` group is empty), as Keras 3's saving_lib walks the layer's `cell` attribute.
-KERAS3_CELL_LAYERS = ("SimpleRNN", "GRU", "LSTM", "RNN")
+KERAS3_CELL_LAYERS = ("SimpleRNN", "GRU", "LSTM", "RNN", "ConvLSTM1D", "ConvLSTM2D",
+                      "ConvLSTM3D")
 
 
 def _write_keras3_weights(f, layers, weights):
@@ -304,7 +305,7 @@ def keras3_functional_json(layers, inputs, outputs, shapes, name="model"):
             tensors = [_keras3_tensor(p, shapes[p]) for p in inbound]
             args = [tensors] if len(tensors) > 1 else tensors
             kwargs = {}
-            if class_name in ("SimpleRNN", "GRU", "LSTM") and len(tensors) > 1:
+            if class_name in KERAS3_CELL_LAYERS and len(tensors) > 1:
                 args, kwargs = tensors[:1], {"initial_state": tensors[1:]}
             entry["inbound_nodes"] = [{"args": args, "kwargs": kwargs}]
             entry["build_config"] = {"input_shape": shapes[inbound[0]]}

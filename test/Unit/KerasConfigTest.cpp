@@ -162,9 +162,12 @@ TEST(KerasConfig, RejectsWithMessagesNamingFileLayerAndArgument) {
             "'channels_first', got 'channels_middle'");
   EXPECT_NE(parseError(conv(R"(, "filters": 1000000000000)")).find("exceeds kconv's limit"),
             std::string::npos);
+  EXPECT_EQ(parseError(sequential(R"({"class_name": "StringLookup", "config": {"name": "s_1",
+      "batch_input_shape": [null, 4]}})")),
+            "m.json: layer 's_1' (StringLookup): unsupported layer class 'StringLookup'");
   EXPECT_EQ(parseError(sequential(R"({"class_name": "ConvLSTM1D", "config": {"name": "c_1",
       "filters": 3, "batch_input_shape": [null, 4, 4, 2]}})")),
-            "m.json: layer 'c_1' (ConvLSTM1D): unsupported layer class 'ConvLSTM1D'");
+            "m.json: layer 'c_1' (ConvLSTM1D): 'kernel_size' is missing");
   EXPECT_EQ(parseError(sequential(R"({"class_name": "GRU", "config": {"name": "gru_1",
       "units": 3, "stateful": true, "batch_input_shape": [null, 4, 4]}})")),
             "m.json: layer 'gru_1' (GRU): 'stateful' true is not supported (kconv keeps no "

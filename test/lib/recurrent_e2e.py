@@ -136,6 +136,18 @@ def bidirectional(g, x, cls, units, merge_mode, **kwargs):
     return g.add("Bidirectional", x, ref, config, weights)
 
 
+# A recurrent layer's arguments without effect at inference, as Keras writes them.
+INERT_ARGS = {"stateful": False, "unroll": False,
+              "kernel_initializer": {"class_name": "GlorotUniform", "config": {"seed": None}},
+              "recurrent_initializer": {"class_name": "Orthogonal",
+                                        "config": {"gain": 1.0, "seed": None}},
+              "bias_initializer": {"class_name": "Zeros", "config": {}},
+              "kernel_regularizer": None, "recurrent_regularizer": None,
+              "bias_regularizer": None, "activity_regularizer": None,
+              "kernel_constraint": None, "recurrent_constraint": None,
+              "bias_constraint": None, "dropout": 0.0, "recurrent_dropout": 0.0}
+
+
 def rnn_spec(g, x, cls, units, activation="tanh", recurrent_activation="sigmoid",
              use_bias=True, return_sequences=False, go_backwards=False, reset_after=True,
              extra=None, kept=None, zero_output=False, return_state=False, features=None):
@@ -151,15 +163,7 @@ def rnn_spec(g, x, cls, units, activation="tanh", recurrent_activation="sigmoid"
         b = g.uniform(shape, -0.5, 0.5)
     config = {"units": units, "activation": activation, "use_bias": use_bias,
               "return_sequences": return_sequences, "return_state": return_state,
-              "go_backwards": go_backwards, "stateful": False, "unroll": False,
-              "kernel_initializer": {"class_name": "GlorotUniform", "config": {"seed": None}},
-              "recurrent_initializer": {"class_name": "Orthogonal",
-                                        "config": {"gain": 1.0, "seed": None}},
-              "bias_initializer": {"class_name": "Zeros", "config": {}},
-              "kernel_regularizer": None, "recurrent_regularizer": None,
-              "bias_regularizer": None, "activity_regularizer": None,
-              "kernel_constraint": None, "recurrent_constraint": None,
-              "bias_constraint": None, "dropout": 0.0, "recurrent_dropout": 0.0}
+              "go_backwards": go_backwards, **INERT_ARGS}
     if cls != "SimpleRNN":
         config["recurrent_activation"] = recurrent_activation
     if cls == "GRU":

@@ -58,8 +58,10 @@ std::map<int, std::vector<int>> consumers(const PipelinePlan &plan) {
 
 /// Whether node `reader` reads `value` more than once per element because it
 /// broadcasts it: a merge whose output is larger than `value` (a squeeze-and-excite
-/// scale read at every pixel), or a view (always inlined) whose result is read so.
-/// Inlined there, `value`'s layer would be recomputed at every position it stretches to.
+/// scale read at every pixel), a concatenation of several inputs (each input is
+/// evaluated at every output element, one selected), or a view (always inlined) whose
+/// result is read so. Inlined there, `value`'s layer would be recomputed at every
+/// position it stretches to.
 bool readsBroadcast(const PipelinePlan &plan, std::map<int, std::vector<int>> &users, int value,
                     int reader) {
   if (reader < 0)
@@ -67,6 +69,8 @@ bool readsBroadcast(const PipelinePlan &plan, std::map<int, std::vector<int>> &u
   const PlanNode &node = plan.nodes.at(reader);
   if (const auto *merge = std::get_if<MergeLayer>(&node))
     return plan.values.at(value).shape != plan.values.at(merge->output).shape;
+  if (const auto *concat = std::get_if<ConcatenateLayer>(&node))
+    return concat->inputs.size() > 1;
   if (isView(node)) {
     int viewed = layerOutput(node);
     for (int next : users[viewed])

@@ -14,7 +14,37 @@ namespace {
 Expr relu6(Expr x) { return clamp(x, 0.f, 6.f); }
 // log(1 + exp(x)) without overflow for large x.
 Expr softplus(Expr x) { return max(x, 0.f) + log(1.f + exp(-abs(x))); }
-Expr sigmoid(Expr x) { return 1.f / (1.f + exp(-x)); }
+/// e^x as the runtime's vexp (runtime/src/recurrent.c: Cephes's expf, about 1 ulp): a
+/// polynomial that vectorizes, where Halide's exp calls libm lane by lane. x = n ln 2 +
+/// r, |r| <= ln 2 / 2; 2^n from exponent bits in two factors (n down to -150 stays
+/// representable); x clamped to [-104, 88.72].
+Expr vectorExp(Expr x) {
+  x = clamp(x, -104.f, 88.72283935f);
+  Expr n = round(x * 1.44269504088896341f);
+  Expr r = (x - n * 0.693359375f) + n * 2.12194440e-4f;
+  Expr p = 1.9875691500e-4f * r + 1.3981999507e-3f;
+  p = p * r + 8.3334519073e-3f;
+  p = p * r + 4.1665795894e-2f;
+  p = p * r + 1.6666665459e-1f;
+  p = p * r + 5.0000001201e-1f;
+  Expr y = p * (r * r) + r + 1.f;
+  Expr k = cast<int32_t>(n), half = k >> 1;
+  y = y * reinterpret<float>((half + 127) << 23);
+  return y * reinterpret<float>((k - half + 127) << 23);
+}
+Expr sigmoid(Expr x) { return 1.f / (1.f + vectorExp(-x)); }
+/// tanh as the runtime's vtanh: Cephes's tanhf polynomial below |x| = 0.625, else
+/// 1 - 2 / (e^2|x| + 1) with x's sign (no cancellation there); a few ulp.
+Expr vectorTanh(Expr x) {
+  Expr a = abs(x), z = x * x;
+  Expr small = -5.70498872745e-3f * z + 2.06390887954e-2f;
+  small = small * z - 5.37397155531e-2f;
+  small = small * z + 1.33314422036e-1f;
+  small = small * z - 3.33332819422e-1f;
+  small = small * z * x + x;
+  Expr big = 1.f - 2.f / (vectorExp(2.f * a) + 1.f);
+  return select(a < 0.625f, small, select(x < 0.f, -big, big));
+}
 } // namespace
 
 bool isAxisActivation(const std::string &name) {
@@ -45,11 +75,11 @@ Expr applyActivation(const std::string &name, Expr x) {
   if (name == "log_sigmoid")
     return -softplus(-x);
   if (name == "tanh")
-    return tanh(x);
+    return vectorTanh(x);
   if (name == "hard_tanh")
     return clamp(x, -1.f, 1.f);
   if (name == "tanh_shrink")
-    return x - tanh(x);
+    return x - vectorTanh(x);
   if (name == "softplus")
     return softplus(x);
   if (name == "softsign")

@@ -2,6 +2,7 @@
 
 #include "kconv/Dialect/KconvOps.h"
 #include "kconv/Keras/Regularizers.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
 
@@ -75,6 +76,7 @@ void printSummary(mlir::ModuleOp module, const keras::Model &model, bool hasWeig
       int64_t params;
     };
     std::vector<Row> rows;
+    llvm::DenseSet<mlir::Value> counted;
     for (mlir::Operation &op : func.getBody().front()) {
       if (!mlir::isa<kconv::dialect::KconvDialect>(op.getDialect()))
         continue;
@@ -82,10 +84,16 @@ void printSummary(mlir::ModuleOp module, const keras::Model &model, bool hasWeig
       if (auto loc = mlir::dyn_cast<mlir::NameLoc>(op.getLoc()))
         name = loc.getName().getValue().split('/').first.str();
       auto found = layers.find(name);
+      if (found == layers.end() && name.find('#') != std::string::npos) {
+        // An op of one step of a layer unrolled over its steps ("convlstm#3").
+        name = name.substr(0, name.find('#'));
+        found = layers.find(name);
+      }
       int64_t params = 0;
       for (mlir::Value operand : op.getOperands()) {
         auto constant = operand.getDefiningOp<mlir::arith::ConstantOp>();
-        if (constant && mlir::isa<mlir::DenseResourceElementsAttr>(constant.getValue()))
+        if (constant && mlir::isa<mlir::DenseResourceElementsAttr>(constant.getValue()) &&
+            counted.insert(operand).second) // (a kernel every step reads counts once)
           params += elementCount(operand); // imported weights, not synthesized constants
       }
       const auto *norm = found != layers.end()

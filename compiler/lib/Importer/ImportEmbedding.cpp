@@ -29,7 +29,7 @@ bool readsMask(const std::string &cls) {
   static const std::set<std::string> classes = {
       "Softmax", "Maximum", "Minimum", "GlobalAveragePooling1D", "GlobalAvgPool1D",
       "Bidirectional", "TimeDistributed", "RNN", "SimpleRNN", "LSTM", "GRU", "ConvLSTM1D",
-      "ConvLSTM2D", "Attention", "AdditiveAttention", "MultiHeadAttention",
+      "ConvLSTM2D", "ConvLSTM3D", "Attention", "AdditiveAttention", "MultiHeadAttention",
       "GroupedQueryAttention", "Dot"};
   return classes.count(cls) > 0;
 }

@@ -41,6 +41,34 @@ FailureOr<Value> Importer::sequenceInput(const keras::Layer &layer) {
   return in;
 }
 
+FailureOr<Value> Importer::recurrentBias(const keras::Layer &layer,
+                                         const keras::WeightTensor *tensor,
+                                         const keras::RecurrentConfig &rnn,
+                                         ArrayRef<int64_t> shape) {
+  // Without a weights file (--init-seed), an LSTM's unit_forget_bias starts the forget
+  // gate's bias at ones, as Keras initializes it.
+  int64_t units = rnn.units;
+  auto forgetOnes = [units](const std::vector<float> &values) {
+    std::vector<float> out = values;
+    std::fill(out.begin() + units, out.begin() + 2 * units, 1.f);
+    return out;
+  };
+  bool forget = !tensor && rnn.cell == keras::RecurrentCell::Lstm && rnn.unitForgetBias;
+  return weightConstant(layer, tensor, "bias", shape, rnn.biasInitializer, "zeros", {},
+                        forget ? WeightReorder(forgetOnes) : WeightReorder());
+}
+
+FailureOr<Activation> Importer::cellActivation(const keras::Layer &layer,
+                                               const std::string &name, const char *arg) {
+  std::optional<Activation> kind = symbolizeActivation(name);
+  if (!kind || ActivationOp::isAlongAxis(*kind)) {
+    error(layer) << "'" << arg << "' " << name
+                 << " is not supported in a recurrent layer (element-wise only)";
+    return failure();
+  }
+  return *kind;
+}
+
 FailureOr<Value> Importer::buildRecurrent(const keras::Layer &layer, Location loc, Value in,
                                           const keras::RecurrentConfig &rnn,
                                           ArrayRef<const keras::WeightTensor *> tensors,
@@ -73,37 +101,18 @@ FailureOr<Value> Importer::buildRecurrent(const keras::Layer &layer, Location lo
       biasShape = {2, *columns};
     else
       biasShape = {*columns};
-    // Without a weights file (--init-seed), an LSTM's unit_forget_bias starts the forget
-    // gate's bias at ones, as Keras initializes it.
-    int64_t units = rnn.units;
-    auto forgetOnes = [units](const std::vector<float> &values) {
-      std::vector<float> out = values;
-      std::fill(out.begin() + units, out.begin() + 2 * units, 1.f);
-      return out;
-    };
-    bool forget = !tensors[2] && rnn.cell == keras::RecurrentCell::Lstm && rnn.unitForgetBias;
-    FailureOr<Value> b =
-        weightConstant(layer, tensors[2], "bias", biasShape, rnn.biasInitializer, "zeros", {},
-                       forget ? WeightReorder(forgetOnes) : WeightReorder());
+    FailureOr<Value> b = recurrentBias(layer, tensors[2], rnn, biasShape);
     if (failed(b))
       return failure();
     bias = *b;
   }
-  auto elementwise = [&](const std::string &name, const char *arg) -> FailureOr<Activation> {
-    std::optional<Activation> kind = symbolizeActivation(name);
-    if (!kind || ActivationOp::isAlongAxis(*kind)) {
-      error(layer) << "'" << arg << "' " << name
-                   << " is not supported in a recurrent layer (element-wise only)";
-      return failure();
-    }
-    return *kind;
-  };
-  FailureOr<Activation> activation = elementwise(rnn.activation, "activation");
+  FailureOr<Activation> activation = cellActivation(layer, rnn.activation, "activation");
   if (failed(activation))
     return failure();
   ActivationAttr recurrentActivation;
   if (rnn.cell != keras::RecurrentCell::SimpleRnn) {
-    FailureOr<Activation> kind = elementwise(rnn.recurrentActivation, "recurrent_activation");
+    FailureOr<Activation> kind =
+        cellActivation(layer, rnn.recurrentActivation, "recurrent_activation");
     if (failed(kind))
       return failure();
     recurrentActivation = ActivationAttr::get(&context, *kind);
@@ -186,6 +195,13 @@ Value Importer::sliceRows(const std::string &name, Value packed, int64_t begin, 
 
 LogicalResult Importer::importRecurrentState(const keras::Layer &layer,
                                              const keras::RecurrentStateConfig &state) {
+  if (layer.inbound.size() == 1) { // a ConvLSTM's: h or c as the layer computed it
+    auto conv = convLstmStates.find(layer.inbound[0]);
+    if (conv != convLstmStates.end()) {
+      values[layer.name] = state.index == 1 ? conv->second.first : conv->second.second;
+      return success();
+    }
+  }
   auto found = layer.inbound.size() == 1 ? recurrentStates.find(layer.inbound[0])
                                          : recurrentStates.end();
   if (found == recurrentStates.end())

@@ -218,6 +218,18 @@ private:
   /// the value of `name`: (batch, count, units), or (batch, units) unless `keepRows`.
   Value sliceRows(const std::string &name, Value packed, int64_t begin, int64_t count,
                   bool keepRows);
+  /// A recurrent layer's bias of `shape` from `tensor` (an LSTM's forget gate at ones
+  /// when drawn with unit_forget_bias, as Keras initializes it).
+  FailureOr<Value> recurrentBias(const keras::Layer &layer, const keras::WeightTensor *tensor,
+                                 const keras::RecurrentConfig &rnn, ArrayRef<int64_t> shape);
+  /// A recurrent layer's `arg` (activation, recurrent_activation) `name`, which must be
+  /// element-wise, else an error naming the layer.
+  FailureOr<Activation> cellActivation(const keras::Layer &layer, const std::string &name,
+                                       const char *arg);
+  // ImportConvLstm.cpp
+  LogicalResult importConvLstm(const keras::Layer &layer, const keras::ConvLstmConfig &cl);
+  /// ConvLSTM layers with return_state -> their final h and c, in the layer's layout.
+  llvm::StringMap<std::pair<Value, Value>> convLstmStates;
   /// A (batch, timesteps, features) input with known timesteps and features.
   LogicalResult checkSequenceInput(const keras::Layer &layer, Value in);
   /// The one input of a layer reading a sequence, checked by checkSequenceInput.

@@ -340,6 +340,8 @@ LogicalResult Importer::importLayer(const keras::Layer &layer) {
           return importAttention(layer, config);
         else if constexpr (std::is_same_v<T, keras::RecurrentConfig>)
           return importRecurrent(layer, config);
+        else if constexpr (std::is_same_v<T, keras::ConvLstmConfig>)
+          return importConvLstm(layer, config);
         else if constexpr (std::is_same_v<T, keras::BidirectionalConfig>)
           return importBidirectional(layer, config);
         else if constexpr (std::is_same_v<T, keras::StackedRecurrentConfig>)

@@ -397,6 +397,8 @@ private:
   void addStateOutputs(const LayerContext &ctx, std::vector<std::string> &outputs) {
     const Layer &rnn = model.layers.back();
     const auto *config = std::get_if<RecurrentConfig>(&rnn.config);
+    if (const auto *convLstm = std::get_if<ConvLstmConfig>(&rnn.config))
+      config = &convLstm->rnn;
     if (!config || !config->returnState)
       return;
     int states = config->cell == RecurrentCell::Lstm ? 2 : 1;

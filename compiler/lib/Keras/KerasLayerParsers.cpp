@@ -81,7 +81,7 @@ Conv2DConfig parseConv2D(const LayerContext &ctx, const json &c, int kerasMajor)
     conv.kernelSize = single("kernel_size");
     conv.strides = single("strides");
     conv.dilationRate = single("dilation_rate");
-  } else if (cls == "Conv3D" || cls == "Conv3DTranspose") {
+  } else if (cls == "Conv3D" || cls == "Conv3DTranspose" || cls == "ConvLSTM3D") {
     // (depth, height, width): the depth apart, height and width in the 2-D pairs.
     conv.rank = 3;
     auto triple = [&](const char *arg, std::array<int64_t, 2> &pair, int64_t &depth) {
@@ -105,9 +105,9 @@ Conv2DConfig parseConv2D(const LayerContext &ctx, const json &c, int kerasMajor)
   }
   conv.padding = lowerString(ctx, c, "padding", "valid");
   // Causal padding: Conv1D and SeparableConv1D (tf-keras pads, then convolves); Keras
-  // rejects it on DepthwiseConv1D and Conv1DTranspose.
-  bool causalAllowed =
-      conv.rank == 1 && (conv.kind == ConvKind::Standard || conv.kind == ConvKind::Separable);
+  // rejects it on DepthwiseConv1D, Conv1DTranspose and ConvLSTM1D.
+  bool causalAllowed = conv.rank == 1 && cls != "ConvLSTM1D" &&
+                       (conv.kind == ConvKind::Standard || conv.kind == ConvKind::Separable);
   if (causalAllowed && conv.padding != "valid" && conv.padding != "same" &&
       conv.padding != "causal")
     ctx.fail("'padding' must be 'valid', 'same' or 'causal', got '" + conv.padding + "'");
@@ -259,6 +259,26 @@ RecurrentConfig parseRecurrent(const LayerContext &ctx, const json &c, int keras
   for (const char *arg : {"kernel_constraint", "recurrent_constraint", "bias_constraint"})
     constraintSpec(ctx, c, arg);
   return rnn;
+}
+
+/// ConvLSTM1D/2D/3D: the input convolution's arguments read as Conv1D/2D/3D reads them,
+/// the LSTM's as LSTM reads them (units = filters). recurrent_activation defaults to
+/// hard_sigmoid in tf-keras, to sigmoid in Keras 3.
+ConvLstmConfig parseConvLstm(const LayerContext &ctx, const json &c, int kerasMajor) {
+  ConvLstmConfig cl;
+  cl.conv = parseConv2D(ctx, c, kerasMajor);
+  cl.conv.activation = "linear"; // the gates' activations are the LSTM's
+  bool strided = cl.conv.strides[0] > 1 || cl.conv.strides[1] > 1;
+  bool dilated = cl.conv.dilationRate[0] > 1 || cl.conv.dilationRate[1] > 1;
+  if (strided && dilated)
+    ctx.fail("'strides' > 1 is not supported together with 'dilation_rate' > 1 (Keras "
+             "rejects this combination)");
+  json lstm = c;
+  lstm["units"] = cl.conv.filters;
+  if (!c.contains("recurrent_activation") && kerasMajor < 3)
+    lstm["recurrent_activation"] = "hard_sigmoid";
+  cl.rnn = parseRecurrent(ctx, lstm, kerasMajor, "LSTM");
+  return cl;
 }
 
 /// RNN around a built-in cell (SimpleRNNCell, GRUCell, LSTMCell): the layer of that
@@ -965,6 +985,8 @@ LayerConfig parseLayerConfig(const LayerContext &ctx, const json &config, int ke
     return parseDense(ctx, c, kerasMajor);
   if (cls == "SimpleRNN" || cls == "GRU" || cls == "LSTM")
     return parseRecurrent(ctx, c, kerasMajor, cls);
+  if (cls == "ConvLSTM1D" || cls == "ConvLSTM2D" || cls == "ConvLSTM3D")
+    return parseConvLstm(ctx, c, kerasMajor);
   if (cls == "Bidirectional")
     return parseBidirectional(ctx, c, kerasMajor);
   if (cls == "RNN")

@@ -150,6 +150,27 @@ struct Visitor {
     out.back() = c.units;
     return out;
   }
+  std::optional<Shape> operator()(const ConvLstmConfig &c) {
+    // The input convolution on one step (the steps stripped), its output's channels the
+    // filters; the kernels (input channels + filters) x 4 filters per tap, the bias.
+    if (!one() || one()->size() < 3)
+      return std::nullopt;
+    Shape s = *one(); // a copy: one() returns a temporary
+    std::vector<Shape> step{Shape(s.begin() + 1, s.end())};
+    Visitor inner{step};
+    Conv2DConfig conv = c.conv;
+    std::optional<Shape> out = conv.rank == 1 ? inner.onStepsView(conv) : inner(conv);
+    if (!out)
+      return std::nullopt;
+    bool first = conv.dataFormat == DataFormat::ChannelsFirst;
+    int64_t channels = first ? step[0].front() : step[0].back();
+    int64_t taps = mul(mul(conv.kernelDepth, conv.kernelSize[0]), conv.kernelSize[1]);
+    int64_t columns = mul(4, conv.filters);
+    params = add(mul(mul(taps, add(channels, conv.filters)), columns), columns);
+    if (c.rnn.returnSequences)
+      out->insert(out->begin(), s[0]);
+    return out;
+  }
   std::optional<Shape> operator()(const MaskingConfig &) { return one(); }
   std::optional<Shape> operator()(const RecurrentStateConfig &) {
     // A final state of its input's layer: (units), the last axis of that layer's output.
@@ -538,6 +559,12 @@ std::optional<uint64_t> parameterBound(const Model &model) {
     }
     Visitor visitor{in};
     std::optional<Shape> out = std::visit(visitor, layer.config);
+    // A ConvLSTM's final states have the shape of its output for one step.
+    if (std::holds_alternative<RecurrentStateConfig>(layer.config) && in.size() == 1)
+      for (const Layer &producer : model.layers)
+        if (const auto *c = std::get_if<ConvLstmConfig>(&producer.config);
+            c && producer.name == layer.inbound[0])
+          out = c->rnn.returnSequences ? Shape(in[0].begin() + 1, in[0].end()) : in[0];
     if (!out || visitor.params == kUnknown)
       return std::nullopt;
     total = add(total, visitor.params);

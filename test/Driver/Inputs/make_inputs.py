@@ -34,8 +34,8 @@ def main():
                dilation_rate=(2, 2))
     conv_model("kernel_too_big.json", filters=1, kernel_size=(4, 4), padding="valid")
     model = json.loads(open(os.path.join(here, "groups_not_dividing.json")).read())
-    model["config"]["layers"][0]["class_name"] = "Dense"
-    model["config"]["layers"][0]["config"]["name"] = "dense_1"
+    model["config"]["layers"][0]["class_name"] = "StringLookup"
+    model["config"]["layers"][0]["config"]["name"] = "string_lookup_1"
     with open(os.path.join(here, "unknown_layer.json"), "w") as f:
         json.dump(model, f)
     with open(os.path.join(here, "malformed.json"), "w") as f:

@@ -191,6 +191,18 @@ struct BidirectionalConfig {
   std::string mergeMode = "concat";
 };
 
+/// ConvLSTM1D, ConvLSTM2D and ConvLSTM3D over (batch, timesteps, spatial..., channels)
+/// (channels_first: (batch, timesteps, channels, spatial...)): an LSTM whose products are
+/// convolutions. `conv` holds the input convolution's geometry (filters, kernel size,
+/// strides, padding, dilation, data_format; `rank` 1, 2 or 3); the recurrent one has
+/// stride 1 and padding 'same'. `rnn` holds the LSTM's arguments (units = filters).
+/// Weights: kernel (spatial kernel..., channels, 4 filters), recurrent_kernel (spatial
+/// kernel..., filters, 4 filters), bias (4 filters), gates i, f, c, o.
+struct ConvLstmConfig {
+  Conv2DConfig conv;
+  RecurrentConfig rnn;
+};
+
 /// UnitNormalization: the axes as written (an int is a list of one).
 struct UnitNormConfig {
   std::vector<int64_t> axes{-1};
@@ -351,7 +363,7 @@ using LayerConfig =
                  GroupNormConfig, RepeatVectorConfig, EmbeddingConfig, EinsumDenseConfig,
                  MultiHeadAttentionConfig, AttentionConfig, RecurrentConfig,
                  BidirectionalConfig, StackedRecurrentConfig, RecurrentStateConfig,
-                 MaskingConfig, TimeDistributedConfig, DotConfig>;
+                 MaskingConfig, TimeDistributedConfig, DotConfig, ConvLstmConfig>;
 
 struct TimeDistributedInner {
   LayerConfig config;
