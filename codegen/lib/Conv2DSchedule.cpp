@@ -8,10 +8,11 @@ namespace kconv::codegen {
 using namespace Halide;
 
 namespace {
-/// Accumulator registers a tile may use: AVX-512 has 32, some are needed for
-/// weights and inputs; past about 28 accumulators, spills ruin the speed
-/// (docs/schedules.md).
-constexpr int kAccumulatorBudget = 28;
+/// Accumulator registers a tile may use: the target's vector registers but those the
+/// weights and inputs need. By its float lanes: AVX2 (8) has 16 ymm registers, AVX-512
+/// (16) and NEON (4) 32. Past 28 accumulators on AVX-512, spills ruin the speed
+/// (docs/schedules.md); AVX2 with AVX-512's 28 spilled: ResNet50 ran 1.7x slower.
+int accumulatorBudget(int vectorWidth) { return (vectorWidth == 8 ? 16 : 32) - 4; }
 
 /// Kernels with more taps keep their tap loops by default (unrolled, the code grows
 /// with the taps times the tile).
@@ -118,6 +119,7 @@ bool worthUnrollingTaps(const Conv2DLayer &layer) {
 
 Conv2DSchedule heuristicSchedule(const Conv2DLayer &layer, const ImageInfo &in,
                                  const ImageInfo &out, int vectorWidth) {
+  const int kAccumulatorBudget = accumulatorBudget(vectorWidth);
   Conv2DSchedule s;
   s.vectorWidth = vectorWidth;
   // Fewer filters than lanes: narrower channel vectors while at least 4 filters fill
