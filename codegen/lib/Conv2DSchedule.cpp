@@ -119,7 +119,7 @@ bool worthUnrollingTaps(const Conv2DLayer &layer) {
 
 Conv2DSchedule heuristicSchedule(const Conv2DLayer &layer, const ImageInfo &in,
                                  const ImageInfo &out, int vectorWidth) {
-  const int kAccumulatorBudget = accumulatorBudget(vectorWidth);
+  const int budgetAll = accumulatorBudget(vectorWidth);
   Conv2DSchedule s;
   s.vectorWidth = vectorWidth;
   // Fewer filters than lanes: narrower channel vectors while at least 4 filters fill
@@ -130,7 +130,7 @@ Conv2DSchedule heuristicSchedule(const Conv2DLayer &layer, const ImageInfo &in,
     s.vectorize = Conv2DSchedule::Vectorize::Channels;
     s.vectors = layer.filters % (2 * channelLanes) == 0 ? 2 : 1;
     s.unrollTaps = worthUnrollingTaps(layer);
-    int budget = kAccumulatorBudget / s.vectors;
+    int budget = budgetAll / s.vectors;
     if (!hasDenseReduction(layer) || s.unrollTaps) {
       // The taps' weights stay in registers too: a 4x2 tile. Two rows share the middle
       // input rows of a 3x3 window.
@@ -147,12 +147,12 @@ Conv2DSchedule heuristicSchedule(const Conv2DLayer &layer, const ImageInfo &in,
     // Fewer than 4 filters: lanes along the width, narrower vectors for narrow outputs.
     s.vectorize = Conv2DSchedule::Vectorize::Width;
     s.vectorWidth = largestPowerOfTwoAtMost(out.width, vectorWidth);
-    bool twoFit = out.width >= 2 * s.vectorWidth && layer.filters * 2 <= kAccumulatorBudget;
+    bool twoFit = out.width >= 2 * s.vectorWidth && layer.filters * 2 <= budgetAll;
     s.vectors = twoFit ? 2 : 1;
     s.tileX = 1;
     // Rows fill the accumulator budget: 2 vectors x 3 filters on one row are too few to
     // cover the FMA latency.
-    int rows = std::max<int64_t>(1, kAccumulatorBudget / (s.vectors * layer.filters));
+    int rows = std::max<int64_t>(1, budgetAll / (s.vectors * layer.filters));
     s.tileY = largestDivisorAtMost(out.height, std::min(rows, 4));
     // Taps stay loops here: unrolled, every filter's weights for every tap compete for
     // registers.
