@@ -7,13 +7,11 @@ namespace kconv::codegen {
 
 using namespace Halide;
 
-namespace {
-/// Accumulator registers a tile may use: the target's vector registers but those the
-/// weights and inputs need. By its float lanes: AVX2 (8) has 16 ymm registers, AVX-512
-/// (16) and NEON (4) 32. Past 28 accumulators on AVX-512, spills ruin the speed
-/// (docs/schedules.md); AVX2 with AVX-512's 28 spilled: ResNet50 ran 1.7x slower.
-int accumulatorBudget(int vectorWidth) { return (vectorWidth == 8 ? 16 : 32) - 4; }
+int vectorRegisters(int floatLanes) { return floatLanes == 8 ? 16 : 32; }
 
+int accumulatorBudget(int floatLanes) { return vectorRegisters(floatLanes) - 4; }
+
+namespace {
 /// Kernels with more taps keep their tap loops by default (unrolled, the code grows
 /// with the taps times the tile).
 constexpr int64_t kMaxUnrolledTaps = 49;

@@ -29,6 +29,15 @@ int bandRows(const Conv2DLayer &layer, const Conv2DSchedule &schedule, const Ima
 bool worthTrimmingColumns(const Conv2DLayer &layer, const ImageInfo &in, const ImageInfo &out,
                           Conv2DSchedule::Vectorize vectorize);
 
+/// Vector registers of a target with `floatLanes` float lanes: AVX2 (8) has 16 ymm
+/// registers, AVX-512 (16) and NEON (4) 32.
+int vectorRegisters(int floatLanes);
+
+/// Accumulator registers a tile may use: the target's vector registers but those the
+/// weights and inputs need. Past 28 accumulators on AVX-512, spills ruin the speed
+/// (docs/schedules.md); AVX2 with AVX-512's 28 spilled: ResNet50 ran 1.7x slower.
+int accumulatorBudget(int floatLanes);
+
 /// The largest power of two at most `limit` and `cap` (at least 1).
 int largestPowerOfTwoAtMost(int64_t limit, int cap);
 

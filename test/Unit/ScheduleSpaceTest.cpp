@@ -1,5 +1,5 @@
 // The tuner's search space: every candidate can be compiled (split factors within the
-// output, a tile's vectors within AVX-512's 32 registers), none is listed twice, and the
+// output, a tile's vectors within the target's registers: AVX-512's 32, AVX2's 16), none is listed twice, and the
 // heuristic default comes first. Shapes from the benchmark suite and odd ones.
 #include "ConvPlan.h"
 #include "kconv/Codegen/Autotune.h"
@@ -35,10 +35,13 @@ Conv2DSchedule defaultFor(const Shape &shape) {
 class ScheduleSpace : public ::testing::TestWithParam<Shape> {};
 
 TEST_P(ScheduleSpace, EveryCandidateFitsTheOutputAndTheRegisters) {
+  // AVX-512 (16 float lanes, 32 registers) and AVX2 (8 lanes, 16 registers).
+  for (auto [vectorWidth, registers] : {std::pair{16, 32}, std::pair{8, 16}}) {
+  SCOPED_TRACE("vectorWidth " + std::to_string(vectorWidth));
   Conv2DLayer layer;
   PipelinePlan plan = planFor(GetParam(), layer);
   ImageInfo out = plan.imageOut(layer);
-  std::vector<Conv2DSchedule> space = scheduleSpace(plan, layer, /*vectorWidth=*/16);
+  std::vector<Conv2DSchedule> space = scheduleSpace(plan, layer, vectorWidth);
   ASSERT_GT(space.size(), 1u);
   std::set<std::string> seen;
   for (const Conv2DSchedule &s : space) {
@@ -51,7 +54,7 @@ TEST_P(ScheduleSpace, EveryCandidateFitsTheOutputAndTheRegisters) {
     EXPECT_LE(s.tileY, out.height);
     int64_t accumulators = channels ? int64_t(s.vectors) * s.tileX * s.tileY
                                     : int64_t(s.vectors) * s.tileY * out.channels;
-    EXPECT_LE(accumulators + s.vectors + 1, 32) << "spills";
+    EXPECT_LE(accumulators + s.vectors + 1, registers) << "spills";
     if (!channels) {
       EXPECT_FALSE(s.channelsOuter);
     }
@@ -64,6 +67,7 @@ TEST_P(ScheduleSpace, EveryCandidateFitsTheOutputAndTheRegisters) {
     if (s.unrollTaps) {
       EXPECT_TRUE(tapsOnly(layer, GetParam()));
     }
+  }
   }
 }
 

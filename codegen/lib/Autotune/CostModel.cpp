@@ -6,8 +6,8 @@
 
 namespace kconv::codegen {
 
-bool spillsRegisters(int64_t accumulators, int vectors) {
-  return accumulators + vectors + 1 > 32;
+bool spillsRegisters(int64_t accumulators, int vectors, int floatLanes) {
+  return accumulators + vectors + 1 > vectorRegisters(floatLanes);
 }
 
 namespace {
@@ -23,7 +23,7 @@ double candidateScore(const Conv2DSchedule &s, const Conv2DLayer &layer, const I
   bool channels = s.vectorize == Conv2DSchedule::Vectorize::Channels;
   int64_t accumulators =
       channels ? int64_t(s.vectors) * s.tileX * s.tileY : int64_t(s.vectors) * s.tileY * out.channels;
-  int64_t sweetSpot = s.unrollTaps ? 8 : 28;
+  int64_t sweetSpot = s.unrollTaps ? 8 : accumulatorBudget(naturalWidth);
   double score = double(std::min(accumulators, sweetSpot)) / double(sweetSpot);
   if (s.unrollTaps && accumulators > sweetSpot)
     score *= double(sweetSpot) / double(accumulators);

@@ -11,12 +11,13 @@
 namespace kconv::codegen {
 
 /// Whether a tile's accumulators, its `vectors` weight (or input) vectors and one
-/// broadcast exceed AVX-512's 32 vector registers: legal, but an accumulator would live
-/// on the stack in the inner loop, so the search does not list such tiles.
-bool spillsRegisters(int64_t accumulators, int vectors);
+/// broadcast exceed the vector registers of a target with `floatLanes` float lanes
+/// (vectorRegisters): legal, but an accumulator would live on the stack in the inner
+/// loop, so the search does not list such tiles.
+bool spillsRegisters(int64_t accumulators, int vectors, int floatLanes);
 
 /// A rough score (higher: try sooner) that orders the candidates before any is
-/// measured: register tiles near the ~28-accumulator sweet spot (about 8 with unrolled
+/// measured: register tiles near the target's accumulator budget (28 with 32 registers) (about 8 with unrolled
 /// taps, whose weights share the registers), vectors as wide as the vectorized dimension
 /// allows, lanes along the width only for a single input channel (otherwise each vector
 /// is a gather), little recomputed work, parallel loops when there are threads, staged

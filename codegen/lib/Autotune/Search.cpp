@@ -124,7 +124,7 @@ std::vector<Conv2DSchedule> scheduleSpace(const PipelinePlan &plan, const Conv2D
           for (int ty = 1; ty <= 4 && ty <= out.height; ++ty) {
             int accumulators = vectors * tx * ty;
             bool divides = out.width % tx == 0 || tx >= 4;
-            if (accumulators < 4 || spillsRegisters(accumulators, vectors) || !divides)
+            if (accumulators < 4 || spillsRegisters(accumulators, vectors, vectorWidth) || !divides)
               continue;
             for (bool parallel : {true, false}) {
               Conv2DSchedule s;
@@ -138,7 +138,7 @@ std::vector<Conv2DSchedule> scheduleSpace(const PipelinePlan &plan, const Conv2D
       if (vw * vectors <= out.width && out.channels <= 32)
         for (int ty = 1; ty <= 4 && ty <= out.height; ++ty) {
           int64_t accumulators = int64_t(vectors) * ty * out.channels;
-          if (spillsRegisters(accumulators, vectors))
+          if (spillsRegisters(accumulators, vectors, vectorWidth))
             continue;
           for (bool parallel : {true, false}) {
             Conv2DSchedule s;
