@@ -14,6 +14,28 @@ LAYERS = {
 }
 
 
+
+def _same(h, c, f, k, s=1, groups=1):
+    return dict(n=1, h=h, w=h, c=c, f=f, k=k, s=s, d=1, groups=groups, padding="same")
+
+
+# The distinct convolutions of keras.applications' ResNet50 (r) and MobileNetV2 (m),
+# batch 1 at 224x224, named by output size, kernel and channels
+# (bench/run_model_layers.py).
+MODEL_LAYERS = {
+    "r56_1x1_64_64": _same(56, 64, 64, 1), "r56_3x3_64": _same(56, 64, 64, 3),
+    "r56_1x1_64_256": _same(56, 64, 256, 1), "r56_1x1_256_64": _same(56, 256, 64, 1),
+    "r28s2_1x1_256_512": _same(56, 256, 512, 1, 2), "r28_3x3_128": _same(28, 128, 128, 3),
+    "r28_1x1_512_128": _same(28, 512, 128, 1), "r28_1x1_128_512": _same(28, 128, 512, 1),
+    "r14_3x3_256": _same(14, 256, 256, 3), "r14_1x1_1024_256": _same(14, 1024, 256, 1),
+    "r14_1x1_256_1024": _same(14, 256, 1024, 1), "r7_3x3_512": _same(7, 512, 512, 3),
+    "r7_1x1_2048_512": _same(7, 2048, 512, 1), "r7_1x1_512_2048": _same(7, 512, 2048, 1),
+    "m56s2_dw_96": _same(112, 96, 96, 3, 2, 96), "m56_dw_144": _same(56, 144, 144, 3, 1, 144),
+    "m14_dw_576": _same(14, 576, 576, 3, 1, 576), "m56_1x1_24_144": _same(56, 24, 144, 1),
+    "m56_1x1_144_24": _same(56, 144, 24, 1), "m14_1x1_96_576": _same(14, 96, 576, 1),
+}
+
+
 def output_size(size, k, s, d, padding):
     if padding == "same":
         return -(-size // s)

@@ -91,6 +91,16 @@ def ratio_range(rounds, numerator, denominator):
     return min(ratios), max(ratios)
 
 
+def load_warning(start, end):
+    """The report's opening warning when the load average (at the start or the end of
+    the run) was over half the CPUs, else ''."""
+    load, cpus = max(start[0], end[0]), os.cpu_count()
+    if load <= 0.5 * cpus:
+        return ""
+    return (f"**Warning: the machine was loaded (load average {load:.1f} on {cpus} CPUs): "
+            f"these numbers measure the load as much as the systems.**\n\n")
+
+
 def output_arguments(parser, iterations):
     """The options every benchmark script takes: runs per timing, where results go,
     which build's kconvc to time."""
