@@ -53,7 +53,7 @@ def add_arguments(parser, cases, repeats, tune_budget):
                         help="rewrite the .md and .png from --out's .json")
 
 
-def settle(args, script):
+def settle(args, script, needs_torch=True):
     """Checks the arguments and fills in the defaults --quick changes."""
     if args.quick:
         args.rounds = args.rounds or 1
@@ -71,7 +71,8 @@ def settle(args, script):
     args.kconvc = os.path.abspath(args.kconvc)
     if not os.access(args.kconvc, os.X_OK):
         sys.exit(f"{script}: no kconvc at {args.kconvc} (build it, or pass --kconvc)")
-    if subprocess.run([sys.executable, "-c", "import torch"], capture_output=True).returncode:
+    if needs_torch and subprocess.run([sys.executable, "-c", "import torch"],
+                                      capture_output=True).returncode:
         sys.exit(f"{script}: PyTorch is missing (KCONV_BENCH_DEPS=1 scripts/install-deps.sh "
                  "installs python3-torch and libdnnl-dev)")
 
@@ -112,9 +113,9 @@ def compile_tool(source, exe, libraries):
     return exe
 
 
-def start_results(args, work):
-    """The results' header: machine, commits, settings, the FMA peak at the start; and
-    the peak program's path."""
+def start_results(args, work, torch=True):
+    """The results' header: machine, commits, settings, the FMA peak at the start (and
+    PyTorch's version where `torch`); and the peak program's path."""
     peak = compile_tool("fma_peak.c", os.path.join(work, "fma_peak"), [])
     results = {
         "machine": {"cpu": rm.cpu_name(), "cpu_count": os.cpu_count(),
@@ -128,6 +129,8 @@ def start_results(args, work):
                      "shared_machine": args.shared_machine, "skipped": args.skip},
         "peak_gflops": {t: float(rb.run([peak, str(t)]).split("=")[1]) for t in args.threads},
         "cases": {}}
+    if not torch:
+        return results, peak
     # PyTorch's version and BLAS_INFO ("generic": whatever libblas.so.3 is), asked in a
     # child as every PyTorch measurement is, so that this process never loads torch.
     results["torch_version"], results["torch_blas"] = rb.run(
