@@ -10,6 +10,7 @@
 
 #include <Halide.h>
 
+#include <functional>
 #include <map>
 #include <optional>
 
@@ -94,6 +95,10 @@ struct LayerFuncs {
     std::vector<int64_t> shape; // Keras shape of `tiles`
   };
   std::optional<MatMul> matmul;
+  /// The layer's own schedule, where the common one (scheduleLayer) does not fit:
+  /// called with the Func that stores its output, the vector width and the threads;
+  /// it schedules the stages too.
+  std::function<void(Halide::Func store, int vectorWidth, int threads)> schedule;
 };
 
 /// The Funcs of `node` (any PlanNode but ConvStep) over the Funcs of its inputs; its
