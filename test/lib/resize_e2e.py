@@ -109,6 +109,7 @@ def center_crop(g, x, height, width, fmt=None):
 
 def resizing_variants(g):
     x = g.input((6, 10, 3))
+    wide = g.input((5, 9, 16))                                        # a vector of channels
     return [resizing(g, x, 12, 20),                                   # bilinear x2
             resizing(g, x, 4, 7, "bilinear"),                         # down, uneven
             resizing(g, x, 9, 25, "nearest"),                         # up, uneven
@@ -118,7 +119,11 @@ def resizing_variants(g):
             resizing(g, x, 1, 1, "bicubic"),                          # one pixel
             resizing(g, x, 8, 8, "bilinear", crop=True),              # square crop
             resizing(g, x, 5, 3, "bicubic", crop=True),               # tall crop
-            resizing(g, x, 6, 10, "nearest", crop=False)]             # same size
+            resizing(g, x, 6, 10, "nearest", crop=False),             # same size
+            resizing(g, x, 3, 9, "bilinear"),                         # vectorized along x
+            resizing(g, wide, 11, 14, "bilinear"),                    # along channels, up
+            resizing(g, wide, 10, 17, "nearest"),
+            resizing(g, wide, 3, 4, "bilinear")]                      # along channels, down
 
 
 def resizing_cf(g):  # Keras 3's data_format
