@@ -117,6 +117,17 @@ void vectorizeAndParallelize(Halide::Func f, Halide::Stage stage,
                              const std::vector<int64_t> &kerasShape, int vectorWidth,
                              int threads);
 
+/// Vectorizes the image `f` (Halide order (c, x, ...)) of fewer channels than a vector's
+/// lanes along x, its `channels` unrolled: the channels' strided loads and stores
+/// become dense vectors and shuffles (not vectorized when `width` is below a vector).
+void vectorizeAlongWidth(Halide::Func f, int64_t channels, int64_t width, int vectorWidth);
+
+/// Vectorizes the image `f` (Halide order (c, x, ...)) of fewer channels than a vector's
+/// lanes along a row's channels and columns as one, in groups of `channels` dense
+/// vectors: each vector's lanes see the same channels in every group, so per-channel
+/// constants are loaded once, outside the loop.
+void vectorizeChannelPattern(Halide::Func f, int64_t channels, int vectorWidth);
+
 /// Schedules a non-convolution layer: its stages at the root, `store` (the Func
 /// writing its output) vectorized along the innermost dimension and parallel
 /// over the outermost non-batch one, in tasks for `threads` threads.

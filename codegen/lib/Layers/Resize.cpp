@@ -112,13 +112,12 @@ void scheduleResize(Func store, Func rows, const std::vector<Func> &tables,
     if (channels >= vectorWidth)
       return;
     Var c = f.args()[0], x = f.args()[1], cx("cx");
-    f.bound(c, 0, (int)channels);
     if (dense && channels * shape[2] >= vectorWidth)
-      f.fuse(c, x, cx).vectorize(cx, vectorWidth, TailStrategy::GuardWithIf);
-    else if (shape[2] >= vectorWidth)
-      f.unroll(c).vectorize(x, vectorWidth, TailStrategy::GuardWithIf);
+      f.bound(c, 0, (int)channels)
+          .fuse(c, x, cx)
+          .vectorize(cx, vectorWidth, TailStrategy::GuardWithIf);
     else
-      f.unroll(c);
+      vectorizeAlongWidth(f, channels, shape[2], vectorWidth);
   };
   if (rows.defined()) {
     rows.compute_root();
