@@ -152,24 +152,14 @@ def write_report(results, out):
                 time_text(m, rounds, "memory_bound", megabytes) + " | " +
                 " | ".join(ratio_text(m, rounds, s) for s in systems) +
                 f" | {'yes' if best <= GOAL else 'no'} |")
-    checks = [f"* {name}: {e['description']}; kconv vs float64 reference "
-              f"{e['max_error_vs_float64']:.2g} (max error / max(1, max |reference|)); "
-              f"kconvc {e['kconvc_seconds']:.1f} s" for name, e in cases.items()]
+    checks = sbs.check_lines(cases)
     folds = results.get("normalization_folds", {})
     fold_lines = [f"* Normalization -> {k}: " +
                   ("folded (no batch_norm left after the passes)" if v == 0 else
                    f"not folded ({v} batch_norm op(s) left after the passes)")
                   for k, v in folds.items()]
     machine, settings = results["machine"], results["settings"]
-    load = max(machine["load_average_at_start"][0], machine["load_average_at_end"][0])
-    warning = ""
-    if settings.get("quick") or settings.get("shared_machine"):
-        warning += ("**A check of the script on a shared, loaded machine, not a measurement: "
-                    "the numbers will be replaced by an idle-machine run.**\n\n")
-    if load > 0.5 * machine["cpu_count"]:
-        warning += (f"**Warning: the machine was loaded (load average {load:.1f} on "
-                    f"{machine['cpu_count']} CPUs): these numbers measure the load as much as "
-                    f"the systems.**\n\n")
+    warning = sbs.warnings(results)
     with open(os.path.join(out, f"{STEM}.md"), "w") as f:
         f.write(
             warning + f"LayerNormalization, Normalization and Resizing against the memory "
@@ -249,11 +239,7 @@ def main():
             sbs.measure(entry, sbs.kconv_systems(exes, x_path, t, args.repeats) +
                         [bound_system(stream, case, t, args.repeats)], peak, t, args, name)
         results["cases"][name] = entry
-    results["machine"]["load_average_at_end"] = os.getloadavg()
-    with open(os.path.join(args.out, f"{STEM}.json"), "w") as f:
-        json.dump(results, f, indent=1)
-    write_report(results, args.out)
-    print(f"wrote {os.path.join(args.out, STEM + '.md')}", flush=True)
+    sbs.finish(results, args.out, STEM, write_report)
     return 0
 
 

@@ -270,11 +270,7 @@ def main(script, doc, stem, cases, tune_budget, onednn_source, keras_case, descr
                     baselines(case_name, case, t, args.repeats, onednn), peak, t, args,
                     case_name)
         results["cases"][case_name] = entry
-    results["machine"]["load_average_at_end"] = os.getloadavg()
-    with open(os.path.join(args.out, f"{stem}.json"), "w") as f:
-        json.dump(results, f, indent=1)
-    write_report(results, args.out)
-    print(f"wrote {os.path.join(args.out, stem + '.md')}", flush=True)
+    finish(results, args.out, stem, write_report)
     return 0
 
 
@@ -285,6 +281,43 @@ def ratio_cell(m, rounds, baseline, system):
         return "–"
     low, high = rb.ratio_range(rounds, baseline, system)
     return f"{m[baseline] / m[system]:.2f}x ({low:.2f}–{high:.2f})"
+
+
+def check_lines(cases):
+    """The report's line per case: what it is, kconv's error against the float64
+    reference, its compile (and tuning) seconds."""
+    return [f"* {name}: {e['description']}; kconv vs float64 reference "
+            f"{e['max_error_vs_float64']:.2g} (max error / max(1, max |reference|)); "
+            f"kconvc {e['kconvc_seconds']:.1f} s" +
+            ("; tuned in " + ", ".join(f"{s:.0f} s ({t} thr)" for t, s in
+                                       e["tune_seconds"].items()) if "tune_seconds" in e
+             else "")
+            for name, e in cases.items()]
+
+
+def warnings(results):
+    """The report's opening warnings: a --quick or --shared-machine check, a loaded
+    machine (load average above half the CPUs at the start or the end)."""
+    machine, settings = results["machine"], results["settings"]
+    load = max(machine["load_average_at_start"][0], machine["load_average_at_end"][0])
+    warning = ""
+    if settings.get("quick") or settings.get("shared_machine"):
+        warning += ("**A check of the script on a shared, loaded machine, not a measurement: "
+                    "the numbers will be replaced by an idle-machine run.**\n\n")
+    if load > 0.5 * machine["cpu_count"]:
+        warning += (f"**Warning: the machine was loaded (load average {load:.1f} on "
+                    f"{machine['cpu_count']} CPUs): these numbers measure the load as much as "
+                    f"the systems.**\n\n")
+    return warning
+
+
+def finish(results, out, stem, write_report):
+    """Notes the load average at the end, writes STEM.json and the report."""
+    results["machine"]["load_average_at_end"] = os.getloadavg()
+    with open(os.path.join(out, f"{stem}.json"), "w") as f:
+        json.dump(results, f, indent=1)
+    write_report(results, out)
+    print(f"wrote {os.path.join(out, stem + '.md')}", flush=True)
 
 
 def write_report(results, out, stem, title, baselines, notes):
@@ -311,23 +344,9 @@ def write_report(results, out, stem, title, baselines, notes):
             cells += [ratio_cell(m, rounds, b, kconv) for b in present]
             lines.append(f"| {name} | {t} | {e['flops'] / 1e9:.3f} | " + " | ".join(cells) +
                          f" | {m['peak_gflops']:.0f} |")
-    checks = [f"* {name}: {e['description']}; kconv vs float64 reference "
-              f"{e['max_error_vs_float64']:.2g} (max error / max(1, max |reference|)); "
-              f"kconvc {e['kconvc_seconds']:.1f} s" +
-              ("; tuned in " + ", ".join(f"{s:.0f} s ({t} thr)" for t, s in
-                                         e["tune_seconds"].items()) if "tune_seconds" in e
-               else "")
-              for name, e in cases.items()]
+    checks = check_lines(cases)
     machine, settings = results["machine"], results["settings"]
-    load = max(machine["load_average_at_start"][0], machine["load_average_at_end"][0])
-    warning = ""
-    if settings.get("quick") or settings.get("shared_machine"):
-        warning += ("**A check of the script on a shared, loaded machine, not a measurement: "
-                    "the numbers will be replaced by an idle-machine run.**\n\n")
-    if load > 0.5 * machine["cpu_count"]:
-        warning += (f"**Warning: the machine was loaded (load average {load:.1f} on "
-                    f"{machine['cpu_count']} CPUs): these numbers measure the load as much as "
-                    f"the systems.**\n\n")
+    warning = warnings(results)
     with open(os.path.join(out, f"{stem}.md"), "w") as f:
         f.write(
             warning + f"{title}, on {machine['cpu']} ({machine['cpu_count']} CPUs; load average "
