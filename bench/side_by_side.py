@@ -53,7 +53,7 @@ def add_arguments(parser, cases, repeats, tune_budget):
                         help="rewrite the .md and .png from --out's .json")
 
 
-def settle(args, script):
+def settle(args, script, needs_torch=True):
     """Checks the arguments and fills in the defaults --quick changes."""
     if args.quick:
         args.rounds = args.rounds or 1
@@ -71,7 +71,8 @@ def settle(args, script):
     args.kconvc = os.path.abspath(args.kconvc)
     if not os.access(args.kconvc, os.X_OK):
         sys.exit(f"{script}: no kconvc at {args.kconvc} (build it, or pass --kconvc)")
-    if subprocess.run([sys.executable, "-c", "import torch"], capture_output=True).returncode:
+    if needs_torch and subprocess.run([sys.executable, "-c", "import torch"],
+                                      capture_output=True).returncode:
         sys.exit(f"{script}: PyTorch is missing (KCONV_BENCH_DEPS=1 scripts/install-deps.sh "
                  "installs python3-torch and libdnnl-dev)")
 
@@ -112,9 +113,9 @@ def compile_tool(source, exe, libraries):
     return exe
 
 
-def start_results(args, work):
-    """The results' header: machine, commits, settings, the FMA peak at the start; and
-    the peak program's path."""
+def start_results(args, work, torch=True):
+    """The results' header: machine, commits, settings, the FMA peak at the start (and
+    PyTorch's version where `torch`); and the peak program's path."""
     peak = compile_tool("fma_peak.c", os.path.join(work, "fma_peak"), [])
     results = {
         "machine": {"cpu": rm.cpu_name(), "cpu_count": os.cpu_count(),
@@ -128,6 +129,8 @@ def start_results(args, work):
                      "shared_machine": args.shared_machine, "skipped": args.skip},
         "peak_gflops": {t: float(rb.run([peak, str(t)]).split("=")[1]) for t in args.threads},
         "cases": {}}
+    if not torch:
+        return results, peak
     # PyTorch's version and BLAS_INFO ("generic": whatever libblas.so.3 is), asked in a
     # child as every PyTorch measurement is, so that this process never loads torch.
     results["torch_version"], results["torch_blas"] = rb.run(
@@ -267,11 +270,7 @@ def main(script, doc, stem, cases, tune_budget, onednn_source, keras_case, descr
                     baselines(case_name, case, t, args.repeats, onednn), peak, t, args,
                     case_name)
         results["cases"][case_name] = entry
-    results["machine"]["load_average_at_end"] = os.getloadavg()
-    with open(os.path.join(args.out, f"{stem}.json"), "w") as f:
-        json.dump(results, f, indent=1)
-    write_report(results, args.out)
-    print(f"wrote {os.path.join(args.out, stem + '.md')}", flush=True)
+    finish(results, args.out, stem, write_report)
     return 0
 
 
@@ -282,6 +281,43 @@ def ratio_cell(m, rounds, baseline, system):
         return "–"
     low, high = rb.ratio_range(rounds, baseline, system)
     return f"{m[baseline] / m[system]:.2f}x ({low:.2f}–{high:.2f})"
+
+
+def check_lines(cases):
+    """The report's line per case: what it is, kconv's error against the float64
+    reference, its compile (and tuning) seconds."""
+    return [f"* {name}: {e['description']}; kconv vs float64 reference "
+            f"{e['max_error_vs_float64']:.2g} (max error / max(1, max |reference|)); "
+            f"kconvc {e['kconvc_seconds']:.1f} s" +
+            ("; tuned in " + ", ".join(f"{s:.0f} s ({t} thr)" for t, s in
+                                       e["tune_seconds"].items()) if "tune_seconds" in e
+             else "")
+            for name, e in cases.items()]
+
+
+def warnings(results):
+    """The report's opening warnings: a --quick or --shared-machine check, a loaded
+    machine (load average above half the CPUs at the start or the end)."""
+    machine, settings = results["machine"], results["settings"]
+    load = max(machine["load_average_at_start"][0], machine["load_average_at_end"][0])
+    warning = ""
+    if settings.get("quick") or settings.get("shared_machine"):
+        warning += ("**A check of the script on a shared, loaded machine, not a measurement: "
+                    "the numbers will be replaced by an idle-machine run.**\n\n")
+    if load > 0.5 * machine["cpu_count"]:
+        warning += (f"**Warning: the machine was loaded (load average {load:.1f} on "
+                    f"{machine['cpu_count']} CPUs): these numbers measure the load as much as "
+                    f"the systems.**\n\n")
+    return warning
+
+
+def finish(results, out, stem, write_report):
+    """Notes the load average at the end, writes STEM.json and the report."""
+    results["machine"]["load_average_at_end"] = os.getloadavg()
+    with open(os.path.join(out, f"{stem}.json"), "w") as f:
+        json.dump(results, f, indent=1)
+    write_report(results, out)
+    print(f"wrote {os.path.join(out, stem + '.md')}", flush=True)
 
 
 def write_report(results, out, stem, title, baselines, notes):
@@ -308,23 +344,9 @@ def write_report(results, out, stem, title, baselines, notes):
             cells += [ratio_cell(m, rounds, b, kconv) for b in present]
             lines.append(f"| {name} | {t} | {e['flops'] / 1e9:.3f} | " + " | ".join(cells) +
                          f" | {m['peak_gflops']:.0f} |")
-    checks = [f"* {name}: {e['description']}; kconv vs float64 reference "
-              f"{e['max_error_vs_float64']:.2g} (max error / max(1, max |reference|)); "
-              f"kconvc {e['kconvc_seconds']:.1f} s" +
-              ("; tuned in " + ", ".join(f"{s:.0f} s ({t} thr)" for t, s in
-                                         e["tune_seconds"].items()) if "tune_seconds" in e
-               else "")
-              for name, e in cases.items()]
+    checks = check_lines(cases)
     machine, settings = results["machine"], results["settings"]
-    load = max(machine["load_average_at_start"][0], machine["load_average_at_end"][0])
-    warning = ""
-    if settings.get("quick") or settings.get("shared_machine"):
-        warning += ("**A check of the script on a shared, loaded machine, not a measurement: "
-                    "the numbers will be replaced by an idle-machine run.**\n\n")
-    if load > 0.5 * machine["cpu_count"]:
-        warning += (f"**Warning: the machine was loaded (load average {load:.1f} on "
-                    f"{machine['cpu_count']} CPUs): these numbers measure the load as much as "
-                    f"the systems.**\n\n")
+    warning = warnings(results)
     with open(os.path.join(out, f"{stem}.md"), "w") as f:
         f.write(
             warning + f"{title}, on {machine['cpu']} ({machine['cpu_count']} CPUs; load average "

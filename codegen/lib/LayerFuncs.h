@@ -10,6 +10,7 @@
 
 #include <Halide.h>
 
+#include <functional>
 #include <map>
 #include <optional>
 
@@ -94,6 +95,10 @@ struct LayerFuncs {
     std::vector<int64_t> shape; // Keras shape of `tiles`
   };
   std::optional<MatMul> matmul;
+  /// The layer's own schedule, where the common one (scheduleLayer) does not fit:
+  /// called with the Func that stores its output, the vector width and the threads;
+  /// it schedules the stages too.
+  std::function<void(Halide::Func store, int vectorWidth, int threads)> schedule;
 };
 
 /// The Funcs of `node` (any PlanNode but ConvStep) over the Funcs of its inputs; its
@@ -111,6 +116,17 @@ const std::string &layerName(const PlanNode &node);
 void vectorizeAndParallelize(Halide::Func f, Halide::Stage stage,
                              const std::vector<int64_t> &kerasShape, int vectorWidth,
                              int threads);
+
+/// Vectorizes the image `f` (Halide order (c, x, ...)) of fewer channels than a vector's
+/// lanes along x, its `channels` unrolled: the channels' strided loads and stores
+/// become dense vectors and shuffles (not vectorized when `width` is below a vector).
+void vectorizeAlongWidth(Halide::Func f, int64_t channels, int64_t width, int vectorWidth);
+
+/// Vectorizes the image `f` (Halide order (c, x, ...)) of fewer channels than a vector's
+/// lanes along a row's channels and columns as one, in groups of `channels` dense
+/// vectors: each vector's lanes see the same channels in every group, so per-channel
+/// constants are loaded once, outside the loop.
+void vectorizeChannelPattern(Halide::Func f, int64_t channels, int vectorWidth);
 
 /// Schedules a non-convolution layer: its stages at the root, `store` (the Func
 /// writing its output) vectorized along the innermost dimension and parallel

@@ -59,6 +59,24 @@ void vectorizeAndParallelize(Func f, Stage stage, const std::vector<int64_t> &ke
       .parallel(task);
 }
 
+void vectorizeAlongWidth(Func f, int64_t channels, int64_t width, int vectorWidth) {
+  std::vector<Var> args = f.args();
+  f.bound(args[0], 0, (int)channels).unroll(args[0]);
+  if (width >= vectorWidth)
+    f.vectorize(args[1], vectorWidth, TailStrategy::GuardWithIf);
+}
+
+void vectorizeChannelPattern(Func f, int64_t channels, int vectorWidth) {
+  std::vector<Var> args = f.args();
+  Var cx("cx"), group("cx_group"), vector("cx_vector"), lane("cx_lane");
+  f.bound(args[0], 0, (int)channels)
+      .fuse(args[0], args[1], cx)
+      .split(cx, group, cx, (int)channels * vectorWidth, TailStrategy::GuardWithIf)
+      .split(cx, vector, lane, vectorWidth)
+      .vectorize(lane)
+      .unroll(vector);
+}
+
 namespace {
 std::vector<int64_t> kerasShapeOf(const Func &f, const TensorInfo &out) {
   // Stages drop reduced dimensions: only their innermost extent matters, unknown here.

@@ -268,6 +268,8 @@ BuiltPipeline buildPipeline(const PipelinePlan &plan, const Target &target,
         banded->second.first.compute_root();
     } else if (const auto *matmul = std::get_if<BatchMatMulLayer>(&node); manual && matmul) {
       scheduleBatchMatMul(funcs, store, *matmul, plan, vectorWidth);
+    } else if (manual && (!funcs.view || named != outputName.end()) && funcs.schedule) {
+      funcs.schedule(store, vectorWidth, plan.threads);
     } else if (manual && (!funcs.view || named != outputName.end())) {
       scheduleLayer(funcs, store, out, vectorWidth, plan.threads);
     }

@@ -95,7 +95,8 @@ def layer_norm_sequence(g):
 def layer_norm_axes(g):
     """Several axes and axes other than the last: spatial ones, all non-batch axes, a
     pair written out of order (gamma (W, H) in the file), non-adjacent axes, negative
-    ones, one spatial axis; a rank-3 sequence normalized over its steps."""
+    ones, one spatial axis; a rank-3 sequence normalized over its steps; last axes of
+    16 (two, three) and a rank-2 Dense output of 24."""
     x = g.input((4, 5, 6))
     outputs = [layer_norm(g, x, axis=[1, 2]),                          # spatial
                layer_norm(g, x, axis=[1, 2, 3], epsilon=1e-5),         # the whole sample
@@ -107,6 +108,10 @@ def layer_norm_axes(g):
     outputs.append(layer_norm(g, s, axis=1, epsilon=1e-5))            # over the steps
     if KERAS3:
         outputs.append(layer_norm(g, x, axis=[3, 1], rms_scaling=True))
+    # The last axis a multiple of 8: moments from lane sums, per position; rank 2.
+    w = g.input((3, 4, 16))
+    outputs += [layer_norm(g, w, axis=[-2, -1]), layer_norm(g, w, axis=[1, 2, 3]),
+                layer_norm(g, g.dense(g.add("Flatten", w, lr.flatten), 24))]
     return outputs
 
 

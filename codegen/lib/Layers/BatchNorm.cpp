@@ -1,6 +1,8 @@
 // Inference BatchNormalization left unfolded: x * scale + shift along its axis.
 // THE ALGORITHM on Funcs in Halide order (see LayerFuncs.h).
-// Schedule: the common one of non-convolution steps (scheduleLayer).
+// Schedule: the common one of non-convolution steps, but an image of fewer channels
+// than a vector's lanes (Normalization of RGB input) vectorized along its rows'
+// channels and columns as one (vectorizeChannelPattern).
 #include "Layers.h"
 
 namespace kconv::codegen {
@@ -24,6 +26,13 @@ Func defineBatchNorm(const BatchNormLayer &layer, const StepInputs &step, const 
 LayerFuncs defineStep(const BatchNormLayer &layer, const StepInputs &in) {
   LayerFuncs f;
   f.result = defineBatchNorm(layer, in, in.value(layer.input), in.funcs[0]);
+  std::vector<int64_t> shape = in.value(layer.output).shape;
+  f.schedule = [shape](Func store, int vectorWidth, int threads) {
+    vectorizeAndParallelize(store, store, shape, vectorWidth, threads);
+    if (shape.size() == 4 && shape.back() < vectorWidth &&
+        shape.back() * shape[2] >= shape.back() * vectorWidth)
+      vectorizeChannelPattern(store, shape.back(), vectorWidth);
+  };
   return f;
 }
 

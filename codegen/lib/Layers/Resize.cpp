@@ -9,10 +9,13 @@
 //             centers; its legacy -0.75 is for half_pixel_centers=False only), at the
 //             fraction of s rounded to 1/1024 (TF's coefficient table); taps outside the
 //             image get weight 0 and the four weights are renormalized to sum 1.
-// THE ALGORITHM on Funcs in Halide order (see LayerFuncs.h); per-axis weights are
-// recomputed per output (inlined).
-// Schedule: the common one of non-convolution steps (scheduleLayer); computed whole (not
-// fusable: it gathers 1, 4 or 16 input pixels per output).
+// THE ALGORITHM on Funcs in Halide order (see LayerFuncs.h); each axis's taps (indices
+// and weights) are tables over the output coordinate, computed once. Bilinear and
+// nearest upscaling of fewer channels than a vector first resample every input row
+// along x (a row read by several output rows is resampled once), then along y.
+// Schedule (scheduleResize): computed whole (not fusable: it gathers 1, 4 or 16 input
+// pixels per output), parallel over rows, vectorized along the channels, or along x
+// with the channels unrolled when they are fewer than a vector's lanes.
 #include "Layers.h"
 
 #include <cfloat>
@@ -72,30 +75,103 @@ Taps bicubicTaps(Expr o, int64_t in, float scale) {
     taps.weight.push_back(select(normalize, raw[k] / sum, raw[k]));
   return taps;
 }
+
+/// `taps` of output coordinate `o` as tables (Funcs of `o`, added to `tables`), called
+/// at `at`.
+Taps tabulated(const Taps &taps, Var o, Expr at, const std::string &name,
+               std::vector<Func> &tables) {
+  Taps called;
+  auto table = [&](Expr value, const std::string &part) {
+    Func f(name + "_" + part);
+    f(o) = value;
+    tables.push_back(f);
+    return f(at);
+  };
+  for (size_t k = 0; k < taps.index.size(); ++k)
+    called.index.push_back(table(taps.index[k], "index" + std::to_string(k)));
+  for (size_t k = 0; k < taps.weight.size(); ++k)
+    called.weight.push_back(table(taps.weight[k], "weight" + std::to_string(k)));
+  return called;
+}
+
+/// THE SCHEDULE: the tables at the root, then `rows` (if defined: the input rows
+/// resampled along x) and `store`, parallel over rows and vectorized along the
+/// channels; with fewer channels than a vector's lanes, along x with the channels
+/// unrolled, or (`store` after `rows`, which only interpolates along y) along a row's
+/// channels and columns as one.
+void scheduleResize(Func store, Func rows, const std::vector<Func> &tables,
+                    const std::vector<int64_t> &outShape, int64_t inHeight, int vectorWidth,
+                    int threads) {
+  for (Func table : tables)
+    table.compute_root();
+  int64_t channels = outShape.back();
+  // dense: f reads its inputs at its own (c, x), so a row's channels and columns are
+  // one vectorized loop.
+  auto schedule = [&](Func f, std::vector<int64_t> shape, bool dense) {
+    vectorizeAndParallelize(f, f, shape, vectorWidth, threads);
+    if (channels >= vectorWidth)
+      return;
+    Var c = f.args()[0], x = f.args()[1], cx("cx");
+    if (dense && channels * shape[2] >= vectorWidth)
+      f.bound(c, 0, (int)channels)
+          .fuse(c, x, cx)
+          .vectorize(cx, vectorWidth, TailStrategy::GuardWithIf);
+    else
+      vectorizeAlongWidth(f, channels, shape[2], vectorWidth);
+  };
+  if (rows.defined()) {
+    rows.compute_root();
+    std::vector<int64_t> rowShape = outShape;
+    rowShape[1] = inHeight;
+    schedule(rows, rowShape, false);
+  }
+  schedule(store, outShape, rows.defined());
+}
 } // namespace
 
 LayerFuncs defineStep(const ResizeLayer &layer, const StepInputs &in) {
-  Var c("c"), x("x"), y("y"), n("n");
-  ImageInfo image = in.value(layer.input).image();
+  Var c("c"), x("x"), y("y"), n("n"), o("o");
+  const TensorInfo &input = in.value(layer.input), &output = in.value(layer.output);
+  ImageInfo image = input.image();
   Func src = imageView(in.funcs[0]);
   int64_t H = image.height, W = image.width;
   // TensorFlow's scale: in / out in float32.
   float scaleY = float(H) / float(layer.size[0]), scaleX = float(W) / float(layer.size[1]);
-  Func resized(layer.name);
+  LayerFuncs f;
+  std::vector<Func> tables;
+  auto axisTaps = [&](Expr at, int64_t extent, float scale, const char *axis) {
+    Taps taps = layer.method == ResizeLayer::Method::Nearest    ? nearestTaps(o, extent, scale)
+                : layer.method == ResizeLayer::Method::Bilinear ? bilinearTaps(o, extent, scale)
+                                                                : bicubicTaps(o, extent, scale);
+    return tabulated(taps, o, at, layer.name + "_" + axis, tables);
+  };
+  Taps ty = axisTaps(y, H, scaleY, "y"), tx = axisTaps(x, W, scaleX, "x");
+  Func resized(layer.name), rows;
   using Method = ResizeLayer::Method;
+  // Few channels, upscaled along y: each input row resampled along x once, into `rows`.
+  bool resampleRows = image.channels < 8 && layer.size[0] >= H && layer.method != Method::Bicubic;
   if (layer.method == Method::Nearest) {
-    Taps ty = nearestTaps(y, H, scaleY), tx = nearestTaps(x, W, scaleX);
-    resized(c, x, y, n) = src(c, tx.index[0], ty.index[0], n);
+    if (resampleRows) {
+      rows = Func(layer.name + "_rows");
+      rows(c, x, y, n) = src(c, tx.index[0], y, n);
+      resized(c, x, y, n) = rows(c, x, ty.index[0], n);
+    } else {
+      resized(c, x, y, n) = src(c, tx.index[0], ty.index[0], n);
+    }
   } else if (layer.method == Method::Bilinear) {
-    Taps ty = bilinearTaps(y, H, scaleY), tx = bilinearTaps(x, W, scaleX);
     auto row = [&](Expr yi) {
       Expr left = src(c, tx.index[0], yi, n), right = src(c, tx.index[1], yi, n);
       return left + (right - left) * tx.weight[0];
     };
     Expr top = row(ty.index[0]), bottom = row(ty.index[1]);
+    if (resampleRows) {
+      rows = Func(layer.name + "_rows");
+      rows(c, x, y, n) = row(y);
+      top = rows(c, x, ty.index[0], n);
+      bottom = rows(c, x, ty.index[1], n);
+    }
     resized(c, x, y, n) = top + (bottom - top) * ty.weight[0];
   } else {
-    Taps ty = bicubicTaps(y, H, scaleY), tx = bicubicTaps(x, W, scaleX);
     Expr value = 0.0f;
     for (int kx = 0; kx < 4; ++kx) {
       Expr column = 0.0f; // along y first, then x, as TF
@@ -105,8 +181,11 @@ LayerFuncs defineStep(const ResizeLayer &layer, const StepInputs &in) {
     }
     resized(c, x, y, n) = value;
   }
-  LayerFuncs f;
   f.result = resized;
+  std::vector<int64_t> outShape = output.shape;
+  f.schedule = [=](Func store, int vectorWidth, int threads) {
+    scheduleResize(store, rows, tables, outShape, H, vectorWidth, threads);
+  };
   return f;
 }
 
