@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <map>
 #include <sstream>
 
 namespace kconv::codegen {
@@ -22,32 +23,36 @@ struct TuningTally {
   bool fusionFromDb = false, fusionTuned = false;
 };
 
-/// A whole-model budget (--tune-budget-total) shared among the layers still to tune:
-/// each gets the time left divided by the layers left (and --tune-budget at most).
+/// A whole-model budget (--tune-budget-total) shared among the searches still to run
+/// (each distinct layer signature once, and the fusion decisions): each gets the time
+/// left in proportion to its weight among the weights left (a signature's: the
+/// multiply-adds of every layer sharing it), and --tune-budget at most.
 class ModelBudget {
 public:
-  ModelBudget(const ScheduleRequest &request, int pending)
+  ModelBudget(const ScheduleRequest &request, double pendingWeight)
       : total_(request.budgetTotalSeconds > 0 ? request.budgetTotalSeconds : INFINITY),
         perLayer_(request.budgetSeconds > 0 ? request.budgetSeconds : INFINITY),
-        pending_(pending) {}
-  /// Seconds for the next layer (infinity: no time limit; 0: the total is spent). The
-  /// clock starts with the first layer's search, so the first layer always gets a share
+        pendingWeight_(pendingWeight) {}
+  /// Seconds for the next search, of `weight` (infinity: no time limit; 0: the total is
+  /// spent). The clock starts with the first search, so the first always gets a share
   /// however long the compile took to get there.
-  double next() {
+  double next(double weight) {
     if (!started_) {
       start_ = Clock::now();
       started_ = true;
     }
     double left = total_ - std::chrono::duration<double>(Clock::now() - start_).count();
-    double share = std::isfinite(total_) ? std::max(0.0, left) / std::max(pending_, 1) : INFINITY;
-    --pending_;
+    double share = std::isfinite(total_) && pendingWeight_ > weight
+                       ? std::max(0.0, left) * weight / pendingWeight_
+                       : std::max(0.0, left);
+    pendingWeight_ = std::max(0.0, pendingWeight_ - weight);
     return std::min(perLayer_, share);
   }
+  bool limited() const { return std::isfinite(total_); }
 
 private:
   using Clock = std::chrono::steady_clock;
-  double total_, perLayer_;
-  int pending_;
+  double total_, perLayer_, pendingWeight_;
   bool started_ = false;
   Clock::time_point start_;
 };
@@ -83,7 +88,8 @@ TuneOptions tuneOptions(const ScheduleRequest &request, double seconds) {
 /// file, else from the tuning database, else measured (a tuning budget), else the
 /// default rule.
 Status chooseFusion(PipelinePlan &plan, const ScheduleRequest &request, TuningDb &db, bool useDb,
-                    const std::string &target, ModelBudget &budget, TuningTally &tally,
+                    const std::string &target, ModelBudget &budget, double fusionWeight,
+                    TuningTally &tally,
                     const std::function<void(const std::string &)> &print) {
   std::vector<int> fusable = fusableNodes(plan);
   auto nodeName = [&](int node) { return request.nodeNames.at(node); };
@@ -110,7 +116,8 @@ Status chooseFusion(PipelinePlan &plan, const ScheduleRequest &request, TuningDb
       decided = tally.fusionFromDb = true;
     }
   }
-  double seconds = !decided && request.tune && !fusable.empty() ? budget.next() : 0;
+  double seconds =
+      !decided && request.tune && !fusable.empty() ? budget.next(fusionWeight) : 0;
   if (seconds > 0) {
     TuneOptions tune = tuneOptions(request, seconds);
     FusionResult result;
@@ -203,13 +210,23 @@ Status chooseSchedules(PipelinePlan &plan, const ScheduleRequest &request,
             " corrupted entries ignored; their layers are tuned again\n");
   }
 
-  // The layers (and fusion decisions) still to tune share a whole-model budget.
-  int pending = 0;
-  for (const Conv2DLayer &layer : plan.convs)
-    pending += !layer.schedule &&
-               !(useDb && !db.lookup(layerSignature(plan, layer, target, request.threads)).empty());
-  pending += !fusableNodes(plan).empty() && db.lookup(fusionKey(plan, target, request.threads)).empty();
-  ModelBudget budget(request, pending);
+  // The distinct layers (and fusion decisions) still to tune share a whole-model
+  // budget by their multiply-adds; layers sharing a signature are tuned once, for all.
+  std::map<std::string, double> pendingWeights;
+  for (const Conv2DLayer &layer : plan.convs) {
+    std::string key = layerSignature(plan, layer, target, request.threads);
+    if (!layer.schedule && !(useDb && !db.lookup(key).empty()))
+      pendingWeights[key] += layerFlops(plan, layer);
+  }
+  double pendingWeight = 0;
+  for (const auto &[key, weight] : pendingWeights)
+    pendingWeight += weight;
+  // The fusion search: an average layer's share (the mean of the distinct ones), or the
+  // whole budget in a model without convolutions to tune.
+  double fusionWeight = pendingWeights.empty() ? 1.0 : pendingWeight / double(pendingWeights.size());
+  if (!fusableNodes(plan).empty() && db.lookup(fusionKey(plan, target, request.threads)).empty())
+    pendingWeight += fusionWeight;
+  ModelBudget budget(request, pendingWeight);
   TuningTally tally;
   int spent = 0; // layers left untuned: the whole-model budget ran out
 
@@ -233,7 +250,12 @@ Status chooseSchedules(PipelinePlan &plan, const ScheduleRequest &request,
               "\n");
       tally.fromDb += bool(chosen);
     }
-    double seconds = !chosen && request.tune ? budget.next() : 0;
+    auto weight = pendingWeights.find(key);
+    double seconds = !chosen && request.tune
+                         ? budget.next(weight != pendingWeights.end() ? weight->second : 0)
+                         : 0;
+    if (weight != pendingWeights.end())
+      weight->second = 0; // its share is spent (its twins find its entry)
     spent += !chosen && request.tune && seconds <= 0;
     if (seconds > 0) {
       TuneOptions tune = tuneOptions(request, seconds);
@@ -250,6 +272,11 @@ Status chooseSchedules(PipelinePlan &plan, const ScheduleRequest &request,
       std::string report = "kconvc: tuned " + name + ": " + std::to_string(result.tried) +
                            " candidates (" + std::to_string(result.failed) + " failed), default " +
                            formatMs(result.defaultMs) + " -> best " + formatMs(result.bestMs);
+      if (budget.limited()) {
+        char share[64];
+        std::snprintf(share, sizeof share, "; %.1f s of the model's budget", seconds);
+        report += share;
+      }
       if (result.remeasured)
         report += "; " + std::to_string(result.remeasured) +
                   " timed above the machine's peak, re-measured" +
@@ -274,7 +301,9 @@ Status chooseSchedules(PipelinePlan &plan, const ScheduleRequest &request,
           std::to_string(spent) +
           " layer(s) keep the default schedule (not stored: the next compile tunes them)\n");
   }
-  if (Status status = chooseFusion(plan, request, db, useDb, target, budget, tally, print); !status)
+  if (Status status =
+          chooseFusion(plan, request, db, useDb, target, budget, fusionWeight, tally, print);
+      !status)
     return status;
   // Tuning was asked for, and the database already had everything: say so, rather
   // than leave the user to wonder whether the budget was used.
