@@ -105,15 +105,23 @@ LayerFuncs defineStep(const RecurrentLayer &layer, const StepInputs &in) {
               (initial ? KCONV_RNN_INITIAL : 0) | (layer.returnState ? KCONV_RNN_STATES : 0);
   // The optional inputs follow the sequence in layerInputs's order: the mask (an
   // Embedding's ids, (timesteps, batch) in Halide order), then the initial h and c
-  // ((units, batch)); absent ones are unread placeholders.
+  // ((units, batch)); absent ones are unread placeholders. Present ones are copied in
+  // stages of their own: the extern stage reads whole buffers, and a view (a state
+  // sliced out of another recurrence's result) cannot be inlined into it.
   size_t next = 1;
-  auto optional = [&](bool present, const char *part) {
-    return present ? ExternFuncArgument(in.funcs[next++])
-                   : ExternFuncArgument(in.constant({0.f}, {1, 1}, layer.name + "_" + part));
+  auto optional = [&](bool present, const char *part, std::vector<int64_t> shape) {
+    if (!present)
+      return ExternFuncArgument(in.constant({0.f}, {1, 1}, layer.name + "_" + part));
+    Func copy(layer.name + "_" + part);
+    Var a("a"), b("b");
+    copy(a, b) = in.funcs[next++](a, b);
+    f.stages.push_back(copy);
+    f.stageShapes.push_back(std::move(shape));
+    return ExternFuncArgument(copy);
   };
-  ExternFuncArgument mask = optional(layer.mask >= 0, "mask");
-  ExternFuncArgument initialH = optional(initial, "state");
-  ExternFuncArgument initialC = optional(initial && lstm, "cell");
+  ExternFuncArgument mask = optional(layer.mask >= 0, "mask", {x.shape[0], timesteps});
+  ExternFuncArgument initialH = optional(initial, "state", {x.shape[0], units});
+  ExternFuncArgument initialC = optional(initial && lstm, "cell", {x.shape[0], units});
   Func steps(layer.name + "_recurrent");
   std::vector<ExternFuncArgument> args = {tiles,
                                           recurrent,

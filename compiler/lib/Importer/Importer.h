@@ -211,9 +211,9 @@ private:
   /// A final state of a recurrent layer with return_state ("<layer>#state_h", ...).
   LogicalResult importRecurrentState(const keras::Layer &layer,
                                      const keras::RecurrentStateConfig &state);
-  /// Recurrent layers with return_state -> their kconv.rnn's packed result and the
-  /// number of its rows that hold the output (the states' rows follow).
-  llvm::StringMap<std::pair<Value, int64_t>> recurrentStates;
+  /// Recurrent layers with return_state -> per final state (h, an LSTM's c; stacked
+  /// cells: every cell's in order) the packed kconv.rnn result holding it and its row.
+  llvm::StringMap<SmallVector<std::pair<Value, int64_t>, 2>> recurrentStates;
   /// Rows [begin, begin + count) of a packed (batch, rows, units) recurrence result, as
   /// the value of `name`: (batch, count, units), or (batch, units) unless `keepRows`.
   Value sliceRows(const std::string &name, Value packed, int64_t begin, int64_t count,
