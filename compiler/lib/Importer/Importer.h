@@ -227,7 +227,10 @@ private:
   FailureOr<Activation> cellActivation(const keras::Layer &layer, const std::string &name,
                                        const char *arg);
   // ImportConvLstm.cpp
-  LogicalResult importConvLstm(const keras::Layer &layer, const keras::ConvLstmConfig &cl);
+  /// `mask`: Keras's mask reaching the sequence, (batch, steps) or one per step and
+  /// output position (channels_last only), or null.
+  LogicalResult importConvLstm(const keras::Layer &layer, const keras::ConvLstmConfig &cl,
+                               const LayerMask *mask = nullptr);
   /// ConvLSTM layers with return_state -> their final h and c, in the layer's layout.
   llvm::StringMap<std::pair<Value, Value>> convLstmStates;
   /// A (batch, timesteps, features) input with known timesteps and features.

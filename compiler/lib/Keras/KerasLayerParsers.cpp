@@ -278,6 +278,9 @@ ConvLstmConfig parseConvLstm(const LayerContext &ctx, const json &c, int kerasMa
   if (!c.contains("recurrent_activation") && kerasMajor < 3)
     lstm["recurrent_activation"] = "hard_sigmoid";
   cl.rnn = parseRecurrent(ctx, lstm, kerasMajor, "LSTM");
+  // tf-keras's ConvRNN never passes zero_output_for_mask to backend.rnn.
+  if (kerasMajor < 3)
+    cl.rnn.zeroOutputForMask = false;
   return cl;
 }
 
