@@ -60,7 +60,11 @@ LogicalResult Importer::importConvLstm(const keras::Layer &layer,
     return error(layer) << "has " << steps << " timesteps, at most " << kMaxSteps
                         << " (kconv unrolls a ConvLSTM's steps)";
   auto transpose = [&](Value v, ArrayRef<int64_t> perm) -> FailureOr<Value> {
-    return createLayerOp<TransposeOp>(layer, v, builder.getDenseI64ArrayAttr(perm));
+    FailureOr<Value> moved =
+        createLayerOp<TransposeOp>(layer, v, builder.getDenseI64ArrayAttr(perm));
+    if (succeeded(moved)) // the layer's own layout on one side (the model's boundaries)
+      channelsFirstTransposes.insert(moved->getDefiningOp());
+    return moved;
   };
   if (first) { // (N, T, C, spatial...) -> (N, T, spatial..., C)
     FailureOr<Value> last = transpose(in, channelsPermutation(rank + 3, 2, true));

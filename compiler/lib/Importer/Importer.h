@@ -6,6 +6,7 @@
 #include "kconv/Importer/KerasImporter.h"
 #include "kconv/Support/ConvGeometry.h"
 #include "mlir/IR/Builders.h"
+#include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/StringMap.h"
 
 namespace kconv::dialect {
@@ -231,6 +232,10 @@ private:
   /// output position (channels_last only), or null.
   LogicalResult importConvLstm(const keras::Layer &layer, const keras::ConvLstmConfig &cl,
                                const LayerMask *mask = nullptr);
+  /// The transposes by which a channels_first layer computed channels_last (ConvLSTM)
+  /// reads its input and writes its results: they carry no data_format, yet give the
+  /// layout of the model inputs and outputs they touch.
+  llvm::SmallPtrSet<Operation *, 4> channelsFirstTransposes;
   /// ConvLSTM layers with return_state -> their final h and c, in the layer's layout.
   llvm::StringMap<std::pair<Value, Value>> convLstmStates;
   /// A (batch, timesteps, features) input with known timesteps and features.
