@@ -69,9 +69,10 @@ LayerFuncs defineStep(const RecurrentLayer &layer, const StepInputs &in) {
   int units = (int)layer.units, columns = (int)(layer.gates() * layer.units);
   LayerFuncs f;
   Var j("j"), t("t"), n("n");
-  // Keras's (features, gates * units) row-major is Halide's (j, k).
-  ConstantTensor kernel =
-      in.constant(layer.kernelValues, {columns, features}, layer.name + "_kernel");
+  // Keras's (features, gates * units) row-major is Halide's (j, k), its rows padded.
+  int stride = columns;
+  std::vector<float> padded = padKernelRows(layer.kernelValues, features, columns, stride);
+  ConstantTensor kernel = in.constant(padded, {stride, features}, layer.name + "_kernel");
   Func projected(layer.name + "_matmul");
   projected(j, t, n) =
       layer.biasValues.empty()
@@ -84,7 +85,7 @@ LayerFuncs defineStep(const RecurrentLayer &layer, const StepInputs &in) {
   tiles(j, t, n) = projected(j, t, n);
   f.stages.push_back(tiles);
   f.stageShapes.push_back({x.shape[0], timesteps, columns});
-  f.matmul = LayerFuncs::MatMul{tiles, projected, {x.shape[0], timesteps, columns}};
+  f.matmul = LayerFuncs::MatMul{tiles, projected, {x.shape[0], timesteps, columns}, features};
 
   ConstantTensor recurrent = in.constant(layer.recurrentKernelValues, {columns, units},
                                            layer.name + "_recurrent_kernel");
