@@ -411,9 +411,20 @@ def recurrent_blocks(g):
     return [lstm, gru, gru_before, simple, block, block + ":1", block + ":2", bi]
 
 
+def projection_blocks(g):
+    # Input projections and a Dense on every step whose kernels exceed the 64 KB that
+    # scheduleMatMulTiles reads in blocks of columns: 100 features x 4 x 44 units (two
+    # blocks of 160 and 176 columns, the last shifted inwards) and 44 -> 700 (a
+    # remainder block); kernel rows padded to odd numbers of cache lines.
+    x = g.input((9, 100))
+    lstm = rnn(g, x, "LSTM", 44, return_sequences=True)
+    gru = rnn(g, x, "GRU", 60, go_backwards=True)
+    return [lstm, g.dense(lstm, 700, "tanh"), gru]
+
+
 MODELS = {"recurrent_cells": recurrent_cells, "recurrent_states": recurrent_states,
           "rnn_cells": rnn_cells, "recurrent_blocks": recurrent_blocks,
-          "stacked_states": stacked_states}
+          "stacked_states": stacked_states, "projection_blocks": projection_blocks}
 
 
 def bad_weights(args):
