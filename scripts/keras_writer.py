@@ -252,17 +252,33 @@ def _tensor_ref(producer):
     return name, int(index or 0)
 
 
+def _group_states(first, states, groups):
+    """An RNN's initial states as the call passes them: one list per cell of
+    StackedRNNCells when `groups` (the states per cell) is given, else flat."""
+    if not groups:
+        return first + states
+    nested, at = [], 0
+    for count in groups:
+        nested.append(states[at:at + count])
+        at += count
+    return first + nested
+
+
 def functional_json(layers, inputs, outputs, name="model", keras_version="2.13.1"):
     """A Keras 2 Functional `to_json()`. `layers`: (class_name, config, inbound names)
     in topological order, InputLayers included (config with `batch_input_shape`); an
-    inbound or output name "layer:k" is the layer's output tensor k."""
+    inbound or output name "layer:k" is the layer's output tensor k. A config's
+    "__state_groups" nests an RNN's initial states per cell, as tf-keras keeps the
+    structure of the call's first argument: [x, [h0, c0], [h1]]."""
     entries = []
     for class_name, config, inbound in layers:
         # "__kwargs": a call's non-tensor arguments (a TFOpLambda's scalar operand).
         config = dict(config)
         kwargs = config.pop("__kwargs", {})
-        refs = [_tensor_ref(producer) for producer in inbound]
-        nodes = [[[layer, 0, index, kwargs] for layer, index in refs]] if inbound else []
+        groups = config.pop("__state_groups", None)
+        refs = [[layer, 0, index, kwargs]
+                for layer, index in (_tensor_ref(producer) for producer in inbound)]
+        nodes = [_group_states(refs[:1], refs[1:], groups)] if inbound else []
         entries.append({"class_name": class_name, "config": config, "name": config["name"],
                         "inbound_nodes": nodes})
     model = {"class_name": "Functional", "config": {
@@ -281,10 +297,13 @@ def _keras3_tensor(producer, shape):
 
 def keras3_functional_json(layers, inputs, outputs, shapes, name="model"):
     """A Keras 3 Functional config: `shapes` maps layer names to output shapes (batch
-    None included) for the keras tensors of `inbound_nodes`; merge layers take a list."""
+    None included) for the keras tensors of `inbound_nodes`; merge layers take a list.
+    A config's "__state_groups" nests an RNN's initial_state per cell (as
+    functional_json)."""
     entries = []
     for class_name, config, inbound in layers:
         config = dict(config)
+        groups = config.pop("__state_groups", None)
         if "__module" in config:
             # An operation of keras.ops (not a layer), e.g. `x + 3.0`: config {"name"},
             # the call's args "__args" with None where the inbound tensors go, in order.
@@ -306,7 +325,8 @@ def keras3_functional_json(layers, inputs, outputs, shapes, name="model"):
             args = [tensors] if len(tensors) > 1 else tensors
             kwargs = {}
             if class_name in KERAS3_CELL_LAYERS and len(tensors) > 1:
-                args, kwargs = tensors[:1], {"initial_state": tensors[1:]}
+                args = tensors[:1]
+                kwargs = {"initial_state": _group_states([], tensors[1:], groups)}
             entry["inbound_nodes"] = [{"args": args, "kwargs": kwargs}]
             entry["build_config"] = {"input_shape": shapes[inbound[0]]}
         entries.append(entry)

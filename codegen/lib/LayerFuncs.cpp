@@ -92,6 +92,18 @@ ConstantTensor constantTensor(const std::vector<float> &values, std::vector<int>
   return ConstantTensor(std::move(buffer), sink);
 }
 
+std::vector<float> padKernelRows(const std::vector<float> &values, int rows, int columns,
+                                 int &stride) {
+  constexpr int line = 16; // floats per 64-byte cache line
+  int lines = (columns + line - 1) / line;
+  stride = (lines | 1) * line;
+  std::vector<float> padded(size_t(stride) * size_t(rows), 0.f);
+  for (int r = 0; r < rows; ++r)
+    std::copy_n(values.begin() + size_t(r) * size_t(columns), columns,
+                padded.begin() + size_t(r) * size_t(stride));
+  return padded;
+}
+
 namespace {
 template <class... Ts> struct Overloaded : Ts... { using Ts::operator()...; };
 template <class... Ts> Overloaded(Ts...) -> Overloaded<Ts...>;

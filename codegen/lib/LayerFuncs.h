@@ -70,6 +70,13 @@ private:
 ConstantTensor constantTensor(const std::vector<float> &values, std::vector<int> halideExtents,
                               const std::string &name, WeightSink *sink);
 
+/// A row-major (rows, columns) kernel that register tiles read a few columns at a time
+/// down every row (scheduleMatMulTiles): its rows padded to an odd number of 64-byte
+/// lines (`stride` floats), as rows a multiple of 4 KB apart all map to one L1 set and
+/// such a tile's reads would evict each other.
+std::vector<float> padKernelRows(const std::vector<float> &values, int rows, int columns,
+                                 int &stride);
+
 /// f at a Keras-order index.
 Halide::Expr callKeras(const Halide::Func &f, std::vector<Halide::Expr> kerasIndex);
 
@@ -93,6 +100,7 @@ struct LayerFuncs {
   struct MatMul {
     Halide::Func tiles, product;
     std::vector<int64_t> shape; // Keras shape of `tiles`
+    int64_t reduction = 0;      // a constant kernel's rows (scheduleMatMulTiles)
   };
   std::optional<MatMul> matmul;
   /// The layer's own schedule, where the common one (scheduleLayer) does not fit:
@@ -150,9 +158,12 @@ void scheduleBatchMatMul(LayerFuncs &funcs, Halide::Func store, const BatchMatMu
                          const PipelinePlan &plan, int vectorWidth);
 /// `tiles` in register tiles of up to 4 rows x 2 vectors of columns, parallel over rows
 /// and the next axis, with `product` (one update: a reduction) computed per tile, the
-/// reduction innermost but for the tile (LayerSchedules.cpp).
+/// reduction innermost but for the tile (LayerSchedules.cpp). `reduction`: the extent
+/// of the reduction when the right operand is a constant kernel, its columns read in
+/// blocks when it is large (0: unknown, no blocks).
 void scheduleMatMulTiles(Halide::Func tiles, Halide::Func product,
-                         const std::vector<int64_t> &kerasShape, int vectorWidth);
+                         const std::vector<int64_t> &kerasShape, int vectorWidth,
+                         int64_t reduction = 0);
 
 /// The Transpose step (a node index) that computes convolution `conv` band by band
 /// inside its copy (Layers/Transpose.cpp): one writing a model output (a channels_first

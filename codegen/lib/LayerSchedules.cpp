@@ -87,7 +87,7 @@ std::vector<int64_t> kerasShapeOf(const Func &f, const TensorInfo &out) {
 } // namespace
 
 void scheduleMatMulTiles(Func tiles, Func product, const std::vector<int64_t> &kerasShape,
-                         int vectorWidth) {
+                         int vectorWidth, int64_t reduction) {
   // Output tiles of up to 4 rows x 2 vectors (8 accumulators), shifted inwards at the
   // edges so every tile has constant extents (vectorized and unrolled); rows of unknown
   // extent (the batch) one at a time.
@@ -96,16 +96,44 @@ void scheduleMatMulTiles(Func tiles, Func product, const std::vector<int64_t> &k
   int vw = vectorWidth;
   int tileCols = cols >= 2 * vw ? 2 * vw : cols >= vw ? vw : (int)cols;
   int tileRows = rows > 0 ? (int)std::min<int64_t>(rows, 4) : 1;
+  // A constant kernel larger than kMatMulBlockBytes is read in blocks of columns, every
+  // row of the block's columns computed before the next block: otherwise each row tile
+  // streams the whole kernel from beyond L2 (an LSTM's 128 x 1024 kernel: 512 KB per
+  // 4 rows, the projection memory-bound).
+  constexpr int64_t kMatMulBlockBytes = 64 * 1024;
+  int64_t blockCols = cols;
+  if (reduction > 0 && rows > tileRows && rank <= 3 &&
+      reduction * cols * int64_t(sizeof(float)) > kMatMulBlockBytes)
+    blockCols = std::max<int64_t>(
+        tileCols, kMatMulBlockBytes / (reduction * int64_t(sizeof(float))) / tileCols * tileCols);
+  bool blocked = blockCols < cols;
   std::vector<Var> args = tiles.args();
   Var no("mm_no"), ni("mm_ni"), mo("mm_mo"), mi("mm_mi"), fused("mm_tiles");
-  tiles.tile(args[0], args[1], no, mo, ni, mi, tileCols, tileRows, TailStrategy::ShiftInwards);
+  Var jo("mm_jo"), ji("mm_ji"), tasks("mm_tasks");
+  Var colVar = args[0];
+  if (blocked) {
+    tiles.split(args[0], jo, ji, (int)blockCols, TailStrategy::ShiftInwards);
+    colVar = ji;
+  }
+  tiles.tile(colVar, args[1], no, mo, ni, mi, tileCols, tileRows, TailStrategy::ShiftInwards);
   if (tileCols >= vw)
     tiles.vectorize(ni, vw);
   tiles.unroll(mi);
-  if (args.size() >= 3)
+  if (blocked) { // the blocks outermost: the rows (and batch) under each, in parallel
+    std::vector<VarOrRVar> order = {ni, mi, no, mo};
+    if (args.size() >= 3)
+      order.push_back(args[2]);
+    order.push_back(jo);
+    tiles.reorder(order);
+    if (args.size() >= 3)
+      tiles.fuse(mo, args[2], fused).fuse(fused, jo, tasks).parallel(tasks);
+    else
+      tiles.fuse(mo, jo, tasks).parallel(tasks);
+  } else if (args.size() >= 3) {
     tiles.fuse(mo, args[2], fused).parallel(fused);
-  else
+  } else {
     tiles.parallel(mo);
+  }
 
   std::vector<Var> accArgs = product.args();
   product.compute_at(tiles, no);
@@ -128,7 +156,8 @@ void scheduleLayer(LayerFuncs &funcs, Func store, const TensorInfo &out, int vec
     if (stage.is_extern())
       continue;
     if (matmul && stage.name() == matmul->tiles.name()) {
-      scheduleMatMulTiles(stage, matmul->product, matmul->shape, vectorWidth);
+      scheduleMatMulTiles(stage, matmul->product, matmul->shape, vectorWidth,
+                          matmul->reduction);
       continue;
     }
     std::vector<int64_t> shape =
@@ -144,7 +173,7 @@ void scheduleLayer(LayerFuncs &funcs, Func store, const TensorInfo &out, int vec
         return s.name() == matmul->tiles.name();
       });
   if (matmul && !tiledStage)
-    scheduleMatMulTiles(store, matmul->product, out.shape, vectorWidth);
+    scheduleMatMulTiles(store, matmul->product, out.shape, vectorWidth, matmul->reduction);
   else
     vectorizeAndParallelize(store, store, out.shape, vectorWidth, threads);
 }

@@ -29,10 +29,13 @@ def activation(name, keras3):
 
 def conv_lstm(x, rank, kernel, recurrent, bias, strides, padding, dilation, data_format,
               act, recurrent_act, return_sequences, go_backwards, h0=None, c0=None,
-              states=False):
+              states=False, kept=None, zero_output=False):
     """x: (N, T, spatial..., C), channels_first (N, T, C, spatial...); kernel (spatial
     kernel..., C, 4 F), recurrent (spatial kernel..., F, 4 F), bias (4 F) or None. The
-    output (and with `states` the final h and c) in the layer's layout."""
+    output (and with `states` the final h and c) in the layer's layout. kept: Keras's
+    mask (N, T) or (N, T, output positions...) (channels_last), applied as
+    backend.rnn's tf.where does: a masked position keeps its states and outputs the
+    previous output (zeros before the first step, or with zero_output)."""
     first = data_format == "channels_first"
     x = np.asarray(x, np.float64)
     if first:
@@ -53,17 +56,30 @@ def conv_lstm(x, rank, kernel, recurrent, bias, strides, padding, dilation, data
 
     h, c, outputs = h0, c0, []
     steps = x.shape[1]
+    out = None
     for t in (range(steps - 1, -1, -1) if go_backwards else range(steps)):
         z = conv(x[:, t], kernel, bias, strides, padding, dilation)
         if h is None:
             h = np.zeros(z.shape[:-1] + (filters,))
             c = np.zeros_like(h)
+        if out is None:
+            out = np.zeros(z.shape[:-1] + (filters,))
         z = z + conv(h, recurrent, None, ones, "same", ones)
         i, f, g, o = np.split(z, 4, axis=-1)
-        c = recurrent_act(f) * c + recurrent_act(i) * act(g)
-        h = recurrent_act(o) * act(c)
-        outputs.append(h)
-    results = [np.stack(outputs, axis=1) if return_sequences else h, h, c]
+        new_c = recurrent_act(f) * c + recurrent_act(i) * act(g)
+        new_h = recurrent_act(o) * act(new_c)
+        if kept is None:
+            h, c, out = new_h, new_c, new_h
+        else:
+            k = kept[:, t]
+            if k.ndim == 1:  # per step: every position
+                k = k.reshape((-1,) + (1,) * (h.ndim - 1))
+            else:  # per position: over the filters (a 1-D step is one row)
+                k = (k[:, None] if rank == 1 else k)[..., None]
+            h, c = np.where(k, new_h, h), np.where(k, new_c, c)
+            out = np.where(k, new_h, 0.0 if zero_output else out)
+        outputs.append(out)
+    results = [np.stack(outputs, axis=1) if return_sequences else out, h, c]
     if rank == 1:
         results = [np.squeeze(r, axis=r.ndim - 3) for r in results]
     if first:
@@ -74,8 +90,10 @@ def conv_lstm(x, rank, kernel, recurrent, bias, strides, padding, dilation, data
 def add_conv_lstm(g, x, rank, filters, kernel_size, strides=None, padding="valid",
                   dilation=None, data_format="channels_last", activation_name="tanh",
                   recurrent_activation="sigmoid", use_bias=True, return_sequences=False,
-                  go_backwards=False, return_state=False):
-    """ConvLSTM{rank}D on x (a name, or [x, h0, c0]) with random weights."""
+                  go_backwards=False, return_state=False, kept=None, zero_output=False):
+    """ConvLSTM{rank}D on x (a name, or [x, h0, c0]) with random weights; kept: the
+    Keras mask reaching it, zero_output: its zero_output_for_mask (which only Keras 3
+    applies: tf-keras's ConvRNN never passes it on)."""
     ones = (1,) * rank
     kernel_size = tuple(kernel_size)
     strides, dilation = tuple(strides or ones), tuple(dilation or ones)
@@ -91,9 +109,11 @@ def add_conv_lstm(g, x, rank, filters, kernel_size, strides=None, padding="valid
               "dropout": 0.1, "return_sequences": return_sequences,
               "return_state": return_state, "go_backwards": go_backwards}
     if g.keras3:
-        config.update({"seed": None, "zero_output_for_mask": False})
+        config.update({"seed": None, "zero_output_for_mask": zero_output})
     else:
         config["time_major"] = False
+        if zero_output:
+            config["zero_output_for_mask"] = True
     weights = [("conv_lstm_cell/kernel", kernel), ("conv_lstm_cell/recurrent_kernel", recurrent)]
     if use_bias:
         weights.append(("conv_lstm_cell/bias", bias))
@@ -103,8 +123,46 @@ def add_conv_lstm(g, x, rank, filters, kernel_size, strides=None, padding="valid
     ref = lambda v, *initial: conv_lstm(
         v, rank, k64(kernel), k64(recurrent), k64(bias), strides, padding, dilation,
         data_format, act, recurrent_act, return_sequences, go_backwards, *initial,
-        states=return_state)
+        states=return_state, kept=kept, zero_output=zero_output and g.keras3)
     return g.add(f"ConvLSTM{rank}D", x, ref, config, weights)
+
+
+def masked_input(g, shape, masked):
+    """An input of `shape` (after the batch) whose positions `masked` ((sample, step,
+    position...) tuples) are all zeros, then a Masking layer: its name and Keras's mask,
+    any(x != 0, axis=-1), one per step and position."""
+    x = g.input(shape)
+    values = g.inputs[-1][1].copy()
+    for index in masked:
+        values[index] = 0
+    g.values[x], g.inputs[-1] = values.astype(np.float64), (x, values)
+    kept = (values != 0).any(-1)
+    m = g.add("Masking", x, lambda v: v * kept[..., None], {"mask_value": 0.0})
+    return m, kept
+
+
+def conv_lstm_masked(g):
+    # Masking over sequences of images: one mask value per step and position, which a
+    # ConvLSTM ('same', stride 1: its positions are the input's) applies per position,
+    # keeping the states and outputting the previous output there; a second layer reads
+    # the mask the first passes on (return_sequences), backwards, with return_state.
+    # ConvLSTM1D with zero_output_for_mask (Keras 3 applies it, tf-keras not) from
+    # initial states; ConvLSTM3D. Whole steps masked, single positions, a sample's
+    # first step (the previous output is zeros there).
+    frames, kept = masked_input(g, (4, 3, 4, 2), [(0, 1), (1, 0, 2, 3), (1, 2, 0), (0, 3, 1)])
+    a = add_conv_lstm(g, frames, 2, 3, (3, 3), padding="same", return_sequences=True,
+                      kept=kept)
+    b = add_conv_lstm(g, a, 2, 2, (2, 3), padding="same", go_backwards=True,
+                      return_state=True, kept=kept)
+    series, kept1 = masked_input(g, (5, 6, 3), [(0, 4), (1, 0, 5), (1, 1), (0, 2, 0)])
+    h0, c0 = g.input((6, 4)), g.input((6, 4))
+    s = add_conv_lstm(g, [series, h0, c0], 1, 4, (3,), padding="same", return_sequences=True,
+                      zero_output=True, kept=kept1)
+    s_last = add_conv_lstm(g, series, 1, 2, (2,), padding="same", kept=kept1)
+    volumes, kept3 = masked_input(g, (3, 2, 3, 2, 2), [(0, 2), (1, 0, 1, 2, 1)])
+    v = add_conv_lstm(g, volumes, 3, 2, (2, 2, 1), padding="same", return_sequences=True,
+                      kept=kept3)
+    return [a, b, b + ":1", b + ":2", s, s_last, v]
 
 
 def conv_lstm_matrix(g):
@@ -165,6 +223,7 @@ def conv_lstm_states(g):
 ge.MODELS["conv_lstm"] = conv_lstm_matrix
 ge.MODELS["conv_lstm_states"] = conv_lstm_states
 ge.MODELS["conv_lstm_3d"] = conv_lstm_3d
+ge.MODELS["conv_lstm_masked"] = conv_lstm_masked
 
 if __name__ == "__main__":
     if "--models" not in sys.argv:

@@ -226,13 +226,20 @@ def recurrent_cells(g):
 
 
 def stacked_recurrence(x, cells, return_sequences, go_backwards, keras3, kept=None,
-                       zero_output=False):
+                       zero_output=False, initial=(), states=False):
     """Keras's RNN over StackedRNNCells: at each step every cell in turn, each reading
     the previous one's h; the output is the last cell's h. cells: (cls, w, u, b, units,
-    activation, recurrent_activation, reset_after). kept: the mask, as recurrence."""
+    activation, recurrent_activation, reset_after). kept: the mask, as recurrence.
+    initial: every cell's initial states in order (h, an LSTM's c), or none (zeros);
+    states: also return the final states in that order, as return_state does."""
     n, steps, _ = x.shape
     h = [np.zeros((n, cell[4])) for cell in cells]
     c = [np.zeros((n, cell[4])) for cell in cells]
+    given = iter(initial)
+    for i, cell in enumerate(cells if initial else ()):
+        h[i] = next(given)
+        if cell[0] == "LSTM":
+            c[i] = next(given)
     out = np.zeros((n, cells[-1][4]))
     outputs = []
     for t in (range(steps - 1, -1, -1) if go_backwards else range(steps)):
@@ -255,7 +262,13 @@ def stacked_recurrence(x, cells, return_sequences, go_backwards, keras3, kept=No
         else:
             h, c, out = new_h, new_c, inp
         outputs.append(out)
-    return np.stack(outputs, axis=1) if return_sequences else outputs[-1]
+    out = np.stack(outputs, axis=1) if return_sequences else outputs[-1]
+    if not states:
+        return out
+    final = []
+    for cell, hi, ci in zip(cells, h, c):
+        final += [hi, ci] if cell[0] == "LSTM" else [hi]
+    return (out, *final)
 
 
 LAYER_ARGS = ("return_sequences", "return_state", "go_backwards", "stateful", "unroll",
@@ -263,12 +276,13 @@ LAYER_ARGS = ("return_sequences", "return_state", "go_backwards", "stateful", "u
 
 
 def rnn_wrapper(g, x, cells, return_sequences=False, go_backwards=False, kept=None,
-                zero_output=False):
+                zero_output=False, return_state=False):
     """keras.layers.RNN around a cell (cells: one (cls, units, kwargs)) or around
     StackedRNNCells (several); weights under the cell's name, or under
-    "cells/<cell>" (Keras 3's groups: lstm_cell, lstm_cell_1, ...)."""
+    "cells/<cell>" (Keras 3's groups: lstm_cell, lstm_cell_1, ...). x: the sequence,
+    or [sequence, every cell's initial states in order], passed one list per cell."""
     specs, weights, used = [], [], {}
-    features = g.values[x].shape[-1]
+    features = g.values[x[0] if isinstance(x, list) else x].shape[-1]
     for cls, units, kwargs in cells:
         config, cell_weights, _ = rnn_spec(g, x, cls, units, features=features, **kwargs)
         specs.append((cls, config, cell_weights))
@@ -297,14 +311,17 @@ def rnn_wrapper(g, x, cells, return_sequences=False, go_backwards=False, kept=No
     serialized = [serialize(cls + "Cell", config) for cls, config, _ in specs]
     cell = (serialized[0] if len(serialized) == 1 else
             serialize("StackedRNNCells", {"name": "stacked_rnn_cells", "cells": serialized}))
-    config = {"cell": cell, "return_sequences": return_sequences, "return_state": False,
-              "go_backwards": go_backwards, "stateful": False, "unroll": False,
-              "zero_output_for_mask": zero_output}
+    config = {"cell": cell, "return_sequences": return_sequences,
+              "return_state": return_state, "go_backwards": go_backwards, "stateful": False,
+              "unroll": False, "zero_output_for_mask": zero_output}
     if not g.keras3:
         config["time_major"] = False
+    if isinstance(x, list) and len(cells) > 1:
+        config["__state_groups"] = [2 if cls == "LSTM" else 1 for cls, _, _ in cells]
     keras3 = g.keras3
-    ref = lambda v: stacked_recurrence(v, references, return_sequences, go_backwards, keras3,
-                                       kept, zero_output)
+    ref = lambda v, *initial: stacked_recurrence(v, references, return_sequences,
+                                                 go_backwards, keras3, kept, zero_output,
+                                                 initial, return_state)
     return g.add("RNN", x, ref, config, weights)
 
 
@@ -337,6 +354,34 @@ def rnn_cells(g):
     return [a, b, c, d, e]
 
 
+def stacked_states(g):
+    # RNN(StackedRNNCells) with return_state: every cell's final states in cell order
+    # (an LSTM's h and c, a GRU's or SimpleRNN's h), over every step backwards and on
+    # the last one; initial_state from model inputs (one list per cell) and from
+    # another stacked RNN's states (an encoder-decoder); states behind a Masking layer
+    # kept over masked steps; a Dense on a state.
+    x, y = g.input((6, 4)), g.input((5, 3))
+    h0, c0, h1 = g.input((5,)), g.input((5,)), g.input((4,))
+    values = g.inputs[0][1].copy()
+    values[0, 2] = values[1, 5] = values[2, 0] = 0
+    g.values[x], g.inputs[0] = values.astype(np.float64), (x, values)
+    kept = (values != 0).any(-1)
+    a = rnn_wrapper(g, x, [("LSTM", 5, {}), ("GRU", 4, {"reset_after": False})],
+                    return_sequences=True, go_backwards=True, return_state=True)
+    b = rnn_wrapper(g, [y, h0, c0, h1], [("LSTM", 5, {}), ("SimpleRNN", 4, {})],
+                    return_state=True)
+    enc = rnn_wrapper(g, x, [("GRU", 3, {}), ("LSTM", 6, {"use_bias": False})],
+                      return_state=True)
+    dec = rnn_wrapper(g, [y, enc + ":1", enc + ":2", enc + ":3"],
+                      [("GRU", 3, {}), ("LSTM", 6, {})], return_sequences=True)
+    d = g.dense(enc + ":2", 3)
+    m = g.add("Masking", x, lambda v: v * kept[:, :, None], {"mask_value": 0.0})
+    masked = rnn_wrapper(g, m, [("GRU", 4, {}), ("LSTM", 3, {})], kept=kept,
+                         return_state=True)
+    return [a, a + ":1", a + ":2", a + ":3", b, b + ":1", b + ":2", b + ":3", dec, d,
+            masked, masked + ":1", masked + ":2", masked + ":3"]
+
+
 def recurrent_blocks(g):
     # The runtime's tiling (runtime/src/recurrent.c): units over several blocks of 16 and
     # a partial one (or exactly one), batch rows in tiles of 4 and a remainder (--batch),
@@ -366,8 +411,20 @@ def recurrent_blocks(g):
     return [lstm, gru, gru_before, simple, block, block + ":1", block + ":2", bi]
 
 
+def projection_blocks(g):
+    # Input projections and a Dense on every step whose kernels exceed the 64 KB that
+    # scheduleMatMulTiles reads in blocks of columns: 100 features x 4 x 44 units (two
+    # blocks of 160 and 176 columns, the last shifted inwards) and 44 -> 700 (a
+    # remainder block); kernel rows padded to odd numbers of cache lines.
+    x = g.input((9, 100))
+    lstm = rnn(g, x, "LSTM", 44, return_sequences=True)
+    gru = rnn(g, x, "GRU", 60, go_backwards=True)
+    return [lstm, g.dense(lstm, 700, "tanh"), gru]
+
+
 MODELS = {"recurrent_cells": recurrent_cells, "recurrent_states": recurrent_states,
-          "rnn_cells": rnn_cells, "recurrent_blocks": recurrent_blocks}
+          "rnn_cells": rnn_cells, "recurrent_blocks": recurrent_blocks,
+          "stacked_states": stacked_states, "projection_blocks": projection_blocks}
 
 
 def bad_weights(args):

@@ -20,9 +20,11 @@ Func defineDense(const DenseLayer &layer, const StepInputs &step, const TensorIn
   int64_t features = in.shape.back();
   TensorVars v(rank);
   Var u = v.keras.back();
-  // Keras's (features, units) row-major is Halide's (u, k).
-  ConstantTensor kernel =
-      step.constant(layer.kernelValues, {(int)layer.units, (int)features}, layer.name + "_kernel");
+  // Keras's (features, units) row-major is Halide's (u, k), its rows padded.
+  int stride = (int)layer.units;
+  std::vector<float> padded =
+      padKernelRows(layer.kernelValues, (int)features, (int)layer.units, stride);
+  ConstantTensor kernel = step.constant(padded, {stride, (int)features}, layer.name + "_kernel");
   Func pre(layer.name + "_matmul");
   pre(v.halide()) =
       layer.biasValues.empty()
@@ -40,7 +42,7 @@ Func defineDense(const DenseLayer &layer, const StepInputs &step, const TensorIn
   if (isAxisActivation(layer.activation))
     stages.push_back(pre);
   else
-    f.matmul = LayerFuncs::MatMul{result, pre, out.shape};
+    f.matmul = LayerFuncs::MatMul{result, pre, out.shape, features};
   if (layer.activation == "sparsemax" || layer.activation == "glu")
     throw std::invalid_argument("kconv codegen: Dense computes no " + layer.activation +
                                 " (the importer applies it as a layer of its own)");

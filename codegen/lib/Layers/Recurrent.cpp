@@ -69,9 +69,10 @@ LayerFuncs defineStep(const RecurrentLayer &layer, const StepInputs &in) {
   int units = (int)layer.units, columns = (int)(layer.gates() * layer.units);
   LayerFuncs f;
   Var j("j"), t("t"), n("n");
-  // Keras's (features, gates * units) row-major is Halide's (j, k).
-  ConstantTensor kernel =
-      in.constant(layer.kernelValues, {columns, features}, layer.name + "_kernel");
+  // Keras's (features, gates * units) row-major is Halide's (j, k), its rows padded.
+  int stride = columns;
+  std::vector<float> padded = padKernelRows(layer.kernelValues, features, columns, stride);
+  ConstantTensor kernel = in.constant(padded, {stride, features}, layer.name + "_kernel");
   Func projected(layer.name + "_matmul");
   projected(j, t, n) =
       layer.biasValues.empty()
@@ -84,7 +85,7 @@ LayerFuncs defineStep(const RecurrentLayer &layer, const StepInputs &in) {
   tiles(j, t, n) = projected(j, t, n);
   f.stages.push_back(tiles);
   f.stageShapes.push_back({x.shape[0], timesteps, columns});
-  f.matmul = LayerFuncs::MatMul{tiles, projected, {x.shape[0], timesteps, columns}};
+  f.matmul = LayerFuncs::MatMul{tiles, projected, {x.shape[0], timesteps, columns}, features};
 
   ConstantTensor recurrent = in.constant(layer.recurrentKernelValues, {columns, units},
                                            layer.name + "_recurrent_kernel");
@@ -105,15 +106,23 @@ LayerFuncs defineStep(const RecurrentLayer &layer, const StepInputs &in) {
               (initial ? KCONV_RNN_INITIAL : 0) | (layer.returnState ? KCONV_RNN_STATES : 0);
   // The optional inputs follow the sequence in layerInputs's order: the mask (an
   // Embedding's ids, (timesteps, batch) in Halide order), then the initial h and c
-  // ((units, batch)); absent ones are unread placeholders.
+  // ((units, batch)); absent ones are unread placeholders. Present ones are copied in
+  // stages of their own: the extern stage reads whole buffers, and a view (a state
+  // sliced out of another recurrence's result) cannot be inlined into it.
   size_t next = 1;
-  auto optional = [&](bool present, const char *part) {
-    return present ? ExternFuncArgument(in.funcs[next++])
-                   : ExternFuncArgument(in.constant({0.f}, {1, 1}, layer.name + "_" + part));
+  auto optional = [&](bool present, const char *part, std::vector<int64_t> shape) {
+    if (!present)
+      return ExternFuncArgument(in.constant({0.f}, {1, 1}, layer.name + "_" + part));
+    Func copy(layer.name + "_" + part);
+    Var a("a"), b("b");
+    copy(a, b) = in.funcs[next++](a, b);
+    f.stages.push_back(copy);
+    f.stageShapes.push_back(std::move(shape));
+    return ExternFuncArgument(copy);
   };
-  ExternFuncArgument mask = optional(layer.mask >= 0, "mask");
-  ExternFuncArgument initialH = optional(initial, "state");
-  ExternFuncArgument initialC = optional(initial && lstm, "cell");
+  ExternFuncArgument mask = optional(layer.mask >= 0, "mask", {x.shape[0], timesteps});
+  ExternFuncArgument initialH = optional(initial, "state", {x.shape[0], units});
+  ExternFuncArgument initialC = optional(initial && lstm, "cell", {x.shape[0], units});
   Func steps(layer.name + "_recurrent");
   std::vector<ExternFuncArgument> args = {tiles,
                                           recurrent,

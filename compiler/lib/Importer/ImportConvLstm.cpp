@@ -37,7 +37,7 @@ SmallVector<int64_t> channelsPermutation(int64_t rank, int64_t to, bool inverse)
 } // namespace
 
 LogicalResult Importer::importConvLstm(const keras::Layer &layer,
-                                       const keras::ConvLstmConfig &cl) {
+                                       const keras::ConvLstmConfig &cl, const LayerMask *mask) {
   const keras::Conv2DConfig &conv = cl.conv;
   const keras::RecurrentConfig &rnn = cl.rnn;
   if (layer.inbound.size() != 1 && layer.inbound.size() != 3)
@@ -60,7 +60,11 @@ LogicalResult Importer::importConvLstm(const keras::Layer &layer,
     return error(layer) << "has " << steps << " timesteps, at most " << kMaxSteps
                         << " (kconv unrolls a ConvLSTM's steps)";
   auto transpose = [&](Value v, ArrayRef<int64_t> perm) -> FailureOr<Value> {
-    return createLayerOp<TransposeOp>(layer, v, builder.getDenseI64ArrayAttr(perm));
+    FailureOr<Value> moved =
+        createLayerOp<TransposeOp>(layer, v, builder.getDenseI64ArrayAttr(perm));
+    if (succeeded(moved)) // the layer's own layout on one side (the model's boundaries)
+      channelsFirstTransposes.insert(moved->getDefiningOp());
+    return moved;
   };
   if (first) { // (N, T, C, spatial...) -> (N, T, spatial..., C)
     FailureOr<Value> last = transpose(in, channelsPermutation(rank + 3, 2, true));
@@ -225,6 +229,35 @@ LogicalResult Importer::importConvLstm(const keras::Layer &layer,
   SmallVector<int64_t, 5> stateShape{batch};
   stateShape.append(out3 + 3 - rank, out3 + 3);
   stateShape.push_back(filters);
+  // A mask: per step, kept (N, positions or 1, 1, 1) as 0 or 1 and its complement, the
+  // factors selecting the new or the previous states (and outputs) exactly.
+  Value kept, dropped;
+  if (mask) {
+    ArrayRef<int64_t> positions(stateShape.begin() + 1, stateShape.end() - 1);
+    ArrayRef<int64_t> given = shapeOf(mask->ids);
+    if (first)
+      return error(layer) << "reads the mask of " << mask->source
+                          << ", which kconv applies only with data_format channels_last";
+    bool perStep = given.size() == 2;
+    if (given.size() < 2 || given[1] != steps ||
+        (!perStep && ArrayRef<int64_t>(given).drop_front(2) != positions))
+      return error(layer) << "reads the mask of " << mask->source << ", "
+                          << formatShape(given) << ", whose positions are not the output's "
+                          << formatShape(ArrayRef<int64_t>(stateShape).drop_back())
+                          << " (Keras cannot apply it either; e.g. strides or 'valid' padding)";
+    int64_t m = perStep ? 1 : spatial;
+    Type f32 = builder.getF32Type();
+    Value ids = reshapeTo(layer, mask->ids, {batch, steps * m, 1}, "/mask");
+    Value ones = builder.create<SequenceMaskOp>(layerLoc(layer.name + "/kept"),
+                                                RankedTensorType::get({batch, steps * m}, f32),
+                                                ids, builder.getF64FloatAttr(0.0));
+    kept = reshapeTo(layer, ones, {batch, steps, m, 1}, "/kept");
+    FailureOr<Value> complement = createLayerOp<RescaleOp>(
+        layer, kept, builder.getF64FloatAttr(-1.0), builder.getF64FloatAttr(1.0));
+    if (failed(complement))
+      return failure();
+    dropped = *complement;
+  }
   Value h, c;
   for (size_t i = 1; i < layer.inbound.size(); ++i) {
     Value state = input(layer, i);
@@ -280,6 +313,7 @@ LogicalResult Importer::importConvLstm(const keras::Layer &layer,
     return reshapeTo(at, *sum, gatesShape, "/gates");
   };
   SmallVector<Value> outputs;
+  Value output; // the last step's output (masked: the previous one's, or zeros)
   for (int64_t i = 0; i < steps; ++i) {
     int64_t t = rnn.goBackwards ? steps - 1 - i : i;
     keras::Layer at = layer; // '#' is in no Keras name: the steps' ops are named apart
@@ -304,10 +338,35 @@ LogicalResult Importer::importConvLstm(const keras::Layer &layer,
         merge(at, gates[3], activate(at, *carry, *activation), MergeKind::multiply);
     if (failed(out))
       return failure();
+    if (kept) {
+      // As Keras's backend.rnn: where the step is masked the states stay and the output
+      // is the previous output (zeros before the first, or with zero_output_for_mask).
+      int64_t m = shapeOf(kept)[2];
+      FailureOr<Value> keptNow = crop(at, kept, {t, steps - 1 - t, 0, 0}),
+                       droppedNow = crop(at, dropped, {t, steps - 1 - t, 0, 0});
+      if (failed(keptNow) || failed(droppedNow))
+        return failure();
+      Value k = reshapeTo(at, *keptNow, {batch, m, 1, 1}, "/keep"),
+            drop = reshapeTo(at, *droppedNow, {batch, m, 1, 1}, "/drop");
+      auto select = [&](Value now, Value before) -> FailureOr<Value> {
+        FailureOr<Value> chosen = merge(at, k, now, MergeKind::multiply);
+        if (!before)
+          return chosen;
+        return merge(at, chosen, merge(at, drop, before, MergeKind::multiply), MergeKind::add);
+      };
+      FailureOr<Value> newC = select(*carry, c), newH = select(*out, h),
+                       newOut = select(*out, rnn.zeroOutputForMask ? Value() : output);
+      if (failed(newC) || failed(newH) || failed(newOut))
+        return failure();
+      carry = newC;
+      h = *newH;
+      output = *newOut;
+    } else {
+      h = output = *out;
+    }
     c = *carry;
-    h = *out;
     if (rnn.returnSequences)
-      outputs.push_back(reshapeTo(at, h, {batch, 1, spatial * filters}, "/row"));
+      outputs.push_back(reshapeTo(at, output, {batch, 1, spatial * filters}, "/row"));
   }
 
   // The layer's states, then its output, in its layout (the output last: --summary
@@ -339,7 +398,7 @@ LogicalResult Importer::importConvLstm(const keras::Layer &layer,
     sequenceShape.insert(sequenceShape.begin() + 1, steps);
     result = toLayout(joined, sequenceShape);
   } else {
-    result = toLayout(h, stateShape);
+    result = toLayout(output, stateShape);
   }
   if (failed(result))
     return failure();

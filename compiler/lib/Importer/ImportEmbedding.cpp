@@ -78,22 +78,32 @@ LogicalResult Importer::importMasking(const keras::Layer &layer,
     return failure();
   Value in = input(layer, 0);
   ArrayRef<int64_t> shape = cast<RankedTensorType>(in.getType()).getShape();
-  if (shape.size() != 3)
-    return error(layer) << "expects an input (batch, timesteps, features), got "
+  if (shape.size() < 3 || shape.size() > 6)
+    return error(layer) << "expects an input (batch, timesteps, features) or (batch, "
+                           "timesteps, positions..., channels) of rank at most 6, got "
                         << formatShape(shape);
-  // Keras: mask = any(x != mask_value, axis=-1); output = x * mask.
+  if (llvm::any_of(shape.drop_front(), ShapedType::isDynamic))
+    return error(layer) << "needs known sizes after the batch, got " << formatShape(shape);
+  // Keras: mask = any(x != mask_value, axis=-1); output = x * mask. Over a sequence of
+  // images (a ConvLSTM's input) the mask has one value per step and position: computed
+  // on the (batch, steps x positions, channels) view.
   Type f32 = builder.getF32Type();
+  int64_t rows = 1;
+  for (int64_t d : shape.drop_front().drop_back())
+    rows *= d; // each at most 2^31 - 1 elements per sample in all: no overflow
+  Value flat = shape.size() == 3 ? in : reshapeTo(layer, in, {shape[0], rows, shape.back()}, "/rows");
   Value mask = builder.create<SequenceMaskOp>(layerLoc(layer.name + "/mask"),
-                                              RankedTensorType::get({shape[0], shape[1]}, f32), in,
+                                              RankedTensorType::get({shape[0], rows}, f32), flat,
                                               builder.getF64FloatAttr(masking.maskValue));
-  SmallVector<int64_t, 3> column{shape[0], shape[1], 1};
-  Value expanded = builder.create<ReshapeOp>(
-      layerLoc(layer.name + "/expand"), RankedTensorType::get(column, f32), mask,
-      builder.getDenseI64ArrayAttr(ArrayRef<int64_t>(column).drop_front()));
-  FailureOr<Value> out = createLayerOp<MergeOp>(layer, ValueRange{in, expanded},
+  Value expanded = reshapeTo(layer, mask, {shape[0], rows, 1}, "/expand");
+  FailureOr<Value> out = createLayerOp<MergeOp>(layer, ValueRange{flat, expanded},
                                                 MergeKindAttr::get(&context, MergeKind::multiply));
   if (failed(out))
     return failure();
+  if (shape.size() > 3) {
+    values[layer.name] = reshapeTo(layer, *out, shape, "/output");
+    mask = reshapeTo(layer, mask, shape.drop_back(), "/positions");
+  }
   masks[layer.name] = LayerMask{mask, "Masking '" + layer.name + "'"};
   return success();
 }
@@ -113,6 +123,27 @@ LogicalResult Importer::importMasked(const keras::Layer &layer) {
   }
   if (!mask)
     return importLayer(layer);
+  // A mask per step and position (a Masking layer's over a sequence of images, an
+  // Embedding's over (batch, steps, positions...) ids): ConvLSTM applies it per position.
+  const auto *convLstm = std::get_if<keras::ConvLstmConfig>(&layer.config);
+  bool perPosition = mask->ids && cast<RankedTensorType>(mask->ids.getType()).getRank() > 2;
+  if (perPosition && !convLstm && readsMask(layer.className))
+    return error(layer) << "reads the mask of " << mask->source
+                        << ", one per step and position " << formatShape(shapeOf(mask->ids))
+                        << ", which kconv applies only in ConvLSTM layers";
+  if (convLstm) {
+    auto sequenceMask = masks.find(layer.inbound[0]);
+    if (sequenceMask == masks.end())
+      return importLayer(layer);
+    if (sequenceMask->second.ids) {
+      LayerMask applied = sequenceMask->second;
+      if (failed(importConvLstm(layer, *convLstm, &applied)))
+        return failure();
+      if (convLstm->rnn.returnSequences)
+        masks[layer.name] = applied;
+      return success();
+    }
+  }
   // GlobalAveragePooling1D averages the kept steps only.
   const auto *pool = std::get_if<keras::GlobalPool2DConfig>(&layer.config);
   if (pool && pool->rank == 1 && !pool->max && layer.inbound.size() == 1 && mask->ids) {

@@ -162,7 +162,8 @@ LogicalResult Importer::importRecurrent(const keras::Layer &layer,
   if (failed(result) || !rnn.returnState)
     return failure(failed(result));
   int64_t rows = rnn.returnSequences ? cast<RankedTensorType>(in.getType()).getShape()[1] : 1;
-  recurrentStates[layer.name] = {*result, rows};
+  for (size_t i = 0; i < states; ++i)
+    recurrentStates[layer.name].push_back({*result, rows + int64_t(i)});
   sliceRows(layer.name, *result, 0, rows, rnn.returnSequences);
   return success();
 }
@@ -204,19 +205,37 @@ LogicalResult Importer::importRecurrentState(const keras::Layer &layer,
   }
   auto found = layer.inbound.size() == 1 ? recurrentStates.find(layer.inbound[0])
                                          : recurrentStates.end();
-  if (found == recurrentStates.end())
+  if (found == recurrentStates.end() || state.index < 1 ||
+      size_t(state.index) > found->second.size())
     return error(layer) << "is not a state of a recurrent layer with return_state";
-  auto [packed, rows] = found->second;
-  sliceRows(layer.name, packed, rows + state.index - 1, 1, false);
+  auto [packed, row] = found->second[state.index - 1];
+  sliceRows(layer.name, packed, row, 1, false);
   return success();
 }
 
 LogicalResult Importer::importStackedRecurrent(const keras::Layer &layer,
                                                const keras::StackedRecurrentConfig &stacked,
                                                Value mask) {
-  FailureOr<Value> in = sequenceInput(layer);
-  if (failed(in))
+  // The sequence, then Keras's initial_state: every cell's states, in cell order.
+  size_t stateCount = stacked.stateCount();
+  if (layer.inbound.size() != 1 && layer.inbound.size() != 1 + stateCount)
+    return error(layer) << "expects a sequence and optionally " << stateCount
+                        << " initial states (every cell's, in order), got "
+                        << layer.inbound.size() << " inputs";
+  Value in = input(layer, 0);
+  if (failed(checkSequenceInput(layer, in)))
     return failure();
+  SmallVector<Value, 4> initial;
+  for (size_t i = 1; i < layer.inbound.size(); ++i) {
+    initial.push_back(input(layer, i));
+    ArrayRef<int64_t> shape = cast<RankedTensorType>(initial.back().getType()).getShape();
+    auto [cell, which] = stacked.stateAt(i - 1);
+    int64_t units = stacked.cells[cell].units;
+    if (shape.size() != 2 || shape[1] != units)
+      return error(layer) << "initial state " << i - 1 << " (cell " << cell << "'s "
+                          << (which ? "c" : "h") << ") is " << formatShape(shape)
+                          << ", not (batch, units) with units = " << units;
+  }
   size_t count = 0;
   for (const keras::RecurrentConfig &cell : stacked.cells)
     count += cell.useBias ? 3 : 2;
@@ -226,22 +245,39 @@ LogicalResult Importer::importStackedRecurrent(const keras::Layer &layer,
   // The cells as layers, each over the previous one's sequence. Going backwards, each
   // but the last flips its sequence back to the input's order, which the next then
   // reads backwards too: every cell meets the steps (and the mask) in the order the
-  // stacked cell does, and the last returns them in that order, as Keras does.
+  // stacked cell does, and the last returns them in that order, as Keras does. With
+  // return_state each cell's result packs its final states after its output's rows.
+  bool returnState = stacked.cells[0].returnState;
+  int64_t steps = cast<RankedTensorType>(in.getType()).getShape()[1];
+  SmallVector<std::pair<Value, int64_t>, 2> states;
   ArrayRef<const keras::WeightTensor *> all(*tensors);
-  Value x = *in;
+  ArrayRef<Value> initialLeft(initial);
+  Value x = in;
   for (size_t i = 0; i < stacked.cells.size(); ++i) {
     keras::RecurrentConfig cell = stacked.cells[i];
     bool last = i + 1 == stacked.cells.size();
     cell.returnSequences |= !last;
     size_t n = cell.useBias ? 3 : 2;
+    size_t cellStates = initial.empty() ? 0 : size_t(cell.stateCount());
     std::string name = last ? layer.name : layer.name + "/cell" + std::to_string(i);
-    FailureOr<Value> out = buildRecurrent(layer, layerLoc(name), x, cell, all.take_front(n),
-                                          !last && cell.goBackwards, mask);
+    FailureOr<Value> out =
+        buildRecurrent(layer, layerLoc(returnState ? name + "/recurrence" : name), x, cell,
+                       all.take_front(n), !last && cell.goBackwards, mask,
+                       initialLeft.take_front(cellStates));
     if (failed(out))
       return failure();
     all = all.drop_front(n);
+    initialLeft = initialLeft.drop_front(cellStates);
     x = *out;
+    if (returnState) {
+      int64_t rows = cell.returnSequences ? steps : 1;
+      for (int s = 0; s < cell.stateCount(); ++s)
+        states.push_back({*out, rows + s});
+      x = sliceRows(name, *out, 0, rows, cell.returnSequences);
+    }
   }
+  if (returnState)
+    recurrentStates[layer.name] = std::move(states);
   return success();
 }
 

@@ -6,6 +6,7 @@
 #include "kconv/Importer/KerasImporter.h"
 #include "kconv/Support/ConvGeometry.h"
 #include "mlir/IR/Builders.h"
+#include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/StringMap.h"
 
 namespace kconv::dialect {
@@ -211,9 +212,9 @@ private:
   /// A final state of a recurrent layer with return_state ("<layer>#state_h", ...).
   LogicalResult importRecurrentState(const keras::Layer &layer,
                                      const keras::RecurrentStateConfig &state);
-  /// Recurrent layers with return_state -> their kconv.rnn's packed result and the
-  /// number of its rows that hold the output (the states' rows follow).
-  llvm::StringMap<std::pair<Value, int64_t>> recurrentStates;
+  /// Recurrent layers with return_state -> per final state (h, an LSTM's c; stacked
+  /// cells: every cell's in order) the packed kconv.rnn result holding it and its row.
+  llvm::StringMap<SmallVector<std::pair<Value, int64_t>, 2>> recurrentStates;
   /// Rows [begin, begin + count) of a packed (batch, rows, units) recurrence result, as
   /// the value of `name`: (batch, count, units), or (batch, units) unless `keepRows`.
   Value sliceRows(const std::string &name, Value packed, int64_t begin, int64_t count,
@@ -227,7 +228,14 @@ private:
   FailureOr<Activation> cellActivation(const keras::Layer &layer, const std::string &name,
                                        const char *arg);
   // ImportConvLstm.cpp
-  LogicalResult importConvLstm(const keras::Layer &layer, const keras::ConvLstmConfig &cl);
+  /// `mask`: Keras's mask reaching the sequence, (batch, steps) or one per step and
+  /// output position (channels_last only), or null.
+  LogicalResult importConvLstm(const keras::Layer &layer, const keras::ConvLstmConfig &cl,
+                               const LayerMask *mask = nullptr);
+  /// The transposes by which a channels_first layer computed channels_last (ConvLSTM)
+  /// reads its input and writes its results: they carry no data_format, yet give the
+  /// layout of the model inputs and outputs they touch.
+  llvm::SmallPtrSet<Operation *, 4> channelsFirstTransposes;
   /// ConvLSTM layers with return_state -> their final h and c, in the layer's layout.
   llvm::StringMap<std::pair<Value, Value>> convLstmStates;
   /// A (batch, timesteps, features) input with known timesteps and features.

@@ -437,7 +437,9 @@ OwningOpRef<ModuleOp> Importer::run() {
              return v.getType() == op->getResult(0).getType();
            });
   };
-  auto channelsFirst = [](Operation *op) {
+  auto channelsFirst = [&](Operation *op) {
+    if (op && channelsFirstTransposes.contains(op))
+      return true;
     auto format = op ? op->getAttrOfType<DataFormatAttr>("data_format") : nullptr;
     return format && format.getValue() == DataFormat::channels_first;
   };
@@ -448,7 +450,7 @@ OwningOpRef<ModuleOp> Importer::run() {
     for (Operation &op : func.getBody().front()) {
       if (!llvm::any_of(op.getOperands(), [&](Value v) { return reached.contains(v); }))
         continue;
-      if (op.hasAttr("data_format")) {
+      if (op.hasAttr("data_format") || channelsFirstTransposes.contains(&op)) {
         reader = &op;
         break;
       }

@@ -157,6 +157,18 @@ std::vector<TensorRef> attentionCall(const LayerContext &ctx, const json &node, 
   return refs;
 }
 
+/// The tensors of a Keras 2 inbound node, in order: tf-keras keeps the structure of the
+/// call's first argument, so a list nested in it (an RNN's initial_state given per
+/// cell of StackedRNNCells: [x, [h0, c0], h1]) is flattened.
+void collectKeras2Refs(const LayerContext &ctx, const json &node, std::vector<TensorRef> &refs) {
+  for (const json &ref : node) {
+    if (ref.is_array() && !ref.empty() && ref[0].is_array())
+      collectKeras2Refs(ctx, ref, refs);
+    else
+      refs.push_back(tensorReference(ctx, ref, "inbound_nodes"));
+  }
+}
+
 /// A layer's calls (`inbound_nodes`): per call, the tensors it takes; `callKwargs` gets,
 /// per call, the non-tensor arguments of layers that take named tensors (else empty).
 std::vector<std::vector<TensorRef>> parseInbound(const LayerContext &ctx, const json &layer,
@@ -176,8 +188,7 @@ std::vector<std::vector<TensorRef>> parseInbound(const LayerContext &ctx, const 
     } else if (node.is_object()) { // Keras 3: {"args": [...], "kwargs": {...}}
       collectKerasHistory(ctx, node, refs);
     } else if (node.is_array()) { // Keras 2: [["name", node, tensor, {kwargs}], ...]
-      for (const json &ref : node)
-        refs.push_back(tensorReference(ctx, ref, "inbound_nodes"));
+      collectKeras2Refs(ctx, node, refs);
     } else {
       ctx.fail("malformed 'inbound_nodes'");
     }
@@ -399,14 +410,25 @@ private:
     const auto *config = std::get_if<RecurrentConfig>(&rnn.config);
     if (const auto *convLstm = std::get_if<ConvLstmConfig>(&rnn.config))
       config = &convLstm->rnn;
+    const auto *stacked = std::get_if<StackedRecurrentConfig>(&rnn.config);
+    if (stacked)
+      config = &stacked->cells[0]; // every cell holds the RNN's return_state
     if (!config || !config->returnState)
       return;
-    int states = config->cell == RecurrentCell::Lstm ? 2 : 1;
+    // Stacked cells: every cell's states in order ("#cell0_state_h", ...).
+    int states = stacked ? int(stacked->stateCount()) : config->stateCount();
     std::string name = rnn.name;
     for (int i = 1; i <= states; ++i) {
       checkSize(ctx);
-      model.layers.push_back(Layer{name + (i == 1 ? "#state_h" : "#state_c"), "RecurrentState",
-                                   RecurrentStateConfig{i}, {name}});
+      std::string suffix = "#state_h";
+      if (stacked) {
+        auto [cell, which] = stacked->stateAt(size_t(i - 1));
+        suffix = "#cell" + std::to_string(cell) + (which ? "_state_c" : "_state_h");
+      } else if (i == 2) {
+        suffix = "#state_c";
+      }
+      model.layers.push_back(
+          Layer{name + suffix, "RecurrentState", RecurrentStateConfig{i}, {name}});
       outputs.push_back(model.layers.back().name);
     }
   }

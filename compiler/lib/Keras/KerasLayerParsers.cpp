@@ -278,6 +278,9 @@ ConvLstmConfig parseConvLstm(const LayerContext &ctx, const json &c, int kerasMa
   if (!c.contains("recurrent_activation") && kerasMajor < 3)
     lstm["recurrent_activation"] = "hard_sigmoid";
   cl.rnn = parseRecurrent(ctx, lstm, kerasMajor, "LSTM");
+  // tf-keras's ConvRNN never passes zero_output_for_mask to backend.rnn.
+  if (kerasMajor < 3)
+    cl.rnn.zeroOutputForMask = false;
   return cl;
 }
 
@@ -325,8 +328,12 @@ LayerConfig parseRnnWrapper(const LayerContext &ctx, const json &c, int kerasMaj
     stacked.cells.push_back(cellOf(inner[i], "cell " + std::to_string(i)));
     stacked.cellClasses.push_back(inner[i]["class_name"].get<std::string>());
   }
-  if (stacked.cells[0].returnState)
-    ctx.fail("'return_state' with StackedRNNCells (every cell's states) is not supported");
+  // tf-keras's StackedRNNCells(reverse_state_order=True) orders the states last cell
+  // first; its get_config never writes it, so only a hand-written file can have it.
+  if (const json &reverse = cell["config"].value("reverse_state_order", json());
+      !reverse.is_null() && reverse != false)
+    ctx.fail("'cell' StackedRNNCells with 'reverse_state_order' " + reverse.dump() +
+             " is not supported (states in cell order only)");
   return stacked;
 }
 

@@ -179,9 +179,10 @@ struct Visitor {
     return Shape{one()->back()};
   }
   std::optional<Shape> operator()(const StackedRecurrentConfig &c) {
-    // Each cell's output the next one's input; the parameters summed.
+    // Each cell's output the next one's input (the sequence, then any initial states);
+    // the parameters summed.
     int64_t total = 0;
-    std::optional<Shape> out = one() ? std::optional<Shape>(in[0]) : std::nullopt;
+    std::optional<Shape> out = in.empty() ? std::nullopt : std::optional<Shape>(in[0]);
     for (const RecurrentConfig &cell : c.cells) {
       if (!out)
         return std::nullopt;
@@ -559,12 +560,18 @@ std::optional<uint64_t> parameterBound(const Model &model) {
     }
     Visitor visitor{in};
     std::optional<Shape> out = std::visit(visitor, layer.config);
-    // A ConvLSTM's final states have the shape of its output for one step.
-    if (std::holds_alternative<RecurrentStateConfig>(layer.config) && in.size() == 1)
-      for (const Layer &producer : model.layers)
-        if (const auto *c = std::get_if<ConvLstmConfig>(&producer.config);
-            c && producer.name == layer.inbound[0])
+    // A ConvLSTM's final states have the shape of its output for one step; stacked
+    // cells' the units of their cell.
+    if (const auto *state = std::get_if<RecurrentStateConfig>(&layer.config);
+        state && in.size() == 1)
+      for (const Layer &producer : model.layers) {
+        if (producer.name != layer.inbound[0])
+          continue;
+        if (const auto *c = std::get_if<ConvLstmConfig>(&producer.config))
           out = c->rnn.returnSequences ? Shape(in[0].begin() + 1, in[0].end()) : in[0];
+        if (const auto *c = std::get_if<StackedRecurrentConfig>(&producer.config))
+          out = Shape{c->cells[c->stateAt(size_t(state->index - 1)).first].units};
+      }
     if (!out || visitor.params == kUnknown)
       return std::nullopt;
     total = add(total, visitor.params);

@@ -155,15 +155,33 @@ struct RecurrentConfig {
   bool returnState = false;       // the final states are output tensors 1 (h) and 2 (c)
   std::optional<Value> kernelInitializer, recurrentInitializer, biasInitializer;
   bool unitForgetBias = true; // LSTM: the forget gate's bias initialized to ones
+  /// The states the cell carries: h, and an LSTM's c.
+  int stateCount() const { return cell == RecurrentCell::Lstm ? 2 : 1; }
 };
 
 /// RNN around StackedRNNCells: at each step the cells in turn, each the next one's input;
 /// the same as the cells' layers stacked, each returning its sequence but the last.
 /// `cells` hold the RNN's own arguments (return_sequences, go_backwards, ...); weights:
 /// each cell's in order. `cellClasses`: "LSTMCell", ... (Keras 3 names their groups).
+/// States (initial_state, return_state's outputs) are every cell's in cell order, each
+/// cell's h then an LSTM's c: Keras's nested list, flattened as both Keras versions
+/// number the tensors.
 struct StackedRecurrentConfig {
   std::vector<RecurrentConfig> cells;
   std::vector<std::string> cellClasses;
+  /// The cell holding flat state `index` (0-based) and which of its states it is.
+  std::pair<size_t, int> stateAt(size_t index) const {
+    size_t cell = 0;
+    while (cell + 1 < cells.size() && index >= size_t(cells[cell].stateCount()))
+      index -= cells[cell++].stateCount();
+    return {cell, int(index)};
+  }
+  size_t stateCount() const {
+    size_t total = 0;
+    for (const RecurrentConfig &cell : cells)
+      total += cell.stateCount();
+    return total;
+  }
 };
 
 /// TimeDistributed: `inner` (a layer of class `innerClass`) applied to every step
@@ -174,9 +192,10 @@ struct TimeDistributedConfig {
   std::shared_ptr<const TimeDistributedInner> inner;
 };
 
-/// Output tensor `index` (1: h, 2: an LSTM's c) of a recurrent layer with return_state,
-/// the layer's only input: the reader adds one per state, named "<layer>#state_h" and
-/// "<layer>#state_c", since kconv layers have one output.
+/// Output tensor `index` (1: h, 2: an LSTM's c; around StackedRNNCells 1 + the flat
+/// state index) of a recurrent layer with return_state, the layer's only input: the
+/// reader adds one per state, named "<layer>#state_h" and "<layer>#state_c" (stacked:
+/// "<layer>#cell<i>_state_h", ...), since kconv layers have one output.
 struct RecurrentStateConfig {
   int index = 1;
 };
