@@ -305,6 +305,10 @@ typedef struct Recurrence {
   float *h[2];   /* the state before and after a step, in turn */
   float *c;      /* an LSTM's cell state */
   float *z, *rh; /* a GRU without reset_after: z and r * h, between its two phases */
+  /* With a mask and initial states: per batch row, the first step (in the order run)
+   * whose input is kept, `timesteps` if none. Before it Keras outputs zeros at masked
+   * steps (its previous output starts at zero), not the initial h. NULL otherwise. */
+  int32_t *firstKept;
 } Recurrence;
 
 /* Packs block `b` of R and of the recurrent bias. */
@@ -378,8 +382,10 @@ KCONV_WIDE_VECTORS static void runTile(const Recurrence *p, int32_t t, int32_t a
       continue;
     }
     /* Keras: the state carries over a masked step, whose output is the previous step's
-     * (the state's h) or zeros. */
+     * (the state's h; zeros before any step was kept) or zeros. */
     int masked = p->mask && maskedAt(p->mask, t, sample);
+    int32_t step = (p->flags & KCONV_RNN_BACKWARDS) ? p->timesteps - 1 - t : t;
+    int noOutputYet = p->firstKept && step < p->firstKept[row];
     vf h = loadv(hPrev);
     if (!masked) {
       if (cell == KCONV_RNN_SIMPLE) {
@@ -408,7 +414,7 @@ KCONV_WIDE_VECTORS static void runTile(const Recurrence *p, int32_t t, int32_t a
     }
     storev(hNext, h);
     if (sequences)
-      storeUnits(p->out, at, sample, u0, n, masked && zeroMasked ? NULL : hNext);
+      storeUnits(p->out, at, sample, u0, n, masked && (zeroMasked || noOutputYet) ? NULL : hNext);
   }
 }
 
@@ -460,8 +466,9 @@ static void finishShare(const Recurrence *p, Share s, int cur) {
     const float *h = p->h[cur] + (size_t)row * p->ld + u0;
     const float *c = p->c + (size_t)row * p->ld + u0;
     int lastMasked = p->mask && p->timesteps > 0 && maskedAt(p->mask, last, sample);
+    int noneKept = p->firstKept && p->firstKept[row] >= p->timesteps;
     if (!sequences)
-      storeUnits(p->out, 0, sample, u0, count, lastMasked && zeroMasked ? NULL : h);
+      storeUnits(p->out, 0, sample, u0, count, lastMasked && (zeroMasked || noneKept) ? NULL : h);
     if (flags & KCONV_RNN_STATES) {
       storeUnits(p->out, states, sample, u0, count, h);
       if (p->cell == KCONV_RNN_LSTM)
@@ -628,7 +635,25 @@ int kconv_recurrent(struct halide_buffer_t *projected, struct halide_buffer_t *r
                   {scratch + packedSize + biasSize, scratch + packedSize + biasSize + stateSize},
                   scratch + packedSize + biasSize + 2 * stateSize,
                   scratch + packedSize + biasSize + 3 * stateSize,
-                  scratch + packedSize + biasSize + 4 * stateSize};
+                  scratch + packedSize + biasSize + 4 * stateSize,
+                  NULL};
+  if (masked && initial) {
+    r.firstKept = (int32_t *)malloc(sizeof(int32_t) * (size_t)batch);
+    if (!r.firstKept) {
+      free(scratch);
+      kconv_fail(KCONV_ERROR_MEMORY, "kconv_recurrent: out of memory for %d rows", batch);
+      return -1;
+    }
+    for (int row = 0; row < batch; ++row) {
+      int32_t step = 0;
+      for (; step < timesteps; ++step) {
+        int32_t t = (flags & KCONV_RNN_BACKWARDS) ? timesteps - 1 - step : step;
+        if (!maskedAt(mask, t, batchMin + row))
+          break;
+      }
+      r.firstKept[row] = step;
+    }
+  }
   /* Rows are independent: with at least two tiles of rows per thread, the rows are cut
    * into two groups per thread, each a task of kconv_parallel_for (a thread slowed by
    * another process leaves its second group to the others). With fewer, a team of
@@ -656,6 +681,7 @@ int kconv_recurrent(struct halide_buffer_t *projected, struct halide_buffer_t *r
     kconv_parallel_for(NULL, packTask, 0, blocks, (uint8_t *)&r);
     kconv_parallel_for(NULL, rowsTask, 0, r.groups, (uint8_t *)&r);
   }
+  free(r.firstKept);
   free(scratch);
   return 0;
 }

@@ -75,8 +75,9 @@ def recurrence(x, cls, w, u, b, units, activation, recurrent_activation, return_
                go_backwards, reset_after, keras3, kept=None, zero_output=False, h0=None,
                c0=None, states=False):
     """x: (N, T, F) float64; w: (F, G U), u: (U, G U), b: None, (G U) or (2, G U).
-    kept: Keras's mask (N, T), or None: a masked step keeps the state and outputs its h,
-    or zeros with zero_output (Keras's zero_output_for_mask), as backend.rnn does.
+    kept: Keras's mask (N, T), or None: a masked step keeps the state and outputs the
+    previous step's output (zeros before the first kept step, whatever h0 is), or zeros
+    with zero_output (Keras's zero_output_for_mask), as backend.rnn does.
     h0, c0: initial states (N, U) or None (zeros). states: also return the final h (and
     an LSTM's c), as return_state does."""
     n, steps, _ = x.shape
@@ -86,15 +87,17 @@ def recurrence(x, cls, w, u, b, units, activation, recurrent_activation, return_
     h = np.zeros((n, units)) if h0 is None else h0
     c = np.zeros((n, units)) if c0 is None else c0
     outputs = []
+    out = np.zeros((n, units))
     order = range(steps - 1, -1, -1) if go_backwards else range(steps)
     for t in order:
         h_prev, c_prev = h, c
         h, c = step(cls, x[:, t, :], h, c, w, u, b_in, b_rec, units, f, g, reset_after)
-        out = h
         if kept is not None:
             k = kept[:, t, None]
             h, c = np.where(k, h, h_prev), np.where(k, c, c_prev)
-            out = np.where(k, h, 0.0 if zero_output else h)
+            out = np.where(k, h, 0.0 if zero_output else out)
+        else:
+            out = h
         outputs.append(out)
     out = np.stack(outputs, axis=1) if return_sequences else outputs[-1]
     if not states:
@@ -336,7 +339,19 @@ def recurrent_states(g):
     gru = rnn(g, x, "GRU", 4, return_sequences=True, return_state=True, go_backwards=True)
     given = rnn(g, [y, h0], "GRU", 4, reset_after=False)
     s = rnn(g, [y, gru + ":1"], "SimpleRNN", 4, return_sequences=True, return_state=True)
-    return [d, enc + ":1", enc + ":2", gru, gru + ":1", given, s, s + ":1"]
+    # Initial states behind a mask: before the first kept step (leading masked steps,
+    # forwards and backwards, a sample with none kept) Keras outputs zeros, not h0.
+    z = g.input((5, 3))
+    values = g.inputs[-1][1].copy()
+    values[0, :2] = values[1, 3:] = 0
+    values[-1] = 0
+    g.values[z], g.inputs[-1] = values.astype(np.float64), (z, values)
+    kept = (values != 0).any(-1)
+    m = g.add("Masking", z, lambda v: v * kept[:, :, None], {"mask_value": 0.0})
+    masked = rnn(g, [m, enc + ":1", enc + ":2"], "LSTM", 5, return_sequences=True, kept=kept)
+    back = rnn(g, [m, h0], "GRU", 4, go_backwards=True, kept=kept, return_state=True)
+    return [d, enc + ":1", enc + ":2", gru, gru + ":1", given, s, s + ":1", masked, back,
+            back + ":1"]
 
 
 def rnn_cells(g):
