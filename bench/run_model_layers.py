@@ -6,8 +6,8 @@ which layers.
 
   /usr/bin/python3 bench/run_model_layers.py [--threads 1,2] [--layers r7_3x3_512,...]
 
-Layers: bench/layers.py's MODEL_LAYERS (ResNet50's and MobileNetV2's distinct
-convolutions). Writes model_layers.json and model_layers.md under --out."""
+Layers: bench/layers.py's MODEL_LAYERS (a selection of ResNet50's and MobileNetV2's
+distinct convolutions). Writes model_layers.json and model_layers.md under --out."""
 import argparse
 import json
 import os
