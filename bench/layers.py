@@ -19,9 +19,9 @@ def _same(h, c, f, k, s=1, groups=1):
     return dict(n=1, h=h, w=h, c=c, f=f, k=k, s=s, d=1, groups=groups, padding="same")
 
 
-# The distinct convolutions of keras.applications' ResNet50 (r) and MobileNetV2 (m),
-# batch 1 at 224x224, named by output size, kernel and channels
-# (bench/run_model_layers.py).
+# Distinct convolutions of keras.applications' ResNet50 (r) and MobileNetV2 (m), batch 1
+# at 224x224, named by output size, kernel and channels (bench/run_model_layers.py): a
+# selection, not all (no stems; of ResNet50's stride-2 1x1 layers only 256 -> 512).
 MODEL_LAYERS = {
     "r56_1x1_64_64": _same(56, 64, 64, 1), "r56_3x3_64": _same(56, 64, 64, 3),
     "r56_1x1_64_256": _same(56, 64, 256, 1), "r56_1x1_256_64": _same(56, 256, 64, 1),

@@ -91,14 +91,26 @@ def ratio_range(rounds, numerator, denominator):
     return min(ratios), max(ratios)
 
 
-def load_warning(start, end):
+def load_warning(start, end, cpus=None):
     """The report's opening warning when the load average (at the start or the end of
-    the run) was over half the CPUs, else ''."""
-    load, cpus = max(start[0], end[0]), os.cpu_count()
+    the run) was over half the CPUs (`cpus`: the measuring machine's, else this one's),
+    else ''."""
+    load, cpus = max(start[0], end[0]), cpus or os.cpu_count()
     if load <= 0.5 * cpus:
         return ""
     return (f"**Warning: the machine was loaded (load average {load:.1f} on {cpus} CPUs): "
             f"these numbers measure the load as much as the systems.**\n\n")
+
+
+def compile_conv_baselines(work):
+    """oneDNN's convolution (bench/onednn_conv.cpp) and the FMA peak (bench/fma_peak.c)
+    compiled into `work`: their paths."""
+    onednn, peak = os.path.join(work, "onednn_conv"), os.path.join(work, "fma_peak")
+    subprocess.run(["g++", "-O2", "-fopenmp", os.path.join(here, "onednn_conv.cpp"), "-ldnnl",
+                    "-o", onednn], check=True)
+    subprocess.run(["gcc", "-O3", "-march=native", "-fopenmp", os.path.join(here, "fma_peak.c"),
+                    "-o", peak], check=True)
+    return onednn, peak
 
 
 def output_arguments(parser, iterations):
@@ -178,11 +190,7 @@ def main():
     args = parser.parse_args()
     work = work_dir(args)
     kconvc = os.path.join(args.build, "bin", "kconvc")
-    onednn, peak = os.path.join(work, "onednn_conv"), os.path.join(work, "fma_peak")
-    subprocess.run(["g++", "-O2", "-fopenmp", os.path.join(here, "onednn_conv.cpp"), "-ldnnl",
-                    "-o", onednn], check=True)
-    subprocess.run(["gcc", "-O3", "-march=native", "-fopenmp", os.path.join(here, "fma_peak.c"),
-                    "-o", peak], check=True)
+    onednn, peak = compile_conv_baselines(work)
     stream = os.path.join(work, "stream_bound")
     subprocess.run(["g++", "-O3", "-march=native", "-fopenmp",
                     os.path.join(here, "stream_bound.cpp"), "-o", stream], check=True)

@@ -6,12 +6,11 @@ which layers.
 
   /usr/bin/python3 bench/run_model_layers.py [--threads 1,2] [--layers r7_3x3_512,...]
 
-Layers: bench/layers.py's MODEL_LAYERS (ResNet50's and MobileNetV2's distinct
-convolutions). Writes model_layers.json and model_layers.md under --out."""
+Layers: bench/layers.py's MODEL_LAYERS (a selection of ResNet50's and MobileNetV2's
+distinct convolutions). Writes model_layers.json and model_layers.md under --out."""
 import argparse
 import json
 import os
-import subprocess
 import sys
 
 here = os.path.dirname(os.path.abspath(__file__))
@@ -38,11 +37,7 @@ def main():
                  f"(bench/layers.py's MODEL_LAYERS)")
     work = rb.work_dir(args, "model_layers")
     kconvc = os.path.join(args.build, "bin", "kconvc")
-    onednn, peak = os.path.join(work, "onednn_conv"), os.path.join(work, "fma_peak")
-    subprocess.run(["g++", "-O2", "-fopenmp", os.path.join(here, "onednn_conv.cpp"), "-ldnnl",
-                    "-o", onednn], check=True)
-    subprocess.run(["gcc", "-O3", "-march=native", "-fopenmp", os.path.join(here, "fma_peak.c"),
-                    "-o", peak], check=True)
+    onednn, peak = rb.compile_conv_baselines(work)
     threads = [int(t) for t in args.threads.split(",")]
     results = {"cpu": cpu_name(), "rounds": args.rounds,
                "load_average_at_start": os.getloadavg(),

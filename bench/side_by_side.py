@@ -299,16 +299,12 @@ def warnings(results):
     """The report's opening warnings: a --quick or --shared-machine check, a loaded
     machine (load average above half the CPUs at the start or the end)."""
     machine, settings = results["machine"], results["settings"]
-    load = max(machine["load_average_at_start"][0], machine["load_average_at_end"][0])
     warning = ""
     if settings.get("quick") or settings.get("shared_machine"):
         warning += ("**A check of the script on a shared, loaded machine, not a measurement: "
                     "the numbers will be replaced by an idle-machine run.**\n\n")
-    if load > 0.5 * machine["cpu_count"]:
-        warning += (f"**Warning: the machine was loaded (load average {load:.1f} on "
-                    f"{machine['cpu_count']} CPUs): these numbers measure the load as much as "
-                    f"the systems.**\n\n")
-    return warning
+    return warning + rb.load_warning(machine["load_average_at_start"],
+                                     machine["load_average_at_end"], machine["cpu_count"])
 
 
 def finish(results, out, stem, write_report):

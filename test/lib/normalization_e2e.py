@@ -74,8 +74,19 @@ def normalization_variants(g):
     return [a, b, d, e, f, y]
 
 
+def normalization_rgb(g):
+    """Images of fewer channels than a vector's lanes, as model outputs (not folded into
+    a layer after them): vectorized in channel-pattern groups (vectorizeChannelPattern),
+    rows a whole number of groups or not, a row of columns split over tasks, and an
+    unfolded BatchNormalization."""
+    outputs = [normalization(g, g.input(shape))
+               for shape in [(5, 13, 3), (3, 8, 3), (4, 9, 7), (2, 17, 1), (1, 900, 3)]]
+    return outputs + [g.batch_norm(g.input((4, 12, 3)))]
+
+
 MODELS = {"efficientnet_stem": efficientnet_stem,
-          "normalization_variants": normalization_variants}
+          "normalization_variants": normalization_variants,
+          "normalization_rgb": normalization_rgb}
 
 if __name__ == "__main__":
     ge.MODELS.update(MODELS)

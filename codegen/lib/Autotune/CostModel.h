@@ -17,11 +17,11 @@ namespace kconv::codegen {
 bool spillsRegisters(int64_t accumulators, int vectors, int floatLanes);
 
 /// A rough score (higher: try sooner) that orders the candidates before any is
-/// measured: register tiles near the target's accumulator budget (28 with 32 registers) (about 8 with unrolled
-/// taps, whose weights share the registers), vectors as wide as the vectorized dimension
-/// allows, lanes along the width only for a single input channel (otherwise each vector
-/// is a gather), little recomputed work, parallel loops when there are threads, staged
-/// input for dense reductions.
+/// measured: register tiles near the target's accumulator budget (28 with 32 registers;
+/// about 8 with unrolled taps, whose weights share the registers), vectors as wide as the
+/// vectorized dimension allows, lanes along the width only for a single input channel
+/// (otherwise each vector is a gather), little recomputed work, parallel loops when there
+/// are threads, staged input for dense reductions.
 double candidateScore(const Conv2DSchedule &s, const Conv2DLayer &layer, const ImageInfo &out,
                       int naturalWidth, int threads);
 

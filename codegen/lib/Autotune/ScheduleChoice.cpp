@@ -186,6 +186,20 @@ std::optional<std::string> layerScheduleError(const PipelinePlan &plan, const Co
   return std::nullopt;
 }
 
+namespace {
+/// The schedule in a database entry `stored` for `layer`, or none: no entry, or one that
+/// does not parse or does not suit its layer (edited by hand, or written by a kconv with
+/// other rules; `problem` says why), whose layer is tuned again.
+std::optional<Conv2DSchedule> storedSchedule(const PipelinePlan &plan, const Conv2DLayer &layer,
+                                             const std::string &stored, std::string &problem) {
+  std::optional<Conv2DSchedule> schedule = parseSchedule(stored, &problem);
+  if (schedule)
+    if (std::optional<std::string> error = layerScheduleError(plan, layer, *schedule))
+      schedule.reset(), problem = *error;
+  return schedule;
+}
+} // namespace
+
 Status chooseSchedules(PipelinePlan &plan, const ScheduleRequest &request,
                        const std::function<void(const std::string &)> &print) {
   for (size_t i = 0; i < plan.convs.size(); ++i)
@@ -214,8 +228,8 @@ Status chooseSchedules(PipelinePlan &plan, const ScheduleRequest &request,
   // budget by their multiply-adds; layers sharing a signature are tuned once, for all.
   std::map<std::string, double> pendingWeights;
   for (const Conv2DLayer &layer : plan.convs) {
-    std::string key = layerSignature(plan, layer, target, request.threads);
-    if (!layer.schedule && !(useDb && !db.lookup(key).empty()))
+    std::string key = layerSignature(plan, layer, target, request.threads), problem;
+    if (!layer.schedule && !(useDb && storedSchedule(plan, layer, db.lookup(key), problem)))
       pendingWeights[key] += layerFlops(plan, layer);
   }
   double pendingWeight = 0;
@@ -236,13 +250,8 @@ Status chooseSchedules(PipelinePlan &plan, const ScheduleRequest &request,
     std::optional<Conv2DSchedule> chosen = layer.schedule;
     std::string key = layerSignature(plan, layer, target, request.threads);
     if (!chosen && useDb) {
-      // An entry that does not parse or does not suit its layer (edited by hand, or
-      // written by a kconv with other rules) counts as a miss.
       std::string stored = db.lookup(key), problem;
-      chosen = parseSchedule(stored, &problem);
-      if (chosen)
-        if (std::optional<std::string> error = layerScheduleError(plan, layer, *chosen))
-          chosen.reset(), problem = *error;
+      chosen = storedSchedule(plan, layer, stored, problem);
       if (!stored.empty() && !chosen)
         print("kconvc: warning: " + db.path() + ": the entry for layer '" + name +
               "' is not a schedule for it" + (problem.empty() ? "" : " (" + problem + ")") +

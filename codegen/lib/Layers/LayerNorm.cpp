@@ -1,10 +1,10 @@
 // LayerNormalization (and RMSNormalization) over a list of axes: the moments over those
 // axes as stages, then the affine map. THE ALGORITHM on Funcs in Halide order (see
 // LayerFuncs.h). Not fusable: the moments are reductions.
-// Schedule: over the last axes (the usual case: axis -1), each position's moments are
-// computed where its output is, from partial sums in vector lanes (scheduleRows), so
-// the input is read from memory once; over other axes, the common one of
-// non-convolution steps (scheduleLayer), the moments computed whole.
+// Schedule: over the last axes (the usual case: axis -1), the last a multiple of 8 long,
+// each position's moments are computed where its output is, from partial sums in vector
+// lanes (scheduleRows), so the input is read from memory once; otherwise the common one
+// of non-convolution steps (scheduleLayer), the moments computed whole.
 #include "Layers.h"
 
 #include <algorithm>

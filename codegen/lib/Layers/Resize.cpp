@@ -11,7 +11,7 @@
 //             image get weight 0 and the four weights are renormalized to sum 1.
 // THE ALGORITHM on Funcs in Halide order (see LayerFuncs.h); each axis's taps (indices
 // and weights) are tables over the output coordinate, computed once. Bilinear and
-// nearest upscaling of fewer channels than a vector first resample every input row
+// nearest upscaling (along y) of fewer than 8 channels first resample every input row
 // along x (a row read by several output rows is resampled once), then along y.
 // Schedule (scheduleResize): computed whole (not fusable: it gathers 1, 4 or 16 input
 // pixels per output), parallel over rows, vectorized along the channels, or along x
