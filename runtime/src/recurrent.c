@@ -119,14 +119,34 @@ VECTOR_INLINE void storev(float *p, vf v) { memcpy(p, &v, sizeof v); }
 /* Lanes of `a` where `m` is set, else of `b`. */
 VECTOR_INLINE vf pick(vi m, vf a, vf b) { return (vf)((m & (vi)a) | (~m & (vi)b)); }
 
+/* a < b lane by lane, as two comparisons of half vectors: GCC 12 compares a vector
+ * wider than the target's registers (16 floats under AVX2) lane by lane with scalar
+ * compares and branches, ten times slower than the rest of a step; halves of 8 floats
+ * are one AVX2 instruction each. */
+typedef float vh __attribute__((vector_size(BLOCK / 2 * sizeof(float))));
+typedef int32_t vhi __attribute__((vector_size(BLOCK / 2 * sizeof(int32_t))));
+_Static_assert(BLOCK == 16, "less() below names the lanes of 16-float vectors");
+#define KCONV_LOW 0, 1, 2, 3, 4, 5, 6, 7
+#define KCONV_HIGH 8, 9, 10, 11, 12, 13, 14, 15
+VECTOR_INLINE vi less(vf a, vf b) {
+  vh a0 = __builtin_shufflevector(a, a, KCONV_LOW), a1 = __builtin_shufflevector(a, a, KCONV_HIGH);
+  vh b0 = __builtin_shufflevector(b, b, KCONV_LOW), b1 = __builtin_shufflevector(b, b, KCONV_HIGH);
+  vhi m0 = a0 < b0, m1 = a1 < b1;
+  return __builtin_shufflevector(m0, m1, KCONV_LOW, KCONV_HIGH);
+}
+#undef KCONV_LOW
+#undef KCONV_HIGH
+/* |x|: the sign bit cleared. */
+VECTOR_INLINE vf vabs(vf x) { return (vf)((vi)x & INT32_MAX); }
+
 /* e^x as Cephes's expf: x = n ln 2 + r with |r| <= ln 2 / 2 (ln 2 in two parts), e^r
  * by its degree-6 polynomial, 2^n from exponent bits in two factors so that n from
  * -150 to 128 stays representable (about 1 ulp; x clamped to [-104, 88.72]). n is
  * rounded by adding 1.5 * 2^23, which also leaves it in the low bits of the sum. */
 VECTOR_INLINE vf vexp(vf x) {
   const vf magic = splat(12582912.f);
-  x = pick(x > 88.72283935f, splat(88.72283935f), x);
-  x = pick(x < -104.f, splat(-104.f), x);
+  x = pick(less(splat(88.72283935f), x), splat(88.72283935f), x);
+  x = pick(less(x, splat(-104.f)), splat(-104.f), x);
   vf t = x * 1.44269504088896341f + magic;
   vf n = t - magic;
   vf r = x - n * 0.693359375f;
@@ -145,7 +165,7 @@ VECTOR_INLINE vf vexp(vf x) {
 /* tanh x: Cephes's tanhf polynomial below |x| = 0.625, else 1 - 2 / (e^2|x| + 1) with
  * x's sign (no cancellation there: |tanh x| > 0.55); a few ulp. */
 VECTOR_INLINE vf vtanh(vf x) {
-  vf a = pick(x < 0.f, -x, x), z = x * x;
+  vf a = vabs(x), z = x * x;
   vf small = -5.70498872745e-3f * z + 2.06390887954e-2f;
   small = small * z - 5.37397155531e-2f;
   small = small * z + 1.33314422036e-1f;
@@ -153,7 +173,7 @@ VECTOR_INLINE vf vtanh(vf x) {
   small = small * z * x + x;
   vf big = 1.f - 2.f / (vexp(2.f * a) + 1.f);
   big = (vf)((vi)big | ((vi)x & INT32_MIN));
-  return pick(a < 0.625f, small, big);
+  return pick(less(a, splat(0.625f)), small, big);
 }
 
 VECTOR_INLINE vf vsigmoid(vf x) { return 1.f / (1.f + vexp(-x)); }
@@ -165,23 +185,23 @@ VECTOR_INLINE vf activateV(int kind, vf x) {
   case KCONV_ACT_LINEAR:
     return x;
   case KCONV_ACT_RELU:
-    return pick(x > 0.f, x, splat(0.f));
+    return pick(less(splat(0.f), x), x, splat(0.f));
   case KCONV_ACT_SIGMOID:
     return vsigmoid(x);
   case KCONV_ACT_TANH:
     return vtanh(x);
   case KCONV_ACT_HARD_SIGMOID: {
     vf y = x + 3.f;
-    y = pick(y < 0.f, splat(0.f), y);
-    return pick(y > 6.f, splat(6.f), y) / 6.f;
+    y = pick(less(y, splat(0.f)), splat(0.f), y);
+    return pick(less(splat(6.f), y), splat(6.f), y) / 6.f;
   }
   case KCONV_ACT_HARD_SIGMOID_KERAS2: {
     vf y = 0.2f * x + 0.5f;
-    y = pick(y > 0.f, y, splat(0.f));
-    return pick(y < 1.f, y, splat(1.f));
+    y = pick(less(splat(0.f), y), y, splat(0.f));
+    return pick(less(y, splat(1.f)), y, splat(1.f));
   }
   case KCONV_ACT_SOFTSIGN:
-    return x / (1.f + pick(x < 0.f, -x, x));
+    return x / (1.f + vabs(x));
   case KCONV_ACT_SILU:
     return x * vsigmoid(x);
   default:
@@ -241,8 +261,63 @@ VECTOR_INLINE void tileProduct(vf acc[TILE_ROWS][MAX_GATES], const float *restri
   KCONV_TILE_CASE(ROWS, 1) KCONV_TILE_CASE(ROWS, 2) KCONV_TILE_CASE(ROWS, 3)                \
   KCONV_TILE_CASE(ROWS, 4)
 
+VECTOR_INLINE vh splatHalf(float x) {
+  vh v;
+  for (int i = 0; i < BLOCK / 2; ++i)
+    v[i] = x;
+  return v;
+}
+VECTOR_INLINE vh loadHalf(const float *p) {
+  vh v;
+  memcpy(&v, p, sizeof v);
+  return v;
+}
+
+/* tileProduct's sums for gate `s` alone, in half vectors: where 16 floats are two
+ * registers (AVX2), GCC 12 moves an array of 16-float accumulators through memory and
+ * general registers at every step; of 8 floats it keeps ROWS x 2 of them in registers,
+ * and one gate at a time leaves room for 4 rows (8 accumulators, 2 vectors of R). Each
+ * lane sums the same products in the same order as tileProduct. */
+VECTOR_INLINE void gateProduct(vf acc[TILE_ROWS][MAX_GATES], int s, const float *restrict a,
+                               int lda, const float *restrict p, int ldp, int k,
+                               const int ROWS) {
+  vh t[TILE_ROWS][2];
+#pragma GCC unroll 4
+  for (int r = 0; r < ROWS; ++r) {
+    memcpy(&t[r][0], (const float *)&acc[r][s], sizeof(vh));
+    memcpy(&t[r][1], (const float *)&acc[r][s] + BLOCK / 2, sizeof(vh));
+  }
+  p += s * BLOCK;
+  for (int i = 0; i < k; ++i) {
+    const float *row = p + (size_t)i * ldp;
+    vh w0 = loadHalf(row), w1 = loadHalf(row + BLOCK / 2);
+#pragma GCC unroll 4
+    for (int r = 0; r < ROWS; ++r) {
+      vh v = splatHalf(a[(size_t)r * lda + i]);
+      t[r][0] += v * w0;
+      t[r][1] += v * w1;
+    }
+  }
+#pragma GCC unroll 4
+  for (int r = 0; r < ROWS; ++r) {
+    memcpy((float *)&acc[r][s], &t[r][0], sizeof(vh));
+    memcpy((float *)&acc[r][s] + BLOCK / 2, &t[r][1], sizeof(vh));
+  }
+}
+
+/* acc += the tile's products: by whole vectors, or gate by gate in half vectors. */
 VECTOR_INLINE void product(vf acc[TILE_ROWS][MAX_GATES], const float *a, int lda,
-                           const float *p, int ldp, int k, int rows, int segs) {
+                           const float *p, int ldp, int k, int rows, int segs, int halves) {
+  if (halves) {
+    for (int s = 0; s < segs; ++s)
+      switch (rows) {
+      case 1: gateProduct(acc, s, a, lda, p, ldp, k, 1); break;
+      case 2: gateProduct(acc, s, a, lda, p, ldp, k, 2); break;
+      case 3: gateProduct(acc, s, a, lda, p, ldp, k, 3); break;
+      default: gateProduct(acc, s, a, lda, p, ldp, k, 4); break;
+      }
+    return;
+  }
   switch (rows * 8 + segs) {
     KCONV_TILE_ROWS(1) KCONV_TILE_ROWS(2) KCONV_TILE_ROWS(3) KCONV_TILE_ROWS(4)
   }
@@ -309,6 +384,8 @@ typedef struct Recurrence {
    * whose input is kept, `timesteps` if none. Before it Keras outputs zeros at masked
    * steps (its previous output starts at zero), not the initial h. NULL otherwise. */
   int32_t *firstKept;
+  /* Whether the products run in half vectors (gateProduct): on x86-64 below AVX-512. */
+  int halves;
 } Recurrence;
 
 /* Packs block `b` of R and of the recurrent bias. */
@@ -359,7 +436,7 @@ KCONV_WIDE_VECTORS static void runTile(const Recurrence *p, int32_t t, int32_t a
       acc[r][s] = loadv(bias + s * BLOCK);
   product(acc, a + (size_t)r0 * ld, ld,
           p->packed + (size_t)b * units * gates * BLOCK + first * BLOCK, gates * BLOCK, units,
-          rows, segs);
+          rows, segs, p->halves);
   const struct halide_buffer_t *projected = p->projected;
   int sequences = (p->flags & KCONV_RNN_SEQUENCES) != 0;
   int zeroMasked = (p->flags & KCONV_RNN_ZERO_MASKED) != 0;
@@ -636,7 +713,13 @@ int kconv_recurrent(struct halide_buffer_t *projected, struct halide_buffer_t *r
                   scratch + packedSize + biasSize + 2 * stateSize,
                   scratch + packedSize + biasSize + 3 * stateSize,
                   scratch + packedSize + biasSize + 4 * stateSize,
-                  NULL};
+                  NULL,
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+                  !__builtin_cpu_supports("x86-64-v4")
+#else
+                  0
+#endif
+  };
   if (masked && initial) {
     r.firstKept = (int32_t *)malloc(sizeof(int32_t) * (size_t)batch);
     if (!r.firstKept) {
