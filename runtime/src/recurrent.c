@@ -273,49 +273,69 @@ VECTOR_INLINE vh loadHalf(const float *p) {
   return v;
 }
 
-/* tileProduct's sums for gate `s` alone, in half vectors: where 16 floats are two
- * registers (AVX2), GCC 12 moves an array of 16-float accumulators through memory and
- * general registers at every step; of 8 floats it keeps ROWS x 2 of them in registers,
- * and one gate at a time leaves room for 4 rows (8 accumulators, 2 vectors of R). Each
- * lane sums the same products in the same order as tileProduct. */
-VECTOR_INLINE void gateProduct(vf acc[TILE_ROWS][MAX_GATES], int s, const float *restrict a,
+/* tileProduct's sums for gates [s0, s0 + SEGS) in half vectors: where 16 floats are
+ * two registers (AVX2), GCC 12 moves an array of 16-float accumulators through memory
+ * and general registers at every step; of 8 floats it keeps ROWS x SEGS x 2 of them in
+ * registers (at most 8, with 2 vectors of R per gate). Each lane sums the same
+ * products in the same order as tileProduct. */
+VECTOR_INLINE void halfProduct(vf acc[TILE_ROWS][MAX_GATES], int s0, const float *restrict a,
                                int lda, const float *restrict p, int ldp, int k,
-                               const int ROWS) {
-  vh t[TILE_ROWS][2];
+                               const int ROWS, const int SEGS) {
+  vh t[TILE_ROWS][2 * MAX_GATES];
 #pragma GCC unroll 4
-  for (int r = 0; r < ROWS; ++r) {
-    memcpy(&t[r][0], (const float *)&acc[r][s], sizeof(vh));
-    memcpy(&t[r][1], (const float *)&acc[r][s] + BLOCK / 2, sizeof(vh));
-  }
-  p += s * BLOCK;
+  for (int r = 0; r < ROWS; ++r)
+#pragma GCC unroll 8
+    for (int j = 0; j < 2 * SEGS; ++j)
+      memcpy(&t[r][j], (const float *)&acc[r][s0] + j * (BLOCK / 2), sizeof(vh));
+  p += s0 * BLOCK;
   for (int i = 0; i < k; ++i) {
     const float *row = p + (size_t)i * ldp;
-    vh w0 = loadHalf(row), w1 = loadHalf(row + BLOCK / 2);
+    vh w[2 * MAX_GATES];
+#pragma GCC unroll 8
+    for (int j = 0; j < 2 * SEGS; ++j)
+      w[j] = loadHalf(row + j * (BLOCK / 2));
 #pragma GCC unroll 4
     for (int r = 0; r < ROWS; ++r) {
       vh v = splatHalf(a[(size_t)r * lda + i]);
-      t[r][0] += v * w0;
-      t[r][1] += v * w1;
+#pragma GCC unroll 8
+      for (int j = 0; j < 2 * SEGS; ++j)
+        t[r][j] += v * w[j];
     }
   }
 #pragma GCC unroll 4
-  for (int r = 0; r < ROWS; ++r) {
-    memcpy((float *)&acc[r][s], &t[r][0], sizeof(vh));
-    memcpy((float *)&acc[r][s] + BLOCK / 2, &t[r][1], sizeof(vh));
-  }
+  for (int r = 0; r < ROWS; ++r)
+#pragma GCC unroll 8
+    for (int j = 0; j < 2 * SEGS; ++j)
+      memcpy((float *)&acc[r][s0] + j * (BLOCK / 2), &t[r][j], sizeof(vh));
 }
 
-/* acc += the tile's products: by whole vectors, or gate by gate in half vectors. */
+/* acc += the tile's products: by whole vectors, or in half vectors, all gates of one
+ * row at once, two gates of two rows, or one gate of more rows. */
 VECTOR_INLINE void product(vf acc[TILE_ROWS][MAX_GATES], const float *a, int lda,
                            const float *p, int ldp, int k, int rows, int segs, int halves) {
   if (halves) {
-    for (int s = 0; s < segs; ++s)
-      switch (rows) {
-      case 1: gateProduct(acc, s, a, lda, p, ldp, k, 1); break;
-      case 2: gateProduct(acc, s, a, lda, p, ldp, k, 2); break;
-      case 3: gateProduct(acc, s, a, lda, p, ldp, k, 3); break;
-      default: gateProduct(acc, s, a, lda, p, ldp, k, 4); break;
+    if (rows == 1) {
+      switch (segs) {
+      case 1: halfProduct(acc, 0, a, lda, p, ldp, k, 1, 1); break;
+      case 2: halfProduct(acc, 0, a, lda, p, ldp, k, 1, 2); break;
+      case 3: halfProduct(acc, 0, a, lda, p, ldp, k, 1, 3); break;
+      default: halfProduct(acc, 0, a, lda, p, ldp, k, 1, 4); break;
       }
+      return;
+    }
+    if (rows == 2) {
+      int s = 0;
+      for (; s + 2 <= segs; s += 2)
+        halfProduct(acc, s, a, lda, p, ldp, k, 2, 2);
+      if (s < segs)
+        halfProduct(acc, s, a, lda, p, ldp, k, 2, 1);
+      return;
+    }
+    for (int s = 0; s < segs; ++s)
+      if (rows == 3)
+        halfProduct(acc, s, a, lda, p, ldp, k, 3, 1);
+      else
+        halfProduct(acc, s, a, lda, p, ldp, k, 4, 1);
     return;
   }
   switch (rows * 8 + segs) {
@@ -384,7 +404,7 @@ typedef struct Recurrence {
    * whose input is kept, `timesteps` if none. Before it Keras outputs zeros at masked
    * steps (its previous output starts at zero), not the initial h. NULL otherwise. */
   int32_t *firstKept;
-  /* Whether the products run in half vectors (gateProduct): on x86-64 below AVX-512. */
+  /* Whether the products run in half vectors (halfProduct): on x86-64 below AVX-512. */
   int halves;
 } Recurrence;
 
