@@ -3,6 +3,7 @@
 // innermost dimension and parallel over rows in tasks sized for the threads
 // (kconv::parallelSplit).
 #include "LayerFuncs.h"
+#include "Conv2DSchedule.h"
 #include "kconv/Support/ParallelTasks.h"
 
 #include <algorithm>
@@ -88,14 +89,16 @@ std::vector<int64_t> kerasShapeOf(const Func &f, const TensorInfo &out) {
 
 void scheduleMatMulTiles(Func tiles, Func product, const std::vector<int64_t> &kerasShape,
                          int vectorWidth, int64_t reduction) {
-  // Output tiles of up to 4 rows x 2 vectors (8 accumulators), shifted inwards at the
-  // edges so every tile has constant extents (vectorized and unrolled); rows of unknown
-  // extent (the batch) one at a time.
+  // Output tiles of up to 4 rows x 2 vectors (8 accumulators; 6 rows, 12 accumulators,
+  // on targets of 16 vector registers: per row of the kernel, 2 loads and 6 broadcasts
+  // for 12 multiply-adds), shifted inwards at the edges so every tile has constant
+  // extents (vectorized and unrolled); rows of unknown extent (the batch) one at a time.
   int rank = (int)kerasShape.size();
   int64_t rows = rank >= 2 ? kerasShape[rank - 2] : 1, cols = kerasShape[rank - 1];
   int vw = vectorWidth;
   int tileCols = cols >= 2 * vw ? 2 * vw : cols >= vw ? vw : (int)cols;
-  int tileRows = rows > 0 ? (int)std::min<int64_t>(rows, 4) : 1;
+  int maxRows = vectorRegisters(vw) == 16 ? 6 : 4;
+  int tileRows = rows > 0 ? (int)std::min<int64_t>(rows, maxRows) : 1;
   // A constant kernel larger than kMatMulBlockBytes is read in blocks of columns, every
   // row of the block's columns computed before the next block: otherwise each row tile
   // streams the whole kernel from beyond L2 (an LSTM's 128 x 1024 kernel: 512 KB per
