@@ -406,6 +406,16 @@ Status defaultSchedule(const PipelinePlan &plan, const Conv2DLayer &layer,
 }
 
 namespace {
+/// A stored result's share of the split threshold (EmitRequest::splitAbove). A
+/// recurrent layer or a resize counts three: in one pipeline with the rest their code
+/// made lowering and LLVM grow fastest, while splitting other layers' models gained
+/// nothing (docs/codegen.md has the measurements).
+int splitWeight(const PlanNode &node) {
+  return std::holds_alternative<RecurrentLayer>(node) || std::holds_alternative<ResizeLayer>(node)
+             ? 3
+             : 1;
+}
+
 /// Compiles a split model's segments in `jobs` processes: each forked child lowers and
 /// compiles a share of them into an object of its own (without Halide's runtime), while
 /// this process compiles the rest with the runtime into `objectPath`. Halide's lowering
@@ -512,9 +522,12 @@ Status emitPipeline(const PipelinePlan &plan, const EmitRequest &request,
       files[OutputFileType::object] = request.objectPath;
     if (!request.stmtPath.empty())
       files[OutputFileType::stmt] = request.stmtPath;
-    int storedCount = (int)std::count(built.stored.begin(), built.stored.end(), true);
+    int storedWeight = 0;
+    for (size_t index = 0; index < built.stored.size(); ++index)
+      if (built.stored[index])
+        storedWeight += splitWeight(plan.nodes.at(index));
     if (plan.autoscheduler.empty() && request.splitAbove >= 0 &&
-        (storedCount > request.splitAbove || built.weights.bytes > request.embeddedWeightBytes)) {
+        (storedWeight > request.splitAbove || built.weights.bytes > request.embeddedWeightBytes)) {
       if (!topLevelC)
         return Status::error("a split model's top level is C, and this caller compiles none");
       std::vector<PipelineSegment> segments = partitionPlan(plan, built.stored);

@@ -18,8 +18,9 @@ struct EmitRequest {
   std::string functionName;    // the pipeline's C symbol
   std::string objectPath;      // object with the pipeline and the Halide runtime
   std::string stmtPath;        // Halide's lowered statement, for inspection (optional)
-  /// A model storing more results than this is lowered as one pipeline per stored
-  /// result, called in order from C (PipelineSegments.cpp); -1: never.
+  /// A model storing more results than this (a recurrent layer's or a resize's counting
+  /// three) is lowered as one pipeline per stored result, called in order from C
+  /// (PipelineSegments.cpp); -1: never.
   int splitAbove = 24;
   /// A model with more bytes of weights than this is split too (unless `splitAbove` is
   /// -1): a split model's weights are data the assembler includes, while a whole
