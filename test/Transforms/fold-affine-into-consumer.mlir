@@ -74,6 +74,25 @@ func.func @flatten_dense(%x: tensor<?x2x2x2xf32>) -> tensor<?x1xf32> {
   return %d : tensor<?x1xf32>
 }
 
+// A Conv1D: its conv2d reads a (1, steps) view of the norm's (steps, channels); the
+// channels stay the last axis. s = (2, 4), o = (1, 0): kernel (1, 1, 1, 1) -> (2, 4, 2, 4),
+// bias 2 * 1.
+// CHECK-LABEL: func.func @conv1d
+// CHECK-NOT: kconv.batch_norm
+// CHECK: %[[V:.*]] = kconv.reshape %arg0
+// CHECK: kconv.conv2d %[[V]]
+func.func @conv1d(%x: tensor<?x3x2xf32>) -> tensor<?x1x2x1xf32> {
+  %gamma = arith.constant dense<[2.0, 4.0]> : tensor<2xf32>
+  %beta = arith.constant dense<[1.0, 0.0]> : tensor<2xf32>
+  %zero = arith.constant dense<0.0> : tensor<2xf32>
+  %one = arith.constant dense<1.0> : tensor<2xf32>
+  %n = kconv.batch_norm %x, %gamma, %beta, %zero, %one {axis = 2 : i64, center = true, epsilon = 0.0 : f64, scale = true} : (tensor<?x3x2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>) -> tensor<?x3x2xf32>
+  %v = kconv.reshape %n {shape = array<i64: 1, 3, 2>} : (tensor<?x3x2xf32>) -> tensor<?x1x3x2xf32>
+  %k = arith.constant dense<1.0> : tensor<1x2x2x1xf32>
+  %c = kconv.conv2d %v, %k {activation = #kconv.activation<linear>, data_format = #kconv.data_format<channels_last>, dilation_rate = array<i64: 1, 1>, filters = 1 : i64, groups = 1 : i64, kernel_size = array<i64: 1, 2>, padding = #kconv.padding<valid>, strides = array<i64: 1, 1>, use_bias = false} : (tensor<?x1x3x2xf32>, tensor<1x2x2x1xf32>) -> tensor<?x1x2x1xf32> loc("c1d")
+  return %c : tensor<?x1x2x1xf32>
+}
+
 // Not folded: a 'same' 3x3 convolution pads (the padded zeros would be mapped too).
 // CHECK-LABEL: func.func @conv_same
 // CHECK: kconv.rescale
@@ -118,6 +137,8 @@ func.func @other_uses(%x: tensor<?x2xf32>, %y: tensor<?x2x2x1xf32>) -> (tensor<?
 // CHECK-DAG: dw.bias_affine_1: "0x0400000000004040000040400000904000009040"
 // CHECK-DAG: flat.kernel_affine: "0x040000000000004000008040000000400000804000000040000080400000004000008040"
 // CHECK-DAG: flat.bias_affine: "0x0400000000008040"
+// CHECK-DAG: c1d.kernel_affine: "0x0400000000000040000080400000004000008040"
+// CHECK-DAG: c1d.bias_affine: "0x0400000000000040"
 func.func @other_axes(%x: tensor<?x4x2xf32>, %y: tensor<?x2x2xf32>) -> (tensor<?x2x1xf32>, tensor<?x2x1xf32>) {
   %v = arith.constant dense<2.0> : tensor<4xf32>
   %n = kconv.batch_norm %x, %v, %v, %v, %v {axis = 1 : i64, center = true, epsilon = 0.0 : f64, scale = true} : (tensor<?x4x2xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<?x4x2xf32>

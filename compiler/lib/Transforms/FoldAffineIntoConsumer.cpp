@@ -89,20 +89,7 @@ void foldInto(OpTy op, const Affine &affine, const std::vector<int64_t> &channel
   for (int64_t o = 0; o < outputs; ++o)
     (*bias)[o] = float(sums[o]);
 
-  OpBuilder builder(op);
-  std::string name = weightNamePrefix(op, "folded");
-  Value newKernel = createWeightConstant(builder, op.getLoc(),
-                                         cast<RankedTensorType>(op.getKernel().getType()),
-                                         name + ".kernel_affine", *kernel);
-  Value newBias = createWeightConstant(
-      builder, op.getLoc(), RankedTensorType::get({outputs}, builder.getF32Type()),
-      name + ".bias_affine", *bias);
-  op.getKernelMutable().assign(newKernel);
-  if (op.getBias())
-    op.getBiasMutable().assign(newBias);
-  else
-    op.getBiasMutable().append(newBias);
-  op.setUseBias(true);
+  replaceKernelAndBias(op, *kernel, *bias, outputs, "affine");
   // The consumer now reads the affine's input (through the view, if any).
   Value input = affine.op->getOperand(0);
   Operation *reader = op;
