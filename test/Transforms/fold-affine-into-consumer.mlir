@@ -122,6 +122,18 @@ func.func @other_uses(%x: tensor<?x2xf32>, %y: tensor<?x2x2x1xf32>) -> (tensor<?
   return %d1, %d2, %d3, %m, %c : tensor<?x1xf32>, tensor<?x1xf32>, tensor<?x1xf32>, tensor<?x2xf32>, tensor<?x2x2x1xf32>
 }
 
+// Not folded: a zero variance without epsilon (an infinite scale).
+// CHECK-LABEL: func.func @infinite_scale
+// CHECK: kconv.batch_norm
+func.func @infinite_scale(%x: tensor<?x2xf32>) -> tensor<?x1xf32> {
+  %one = arith.constant dense<1.0> : tensor<2xf32>
+  %zero = arith.constant dense<0.0> : tensor<2xf32>
+  %n = kconv.batch_norm %x, %one, %zero, %zero, %zero {axis = 1 : i64, center = true, epsilon = 0.0 : f64, scale = true} : (tensor<?x2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>) -> tensor<?x2xf32>
+  %k = arith.constant dense<1.0> : tensor<2x1xf32>
+  %d = kconv.dense %n, %k {activation = #kconv.activation<linear>, units = 1 : i64, use_bias = false} : (tensor<?x2xf32>, tensor<2x1xf32>) -> tensor<?x1xf32>
+  return %d : tensor<?x1xf32>
+}
+
 // Not folded: rows of a reshape holding several channels of the norm (4 channels of 2
 // values viewed as 2 rows of 4), and a norm over the steps before a Dense on features.
 // CHECK-LABEL: func.func @other_axes

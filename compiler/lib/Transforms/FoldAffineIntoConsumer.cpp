@@ -36,6 +36,8 @@ std::optional<Affine> affineOf(Operation *op) {
   double epsilon = bn.getEpsilon().convertToDouble();
   for (size_t c = 0; c < gamma->size(); ++c) {
     double s = (*gamma)[c] / std::sqrt(double((*variance)[c]) + epsilon);
+    if (!std::isfinite(s)) // a zero variance without epsilon: inf * 0 would be NaN
+      return std::nullopt;
     affine.scale.push_back(s);
     affine.offset.push_back((*beta)[c] - (*mean)[c] * s);
   }
