@@ -93,6 +93,30 @@ func.func @conv1d(%x: tensor<?x3x2xf32>) -> tensor<?x1x2x1xf32> {
   return %c : tensor<?x1x2x1xf32>
 }
 
+// A channels_first model after --kconv-convert-layout: the norm over axis 1 reaches the
+// channels_last convolution through a transpose. s = (2, 4), o = (1, 0): kernel
+// (1, 1) -> (2, 4), bias 1 + 0 = 1. Not folded when the transpose brings another axis
+// (the height) to the channels.
+// CHECK-LABEL: func.func @transposed
+// CHECK: %[[T:.*]] = kconv.transpose %arg0
+// CHECK: kconv.conv2d %[[T]]
+// CHECK: kconv.batch_norm
+// CHECK: kconv.transpose
+func.func @transposed(%x: tensor<?x2x3x3xf32>, %y: tensor<?x2x2x2xf32>) -> (tensor<?x3x3x1xf32>, tensor<?x2x2x1xf32>) {
+  %gamma = arith.constant dense<[2.0, 4.0]> : tensor<2xf32>
+  %beta = arith.constant dense<[1.0, 0.0]> : tensor<2xf32>
+  %zero = arith.constant dense<0.0> : tensor<2xf32>
+  %one = arith.constant dense<1.0> : tensor<2xf32>
+  %n = kconv.batch_norm %x, %gamma, %beta, %zero, %one {axis = 1 : i64, center = true, epsilon = 0.0 : f64, scale = true} : (tensor<?x2x3x3xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>) -> tensor<?x2x3x3xf32>
+  %t = kconv.transpose %n {permutation = array<i64: 0, 2, 3, 1>} : (tensor<?x2x3x3xf32>) -> tensor<?x3x3x2xf32>
+  %k = arith.constant dense<1.0> : tensor<1x1x2x1xf32>
+  %c = kconv.conv2d %t, %k {activation = #kconv.activation<linear>, data_format = #kconv.data_format<channels_last>, dilation_rate = array<i64: 1, 1>, filters = 1 : i64, groups = 1 : i64, kernel_size = array<i64: 1, 1>, padding = #kconv.padding<valid>, strides = array<i64: 1, 1>, use_bias = false} : (tensor<?x3x3x2xf32>, tensor<1x1x2x1xf32>) -> tensor<?x3x3x1xf32> loc("cf")
+  %m = kconv.batch_norm %y, %gamma, %beta, %zero, %one {axis = 1 : i64, center = true, epsilon = 0.0 : f64, scale = true} : (tensor<?x2x2x2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>) -> tensor<?x2x2x2xf32>
+  %u = kconv.transpose %m {permutation = array<i64: 0, 3, 1, 2>} : (tensor<?x2x2x2xf32>) -> tensor<?x2x2x2xf32>
+  %d = kconv.conv2d %u, %k {activation = #kconv.activation<linear>, data_format = #kconv.data_format<channels_last>, dilation_rate = array<i64: 1, 1>, filters = 1 : i64, groups = 1 : i64, kernel_size = array<i64: 1, 1>, padding = #kconv.padding<valid>, strides = array<i64: 1, 1>, use_bias = false} : (tensor<?x2x2x2xf32>, tensor<1x1x2x1xf32>) -> tensor<?x2x2x1xf32>
+  return %c, %d : tensor<?x3x3x1xf32>, tensor<?x2x2x1xf32>
+}
+
 // Not folded: a 'same' 3x3 convolution pads (the padded zeros would be mapped too).
 // CHECK-LABEL: func.func @conv_same
 // CHECK: kconv.rescale
@@ -151,6 +175,8 @@ func.func @infinite_scale(%x: tensor<?x2xf32>) -> tensor<?x1xf32> {
 // CHECK-DAG: flat.bias_affine: "0x0400000000008040"
 // CHECK-DAG: c1d.kernel_affine: "0x0400000000000040000080400000004000008040"
 // CHECK-DAG: c1d.bias_affine: "0x0400000000000040"
+// CHECK-DAG: cf.kernel_affine: "0x040000000000004000008040"
+// CHECK-DAG: cf.bias_affine: "0x040000000000803F"
 func.func @other_axes(%x: tensor<?x4x2xf32>, %y: tensor<?x2x2xf32>) -> (tensor<?x2x1xf32>, tensor<?x2x1xf32>) {
   %v = arith.constant dense<2.0> : tensor<4xf32>
   %n = kconv.batch_norm %x, %v, %v, %v, %v {axis = 1 : i64, center = true, epsilon = 0.0 : f64, scale = true} : (tensor<?x4x2xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<?x4x2xf32>

@@ -93,7 +93,8 @@ def folded_inputs(g):
     """Preprocessing at the input folded into the first layer
     (--kconv-fold-affine-into-consumer): tabular Normalization -> Dense, images through
     Rescaling or Normalization into unpadded ('valid', Keras's default) convolutions,
-    strided, dilated and depthwise (per group), and a Normalization -> Flatten -> Dense."""
+    strided, dilated, depthwise (per group) and channels_first, and a Normalization ->
+    Flatten -> Dense."""
     t = g.input((7,))
     a = g.dense(normalization(g, t), 5)
     img = g.input((9, 8, 3))
@@ -103,7 +104,9 @@ def folded_inputs(g):
                     multiplier=2, use_bias=True)
     small = g.input((3, 2, 4))
     f = g.dense(g.add("Flatten", normalization(g, small), lr.flatten), 3)
-    return [a, b, c, d, f]
+    cf = g.input((3, 6, 5))  # channels_first: the norm reaches the conv through a transpose
+    e = g.conv(normalization(g, cf, axis=1), 4, (3, 2), padding="valid", fmt="channels_first")
+    return [a, b, c, d, f, e]
 
 
 def unfolded_inputs(g):

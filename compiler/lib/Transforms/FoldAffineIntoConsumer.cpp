@@ -54,18 +54,25 @@ std::optional<Affine> affineOf(Operation *op) {
 
 /// For each index along the consumer's input axis `axis` (of size `features`), the
 /// affine's channel, when every element at that index has the same one: the axis is
-/// the affine's own, or the last of a row-major view whose size is a whole number of
-/// the affine's (stride * channels) periods (its last axis, or a Flatten of it).
-std::optional<std::vector<int64_t>> channelsOf(const Affine &affine, Value consumerInput,
-                                               int64_t axis, int64_t features) {
+/// the affine's own (directly or through a transpose), or the last of a row-major
+/// reshape whose size is a whole number of the affine's (stride * channels) periods
+/// (its last axis, or a Flatten of it).
+std::optional<std::vector<int64_t>> channelsOf(const Affine &affine, Operation *view,
+                                               Value consumerInput, int64_t axis,
+                                               int64_t features) {
   int64_t channels = affine.scale.size();
   std::vector<int64_t> channel(features, 0);
   if (channels == 1)
     return channel;
-  int64_t period = affine.stride * channels;
   int64_t rank = cast<RankedTensorType>(consumerInput.getType()).getRank();
-  bool sameAxis = consumerInput == affine.op->getResult(0) && axis == affine.axis;
-  if (!sameAxis && (axis != rank - 1 || features % period != 0))
+  bool sameAxis = axis == affine.axis;
+  if (auto transpose = dyn_cast_or_null<TransposeOp>(view))
+    sameAxis = transpose.getPermutation()[axis] == affine.axis;
+  else if (view)
+    sameAxis = false;
+  int64_t period = affine.stride * channels;
+  if (!sameAxis && (!isa_and_nonnull<ReshapeOp>(view) || axis != rank - 1 ||
+                    features % period != 0))
     return std::nullopt;
   for (int64_t i = 0; i < features; ++i)
     channel[i] = sameAxis ? i : (i / affine.stride) % channels;
@@ -102,17 +109,19 @@ void foldInto(OpTy op, const Affine &affine, const std::vector<int64_t> &channel
 }
 
 void fold(const Affine &affine) {
-  // The affine's only reader is the consumer's input, possibly through a reshape used
-  // only there: then nothing else (no model output) sees the unmapped values.
+  // The affine's only reader is the consumer's input, possibly through a reshape or
+  // transpose used only there: then nothing else (no model output) sees the unmapped values.
   Value out = affine.op->getResult(0);
   if (!out.hasOneUse())
     return;
   OpOperand *use = &*out.getUses().begin();
   Operation *user = use->getOwner();
-  if (auto reshape = dyn_cast<ReshapeOp>(user)) {
-    if (!reshape->hasOneUse())
+  Operation *view = nullptr;
+  if (isa<ReshapeOp, TransposeOp>(user)) {
+    view = user;
+    if (!view->hasOneUse())
       return;
-    use = &*reshape->getUses().begin();
+    use = &*view->getUses().begin();
     user = use->getOwner();
   }
   if (use->getOperandNumber() != 0) // e.g. a conv2d's residual
@@ -122,7 +131,7 @@ void fold(const Affine &affine) {
     int64_t rows = cast<RankedTensorType>(dense.getKernel().getType()).getDimSize(0);
     int64_t units = dense.getUnits();
     std::optional<std::vector<int64_t>> channel =
-        channelsOf(affine, in, cast<RankedTensorType>(in.getType()).getRank() - 1, rows);
+        channelsOf(affine, view, in, cast<RankedTensorType>(in.getType()).getRank() - 1, rows);
     if (channel)
       foldInto(dense, affine, *channel, units, [&](size_t i) { return i / units; });
     return;
@@ -139,7 +148,7 @@ void fold(const Affine &affine) {
   int64_t filtersPerGroup = filters / conv.getGroups();
   int64_t channelAxis = conv.getDataFormat() == DataFormat::channels_first ? 1 : 3;
   std::optional<std::vector<int64_t>> channel =
-      channelsOf(affine, conv.getInput(), channelAxis, perGroup * conv.getGroups());
+      channelsOf(affine, view, conv.getInput(), channelAxis, perGroup * conv.getGroups());
   if (!channel)
     return;
   // Kernel element (kh, kw, ci, co) reads input channel group(co) * perGroup + ci.
