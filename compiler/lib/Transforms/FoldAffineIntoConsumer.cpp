@@ -70,6 +70,8 @@ std::optional<std::vector<int64_t>> channelsOf(const Affine &affine, Operation *
     sameAxis = transpose.getPermutation()[axis] == affine.axis;
   else if (view)
     sameAxis = false;
+  if (sameAxis && features != channels)
+    return std::nullopt;
   int64_t period = affine.stride * channels;
   if (!sameAxis && (!isa_and_nonnull<ReshapeOp>(view) || axis != rank - 1 ||
                     features % period != 0))
@@ -110,7 +112,7 @@ void foldInto(OpTy op, const Affine &affine, const std::vector<int64_t> &channel
 
 void fold(const Affine &affine) {
   // The affine's only reader is the consumer's input, possibly through a reshape or
-  // transpose used only there: then nothing else (no model output) sees the unmapped values.
+  // transpose used only there: then nothing else (no model output) sees its values.
   Value out = affine.op->getResult(0);
   if (!out.hasOneUse())
     return;
