@@ -84,9 +84,45 @@ def normalization_rgb(g):
     return outputs + [g.batch_norm(g.input((4, 12, 3)))]
 
 
+def rescaling(g, x, scale, offset=0.0):
+    return g.add("Rescaling", x, lambda v: v * scale + offset,
+                 {"scale": scale, "offset": offset})
+
+
+def folded_inputs(g):
+    """Preprocessing at the input folded into the first layer
+    (--kconv-fold-affine-into-consumer): tabular Normalization -> Dense, images through
+    Rescaling or Normalization into unpadded ('valid', Keras's default) convolutions,
+    strided, dilated, depthwise (per group) and channels_first, and a Normalization ->
+    Flatten -> Dense."""
+    t = g.input((7,))
+    a = g.dense(normalization(g, t), 5)
+    img = g.input((9, 8, 3))
+    b = g.conv(rescaling(g, img, 1 / 127.5, -1.0), 6, (3, 3), strides=(2, 2), padding="valid")
+    c = g.conv(normalization(g, img), 4, (2, 2), padding="valid", dilation=(2, 1))
+    d = g.depthwise(normalization(g, rescaling(g, img, 1 / 255.0)), (3, 3), padding="valid",
+                    multiplier=2, use_bias=True)
+    small = g.input((3, 2, 4))
+    f = g.dense(g.add("Flatten", normalization(g, small), lr.flatten), 3)
+    cf = g.input((3, 6, 5))  # channels_first: the norm reaches the conv through a transpose
+    e = g.conv(normalization(g, cf, axis=1), 4, (3, 2), padding="valid", fmt="channels_first")
+    return [a, b, c, d, f, e]
+
+
+def unfolded_inputs(g):
+    """What must not fold: a 'same' convolution (its padded zeros are not normalized)
+    and a Normalization that is also a model output."""
+    img = g.input((6, 6, 3))
+    y = g.conv(normalization(g, img), 4, (3, 3))
+    t = g.input((5,))
+    n = normalization(g, t)
+    return [y, g.dense(n, 2), n]
+
+
 MODELS = {"efficientnet_stem": efficientnet_stem,
           "normalization_variants": normalization_variants,
-          "normalization_rgb": normalization_rgb}
+          "normalization_rgb": normalization_rgb, "folded_inputs": folded_inputs,
+          "unfolded_inputs": unfolded_inputs}
 
 if __name__ == "__main__":
     ge.MODELS.update(MODELS)

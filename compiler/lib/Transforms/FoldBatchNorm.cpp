@@ -44,20 +44,7 @@ void foldInto(OpTy op, BatchNormOp bn, int64_t outputs, Value replacement) {
   for (size_t i = 0; i < kernel->size(); ++i) // outputs are the innermost dimension
     (*kernel)[i] *= (*scale)[i % outputs];
 
-  OpBuilder builder(op);
-  std::string name = weightNamePrefix(op, "folded");
-  Value newKernel = createWeightConstant(builder, op.getLoc(),
-                                         cast<RankedTensorType>(op.getKernel().getType()),
-                                         name + ".kernel_bn", *kernel);
-  Value newBias = createWeightConstant(
-      builder, op.getLoc(), RankedTensorType::get({outputs}, builder.getF32Type()),
-      name + ".bias_bn", *bias);
-  op.getKernelMutable().assign(newKernel);
-  if (op.getBias())
-    op.getBiasMutable().assign(newBias);
-  else
-    op.getBiasMutable().append(newBias);
-  op.setUseBias(true);
+  replaceKernelAndBias(op, *kernel, *bias, outputs, "bn");
   bn.getOutput().replaceAllUsesWith(replacement);
   bn.erase();
 }

@@ -17,6 +17,7 @@ void buildKconvPipeline(OpPassManager &pm, bool fusion) {
   if (fusion) {
     func.addPass(createKconvFoldPadding());
     func.addPass(createKconvFoldBatchNorm());
+    func.addPass(createKconvFoldAffineIntoConsumer());
     func.addPass(createKconvFuseEpilogue());
   }
   func.addPass(createKconvEliminateIdentity());

@@ -23,6 +23,28 @@ std::string weightNamePrefix(Operation *op, StringRef fallback);
 Value createWeightConstant(OpBuilder &builder, Location loc, RankedTensorType type,
                            StringRef name, ArrayRef<float> values);
 
+/// Gives `op` (a conv2d or dense) new weight constants `kernel` (of its kernel's type)
+/// and `bias` (of `outputs` values, added when it had none), named after the layer with
+/// `suffix` ("kernel_bn", "bias_bn" for "bn").
+template <typename OpTy>
+void replaceKernelAndBias(OpTy op, ArrayRef<float> kernel, ArrayRef<float> bias,
+                          int64_t outputs, StringRef suffix) {
+  OpBuilder builder(op);
+  std::string name = weightNamePrefix(op, "folded");
+  Value newKernel = createWeightConstant(builder, op.getLoc(),
+                                         cast<RankedTensorType>(op.getKernel().getType()),
+                                         name + ".kernel_" + suffix.str(), kernel);
+  Value newBias = createWeightConstant(
+      builder, op.getLoc(), RankedTensorType::get({outputs}, builder.getF32Type()),
+      name + ".bias_" + suffix.str(), bias);
+  op.getKernelMutable().assign(newKernel);
+  if (op.getBias())
+    op.getBiasMutable().assign(newBias);
+  else
+    op.getBiasMutable().append(newBias);
+  op.setUseBias(true);
+}
+
 } // namespace kconv::dialect
 
 #endif

@@ -85,6 +85,28 @@ def KconvFoldBatchNorm : Pass<"kconv-fold-batch-norm", "::mlir::func::FuncOp"> {
   let dependentDialects = ["::kconv::dialect::KconvDialect", "::mlir::arith::ArithDialect"];
 }
 
+def KconvFoldAffineIntoConsumer
+    : Pass<"kconv-fold-affine-into-consumer", "::mlir::func::FuncOp"> {
+  let summary = "Fold a per-channel affine map into the Dense or convolution reading it";
+  let description = [{
+    A per-channel `y = s * x + o` (an inference `batch_norm` with constant
+    weights, as Keras's Normalization imports, or a `rescale`) whose only reader
+    is a `dense` or `conv2d` input, directly or through a `reshape` or
+    `transpose` used only there, disappears into that layer, computed in double and stored as float32:
+    `W'[.., i, co] = s[c(i)] * W[.., i, co]`,
+    `b'[co] = b[co] + sum o[c(i)] * W[.., i, co]` (a missing bias becomes one),
+    `c(i)` the affine's channel of input feature `i` (per group for grouped and
+    depthwise convolutions). Folded only when exact up to float rounding: the
+    conv2d's resolved padding is zero (padded zeros would not be mapped), the
+    affine is not used elsewhere nor a model output, and every input feature the
+    layer contracts has one channel of the affine (the affine's axis is the
+    layer's, through a transpose or not, or the last of a reshape whose last axis holds whole periods of it,
+    as a Flatten). Chains (Rescaling -> Normalization -> Conv2D) fold from the
+    last.
+  }];
+  let dependentDialects = ["::kconv::dialect::KconvDialect", "::mlir::arith::ArithDialect"];
+}
+
 def KconvFuseEpilogue : Pass<"kconv-fuse-epilogue", "::mlir::func::FuncOp"> {
   let summary = "Fuse a residual Add and an activation into the convolution";
   let description = [{
