@@ -45,10 +45,11 @@ inline int64_t inputChannelsPerGroup(const Conv2DLayer &layer) {
   return int64_t(layer.kernelValues.size()) / (layer.filters * layer.kernel[0] * layer.kernel[1]);
 }
 
-/// Weights beyond about half of L2 (1 MB): streamed from L3 again for every band of
-/// rows unless channel blocks are the outermost loop.
+/// Weights of 1 MB or more (half of a 2 MB L2, all of a 512 KB one twice over):
+/// streamed from L3 again for every band of rows unless channel blocks are the
+/// outermost loop.
 inline bool hasLargeWeights(const Conv2DLayer &layer) {
-  return layer.kernelValues.size() * sizeof(float) > (1u << 20);
+  return layer.kernelValues.size() * sizeof(float) >= (1u << 20);
 }
 
 /// The share of (output column, kernel column) pairs whose input column lies in the
