@@ -435,11 +435,19 @@ VECTOR_INLINE vf loadPart(const float *p, int n) {
   return v;
 }
 
-/* One tile of a step: batch rows [r0, r0 + rows) (offsets from batchMin) of block `b`,
- * step t stored at output row `at`, reading p->h[cur] and writing p->h[!cur]. Phase 0 of
- * a GRU without reset_after computes z and r * h only; phase 1 its candidate and h. */
-KCONV_WIDE_VECTORS static void runTile(const Recurrence *p, int32_t t, int32_t at, int cur,
-                                       int r0, int rows, int b, int phase) {
+/* The input time of step `step` (the steps in the order run). */
+static int32_t timeOf(const Recurrence *p, int32_t step) {
+  return (p->flags & KCONV_RNN_BACKWARDS) ? p->timesteps - 1 - step : step;
+}
+
+/* One tile of step `step`: batch rows [r0, r0 + rows) (offsets from batchMin) of block
+ * `b`, reading p->h[step % 2] and writing the other. Phase 0 of a GRU without
+ * reset_after computes z and r * h only; phase 1 its candidate and h. */
+KCONV_WIDE_VECTORS static void runTile(const Recurrence *p, int32_t step, int r0, int rows,
+                                       int b, int phase) {
+  int32_t t = timeOf(p, step);
+  int32_t at = (p->flags & KCONV_RNN_FLIP) ? p->timesteps - 1 - step : step; /* output row */
+  int cur = step & 1;
   int units = p->units, gates = p->gates, ld = p->ld, cell = p->cell;
   int u0 = b * BLOCK, n = units - u0 < BLOCK ? units - u0 : BLOCK;
   int resetAfter = (p->flags & KCONV_RNN_RESET_AFTER) != 0;
@@ -481,7 +489,6 @@ KCONV_WIDE_VECTORS static void runTile(const Recurrence *p, int32_t t, int32_t a
     /* Keras: the state carries over a masked step, whose output is the previous step's
      * (the state's h; zeros before any step was kept) or zeros. */
     int masked = p->mask && maskedAt(p->mask, t, sample);
-    int32_t step = (p->flags & KCONV_RNN_BACKWARDS) ? p->timesteps - 1 - t : t;
     int noOutputYet = p->firstKept && step < p->firstKept[row];
     vf h = loadv(hPrev);
     if (!masked) {
@@ -537,13 +544,9 @@ static void startShare(const Recurrence *p, Share s) {
 /* Phase `phase` of step `step` for the share (phase 1: a GRU without reset_after's
  * candidate), reading h[step % 2] and writing the other. */
 static void runStep(const Recurrence *p, Share s, int32_t step, int phase) {
-  int flags = p->flags;
-  int32_t t = (flags & KCONV_RNN_BACKWARDS) ? p->timesteps - 1 - step : step;
-  int32_t at = (flags & KCONV_RNN_FLIP) ? p->timesteps - 1 - step : step; /* output row */
   for (int b = s.b0; b < s.b1; ++b)
     for (int row = s.row0; row < s.row1; row += TILE_ROWS)
-      runTile(p, t, at, step & 1, row, s.row1 - row < TILE_ROWS ? s.row1 - row : TILE_ROWS, b,
-              phase);
+      runTile(p, step, row, s.row1 - row < TILE_ROWS ? s.row1 - row : TILE_ROWS, b, phase);
 }
 
 static int phasesOf(const Recurrence *p) {
@@ -555,7 +558,7 @@ static int phasesOf(const Recurrence *p) {
 static void finishShare(const Recurrence *p, Share s, int cur) {
   int flags = p->flags, sequences = (flags & KCONV_RNN_SEQUENCES) != 0;
   int zeroMasked = (flags & KCONV_RNN_ZERO_MASKED) != 0;
-  int32_t last = (flags & KCONV_RNN_BACKWARDS) ? 0 : p->timesteps - 1;
+  int32_t last = timeOf(p, p->timesteps - 1); /* the input time of the last step */
   int32_t states = sequences ? p->timesteps : 1; /* the row of the final h */
   int u0 = s.b0 * BLOCK, count = (s.b1 * BLOCK < p->units ? s.b1 * BLOCK : p->units) - u0;
   for (int row = s.row0; row < s.row1; ++row) {
@@ -749,11 +752,8 @@ int kconv_recurrent(struct halide_buffer_t *projected, struct halide_buffer_t *r
     }
     for (int row = 0; row < batch; ++row) {
       int32_t step = 0;
-      for (; step < timesteps; ++step) {
-        int32_t t = (flags & KCONV_RNN_BACKWARDS) ? timesteps - 1 - step : step;
-        if (!maskedAt(mask, t, batchMin + row))
-          break;
-      }
+      while (step < timesteps && maskedAt(mask, timeOf(&r, step), batchMin + row))
+        ++step;
       r.firstKept[row] = step;
     }
   }
