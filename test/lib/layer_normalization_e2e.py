@@ -115,8 +115,19 @@ def layer_norm_axes(g):
     return outputs
 
 
+def layer_norm_blocks(g):
+    """The moments of 4 positions at a time over a last axis of 16 to 256: 9 tokens (two
+    blocks and one shifted inwards), 3 (fewer than a block, one at a time), a rank-4
+    row of 7 columns, and 131 tokens in two bands of blocks (the second shorter)."""
+    outputs = [layer_norm(g, g.input((9, 16))),
+               layer_norm(g, g.input((3, 32)), epsilon=1e-5),
+               layer_norm(g, g.input((5, 7, 24)), center=False),
+               layer_norm(g, g.input((131, 256)), epsilon=1e-6)]
+    return outputs
+
+
 MODELS = {"layer_norm_variants": layer_norm_variants, "convnext_block": convnext_block,
-          "layer_norm_axes": layer_norm_axes,
+          "layer_norm_axes": layer_norm_axes, "layer_norm_blocks": layer_norm_blocks,
           "layer_norm_channels_first": layer_norm_channels_first,
           "layer_norm_sequence": layer_norm_sequence}
 

@@ -2,10 +2,12 @@
 // axes as stages, then the affine map. THE ALGORITHM on Funcs in Halide order (see
 // LayerFuncs.h). Not fusable: the moments are reductions.
 // Schedule: over the last axes (the usual case: axis -1), the last a multiple of 8 long,
-// each position's moments are computed where its output is, from partial sums in vector
-// lanes (scheduleRows), so the input is read from memory once; otherwise the common one
-// of non-convolution steps (scheduleLayer), the moments computed whole.
+// the moments of a block of positions are computed where their output is, from partial
+// sums in vector lanes (scheduleRows), so the input is read from memory once and the
+// blocks' reduction chains overlap; otherwise the common one of non-convolution steps
+// (scheduleLayer), the moments computed whole.
 #include "Layers.h"
+#include "kconv/Support/ParallelTasks.h"
 
 #include <algorithm>
 
@@ -14,15 +16,19 @@ namespace kconv::codegen {
 using namespace Halide;
 
 namespace {
+/// Positions whose moments are computed together (their accumulators interleaved, so
+/// one position's sum does not wait on the previous one's).
+constexpr int kBlockPositions = 4;
+
 /// Lanes of the partial sums when the normalized axes are the last ones and the last
-/// one's length is a multiple of 8 (32, 16 or 8: independent vector accumulators); 0
-/// otherwise.
+/// one's length is a multiple of 8 (16 or 8: with kBlockPositions positions, at most
+/// 8 AVX2 accumulators); 0 otherwise.
 int partialLanes(const LayerNormLayer &layer, const TensorInfo &in) {
   int rank = in.rank(), k = (int)layer.axes.size();
   for (int j = 0; j < k; ++j)
     if (layer.axes[k - 1 - j] != rank - 1 - j)
       return 0;
-  for (int lanes : {32, 16, 8})
+  for (int lanes : {16, 8})
     if (in.shape.back() % lanes == 0)
       return lanes;
   return 0;
@@ -100,24 +106,66 @@ std::vector<Func> laneMoments(const LayerNormLayer &layer, const TensorInfo &in,
   return perPosition;
 }
 
-/// The moments of every position computed inside the output's loop over positions
-/// (the Halide argument after the `reduced` ones), the lane sums vectorized with the
-/// reduction outside the lanes.
+/// The output's loop nest when positions are normalized kBlockPositions at a time:
+/// vectorized along the last axis, the position loop (Keras dimension `positionDim`, at
+/// least a block long) split into blocks (the last shifted inwards), and bands of the
+/// outermost non-batch dimension (of blocks if that is the position) run in parallel,
+/// so that no band ends inside a block. Returns the block loop.
+Var blockLoops(Func store, int positionDim, const std::vector<int64_t> &shape, int vectorWidth,
+               int threads) {
+  std::vector<Var> args = store.args();
+  int rank = (int)args.size();
+  auto halideVar = [&](int kerasDim) { return args.at(rank - 1 - kerasDim); };
+  if (shape.back() >= vectorWidth)
+    store.vectorize(args[0], vectorWidth, TailStrategy::GuardWithIf);
+  Var position = halideVar(positionDim), block(position.name() + "_block");
+  store.split(position, block, position, kBlockPositions, TailStrategy::ShiftInwards);
+  double elements = 1;
+  for (int d = 1; d < rank; ++d)
+    elements *= double(shape[d]);
+  Var outer = positionDim == 1 ? block : halideVar(1), band(outer.name() + "_band");
+  int64_t rows = positionDim == 1 ? (shape[1] + kBlockPositions - 1) / kBlockPositions : shape[1];
+  ParallelSplit split = parallelSplit(elements, rows, 1, threads, kMinTaskElements);
+  if (split.tasks() > 1)
+    store.split(outer, band, outer, (int)split.rowsPerTask, TailStrategy::GuardWithIf)
+        .parallel(band);
+  else if (shape[0] != 1)
+    store.parallel(args[rank - 1]);
+  return block;
+}
+
+/// The moments computed where their positions' output is, the lane sums vectorized
+/// with the reduction outside the lanes (and outside a block's positions, unrolled):
+/// by blocks of kBlockPositions positions when the position is a non-batch dimension at
+/// least a block long, one position at a time otherwise.
 void scheduleRows(Func store, const std::vector<Func> &perPosition, Var lane,
                   const std::vector<RVar> &rvars, int lanes, int reduced,
                   const std::vector<int64_t> &shape, int vectorWidth, int threads) {
-  vectorizeAndParallelize(store, store, shape, vectorWidth, threads);
-  Var position = store.args().at(reduced);
+  int positionDim = (int)shape.size() - 1 - reduced;
+  bool blocks = positionDim >= 1 && shape[positionDim] >= kBlockPositions;
+  Var at;
+  if (blocks) {
+    at = blockLoops(store, positionDim, shape, vectorWidth, threads);
+  } else {
+    vectorizeAndParallelize(store, store, shape, vectorWidth, threads);
+    at = store.args().at(reduced);
+  }
   int width = std::min(vectorWidth, lanes);
   for (Func f : perPosition) {
-    f.compute_at(store, position);
+    f.compute_at(store, at);
+    // The Funcs' first kept argument is the position (after the lane, if any).
+    Var position = f.args().at(f.has_update_definition() ? 1 : 0);
+    if (blocks)
+      f.bound_extent(position, kBlockPositions).unroll(position);
     if (!f.has_update_definition())
       continue;
     f.vectorize(lane, width);
     Var outer(lane.name() + "_o"), inner(lane.name() + "_i");
-    std::vector<VarOrRVar> order{inner, outer};
+    std::vector<VarOrRVar> order{inner, outer, position};
     order.insert(order.end(), rvars.begin(), rvars.end());
     f.update().split(lane, outer, inner, width).reorder(order).vectorize(inner).unroll(outer);
+    if (blocks)
+      f.update().unroll(position);
   }
 }
 
