@@ -128,6 +128,23 @@ def resizing_variants(g):
             resizing(g, wide, 3, 4, "bilinear")]                      # along channels, down
 
 
+def resizing_periodic(g):
+    """Few channels and taps that repeat along both axes (kconv resamples rows by
+    phases, in bands of output rows): 2x and 3x up, 2x and 3/2x down, long enough rows
+    for vectors and tall enough outputs for several bands, 1 to 4 channels; and 3/2x up,
+    whose scale 2/3 float32 rounds so that its taps do not repeat (the tables' path)."""
+    x = g.input((20, 24, 3))
+    odd = g.input((33, 17, 4))
+    gray = g.input((16, 40, 1))
+    return [resizing(g, x, 40, 48),                                   # bilinear x2
+            resizing(g, x, 60, 72, "nearest"),                        # x3
+            resizing(g, x, 30, 36, "bilinear"),                       # x3/2: tables
+            resizing(g, x, 10, 12, "bilinear"),                       # /2
+            resizing(g, x, 10, 16, "nearest"),                        # /2, /(3/2)
+            resizing(g, odd, 66, 34, "bilinear"),                     # odd sizes
+            resizing(g, gray, 32, 80, "bilinear")]                    # one channel
+
+
 def resizing_cf(g):  # Keras 3's data_format
     x = g.input((3, 7, 5))                                            # (C, H, W)
     return [resizing(g, x, 11, 9, "bilinear", fmt="channels_first"),
@@ -151,7 +168,7 @@ def centercrop_cf(g):  # Keras 3's data_format
 
 
 MODELS = {name: f for name, f in list(globals().items())
-          if name.endswith(("_variants", "_cf")) and callable(f)}
+          if name.endswith(("_variants", "_cf", "_periodic")) and callable(f)}
 
 if __name__ == "__main__":
     ge.MODELS.update(MODELS)

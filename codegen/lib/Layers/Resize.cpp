@@ -13,12 +13,20 @@
 // and weights) are tables over the output coordinate, computed once. Bilinear and
 // nearest upscaling (along y) of fewer than 8 channels first resample every input row
 // along x (a row read by several output rows is resampled once), then along y.
+// When both axes' taps repeat with a short period (2x, 3x, 1/2x, 2/3x, ...: checked
+// output by output) and the channels are few, the taps are expressions of the phase
+// instead of tables, so that rows resample with vector loads instead of gathers.
 // Schedule (scheduleResize): computed whole (not fusable: it gathers 1, 4 or 16 input
 // pixels per output), parallel over rows, vectorized along the channels, or along x
-// with the channels unrolled when they are fewer than a vector's lanes.
+// with the channels unrolled when they are fewer than a vector's lanes; the periodic
+// form in bands of output rows (schedulePeriodic).
 #include "Layers.h"
+#include "kconv/Support/ParallelTasks.h"
 
 #include <cfloat>
+#include <cmath>
+#include <numeric>
+#include <optional>
 
 namespace kconv::codegen {
 
@@ -76,6 +84,68 @@ Taps bicubicTaps(Expr o, int64_t in, float scale) {
   return taps;
 }
 
+/// An axis whose taps repeat every `period` outputs, moving `step` inputs: output
+/// period * k + r reads inputs step * k + lower[r] and step * k + upper[r] (clamped into
+/// the image) with weight[r] (bilinear; nearest reads lower[r] alone). Found when the
+/// float32 formulas above give exactly that for every output (scales float32 holds
+/// exactly: 2x, 3x, 1/2x, 2/3x, ...), so the result is bit-identical to the tables'.
+struct Periodic {
+  int period = 0, step = 0;
+  std::vector<int> lower, upper;
+  std::vector<float> weight;
+};
+
+/// The most outputs a period may span (its phases are unrolled).
+constexpr int kMaxPeriod = 4;
+
+std::optional<Periodic> periodicTaps(bool nearest, int64_t in, int64_t out, float scale) {
+  int64_t g = std::gcd(in, out), period = out / g, step = in / g;
+  if (period > kMaxPeriod || out < 2 * period)
+    return std::nullopt;
+  // The unclamped taps of output o, in float32 as sourceCoordinate computes them.
+  auto taps = [&](int64_t o, int &lower, int &upper, float &weight) {
+    volatile float product = (float(o) + 0.5f) * scale;
+    float s = nearest ? float(product) : float(product) - 0.5f;
+    lower = (int)std::floor(s);
+    upper = (int)std::ceil(s);
+    weight = s - std::floor(s);
+  };
+  Periodic p;
+  p.period = (int)period;
+  p.step = (int)step;
+  p.lower.resize(period);
+  p.upper.resize(period);
+  p.weight.resize(period);
+  for (int64_t r = 0; r < period; ++r)
+    taps(r, p.lower[r], p.upper[r], p.weight[r]);
+  for (int64_t o = period; o < out; ++o) {
+    int lower, upper;
+    float weight;
+    taps(o, lower, upper, weight);
+    int64_t r = o % period, shift = (o / period) * step;
+    if (lower != p.lower[r] + shift || upper != p.upper[r] + shift ||
+        (!nearest && weight != p.weight[r]))
+      return std::nullopt;
+  }
+  return p;
+}
+
+/// Periodic taps at output coordinate period * k + r, as expressions: the index of
+/// tap `which` (0 lower, 1 upper) clamped into an image of `in` (the unclamped value
+/// marked likely, so that Halide peels the clamped ends off the loop), and the weight.
+Expr periodicIndex(const Periodic &p, Expr k, Expr r, int which, int64_t in) {
+  std::vector<Expr> phases;
+  for (int v : which == 0 ? p.lower : p.upper)
+    phases.push_back(v);
+  Expr unclamped = p.step * k + (p.period == 1 ? phases[0] : mux(r, phases));
+  return clamp(likely(unclamped), 0, (int)in - 1);
+}
+
+Expr periodicWeight(const Periodic &p, Expr r) {
+  std::vector<Expr> phases(p.weight.begin(), p.weight.end());
+  return p.period == 1 ? phases[0] : mux(r, phases);
+}
+
 /// `taps` of output coordinate `o` as tables (Funcs of `o`, added to `tables`), called
 /// at `at`.
 Taps tabulated(const Taps &taps, Var o, Expr at, const std::string &name,
@@ -127,6 +197,43 @@ void scheduleResize(Func store, Func rows, const std::vector<Func> &tables,
   }
   schedule(store, outShape, rows.defined());
 }
+
+/// THE SCHEDULE of the periodic resampling (few channels, both axes periodic): bands of
+/// output rows in parallel, each computing the input rows it reads resampled along x
+/// (`rows`) into a buffer that stays in cache, its columns split into periods,
+/// vectorized along the periods with the channels and phases unrolled (strided loads
+/// and interleaved stores, no gathers); the output vectorized along a row's channels
+/// and columns as one.
+void schedulePeriodic(Func store, Func rows, int period, const std::vector<int64_t> &outShape,
+                      int vectorWidth, int threads) {
+  std::vector<Var> args = store.args();
+  Var c = args[0], x = args[1], y = args[2], band("band"), cx("cx");
+  int64_t height = outShape[1], width = outShape[2], channels = outShape[3];
+  if (channels * width >= vectorWidth)
+    store.bound(c, 0, (int)channels)
+        .fuse(c, x, cx)
+        .vectorize(cx, vectorWidth, TailStrategy::GuardWithIf);
+  // Bands of at most 32 rows: their resampled input rows (about 32 * step / period + 2
+  // of width * channels floats) stay in L2.
+  ParallelSplit split =
+      parallelSplit(double(height * width * channels), height, 1, threads, kMinTaskElements);
+  int rowsPerBand = (int)std::min<int64_t>(split.rowsPerTask, 32);
+  store.split(y, band, y, rowsPerBand, TailStrategy::GuardWithIf);
+  if (height > rowsPerBand)
+    store.parallel(band);
+  // rows(c, x = period * k + phase): k vectorized, the channels and phases unrolled.
+  std::vector<Var> rowArgs = rows.args();
+  Var rc = rowArgs[0], rx = rowArgs[1], k("k"), phase("phase");
+  rows.compute_at(store, band);
+  rows.bound(rc, 0, (int)channels).bound(rx, 0, (int)width);
+  if (period > 1)
+    rows.split(rx, k, phase, period).reorder(rc, phase, k).unroll(phase);
+  else
+    k = rx;
+  rows.unroll(rc);
+  if (width / period >= vectorWidth)
+    rows.vectorize(k, vectorWidth, TailStrategy::ShiftInwards);
+}
 } // namespace
 
 LayerFuncs defineStep(const ResizeLayer &layer, const StepInputs &in) {
@@ -145,9 +252,41 @@ LayerFuncs defineStep(const ResizeLayer &layer, const StepInputs &in) {
                                                                 : bicubicTaps(o, extent, scale);
     return tabulated(taps, o, at, layer.name + "_" + axis, tables);
   };
+  using Method = ResizeLayer::Method;
+  // Few channels, bilinear or nearest, both axes periodic: input rows resampled along x
+  // by phases (dense vector loads instead of gathers), in bands of output rows.
+  bool nearest = layer.method == Method::Nearest;
+  std::optional<Periodic> px, py;
+  if (image.channels < 8 && layer.method != Method::Bicubic) {
+    px = periodicTaps(nearest, W, layer.size[1], scaleX);
+    py = periodicTaps(nearest, H, layer.size[0], scaleY);
+  }
+  if (px && py) {
+    Func rows(layer.name + "_rows"), resized(layer.name);
+    int Px = px->period, Py = py->period;
+    Expr left = src(c, periodicIndex(*px, x / Px, x % Px, 0, W), y, n);
+    if (nearest) {
+      rows(c, x, y, n) = left;
+    } else {
+      Expr right = src(c, periodicIndex(*px, x / Px, x % Px, 1, W), y, n);
+      rows(c, x, y, n) = left + (right - left) * periodicWeight(*px, x % Px);
+    }
+    auto row = [&](int which) {
+      return rows(c, x, periodicIndex(*py, y / Py, y % Py, which, H), n);
+    };
+    Expr top = row(0);
+    resized(c, x, y, n) =
+        nearest ? top : top + (row(1) - top) * periodicWeight(*py, y % Py);
+    LayerFuncs f;
+    f.result = resized;
+    std::vector<int64_t> outShape = output.shape;
+    f.schedule = [=](Func store, int vectorWidth, int threads) {
+      schedulePeriodic(store, rows, Px, outShape, vectorWidth, threads);
+    };
+    return f;
+  }
   Taps ty = axisTaps(y, H, scaleY, "y"), tx = axisTaps(x, W, scaleX, "x");
   Func resized(layer.name), rows;
-  using Method = ResizeLayer::Method;
   // Few channels, upscaled along y: each input row resampled along x once, into `rows`.
   bool resampleRows = image.channels < 8 && layer.size[0] >= H && layer.method != Method::Bicubic;
   if (layer.method == Method::Nearest) {
