@@ -440,31 +440,18 @@ static int32_t timeOf(const Recurrence *p, int32_t step) {
   return (p->flags & KCONV_RNN_BACKWARDS) ? p->timesteps - 1 - step : step;
 }
 
-/* One tile of step `step`: batch rows [r0, r0 + rows) (offsets from batchMin) of block
- * `b`, reading p->h[step % 2] and writing the other. Phase 0 of a GRU without
- * reset_after computes z and r * h only; phase 1 its candidate and h. */
-KCONV_WIDE_VECTORS static void runTile(const Recurrence *p, int32_t step, int r0, int rows,
-                                       int b, int phase) {
+/* The gates of a tile's rows from their products `acc` (see runTile), with the cell's
+ * activations `act` and `ract`: inlined where they are constants, so the activation's
+ * switch folds away (dispatched per vector, it made the gates twice as slow). */
+VECTOR_INLINE void tileGates(const Recurrence *p, int32_t step, int r0, int rows, int b,
+                             int phase, vf acc[TILE_ROWS][MAX_GATES], int act, int ract) {
   int32_t t = timeOf(p, step);
   int32_t at = (p->flags & KCONV_RNN_FLIP) ? p->timesteps - 1 - step : step; /* output row */
   int cur = step & 1;
-  int units = p->units, gates = p->gates, ld = p->ld, cell = p->cell;
+  int units = p->units, ld = p->ld, cell = p->cell;
   int u0 = b * BLOCK, n = units - u0 < BLOCK ? units - u0 : BLOCK;
   int resetAfter = (p->flags & KCONV_RNN_RESET_AFTER) != 0;
   int gruTwoPhases = cell == KCONV_RNN_GRU && !resetAfter;
-  int act = p->activation, ract = p->recurrent_activation;
-  /* The gates this phase multiplies: all; z and r; or the GRU's candidate. */
-  int first = gruTwoPhases && phase == 1 ? 2 : 0;
-  int segs = gruTwoPhases ? (phase == 0 ? 2 : 1) : gates;
-  const float *a = gruTwoPhases && phase == 1 ? p->rh : p->h[cur];
-  const float *bias = p->bias + (size_t)b * gates * BLOCK + first * BLOCK;
-  vf acc[TILE_ROWS][MAX_GATES];
-  for (int r = 0; r < rows; ++r)
-    for (int s = 0; s < segs; ++s)
-      acc[r][s] = loadv(bias + s * BLOCK);
-  product(acc, a + (size_t)r0 * ld, ld,
-          p->packed + (size_t)b * units * gates * BLOCK + first * BLOCK, gates * BLOCK, units,
-          rows, segs, p->halves);
   const struct halide_buffer_t *projected = p->projected;
   int sequences = (p->flags & KCONV_RNN_SEQUENCES) != 0;
   int zeroMasked = (p->flags & KCONV_RNN_ZERO_MASKED) != 0;
@@ -520,6 +507,35 @@ KCONV_WIDE_VECTORS static void runTile(const Recurrence *p, int32_t step, int r0
     if (sequences)
       storeUnits(p->out, at, sample, u0, n, masked && (zeroMasked || noOutputYet) ? NULL : hNext);
   }
+}
+
+/* One tile of step `step`: batch rows [r0, r0 + rows) (offsets from batchMin) of block
+ * `b`, reading p->h[step % 2] and writing the other. Phase 0 of a GRU without
+ * reset_after computes z and r * h only; phase 1 its candidate and h. */
+KCONV_WIDE_VECTORS static void runTile(const Recurrence *p, int32_t step, int r0, int rows,
+                                       int b, int phase) {
+  int cur = step & 1;
+  int units = p->units, gates = p->gates, ld = p->ld;
+  int gruTwoPhases = p->cell == KCONV_RNN_GRU && !(p->flags & KCONV_RNN_RESET_AFTER);
+  int act = p->activation, ract = p->recurrent_activation;
+  /* The gates this phase multiplies: all; z and r; or the GRU's candidate. */
+  int first = gruTwoPhases && phase == 1 ? 2 : 0;
+  int segs = gruTwoPhases ? (phase == 0 ? 2 : 1) : gates;
+  const float *a = gruTwoPhases && phase == 1 ? p->rh : p->h[cur];
+  const float *bias = p->bias + (size_t)b * gates * BLOCK + first * BLOCK;
+  vf acc[TILE_ROWS][MAX_GATES];
+  for (int r = 0; r < rows; ++r)
+    for (int s = 0; s < segs; ++s)
+      acc[r][s] = loadv(bias + s * BLOCK);
+  product(acc, a + (size_t)r0 * ld, ld,
+          p->packed + (size_t)b * units * gates * BLOCK + first * BLOCK, gates * BLOCK, units,
+          rows, segs, p->halves);
+  /* The usual activations (tanh, and sigmoid for the gates; a SimpleRNN has none) as
+   * constants, any others as they come. */
+  if (act == KCONV_ACT_TANH && (ract == KCONV_ACT_SIGMOID || p->cell == KCONV_RNN_SIMPLE))
+    tileGates(p, step, r0, rows, b, phase, acc, KCONV_ACT_TANH, KCONV_ACT_SIGMOID);
+  else
+    tileGates(p, step, r0, rows, b, phase, acc, act, ract);
 }
 
 /* Rows [row0, row1) and blocks [b0, b1): a thread's share of the work, or a task's. */
