@@ -365,8 +365,15 @@ static void storeUnits(struct halide_buffer_t *out, int32_t row, int n, int u0, 
     y += (int64_t)(row - d[1].min) * d[1].stride;
   int first = d[0].min > u0 ? d[0].min : u0;
   int end = d[0].min + d[0].extent < u0 + count ? d[0].min + d[0].extent : u0 + count;
-  for (int j = first; j < end; ++j)
-    y[(int64_t)(j - d[0].min) * d[0].stride] = v ? v[j - u0] : 0.f;
+  if (v && d[0].stride == 1 && first < end)
+    memcpy(y + (first - d[0].min), v + (first - u0), sizeof(float) * (size_t)(end - first));
+  else
+    for (int j = first; j < end; ++j)
+      y[(int64_t)(j - d[0].min) * d[0].stride] = v ? v[j - u0] : 0.f;
+  /* The next block's units of this row, for writing, a block's work ahead: a step's
+   * rows lie a sequence apart, so each block's stores would miss the cache. */
+  if (end < d[0].min + d[0].extent)
+    __builtin_prefetch(y + (int64_t)(end - d[0].min) * d[0].stride, 1);
 }
 
 /* Loads units [u0, u0 + count) of sample `n` of a (units, batch) state buffer. */
