@@ -118,11 +118,17 @@ def layer_norm_axes(g):
 def layer_norm_blocks(g):
     """The moments of 4 positions at a time over a last axis of 16 to 256: 9 tokens (two
     blocks and one shifted inwards), 3 (fewer than a block, one at a time), a rank-4
-    row of 7 columns, and 131 tokens in two bands of blocks (the second shorter)."""
+    row of 7 columns, 131 tokens in two bands of blocks (the second shorter), 6 rows
+    normalized over their 5 x 16 (two axes), 37 rows of 15 columns in bands of rows, a
+    single row of 300 columns in bands of its blocks, and rank 5."""
     outputs = [layer_norm(g, g.input((9, 16))),
                layer_norm(g, g.input((3, 32)), epsilon=1e-5),
                layer_norm(g, g.input((5, 7, 24)), center=False),
-               layer_norm(g, g.input((131, 256)), epsilon=1e-6)]
+               layer_norm(g, g.input((131, 256)), epsilon=1e-6),
+               layer_norm(g, g.input((6, 5, 16)), axis=[-2, -1]),
+               layer_norm(g, g.input((37, 15, 64))),
+               layer_norm(g, g.input((1, 300, 128))),
+               layer_norm(g, g.input((3, 2, 5, 8)), epsilon=1e-4)]
     return outputs
 
 

@@ -109,8 +109,10 @@ std::vector<Func> laneMoments(const LayerNormLayer &layer, const TensorInfo &in,
 /// The output's loop nest when positions are normalized kBlockPositions at a time:
 /// vectorized along the last axis, the position loop (Keras dimension `positionDim`, at
 /// least a block long) split into blocks (the last shifted inwards), and bands of the
-/// outermost non-batch dimension (of blocks if that is the position) run in parallel,
-/// so that no band ends inside a block. Returns the block loop.
+/// outermost non-batch dimension (of blocks if that is the position; and of a row's
+/// blocks where rows are few) run in parallel, so that no band ends inside a block (a
+/// band holding only the last, shifted block rewrites some of its neighbour's outputs
+/// with the same values). Returns the block loop.
 Var blockLoops(Func store, int positionDim, const std::vector<int64_t> &shape, int vectorWidth,
                int threads) {
   std::vector<Var> args = store.args();
@@ -124,13 +126,25 @@ Var blockLoops(Func store, int positionDim, const std::vector<int64_t> &shape, i
   for (int d = 1; d < rank; ++d)
     elements *= double(shape[d]);
   Var outer = positionDim == 1 ? block : halideVar(1), band(outer.name() + "_band");
-  int64_t rows = positionDim == 1 ? (shape[1] + kBlockPositions - 1) / kBlockPositions : shape[1];
-  ParallelSplit split = parallelSplit(elements, rows, 1, threads, kMinTaskElements);
-  if (split.tasks() > 1)
-    store.split(outer, band, outer, (int)split.rowsPerTask, TailStrategy::GuardWithIf)
-        .parallel(band);
-  else if (shape[0] != 1)
-    store.parallel(args[rank - 1]);
+  int64_t blocks = (shape[positionDim] + kBlockPositions - 1) / kBlockPositions;
+  // Where the rows are fewer than the tasks wanted, blocks of a row as columns too.
+  ParallelSplit split = parallelSplit(elements, positionDim == 1 ? blocks : shape[1],
+                                      positionDim == 2 ? blocks : 1, threads, kMinTaskElements);
+  if (split.tasks() == 1) {
+    if (shape[0] != 1)
+      store.parallel(args[rank - 1]);
+    return block;
+  }
+  store.split(outer, band, outer, (int)split.rowsPerTask, TailStrategy::GuardWithIf);
+  if (split.colTasks == 1) {
+    store.parallel(band);
+    return block;
+  }
+  Var columns("block_band"), task("task");
+  store.split(block, columns, block, (int)split.colsPerTask, TailStrategy::GuardWithIf)
+      .reorder(block, outer, columns, band)
+      .fuse(columns, band, task)
+      .parallel(task);
   return block;
 }
 
