@@ -130,19 +130,24 @@ def resizing_variants(g):
 
 def resizing_periodic(g):
     """Few channels and taps that repeat along both axes (kconv resamples rows by
-    phases, in bands of output rows): 2x and 3x up, 2x and 3/2x down, long enough rows
-    for vectors and tall enough outputs for several bands, 1 to 4 channels; and 3/2x up,
-    whose scale 2/3 float32 rounds so that its taps do not repeat (the tables' path)."""
+    phases, in bands of output rows): 2x, 4x and nearest 3x up, 2x, 3x and 3/2x down,
+    long enough rows for vectors and tall enough outputs for several bands, a tiny image
+    (one band, the batch in parallel), 1 to 4 channels; and 3/2x up, whose scale 2/3
+    float32 rounds so that its taps do not repeat (the tables' path)."""
     x = g.input((20, 24, 3))
     odd = g.input((33, 17, 4))
     gray = g.input((16, 40, 1))
+    tiny = g.input((4, 6, 3))                                         # one band per image
     return [resizing(g, x, 40, 48),                                   # bilinear x2
             resizing(g, x, 60, 72, "nearest"),                        # x3
             resizing(g, x, 30, 36, "bilinear"),                       # x3/2: tables
             resizing(g, x, 10, 12, "bilinear"),                       # /2
             resizing(g, x, 10, 16, "nearest"),                        # /2, /(3/2)
             resizing(g, odd, 66, 34, "bilinear"),                     # odd sizes
-            resizing(g, gray, 32, 80, "bilinear")]                    # one channel
+            resizing(g, gray, 32, 80, "bilinear"),                    # one channel
+            resizing(g, x, 80, 96, "bilinear"),                       # x4: 4 phases
+            resizing(g, x, 20, 8, "bilinear"),                        # /3: weights 0
+            resizing(g, tiny, 8, 12, "bilinear")]                     # rows unvectorized
 
 
 def resizing_cf(g):  # Keras 3's data_format

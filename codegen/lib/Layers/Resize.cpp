@@ -13,8 +13,8 @@
 // and weights) are tables over the output coordinate, computed once. Bilinear and
 // nearest upscaling (along y) of fewer than 8 channels first resample every input row
 // along x (a row read by several output rows is resampled once), then along y.
-// When both axes' taps repeat with a short period (2x, 3x, 1/2x, 2/3x, ...: checked
-// output by output) and the channels are few, the taps are expressions of the phase
+// When both axes' taps repeat with a short period (2x, 1/2x, 2/3x, ...: checked output
+// by output) and the channels are few, the taps are expressions of the phase
 // instead of tables, so that rows resample with vector loads instead of gathers.
 // Schedule (scheduleResize): computed whole (not fusable: it gathers 1, 4 or 16 input
 // pixels per output), parallel over rows, vectorized along the channels, or along x
@@ -87,8 +87,10 @@ Taps bicubicTaps(Expr o, int64_t in, float scale) {
 /// An axis whose taps repeat every `period` outputs, moving `step` inputs: output
 /// period * k + r reads inputs step * k + lower[r] and step * k + upper[r] (clamped into
 /// the image) with weight[r] (bilinear; nearest reads lower[r] alone). Found when the
-/// float32 formulas above give exactly that for every output (scales float32 holds
-/// exactly: 2x, 3x, 1/2x, 2/3x, ...), so the result is bit-identical to the tables'.
+/// float32 formulas above give exactly that for every output (scales in / out that
+/// float32 holds: 2x and 4x up, 1/2x, 1/3x, 2/3x down; nearest 3x up), so the result is
+/// the tables' (bit for bit on finite inputs; where a phase's weight is 0, Halide folds
+/// its lerp to the left tap, so an infinite right tap gives no NaN there).
 struct Periodic {
   int period = 0, step = 0;
   std::vector<int> lower, upper;
@@ -100,7 +102,8 @@ constexpr int kMaxPeriod = 4;
 
 std::optional<Periodic> periodicTaps(bool nearest, int64_t in, int64_t out, float scale) {
   int64_t g = std::gcd(in, out), period = out / g, step = in / g;
-  if (period > kMaxPeriod || out < 2 * period)
+  // Coordinates past 2^24 are not exact in float32 (nor convertible to int near 2^31).
+  if (period > kMaxPeriod || out < 2 * period || in > (1 << 24) || out > (1 << 24))
     return std::nullopt;
   // The unclamped taps of output o, in float32 as sourceCoordinate computes them.
   auto taps = [&](int64_t o, int &lower, int &upper, float &weight) {
@@ -221,6 +224,8 @@ void schedulePeriodic(Func store, Func rows, int period, const std::vector<int64
   store.split(y, band, y, rowsPerBand, TailStrategy::GuardWithIf);
   if (height > rowsPerBand)
     store.parallel(band);
+  else if (outShape[0] != 1)
+    store.parallel(args[3]); // one band per image: the images in parallel
   // rows(c, x = period * k + phase): k vectorized, the channels and phases unrolled.
   std::vector<Var> rowArgs = rows.args();
   Var rc = rowArgs[0], rx = rowArgs[1], k("k"), phase("phase");
