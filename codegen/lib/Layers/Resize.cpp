@@ -25,6 +25,7 @@
 
 #include <cfloat>
 #include <cmath>
+#include <cstdlib>
 #include <numeric>
 #include <optional>
 
@@ -262,7 +263,10 @@ LayerFuncs defineStep(const ResizeLayer &layer, const StepInputs &in) {
   // by phases (dense vector loads instead of gathers), in bands of output rows.
   bool nearest = layer.method == Method::Nearest;
   std::optional<Periodic> px, py;
-  if (image.channels < 8 && layer.method != Method::Bicubic) {
+  // KCONV_TEST_RESIZE_TABLES=1 keeps the tables (test/e2e/resizing.test compares the two
+  // paths' outputs byte for byte).
+  bool tablesOnly = std::getenv("KCONV_TEST_RESIZE_TABLES") != nullptr;
+  if (image.channels < 8 && layer.method != Method::Bicubic && !tablesOnly) {
     px = periodicTaps(nearest, W, layer.size[1], scaleX);
     py = periodicTaps(nearest, H, layer.size[0], scaleY);
   }
