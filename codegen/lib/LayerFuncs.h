@@ -125,6 +125,14 @@ void vectorizeAndParallelize(Halide::Func f, Halide::Stage stage,
                              const std::vector<int64_t> &kerasShape, int vectorWidth,
                              int threads);
 
+/// Parallelizes `stage` for `threads` threads over `rows` loop `y` (of `cols` loop `x`
+/// too where rows are few) in tasks holding `elements` per image in all
+/// (kconv::parallelSplit), or only over the `batch` loop when an image is too little
+/// work for two tasks (a batch of `batchSize` one in place).
+void parallelizeBands(Halide::Stage stage, Halide::Var y, int64_t rows, Halide::Var x,
+                      int64_t cols, double elements, Halide::Var batch, int64_t batchSize,
+                      int threads);
+
 /// Vectorizes the image `f` (Halide order (c, x, ...)) of fewer channels than a vector's
 /// lanes along x, its `channels` unrolled: the channels' strided loads and stores
 /// become dense vectors and shuffles (not vectorized when `width` is below a vector).

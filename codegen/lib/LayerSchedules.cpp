@@ -34,16 +34,22 @@ void vectorizeAndParallelize(Func f, Stage stage, const std::vector<int64_t> &ke
   double elements = 1;
   for (int d = 1; d < rank; ++d)
     elements *= double(kerasShape[d]);
-  int64_t rows = kerasShape[1], cols = rank >= 4 ? kerasShape[2] : 1;
+  parallelizeBands(stage, args[outer], kerasShape[1], args[outer - 1],
+                   rank >= 4 ? kerasShape[2] : 1, elements, args[rank - 1], kerasShape[0],
+                   threads);
+}
+
+void parallelizeBands(Stage stage, Var y, int64_t rows, Var x, int64_t cols, double elements,
+                      Var batch, int64_t batchSize, int threads) {
   ParallelSplit split = parallelSplit(elements, rows, cols, threads, kMinTaskElements);
   if (split.tasks() == 1) {
     // Too little work per image for two tasks: only images run in parallel (a batch of
     // one in place).
-    if (kerasShape[0] != 1)
-      stage.parallel(args[rank - 1]);
+    if (batchSize != 1)
+      stage.parallel(batch);
     return;
   }
-  Var y = args[outer], band("band");
+  Var band("band");
   if (split.rowsPerTask == 1 && split.colTasks == 1) {
     stage.parallel(y);
     return;
@@ -53,7 +59,7 @@ void vectorizeAndParallelize(Func f, Stage stage, const std::vector<int64_t> &ke
     stage.parallel(band);
     return;
   }
-  Var x = args[outer - 1], xband("xband"), task("task");
+  Var xband("xband"), task("task");
   stage.split(x, xband, x, (int)split.colsPerTask, TailStrategy::GuardWithIf)
       .reorder(x, y, xband, band)
       .fuse(xband, band, task)

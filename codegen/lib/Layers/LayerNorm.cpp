@@ -7,7 +7,6 @@
 // blocks' reduction chains overlap; otherwise the common one of non-convolution steps
 // (scheduleLayer), the moments computed whole.
 #include "Layers.h"
-#include "kconv/Support/ParallelTasks.h"
 
 #include <algorithm>
 
@@ -125,26 +124,11 @@ Var blockLoops(Func store, int positionDim, const std::vector<int64_t> &shape, i
   double elements = 1;
   for (int d = 1; d < rank; ++d)
     elements *= double(shape[d]);
-  Var outer = positionDim == 1 ? block : halideVar(1), band(outer.name() + "_band");
-  int64_t blocks = (shape[positionDim] + kBlockPositions - 1) / kBlockPositions;
   // Where the rows are fewer than the tasks wanted, blocks of a row as columns too.
-  ParallelSplit split = parallelSplit(elements, positionDim == 1 ? blocks : shape[1],
-                                      positionDim == 2 ? blocks : 1, threads, kMinTaskElements);
-  if (split.tasks() == 1) {
-    if (shape[0] != 1)
-      store.parallel(args[rank - 1]);
-    return block;
-  }
-  store.split(outer, band, outer, (int)split.rowsPerTask, TailStrategy::GuardWithIf);
-  if (split.colTasks == 1) {
-    store.parallel(band);
-    return block;
-  }
-  Var columns("block_band"), task("task");
-  store.split(block, columns, block, (int)split.colsPerTask, TailStrategy::GuardWithIf)
-      .reorder(block, outer, columns, band)
-      .fuse(columns, band, task)
-      .parallel(task);
+  int64_t blocks = (shape[positionDim] + kBlockPositions - 1) / kBlockPositions;
+  parallelizeBands(store, positionDim == 1 ? block : halideVar(1),
+                   positionDim == 1 ? blocks : shape[1], block, positionDim == 2 ? blocks : 1,
+                   elements, args[rank - 1], shape[0], threads);
   return block;
 }
 
