@@ -134,20 +134,21 @@ std::optional<Periodic> periodicTaps(bool nearest, int64_t in, int64_t out, floa
   return p;
 }
 
-/// Periodic taps at output coordinate period * k + r, as expressions: the index of
-/// tap `which` (0 lower, 1 upper) clamped into an image of `in` (the unclamped value
-/// marked likely, so that Halide peels the clamped ends off the loop), and the weight.
-Expr periodicIndex(const Periodic &p, Expr k, Expr r, int which, int64_t in) {
-  std::vector<Expr> phases;
-  for (int v : which == 0 ? p.lower : p.upper)
-    phases.push_back(v);
-  Expr unclamped = p.step * k + (p.period == 1 ? phases[0] : mux(r, phases));
-  return clamp(likely(unclamped), 0, (int)in - 1);
-}
-
-Expr periodicWeight(const Periodic &p, Expr r) {
-  std::vector<Expr> phases(p.weight.begin(), p.weight.end());
-  return p.period == 1 ? phases[0] : mux(r, phases);
+/// The periodic taps of output coordinate `o` as expressions of its phase o % period:
+/// indices clamped into an image of `in` (the unclamped value marked likely, so that
+/// Halide peels the clamped ends off the loop) and, for bilinear, the lerp weight.
+Taps phaseTaps(const Periodic &p, Expr o, int64_t in, bool nearest) {
+  Expr k = o / p.period, r = o % p.period;
+  auto phases = [&](const auto &values) {
+    std::vector<Expr> e(values.begin(), values.end());
+    return p.period == 1 ? e[0] : mux(r, e);
+  };
+  auto index = [&](const std::vector<int> &offsets) {
+    return clamp(likely(p.step * k + phases(offsets)), 0, (int)in - 1);
+  };
+  if (nearest)
+    return {{index(p.lower)}, {Expr(1.0f)}};
+  return {{index(p.lower), index(p.upper)}, {phases(p.weight)}};
 }
 
 /// `taps` of output coordinate `o` as tables (Funcs of `o`, added to `tables`), called
@@ -259,8 +260,8 @@ LayerFuncs defineStep(const ResizeLayer &layer, const StepInputs &in) {
     return tabulated(taps, o, at, layer.name + "_" + axis, tables);
   };
   using Method = ResizeLayer::Method;
-  // Few channels, bilinear or nearest, both axes periodic: input rows resampled along x
-  // by phases (dense vector loads instead of gathers), in bands of output rows.
+  // Few channels, bilinear or nearest, both axes periodic: the taps as expressions of
+  // the phase (dense vector loads instead of gathers), rows resampled in bands.
   bool nearest = layer.method == Method::Nearest;
   std::optional<Periodic> px, py;
   // KCONV_TEST_RESIZE_TABLES=1 keeps the tables (test/e2e/resizing.test compares the two
@@ -270,34 +271,14 @@ LayerFuncs defineStep(const ResizeLayer &layer, const StepInputs &in) {
     px = periodicTaps(nearest, W, layer.size[1], scaleX);
     py = periodicTaps(nearest, H, layer.size[0], scaleY);
   }
-  if (px && py) {
-    Func rows(layer.name + "_rows"), resized(layer.name);
-    int Px = px->period, Py = py->period;
-    Expr left = src(c, periodicIndex(*px, x / Px, x % Px, 0, W), y, n);
-    if (nearest) {
-      rows(c, x, y, n) = left;
-    } else {
-      Expr right = src(c, periodicIndex(*px, x / Px, x % Px, 1, W), y, n);
-      rows(c, x, y, n) = left + (right - left) * periodicWeight(*px, x % Px);
-    }
-    auto row = [&](int which) {
-      return rows(c, x, periodicIndex(*py, y / Py, y % Py, which, H), n);
-    };
-    Expr top = row(0);
-    resized(c, x, y, n) =
-        nearest ? top : top + (row(1) - top) * periodicWeight(*py, y % Py);
-    LayerFuncs f;
-    f.result = resized;
-    std::vector<int64_t> outShape = output.shape;
-    f.schedule = [=](Func store, int vectorWidth, int threads) {
-      schedulePeriodic(store, rows, Px, outShape, vectorWidth, threads);
-    };
-    return f;
-  }
-  Taps ty = axisTaps(y, H, scaleY, "y"), tx = axisTaps(x, W, scaleX, "x");
+  bool periodic = px && py;
+  Taps ty = periodic ? phaseTaps(*py, y, H, nearest) : axisTaps(y, H, scaleY, "y");
+  Taps tx = periodic ? phaseTaps(*px, x, W, nearest) : axisTaps(x, W, scaleX, "x");
   Func resized(layer.name), rows;
-  // Few channels, upscaled along y: each input row resampled along x once, into `rows`.
-  bool resampleRows = image.channels < 8 && layer.size[0] >= H && layer.method != Method::Bicubic;
+  // Few channels, upscaled along y (or periodic, in bands): each input row resampled
+  // along x once, into `rows`.
+  bool resampleRows =
+      periodic || (image.channels < 8 && layer.size[0] >= H && layer.method != Method::Bicubic);
   if (layer.method == Method::Nearest) {
     if (resampleRows) {
       rows = Func(layer.name + "_rows");
@@ -331,8 +312,12 @@ LayerFuncs defineStep(const ResizeLayer &layer, const StepInputs &in) {
   }
   f.result = resized;
   std::vector<int64_t> outShape = output.shape;
+  int period = periodic ? px->period : 0;
   f.schedule = [=](Func store, int vectorWidth, int threads) {
-    scheduleResize(store, rows, tables, outShape, H, vectorWidth, threads);
+    if (period)
+      schedulePeriodic(store, rows, period, outShape, vectorWidth, threads);
+    else
+      scheduleResize(store, rows, tables, outShape, H, vectorWidth, threads);
   };
   return f;
 }
