@@ -13,6 +13,8 @@ packages=(
   clang-19 libclang-rt-19-dev
   gcc-aarch64-linux-gnu libc6-arm64-cross libc6-dev-arm64-cross libgomp1-arm64-cross
   qemu-user
+  # GPU pipelines' kernels run on the CPU through OpenCL in the tests (test/e2e/gpu-*).
+  pocl-opencl-icd ocl-icd-libopencl1
 )
 if [[ "${KCONV_BENCH_DEPS:-0}" == 1 ]]; then
   packages+=(libdnnl-dev libxnnpack-dev libpthreadpool-dev python3-torch python3-torchvision

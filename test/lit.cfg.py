@@ -39,6 +39,21 @@ if (config.aarch64_runtime and os.path.exists(config.aarch64_runtime) and qemu_a
     config.available_features.add("aarch64")
     config.substitutions.append(("%qemu_aarch64", f"{qemu_aarch64} -L {aarch64_sysroot}"))
 config.substitutions.append(("%testlib", os.path.join(config.kconv_src_root, "test", "lib")))
+# GPU code (issue 23) without a GPU: OpenCL kernels run on the CPU through POCL (Debian:
+# pocl-opencl-icd), CUDA's PTX is assembled by CUDA's ptxas. A machine with the CUDA
+# driver (cuda-driver) runs CUDA executables instead of failing for want of one.
+if os.path.isdir("/etc/OpenCL/vendors") and any(
+        f.endswith(".icd") for f in os.listdir("/etc/OpenCL/vendors")) and any(
+        os.path.exists(os.path.join(d, "libOpenCL.so.1"))
+        for d in ("/usr/lib/x86_64-linux-gnu", "/usr/lib64", "/usr/lib")):
+    config.available_features.add("opencl")
+ptxas = lit.util.which("ptxas") or lit.util.which("ptxas", "/usr/local/cuda/bin")
+if ptxas:
+    config.available_features.add("ptxas")
+    config.substitutions.append(("%ptxas", ptxas))
+if any(os.path.exists(os.path.join(d, "libcuda.so.1"))
+       for d in ("/usr/lib/x86_64-linux-gnu", "/usr/lib64", "/usr/lib")):
+    config.available_features.add("cuda-driver")
 
 llvm_config.with_system_environment(["HOME", "TMPDIR"])
 llvm_config.use_default_substitutions()

@@ -94,6 +94,9 @@ struct LayerFuncs {
   /// is computed at the root as it is.
   std::vector<std::vector<int64_t>> stageShapes;
   bool view = false;
+  /// Computed on the host under the GPU schedule (GpuSchedule.h), never inlined into a
+  /// kernel: it reports errors from inside (an index check), which a kernel cannot.
+  bool hostOnly = false;
   /// A matrix product to schedule in register tiles: `tiles` (the result, or a stage)
   /// reads `product` (not a stage) element-wise at its own coordinates; their first
   /// Halide argument is the columns, the second the rows. Null Funcs: none.

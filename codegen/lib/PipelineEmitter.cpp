@@ -2,6 +2,7 @@
 #include "kconv/Codegen/HalideEmitter.h"
 
 #include "Conv2DSchedule.h"
+#include "GpuSchedule.h"
 #include "LayerFuncs.h"
 #include "PipelineBuilder.h"
 #include "PipelineSegments.h"
@@ -29,9 +30,9 @@ bool cpuHasAvxVnni() {
   return __get_cpuid_count(7, 1, &eax, &ebx, &ecx, &edx) && (eax & (1u << 4)) != 0;
 }
 
-/// This machine's Halide target, without features Halide 14 claims for it wrongly.
-Target hostTarget() {
-  Target target = get_host_target();
+/// `target` (this machine's, with any features added) without the features Halide 14
+/// claims for this machine wrongly.
+Target withoutFalseHostFeatures(Target target) {
   // Halide 14 calls every CPU with AVX512-VNNI and BF16 a Sapphire Rapids, whose LLVM
   // CPU has AVX-VNNI too; AMD Zen 4 does not, and LLVM's {vex} vpdpwssd in index
   // arithmetic stopped such code with SIGILL. Cannon Lake's features are all there.
@@ -44,10 +45,17 @@ Target hostTarget() {
 
 Target parseTarget(const std::string &text) {
   if (text.empty() || text == "host")
-    return hostTarget();
+    return withoutFalseHostFeatures(get_host_target());
   if (!Target::validate_target_string(text))
     throw CompileError("invalid Halide target '" + text + "'");
-  return Target(text);
+  Target target(text);
+  if (text.rfind("host-", 0) == 0)
+    target = withoutFalseHostFeatures(target);
+  // Without a capability Halide 14 emits PTX for sm_20, which CUDA 12 and later no
+  // longer assemble; 8.6 is the highest it knows (newer GPUs JIT-compile that PTX).
+  if (target.has_feature(Target::CUDA) && target.get_cuda_capability_lower_bound() < 30)
+    target = target.with_feature(Target::CUDACapability86);
+  return target;
 }
 
 namespace {
@@ -112,6 +120,7 @@ std::vector<std::string> boundaryHalideNames(const PipelinePlan &plan) {
 struct ConvPlacement {
   std::string outputName; // the model output it computes straight into
   int bandRows = 0;       // > 0: computed that many rows at a time (the caller places it)
+  bool gpu = false;       // a kernel of the GPU schedule (GpuSchedule.h)
 };
 
 /// The schedule a convolution is built with: forced or tuned, else the default.
@@ -136,16 +145,16 @@ Func buildConv(const PipelinePlan &plan, const Conv2DLayer &layer, Conv2DSchedul
   // Weights packed for the schedule's channel blocks (dense layers vectorized over
   // channels; depthwise taps are few and stay in registers).
   int64_t cinPerGroup = inInfo.channels / layer.groups;
+  bool manual = plan.autoscheduler.empty(), cpu = manual && !placement.gpu;
   int packBlock = schedule.vectorize == Conv2DSchedule::Vectorize::Channels && cinPerGroup > 1 &&
-                          plan.autoscheduler.empty()
+                          cpu
                       ? schedule.vectorWidth * schedule.vectors
                       : 0;
   LayerWeights layerValues = layerWeights(layer, cinPerGroup, weights, packBlock);
-  bool manual = plan.autoscheduler.empty();
   Conv2DAlgorithmHints hints;
-  hints.trimColumns = manual && schedule.trimColumns;
+  hints.trimColumns = cpu && schedule.trimColumns;
   // (The softmax form computes conv a row at a time and stages nothing.)
-  hints.stagedInput = manual && schedule.stageInput && !isAxisActivation(layer.activation);
+  hints.stagedInput = cpu && schedule.stageInput && !isAxisActivation(layer.activation);
   Conv2DFuncs funcs = defineConv2D(layer, inInfo, outInfo, input, residual, layerValues, hints);
   Func store = funcs.result;
   if (!outputName.empty()) {
@@ -164,7 +173,9 @@ Func buildConv(const PipelinePlan &plan, const Conv2DLayer &layer, Conv2DSchedul
         .bound(funcs.x, 0, (int)outInfo.width)
         .bound(funcs.y, 0, (int)outInfo.height);
   }
-  if (manual) {
+  if (manual && placement.gpu) {
+    scheduleConv2DOnGpu(funcs, store, outInfo);
+  } else if (manual) {
     // Every split factor must fit its extent (scheduleError): the last tile is
     // recomputed inside the tensor (ShiftInwards).
     if (std::optional<std::string> error = scheduleError(schedule, convShape(plan, layer)))
@@ -187,6 +198,7 @@ BuiltPipeline buildPipeline(const PipelinePlan &plan, const Target &target,
   built.stored.assign(plan.nodes.size(), false);
   int vectorWidth = target.natural_vector_size<float>();
   bool manual = plan.autoscheduler.empty();
+  bool gpu = manual && isGpuTarget(target);
   std::map<int, Func> tensors; // value index -> Func in Halide order
   std::vector<std::string> boundaryNames = boundaryHalideNames(plan);
   for (size_t i = 0; i < plan.inputs.size(); ++i) {
@@ -222,7 +234,8 @@ BuiltPipeline buildPipeline(const PipelinePlan &plan, const Target &target,
       ConvPlacement placement;
       if (named != outputName.end())
         placement.outputName = named->second;
-      int transpose = manual ? bandingTransposeOf(plan, layer, outputName) : -1;
+      placement.gpu = gpu;
+      int transpose = manual && !gpu ? bandingTransposeOf(plan, layer, outputName) : -1;
       Conv2DSchedule schedule = chosenSchedule(plan, layer, vectorWidth);
       if (transpose >= 0)
         placement.bandRows = bandRows(layer, schedule, plan.imageOut(layer), plan.threads);
@@ -243,20 +256,26 @@ BuiltPipeline buildPipeline(const PipelinePlan &plan, const Target &target,
     const TensorInfo &out = plan.values.at(output);
     Func store = funcs.result;
     auto named = outputName.find(output);
-    built.stored[index] =
-        named != outputName.end() || (!plan.inlinedNodes.count(int(index)) && !funcs.view);
+    bool hostOnly = gpu && layerStaysOnHost(funcs);
+    built.stored[index] = named != outputName.end() || hostOnly ||
+                          (!plan.inlinedNodes.count(int(index)) && !funcs.view);
     if (named != outputName.end()) {
       TensorVars v(out.rank());
       store = Func(named->second);
       store(v.halide()) = funcs.result(v.halide());
       outputFuncs[output] = store;
+    } else if (hostOnly) {
+      store.compute_root();
     } else if (plan.inlinedNodes.count(int(index))) {
       funcs.view = true; // fused: recomputed inside its consumer
     } else if (manual && !funcs.view) {
       store.compute_root();
     }
     const auto *transpose = std::get_if<TransposeLayer>(&node);
-    if (manual && named != outputName.end() && transpose) {
+    if (gpu && !hostOnly) {
+      if (built.stored[index])
+        scheduleLayerOnGpu(funcs, store, out);
+    } else if (manual && named != outputName.end() && transpose) {
       auto banded = bandedSources.find(int(index));
       int rows = banded != bandedSources.end() ? banded->second.second : 0;
       std::optional<Var> band =
@@ -288,7 +307,9 @@ BuiltPipeline buildPipeline(const PipelinePlan &plan, const Target &target,
       TensorVars v(info.rank());
       f = Func(boundaryNames[plan.inputs.size() + i] + (used.count(out.value) ? "_copy" : ""));
       f(v.halide()) = tensors.at(out.value)(v.halide());
-      if (manual && info.shape.back() >= vectorWidth)
+      if (gpu)
+        scheduleOnGpu(f, info.shape);
+      else if (manual && info.shape.back() >= vectorWidth)
         f.vectorize(v.halide()[0], vectorWidth, TailStrategy::GuardWithIf);
       used.insert(out.value);
     }
@@ -365,6 +386,14 @@ Status checkTarget(const std::string &text, TargetMachine &out) {
     Target target = parseTarget(text), host = get_host_target();
     out = TargetMachine();
     out.floatLanes = target.natural_vector_size<float>();
+    if (target.has_gpu_feature() &&
+        !(target.has_feature(Target::CUDA) || target.has_feature(Target::OpenCL)))
+      return Status::error("kconv runs GPU pipelines through CUDA or OpenCL (host-cuda, "
+                           "host-opencl), not the target's GPU API");
+    if (target.has_gpu_feature() && target.has_feature(Target::CUDA) &&
+        target.has_feature(Target::OpenCL))
+      return Status::error("name one GPU API, CUDA or OpenCL, not both");
+    out.gpu = target.has_gpu_feature();
     if (target.arch == host.arch && target.bits == host.bits && target.os == host.os)
       return Status::ok();
     // 64-bit ARM Linux from any host: Halide 14's LLVM has the AArch64 backend, and
@@ -526,7 +555,8 @@ Status emitPipeline(const PipelinePlan &plan, const EmitRequest &request,
     for (size_t index = 0; index < built.stored.size(); ++index)
       if (built.stored[index])
         storedWeight += splitWeight(plan.nodes.at(index));
-    if (plan.autoscheduler.empty() && request.splitAbove >= 0 &&
+    // A GPU pipeline is one pipeline: its intermediates stay on the device.
+    if (plan.autoscheduler.empty() && request.splitAbove >= 0 && !isGpuTarget(target) &&
         (storedWeight > request.splitAbove || built.weights.bytes > request.embeddedWeightBytes)) {
       if (!topLevelC)
         return Status::error("a split model's top level is C, and this caller compiles none");

@@ -591,6 +591,9 @@ def main():
                         help="the inputs' batch (the models' batch stays None)")
     parser.add_argument("--kconvc-arg", action="append", default=[],
                         help="an extra kconvc argument (repeatable), e.g. --target=arm-64-linux")
+    parser.add_argument("--compile-only", action="store_true",
+                        help="write the models and inputs and compile them, without running "
+                             "them (code for a machine this one lacks, a GPU)")
     parser.add_argument("--runner", default="",
                         help="command prefix running the executables, e.g. "
                              "'qemu-aarch64 -L /usr/aarch64-linux-gnu'")
@@ -613,6 +616,9 @@ def main():
         for i, (_, x) in enumerate(g.inputs):
             np.save(os.path.join(d, f"x{i}.npy"), x)
             inputs += ["--input", os.path.join(d, f"x{i}.npy")]
+        if args.compile_only:
+            print(f"{os.path.basename(d)}: compiled")
+            continue
         first = {}
         for threads in args.threads.split(",") if args.threads else [""]:
             suffix = f"_t{threads}" if threads else ""

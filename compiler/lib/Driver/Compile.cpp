@@ -462,6 +462,12 @@ int compile(const CompileOptions &options, llvm::raw_ostream &errs) {
                           "--tune-budget-total (the default schedules use the target's " +
                           std::to_string(machine.floatLanes) +
                           "-lane vectors), or pass --tuning-db with schedules tuned there");
+  // The tuner's space and timings are the CPU's; a GPU pipeline has one schedule.
+  if (machine.gpu && tuningRequested(options))
+    return fail(errs, "--target=" + options.target +
+                          ": the tuner does not time GPU schedules yet: drop --tune-budget, "
+                          "--tune-candidates and --tune-budget-total (GPU pipelines use the "
+                          "default GPU schedule)");
   std::string lowerSchedule = llvm::StringRef(options.scheduleFile).lower();
   bool scheduleIsFile = lowerSchedule != "adams2019" && lowerSchedule != "mullapudi2016" &&
                         lowerSchedule != "li2018";

@@ -131,6 +131,19 @@ KCONV_API kconv_status kconv_model_run_arrays(const kconv_model *model, int64_t 
                                               const float *const *inputs,
                                               float *const *outputs);
 
+/* Runs the model on Halide buffers as the caller holds them (inputs, then outputs, each
+ * float32 and shaped as the descriptor says, dimension 0 the innermost): for callers
+ * whose data is on the GPU already. An input on the device (its `device` field and
+ * interface set, e.g. by halide_cuda_wrap_device_ptr or halide_opencl_wrap_cl_mem from
+ * Halide's runtime headers) is read there, and a host one is copied to the device if it
+ * is flagged host-dirty; an output with a device allocation is written there and left
+ * device-dirty (halide_copy_to_host reads it back), else Halide allocates one for it,
+ * which the caller releases with halide_device_free. No copy is made by kconv.
+ * Checks and errors as kconv_model_run. */
+struct halide_buffer_t;
+KCONV_API kconv_status kconv_model_run_buffers(const kconv_model *model,
+                                               struct halide_buffer_t *const *buffers);
+
 /* Threads for the pipelines' parallel loops (OpenMP, each thread starts on the same
  * share of a loop every run, and helps a slower thread with its share when done);
  * 0 or less: OMP_NUM_THREADS, else every core. Process-wide; each concurrent run

@@ -60,6 +60,7 @@ struct TargetMachine {
   /// this machine's architecture, word size and operating system.
   std::string crossTriple;
   int floatLanes = 0; // float32 lanes of the target's natural vectors
+  bool gpu = false;   // the pipeline runs on a GPU (CUDA or OpenCL; GpuSchedule.h)
   bool native() const { return crossTriple.empty(); }
 };
 
