@@ -100,13 +100,53 @@ void scheduleLayerOnGpu(LayerFuncs &funcs, Func store, const TensorInfo &out) {
   scheduleOnGpu(store, out.shape);
 }
 
-void scheduleConv2DOnGpu(const Conv2DFuncs &funcs, Func store, const ImageInfo &out) {
+GpuConvSchedule defaultGpuSchedule(const ConvShape &shape) {
+  GpuConvSchedule s;
+  auto clampTo = [](int tile, int64_t extent) {
+    return extent > 0 ? int(std::min<int64_t>(tile, extent)) : tile;
+  };
+  s.tileC = 1;
+  s.tileX = clampTo(2, shape.outWidth);
+  s.tileY = clampTo(2, shape.outHeight);
+  s.threadsC = gpuThreads(shape.outChannels, 1).inner;
+  // A block of at least a warp: the columns fill what the channels leave.
+  s.threadsX = 32 / s.threadsC;
+  return s;
+}
+
+void scheduleConv2DOnGpu(const Conv2DFuncs &funcs, Func store, const ImageInfo &out,
+                         const GpuConvSchedule &schedule) {
   std::vector<int64_t> shape = {out.batch.value_or(-1), out.height, out.width, out.channels};
-  std::optional<Var> thread = scheduleOnGpu(store, shape);
-  // The sum of products in the thread's registers (a softmax's row sums read all
-  // channels: computed per element where they are read).
-  if (thread && !funcs.softmax)
-    Halide::Func(funcs.conv).compute_at(store, *thread);
+  if (funcs.softmax) {
+    // The row sums read every channel: computed per element where they are read.
+    scheduleOnGpu(store, shape);
+    return;
+  }
+  Var c = funcs.c, x = funcs.x, y = funcs.y, n = funcs.n;
+  Var co("co"), ci("ci"), xo("xo"), xi("xi"), yo("yo"), yi("yi"), cb("c_b"), xb("x_b"),
+      ct("c_t"), xt("x_t"), rows("rows");
+  int tileC = int(std::min<int64_t>(schedule.tileC, out.channels));
+  int tileX = int(std::min<int64_t>(schedule.tileX, out.width));
+  int tileY = int(std::min<int64_t>(schedule.tileY, out.height));
+  // Each thread's tile: constant extents (the last shifted inwards), unrolled.
+  store.split(c, co, ci, tileC, TailStrategy::ShiftInwards)
+      .split(x, xo, xi, tileX, TailStrategy::ShiftInwards)
+      .split(y, yo, yi, tileY, TailStrategy::ShiftInwards)
+      .reorder(ci, xi, yi, co, xo, yo, n)
+      .unroll(ci)
+      .unroll(xi)
+      .unroll(yi)
+      .gpu_tile(co, xo, cb, xb, ct, xt, schedule.threadsC, schedule.threadsX,
+                TailStrategy::GuardWithIf)
+      .fuse(yo, n, rows)
+      .gpu_blocks(rows);
+  // The tile's sums in registers: the reduction outside, the tile inside, unrolled.
+  Func conv = funcs.conv;
+  conv.compute_at(store, ct).store_in(MemoryType::Register).unroll(c).unroll(x).unroll(y);
+  std::vector<VarOrRVar> order = {c, x, y, n};
+  for (int d = 0; d < funcs.r.dimensions(); ++d)
+    order.push_back(funcs.r[d]);
+  conv.update().reorder(order).unroll(c).unroll(x).unroll(y);
 }
 
 } // namespace kconv::codegen

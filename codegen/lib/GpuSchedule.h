@@ -8,6 +8,7 @@
 
 #include "LayerFuncs.h"
 #include "Layers/Conv2D.h"
+#include "kconv/Codegen/Schedule.h"
 
 #include <Halide.h>
 
@@ -43,9 +44,18 @@ bool layerStaysOnHost(const LayerFuncs &funcs);
 /// each a kernel.
 void scheduleLayerOnGpu(LayerFuncs &funcs, Halide::Func store, const TensorInfo &out);
 
-/// Schedules a Conv2D on the GPU: `store` a kernel over (channels, columns) threads,
-/// each thread accumulating its output's sum of products in registers.
-void scheduleConv2DOnGpu(const Conv2DFuncs &funcs, Halide::Func store, const ImageInfo &out);
+/// The GPU schedule of a Conv2D of `shape` when none is forced: one warp of threads
+/// along the output channels (fewer where the channels are fewer), each accumulating
+/// 2 x 2 output pixels of its channel (the warp-per-block, register-tile family that
+/// was fastest on an H200: ../shared/GPU-NOTES.md), clamped to the output.
+GpuConvSchedule defaultGpuSchedule(const ConvShape &shape);
+
+/// Schedules a Conv2D on the GPU as `schedule` says (legal for the layer:
+/// kconv::gpuScheduleError): `store` a kernel whose threads each accumulate a register
+/// tile (unrolled) over the whole reduction, the tiles at the output's edges shifted
+/// inwards. A softmax activation, which reads all channels, is computed per element.
+void scheduleConv2DOnGpu(const Conv2DFuncs &funcs, Halide::Func store, const ImageInfo &out,
+                         const GpuConvSchedule &schedule);
 
 } // namespace kconv::codegen
 

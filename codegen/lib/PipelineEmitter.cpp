@@ -174,7 +174,11 @@ Func buildConv(const PipelinePlan &plan, const Conv2DLayer &layer, Conv2DSchedul
         .bound(funcs.y, 0, (int)outInfo.height);
   }
   if (manual && placement.gpu) {
-    scheduleConv2DOnGpu(funcs, store, outInfo);
+    ConvShape shape = convShape(plan, layer);
+    GpuConvSchedule gpuSchedule = layer.gpuSchedule.value_or(defaultGpuSchedule(shape));
+    if (std::optional<std::string> error = gpuScheduleError(gpuSchedule, shape))
+      throw std::invalid_argument("kconv GPU schedule: " + *error);
+    scheduleConv2DOnGpu(funcs, store, outInfo, gpuSchedule);
   } else if (manual) {
     // Every split factor must fit its extent (scheduleError): the last tile is
     // recomputed inside the tensor (ShiftInwards).

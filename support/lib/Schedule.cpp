@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <charconv>
+#include <iterator>
 #include <map>
 #include <sstream>
 
@@ -233,6 +234,90 @@ std::optional<Conv2DSchedule> parseSchedule(std::string_view text, std::string *
   s.channelsOuter = get("channels_outer");
   s.trimColumns = get("trim_columns");
   s.unrollTaps = get("unroll_taps");
+  return s;
+}
+
+std::string GpuConvSchedule::str() const {
+  std::ostringstream os;
+  os << "#kconv.gpu_schedule<tile_c = " << tileC << ", tile_x = " << tileX
+     << ", tile_y = " << tileY << ", threads_c = " << threadsC << ", threads_x = " << threadsX
+     << ">";
+  return os.str();
+}
+
+std::optional<std::string> gpuScheduleError(const GpuConvSchedule &s, const ConvShape &shape) {
+  std::ostringstream os;
+  if (s.tileC < 1 || s.tileX < 1 || s.tileY < 1 || s.threadsC < 1 || s.threadsX < 1)
+    return "GPU schedule fields must be >= 1";
+  if (int64_t(s.tileC) * s.tileX * s.tileY > kGpuMaxAccumulators) {
+    os << "GPU schedule tile " << s.tileC << " x " << s.tileX << " x " << s.tileY
+       << " holds more than " << kGpuMaxAccumulators << " accumulators per thread";
+    return os.str();
+  }
+  auto power2 = [](int v) { return (v & (v - 1)) == 0; };
+  if (!power2(s.threadsC) || !power2(s.threadsX) || int64_t(s.threadsC) * s.threadsX > 1024) {
+    os << "GPU schedule threads " << s.threadsC << " x " << s.threadsX
+       << " must be powers of two, at most 1024 in a block";
+    return os.str();
+  }
+  struct {
+    const char *name;
+    int tile;
+    int64_t extent;
+  } const fits[] = {{"tile_c", s.tileC, shape.outChannels},
+                    {"tile_x", s.tileX, shape.outWidth},
+                    {"tile_y", s.tileY, shape.outHeight}};
+  for (const auto &f : fits)
+    if (f.extent >= 0 && f.tile > f.extent) {
+      os << "GPU schedule " << f.name << " = " << f.tile << " exceeds the output's "
+         << f.extent;
+      return os.str();
+    }
+  return std::nullopt;
+}
+
+std::optional<GpuConvSchedule> parseGpuSchedule(std::string_view text, std::string *problem) {
+  static const char *const kFields[] = {"tile_c", "tile_x", "tile_y", "threads_c",
+                                        "threads_x"};
+  Reader in(text);
+  if (!in.literal("#kconv.gpu_schedule") || !in.literal("<"))
+    return std::nullopt;
+  std::map<std::string, int64_t> values;
+  bool first = true;
+  while (!in.literal(">")) {
+    std::string name;
+    int64_t value = 0;
+    if ((!first && !in.literal(",")) || !in.identifier(name) || !in.literal("=") ||
+        !in.integer(value))
+      return std::nullopt;
+    first = false;
+    bool known = false;
+    for (const char *field : kFields)
+      known = known || name == field;
+    if (!known || values.count(name))
+      return std::nullopt;
+    values[name] = value;
+  }
+  if (!in.atEnd() || values.size() != std::size(kFields))
+    return std::nullopt;
+  for (const auto &[name, value] : values)
+    if (value < 1 || value > 1024) {
+      if (problem)
+        *problem = "GPU schedule '" + name + "' must be in [1, 1024], got " +
+                   std::to_string(value);
+      return std::nullopt;
+    }
+  GpuConvSchedule s;
+  s.tileC = int(values["tile_c"]);
+  s.tileX = int(values["tile_x"]);
+  s.tileY = int(values["tile_y"]);
+  s.threadsC = int(values["threads_c"]);
+  s.threadsX = int(values["threads_x"]);
+  if (std::optional<std::string> error = gpuScheduleError(s)) {
+    if (problem)
+      *problem = *error;
+    return std::nullopt;
+  }
   return s;
 }
 

@@ -63,4 +63,62 @@ TEST(Schedule, LegalityNeedsTheLayer) {
             "schedule keeps 80 accumulator vectors per tile; at most 64 are allowed");
 }
 
+TEST(GpuSchedule, TextRoundTrips) {
+  kconv::GpuConvSchedule s;
+  s.tileC = 4, s.tileX = 2, s.tileY = 1, s.threadsC = 16, s.threadsX = 8;
+  EXPECT_EQ(s.str(), "#kconv.gpu_schedule<tile_c = 4, tile_x = 2, tile_y = 1, threads_c = 16, "
+                     "threads_x = 8>");
+  EXPECT_EQ(kconv::parseGpuSchedule(s.str()), s);
+  // Any field order and spacing.
+  EXPECT_EQ(kconv::parseGpuSchedule("#kconv.gpu_schedule< threads_x=8, tile_y = 1, tile_x = 2, "
+                                    "threads_c = 16,tile_c = 4 >"),
+            s);
+}
+
+TEST(GpuSchedule, MalformedTextIsNoSchedule) {
+  for (const char *text :
+       {"", "#kconv.gpu_schedule<>", "#kconv.gpu_schedule<tile_c = 1>",
+        "#kconv.gpu_schedule<tile_c = 1, tile_x = 1, tile_y = 1, threads_c = 1>",
+        "#kconv.gpu_schedule<tile_c = 1, tile_x = 1, tile_y = 1, threads_c = 1, threads_x = 1,"
+        " tile_c = 1>",
+        "#kconv.gpu_schedule<tile_c = 1, tile_x = 1, tile_y = 1, threads_c = 1, threads_x = 1, "
+        "lanes = 1>",
+        "#kconv.gpu_schedule<tile_c = x, tile_x = 1, tile_y = 1, threads_c = 1, threads_x = 1>",
+        "#kconv.gpu_schedule<tile_c = 1, tile_x = 1, tile_y = 1, threads_c = 1, threads_x = 1> x",
+        "#kconv.schedule<tile_c = 1, tile_x = 1, tile_y = 1, threads_c = 1, threads_x = 1>"}) {
+    std::string problem;
+    EXPECT_FALSE(kconv::parseGpuSchedule(text, &problem)) << text;
+    EXPECT_EQ(problem, "") << text;
+  }
+}
+
+TEST(GpuSchedule, LegalityMessages) {
+  std::string problem;
+  EXPECT_FALSE(kconv::parseGpuSchedule(
+      "#kconv.gpu_schedule<tile_c = 0, tile_x = 1, tile_y = 1, threads_c = 1, threads_x = 1>",
+      &problem));
+  EXPECT_EQ(problem, "GPU schedule 'tile_c' must be in [1, 1024], got 0");
+  EXPECT_FALSE(kconv::parseGpuSchedule(
+      "#kconv.gpu_schedule<tile_c = 8, tile_x = 4, tile_y = 2, threads_c = 1, threads_x = 1>",
+      &problem));
+  EXPECT_EQ(problem, "GPU schedule tile 8 x 4 x 2 holds more than 32 accumulators per thread");
+  EXPECT_FALSE(kconv::parseGpuSchedule(
+      "#kconv.gpu_schedule<tile_c = 1, tile_x = 1, tile_y = 1, threads_c = 24, threads_x = 1>",
+      &problem));
+  EXPECT_EQ(problem, "GPU schedule threads 24 x 1 must be powers of two, at most 1024 in a block");
+  kconv::GpuConvSchedule s;
+  s.threadsC = 64, s.threadsX = 32;
+  EXPECT_EQ(kconv::gpuScheduleError(s),
+            "GPU schedule threads 64 x 32 must be powers of two, at most 1024 in a block");
+  // Within the layer's output: every tile fits (the last is shifted inwards).
+  s.threadsX = 16, s.tileC = 4, s.tileY = 3;
+  ConvShape shape;
+  shape.outChannels = 3, shape.outHeight = 3, shape.outWidth = 7;
+  EXPECT_EQ(kconv::gpuScheduleError(s, shape), "GPU schedule tile_c = 4 exceeds the output's 3");
+  s.tileC = 3;
+  EXPECT_EQ(kconv::gpuScheduleError(s, shape), std::nullopt);
+  shape.outHeight = 2;
+  EXPECT_EQ(kconv::gpuScheduleError(s, shape), "GPU schedule tile_y = 3 exceeds the output's 2");
+}
+
 } // namespace

@@ -148,6 +148,27 @@ def random_schedule(rng, filters, out_h, out_w, cin_per_group):
             f"unroll_taps = {unroll}>")
 
 
+def gpu_schedules_suite(count, seed):
+    """Random cases, each compiled with a random GPU schedule (forced with --schedule;
+    for a GPU target): every register tile and block shape computes the reference."""
+    cases = matrix_suite(count, seed)
+    for spec in cases:
+        spec["random_gpu_schedule"] = True
+    return cases
+
+
+def random_gpu_schedule(rng, filters, out_h, out_w):
+    """A GPU schedule legal for the layer (kconv::gpuScheduleError): every tile within
+    the output and at most 32 accumulators, power-of-two threads."""
+    tile_c = rng.randint(1, min(filters, 8))
+    tile_x = rng.randint(1, min(out_w, 4))
+    tile_y = rng.randint(1, min(out_h, 32 // (tile_c * tile_x), 4))
+    threads_c = rng.choice([1, 2, 4, 8, 16, 32])
+    threads_x = rng.choice([1, 2, 4, 8])
+    return (f"#kconv.gpu_schedule<tile_c = {tile_c}, tile_x = {tile_x}, tile_y = {tile_y}, "
+            f"threads_c = {threads_c}, threads_x = {threads_x}>")
+
+
 def container_and_version(rng):
     """Every file format kconv reads, with a Keras version that writes it."""
     container = rng.choice(["json+weights", "h5", "keras3", "keras3_weights", "keras3_h5"])
@@ -240,10 +261,11 @@ def check_case(spec, kconvc, workdir, extra_args, runner):
     ref = conv_reference.conv2d(x, kernel, bias, spec["strides"], spec["padding"],
                                 spec["data_format"], spec["dilation"], spec["groups"],
                                 reference_activation(spec))
-    if spec.get("random_schedule"):
+    if spec.get("random_schedule") or spec.get("random_gpu_schedule"):
         out_h, out_w = ref.shape[2:4] if first else ref.shape[1:3]
-        schedule = random_schedule(random.Random(seed), spec["filters"], out_h, out_w,
-                                   kernel.shape[2])
+        schedule = random_gpu_schedule(random.Random(seed), spec["filters"], out_h, out_w) \
+            if spec.get("random_gpu_schedule") else \
+            random_schedule(random.Random(seed), spec["filters"], out_h, out_w, kernel.shape[2])
         spec = dict(spec, schedule=schedule)  # shown with a failure
         path = os.path.join(d, "schedule.txt")
         with open(path, "w") as f:
@@ -276,7 +298,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--kconvc", required=True)
     parser.add_argument("--workdir", required=True)
-    parser.add_argument("--suite", choices=["skeleton", "matrix", "schedules"], required=True)
+    parser.add_argument("--suite", choices=["skeleton", "matrix", "schedules", "gpu-schedules"],
+                        required=True)
     parser.add_argument("--count", type=int, default=200)
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
@@ -288,7 +311,8 @@ def main():
     args = parser.parse_args()
     runner = shlex.split(args.runner)
     suites = {"skeleton": skeleton_suite, "matrix": lambda: matrix_suite(args.count, args.seed),
-              "schedules": lambda: schedules_suite(args.count, args.seed)}
+              "schedules": lambda: schedules_suite(args.count, args.seed),
+              "gpu-schedules": lambda: gpu_schedules_suite(args.count, args.seed)}
     cases = suites[args.suite]()
     with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
         results = list(pool.map(lambda s: run_case(s, args.kconvc, args.workdir, args.kconvc_arg, runner), cases))

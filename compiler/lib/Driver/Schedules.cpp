@@ -1,6 +1,7 @@
 #include "Schedules.h"
 
 #include "kconv/Codegen/Autotune.h"
+#include "kconv/Codegen/Schedule.h"
 #include "kconv/Conversion/KconvToPlan.h"
 #include "kconv/Dialect/KconvOps.h"
 #include "llvm/ADT/StringMap.h"
@@ -12,11 +13,13 @@ using codegen::Conv2DSchedule;
 
 namespace {
 
-/// --schedule=FILE: lines "layer_name = #kconv.schedule<...>" (a convolution) or
+/// --schedule=FILE: lines "layer_name = #kconv.schedule<...>" (a convolution),
+/// "layer_name = #kconv.gpu_schedule<...>" (a convolution on a GPU target) or
 /// "layer_name = inline|root" (fusion of an element-wise layer); "//" starts a comment.
 /// A schedule is read straight into the plain C++ form (kconv::parseSchedule).
 mlir::LogicalResult readScheduleFile(const std::string &path,
                                      std::map<std::string, Conv2DSchedule> &out,
+                                     std::map<std::string, GpuConvSchedule> &gpu,
                                      std::map<std::string, bool> &inlined,
                                      llvm::raw_ostream &errs) {
   auto buffer = llvm::MemoryBuffer::getFile(path);
@@ -36,6 +39,20 @@ mlir::LogicalResult readScheduleFile(const std::string &path,
       continue;
     }
     std::string problem;
+    if (text.trim().starts_with("#kconv.gpu_schedule")) {
+      std::optional<GpuConvSchedule> schedule = parseGpuSchedule(text.trim(), &problem);
+      if (name.trim().empty() || !schedule) {
+        errs << "kconvc: error: " << path << ":" << number + 1 << ": layer '" << name.trim()
+             << "': "
+             << (problem.empty() ? "expected '#kconv.gpu_schedule<tile_c = N, tile_x = N, "
+                                   "tile_y = N, threads_c = N, threads_x = N>'"
+                                 : problem)
+             << "\n";
+        return mlir::failure();
+      }
+      gpu[name.trim().str()] = *schedule;
+      continue;
+    }
     std::optional<Conv2DSchedule> schedule = parseSchedule(text.trim(), &problem);
     if (!name.trim().empty() && !schedule && !problem.empty()) {
       errs << "kconvc: error: " << path << ":" << number + 1 << ": layer '" << name.trim()
@@ -86,10 +103,25 @@ mlir::LogicalResult chooseSchedules(mlir::ModuleOp module, codegen::PipelinePlan
     if (!name.empty())
       layerIndex[name] = i;
   }
+  std::map<std::string, GpuConvSchedule> forcedGpu;
   if (!options.scheduleFile.empty() &&
-      mlir::failed(readScheduleFile(options.scheduleFile, request.forced, request.forcedInline,
-                                    errs)))
+      mlir::failed(readScheduleFile(options.scheduleFile, request.forced, forcedGpu,
+                                    request.forcedInline, errs)))
     return mlir::failure();
+  // GPU schedules go straight into the plan: the tuner does not search them.
+  for (const auto &[name, schedule] : forcedGpu) {
+    auto found = layerIndex.find(name);
+    std::optional<std::string> problem =
+        found == layerIndex.end()
+            ? std::optional<std::string>("no conv2d layer named '" + name + "' in the model")
+            : gpuScheduleError(schedule, codegen::convShape(plan, plan.convs[found->second]));
+    if (problem) {
+      errs << "kconvc: error: " << options.scheduleFile << ": "
+           << (found == layerIndex.end() ? "" : "layer '" + name + "': ") << *problem << "\n";
+      return mlir::failure();
+    }
+    plan.convs[found->second].gpuSchedule = schedule;
+  }
   for (const auto &[name, schedule] : request.forced) {
     auto found = layerIndex.find(name);
     if (found == layerIndex.end()) {

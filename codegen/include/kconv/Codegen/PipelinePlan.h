@@ -70,6 +70,7 @@ struct Conv2DLayer {
   std::vector<float> biasValues;     // empty without bias
   int residual = -1;                 // value added before the activation, or -1
   std::optional<Conv2DSchedule> schedule; // forced schedule; default heuristic otherwise
+  std::optional<GpuConvSchedule> gpuSchedule; // likewise, on a GPU target
 };
 
 /// Conv2DTranspose: input pixel i with tap k adds to output i * stride + k * dilation

@@ -8,6 +8,7 @@
 namespace kconv::codegen {
 using ::kconv::Conv2DSchedule;
 using ::kconv::ConvShape;
+using ::kconv::GpuConvSchedule;
 
 struct PipelinePlan;
 struct Conv2DLayer;

@@ -66,6 +66,40 @@ std::optional<std::string> scheduleError(const Conv2DSchedule &schedule, const C
 /// the legality message when the text was well formed but its values are not legal.
 std::optional<Conv2DSchedule> parseSchedule(std::string_view text, std::string *problem = nullptr);
 
+/// How one Conv2D is computed on a GPU (codegen/lib/GpuSchedule.cpp): each thread
+/// accumulates a register tile of `tileC` output channels x `tileX` columns x `tileY`
+/// rows over the whole reduction; a block holds `threadsC` x `threadsX` threads, along
+/// the channels and the columns; the rows and images are the blocks' third dimension.
+struct GpuConvSchedule {
+  int tileC = 1, tileX = 1, tileY = 1;
+  int threadsC = 32, threadsX = 1;
+
+  /// The text form: `#kconv.gpu_schedule<tile_c = 1, tile_x = 2, tile_y = 2,
+  /// threads_c = 32, threads_x = 1>`, what schedule files hold.
+  std::string str() const;
+  bool operator==(const GpuConvSchedule &o) const {
+    return tileC == o.tileC && tileX == o.tileX && tileY == o.tileY &&
+           threadsC == o.threadsC && threadsX == o.threadsX;
+  }
+  bool operator!=(const GpuConvSchedule &o) const { return !(*this == o); }
+};
+
+/// At most this many accumulators per thread: with the input and weight values in
+/// flight they stay within the 64 registers Halide's CUDA runtime lets a kernel use.
+constexpr int kGpuMaxAccumulators = 32;
+
+/// Why `schedule` is not legal for a layer of `shape` (nullopt: it is): every field at
+/// least 1, the tile within kGpuMaxAccumulators and within the output (codegen shifts
+/// the last tile inwards), the threads powers of two, at most 1024 in a block.
+std::optional<std::string> gpuScheduleError(const GpuConvSchedule &schedule,
+                                            const ConvShape &shape = {});
+
+/// Parses the text form (`str()`, the fields in any order, all present). Nullopt when
+/// the text is not one; then `problem`, if given, holds the legality message when the
+/// text was well formed but its values are not legal.
+std::optional<GpuConvSchedule> parseGpuSchedule(std::string_view text,
+                                                std::string *problem = nullptr);
+
 } // namespace kconv
 
 #endif
