@@ -1,6 +1,7 @@
 // THE GPU SCHEDULE: one kernel per stored tensor, threads over its two innermost
 // dimensions, blocks over the rest (GpuSchedule.h).
 #include "GpuSchedule.h"
+#include "kconv/Codegen/HalideEmitter.h"
 
 #include <algorithm>
 
@@ -112,6 +113,10 @@ GpuConvSchedule defaultGpuSchedule(const ConvShape &shape) {
   // A block of at least a warp: the columns fill what the channels leave.
   s.threadsX = 32 / s.threadsC;
   return s;
+}
+
+GpuConvSchedule defaultGpuSchedule(const PipelinePlan &plan, const Conv2DLayer &layer) {
+  return defaultGpuSchedule(convShape(plan, layer));
 }
 
 void scheduleConv2DOnGpu(const Conv2DFuncs &funcs, Func store, const ImageInfo &out,

@@ -52,6 +52,31 @@ ScheduleAttr ScheduleAttr::get(MLIRContext *context, const ::kconv::Conv2DSchedu
              s.parallel, s.stageInput, s.channelsOuter, s.trimColumns, s.unrollTaps);
 }
 
+LogicalResult GpuScheduleAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                                      int64_t tileC, int64_t tileX, int64_t tileY,
+                                      int64_t threadsC, int64_t threadsX) {
+  for (int64_t v : {tileC, tileX, tileY, threadsC, threadsX})
+    if (v < 1 || v > 1024)
+      return emitError() << "GPU schedule fields must be in [1, 1024]";
+  ::kconv::GpuConvSchedule s;
+  s.tileC = int(tileC), s.tileX = int(tileX), s.tileY = int(tileY);
+  s.threadsC = int(threadsC), s.threadsX = int(threadsX);
+  if (std::optional<std::string> error = ::kconv::gpuScheduleError(s))
+    return emitError() << *error;
+  return success();
+}
+
+::kconv::GpuConvSchedule GpuScheduleAttr::getSchedule() const {
+  ::kconv::GpuConvSchedule s;
+  s.tileC = int(getTileC()), s.tileX = int(getTileX()), s.tileY = int(getTileY());
+  s.threadsC = int(getThreadsC()), s.threadsX = int(getThreadsX());
+  return s;
+}
+
+GpuScheduleAttr GpuScheduleAttr::get(MLIRContext *context, const ::kconv::GpuConvSchedule &s) {
+  return get(context, s.tileC, s.tileX, s.tileY, s.threadsC, s.threadsX);
+}
+
 void KconvDialect::initialize() {
   addOperations<
 #define GET_OP_LIST

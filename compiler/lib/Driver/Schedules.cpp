@@ -1,6 +1,7 @@
 #include "Schedules.h"
 
 #include "kconv/Codegen/Autotune.h"
+#include "kconv/Codegen/HalideEmitter.h"
 #include "kconv/Codegen/Schedule.h"
 #include "kconv/Conversion/KconvToPlan.h"
 #include "kconv/Dialect/KconvOps.h"
@@ -155,9 +156,19 @@ mlir::LogicalResult chooseSchedules(mlir::ModuleOp module, codegen::PipelinePlan
     return mlir::failure();
   }
 
-  // The choices, written once into the IR: for --emit=mlir and for schedule files.
-  for (auto [layer, op] : llvm::zip_equal(plan.convs, layerOps))
-    op.setScheduleAttr(dialect::ScheduleAttr::get(ctx, *layer.schedule));
+  // The choices, written once into the IR: for --emit=mlir and for schedule files. On a
+  // GPU target the GPU schedules (forced, else the default), which codegen follows.
+  codegen::TargetMachine machine;
+  bool gpu = codegen::checkTarget(options.target, machine) && machine.gpu;
+  for (auto [layer, op] : llvm::zip_equal(plan.convs, layerOps)) {
+    if (!gpu) {
+      op.setScheduleAttr(dialect::ScheduleAttr::get(ctx, *layer.schedule));
+      continue;
+    }
+    if (!layer.gpuSchedule)
+      layer.gpuSchedule = codegen::defaultGpuSchedule(plan, layer);
+    op.setGpuScheduleAttr(dialect::GpuScheduleAttr::get(ctx, *layer.gpuSchedule));
+  }
   for (int node : codegen::fusableNodes(plan))
     nodeOps[node]->setAttr("kconv.fusion",
                            mlir::StringAttr::get(ctx, plan.inlinedNodes.count(node) ? "inline"

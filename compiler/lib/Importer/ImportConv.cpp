@@ -40,7 +40,7 @@ FailureOr<Value> Importer::buildConv(const keras::Layer &layer, Location loc, Va
       formatAttr(&context, conv.dataFormat), builder.getDenseI64ArrayAttr(dilation),
       builder.getI64IntegerAttr(groups),
       ActivationAttr::get(&context, *activation), builder.getBoolAttr(bool(bias)),
-      explicitPadding, /*schedule=*/ScheduleAttr(),
+      explicitPadding, /*schedule=*/ScheduleAttr(), /*gpu_schedule=*/GpuScheduleAttr(),
       optional(conv.kernelInitializer), optional(conv.biasInitializer),
       optional(conv.kernelRegularizer), optional(conv.biasRegularizer),
       optional(conv.activityRegularizer), optional(conv.kernelConstraint),

@@ -79,20 +79,28 @@ LogicalResult Conv2DOp::inferResultShape(SmallVectorImpl<int64_t> &shape) {
   return success();
 }
 
+namespace {
+/// What the legality of the layer's schedules depends on (kconv::ConvShape).
+::kconv::ConvShape scheduleShape(Conv2DOp op, int64_t inChannels) {
+  ::kconv::ConvShape shape;
+  shape.inChannels = inChannels;
+  shape.groups = op.getGroups();
+  if (auto outType = mlir::dyn_cast<RankedTensorType>(op.getOutput().getType());
+      outType && outType.getRank() == 4) {
+    Nhwc out = toNhwc(outType.getShape(), op.getDataFormat());
+    shape.outHeight = out.h, shape.outWidth = out.w, shape.outChannels = out.c;
+  }
+  return shape;
+}
+} // namespace
+
 /// The checks of a schedule that need its layer (kconv::scheduleError): the flags that
 /// need one input channel per group or more, every tile within the output.
 LogicalResult Conv2DOp::verifyScheduleFits(ScheduleAttr schedule, int64_t inChannels,
                                            int64_t cinPerGroup) {
   (void)cinPerGroup; // derived from inChannels and the groups by scheduleError
-  ::kconv::ConvShape shape;
-  shape.inChannels = inChannels;
-  shape.groups = getGroups();
-  if (auto outType = mlir::dyn_cast<RankedTensorType>(getOutput().getType());
-      outType && outType.getRank() == 4) {
-    Nhwc out = toNhwc(outType.getShape(), getDataFormat());
-    shape.outHeight = out.h, shape.outWidth = out.w, shape.outChannels = out.c;
-  }
-  if (std::optional<std::string> error = ::kconv::scheduleError(schedule.getSchedule(), shape))
+  if (std::optional<std::string> error =
+          ::kconv::scheduleError(schedule.getSchedule(), scheduleShape(*this, inChannels)))
     return emitOpError() << *error;
   return success();
 }
@@ -145,6 +153,10 @@ LogicalResult Conv2DOp::verify() {
   if (ScheduleAttr schedule = getScheduleAttr();
       schedule && failed(verifyScheduleFits(schedule, in.c, cinPerGroup)))
     return failure();
+  if (GpuScheduleAttr gpu = getGpuScheduleAttr())
+    if (std::optional<std::string> error =
+            ::kconv::gpuScheduleError(gpu.getSchedule(), scheduleShape(*this, in.c)))
+      return emitOpError() << *error;
   if (getResidual() && getResidual().getType() != getOutput().getType())
     return emitOpError() << "residual type " << getResidual().getType()
                          << " differs from the result type " << getOutput().getType();

@@ -69,6 +69,9 @@ struct TargetMachine {
 /// suffixes), and says which; other architectures and operating systems are refused.
 Status checkTarget(const std::string &target, TargetMachine &out);
 
+/// The GPU schedule the emitter uses for `layer` on a GPU target when none is forced.
+GpuConvSchedule defaultGpuSchedule(const PipelinePlan &plan, const Conv2DLayer &layer);
+
 /// The schedule the emitter uses for `layer` when none is forced.
 Status defaultSchedule(const PipelinePlan &plan, const Conv2DLayer &layer,
                        const std::string &target, Conv2DSchedule &out);

@@ -24,6 +24,8 @@ LogicalResult lowerLayer(Conv2DOp conv, LayerLowering &lowering) {
   layer.activation = stringifyActivation(conv.getActivation()).str();
   if (ScheduleAttr schedule = conv.getScheduleAttr())
     layer.schedule = scheduleFromAttr(schedule);
+  if (GpuScheduleAttr gpu = conv.getGpuScheduleAttr())
+    layer.gpuSchedule = gpu.getSchedule();
   if (failed(lowering.kernelAndBias(conv, conv.getKernel(), conv.getBias(), layer)))
     return failure();
   plan.nodes.push_back(codegen::ConvStep{(int)plan.convs.size()});

@@ -56,4 +56,39 @@ def Kconv_ScheduleAttr : AttrDef<Kconv_Dialect, "Schedule"> {
   }];
 }
 
+def Kconv_GpuScheduleAttr : AttrDef<Kconv_Dialect, "GpuSchedule"> {
+  let mnemonic = "gpu_schedule";
+  let summary = "How a convolution is computed on a GPU: its Halide schedule, as data";
+  let description = [{
+    Each GPU thread accumulates a register tile of `tile_c` output channels x
+    `tile_x` columns x `tile_y` rows over the whole reduction; a block holds
+    `threads_c` x `threads_x` threads along the channels and the columns, and
+    the rows and images are the blocks' third dimension. The verifier rejects
+    fields below 1, more than 32 accumulators per thread, threads that are not
+    powers of two or more than 1024 per block, and (the `kconv.conv2d`
+    verifier) a tile larger than the output: all checked by
+    `kconv::gpuScheduleError`. kconvc writes it for a GPU target (the default
+    or a `--schedule` file's), and codegen follows it exactly.
+
+    ```mlir
+    #kconv.gpu_schedule<tile_c = 1, tile_x = 2, tile_y = 2, threads_c = 32, threads_x = 1>
+    ```
+  }];
+  let parameters = (ins
+    "int64_t":$tile_c,
+    "int64_t":$tile_x,
+    "int64_t":$tile_y,
+    "int64_t":$threads_c,
+    "int64_t":$threads_x
+  );
+  let assemblyFormat = "`<` struct(params) `>`";
+  let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    /// The schedule as plain data (kconv/Support/Schedule.h).
+    ::kconv::GpuConvSchedule getSchedule() const;
+    static GpuScheduleAttr get(::mlir::MLIRContext *context,
+                               const ::kconv::GpuConvSchedule &schedule);
+  }];
+}
+
 #endif // KCONV_ATTRS_TD

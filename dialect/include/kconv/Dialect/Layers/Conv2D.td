@@ -14,7 +14,7 @@ def Kconv_Conv2DOp : Kconv_Op<"conv2d", [Pure, AttrSizedOperandSegments,
     extra row/column at the bottom/right); `explicit_padding` (top, bottom,
     left, right), once set by `--kconv-resolve-padding`, takes precedence;
     `schedule`, when set (by the tuner or `--schedule`), fixes how codegen
-    computes the layer. `residual`, set by `--kconv-fuse-epilogue`, is a tensor
+    computes the layer, and `gpu_schedule` how it does on a GPU target. `residual`, set by `--kconv-fuse-epilogue`, is a tensor
     of the result's shape added before the activation (a following Keras `Add`
     fused into the convolution).
     Initializer, regularizer and constraint specifications are kept as given
@@ -45,6 +45,7 @@ def Kconv_Conv2DOp : Kconv_Op<"conv2d", [Pure, AttrSizedOperandSegments,
     BoolAttr:$use_bias,
     OptionalAttr<DenseI64ArrayAttr>:$explicit_padding,
     OptionalAttr<Kconv_ScheduleAttr>:$schedule,
+    OptionalAttr<Kconv_GpuScheduleAttr>:$gpu_schedule,
     OptionalAttr<AnyAttr>:$kernel_initializer,
     OptionalAttr<AnyAttr>:$bias_initializer,
     OptionalAttr<AnyAttr>:$kernel_regularizer,
