@@ -211,6 +211,15 @@ static kconv_status pipeline_failed(const kconv_model *model, int result) {
                     model->name, result, detail[0] ? ": " : "", detail);
 }
 
+/* Calls the pipeline with Halide's hooks installed and the last error cleared; its
+ * result code (pipeline_failed turns a failure into the run's error). */
+static int call_pipeline(const kconv_model *model, void **args) {
+  kconv_install_parallel_for();
+  kconv_install_buffer_cache();
+  kconv_fail(KCONV_OK, "%s", "");
+  return model->pipeline_argv(args);
+}
+
 kconv_status kconv_run_prepare(const kconv_model *model, kconv_tensor *const *inputs,
                                kconv_tensor *const *outputs, kconv_prepared_run *run) {
   if (!model || !inputs || !outputs || !run || !model->pipeline_argv)
@@ -239,8 +248,6 @@ kconv_status kconv_run_prepare(const kconv_model *model, kconv_tensor *const *in
   if (status != KCONV_OK)
     return status;
 
-  kconv_install_parallel_for();
-  kconv_install_buffer_cache();
   int gpu = kconv_model_on_gpu(model);
   for (int i = 0; status == KCONV_OK && i < count; ++i) {
     int is_input = i < model->num_inputs;
@@ -258,8 +265,7 @@ kconv_status kconv_run_prepare(const kconv_model *model, kconv_tensor *const *in
 
 kconv_status kconv_run_again(kconv_prepared_run *run) {
   const kconv_model *model = run->model;
-  kconv_fail(KCONV_OK, "%s", "");
-  int result = model->pipeline_argv(run->args);
+  int result = call_pipeline(model, run->args);
   /* A GPU pipeline returns once its kernels are queued: wait for the outputs'. */
   for (int i = model->num_inputs; result == 0 && i < run->count; ++i)
     if (run->buffers[i].device && halide_device_sync)
@@ -331,10 +337,7 @@ kconv_status kconv_model_run_buffers(const kconv_model *model,
                         model->name, is_input ? "input" : "output", info->name);
     args[i] = buffers[i];
   }
-  kconv_install_parallel_for();
-  kconv_install_buffer_cache();
-  kconv_fail(KCONV_OK, "%s", "");
-  int result = model->pipeline_argv(args);
+  int result = call_pipeline(model, args);
   return result == 0 ? KCONV_OK : pipeline_failed(model, result);
 }
 
