@@ -173,9 +173,51 @@ def masking(g):
     return [m, seq, avg, last, s, r]
 
 
+def category_encoding(g, x, tokens_, mode):
+    """CategoryEncoding with its Keras semantics in float64: one-hot rows per id (a last
+    axis of 1 replaced), or per sample (the last axis) which ids occur, or how often."""
+    hot = lambda v: (v[..., None] == np.arange(tokens_)).astype(np.float64)
+
+    def reference(v):
+        if mode == "one_hot":
+            return hot(v[..., 0] if v.ndim >= 2 and v.shape[-1] == 1 else v)
+        return hot(v).any(-2).astype(np.float64) if mode == "multi_hot" else hot(v).sum(-2)
+
+    return g.add("CategoryEncoding", x, reference,
+                 {"num_tokens": tokens_, "output_mode": mode, "sparse": False})
+
+
+def categories(g):
+    # CategoryEncoding in its three modes, on int32, int64 and float32 ids (a repeated id
+    # counts twice; fractional and negative floats truncated toward zero: 2.9 -> 2,
+    # -0.7 -> 0), read by a Dense and a merge; Keras 2's "binary" is multi-hot.
+    ids = tokens(g, (5,), 7, values=np.array([[0, 3, 3, 6, 1], [2, 2, 2, 0, 5]]))
+    multi = category_encoding(g, ids, 7, "multi_hot")
+    count = category_encoding(g, ids, 9, "count")
+    column = tokens(g, (1,), 4, dtype="int64", values=np.array([[3], [0]]))
+    one = category_encoding(g, column, 4, "one_hot")
+    floats = np.array([[2.9, -0.7, 0.2, 3.999], [1.5, 1.0, 0.0, 3.0]], np.float32)
+    f = tokens(g, (4,), 4, dtype="float32", values=floats)
+    scalar = tokens(g, (), 4, values=np.array([1, 2]))  # (batch,): a row per sample
+    one = g.add("Add", [one, category_encoding(g, scalar, 4, "one_hot")], lambda a, b: a + b)
+    both = g.add("Add", [category_encoding(g, f, 4, "count"), one], lambda a, b: a + b)
+    outputs = [multi, count, g.dense(g.add("Concatenate", [multi, both],
+                                           lambda a, b: np.concatenate([a, b], -1),
+                                           {"axis": -1}), 3)]
+    if g.keras3:  # Keras 3 only: one-hot of a sequence, multi-hot of rank 3
+        outputs.append(category_encoding(g, ids, 8, "one_hot"))
+        grid = tokens(g, (3, 4), 6)
+        outputs.append(category_encoding(g, grid, 6, "multi_hot"))
+    else:
+        binary = g.add("CategoryEncoding", ids, lambda v: g.values[multi],
+                       {"num_tokens": 7, "output_mode": "binary", "sparse": False})
+        outputs.append(binary)
+    return outputs
+
+
 MODELS = {"text_classifier": text_classifier, "grid_tokens": grid_tokens,
           "masked_passthrough": masked_passthrough, "masked_average": masked_average,
-          "masked_recurrent": masked_recurrent, "masking": masking}
+          "masked_recurrent": masked_recurrent, "masking": masking, "categories": categories}
 
 if __name__ == "__main__":
     ge.MODELS.update(MODELS)

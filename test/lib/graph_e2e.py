@@ -279,6 +279,8 @@ def branches(g):
     gm = g.add("GlobalMaxPooling2D", e, lambda v: lr.global_pool2d(v, "max", keepdims=True),
                {"keepdims": True})
     gm = g.batch_norm(gm, axis=-1, scale=False)
+    if not g.keras3:  # Keras 2 only: x * (x > theta)
+        up = g.add("ThresholdedReLU", up, lambda v: v * (v > 0.05), {"theta": 0.05})
     return [up, p, gm]
 
 

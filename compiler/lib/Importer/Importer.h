@@ -196,6 +196,9 @@ private:
 
   // ImportGroupNorm.cpp
   LogicalResult importGroupNorm(const keras::Layer &layer, const keras::GroupNormConfig &gn);
+  // ImportCategoryEncoding.cpp
+  LogicalResult importCategoryEncoding(const keras::Layer &layer,
+                                       const keras::CategoryEncodingConfig &encoding);
   // ImportRepeatVector.cpp
   LogicalResult importRepeatVector(const keras::Layer &layer,
                                    const keras::RepeatVectorConfig &repeat);

@@ -330,6 +330,8 @@ LogicalResult Importer::importLayer(const keras::Layer &layer) {
           return importResize(layer, config);
         else if constexpr (std::is_same_v<T, keras::GroupNormConfig>)
           return importGroupNorm(layer, config);
+        else if constexpr (std::is_same_v<T, keras::CategoryEncodingConfig>)
+          return importCategoryEncoding(layer, config);
         else if constexpr (std::is_same_v<T, keras::RepeatVectorConfig>)
           return importRepeatVector(layer, config);
         else if constexpr (std::is_same_v<T, keras::EinsumDenseConfig>)

@@ -609,6 +609,16 @@ ActivationConfig parseActivation(const LayerContext &ctx, const json &c, int ker
       act.activation = "relu6";
       act.maxValue.reset();
     }
+  } else if (cls == "ThresholdedReLU") {
+    // Keras 2's `x * (x > theta)`: ReLU's threshold with no slope (theta 0 is a ReLU).
+    act.activation = "relu";
+    std::optional<double> theta = c.contains("theta") ? optionalNumber(ctx, c, "theta") : 1.0;
+    if (!theta)
+      ctx.fail("'theta' must be a number, got None");
+    if (*theta < 0)
+      ctx.fail("'theta' must be >= 0");
+    if (*theta != 0.0)
+      act.threshold = theta;
   } else if (cls == "LeakyReLU") {
     act.activation = "leaky_relu"; // Keras 2 'alpha', Keras 3 'negative_slope'; both 0.3
     act.alpha = optionalNumber(ctx, c, c.contains("negative_slope") ? "negative_slope" : "alpha")
@@ -810,6 +820,26 @@ EmbeddingConfig parseEmbedding(const LayerContext &ctx, const json &c) {
   auto q = c.find("quantization_config");
   if (q != c.end() && !q->is_null())
     ctx.fail("quantized embeddings are not supported: 'quantization_config' is set");
+  return e;
+}
+
+CategoryEncodingConfig parseCategoryEncoding(const LayerContext &ctx, const json &c) {
+  CategoryEncodingConfig e;
+  auto tokens = c.find("num_tokens");
+  if (tokens == c.end() || tokens->is_null())
+    ctx.fail("'num_tokens' must be set (Keras requires it)");
+  e.numTokens = positiveInt(ctx, *tokens, "num_tokens");
+  std::string mode = lowerString(ctx, c, "output_mode", "multi_hot");
+  if (mode == "one_hot")
+    e.mode = CategoryEncodingConfig::Mode::OneHot;
+  else if (mode == "multi_hot" || mode == "binary") // "binary": the older name
+    e.mode = CategoryEncodingConfig::Mode::MultiHot;
+  else if (mode == "count")
+    e.mode = CategoryEncodingConfig::Mode::Count;
+  else
+    ctx.fail("'output_mode' must be 'one_hot', 'multi_hot' or 'count', got '" + mode + "'");
+  if (boolArg(ctx, c, "sparse", false))
+    ctx.fail("'sparse' outputs are not supported");
   return e;
 }
 
@@ -1023,7 +1053,7 @@ LayerConfig parseLayerConfig(const LayerContext &ctx, const json &config, int ke
       cls == "AdaptiveMaxPooling1D" || cls == "AdaptiveMaxPooling2D")
     return parseAdaptivePool2D(ctx, c);
   if (cls == "Activation" || cls == "ReLU" || cls == "LeakyReLU" || cls == "ELU" ||
-      cls == "Softmax")
+      cls == "Softmax" || cls == "ThresholdedReLU")
     return parseActivation(ctx, c, kerasMajor);
   if (cls == "PReLU")
     return PReluConfig{intList(ctx, c, "shared_axes")};
@@ -1125,6 +1155,8 @@ LayerConfig parseLayerConfig(const LayerContext &ctx, const json &config, int ke
     return parseGroupNorm(ctx, c);
   if (cls == "Embedding")
     return parseEmbedding(ctx, c);
+  if (cls == "CategoryEncoding")
+    return parseCategoryEncoding(ctx, c);
   if (cls == "Masking") {
     double value = optionalNumber(ctx, c, "mask_value").value_or(0.0);
     if (std::isfinite(value) && std::fabs(value) > 3.4028234663852886e38)

@@ -439,6 +439,17 @@ struct Visitor {
     out.push_back(c.outputDim);
     return out;
   }
+  std::optional<Shape> operator()(const CategoryEncodingConfig &c) {
+    if (!one())
+      return std::nullopt;
+    Shape out = *one();
+    bool replaceLast = c.mode != CategoryEncodingConfig::Mode::OneHot || (!out.empty() && out.back() == 1);
+    if (replaceLast && !out.empty())
+      out.back() = c.numTokens;
+    else
+      out.push_back(c.numTokens);
+    return out;
+  }
   std::optional<Shape> operator()(const GroupNormConfig &c) {
     if (!one())
       return std::nullopt;

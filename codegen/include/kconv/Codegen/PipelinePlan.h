@@ -103,6 +103,20 @@ struct EmbeddingLayer {
   std::vector<float> table;
 };
 
+/// CategoryEncoding: ids (the float32 input truncated toward zero) in [0, tokens); an id
+/// outside fails the pipeline with an error naming the layer. `OneHot`: a row of
+/// `tokens` per input element (`replaceLast`: the input's last axis, of size 1, is the
+/// one replaced by the token axis); `MultiHot`/`Count`: a row per sample, the input's
+/// last axis holding its ids (1 where an id occurs / how often it does).
+struct CategoryEncodingLayer {
+  enum class Mode { OneHot, MultiHot, Count };
+  std::string name;
+  int input = -1, output = -1;
+  int64_t tokens = 0;
+  Mode mode = Mode::MultiHot;
+  bool replaceLast = false;
+};
+
 /// SimpleRNN, GRU or LSTM over (batch, timesteps, features) from a zero state (Keras's
 /// formulas and gate orders: GRU z, r, h; LSTM i, f, c, o). Weights row-major as Keras
 /// stores them: kernel (features, gates * units), recurrent kernel (units, gates *
@@ -346,7 +360,7 @@ struct ConvStep {
   int conv = -1;
 };
 using PlanNode =
-    std::variant<ConvStep, Conv2DTransposeLayer, DenseLayer, EmbeddingLayer,
+    std::variant<ConvStep, Conv2DTransposeLayer, DenseLayer, EmbeddingLayer, CategoryEncodingLayer,
                  MaskedAveragePool1DLayer, SequenceMaskLayer, BatchNormLayer, RescalingLayer,
                  LayerNormLayer, UnitNormLayer, Pool2DLayer, GlobalPool2DLayer, ActivationLayer, PReluLayer,
                  MergeLayer, ConcatenateLayer, ZeroPadding2DLayer, Cropping2DLayer,

@@ -126,6 +126,15 @@ struct EmbeddingConfig {
   std::optional<Value> embeddingsInitializer;
 };
 
+/// CategoryEncoding: integer ids (held as float32, truncated as Keras casts them) in
+/// [0, numTokens) -> a one-hot row per id ("one_hot"), or per sample (the last axis) a
+/// row of which ids occur ("multi_hot", Keras 2's "binary") or how often ("count").
+struct CategoryEncodingConfig {
+  enum class Mode { OneHot, MultiHot, Count };
+  int64_t numTokens = 0;
+  Mode mode = Mode::MultiHot;
+};
+
 /// Masking: a step is masked where every feature equals `maskValue` (compared in
 /// float32); its output is zeroed and the layers reading masks skip it.
 struct MaskingConfig {
@@ -382,7 +391,8 @@ using LayerConfig =
                  GroupNormConfig, RepeatVectorConfig, EmbeddingConfig, EinsumDenseConfig,
                  MultiHeadAttentionConfig, AttentionConfig, RecurrentConfig,
                  BidirectionalConfig, StackedRecurrentConfig, RecurrentStateConfig,
-                 MaskingConfig, TimeDistributedConfig, DotConfig, ConvLstmConfig>;
+                 MaskingConfig, TimeDistributedConfig, DotConfig, ConvLstmConfig,
+                 CategoryEncodingConfig>;
 
 struct TimeDistributedInner {
   LayerConfig config;

@@ -124,4 +124,17 @@ def Kconv_RecurrentCellAttr : EnumAttr<Kconv_Dialect, Kconv_RecurrentCellKind, "
   let assemblyFormat = "`<` $value `>`";
 }
 
+def Kconv_CategoryEncodingModeKind : I32EnumAttr<"CategoryEncodingMode",
+    "CategoryEncoding output_mode", [
+    I32EnumAttrCase<"one_hot", 0>,   // a row per id
+    I32EnumAttrCase<"multi_hot", 1>, // a row per sample: which ids occur
+    I32EnumAttrCase<"count", 2>]> {  // a row per sample: how often each id occurs
+  let cppNamespace = "::kconv::dialect";
+  let genSpecializedAttr = 0;
+}
+def Kconv_CategoryEncodingModeAttr : EnumAttr<Kconv_Dialect, Kconv_CategoryEncodingModeKind,
+                                              "category_encoding_mode"> {
+  let assemblyFormat = "`<` $value `>`";
+}
+
 #endif // KCONV_ENUMS_TD
