@@ -305,12 +305,14 @@ def keras3_functional_json(layers, inputs, outputs, shapes, name="model"):
         config = dict(config)
         groups = config.pop("__state_groups", None)
         if "__module" in config:
-            # An operation of keras.ops (not a layer), e.g. `x + 3.0`: config {"name"},
-            # the call's args "__args" with None where the inbound tensors go, in order.
+            # An operation of keras.ops (not a layer), e.g. `x + 3.0`: config {"name"} and
+            # the operation's own arguments ("__config", e.g. Gelu's approximate), the
+            # call's args "__args" with None where the inbound tensors go, in order.
             tensors = iter(_keras3_tensor(p, shapes[p]) for p in inbound)
             args = [next(tensors) if a is None else a for a in config["__args"]]
+            op_config = {"name": config["name"], **config.get("__config", {})}
             entries.append({"module": config["__module"], "class_name": class_name,
-                            "config": {"name": config["name"]}, "registered_name": class_name,
+                            "config": op_config, "registered_name": class_name,
                             "name": config["name"],
                             "inbound_nodes": [{"args": args, "kwargs": {}}]})
             continue

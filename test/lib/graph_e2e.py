@@ -6,6 +6,8 @@ import argparse
 import functools
 import os
 import shlex
+import math
+import re
 import subprocess
 import sys
 
@@ -172,6 +174,20 @@ class Graph:
         return self.add(cls, x, lambda v: {"add": np.add, "subtract": np.subtract,
                                            "multiply": np.multiply, "divide": np.divide}[op](
             v if a is None else a, v if b is None else b), config)
+
+    def operation(self, x, cls, reference, arguments=None, module="keras.src.ops.nn"):
+        """A Keras 3 keras.ops function called on a tensor (`keras.ops.gelu(x)`): an
+        operation entry of `module`, its arguments in its config, named as Keras names
+        operations (the class in snake case, then _1, _2, ...)."""
+        assert self.keras3, "keras.ops operations are Keras 3's"
+        counts = self.__dict__.setdefault("op_counts", {})
+        base = re.sub(r"(?<!^)(?=[A-Z])", "_", cls).lower()
+        n = counts[base] = counts.get(base, -1) + 1
+        self.names = [base + (f"_{n}" if n else "")]
+        tensors = x if isinstance(x, list) else [x]
+        config = {"__module": module, "__args": [None] * len(tensors),
+                  "__config": dict(arguments or {})}
+        return self.add(cls, tensors, reference, config)
 
     def outputs_json(self, outputs, keras3=False):
         if not keras3:
@@ -453,6 +469,67 @@ def scalar_ops(g):
     return outputs
 
 
+def keras_ops(g):
+    """Keras 3 activations called as keras.ops functions on tensors of a functional model
+    (operations of keras.src.ops.nn and .numpy, their arguments in their configs), each
+    on a Dense's output, against float64 NumPy: every activation kconv computes, the
+    arguments away from their defaults, gelu's approximate both ways, softmax over a
+    middle axis."""
+    x = g.input((6, 8))
+    d = g.dense(x, 8)
+    erf = np.vectorize(math.erf)
+    sig = lambda v: 1 / (1 + np.exp(-v))
+    plain = ["Relu", "Relu6", "Sigmoid", "SparseSigmoid", "Softplus", "Softsign", "SparsePlus",
+             "Silu", "LogSigmoid", "HardSigmoid", "HardSilu", "Selu", "TanhShrink",
+             "HardTanh", "Elu", "Celu", "LeakyRelu", "Squareplus", "SoftShrink", "HardShrink"]
+    names = {"SparseSigmoid": "sparse_sigmoid", "SparsePlus": "sparse_plus",
+             "LogSigmoid": "log_sigmoid", "HardSigmoid": "hard_sigmoid",
+             "HardSilu": "hard_silu", "TanhShrink": "tanh_shrink", "HardTanh": "hard_tanh",
+             "LeakyRelu": "leaky_relu", "SoftShrink": "soft_shrink",
+             "HardShrink": "hard_shrink"}
+    outputs = [g.operation(d, cls, lambda v, n=names.get(cls, cls.lower()): cr.activation(n, v))
+               for cls in plain]
+    outputs += [
+        g.operation(d, "Tanh", np.tanh, module="keras.src.ops.numpy"),
+        g.operation(d, "Exp", np.exp, module="keras.src.ops.numpy"),
+        g.operation(d, "LeakyRelu", lambda v: np.where(v >= 0, v, 0.05 * v),
+                    {"negative_slope": 0.05}),
+        g.operation(d, "Elu", lambda v: np.where(v > 0, v, 0.5 * np.expm1(np.minimum(v, 0))),
+                    {"alpha": 0.5}),
+        g.operation(d, "Celu", lambda v: np.maximum(v, 0) + 2 * np.minimum(0, np.expm1(v / 2)),
+                    {"alpha": 2.0}),
+        g.operation(d, "Squareplus", lambda v: (v + np.sqrt(v * v + 1)) / 2, {"b": 1}),
+        g.operation(d, "SoftShrink",
+                    lambda v: np.where(v > 0.3, v - 0.3, np.where(v < -0.3, v + 0.3, 0)),
+                    {"threshold": 0.3}),
+        g.operation(d, "HardShrink", lambda v: np.where(np.abs(v) > 0.2, v, 0),
+                    {"threshold": 0.2}),
+        g.operation(d, "Threshold", lambda v: np.where(v > 0.1, v, -2.0),
+                    {"threshold": 0.1, "default_value": -2.0}),
+        g.operation(d, "Gelu", lambda v: 0.5 * v * (1 + np.tanh(
+            math.sqrt(2 / math.pi) * (v + 0.044715 * v ** 3)))),
+        g.operation(d, "Gelu", lambda v: 0.5 * v * (1 + erf(v / math.sqrt(2))),
+                    {"approximate": False}),
+        g.operation(d, "Softmax", lambda v: cr.activation("softmax", v, axis=1), {"axis": 1}),
+        g.operation(d, "LogSoftmax", lambda v: cr.activation("log_softmax", v), {"axis": -1}),
+        g.operation(d, "Sparsemax", lambda v: cr.activation("sparsemax", v), {"axis": -1}),
+        g.operation(d, "Glu", lambda v: cr.activation("glu", v), {"axis": -1}),
+    ]
+    # A chain, one activation's output the next's input.
+    y = g.operation(g.operation(d, "Silu", lambda v: v * sig(v)), "Gelu",
+                    lambda v: 0.5 * v * (1 + erf(v / math.sqrt(2))), {"approximate": False})
+    # Element-wise arithmetic of two tensors (`x * keras.ops.sigmoid(x)`, ...), a size of
+    # 1 broadcast.
+    s = g.operation(d, "Sigmoid", sig)
+    m = g.operation([d, s], "Multiply", lambda a, b: a * b, module="keras.src.ops.numpy")
+    p = g.dense(x, 1)
+    a = g.operation([m, p], "Subtract", lambda a, b: a - b, module="keras.src.ops.numpy")
+    a = g.operation([a, d], "Maximum", np.maximum, module="keras.src.ops.numpy")
+    a = g.operation([p, a], "Minimum", np.minimum, module="keras.src.ops.numpy")
+    a = g.operation([a, y], "Add", lambda a, b: a + b, module="keras.src.ops.numpy")
+    return outputs + [y, a]
+
+
 BROADCAST_MODELS = {"se_broadcast": se_broadcast, "se_broadcast_cf": se_broadcast_cf,
                     "mbconv_se": mbconv_se}
 
@@ -472,7 +549,13 @@ IDENTITIES = [("Identity", {}), ("RandomGrayscale", {"factor": 0.5}),
               ("Solarization", {"addition_factor": 0.2, "value_range": [0, 255]}),
               ("AugMix", {"value_range": [0, 255]}), ("RandAugment", {"value_range": [0, 255]}),
               ("CutMix", {"factor": 1.0}), ("MixUp", {"alpha": 0.2}),
-              ("RandomFlip", {"mode": "horizontal"}), ("GaussianNoise", {"stddev": 0.1})]
+              ("RandomFlip", {"mode": "horizontal"}), ("GaussianNoise", {"stddev": 0.1}),
+              ("RandomPerspective", {"factor": 0.5, "scale": 1.0}),
+              ("RandomShear", {"x_factor": 0.2, "y_factor": 0.2}),
+              ("RandomElasticTransform", {"factor": 1.0, "scale": 1.0}),
+              ("MaxNumBoundingBoxes", {"max_number": 4}),
+              ("RandomHeight", {"factor": 0.2}), ("RandomWidth", {"factor": 0.2}),
+              ("FixedDropout", {"rate": 0.2})]
 
 
 def identities(g):
@@ -536,11 +619,14 @@ MODELS = {"resnet_block": resnet_block, "mobilenet_block": mobilenet_block,
           "conv_stack": conv_stack}
 MODELS.update(BROADCAST_MODELS)
 MODELS["scalar_ops"] = scalar_ops
-# odd_names: layer-names.test; the broadcast models: broadcast-merges.test; scalar_ops:
-# scalar-operations.test; identities: identities.test; long_lived: split-lifetimes.test;
-# big_weights: weights-data.test; conv_stack: many-threads.test
-DEFAULT_MODELS = [m for m in MODELS if m not in ("odd_names", "scalar_ops", "identities",
-                                                  "long_lived", "big_weights", "conv_stack") and
+MODELS["keras_ops"] = keras_ops
+# odd_names: layer-names.test; the broadcast models: broadcast-merges.test; scalar_ops and
+# keras_ops (Keras 3 only): scalar-operations.test; identities: identities.test;
+# long_lived: split-lifetimes.test; big_weights: weights-data.test; conv_stack:
+# many-threads.test
+DEFAULT_MODELS = [m for m in MODELS if m not in ("odd_names", "scalar_ops", "keras_ops",
+                                                  "identities", "long_lived", "big_weights",
+                                                  "conv_stack") and
                   m not in BROADCAST_MODELS]
 
 

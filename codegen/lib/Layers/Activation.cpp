@@ -90,6 +90,8 @@ Expr applyActivation(const std::string &name, Expr x) {
     return x * relu6(x + 3.f) / 6.f;
   if (name == "gelu")
     return 0.5f * x * (1.f + erf(x * 0.70710678118654752f));
+  if (name == "gelu_tanh") // sqrt(2 / pi) (x + 0.044715 x^3)
+    return 0.5f * x * (1.f + vectorTanh(0.79788456080286536f * (x + 0.044715f * x * x * x)));
   if (name == "mish")
     return x * tanh(softplus(x));
   if (name == "exponential")
@@ -112,6 +114,19 @@ Expr applyLayerActivation(const ActivationLayer &layer, Expr x) {
     return select(x >= 0.f, x, float(*layer.alpha) * x);
   if (layer.activation == "elu" && layer.alpha)
     return select(x > 0.f, x, float(*layer.alpha) * (exp(x) - 1.f));
+  if (layer.alpha) { // keras.ops's arguments (the verifier allows alpha where it means one)
+    float a = float(*layer.alpha);
+    if (layer.activation == "celu")
+      return max(x, 0.f) + a * min(0.f, exp(x / a) - 1.f);
+    if (layer.activation == "squareplus")
+      return (x + sqrt(x * x + a)) * 0.5f;
+    if (layer.activation == "soft_shrink")
+      return select(x > a, x - a, select(x < -a, x + a, 0.f));
+    if (layer.activation == "hard_shrink")
+      return select(abs(x) > a, x, 0.f);
+    if (layer.activation == "threshold")
+      return select(x > float(layer.threshold.value_or(0.0)), x, a);
+  }
   if (layer.activation != "relu" || (!layer.maxValue && !layer.negativeSlope && !layer.threshold))
     return applyActivation(layer.activation, x);
   // Keras's relu(x, negative_slope, max_value, threshold), step by step as Keras

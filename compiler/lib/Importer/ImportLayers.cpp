@@ -388,6 +388,12 @@ LogicalResult Importer::importSimple(const keras::Layer &layer) {
         for (size_t i = 0; i < layer.inbound.size(); ++i)
           inputs.push_back(input(layer, i));
         if constexpr (std::is_same_v<T, keras::MergeConfig>) {
+          if (config.operation && inputs.size() == 2 && rankOf(inputs[0]) != rankOf(inputs[1]))
+            return error(layer) << "keras.ops." << config.kind << " of tensors of ranks "
+                                << rankOf(inputs[0]) << " and " << rankOf(inputs[1])
+                                << " (" << formatShape(shapeOf(inputs[0])) << " and "
+                                << formatShape(shapeOf(inputs[1]))
+                                << "): kconv broadcasts keras.ops operands of equal rank only";
           std::optional<MergeKind> kind = symbolizeMergeKind(config.kind);
           return createLayerOp<MergeOp>(layer, inputs, MergeKindAttr::get(ctx, *kind));
         } else if constexpr (std::is_same_v<T, keras::ConcatenateConfig>) {

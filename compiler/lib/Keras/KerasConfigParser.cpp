@@ -303,6 +303,45 @@ std::optional<json> scalarOperation(const LayerContext &ctx, const json &layerJs
               {"offset", offset}};
 }
 
+/// A function of keras.ops called on tensors of a Keras 3 functional model: an
+/// activation of one tensor (`keras.ops.gelu(x)`, `keras.activations.relu(x)`,
+/// `keras.ops.tanh(x)`: module keras.src.ops.nn or .numpy, class Gelu, Relu, Tanh, ...,
+/// the function's arguments in its config), or an element-wise add, subtract, multiply,
+/// maximum or minimum of two tensors (`x * keras.ops.sigmoid(x)`). Returns the class
+/// kconv parses it as, "keras.ops.<Class>" (parseLayerConfig), or nullopt for any other
+/// entry (scalarOperation's tensor-number arithmetic among them); fails on an activation
+/// called with other operands than one tensor.
+std::optional<std::string> tensorOperationClass(const LayerContext &ctx,
+                                                const json &layerJson) {
+  std::string module = layerJson.contains("module") && layerJson["module"].is_string()
+                           ? layerJson["module"].get<std::string>()
+                           : "";
+  if (module.rfind("keras.src.ops.", 0) != 0 && module.rfind("keras.ops.", 0) != 0)
+    return std::nullopt;
+  bool binary = isMergeOperation(ctx.className);
+  if (!binary && !activationOperation(ctx.className))
+    return std::nullopt;
+  // [{"args": [tensor] or [tensor, tensor], "kwargs": {}}]: one call of tensors only.
+  const json &nodes = layerJson.contains("inbound_nodes") ? layerJson["inbound_nodes"] : json();
+  size_t tensors = 0;
+  bool onlyTensors = nodes.is_array() && nodes.size() == 1 && nodes[0].is_object() &&
+                     nodes[0].contains("args") && nodes[0]["args"].is_array() &&
+                     (!nodes[0].contains("kwargs") || nodes[0]["kwargs"].empty());
+  if (onlyTensors)
+    for (const json &arg : nodes[0]["args"])
+      if (arg.is_object() && arg.value("class_name", "") == "__keras_tensor__")
+        ++tensors;
+      else
+        onlyTensors = false;
+  if (binary)
+    return onlyTensors && tensors == 2 ? std::optional<std::string>("keras.ops." + ctx.className)
+                                       : std::nullopt;
+  if (!onlyTensors || tensors != 1)
+    ctx.fail("the operation " + module + "." + ctx.className +
+             " takes other operands than one tensor (its arguments belong in its config)");
+  return "keras.ops." + ctx.className;
+}
+
 int detectKerasMajor(const json &root) {
   if (root.contains("keras_version") && root["keras_version"].is_string()) {
     std::string v = root["keras_version"].get<std::string>();
@@ -622,7 +661,9 @@ private:
       e.ctx.name = scope.prefix + e.name;
       if (!layerJson.contains("name") && !(e.config->is_object() && e.config->contains("name")))
         stringMember(e.ctx, *e.config, "name"); // the error of a missing name
-      if (std::optional<json> rescaling = scalarOperation(e.ctx, layerJson)) {
+      if (std::optional<std::string> op = tensorOperationClass(e.ctx, layerJson))
+        e.ctx.className = *op;
+      else if (std::optional<json> rescaling = scalarOperation(e.ctx, layerJson)) {
         e.ctx.className = "Rescaling";
         e.config = &operations.emplace_back(std::move(*rescaling));
       }

@@ -636,6 +636,53 @@ ActivationConfig parseActivation(const LayerContext &ctx, const json &c, int ker
   return act;
 }
 
+/// An activation of keras.ops (class "keras.ops.<Class>", see activationOperationClass):
+/// the function's arguments as its config holds them, Keras's defaults where absent.
+/// Arguments equal to the plain activation's defaults are dropped, so the activation
+/// can still become a convolution's.
+ActivationConfig parseActivationOperation(const LayerContext &ctx, const json &c,
+                                          const std::string &op) {
+  ActivationConfig act;
+  act.activation = activationOperation(op);
+  auto argument = [&](const char *arg, double fallback) {
+    return optionalNumber(ctx, c, arg).value_or(fallback);
+  };
+  auto nonDefault = [](double value, double fallback) {
+    return value == fallback ? std::nullopt : std::optional<double>(value);
+  };
+  if (op == "LeakyRelu") {
+    act.alpha = nonDefault(argument("negative_slope", 0.2), 0.2);
+  } else if (op == "Elu" || op == "Celu") {
+    act.alpha = nonDefault(argument("alpha", 1.0), 1.0);
+    if (op == "Celu" && act.alpha == 0.0)
+      ctx.fail("'alpha' must not be 0 (celu divides by it)");
+  } else if (op == "Squareplus") {
+    act.alpha = nonDefault(argument("b", 4.0), 4.0);
+  } else if (op == "SoftShrink" || op == "HardShrink") {
+    act.alpha = nonDefault(argument("threshold", 0.5), 0.5);
+  } else if (op == "Threshold") {
+    // Both required; Keras 3.0's names were threshold_value and value.
+    const char *threshold = c.contains("threshold") ? "threshold" : "threshold_value";
+    const char *value = c.contains("default_value") ? "default_value" : "value";
+    act.threshold = optionalNumber(ctx, c, threshold);
+    act.alpha = optionalNumber(ctx, c, value);
+    if (!act.threshold || !act.alpha)
+      ctx.fail("'threshold' and 'default_value' must both be numbers");
+  } else if (op == "Gelu") {
+    act.activation = boolArg(ctx, c, "approximate", true) ? "gelu_tanh" : "gelu";
+  } else if (op == "Softmax" || op == "LogSoftmax" || op == "Sparsemax" || op == "Glu") {
+    auto axis = c.find("axis");
+    if (axis != c.end() && axis->is_array()) {
+      if (axis->size() != 1)
+        ctx.fail(act.activation + " over several axes " + axis->dump() + " is not supported");
+      act.axis = boundedInt(ctx, (*axis)[0], "axis", -kMaxDimension, kMaxDimension);
+    } else {
+      act.axis = intArg(ctx, c, "axis", -1, /*nullIsFallback=*/true);
+    }
+  }
+  return act;
+}
+
 /// An int or a list of ints; empty when absent, or when null unless `required`.
 std::vector<int64_t> intList(const LayerContext &ctx, const json &c, const char *arg,
                              bool required = false) {
@@ -715,7 +762,11 @@ bool isIdentityAtInference(const std::string &cls) {
          cls == "RandomSharpness" || cls == "RandomColorDegeneration" ||
          cls == "RandomColorJitter" || cls == "RandomInvert" || cls == "RandomPosterization" ||
          cls == "RandomErasing" || cls == "RandomGaussianBlur" || cls == "Solarization" ||
-         cls == "AugMix" || cls == "RandAugment" || cls == "CutMix" || cls == "MixUp";
+         cls == "AugMix" || cls == "RandAugment" || cls == "CutMix" || cls == "MixUp" ||
+         cls == "RandomPerspective" || cls == "RandomShear" ||
+         cls == "RandomElasticTransform" || cls == "MaxNumBoundingBoxes" ||
+         // tf-keras's, and the efficientnet package's Dropout (saved as its own class).
+         cls == "RandomHeight" || cls == "RandomWidth" || cls == "FixedDropout";
 }
 
 UnitNormConfig parseUnitNorm(const LayerContext &ctx, const json &c) {
@@ -1052,6 +1103,13 @@ LayerConfig parseLayerConfig(const LayerContext &ctx, const json &config, int ke
   if (cls == "AdaptiveAveragePooling1D" || cls == "AdaptiveAveragePooling2D" ||
       cls == "AdaptiveMaxPooling1D" || cls == "AdaptiveMaxPooling2D")
     return parseAdaptivePool2D(ctx, c);
+  if (cls.rfind("keras.ops.", 0) == 0 && activationOperation(cls.substr(10)))
+    return parseActivationOperation(ctx, c, cls.substr(10));
+  if (cls.rfind("keras.ops.", 0) == 0 && isMergeOperation(cls.substr(10))) {
+    std::string kind = cls.substr(10);
+    kind[0] = char(std::tolower(kind[0]));
+    return MergeConfig{kind, /*operation=*/true};
+  }
   if (cls == "Activation" || cls == "ReLU" || cls == "LeakyReLU" || cls == "ELU" ||
       cls == "Softmax" || cls == "ThresholdedReLU")
     return parseActivation(ctx, c, kerasMajor);

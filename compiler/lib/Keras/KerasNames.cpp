@@ -64,4 +64,25 @@ bool isPythonCodeLayer(const std::string &className) {
          className == "SlicingOpLambda";
 }
 
+const char *activationOperation(const std::string &className) {
+  static const std::map<std::string, const char *> operations = {
+      {"Relu", "relu"},           {"Relu6", "relu6"},          {"Sigmoid", "sigmoid"},
+      {"SparseSigmoid", "sparse_sigmoid"}, {"Softplus", "softplus"}, {"Softsign", "softsign"},
+      {"SoftShrink", "soft_shrink"}, {"SparsePlus", "sparse_plus"}, {"Silu", "silu"},
+      {"Squareplus", "squareplus"}, {"LogSigmoid", "log_sigmoid"}, {"LeakyRelu", "leaky_relu"},
+      {"HardSigmoid", "hard_sigmoid"}, {"HardSilu", "hard_silu"}, {"Elu", "elu"},
+      {"Selu", "selu"},           {"Gelu", "gelu"},            {"Celu", "celu"},
+      {"Glu", "glu"},             {"TanhShrink", "tanh_shrink"}, {"HardTanh", "hard_tanh"},
+      {"HardShrink", "hard_shrink"}, {"Threshold", "threshold"}, {"Softmax", "softmax"},
+      {"LogSoftmax", "log_softmax"}, {"Sparsemax", "sparsemax"},
+      {"Tanh", "tanh"},           {"Exp", "exponential"}};
+  auto it = operations.find(className);
+  return it == operations.end() ? nullptr : it->second;
+}
+
+bool isMergeOperation(const std::string &className) {
+  return className == "Add" || className == "Subtract" || className == "Multiply" ||
+         className == "Maximum" || className == "Minimum";
+}
+
 } // namespace kconv::keras

@@ -16,6 +16,14 @@ bool canonicalActivation(const nlohmann::json &activation, int kerasMajor, std::
 /// Lambda, TFOpLambda, TensorFlowOpLayer: layers whose body is Python code.
 bool isPythonCodeLayer(const std::string &className);
 
+/// The kconv activation an operation of keras.ops computes (its class in Keras 3's
+/// serialization: "Relu", "Gelu", "Softmax", numpy's "Tanh" and "Exp", ...), before
+/// its arguments refine it; nullptr for any other class.
+const char *activationOperation(const std::string &className);
+
+/// keras.ops's Add, Subtract, Multiply, Maximum and Minimum (of two tensors: merges).
+bool isMergeOperation(const std::string &className);
+
 } // namespace kconv::keras
 
 #endif

@@ -32,10 +32,23 @@ LogicalResult ActivationOp::inferResultShape(SmallVectorImpl<int64_t> &shape) {
   if (getAxis() && (axis < 1 || axis >= (int64_t)in.size()))
     return emitError() << stringifyActivation(kind) << " 'axis' " << axis
                        << " must name a non-batch axis of " << formatShape(in);
-  if ((getMaxValue() || getNegativeSlope() || getThreshold()) && kind != Activation::relu)
+  if ((getMaxValue() || getNegativeSlope()) && kind != Activation::relu)
     return emitError() << "'max_value', 'negative_slope' and 'threshold' apply to relu only";
-  if (getAlpha() && kind != Activation::leaky_relu && kind != Activation::elu)
-    return emitError() << "'alpha' applies to leaky_relu and elu only";
+  if (getThreshold() && kind != Activation::relu && kind != Activation::threshold)
+    return emitError() << "'max_value', 'negative_slope' and 'threshold' apply to relu only "
+                          "('threshold' also to threshold)";
+  // alpha: leaky_relu's slope, elu's and celu's alpha, squareplus's b, the shrinks'
+  // threshold, threshold's default value.
+  if (getAlpha() && kind != Activation::leaky_relu && kind != Activation::elu &&
+      kind != Activation::celu && kind != Activation::squareplus &&
+      kind != Activation::soft_shrink && kind != Activation::hard_shrink &&
+      kind != Activation::threshold)
+    return emitError() << "'alpha' applies to leaky_relu, elu, celu, squareplus, soft_shrink, "
+                          "hard_shrink and threshold only";
+  if (kind == Activation::threshold && (!getThreshold() || !getAlpha()))
+    return emitError() << "threshold needs 'threshold' and 'alpha' (its default value)";
+  if (kind == Activation::celu && getAlpha() && getAlpha()->convertToDouble() == 0)
+    return emitError() << "celu's 'alpha' must not be 0 (it divides by it)";
   if (getMaxValue() && getMaxValue()->convertToDouble() < 0)
     return emitError() << "'max_value' must be >= 0 (Keras ReLU)";
   if (getNegativeSlope() && getNegativeSlope()->convertToDouble() < 0)

@@ -276,6 +276,9 @@ struct PReluConfig {
 /// Add, Subtract, Multiply, Average, Maximum, Minimum.
 struct MergeConfig {
   std::string kind; // "add", "subtract", ...
+  /// keras.ops's add, subtract, ... of two tensors: NumPy broadcasting, which Keras's
+  /// merge broadcasting equals for inputs of equal rank (the only ones accepted).
+  bool operation = false;
 };
 
 /// Dot: the batched dot product of two inputs along `axes` (one per input, as written:

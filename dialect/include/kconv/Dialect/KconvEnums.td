@@ -59,7 +59,10 @@ def Kconv_ActivationKind : I32EnumAttr<"Activation", "Keras activation function"
     // Along an axis, as Keras computes it: tau from the sum of the cumulative sums in
     // the support (not the k-th one; Keras issue 23425), output max(x - tau, 0).
     I32EnumAttrCase<"sparsemax", 28>,
-    I32EnumAttrCase<"glu", 29>]> {          // a * sigmoid(b), the axis split in halves
+    I32EnumAttrCase<"glu", 29>,             // a * sigmoid(b), the axis split in halves
+    I32EnumAttrCase<"gelu_tanh", 30>,       // gelu's tanh approximation (keras.ops.gelu's default)
+    // keras.ops.threshold: x where x > `threshold`, else `alpha` (the default value).
+    I32EnumAttrCase<"threshold", 31>]> {
   let cppNamespace = "::kconv::dialect";
   let genSpecializedAttr = 0;
 }

@@ -9,8 +9,10 @@ def Kconv_ActivationOp : Kconv_LayerOp<"activation"> {
   let description = [{
     An element-wise activation, or softmax/log_softmax along `axis`. The layer
     arguments refine the named function: `relu` with `max_value`,
-    `negative_slope` and `threshold` is the Keras `ReLU` layer; `leaky_relu`
-    and `elu` take `alpha`.
+    `negative_slope` and `threshold` is the Keras `ReLU` layer; `alpha` is
+    `leaky_relu`'s slope, `elu`'s and `celu`'s alpha, `squareplus`'s b, the
+    threshold of `soft_shrink` and `hard_shrink`, and `threshold`'s default value
+    (which also needs `threshold`), as keras.ops passes them.
   }];
   let arguments = (ins Kconv_AnyTensor:$input, Kconv_ActivationAttr:$activation,
                    OptionalAttr<F64Attr>:$alpha, OptionalAttr<F64Attr>:$max_value,
