@@ -173,17 +173,17 @@ def masking(g):
     return [m, seq, avg, last, s, r]
 
 
+def encode(v, tokens_, mode):
+    """CategoryEncoding's Keras semantics in float64: one-hot rows per id (a last axis of
+    1 replaced), or per sample (the last axis) which ids occur, or how often."""
+    hot = lambda u: (u[..., None] == np.arange(tokens_)).astype(np.float64)
+    if mode == "one_hot":
+        return hot(v[..., 0] if v.ndim >= 2 and v.shape[-1] == 1 else v)
+    return hot(v).any(-2).astype(np.float64) if mode == "multi_hot" else hot(v).sum(-2)
+
+
 def category_encoding(g, x, tokens_, mode):
-    """CategoryEncoding with its Keras semantics in float64: one-hot rows per id (a last
-    axis of 1 replaced), or per sample (the last axis) which ids occur, or how often."""
-    hot = lambda v: (v[..., None] == np.arange(tokens_)).astype(np.float64)
-
-    def reference(v):
-        if mode == "one_hot":
-            return hot(v[..., 0] if v.ndim >= 2 and v.shape[-1] == 1 else v)
-        return hot(v).any(-2).astype(np.float64) if mode == "multi_hot" else hot(v).sum(-2)
-
-    return g.add("CategoryEncoding", x, reference,
+    return g.add("CategoryEncoding", x, lambda v: encode(v, tokens_, mode),
                  {"num_tokens": tokens_, "output_mode": mode, "sparse": False})
 
 
@@ -215,9 +215,33 @@ def categories(g):
     return outputs
 
 
+def discretization(g):
+    # Discretization's buckets (numpy's digitize: the boundaries at or below a value,
+    # compared in float32; values on a boundary, repeated boundaries), then Keras's
+    # one_hot, multi_hot and count of them among len(boundaries) + 1.
+    bounds = [-0.5, 0.0, 0.0, 0.25, 0.75]
+    values = g.rng.uniform(-1, 1, (ge.BATCH, 6)).astype(np.float32)
+    values[0, :4] = [-0.5, 0.0, 0.25, 0.7500001]
+    x = g.input((6,))
+    g.values[x], g.inputs[-1] = values.astype(np.float64), (x, values)
+    b32 = np.asarray(bounds, np.float32).astype(np.float64)
+    buckets = lambda v: (v[..., None] >= b32).sum(-1).astype(np.float64)
+
+    def layer(mode):
+        return g.add("Discretization", x,
+                     lambda v: buckets(v) if mode == "int"
+                     else encode(buckets(v), len(bounds) + 1, mode),
+                     {"bin_boundaries": bounds, "num_bins": None, "epsilon": 0.01,
+                      "output_mode": mode, "sparse": False})
+
+    outputs = [layer(m) for m in ("int", "one_hot", "multi_hot", "count")]
+    return outputs + [g.dense(outputs[0], 3)]
+
+
 MODELS = {"text_classifier": text_classifier, "grid_tokens": grid_tokens,
           "masked_passthrough": masked_passthrough, "masked_average": masked_average,
-          "masked_recurrent": masked_recurrent, "masking": masking, "categories": categories}
+          "masked_recurrent": masked_recurrent, "masking": masking, "categories": categories,
+          "discretization": discretization}
 
 if __name__ == "__main__":
     ge.MODELS.update(MODELS)

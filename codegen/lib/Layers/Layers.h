@@ -26,6 +26,7 @@ LayerFuncs defineStep(const Conv2DTransposeLayer &layer, const StepInputs &in);
 LayerFuncs defineStep(const DenseLayer &layer, const StepInputs &in);
 LayerFuncs defineStep(const EmbeddingLayer &layer, const StepInputs &in);
 LayerFuncs defineStep(const CategoryEncodingLayer &layer, const StepInputs &in);
+LayerFuncs defineStep(const DiscretizationLayer &layer, const StepInputs &in);
 LayerFuncs defineStep(const MaskedAveragePool1DLayer &layer, const StepInputs &in);
 LayerFuncs defineStep(const SequenceMaskLayer &layer, const StepInputs &in);
 LayerFuncs defineStep(const BatchNormLayer &layer, const StepInputs &in);

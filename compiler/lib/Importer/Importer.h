@@ -199,6 +199,9 @@ private:
   // ImportCategoryEncoding.cpp
   LogicalResult importCategoryEncoding(const keras::Layer &layer,
                                        const keras::CategoryEncodingConfig &encoding);
+  // ImportDiscretization.cpp
+  LogicalResult importDiscretization(const keras::Layer &layer,
+                                     const keras::DiscretizationConfig &discretization);
   // ImportRepeatVector.cpp
   LogicalResult importRepeatVector(const keras::Layer &layer,
                                    const keras::RepeatVectorConfig &repeat);

@@ -332,6 +332,8 @@ LogicalResult Importer::importLayer(const keras::Layer &layer) {
           return importGroupNorm(layer, config);
         else if constexpr (std::is_same_v<T, keras::CategoryEncodingConfig>)
           return importCategoryEncoding(layer, config);
+        else if constexpr (std::is_same_v<T, keras::DiscretizationConfig>)
+          return importDiscretization(layer, config);
         else if constexpr (std::is_same_v<T, keras::RepeatVectorConfig>)
           return importRepeatVector(layer, config);
         else if constexpr (std::is_same_v<T, keras::EinsumDenseConfig>)

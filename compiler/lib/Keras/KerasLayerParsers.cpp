@@ -894,6 +894,45 @@ CategoryEncodingConfig parseCategoryEncoding(const LayerContext &ctx, const json
   return e;
 }
 
+DiscretizationConfig parseDiscretization(const LayerContext &ctx, const json &c) {
+  DiscretizationConfig d;
+  auto bounds = c.find("bin_boundaries");
+  if (bounds == c.end() || bounds->is_null())
+    ctx.fail(c.contains("num_bins") && !c["num_bins"].is_null()
+                 ? "'bin_boundaries' is not in the config: the layer was saved before it was "
+                   "adapted, and kconv reads the boundaries"
+                 : "'bin_boundaries' must be set (Keras requires it or an adapted 'num_bins')");
+  if (!bounds->is_array())
+    ctx.fail("'bin_boundaries' must be a list of numbers, got " + bounds->dump());
+  // Each boundary is a compare in the generated code.
+  constexpr size_t kMaxBoundaries = 1024;
+  if (bounds->size() > kMaxBoundaries)
+    ctx.fail("'bin_boundaries' holds " + std::to_string(bounds->size()) +
+             " values; kconv compiles at most " + std::to_string(kMaxBoundaries));
+  for (const json &b : *bounds) {
+    if (!b.is_number())
+      ctx.fail("'bin_boundaries' must be a list of numbers, got " + b.dump());
+    double value = b.get<double>();
+    if (!d.binBoundaries.empty() && float(value) < float(d.binBoundaries.back()))
+      ctx.fail("'bin_boundaries' must not decrease: " + json(d.binBoundaries.back()).dump() +
+               " then " + b.dump());
+    d.binBoundaries.push_back(value);
+  }
+  std::string mode = lowerString(ctx, c, "output_mode", "int");
+  if (mode == "one_hot")
+    d.mode = CategoryEncodingConfig::Mode::OneHot;
+  else if (mode == "multi_hot")
+    d.mode = CategoryEncodingConfig::Mode::MultiHot;
+  else if (mode == "count")
+    d.mode = CategoryEncodingConfig::Mode::Count;
+  else if (mode != "int")
+    ctx.fail("'output_mode' must be 'int', 'one_hot', 'multi_hot' or 'count', got '" + mode +
+             "'");
+  if (boolArg(ctx, c, "sparse", false))
+    ctx.fail("'sparse' outputs are not supported");
+  return d;
+}
+
 /// An output shape: an int, or a list of ints and nulls (`allowNull`).
 std::vector<Dim> outputShapeArg(const LayerContext &ctx, const json &v, const char *arg,
                                 bool allowNull) {
@@ -1215,6 +1254,8 @@ LayerConfig parseLayerConfig(const LayerContext &ctx, const json &config, int ke
     return parseEmbedding(ctx, c);
   if (cls == "CategoryEncoding")
     return parseCategoryEncoding(ctx, c);
+  if (cls == "Discretization")
+    return parseDiscretization(ctx, c);
   if (cls == "Masking") {
     double value = optionalNumber(ctx, c, "mask_value").value_or(0.0);
     if (std::isfinite(value) && std::fabs(value) > 3.4028234663852886e38)

@@ -450,6 +450,11 @@ struct Visitor {
       out.push_back(c.numTokens);
     return out;
   }
+  std::optional<Shape> operator()(const DiscretizationConfig &c) {
+    if (!c.mode)
+      return one();
+    return (*this)(CategoryEncodingConfig{int64_t(c.binBoundaries.size()) + 1, *c.mode});
+  }
   std::optional<Shape> operator()(const GroupNormConfig &c) {
     if (!one())
       return std::nullopt;

@@ -117,6 +117,14 @@ struct CategoryEncodingLayer {
   bool replaceLast = false;
 };
 
+/// Discretization: each output the number of `boundaries` (non-decreasing, float32) at
+/// or below its input value.
+struct DiscretizationLayer {
+  std::string name;
+  int input = -1, output = -1;
+  std::vector<float> boundaries;
+};
+
 /// SimpleRNN, GRU or LSTM over (batch, timesteps, features) from a zero state (Keras's
 /// formulas and gate orders: GRU z, r, h; LSTM i, f, c, o). Weights row-major as Keras
 /// stores them: kernel (features, gates * units), recurrent kernel (units, gates *
@@ -361,6 +369,7 @@ struct ConvStep {
 };
 using PlanNode =
     std::variant<ConvStep, Conv2DTransposeLayer, DenseLayer, EmbeddingLayer, CategoryEncodingLayer,
+                 DiscretizationLayer,
                  MaskedAveragePool1DLayer, SequenceMaskLayer, BatchNormLayer, RescalingLayer,
                  LayerNormLayer, UnitNormLayer, Pool2DLayer, GlobalPool2DLayer, ActivationLayer, PReluLayer,
                  MergeLayer, ConcatenateLayer, ZeroPadding2DLayer, Cropping2DLayer,

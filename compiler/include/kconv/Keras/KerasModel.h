@@ -135,6 +135,14 @@ struct CategoryEncodingConfig {
   Mode mode = Mode::MultiHot;
 };
 
+/// Discretization: each value's bucket among `binBoundaries` (Keras's digitize), then
+/// for `mode` other than "int" that bucket as CategoryEncoding encodes an id among
+/// binBoundaries.size() + 1.
+struct DiscretizationConfig {
+  std::vector<double> binBoundaries;
+  std::optional<CategoryEncodingConfig::Mode> mode; // none: "int"
+};
+
 /// Masking: a step is masked where every feature equals `maskValue` (compared in
 /// float32); its output is zeroed and the layers reading masks skip it.
 struct MaskingConfig {
@@ -395,7 +403,7 @@ using LayerConfig =
                  MultiHeadAttentionConfig, AttentionConfig, RecurrentConfig,
                  BidirectionalConfig, StackedRecurrentConfig, RecurrentStateConfig,
                  MaskingConfig, TimeDistributedConfig, DotConfig, ConvLstmConfig,
-                 CategoryEncodingConfig>;
+                 CategoryEncodingConfig, DiscretizationConfig>;
 
 struct TimeDistributedInner {
   LayerConfig config;
