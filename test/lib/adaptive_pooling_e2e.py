@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Keras 3's AdaptiveAveragePooling1D/2D and AdaptiveMaxPooling1D/2D in whole models
+"""Keras 3's AdaptiveAveragePooling1D/2D/3D and AdaptiveMaxPooling1D/2D/3D in whole models
 (graph_e2e's Graph, writers and runner; .keras archives only: Keras 2 has no such
 layers): output sizes that divide the input, that do not (overlapping windows of two
 sizes), larger than the input, an int and a tuple, both data formats. The float64
@@ -59,8 +59,20 @@ def adaptive_pool_1d(g):
             pool(g, y, 1, "average", [6], "channels_first")]
 
 
+def adaptive_pool_3d(g):
+    # Keras 3.12's 3-D layers: sizes that divide, that do not, larger than the input,
+    # an int, both data formats.
+    x = g.input((5, 7, 6, 3))
+    y = g.input((2, 6, 5, 7))
+    return [pool(g, x, 3, "average", (5, 3, 2)),  # depth unchanged, windows of two sizes
+            pool(g, x, 3, "max", 2),              # an int
+            pool(g, x, 3, "average", (8, 1, 9)),  # larger than the input, a global axis
+            pool(g, y, 3, "max", (3, 4, 2), "channels_first"),
+            pool(g, y, 3, "average", (4, 2, 7), "channels_first")]
+
+
 MODELS = {"adaptive_pool_2d": adaptive_pool_2d, "adaptive_pool_cf": adaptive_pool_cf,
-          "adaptive_pool_1d": adaptive_pool_1d}
+          "adaptive_pool_1d": adaptive_pool_1d, "adaptive_pool_3d": adaptive_pool_3d}
 
 if __name__ == "__main__":
     ge.MODELS.update(MODELS)

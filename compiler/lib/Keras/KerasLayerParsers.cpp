@@ -556,7 +556,9 @@ Pool2DConfig parsePool2D(const LayerContext &ctx, const json &c) {
 AdaptivePool2DConfig parseAdaptivePool2D(const LayerContext &ctx, const json &c) {
   AdaptivePool2DConfig pool;
   pool.max = ctx.className.find("Max") != std::string::npos;
-  pool.rank = ctx.className.find("1D") != std::string::npos ? 1 : 2;
+  pool.rank = ctx.className.find("1D") != std::string::npos   ? 1
+              : ctx.className.find("3D") != std::string::npos ? 3
+                                                              : 2;
   auto it = c.find("output_size");
   if (it == c.end() || it->is_null())
     ctx.fail("'output_size' is missing");
@@ -564,12 +566,16 @@ AdaptivePool2DConfig parseAdaptivePool2D(const LayerContext &ctx, const json &c)
   if (it->is_number_integer()) {
     int64_t size = positiveInt(ctx, *it, "output_size");
     pool.outputSize = {pool.rank == 1 ? 1 : size, size};
+    pool.outputDepth = size;
   } else if (it->is_array() && it->size() == size_t(pool.rank)) {
-    pool.outputSize = {pool.rank == 1 ? 1 : positiveInt(ctx, (*it)[0], "output_size"),
+    pool.outputSize = {pool.rank == 1 ? 1 : positiveInt(ctx, (*it)[pool.rank - 2], "output_size"),
                        positiveInt(ctx, it->back(), "output_size")};
+    if (pool.rank == 3)
+      pool.outputDepth = positiveInt(ctx, (*it)[0], "output_size");
   } else {
-    ctx.fail(std::string("'output_size' must be an int or a list of ") +
-             (pool.rank == 1 ? "one int" : "two ints") + ", got " + it->dump());
+    static const char *const counts[] = {"", "one int", "two ints", "three ints"};
+    ctx.fail(std::string("'output_size' must be an int or a list of ") + counts[pool.rank] +
+             ", got " + it->dump());
   }
   pool.dataFormat = dataFormat(ctx, c);
   return pool;
@@ -1140,7 +1146,8 @@ LayerConfig parseLayerConfig(const LayerContext &ctx, const json &config, int ke
       cls == "GlobalAvgPool3D" || cls == "GlobalMaxPool3D")
     return parseGlobalPool2D(ctx, c);
   if (cls == "AdaptiveAveragePooling1D" || cls == "AdaptiveAveragePooling2D" ||
-      cls == "AdaptiveMaxPooling1D" || cls == "AdaptiveMaxPooling2D")
+      cls == "AdaptiveAveragePooling3D" || cls == "AdaptiveMaxPooling1D" ||
+      cls == "AdaptiveMaxPooling2D" || cls == "AdaptiveMaxPooling3D")
     return parseAdaptivePool2D(ctx, c);
   if (cls.rfind("keras.ops.", 0) == 0 && activationOperation(cls.substr(10)))
     return parseActivationOperation(ctx, c, cls.substr(10));

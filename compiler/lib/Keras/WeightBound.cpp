@@ -291,8 +291,9 @@ struct Visitor {
       return std::nullopt;
     Shape out = *one();
     size_t first = c.dataFormat == DataFormat::ChannelsFirst ? 1 : 0; // first spatial axis
+    std::array<int64_t, 3> sizes{c.outputDepth, c.outputSize[0], c.outputSize[1]};
     for (int i = 0; i < c.rank; ++i)
-      out[first + i] = c.outputSize[2 - c.rank + i];
+      out[first + i] = sizes[3 - c.rank + i];
     return out;
   }
   std::optional<Shape> operator()(const GlobalPool2DConfig &c) {

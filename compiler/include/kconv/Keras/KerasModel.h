@@ -257,9 +257,11 @@ struct Pool2DConfig {
 /// Keras 3's AdaptiveAveragePooling1D/2D and AdaptiveMaxPooling1D/2D: output index i
 /// pools input [floor(i * L / out), ceil((i + 1) * L / out)) along each spatial axis.
 struct AdaptivePool2DConfig {
-  int rank = 2; // 1: the 1-D layers, as the 2-D pool of a (1, steps) view (sizes {1, out})
+  int rank = 2; // 1: the 1-D layers, as the 2-D pool of a (1, steps) view (sizes {1, out});
+                // 3: the 3-D layers, (outputDepth, outputSize...)
   bool max = false;
   std::array<int64_t, 2> outputSize{1, 1};
+  int64_t outputDepth = 1;
   DataFormat dataFormat = DataFormat::ChannelsLast;
 };
 
