@@ -4,6 +4,17 @@
 
 namespace kconv::dialect {
 
+FailureOr<Value> Importer::createCategoryEncoding(const keras::Layer &layer, Value ids,
+                                                  int64_t tokens,
+                                                  keras::CategoryEncodingConfig::Mode mode) {
+  using Mode = keras::CategoryEncodingConfig::Mode;
+  CategoryEncodingMode kind = mode == Mode::OneHot     ? CategoryEncodingMode::one_hot
+                              : mode == Mode::MultiHot ? CategoryEncodingMode::multi_hot
+                                                       : CategoryEncodingMode::count;
+  return createLayerOp<CategoryEncodingOp>(layer, ids, builder.getI64IntegerAttr(tokens),
+                                           CategoryEncodingModeAttr::get(&context, kind));
+}
+
 LogicalResult Importer::importCategoryEncoding(const keras::Layer &layer,
                                                const keras::CategoryEncodingConfig &encoding) {
   if (failed(expectInputs(layer, 1)))
@@ -12,14 +23,7 @@ LogicalResult Importer::importCategoryEncoding(const keras::Layer &layer,
   ArrayRef<int64_t> shape = cast<RankedTensorType>(in.getType()).getShape();
   if (llvm::any_of(shape.drop_front(), ShapedType::isDynamic))
     return error(layer) << "needs known sizes after the batch, got " << formatShape(shape);
-  using Mode = keras::CategoryEncodingConfig::Mode;
-  CategoryEncodingMode mode = encoding.mode == Mode::OneHot     ? CategoryEncodingMode::one_hot
-                              : encoding.mode == Mode::MultiHot ? CategoryEncodingMode::multi_hot
-                                                                : CategoryEncodingMode::count;
-  FailureOr<Value> out = createLayerOp<CategoryEncodingOp>(
-      layer, in, builder.getI64IntegerAttr(encoding.numTokens),
-      CategoryEncodingModeAttr::get(&context, mode));
-  return failure(failed(out));
+  return failure(failed(createCategoryEncoding(layer, in, encoding.numTokens, encoding.mode)));
 }
 
 } // namespace kconv::dialect

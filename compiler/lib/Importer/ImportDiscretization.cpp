@@ -22,13 +22,8 @@ LogicalResult Importer::importDiscretization(const keras::Layer &layer,
                         << formatShape(shape);
   Value buckets = builder.create<DiscretizationOp>(layerLoc(layer.name + "/buckets"),
                                                    in.getType(), in, bounds);
-  CategoryEncodingMode mode = *discretization.mode == Mode::OneHot ? CategoryEncodingMode::one_hot
-                              : *discretization.mode == Mode::MultiHot
-                                  ? CategoryEncodingMode::multi_hot
-                                  : CategoryEncodingMode::count;
-  FailureOr<Value> out = createLayerOp<CategoryEncodingOp>(
-      layer, buckets, builder.getI64IntegerAttr(discretization.binBoundaries.size() + 1),
-      CategoryEncodingModeAttr::get(&context, mode));
+  FailureOr<Value> out = createCategoryEncoding(
+      layer, buckets, int64_t(discretization.binBoundaries.size()) + 1, *discretization.mode);
   return failure(failed(out));
 }
 

@@ -199,6 +199,9 @@ private:
   // ImportCategoryEncoding.cpp
   LogicalResult importCategoryEncoding(const keras::Layer &layer,
                                        const keras::CategoryEncodingConfig &encoding);
+  /// The layer's kconv.category_encoding of `ids` among `tokens` (its value).
+  FailureOr<Value> createCategoryEncoding(const keras::Layer &layer, Value ids, int64_t tokens,
+                                          keras::CategoryEncodingConfig::Mode mode);
   // ImportDiscretization.cpp
   LogicalResult importDiscretization(const keras::Layer &layer,
                                      const keras::DiscretizationConfig &discretization);

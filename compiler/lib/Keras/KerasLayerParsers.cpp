@@ -880,6 +880,18 @@ EmbeddingConfig parseEmbedding(const LayerContext &ctx, const json &c) {
   return e;
 }
 
+/// Keras's encodings of ids ("one_hot", "multi_hot", "count"); nullopt for another name.
+std::optional<CategoryEncodingConfig::Mode> encodingMode(const std::string &mode) {
+  using Mode = CategoryEncodingConfig::Mode;
+  if (mode == "one_hot")
+    return Mode::OneHot;
+  if (mode == "multi_hot")
+    return Mode::MultiHot;
+  if (mode == "count")
+    return Mode::Count;
+  return std::nullopt;
+}
+
 CategoryEncodingConfig parseCategoryEncoding(const LayerContext &ctx, const json &c) {
   CategoryEncodingConfig e;
   auto tokens = c.find("num_tokens");
@@ -887,14 +899,11 @@ CategoryEncodingConfig parseCategoryEncoding(const LayerContext &ctx, const json
     ctx.fail("'num_tokens' must be set (Keras requires it)");
   e.numTokens = positiveInt(ctx, *tokens, "num_tokens");
   std::string mode = lowerString(ctx, c, "output_mode", "multi_hot");
-  if (mode == "one_hot")
-    e.mode = CategoryEncodingConfig::Mode::OneHot;
-  else if (mode == "multi_hot" || mode == "binary") // "binary": the older name
-    e.mode = CategoryEncodingConfig::Mode::MultiHot;
-  else if (mode == "count")
-    e.mode = CategoryEncodingConfig::Mode::Count;
-  else
+  std::optional<CategoryEncodingConfig::Mode> encoding =
+      encodingMode(mode == "binary" ? "multi_hot" : mode); // "binary": the older name
+  if (!encoding)
     ctx.fail("'output_mode' must be 'one_hot', 'multi_hot' or 'count', got '" + mode + "'");
+  e.mode = *encoding;
   if (boolArg(ctx, c, "sparse", false))
     ctx.fail("'sparse' outputs are not supported");
   return e;
@@ -925,13 +934,8 @@ DiscretizationConfig parseDiscretization(const LayerContext &ctx, const json &c)
     d.binBoundaries.push_back(value);
   }
   std::string mode = lowerString(ctx, c, "output_mode", "int");
-  if (mode == "one_hot")
-    d.mode = CategoryEncodingConfig::Mode::OneHot;
-  else if (mode == "multi_hot")
-    d.mode = CategoryEncodingConfig::Mode::MultiHot;
-  else if (mode == "count")
-    d.mode = CategoryEncodingConfig::Mode::Count;
-  else if (mode != "int")
+  d.mode = encodingMode(mode);
+  if (!d.mode && mode != "int")
     ctx.fail("'output_mode' must be 'int', 'one_hot', 'multi_hot' or 'count', got '" + mode +
              "'");
   if (boolArg(ctx, c, "sparse", false))
