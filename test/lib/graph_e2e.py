@@ -527,7 +527,10 @@ def keras_ops(g):
     a = g.operation([a, d], "Maximum", np.maximum, module="keras.src.ops.numpy")
     a = g.operation([p, a], "Minimum", np.minimum, module="keras.src.ops.numpy")
     a = g.operation([a, y], "Add", lambda a, b: a + b, module="keras.src.ops.numpy")
-    return outputs + [y, a]
+    # Gelu's tanh form as the only reader of a Dense: fused into it.
+    t = g.operation(g.dense(x, 4), "Gelu", lambda v: 0.5 * v * (1 + np.tanh(
+        math.sqrt(2 / math.pi) * (v + 0.044715 * v ** 3))))
+    return outputs + [y, a, t]
 
 
 BROADCAST_MODELS = {"se_broadcast": se_broadcast, "se_broadcast_cf": se_broadcast_cf,
