@@ -530,7 +530,14 @@ def keras_ops(g):
     # Gelu's tanh form as the only reader of a Dense: fused into it.
     t = g.operation(g.dense(x, 4), "Gelu", lambda v: 0.5 * v * (1 + np.tanh(
         math.sqrt(2 / math.pi) * (v + 0.044715 * v ** 3))))
-    return outputs + [y, a, t]
+    # numpy's element-wise math.
+    math_ops = [g.operation(d, "Absolute", np.abs, module="keras.src.ops.numpy"),
+                g.operation(d, "Negative", np.negative, module="keras.src.ops.numpy"),
+                g.operation(g.operation(d, "Square", np.square, module="keras.src.ops.numpy"),
+                            "Sqrt", np.sqrt, module="keras.src.ops.numpy"),
+                g.operation(g.operation(d, "Exp", np.exp, module="keras.src.ops.numpy"),
+                            "Log", np.log, module="keras.src.ops.numpy")]
+    return outputs + [y, a, t] + math_ops
 
 
 BROADCAST_MODELS = {"se_broadcast": se_broadcast, "se_broadcast_cf": se_broadcast_cf,

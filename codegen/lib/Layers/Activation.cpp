@@ -104,6 +104,16 @@ Expr applyActivation(const std::string &name, Expr x) {
     return select(x > 0.5f, x - 0.5f, select(x < -0.5f, x + 0.5f, 0.f));
   if (name == "hard_shrink")
     return select(abs(x) > 0.5f, x, 0.f);
+  if (name == "abs")
+    return abs(x);
+  if (name == "square")
+    return x * x;
+  if (name == "sqrt")
+    return sqrt(x);
+  if (name == "negative")
+    return -x;
+  if (name == "log")
+    return log(x);
   if (name == "sparse_sigmoid")
     return select(x <= -1.f, 0.f, select(x >= 1.f, 1.f, 0.5f * (x + 1.f)));
   throw std::invalid_argument("kconv codegen: unknown activation '" + name + "'");

@@ -75,7 +75,9 @@ const char *activationOperation(const std::string &className) {
       {"Glu", "glu"},             {"TanhShrink", "tanh_shrink"}, {"HardTanh", "hard_tanh"},
       {"HardShrink", "hard_shrink"}, {"Threshold", "threshold"}, {"Softmax", "softmax"},
       {"LogSoftmax", "log_softmax"}, {"Sparsemax", "sparsemax"},
-      {"Tanh", "tanh"},           {"Exp", "exponential"}};
+      {"Tanh", "tanh"},           {"Exp", "exponential"},      {"Absolute", "abs"},
+      {"Abs", "abs"},             {"Square", "square"},        {"Sqrt", "sqrt"},
+      {"Negative", "negative"},   {"Log", "log"}};
   auto it = operations.find(className);
   return it == operations.end() ? nullptr : it->second;
 }

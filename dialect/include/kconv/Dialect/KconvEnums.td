@@ -62,7 +62,13 @@ def Kconv_ActivationKind : I32EnumAttr<"Activation", "Keras activation function"
     I32EnumAttrCase<"glu", 29>,             // a * sigmoid(b), the axis split in halves
     I32EnumAttrCase<"gelu_tanh", 30>,       // gelu's tanh approximation (keras.ops.gelu's default)
     // keras.ops.threshold: x where x > `threshold`, else `alpha` (the default value).
-    I32EnumAttrCase<"threshold", 31>]> {
+    I32EnumAttrCase<"threshold", 31>,
+    // keras.ops's element-wise math (numpy's Absolute, Square, Sqrt, Negative, Log).
+    I32EnumAttrCase<"abs", 32>,
+    I32EnumAttrCase<"square", 33>,
+    I32EnumAttrCase<"sqrt", 34>,
+    I32EnumAttrCase<"negative", 35>,
+    I32EnumAttrCase<"log", 36>]> {
   let cppNamespace = "::kconv::dialect";
   let genSpecializedAttr = 0;
 }
