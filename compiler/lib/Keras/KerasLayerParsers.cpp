@@ -642,7 +642,13 @@ ActivationConfig parseActivation(const LayerContext &ctx, const json &c, int ker
   return act;
 }
 
-/// An activation of keras.ops (class "keras.ops.<Class>", see activationOperationClass):
+/// The merge kind of a merge layer's (or keras.ops operation's) class: "Add" -> "add".
+std::string mergeKind(std::string cls) {
+  cls[0] = char(std::tolower(cls[0]));
+  return cls;
+}
+
+/// An activation of keras.ops (class "keras.ops.<Class>", see tensorOperationClass):
 /// the function's arguments as its config holds them, Keras's defaults where absent.
 /// Arguments equal to the plain activation's defaults are dropped, so the activation
 /// can still become a convolution's.
@@ -1155,22 +1161,15 @@ LayerConfig parseLayerConfig(const LayerContext &ctx, const json &config, int ke
     return parseAdaptivePool2D(ctx, c);
   if (cls.rfind("keras.ops.", 0) == 0 && activationOperation(cls.substr(10)))
     return parseActivationOperation(ctx, c, cls.substr(10));
-  if (cls.rfind("keras.ops.", 0) == 0 && isMergeOperation(cls.substr(10))) {
-    std::string kind = cls.substr(10);
-    kind[0] = char(std::tolower(kind[0]));
-    return MergeConfig{kind, /*operation=*/true};
-  }
+  if (cls.rfind("keras.ops.", 0) == 0 && isMergeOperation(cls.substr(10)))
+    return MergeConfig{mergeKind(cls.substr(10)), /*operation=*/true};
   if (cls == "Activation" || cls == "ReLU" || cls == "LeakyReLU" || cls == "ELU" ||
       cls == "Softmax" || cls == "ThresholdedReLU")
     return parseActivation(ctx, c, kerasMajor);
   if (cls == "PReLU")
     return PReluConfig{intList(ctx, c, "shared_axes")};
-  if (cls == "Add" || cls == "Subtract" || cls == "Multiply" || cls == "Average" ||
-      cls == "Maximum" || cls == "Minimum") {
-    std::string kind = cls;
-    kind[0] = char(std::tolower(kind[0]));
-    return MergeConfig{kind};
-  }
+  if (isMergeOperation(cls) || cls == "Average")
+    return MergeConfig{mergeKind(cls)};
   if (cls == "Concatenate")
     return ConcatenateConfig{intArg(ctx, c, "axis", -1)};
   if (cls == "Dot") {
