@@ -20,6 +20,11 @@ ParallelSplit convTasks(const Conv2DLayer &layer, const Conv2DSchedule &schedule
 void scheduleConv2D(Conv2DFuncs &funcs, Halide::Func store, const Conv2DSchedule &schedule,
                     const ImageInfo &out, const ParallelSplit &tasks);
 
+/// Schedules a convolution in Winograd's form (funcs.winograd > 0) after `schedule`:
+/// bands of tile rows as `tasks` (convTasks) say (Conv2DWinogradSchedule.cpp).
+void scheduleWinogradConv(Conv2DFuncs &funcs, Halide::Func store, const Conv2DSchedule &schedule,
+                          const ParallelSplit &tasks);
+
 /// The output rows of one parallel band of a schedule (channel vectors, bands of
 /// rows) at `threads` threads, 0 for schedules of another form.
 int bandRows(const Conv2DLayer &layer, const Conv2DSchedule &schedule, const ImageInfo &out,
@@ -41,12 +46,17 @@ int accumulatorBudget(int floatLanes);
 /// The largest power of two at most `limit` and `cap` (at least 1).
 int largestPowerOfTwoAtMost(int64_t limit, int cap);
 
+/// Whether the default computes the layer by Winograd's F(2x2, 3x3) on a target with
+/// `vectorWidth` float lanes.
+bool worthWinograd(const Conv2DLayer &layer, const ImageInfo &out, int vectorWidth);
+
 /// Whether the default unrolls the kernel taps: reductions over the taps alone.
 bool worthUnrollingTaps(const Conv2DLayer &layer);
 
-/// The heuristic default for one layer on a target with `vectorWidth` float lanes.
+/// The heuristic default for one layer on a target with `vectorWidth` float lanes; with
+/// `winograd` false, the direct form's default even where Winograd's would be chosen.
 Conv2DSchedule heuristicSchedule(const Conv2DLayer &layer, const ImageInfo &in,
-                                 const ImageInfo &out, int vectorWidth);
+                                 const ImageInfo &out, int vectorWidth, bool winograd = true);
 
 } // namespace kconv::codegen
 

@@ -150,8 +150,11 @@ Func buildConv(const PipelinePlan &plan, const Conv2DLayer &layer, Conv2DSchedul
                           cpu
                       ? schedule.vectorWidth * schedule.vectors
                       : 0;
-  LayerWeights layerValues = layerWeights(layer, cinPerGroup, weights, packBlock);
   Conv2DAlgorithmHints hints;
+  // (The softmax form computes conv a row at a time, directly.)
+  hints.winograd = cpu && !isAxisActivation(layer.activation) ? schedule.winograd : 0;
+  LayerWeights layerValues =
+      layerWeights(layer, cinPerGroup, weights, packBlock, hints.winograd);
   hints.trimColumns = cpu && schedule.trimColumns;
   // (The softmax form computes conv a row at a time and stages nothing.)
   hints.stagedInput = cpu && schedule.stageInput && !isAxisActivation(layer.activation);

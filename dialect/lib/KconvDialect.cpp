@@ -22,10 +22,13 @@ LogicalResult ScheduleAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                    StringRef vectorize, int64_t vectorWidth, int64_t vectors,
                                    int64_t tileX, int64_t tileY, bool parallel,
                                    bool stageInput, bool channelsOuter, bool trimColumns,
-                                   bool unrollTaps) {
-  if (std::optional<std::string> error =
-          ::kconv::scheduleFieldsError(vectorize, vectorWidth, vectors, tileX, tileY,
-                                       channelsOuter, trimColumns))
+                                   bool unrollTaps, int64_t winograd) {
+  std::optional<std::string> error = ::kconv::scheduleFieldsError(
+      vectorize, vectorWidth, vectors, tileX, tileY, channelsOuter, trimColumns);
+  if (!error)
+    error = ::kconv::winogradFieldsError(winograd, vectorize, tileY, stageInput, channelsOuter,
+                                         trimColumns, unrollTaps);
+  if (error)
     return emitError() << *error;
   return success();
 }
@@ -43,13 +46,15 @@ LogicalResult ScheduleAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   s.channelsOuter = getChannelsOuter();
   s.trimColumns = getTrimColumns();
   s.unrollTaps = getUnrollTaps();
+  s.winograd = int(getWinograd());
   return s;
 }
 
 ScheduleAttr ScheduleAttr::get(MLIRContext *context, const ::kconv::Conv2DSchedule &s) {
   bool width = s.vectorize == ::kconv::Conv2DSchedule::Vectorize::Width;
   return get(context, width ? "width" : "channels", s.vectorWidth, s.vectors, s.tileX, s.tileY,
-             s.parallel, s.stageInput, s.channelsOuter, s.trimColumns, s.unrollTaps);
+             s.parallel, s.stageInput, s.channelsOuter, s.trimColumns, s.unrollTaps,
+             s.winograd);
 }
 
 LogicalResult GpuScheduleAttr::verify(function_ref<InFlightDiagnostic()> emitError,

@@ -20,6 +20,8 @@ std::string Conv2DSchedule::str() const {
     os << ", trim_columns = true";
   if (unrollTaps)
     os << ", unroll_taps = true";
+  if (winograd)
+    os << ", winograd = " << winograd;
   os << ">";
   return os.str();
 }
@@ -58,10 +60,39 @@ std::optional<std::string> scheduleFieldsError(std::string_view vectorize, int64
   return std::nullopt;
 }
 
+std::optional<std::string> winogradFieldsError(int64_t winograd, std::string_view vectorize,
+                                               int64_t tileY, bool stageInput,
+                                               bool channelsOuter, bool trimColumns,
+                                               bool unrollTaps) {
+  if (winograd == 0)
+    return std::nullopt;
+  std::ostringstream os;
+  if (winograd != 2 && winograd != 4) {
+    os << "schedule 'winograd' must be 0 (direct), 2 or 4 (output tiles of F(m x m, 3 x 3)), "
+          "got "
+       << winograd;
+    return os.str();
+  }
+  if (vectorize != "channels")
+    return "schedule 'winograd' needs vectorize = \"channels\"";
+  if (tileY != 1)
+    return "schedule 'winograd' needs tile_y = 1 (a register tile holds Winograd tiles of "
+           "one row)";
+  if (stageInput || channelsOuter || trimColumns || unrollTaps)
+    return "schedule 'winograd' takes none of stage_input, channels_outer, trim_columns "
+           "and unroll_taps (flags of the direct form)";
+  return std::nullopt;
+}
+
 std::optional<std::string> scheduleError(const Conv2DSchedule &s) {
   bool channels = s.vectorize == Conv2DSchedule::Vectorize::Channels;
-  return scheduleFieldsError(channels ? "channels" : "width", s.vectorWidth, s.vectors, s.tileX,
-                             s.tileY, s.channelsOuter, s.trimColumns);
+  const char *vectorize = channels ? "channels" : "width";
+  if (std::optional<std::string> error =
+          scheduleFieldsError(vectorize, s.vectorWidth, s.vectors, s.tileX, s.tileY,
+                              s.channelsOuter, s.trimColumns))
+    return error;
+  return winogradFieldsError(s.winograd, vectorize, s.tileY, s.stageInput, s.channelsOuter,
+                             s.trimColumns, s.unrollTaps);
 }
 
 std::optional<std::string> scheduleError(const Conv2DSchedule &s, const ConvShape &shape) {
@@ -88,6 +119,36 @@ std::optional<std::string> scheduleError(const Conv2DSchedule &s, const ConvShap
   if (s.unrollTaps && cinPerGroup != 1) {
     os << "schedule 'unroll_taps' needs one input channel per group";
     return channelsInGroups();
+  }
+  if (s.winograd) {
+    auto known = [](int64_t v) { return v >= 0; };
+    if ((known(shape.kernelHeight) && (shape.kernelHeight != 3 || shape.kernelWidth != 3)) ||
+        (known(shape.strideHeight) && (shape.strideHeight != 1 || shape.strideWidth != 1)) ||
+        (known(shape.dilationHeight) &&
+         (shape.dilationHeight != 1 || shape.dilationWidth != 1))) {
+      os << "schedule 'winograd' needs a 3x3 kernel, strides 1 and dilation 1 (kernel "
+         << shape.kernelHeight << "x" << shape.kernelWidth << ", strides "
+         << shape.strideHeight << "x" << shape.strideWidth << ", dilation "
+         << shape.dilationHeight << "x" << shape.dilationWidth << ")";
+      return os.str();
+    }
+    if (shape.groups != 1 || cinPerGroup == 1) {
+      os << "schedule 'winograd' needs one group of several input channels";
+      return channelsInGroups();
+    }
+    int64_t block = int64_t(s.vectorWidth) * s.vectors;
+    if (known(shape.outChannels) && shape.outChannels % block != 0) {
+      os << "schedule 'winograd' needs the filters (" << shape.outChannels
+         << ") in whole channel blocks (vector_width x vectors = " << block << ")";
+      return os.str();
+    }
+    int64_t tiles = known(shape.outWidth) ? (shape.outWidth + s.winograd - 1) / s.winograd : -1;
+    if (known(tiles) && s.tileX > tiles) {
+      os << "schedule 'tile_x' (" << s.tileX << ") exceeds the " << tiles
+         << " Winograd tiles of a row (output width " << shape.outWidth << ")";
+      return os.str();
+    }
+    return std::nullopt;
   }
   // Every split factor fits its extent: codegen splits the output by the tile, and
   // recomputes an overlapping last tile (ShiftInwards) inside the tensor.
@@ -178,7 +239,7 @@ std::optional<Conv2DSchedule> parseSchedule(std::string_view text, std::string *
       {"vectorize", String},       {"vector_width", Integer}, {"vectors", Integer},
       {"tile_x", Integer},         {"tile_y", Integer},       {"parallel", Boolean},
       {"stage_input", Boolean},    {"channels_outer", Boolean}, {"trim_columns", Boolean},
-      {"unroll_taps", Boolean}};
+      {"unroll_taps", Boolean},    {"winograd", Integer}};
   Reader in(text);
   if (!in.literal("#kconv.schedule") || !in.literal("<"))
     return std::nullopt;
@@ -211,12 +272,17 @@ std::optional<Conv2DSchedule> parseSchedule(std::string_view text, std::string *
   if (!in.atEnd())
     return std::nullopt;
   for (const auto &[name, kind] : kFields)
-    if (!values.count(name) && name != "trim_columns" && name != "unroll_taps")
+    if (!values.count(name) && name != "trim_columns" && name != "unroll_taps" &&
+        name != "winograd")
       return std::nullopt;
   auto get = [&](const char *name) { return values.count(name) ? values[name] : 0; };
-  if (std::optional<std::string> error =
-          scheduleFieldsError(vectorize, get("vector_width"), get("vectors"), get("tile_x"),
-                              get("tile_y"), get("channels_outer"), get("trim_columns"))) {
+  std::optional<std::string> error =
+      scheduleFieldsError(vectorize, get("vector_width"), get("vectors"), get("tile_x"),
+                          get("tile_y"), get("channels_outer"), get("trim_columns"));
+  if (!error)
+    error = winogradFieldsError(get("winograd"), vectorize, get("tile_y"), get("stage_input"),
+                                get("channels_outer"), get("trim_columns"), get("unroll_taps"));
+  if (error) {
     if (problem)
       *problem = *error;
     return std::nullopt;
@@ -234,6 +300,7 @@ std::optional<Conv2DSchedule> parseSchedule(std::string_view text, std::string *
   s.channelsOuter = get("channels_outer");
   s.trimColumns = get("trim_columns");
   s.unrollTaps = get("unroll_taps");
+  s.winograd = int(get("winograd"));
   return s;
 }
 

@@ -1,6 +1,7 @@
 // The tuner's search space: every candidate can be compiled (split factors within the
 // output, a tile's vectors within the target's registers: AVX-512's 32, AVX2's 16), none is listed twice, and the
 // heuristic default comes first. Shapes from the benchmark suite and odd ones.
+#include "Conv2DSchedule.h"
 #include "ConvPlan.h"
 #include "kconv/Codegen/Autotune.h"
 #include "kconv/Codegen/HalideEmitter.h"
@@ -84,19 +85,34 @@ TEST_P(ScheduleSpace, TheDefaultComesFirstAndItsFlipsAreThere) {
         return true;
     return false;
   };
-  Conv2DSchedule staging = space[0], trimming = space[0], unrolling = space[0];
+  // A Winograd default (no flips of its own) is followed by the direct default's.
+  Conv2DSchedule direct = space[0];
+  if (space[0].winograd) {
+    direct = heuristicSchedule(layer, plan.imageIn(layer), plan.imageOut(layer), 16, false);
+    EXPECT_EQ(direct.winograd, 0);
+    EXPECT_TRUE(listed(direct)) << direct.str();
+  }
+  Conv2DSchedule staging = direct, trimming = direct, unrolling = direct;
   staging.stageInput = !staging.stageInput;
   trimming.trimColumns = !trimming.trimColumns;
   unrolling.unrollTaps = !unrolling.unrollTaps;
-  bool channels = space[0].vectorize == Conv2DSchedule::Vectorize::Channels;
-  EXPECT_EQ(listed(staging), padded(layer)) << space[0].str();
-  EXPECT_EQ(listed(trimming), padded(layer) && channels && !depthwise(layer)) << space[0].str();
-  EXPECT_EQ(listed(unrolling), tapsOnly(layer, GetParam())) << space[0].str();
+  bool channels = direct.vectorize == Conv2DSchedule::Vectorize::Channels;
+  EXPECT_EQ(listed(staging), padded(layer)) << direct.str();
+  EXPECT_EQ(listed(trimming), padded(layer) && channels && !depthwise(layer)) << direct.str();
+  EXPECT_EQ(listed(unrolling), tapsOnly(layer, GetParam())) << direct.str();
 }
 
-// The default trims columns where many (column, kernel column) pairs fall on padding.
+/// The direct form's default, where Winograd's would be the default.
+Conv2DSchedule directDefaultFor(const Shape &shape) {
+  Conv2DLayer layer;
+  PipelinePlan plan = planFor(shape, layer);
+  return heuristicSchedule(layer, plan.imageIn(layer), plan.imageOut(layer), 16, false);
+}
+
+// The direct default trims columns where many (column, kernel column) pairs fall on
+// padding.
 TEST(ScheduleDefault, TrimsColumnsOfNarrowPaddedLayers) {
-  auto trims = [](const Shape &shape) { return defaultFor(shape).trimColumns; };
+  auto trims = [](const Shape &shape) { return directDefaultFor(shape).trimColumns; };
   EXPECT_TRUE(trims(Shape{14, 14, 256, 256, 3, 1, 1, true}));   // b: 4.8% of the pairs
   EXPECT_TRUE(trims(Shape{28, 28, 128, 128, 3, 1, 1, true}));   // h: 2.4%
   EXPECT_TRUE(trims(Shape{56, 56, 64, 64, 3, 1, 1, true}));     // a: 1.2%
@@ -143,6 +159,27 @@ TEST(ScheduleDefault, UnrollsTheTapsOfDepthwiseLayers) {
   EXPECT_FALSE(defaultFor(Shape{56, 56, 64, 64, 3, 1, 1, true}).unrollTaps);  // a: dense
   EXPECT_FALSE(defaultFor(Shape{56, 56, 3, 3, 3, 1, 3, true}).unrollTaps);    // width vectors
   EXPECT_FALSE(defaultFor(Shape{14, 14, 64, 64, 9, 1, 64, true}).unrollTaps); // 81 taps
+}
+
+// Winograd's F(2x2, 3x3) by default for 3x3 stride-1 layers of at least 32 channels
+// and filters and 32 tiles (ResNet50's 56, 28 and 14 wide ones, not its 7x7x512).
+TEST(ScheduleDefault, WinogradForWideStrideOneThreeByThree) {
+  auto winograd = [](const Shape &shape) { return defaultFor(shape).winograd; };
+  EXPECT_EQ(winograd(Shape{56, 56, 64, 64, 3, 1, 1, true}), 2);
+  EXPECT_EQ(winograd(Shape{28, 28, 128, 128, 3, 1, 1, true}), 2);
+  EXPECT_EQ(winograd(Shape{14, 14, 256, 256, 3, 1, 1, true}), 2);
+  EXPECT_EQ(winograd(Shape{16, 16, 32, 48, 3, 1, 1, false}), 2); // 'valid': 7x7 tiles
+  EXPECT_EQ(winograd(Shape{7, 7, 512, 512, 3, 1, 1, true}), 0);   // 16 tiles
+  EXPECT_EQ(winograd(Shape{56, 56, 64, 64, 3, 2, 1, true}), 0);   // strides 2
+  EXPECT_EQ(winograd(Shape{56, 56, 16, 64, 3, 1, 1, true}), 0);   // 16 channels
+  EXPECT_EQ(winograd(Shape{56, 56, 64, 24, 3, 1, 1, true}), 0);   // 24 filters
+  EXPECT_EQ(winograd(Shape{56, 56, 64, 64, 3, 1, 64, true}), 0);  // depthwise
+  EXPECT_EQ(winograd(Shape{56, 56, 64, 64, 5, 1, 1, true}), 0);   // 5x5
+  Conv2DSchedule s = defaultFor(Shape{28, 28, 128, 128, 3, 1, 1, true});
+  // 2 channel vectors x 14 Winograd tiles: all of a row, 28 accumulators.
+  EXPECT_EQ(s.str(), "#kconv.schedule<vectorize = \"channels\", vector_width = 16, vectors = 2, "
+                     "tile_x = 14, tile_y = 1, parallel = true, stage_input = false, "
+                     "channels_outer = false, winograd = 2>");
 }
 
 INSTANTIATE_TEST_SUITE_P(

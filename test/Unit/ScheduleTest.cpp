@@ -63,6 +63,61 @@ TEST(Schedule, LegalityNeedsTheLayer) {
             "schedule keeps 80 accumulator vectors per tile; at most 64 are allowed");
 }
 
+TEST(Schedule, WinogradTextAndLegality) {
+  Conv2DSchedule s;
+  s.vectorWidth = 16, s.vectors = 2, s.tileX = 7, s.winograd = 2;
+  EXPECT_EQ(s.str(), "#kconv.schedule<vectorize = \"channels\", vector_width = 16, vectors = 2, "
+                     "tile_x = 7, tile_y = 1, parallel = true, stage_input = false, "
+                     "channels_outer = false, winograd = 2>");
+  EXPECT_EQ(kconv::parseSchedule(s.str()), s);
+  s.winograd = 4;
+  EXPECT_EQ(kconv::parseSchedule(s.str()), s);
+  EXPECT_NE(kconv::parseSchedule(s.str()), std::optional<Conv2DSchedule>(Conv2DSchedule{}));
+
+  // A 28x28 3x3 stride-1 layer, 64 -> 128: 14 F(2x2) tiles a row, 7 of F(4x4).
+  ConvShape layer{64, 1, 28, 28, 128, 3, 3, 1, 1, 1, 1};
+  s.winograd = 2;
+  EXPECT_EQ(kconv::scheduleError(s, layer), std::nullopt);
+  s.winograd = 4;
+  EXPECT_EQ(kconv::scheduleError(s, layer), std::nullopt);
+  s.tileX = 8;
+  EXPECT_EQ(kconv::scheduleError(s, layer),
+            "schedule 'tile_x' (8) exceeds the 7 Winograd tiles of a row (output width 28)");
+  s.tileX = 7;
+  ConvShape strided = layer;
+  strided.strideWidth = 2;
+  EXPECT_EQ(kconv::scheduleError(s, strided),
+            "schedule 'winograd' needs a 3x3 kernel, strides 1 and dilation 1 (kernel 3x3, "
+            "strides 1x2, dilation 1x1)");
+  ConvShape fiveByFive = layer;
+  fiveByFive.kernelHeight = fiveByFive.kernelWidth = 5;
+  EXPECT_NE(kconv::scheduleError(s, fiveByFive), std::nullopt);
+  ConvShape grouped = layer;
+  grouped.groups = 2;
+  EXPECT_EQ(kconv::scheduleError(s, grouped),
+            "schedule 'winograd' needs one group of several input channels (64 input "
+            "channel(s) in 2 group(s))");
+  ConvShape partBlock = layer;
+  partBlock.outChannels = 48;
+  EXPECT_EQ(kconv::scheduleError(s, partBlock),
+            "schedule 'winograd' needs the filters (48) in whole channel blocks (vector_width x "
+            "vectors = 32)");
+
+  // The schedule alone: m, channel vectors, one row, none of the direct form's flags.
+  std::string problem;
+  s.winograd = 3;
+  EXPECT_FALSE(kconv::parseSchedule(s.str(), &problem));
+  EXPECT_EQ(problem, "schedule 'winograd' must be 0 (direct), 2 or 4 (output tiles of "
+                     "F(m x m, 3 x 3)), got 3");
+  s.winograd = 2, s.tileY = 2;
+  EXPECT_EQ(kconv::scheduleError(s), "schedule 'winograd' needs tile_y = 1 (a register tile "
+                                     "holds Winograd tiles of one row)");
+  s.tileY = 1, s.trimColumns = true;
+  EXPECT_NE(kconv::scheduleError(s), std::nullopt);
+  s.trimColumns = false, s.vectorize = Conv2DSchedule::Vectorize::Width, s.tileX = 1;
+  EXPECT_EQ(kconv::scheduleError(s), "schedule 'winograd' needs vectorize = \"channels\"");
+}
+
 TEST(GpuSchedule, TextRoundTrips) {
   kconv::GpuConvSchedule s;
   s.tileC = 4, s.tileX = 2, s.tileY = 1, s.threadsC = 16, s.threadsX = 8;

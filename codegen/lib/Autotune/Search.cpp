@@ -103,7 +103,11 @@ std::vector<Conv2DSchedule> scheduleSpace(const PipelinePlan &plan, const Conv2D
     if (!scheduleError(s, shape) && known.insert(s.str()).second)
       space.push_back(s);
   };
-  for (const Conv2DSchedule &flip : defaultFlips(space[0], layer))
+  // A Winograd default has no flips of its own: the direct default's are measured next.
+  Conv2DSchedule direct =
+      space[0].winograd ? heuristicSchedule(layer, in, out, vectorWidth, false) : space[0];
+  insert(direct);
+  for (const Conv2DSchedule &flip : defaultFlips(direct, layer))
     insert(flip);
   // Other tiles: staging and loop order both ways; columns trimmed and taps unrolled as
   // the default would.
@@ -150,6 +154,16 @@ std::vector<Conv2DSchedule> scheduleSpace(const PipelinePlan &plan, const Conv2D
         }
     }
   }
+  // Winograd's F(2x2, 3x3) where legal (F(4x4, 3x3), ten times the error, is left to
+  // schedule files): register tiles of channel vectors x Winograd tiles.
+  for (int vectors = 1; vectors <= 4; ++vectors)
+    for (int tx = 1; tx <= 16; ++tx) {
+      if (vectors * tx < 4 || spillsRegisters(vectors * tx, vectors, vectorWidth))
+        continue;
+      Conv2DSchedule s;
+      s.vectorWidth = vectorWidth, s.vectors = vectors, s.tileX = tx, s.winograd = 2;
+      insert(s);
+    }
   return space;
 }
 

@@ -36,11 +36,15 @@ Buffer<float> kernelBuffer(const Conv2DLayer &layer, int64_t cinPerGroup, int bl
 } // namespace
 
 LayerWeights layerWeights(const Conv2DLayer &layer, int64_t cinPerGroup, WeightSink *sink,
-                          int packBlock) {
+                          int packBlock, int winograd) {
   LayerWeights w;
   Var f("f"), ci("ci"), kx("kx"), ky("ky");
   int block = packBlock > 1 && layer.filters % packBlock == 0 ? packBlock : 0;
-  ConstantTensor kernel(kernelBuffer(layer, cinPerGroup, block), sink);
+  if (winograd && !block)
+    block = 1;
+  ConstantTensor kernel(winograd ? winogradWeights(layer, cinPerGroup, winograd, block)
+                                 : kernelBuffer(layer, cinPerGroup, block),
+                        sink);
   w.kernel = Func(layer.name + "_kernel_values");
   if (block)
     w.kernel(f, ci, kx, ky) = kernel(f % block, ci, kx, ky, f / block);
@@ -63,7 +67,7 @@ Conv2DFuncs defineConv2D(const Conv2DLayer &layer, const ImageInfo &in, const Im
   Var c = f.c, x = f.x, y = f.y, n = f.n;
   f.padded = hasPadding(layer.padding);
   f.inChannels = (int)in.channels;
-  f.staged = f.padded && hints.stagedInput;
+  f.staged = f.padded && hints.stagedInput && !hints.winograd;
   if (f.staged) {
     // Zero outside the image, tested per element of the (small) staged copy. Halide's
     // constant_exterior marks the test `likely`, and a likely row test makes Halide split
@@ -88,38 +92,45 @@ Conv2DFuncs defineConv2D(const Conv2DLayer &layer, const ImageInfo &in, const Im
   Func kernel = weights.kernel;
   f.depthwise = cinPerGroup == 1;
 
-  Expr baseX = x * (int)layer.strides[1] - (int)layer.padding[2];
-  Expr baseY = y * (int)layer.strides[0] - (int)layer.padding[0];
-  f.conv = Func(name + "_conv");
-  if (weights.bias.defined())
-    f.conv(c, x, y, n) = weights.bias(c);
-  else
-    f.conv(c, x, y, n) = 0.f;
-  if (f.depthwise) {
-    // One input channel per group: (group = c / filtersPerGroup).
-    f.r = RDom(0, (int)layer.kernel[1], 0, (int)layer.kernel[0], name + "_r");
-    Expr ix = baseX + f.r.x * (int)layer.dilation[1];
-    Expr iy = baseY + f.r.y * (int)layer.dilation[0];
-    Expr ci = filtersPerGroup == 1 ? Expr(c) : c / (int)filtersPerGroup;
-    f.conv(c, x, y, n) += kernel(c, 0, f.r.x, f.r.y) * f.input(ci, ix, iy, n);
+  if (hints.winograd) {
+    defineWinogradConv(f, layer, in, kernel, weights.bias, hints.winograd);
   } else {
-    f.r = RDom(0, (int)cinPerGroup, 0, (int)layer.kernel[1], 0, (int)layer.kernel[0], name + "_r");
-    Expr ix = baseX + f.r.y * (int)layer.dilation[1];
-    Expr iy = baseY + f.r.z * (int)layer.dilation[0];
-    Expr ci = layer.groups == 1 ? Expr(f.r.x) : (c / (int)filtersPerGroup) * (int)cinPerGroup + f.r.x;
-    // Kernel rows that fall on zero padding are skipped, not multiplied by zero: Halide
-    // trims the kernel-row loop of border output rows to the valid rows (9% of the
-    // multiply-adds of a 14x14 3x3 layer).
-    // Columns are unrolled together in a tile, so a column condition would be a branch
-    // per column in the inner loop. Marked `likely`, it makes Halide partition the tile
-    // loop into border and interior tiles; with the kernel columns unrolled too, each
-    // condition is then a constant and the columns on padding drop out of the border
-    // tiles (docs/codegen.md has the measurements).
-    if (f.padded) {
-      Expr rows = iy >= 0 && iy < (int)in.height;
-      f.r.where(hints.trimColumns ? rows && likely(ix >= 0) && likely(ix < (int)in.width) : rows);
+    Expr baseX = x * (int)layer.strides[1] - (int)layer.padding[2];
+    Expr baseY = y * (int)layer.strides[0] - (int)layer.padding[0];
+    f.conv = Func(name + "_conv");
+    if (weights.bias.defined())
+      f.conv(c, x, y, n) = weights.bias(c);
+    else
+      f.conv(c, x, y, n) = 0.f;
+    if (f.depthwise) {
+      // One input channel per group: (group = c / filtersPerGroup).
+      f.r = RDom(0, (int)layer.kernel[1], 0, (int)layer.kernel[0], name + "_r");
+      Expr ix = baseX + f.r.x * (int)layer.dilation[1];
+      Expr iy = baseY + f.r.y * (int)layer.dilation[0];
+      Expr ci = filtersPerGroup == 1 ? Expr(c) : c / (int)filtersPerGroup;
+      f.conv(c, x, y, n) += kernel(c, 0, f.r.x, f.r.y) * f.input(ci, ix, iy, n);
+    } else {
+      f.r = RDom(0, (int)cinPerGroup, 0, (int)layer.kernel[1], 0, (int)layer.kernel[0],
+                 name + "_r");
+      Expr ix = baseX + f.r.y * (int)layer.dilation[1];
+      Expr iy = baseY + f.r.z * (int)layer.dilation[0];
+      Expr ci = layer.groups == 1 ? Expr(f.r.x)
+                                  : (c / (int)filtersPerGroup) * (int)cinPerGroup + f.r.x;
+      // Kernel rows that fall on zero padding are skipped, not multiplied by zero: Halide
+      // trims the kernel-row loop of border output rows to the valid rows (9% of the
+      // multiply-adds of a 14x14 3x3 layer).
+      // Columns are unrolled together in a tile, so a column condition would be a branch
+      // per column in the inner loop. Marked `likely`, it makes Halide partition the tile
+      // loop into border and interior tiles; with the kernel columns unrolled too, each
+      // condition is then a constant and the columns on padding drop out of the border
+      // tiles (docs/codegen.md has the measurements).
+      if (f.padded) {
+        Expr rows = iy >= 0 && iy < (int)in.height;
+        f.r.where(hints.trimColumns ? rows && likely(ix >= 0) && likely(ix < (int)in.width)
+                                    : rows);
+      }
+      f.conv(c, x, y, n) += kernel(c, f.r.x, f.r.y, f.r.z) * f.input(ci, ix, iy, n);
     }
-    f.conv(c, x, y, n) += kernel(c, f.r.x, f.r.y, f.r.z) * f.input(ci, ix, iy, n);
   }
 
   // The fused epilogue: a following Add's other input, before the activation.

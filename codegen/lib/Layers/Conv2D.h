@@ -23,6 +23,15 @@ struct Conv2DFuncs {
   bool padded = false;  // `input` applies a zero boundary condition
   bool staged = false;  // `input` is a copy the schedule computes (Conv2DAlgorithmHints)
   bool softmax = false; // result reduces over a whole axis of conv
+  // Winograd's form (Conv2DWinograd.cpp), when `winograd` is 2 or 4: conv is then a pure
+  // function of `outputRows` and the reduction (r: input channels) is in `products`.
+  int winograd = 0;
+  Halide::Var tileX{"tile_x"}, tileY{"tile_y"}, freqX{"freq_x"}, freqY{"freq_y"},
+      tapRow{"tap_row"};
+  Halide::Func inputRows;   // (c, freqX, row, tileX, tileY, n): B^T along each input row
+  Halide::Func transformed; // (c, freqX, freqY, tileX, tileY, n): B^T d B
+  Halide::Func products;    // (f, freqX, freqY, tileX, tileY, n): sum over c of U . V
+  Halide::Func outputRows;  // (f, col, freqY, tileX, tileY, n): A^T along each row of M
 };
 
 /// Whether a layer pads its input (top, bottom, left, right padding).
@@ -73,9 +82,19 @@ struct LayerWeights {
   Halide::Func bias;   // (f), undefined without bias
 };
 /// `packBlock` > 1: weights pre-packed for channel blocks of that many filters; they go
-/// where `sink` says.
+/// where `sink` says. With `winograd` = m (2 or 4), `kernel` is the transformed
+/// (f, ci, freqX, freqY) of F(m x m, 3 x 3) instead, packed in blocks of `packBlock`
+/// (which divides the filters).
 LayerWeights layerWeights(const Conv2DLayer &layer, int64_t cinPerGroup, WeightSink *sink,
-                          int packBlock = 0);
+                          int packBlock = 0, int winograd = 0);
+
+/// The transformed weights G g G^T of F(m x m, 3 x 3), computed in double precision:
+/// (f % block, ci, freqX, freqY, f / block).
+Halide::Buffer<float> winogradWeights(const Conv2DLayer &layer, int64_t inChannels, int m,
+                                      int block);
+
+/// The side of F(m x m, 3 x 3)'s input tiles and transformed taps: m + 2.
+int winogradTileSize(int m);
 
 /// What the schedule tells the algorithm: the same numbers either way, a different
 /// form for Halide's loop partitioning.
@@ -85,7 +104,15 @@ struct Conv2DAlgorithmHints {
   bool trimColumns = false;
   /// The padded input is copied (staged) before the convolution reads it.
   bool stagedInput = false;
+  /// 2 or 4: Winograd's F(m x m, 3 x 3) (the weights are then transformed ones).
+  int winograd = 0;
 };
+
+/// Defines `f.conv` (and the stages before it) in Winograd's form F(m x m, 3 x 3) on top
+/// of `f.input`, with the transformed `kernel` (layerWeights) and `bias` (may be
+/// undefined).
+void defineWinogradConv(Conv2DFuncs &f, const Conv2DLayer &layer, const ImageInfo &in,
+                        Halide::Func kernel, Halide::Func bias, int m);
 
 /// Defines the layer's Funcs on top of `input` and, when defined, `residual` (both
 /// in logical order, sizes from the plan).

@@ -65,7 +65,7 @@ mlir::LogicalResult readScheduleFile(const std::string &path,
            << ": expected 'layer = #kconv.schedule<vectorize = \"channels\", vector_width = N, "
               "vectors = N, tile_x = N, tile_y = N, parallel = true|false, stage_input = "
               "true|false, channels_outer = true|false[, trim_columns = true|false][, "
-              "unroll_taps = true|false]>' or 'layer = inline|root'\n";
+              "unroll_taps = true|false][, winograd = 0|2|4]>' or 'layer = inline|root'\n";
       return mlir::failure();
     }
     out[name.trim().str()] = *schedule;

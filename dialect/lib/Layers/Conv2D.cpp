@@ -85,6 +85,12 @@ namespace {
   ::kconv::ConvShape shape;
   shape.inChannels = inChannels;
   shape.groups = op.getGroups();
+  ArrayRef<int64_t> k = op.getKernelSize(), s = op.getStrides(), d = op.getDilationRate();
+  if (k.size() == 2 && s.size() == 2 && d.size() == 2) {
+    shape.kernelHeight = k[0], shape.kernelWidth = k[1];
+    shape.strideHeight = s[0], shape.strideWidth = s[1];
+    shape.dilationHeight = d[0], shape.dilationWidth = d[1];
+  }
   if (auto outType = mlir::dyn_cast<RankedTensorType>(op.getOutput().getType());
       outType && outType.getRank() == 4) {
     Nhwc out = toNhwc(outType.getShape(), op.getDataFormat());

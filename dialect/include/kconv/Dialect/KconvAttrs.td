@@ -25,7 +25,15 @@ def Kconv_ScheduleAttr : AttrDef<Kconv_Dialect, "Schedule"> {
     channel per group: depthwise, or a single-channel input) are unrolled, so a
     tile's input vectors are loaded once and shared by the taps that read them
     and the taps' weights stay in registers (the verifier rejects it with more
-    than one input channel per group). It also rejects a tile larger than the
+    than one input channel per group). With `winograd` = 2 or 4 (optional,
+    default 0: direct), a 3x3 stride-1 convolution is computed by Winograd's
+    F(m x m, 3 x 3): input tiles of (m+2)^2 are transformed, multiplied by the
+    weights transformed at compile time (one product over the input channels per
+    transformed tap, with `vectors` channel vectors x `tile_x` Winograd tiles in
+    registers) and transformed back into m x m outputs; `tile_y` must be 1 and
+    the direct form's flags false (the `kconv.conv2d` verifier also asks for a
+    3x3 undilated stride-1 kernel, one group and filters in whole channel
+    blocks). It also rejects a tile larger than the
     output (all checked by `kconv::scheduleError`). The tuner writes it, `--schedule=FILE` forces it, and codegen
     follows it exactly.
 
@@ -43,7 +51,8 @@ def Kconv_ScheduleAttr : AttrDef<Kconv_Dialect, "Schedule"> {
     "bool":$stage_input,
     "bool":$channels_outer,
     DefaultValuedParameter<"bool", "false">:$trim_columns,
-    DefaultValuedParameter<"bool", "false">:$unroll_taps
+    DefaultValuedParameter<"bool", "false">:$unroll_taps,
+    DefaultValuedParameter<"int64_t", "0">:$winograd
   );
   let assemblyFormat = "`<` struct(params) `>`";
   let genVerifyDecl = 1;

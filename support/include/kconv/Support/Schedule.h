@@ -26,15 +26,22 @@ struct Conv2DSchedule {
   bool channelsOuter = false; // output-channel blocks outermost (weights stay cached)
   bool trimColumns = false;   // skip the kernel columns that fall on zero padding
   bool unrollTaps = false;    // unroll a taps-only reduction (one input channel per group)
+  /// 0: direct. 2 or 4: Winograd F(m x m, 3 x 3), a 3x3 stride-1 convolution computed
+  /// on tiles of m x m outputs as (m+2)^2 products over the input channels, one per
+  /// transformed tap; `vectors` x `tileX` is then the register tile of those products
+  /// (channel vectors x Winograd tiles) and `tileY` is 1.
+  int winograd = 0;
 
   /// The text form, the `#kconv.schedule<...>` attribute's syntax as MLIR prints it
-  /// (trim_columns and unroll_taps only when true): what the tuning database stores.
+  /// (trim_columns and unroll_taps only when true, winograd when not 0): what the tuning
+  /// database stores.
   std::string str() const;
   bool operator==(const Conv2DSchedule &o) const {
     return vectorize == o.vectorize && vectorWidth == o.vectorWidth && vectors == o.vectors &&
            tileX == o.tileX && tileY == o.tileY && parallel == o.parallel &&
            stageInput == o.stageInput && channelsOuter == o.channelsOuter &&
-           trimColumns == o.trimColumns && unrollTaps == o.unrollTaps;
+           trimColumns == o.trimColumns && unrollTaps == o.unrollTaps &&
+           winograd == o.winograd;
   }
   bool operator!=(const Conv2DSchedule &o) const { return !(*this == o); }
 };
@@ -45,6 +52,8 @@ struct ConvShape {
   int64_t inChannels = -1;
   int64_t groups = 1;
   int64_t outHeight = -1, outWidth = -1, outChannels = -1;
+  int64_t kernelHeight = -1, kernelWidth = -1;
+  int64_t strideHeight = -1, strideWidth = -1, dilationHeight = -1, dilationWidth = -1;
 };
 
 /// The checks of a schedule alone, on its raw fields (as parsed: a value may be out of
@@ -53,12 +62,21 @@ std::optional<std::string> scheduleFieldsError(std::string_view vectorize, int64
                                                int64_t vectors, int64_t tileX, int64_t tileY,
                                                bool channelsOuter, bool trimColumns);
 
+/// The checks of the `winograd` field against the others (0, 2 or 4; with Winograd,
+/// channel vectors, one row per tile and none of the direct form's flags).
+std::optional<std::string> winogradFieldsError(int64_t winograd, std::string_view vectorize,
+                                               int64_t tileY, bool stageInput,
+                                               bool channelsOuter, bool trimColumns,
+                                               bool unrollTaps);
+
 /// Why `schedule` is not legal on its own (nullopt: it is).
 std::optional<std::string> scheduleError(const Conv2DSchedule &schedule);
 
 /// Why `schedule` is not legal for a layer of `shape` (nullopt: it is): its own checks,
 /// then those that need the layer (the flags that need one input channel per group or
-/// more, every tile within the output, which codegen splits by the tile).
+/// more, every tile within the output, which codegen splits by the tile; Winograd needs
+/// a 3x3 stride-1 undilated kernel, one group of several input channels, and filters
+/// in whole channel blocks).
 std::optional<std::string> scheduleError(const Conv2DSchedule &schedule, const ConvShape &shape);
 
 /// Parses the text form (`str()`; the fields in any order, trim_columns and unroll_taps
