@@ -222,11 +222,14 @@ Conv2DSchedule heuristicSchedule(const Conv2DLayer &layer, const ImageInfo &in,
   s.stageInput = hasPadding(layer.padding) && hasDenseReduction(layer) && !s.unrollTaps &&
                  !(s.channelsOuter && s.trimColumns);
   if (winograd && worthWinograd(layer, out, s.vectorWidth)) {
-    // F(2x2, 3x3): 16 multiplies per tile and channel pair instead of 36. Channel
-    // blocks x Winograd tiles fill the accumulator budget, as a 1x1 convolution's.
+    // F(2x2, 3x3): 16 multiplies per tile and channel pair instead of 36, in register
+    // tiles of 2 channel vectors x up to 7 Winograd tiles, a divisor of a row's tiles
+    // where one fills half of that. Wider tiles (14 x 2 vectors) ran slower: 56x56x64
+    // 1.8-2.0 ms against 1.1 at one thread, 28x28x128 1.3-1.8 against 1.07
+    // (docs/schedules.md).
     s.winograd = 2;
     s.vectors = layer.filters % (2 * s.vectorWidth) == 0 ? 2 : 1;
-    s.tileX = tileWidth((out.width + 1) / 2, budgetAll / s.vectors);
+    s.tileX = tileWidth((out.width + 1) / 2, std::min(7, budgetAll / s.vectors));
     s.tileY = 1;
     s.stageInput = s.channelsOuter = s.trimColumns = s.unrollTaps = false;
   }

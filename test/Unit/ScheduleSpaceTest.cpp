@@ -176,9 +176,9 @@ TEST(ScheduleDefault, WinogradForWideStrideOneThreeByThree) {
   EXPECT_EQ(winograd(Shape{56, 56, 64, 64, 3, 1, 64, true}), 0);  // depthwise
   EXPECT_EQ(winograd(Shape{56, 56, 64, 64, 5, 1, 1, true}), 0);   // 5x5
   Conv2DSchedule s = defaultFor(Shape{28, 28, 128, 128, 3, 1, 1, true});
-  // 2 channel vectors x 14 Winograd tiles: all of a row, 28 accumulators.
+  // 2 channel vectors x 7 Winograd tiles: half of a row.
   EXPECT_EQ(s.str(), "#kconv.schedule<vectorize = \"channels\", vector_width = 16, vectors = 2, "
-                     "tile_x = 14, tile_y = 1, parallel = true, stage_input = false, "
+                     "tile_x = 7, tile_y = 1, parallel = true, stage_input = false, "
                      "channels_outer = false, winograd = 2>");
 }
 
