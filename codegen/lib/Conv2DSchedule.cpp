@@ -119,21 +119,22 @@ bool worthTrimmingColumns(const Conv2DLayer &layer, const ImageInfo &in, const I
          paddedColumnShare(layer, in.width, out.width) > 0.01;
 }
 
-bool worthWinograd(const Conv2DLayer &layer, const ImageInfo &out, int vectorWidth) {
+bool worthWinograd(const Conv2DLayer &layer, const ImageInfo &out, int vectorWidth, int m) {
   // A 3x3 stride-1 undilated dense convolution, element-wise activation, whole channel
   // vectors of filters. At least 32 input channels and filters: the transforms cost a
   // few operations per input and output value, the products save 20 multiply-adds per
   // tile and channel pair. At least 32 tiles per image: with fewer the transformed
   // weights (16/9 of the kernel) are streamed from memory for little work (7x7x512:
-  // 2.26 ms against 1.67 direct at one thread; 14x14x256 1.0 against 1.85). At least
-  // 4 rows and columns: a 2x2 tile on one row does 16 multiplies for 2 outputs (18
-  // direct), and its bands of tile rows would leave a Conv1D without parallel tasks.
-  int64_t tiles = ((out.height + 1) / 2) * ((out.width + 1) / 2);
+  // 2.26 ms against 1.67 direct at one thread; 14x14x256 1.0 against 1.85); F(4x4):
+  // at least 16 (14x14x256 in 16 tiles of 4x4: 0.85 ms). At least two tiles' rows and
+  // columns: a 2x2 tile on one row does 16 multiplies for 2 outputs (18 direct), and
+  // its bands of tile rows would leave a Conv1D without parallel tasks.
+  int64_t tiles = ((out.height + m - 1) / m) * ((out.width + m - 1) / m);
   return layer.kernel[0] == 3 && layer.kernel[1] == 3 && layer.strides[0] == 1 &&
          layer.strides[1] == 1 && layer.dilation[0] == 1 && layer.dilation[1] == 1 &&
          layer.groups == 1 && inputChannelsPerGroup(layer) >= 32 && layer.filters >= 32 &&
          layer.filters % vectorWidth == 0 && !isAxisActivation(layer.activation) &&
-         out.height >= 4 && out.width >= 4 && tiles >= 32;
+         out.height >= 2 * m && out.width >= 2 * m && tiles >= (m == 2 ? 32 : 16);
 }
 
 bool worthUnrollingTaps(const Conv2DLayer &layer) {
@@ -160,7 +161,7 @@ int tileWidth(int64_t width, int budget) {
 } // namespace
 
 Conv2DSchedule heuristicSchedule(const Conv2DLayer &layer, const ImageInfo &in,
-                                 const ImageInfo &out, int vectorWidth, bool winograd) {
+                                 const ImageInfo &out, int vectorWidth, int maxWinograd) {
   const int budgetAll = accumulatorBudget(vectorWidth);
   Conv2DSchedule s;
   s.vectorWidth = vectorWidth;
@@ -221,15 +222,18 @@ Conv2DSchedule heuristicSchedule(const Conv2DLayer &layer, const ImageInfo &in,
   // and a copy of the whole image only costs.
   s.stageInput = hasPadding(layer.padding) && hasDenseReduction(layer) && !s.unrollTaps &&
                  !(s.channelsOuter && s.trimColumns);
-  if (winograd && worthWinograd(layer, out, s.vectorWidth)) {
-    // F(2x2, 3x3): 16 multiplies per tile and channel pair instead of 36, in register
-    // tiles of 2 channel vectors x up to 7 Winograd tiles, a divisor of a row's tiles
-    // where one fills half of that. Wider tiles (14 x 2 vectors) ran slower: 56x56x64
-    // 1.8-2.0 ms against 1.1 at one thread, 28x28x128 1.3-1.8 against 1.07
-    // (docs/schedules.md).
-    s.winograd = 2;
+  int m = maxWinograd >= 4 && worthWinograd(layer, out, s.vectorWidth, 4)   ? 4
+          : maxWinograd >= 2 && worthWinograd(layer, out, s.vectorWidth, 2) ? 2
+                                                                             : 0;
+  if (m) {
+    // F(m x m, 3x3): (m+2)^2 multiplies per tile and channel pair instead of 9 m^2, in
+    // register tiles of 2 channel vectors x up to 7 Winograd tiles, a divisor of a
+    // row's tiles where one fills half of that. Wider tiles (14 x 2 vectors) ran
+    // slower: 56x56x64 1.8-2.0 ms against 1.1 at one thread, 28x28x128 1.3-1.8 against
+    // 1.07 (docs/schedules.md).
+    s.winograd = m;
     s.vectors = layer.filters % (2 * s.vectorWidth) == 0 ? 2 : 1;
-    s.tileX = tileWidth((out.width + 1) / 2, std::min(7, budgetAll / s.vectors));
+    s.tileX = tileWidth((out.width + m - 1) / m, std::min(7, budgetAll / s.vectors));
     s.tileY = 1;
     s.stageInput = s.channelsOuter = s.trimColumns = s.unrollTaps = false;
   }

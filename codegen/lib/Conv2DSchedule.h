@@ -46,17 +46,18 @@ int accumulatorBudget(int floatLanes);
 /// The largest power of two at most `limit` and `cap` (at least 1).
 int largestPowerOfTwoAtMost(int64_t limit, int cap);
 
-/// Whether the default computes the layer by Winograd's F(2x2, 3x3) on a target with
-/// `vectorWidth` float lanes.
-bool worthWinograd(const Conv2DLayer &layer, const ImageInfo &out, int vectorWidth);
+/// Whether the default computes the layer by Winograd's F(m x m, 3 x 3) (m = 2 or 4) on
+/// a target with `vectorWidth` float lanes.
+bool worthWinograd(const Conv2DLayer &layer, const ImageInfo &out, int vectorWidth, int m);
 
 /// Whether the default unrolls the kernel taps: reductions over the taps alone.
 bool worthUnrollingTaps(const Conv2DLayer &layer);
 
-/// The heuristic default for one layer on a target with `vectorWidth` float lanes; with
-/// `winograd` false, the direct form's default even where Winograd's would be chosen.
+/// The heuristic default for one layer on a target with `vectorWidth` float lanes, with
+/// Winograd tiles of at most `maxWinograd` outputs (PipelinePlan::winograd; 0: the
+/// direct form's default even where Winograd's would be chosen).
 Conv2DSchedule heuristicSchedule(const Conv2DLayer &layer, const ImageInfo &in,
-                                 const ImageInfo &out, int vectorWidth, bool winograd = true);
+                                 const ImageInfo &out, int vectorWidth, int maxWinograd = 2);
 
 } // namespace kconv::codegen
 

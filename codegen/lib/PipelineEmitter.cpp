@@ -128,7 +128,7 @@ Conv2DSchedule chosenSchedule(const PipelinePlan &plan, const Conv2DLayer &layer
                               int vectorWidth) {
   return layer.schedule ? *layer.schedule
                         : heuristicSchedule(layer, plan.imageIn(layer), plan.imageOut(layer),
-                                            vectorWidth);
+                                            vectorWidth, plan.winograd);
 }
 
 /// Builds one Conv2D with `schedule`; returns the Func holding its output in Halide
@@ -432,7 +432,7 @@ Status defaultSchedule(const PipelinePlan &plan, const Conv2DLayer &layer,
                        const std::string &target, Conv2DSchedule &out) {
   try {
     out = heuristicSchedule(layer, plan.imageIn(layer), plan.imageOut(layer),
-                            parseTarget(target).natural_vector_size<float>());
+                            parseTarget(target).natural_vector_size<float>(), plan.winograd);
     return Status::ok();
   } catch (const Halide::Error &e) {
     return Status::error(std::string("Halide: ") + e.what());

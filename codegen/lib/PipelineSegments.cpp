@@ -76,6 +76,7 @@ PipelinePlan segmentPlan(const PipelinePlan &plan, const PipelineSegment &segmen
   PipelinePlan sub;
   sub.name = plan.name;
   sub.threads = plan.threads;
+  sub.winograd = plan.winograd;
   sub.values = plan.values;
   for (int value : segment.inputs)
     sub.inputs.push_back({"t" + std::to_string(value), value, DataFormat::ChannelsLast});

@@ -88,7 +88,7 @@ TEST_P(ScheduleSpace, TheDefaultComesFirstAndItsFlipsAreThere) {
   // A Winograd default (no flips of its own) is followed by the direct default's.
   Conv2DSchedule direct = space[0];
   if (space[0].winograd) {
-    direct = heuristicSchedule(layer, plan.imageIn(layer), plan.imageOut(layer), 16, false);
+    direct = heuristicSchedule(layer, plan.imageIn(layer), plan.imageOut(layer), 16, 0);
     EXPECT_EQ(direct.winograd, 0);
     EXPECT_TRUE(listed(direct)) << direct.str();
   }
@@ -106,7 +106,7 @@ TEST_P(ScheduleSpace, TheDefaultComesFirstAndItsFlipsAreThere) {
 Conv2DSchedule directDefaultFor(const Shape &shape) {
   Conv2DLayer layer;
   PipelinePlan plan = planFor(shape, layer);
-  return heuristicSchedule(layer, plan.imageIn(layer), plan.imageOut(layer), 16, false);
+  return heuristicSchedule(layer, plan.imageIn(layer), plan.imageOut(layer), 16, 0);
 }
 
 // The direct default trims columns where many (column, kernel column) pairs fall on
@@ -180,6 +180,31 @@ TEST(ScheduleDefault, WinogradForWideStrideOneThreeByThree) {
   EXPECT_EQ(s.str(), "#kconv.schedule<vectorize = \"channels\", vector_width = 16, vectors = 2, "
                      "tile_x = 7, tile_y = 1, parallel = true, stage_input = false, "
                      "channels_outer = false, winograd = 2>");
+}
+
+// With --winograd=4, F(4x4, 3x3) where a layer has at least 16 such tiles, F(2x2, 3x3)
+// where it has 32 of those only; with --winograd=0 none.
+TEST(ScheduleDefault, WinogradTilesFollowTheLargestAllowed) {
+  auto winograd = [](const Shape &shape, int largest) {
+    Conv2DLayer layer;
+    PipelinePlan plan = planFor(shape, layer);
+    return heuristicSchedule(layer, plan.imageIn(layer), plan.imageOut(layer), 16, largest)
+        .winograd;
+  };
+  EXPECT_EQ(winograd(Shape{56, 56, 64, 64, 3, 1, 1, true}, 4), 4);
+  EXPECT_EQ(winograd(Shape{14, 14, 256, 256, 3, 1, 1, true}, 4), 4);  // 16 tiles of 4x4
+  EXPECT_EQ(winograd(Shape{12, 12, 64, 64, 3, 1, 1, true}, 4), 2);    // 9 of 4x4, 36 of 2x2
+  EXPECT_EQ(winograd(Shape{7, 7, 512, 512, 3, 1, 1, true}, 4), 0);
+  EXPECT_EQ(winograd(Shape{56, 56, 64, 64, 3, 1, 1, true}, 0), 0);
+  Conv2DLayer layer;
+  PipelinePlan plan = planFor(Shape{28, 28, 128, 128, 3, 1, 1, true}, layer);
+  for (int largest : {0, 2, 4}) {
+    plan.winograd = largest;
+    int most = 0;
+    for (const Conv2DSchedule &s : scheduleSpace(plan, layer, 16))
+      most = std::max(most, s.winograd);
+    EXPECT_EQ(most, largest) << "the tuner's space with --winograd=" << largest;
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(

@@ -54,20 +54,26 @@ def cases():
         c("default_valid", 14, 13, 48, 32, (3, 3), activation="gelu", batch=2),
         c("default_channels_first", 12, 12, 32, 32, (3, 3), padding="same",
           data_format="channels_first", **KERAS3),
+        # kconvc --winograd=4: F(4x4, 3x3) by default where a layer has 16 such tiles;
+        # --winograd=0: the direct form.
+        dict(c("default_f4", 16, 18, 32, 32, (3, 3), padding="same", activation="relu"),
+             kconvc_args=["--winograd=4"]),
+        dict(c("default_direct", 16, 16, 32, 64, (3, 3), padding="same"),
+             kconvc_args=["--winograd=0"]),
     ]
     return out
 
 
 def run(spec, kconvc, workdir):
     schedule = spec.pop("forced_schedule", None)
-    extra = []
+    extra = spec.pop("kconvc_args", [])
     if schedule:
         d = os.path.join(workdir, spec["name"])
         os.makedirs(d, exist_ok=True)
         path = os.path.join(d, "schedule.txt")
         with open(path, "w") as f:
             f.write(f"conv2d_{spec['name']} = {schedule}\n")
-        extra = ["--schedule", path]
+        extra = extra + ["--schedule", path]
     return conv_e2e.run_case(spec, kconvc, workdir, extra)
 
 

@@ -196,6 +196,12 @@ std::optional<Conv2DSchedule> storedSchedule(const PipelinePlan &plan, const Con
   if (schedule)
     if (std::optional<std::string> error = layerScheduleError(plan, layer, *schedule))
       schedule.reset(), problem = *error;
+  // Tuned with a larger --winograd: not what this compile allows.
+  if (schedule && schedule->winograd > plan.winograd) {
+    problem = "winograd = " + std::to_string(schedule->winograd) + ", above --winograd=" +
+              std::to_string(plan.winograd);
+    schedule.reset();
+  }
   return schedule;
 }
 } // namespace

@@ -94,7 +94,7 @@ std::vector<Conv2DSchedule> scheduleSpace(const PipelinePlan &plan, const Conv2D
                                           int vectorWidth) {
   const ImageInfo in = plan.imageIn(layer), out = plan.imageOut(layer);
   std::vector<Conv2DSchedule> space;
-  space.push_back(heuristicSchedule(layer, in, out, vectorWidth));
+  space.push_back(heuristicSchedule(layer, in, out, vectorWidth, plan.winograd));
   if (isAxisActivation(layer.activation))
     return space; // softmax layers have one fixed schedule
   std::set<std::string> known{space[0].str()};
@@ -105,7 +105,7 @@ std::vector<Conv2DSchedule> scheduleSpace(const PipelinePlan &plan, const Conv2D
   };
   // A Winograd default has no flips of its own: the direct default's are measured next.
   Conv2DSchedule direct =
-      space[0].winograd ? heuristicSchedule(layer, in, out, vectorWidth, false) : space[0];
+      space[0].winograd ? heuristicSchedule(layer, in, out, vectorWidth, 0) : space[0];
   insert(direct);
   for (const Conv2DSchedule &flip : defaultFlips(direct, layer))
     insert(flip);
@@ -154,16 +154,17 @@ std::vector<Conv2DSchedule> scheduleSpace(const PipelinePlan &plan, const Conv2D
         }
     }
   }
-  // Winograd's F(2x2, 3x3) where legal (F(4x4, 3x3), ten times the error, is left to
-  // schedule files): register tiles of channel vectors x Winograd tiles.
-  for (int vectors = 1; vectors <= 4; ++vectors)
-    for (int tx = 1; tx <= 16; ++tx) {
-      if (vectors * tx < 4 || spillsRegisters(vectors * tx, vectors, vectorWidth))
-        continue;
-      Conv2DSchedule s;
-      s.vectorWidth = vectorWidth, s.vectors = vectors, s.tileX = tx, s.winograd = 2;
-      insert(s);
-    }
+  // Winograd's F(2x2, 3x3) and, with --winograd=4, F(4x4, 3x3) where legal: register
+  // tiles of channel vectors x Winograd tiles.
+  for (int m = 2; m <= plan.winograd; m += 2)
+    for (int vectors = 1; vectors <= 4; ++vectors)
+      for (int tx = 1; tx <= 16; ++tx) {
+        if (vectors * tx < 4 || spillsRegisters(vectors * tx, vectors, vectorWidth))
+          continue;
+        Conv2DSchedule s;
+        s.vectorWidth = vectorWidth, s.vectors = vectors, s.tileX = tx, s.winograd = m;
+        insert(s);
+      }
   return space;
 }
 
@@ -176,6 +177,7 @@ PipelinePlan singleLayerPlan(const PipelinePlan &plan, const Conv2DLayer &layer,
   PipelinePlan single;
   single.name = "tune";
   single.threads = threads; // split for the threads it is tuned for
+  single.winograd = plan.winograd;
   single.weightsAsParams = true;
   auto keras = [&](const ImageInfo &v) {
     int64_t n = v.batch.value_or(1);

@@ -438,6 +438,10 @@ int compile(const CompileOptions &options, llvm::raw_ostream &errs) {
                                     "core)",
                                     options.threads, kMaxThreads)
                           .str());
+  if (options.winograd != 0 && options.winograd != 2 && options.winograd != 4)
+    return fail(errs, "--winograd=" + std::to_string(options.winograd) +
+                          ": expected 0 (direct only), 2 or 4 (the largest Winograd output "
+                          "tile)");
   if (!options.symbolPrefix.empty() && !codegen::isCIdentifier(options.symbolPrefix)) {
     std::string shown;
     llvm::raw_string_ostream os(shown);
@@ -532,6 +536,7 @@ int compile(const CompileOptions &options, llvm::raw_ostream &errs) {
   if (mlir::failed(plan))
     return 1;
   plan->threads = effectiveThreads(options);
+  plan->winograd = options.winograd;
   // --schedule=adams2019|mullapudi2016|li2018: Halide's autoschedulers as baselines.
   if (!scheduleIsFile) {
     plan->autoscheduler = lowerSchedule == "adams2019" ? "Adams2019"

@@ -120,6 +120,12 @@ static cl::opt<int> threads("tune-threads",
                                      "the tuner tunes for, and the autoschedulers' parallelism "
                                      "(default: all cores; also --threads)"),
                             cl::init(0), cl::cat(kconvcCategory));
+static cl::opt<int> winograd(
+    "winograd",
+    cl::desc("Largest Winograd output tile the default schedules and the tuner may use for "
+             "3x3 stride-1 convolutions: 0 (direct only), 2 (F(2x2, 3x3), the default) or 4 "
+             "(F(4x4, 3x3): faster, about ten times the rounding error)"),
+    cl::value_desc("0|2|4"), cl::init(2), cl::cat(kconvcCategory));
 
 // Out of memory anywhere (a std::bad_alloc, or LLVM's allocators) ends kconvc with one
 // error line naming the model and exit status 1, never "LLVM ERROR" and a stack dump.
@@ -188,6 +194,7 @@ int main(int argc, char **argv) {
   options.tuningDb = tuningDb;
   options.seed = seed;
   options.threads = threads;
+  options.winograd = winograd;
   options.inputShapes.assign(inputShapes.begin(), inputShapes.end());
   if (initSeed.getNumOccurrences())
     options.initSeed = initSeed;

@@ -24,7 +24,7 @@ namespace kconv::codegen {
 /// algorithm or the code generated for a schedule changes, so that measurements made
 /// by an earlier kconv (which may no longer be the best, or no longer be in the
 /// space) are tuned again instead of silently reused. Its history: docs/tuner.md.
-inline constexpr int kTunerVersion = 6;
+inline constexpr int kTunerVersion = 7;
 
 /// Every schedule worth trying for `layer` on a target with `vectorWidth` float
 /// lanes: legal ones (kconv::scheduleError) whose split factors divide (or nearly fill)

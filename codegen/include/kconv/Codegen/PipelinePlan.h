@@ -409,6 +409,9 @@ struct PipelinePlan {
   /// Threads the default schedules split their work for (ParallelTasks.h): kconvc's
   /// --tune-threads, else this machine's cores.
   int threads = 1;
+  /// The largest Winograd output tile (Conv2DSchedule::winograd) the default schedules
+  /// and the tuner may choose: kconvc's --winograd (0: direct only, 2 or 4).
+  int winograd = 2;
   /// Weights as run-time parameters instead of embedded constants (the tuner's JIT).
   bool weightsAsParams = false;
   std::vector<TensorInfo> values;

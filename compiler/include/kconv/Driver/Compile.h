@@ -38,6 +38,7 @@ struct CompileOptions {
   std::string tuningDb;        // tuning database file ("" : none unless tuning)
   uint64_t seed = 1;           // tuner's candidate order
   int threads = 0;             // threads to split work and tune for (0: all cores)
+  int winograd = 2;            // largest Winograd tile of default and tuned schedules
   std::vector<std::string> inputShapes; // --input-shape "[NAME:]D1xD2x...": None sizes
 };
 
