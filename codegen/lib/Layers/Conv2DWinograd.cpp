@@ -112,10 +112,8 @@ void defineWinogradConv(Conv2DFuncs &f, const Conv2DLayer &layer, const ImageInf
   Var c = f.c, x = f.x, y = f.y, n = f.n;
   Var tx = f.tileX, ty = f.tileY, fx = f.freqX, fy = f.freqY, i = f.tapRow;
   f.winograd = m;
-  // Tiles past the output's edge read past the input's: zeros there, as on padding.
-  if (!f.padded)
-    f.input = BoundaryConditions::constant_exterior(
-        f.input, 0.f, {Range(), Range(0, (int)in.width), Range(0, (int)in.height)});
+  // f.input is zero outside the image (defineConv2D): tiles past the output's edge read
+  // past the input's.
   int left = (int)layer.padding[2], top = (int)layer.padding[0];
   // B^T d B in two passes: along the tile's columns, then its rows.
   f.inputRows = Func(name + "_winograd_in_rows");
