@@ -120,21 +120,22 @@ bool worthTrimmingColumns(const Conv2DLayer &layer, const ImageInfo &in, const I
 }
 
 bool worthWinograd(const Conv2DLayer &layer, const ImageInfo &out, int vectorWidth, int m) {
-  // A 3x3 stride-1 undilated dense convolution, element-wise activation, whole channel
-  // vectors of filters. At least 32 input channels and filters: the transforms cost a
-  // few operations per input and output value, the products save 20 multiply-adds per
-  // tile and channel pair. At least 32 tiles per image: with fewer the transformed
-  // weights (16/9 of the kernel) are streamed from memory for little work (7x7x512:
-  // 2.26 ms against 1.67 direct at one thread; 14x14x256 1.0 against 1.85); F(4x4):
-  // at least 16 (14x14x256 in 16 tiles of 4x4: 0.85 ms). At least two tiles' rows and
-  // columns: a 2x2 tile on one row does 16 multiplies for 2 outputs (18 direct), and
-  // its bands of tile rows would leave a Conv1D without parallel tasks.
+  // A 3x3 stride-1 undilated dense convolution with an element-wise activation and
+  // whole channel vectors of filters. At least 32 input channels and filters: the
+  // transforms' few operations per value are paid for by the products' savings. At
+  // least 32 tiles of 2x2 (16 of 4x4) per image: with fewer, the transformed weights
+  // are streamed from memory for little work (7x7x512 ran slower; docs/schedules.md).
+  // At least two tiles' rows and columns: a tile on one row saves next to nothing and
+  // its bands of tile rows would leave a Conv1D without parallel tasks. Transformed
+  // weights below 256 MB (a Halide buffer holds less than 2 GB).
   int64_t tiles = ((out.height + m - 1) / m) * ((out.width + m - 1) / m);
+  double transformedBytes = double(layer.kernelValues.size()) * (m + 2) * (m + 2) / 9 * 4;
   return layer.kernel[0] == 3 && layer.kernel[1] == 3 && layer.strides[0] == 1 &&
          layer.strides[1] == 1 && layer.dilation[0] == 1 && layer.dilation[1] == 1 &&
          layer.groups == 1 && inputChannelsPerGroup(layer) >= 32 && layer.filters >= 32 &&
          layer.filters % vectorWidth == 0 && !isAxisActivation(layer.activation) &&
-         out.height >= 2 * m && out.width >= 2 * m && tiles >= (m == 2 ? 32 : 16);
+         out.height >= 2 * m && out.width >= 2 * m && tiles >= (m == 2 ? 32 : 16) &&
+         transformedBytes < 256.0 * (1 << 20);
 }
 
 bool worthUnrollingTaps(const Conv2DLayer &layer) {
@@ -227,10 +228,9 @@ Conv2DSchedule heuristicSchedule(const Conv2DLayer &layer, const ImageInfo &in,
                                                                              : 0;
   if (m) {
     // F(m x m, 3x3): (m+2)^2 multiplies per tile and channel pair instead of 9 m^2, in
-    // register tiles of 2 channel vectors x up to 7 Winograd tiles, a divisor of a
-    // row's tiles where one fills half of that. Wider tiles (14 x 2 vectors) ran
-    // slower: 56x56x64 1.8-2.0 ms against 1.1 at one thread, 28x28x128 1.3-1.8 against
-    // 1.07 (docs/schedules.md).
+    // register tiles of 2 channel vectors x up to 7 Winograd tiles (a divisor of a
+    // row's tiles where one fills half of that): wider tiles that fill the accumulator
+    // budget ran slower (docs/schedules.md).
     s.winograd = m;
     s.vectors = layer.filters % (2 * s.vectorWidth) == 0 ? 2 : 1;
     s.tileX = tileWidth((out.width + m - 1) / m, std::min(7, budgetAll / s.vectors));
