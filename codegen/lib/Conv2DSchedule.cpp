@@ -84,11 +84,15 @@ ParallelSplit convTasks(const Conv2DLayer &layer, const Conv2DSchedule &s, const
   int64_t colTiles = (out.width + colWidth - 1) / colWidth;
   ParallelSplit serial{rowTiles, colTiles, 1, 1};
   if (s.winograd && !isAxisActivation(layer.activation)) {
-    // Bands of Winograd tile rows, each row of tiles whole.
-    int64_t tileRows = (out.height + s.winograd - 1) / s.winograd;
+    // Bands of rows of Winograd tiles and, where those are few (a Conv1D), of their
+    // register tiles' columns.
+    int64_t tileHeight = layer.kernel[0] == 1 ? 1 : s.winograd;
+    int64_t tileRows = (out.height + tileHeight - 1) / tileHeight;
+    int64_t tiles = (out.width + s.winograd - 1) / s.winograd;
+    int64_t tileCols = (tiles + s.tileX - 1) / s.tileX;
     if (!s.parallel)
-      return {tileRows, 1, 1, 1};
-    return parallelSplit(macsPerImage(layer, out), tileRows, 1, threads, kMinTaskMacs);
+      return {tileRows, tileCols, 1, 1};
+    return parallelSplit(macsPerImage(layer, out), tileRows, tileCols, threads, kMinTaskMacs);
   }
   if (!s.parallel || (channels && s.channelsOuter) || isAxisActivation(layer.activation))
     return serial;
@@ -120,21 +124,25 @@ bool worthTrimmingColumns(const Conv2DLayer &layer, const ImageInfo &in, const I
 }
 
 bool worthWinograd(const Conv2DLayer &layer, const ImageInfo &out, int vectorWidth, int m) {
-  // A 3x3 stride-1 undilated dense convolution with an element-wise activation and
+  // A 3x3 or 1x3 (Conv1D) stride-1 undilated dense convolution with an element-wise
+  // activation and
   // whole channel vectors of filters. At least 32 input channels and filters: the
   // transforms' few operations per value are paid for by the products' savings. At
   // least 32 tiles of 2x2 (16 of 4x4) per image: with fewer, the transformed weights
   // are streamed from memory for little work (7x7x512 ran slower; docs/schedules.md).
-  // At least two tiles' rows and columns: a tile on one row saves next to nothing and
-  // its bands of tile rows would leave a Conv1D without parallel tasks. Transformed
-  // weights below 256 MB (a Halide buffer holds less than 2 GB).
-  int64_t tiles = ((out.height + m - 1) / m) * ((out.width + m - 1) / m);
-  double transformedBytes = double(layer.kernelValues.size()) * (m + 2) * (m + 2) / 9 * 4;
-  return layer.kernel[0] == 3 && layer.kernel[1] == 3 && layer.strides[0] == 1 &&
+  // At least two tiles' rows (of a 3x3 kernel) and columns: a 2-D tile on one row
+  // saves next to nothing. Transformed weights below 256 MB (a Halide buffer holds less
+  // than 2 GB).
+  bool oneRow = layer.kernel[0] == 1;
+  int64_t tileHeight = oneRow ? 1 : m, alphaY = oneRow ? 1 : m + 2;
+  int64_t tiles = ((out.height + tileHeight - 1) / tileHeight) * ((out.width + m - 1) / m);
+  double transformedBytes = double(layer.kernelValues.size()) * double(alphaY * (m + 2)) /
+                            double(layer.kernel[0] * 3) * 4;
+  return (layer.kernel[0] == 3 || oneRow) && layer.kernel[1] == 3 && layer.strides[0] == 1 &&
          layer.strides[1] == 1 && layer.dilation[0] == 1 && layer.dilation[1] == 1 &&
          layer.groups == 1 && inputChannelsPerGroup(layer) >= 32 && layer.filters >= 32 &&
          layer.filters % vectorWidth == 0 && !isAxisActivation(layer.activation) &&
-         out.height >= 2 * m && out.width >= 2 * m && tiles >= (m == 2 ? 32 : 16) &&
+         (oneRow || out.height >= 2 * m) && out.width >= 2 * m && tiles >= (m == 2 ? 32 : 16) &&
          transformedBytes < 256.0 * (1 << 20);
 }
 

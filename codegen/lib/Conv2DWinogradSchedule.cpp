@@ -10,22 +10,33 @@ using namespace Halide;
 
 void scheduleWinogradConv(Conv2DFuncs &f, Func store, const Conv2DSchedule &s,
                           const ParallelSplit &tasks) {
-  int m = s.winograd, vw = s.vectorWidth, block = vw * s.vectors;
+  int m = s.winograd, my = f.winogradRows, vw = s.vectorWidth, block = vw * s.vectors;
   Var c = f.c, x = f.x, y = f.y, n = f.n;
   Var co("co"), ci("ci"), tx("tx"), xi("xi"), ty("ty"), yi("yi"), band("band");
-  // One m x m output tile of a channel vector at a time: unrolled, each output's place
-  // in its tile is a constant and the transform's select folds away. The filters are
-  // whole channel blocks (scheduleError), so channel vectors divide them.
+  // One output tile (m x m, or 1 x m for a 1x3 kernel) of a channel vector at a time:
+  // unrolled, each output's place in its tile is a constant and the transform's select
+  // folds away. The filters are whole channel blocks (scheduleError), so channel
+  // vectors divide them.
   store.split(x, tx, xi, m, TailStrategy::GuardWithIf)
-      .split(y, ty, yi, m, TailStrategy::GuardWithIf)
+      .split(y, ty, yi, my, TailStrategy::GuardWithIf)
       .split(c, co, ci, vw)
       .reorder(ci, xi, yi, co, tx, ty, n)
       .vectorize(ci)
       .unroll(xi)
       .unroll(yi)
       .split(ty, band, ty, (int)tasks.rowsPerTask, TailStrategy::ShiftInwards);
+  Var task = band;
+  if (tasks.colTasks > 1) {
+    // Few rows of tiles (a Conv1D's one): column tasks too, each its register tiles'
+    // columns of every row of its band (the last shifted inwards).
+    Var xband("xband");
+    task = Var("task");
+    store.split(tx, xband, tx, (int)tasks.colsPerTask * s.tileX, TailStrategy::ShiftInwards)
+        .reorder(tx, ty, xband, band)
+        .fuse(xband, band, task);
+  }
   if (s.parallel)
-    store.parallel(band).parallel(n);
+    store.parallel(task).parallel(n);
 
   // The input tiles of a row of tiles, transformed (a few KB per tile, in L1/L2).
   int inLanes = largestPowerOfTwoAtMost(f.inChannels, vw);

@@ -122,11 +122,12 @@ std::optional<std::string> scheduleError(const Conv2DSchedule &s, const ConvShap
   }
   if (s.winograd) {
     auto known = [](int64_t v) { return v >= 0; };
-    if ((known(shape.kernelHeight) && (shape.kernelHeight != 3 || shape.kernelWidth != 3)) ||
+    if ((known(shape.kernelHeight) &&
+         ((shape.kernelHeight != 3 && shape.kernelHeight != 1) || shape.kernelWidth != 3)) ||
         (known(shape.strideHeight) && (shape.strideHeight != 1 || shape.strideWidth != 1)) ||
         (known(shape.dilationHeight) &&
          (shape.dilationHeight != 1 || shape.dilationWidth != 1))) {
-      os << "schedule 'winograd' needs a 3x3 kernel, strides 1 and dilation 1 (kernel "
+      os << "schedule 'winograd' needs a 3x3 or 1x3 kernel, strides 1 and dilation 1 (kernel "
          << shape.kernelHeight << "x" << shape.kernelWidth << ", strides "
          << shape.strideHeight << "x" << shape.strideWidth << ", dilation "
          << shape.dilationHeight << "x" << shape.dilationWidth << ")";

@@ -71,7 +71,7 @@ func.func @bad_flag(%x: tensor<1x8x12x4xf32>, %k: tensor<3x3x4x32xf32>) -> tenso
 // -----
 
 func.func @bad_kernel(%x: tensor<1x8x12x4xf32>, %k: tensor<5x5x4x32xf32>) -> tensor<1x8x12x32xf32> {
-  // expected-error @+1 {{schedule 'winograd' needs a 3x3 kernel, strides 1 and dilation 1 (kernel 5x5, strides 1x1, dilation 1x1)}}
+  // expected-error @+1 {{schedule 'winograd' needs a 3x3 or 1x3 kernel, strides 1 and dilation 1 (kernel 5x5, strides 1x1, dilation 1x1)}}
   %y = kconv.conv2d %x, %k {activation = #kconv.activation<relu>, data_format = #kconv.data_format<channels_last>, dilation_rate = array<i64: 1, 1>, filters = 32 : i64, groups = 1 : i64, kernel_size = array<i64: 5, 5>, padding = #kconv.padding<same>,
     schedule = #kconv.schedule<vectorize = "channels", vector_width = 16, vectors = 2, tile_x = 3, tile_y = 1, parallel = true, stage_input = false, channels_outer = false, winograd = 2>,
     strides = array<i64: 1, 1>, use_bias = false} : (tensor<1x8x12x4xf32>, tensor<5x5x4x32xf32>) -> tensor<1x8x12x32xf32>
@@ -81,7 +81,7 @@ func.func @bad_kernel(%x: tensor<1x8x12x4xf32>, %k: tensor<5x5x4x32xf32>) -> ten
 // -----
 
 func.func @bad_strides(%x: tensor<1x8x12x4xf32>, %k: tensor<3x3x4x32xf32>) -> tensor<1x4x6x32xf32> {
-  // expected-error @+1 {{schedule 'winograd' needs a 3x3 kernel, strides 1 and dilation 1 (kernel 3x3, strides 2x2, dilation 1x1)}}
+  // expected-error @+1 {{schedule 'winograd' needs a 3x3 or 1x3 kernel, strides 1 and dilation 1 (kernel 3x3, strides 2x2, dilation 1x1)}}
   %y = kconv.conv2d %x, %k {activation = #kconv.activation<relu>, data_format = #kconv.data_format<channels_last>, dilation_rate = array<i64: 1, 1>, filters = 32 : i64, groups = 1 : i64, kernel_size = array<i64: 3, 3>, padding = #kconv.padding<same>,
     schedule = #kconv.schedule<vectorize = "channels", vector_width = 16, vectors = 2, tile_x = 1, tile_y = 1, parallel = true, stage_input = false, channels_outer = false, winograd = 2>,
     strides = array<i64: 2, 2>, use_bias = false} : (tensor<1x8x12x4xf32>, tensor<3x3x4x32xf32>) -> tensor<1x4x6x32xf32>
@@ -91,7 +91,7 @@ func.func @bad_strides(%x: tensor<1x8x12x4xf32>, %k: tensor<3x3x4x32xf32>) -> te
 // -----
 
 func.func @bad_dilation(%x: tensor<1x8x12x4xf32>, %k: tensor<3x3x4x32xf32>) -> tensor<1x8x12x32xf32> {
-  // expected-error @+1 {{schedule 'winograd' needs a 3x3 kernel, strides 1 and dilation 1 (kernel 3x3, strides 1x1, dilation 2x1)}}
+  // expected-error @+1 {{schedule 'winograd' needs a 3x3 or 1x3 kernel, strides 1 and dilation 1 (kernel 3x3, strides 1x1, dilation 2x1)}}
   %y = kconv.conv2d %x, %k {activation = #kconv.activation<relu>, data_format = #kconv.data_format<channels_last>, dilation_rate = array<i64: 2, 1>, filters = 32 : i64, groups = 1 : i64, kernel_size = array<i64: 3, 3>, padding = #kconv.padding<same>,
     schedule = #kconv.schedule<vectorize = "channels", vector_width = 16, vectors = 2, tile_x = 3, tile_y = 1, parallel = true, stage_input = false, channels_outer = false, winograd = 2>,
     strides = array<i64: 1, 1>, use_bias = false} : (tensor<1x8x12x4xf32>, tensor<3x3x4x32xf32>) -> tensor<1x8x12x32xf32>

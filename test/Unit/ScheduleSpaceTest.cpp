@@ -207,6 +207,25 @@ TEST(ScheduleDefault, WinogradTilesFollowTheLargestAllowed) {
   }
 }
 
+// A Conv1D (a 1x3 kernel on one row) by F(1x2, 1x3) by default, its one row of tiles
+// split into column tasks.
+TEST(ScheduleDefault, WinogradConv1DSplitsItsRowIntoColumnTasks) {
+  Conv2DLayer layer;
+  PipelinePlan plan = planFor(Shape{1, 512, 64, 64, 3, 1, 1, true}, layer);
+  layer.kernel = {1, 3};
+  layer.padding = {0, 0, 1, 1};
+  layer.kernelValues.assign(3 * 64 * 64, 0.f);
+  Conv2DSchedule s =
+      heuristicSchedule(layer, plan.imageIn(layer), plan.imageOut(layer), 16, 2);
+  EXPECT_EQ(s.winograd, 2);
+  kconv::ParallelSplit tasks = convTasks(layer, s, plan.imageOut(layer), 2);
+  EXPECT_EQ(tasks.rowTasks, 1);
+  EXPECT_GT(tasks.colTasks, 1);
+  layer.kernelValues.assign(3 * 16 * 64, 0.f); // 16 input channels: direct
+  EXPECT_EQ(heuristicSchedule(layer, plan.imageIn(layer), plan.imageOut(layer), 16, 2).winograd,
+            0);
+}
+
 INSTANTIATE_TEST_SUITE_P(
     Layers, ScheduleSpace,
     ::testing::Values(Shape{56, 56, 64, 64, 3, 1, 1, true},     // a

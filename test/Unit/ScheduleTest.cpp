@@ -87,8 +87,11 @@ TEST(Schedule, WinogradTextAndLegality) {
   ConvShape strided = layer;
   strided.strideWidth = 2;
   EXPECT_EQ(kconv::scheduleError(s, strided),
-            "schedule 'winograd' needs a 3x3 kernel, strides 1 and dilation 1 (kernel 3x3, "
+            "schedule 'winograd' needs a 3x3 or 1x3 kernel, strides 1 and dilation 1 (kernel 3x3, "
             "strides 1x2, dilation 1x1)");
+  ConvShape oneRow = layer; // a Conv1D: F(1 x m, 1 x 3)
+  oneRow.kernelHeight = 1, oneRow.outHeight = 1;
+  EXPECT_EQ(kconv::scheduleError(s, oneRow), std::nullopt);
   ConvShape fiveByFive = layer;
   fiveByFive.kernelHeight = fiveByFive.kernelWidth = 5;
   EXPECT_NE(kconv::scheduleError(s, fiveByFive), std::nullopt);

@@ -154,7 +154,21 @@ def conv1d_long(g):
     return [a, b]
 
 
+def conv1d_winograd(g):
+    """Kernel-3 stride-1 layers of >= 32 channels and filters: Winograd's F(1 x 2, 1 x 3)
+    by default (F(1 x 4, 1 x 3) with --winograd=4): same, valid (an odd length: a last
+    tile past the end), causal, and a channels_first one."""
+    x = g.input((150, 32))
+    a = conv1d(g, x, 64, 3, padding="same", activation="relu")
+    a = conv1d(g, a, 32, 3, padding="valid", use_bias=False)  # 148 long: 37 tiles of 4
+    b = conv1d(g, x, 32, 3, padding="causal", activation="tanh")
+    c = g.input((32, 75))                                          # (channels, steps)
+    c = conv1d(g, c, 48, 3, padding="same", fmt="channels_first")
+    return [a, b, c]
+
+
 MODELS = {"conv1d_variants": conv1d_variants, "conv1d_long": conv1d_long,
+          "conv1d_winograd": conv1d_winograd,
           "conv1d_channels_first": conv1d_channels_first,
           "pool1d_variants": pool1d_variants}
 

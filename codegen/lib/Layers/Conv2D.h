@@ -26,6 +26,7 @@ struct Conv2DFuncs {
   // Winograd's form (Conv2DWinograd.cpp), when `winograd` is 2 or 4: conv is then a pure
   // function of `outputRows` and the reduction (r: input channels) is in `products`.
   int winograd = 0;
+  int winogradRows = 0; // output rows of a tile: winograd, or 1 for a 1x3 kernel
   Halide::Var tileX{"tile_x"}, tileY{"tile_y"}, freqX{"freq_x"}, freqY{"freq_y"},
       tapRow{"tap_row"};
   Halide::Func inputRows;   // (c, freqX, row, tileX, tileY, n): B^T along each input row
@@ -88,13 +89,11 @@ struct LayerWeights {
 LayerWeights layerWeights(const Conv2DLayer &layer, int64_t cinPerGroup, WeightSink *sink,
                           int packBlock = 0, int winograd = 0);
 
-/// The transformed weights G g G^T of F(m x m, 3 x 3), computed in double precision:
-/// (f % block, ci, freqX, freqY, f / block).
+/// The transformed weights G g G^T of F(m x m, 3 x 3) (of F(1 x m, 1 x 3) for a 1x3
+/// kernel), computed in double precision: (f % block, ci, freqX, freqY, f / block).
 Halide::Buffer<float> winogradWeights(const Conv2DLayer &layer, int64_t inChannels, int m,
                                       int block);
 
-/// The side of F(m x m, 3 x 3)'s input tiles and transformed taps: m + 2.
-int winogradTileSize(int m);
 
 /// What the schedule tells the algorithm: the same numbers either way, a different
 /// form for Halide's loop partitioning.

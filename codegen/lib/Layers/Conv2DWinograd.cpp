@@ -5,7 +5,9 @@
 //   at compile time in double precision), M = sum over channels of U . V (one product
 //   per transformed tap), Y = A^T M A.
 // F(2, 3) does 16 multiplies per tile and channel pair where the direct form does 36;
-// F(4, 3) 36 where it does 144. The matrices are those of Lavin and Gray, "Fast
+// F(4, 3) 36 where it does 144. A 1x3 kernel (Conv1D) is transformed along the columns
+// only: F(1 x m, 1 x 3), the rows' matrices the identity. The matrices are those of
+// Lavin and Gray, "Fast
 // Algorithms for Convolutional Neural Networks" (2016), with interpolation points
 // 0, -1, 1 (F(2, 3)) and 0, +-1, +-2 (F(4, 3)), computing Keras's correlation.
 #include "Conv2D.h"
@@ -49,6 +51,17 @@ const WinogradMatrices &matrices(int m) {
   return m == 4 ? f4 : f2;
 }
 
+/// The rows' transforms of a kernel of one row: nothing to transform.
+const WinogradMatrices &identity() {
+  static const WinogradMatrices one{1, 1, {{1}}, {{1}}, {{1}}};
+  return one;
+}
+
+/// The matrices along the rows: F(m, 3)'s for a 3-row kernel, the identity for one row.
+const WinogradMatrices &rowMatrices(const Conv2DLayer &layer, int m) {
+  return layer.kernel[0] == 1 ? identity() : matrices(m);
+}
+
 /// sum_i row[i] * term(i) over the row's non-zero coefficients (the transforms are
 /// sparse, mostly +-1: no multiply for those).
 Expr combination(const std::vector<double> &row, const std::function<Expr(int)> &term) {
@@ -78,15 +91,14 @@ Expr perRow(Var which, const std::vector<std::vector<double>> &rows,
 }
 } // namespace
 
-int winogradTileSize(int m) { return matrices(m).alpha; }
-
 Buffer<float> winogradWeights(const Conv2DLayer &layer, int64_t inChannels, int m, int block) {
-  const WinogradMatrices &w = matrices(m);
-  int alpha = w.alpha, filters = int(layer.filters), channels = int(inChannels);
-  // Keras's (3, 3, Cin, F) row-major kernel; U(f, c, b, a) = sum G[a][i] g[i][j] G[b][j]
+  const WinogradMatrices &w = matrices(m), &wy = rowMatrices(layer, m);
+  int alpha = w.alpha, alphaY = wy.alpha, filters = int(layer.filters);
+  int channels = int(inChannels), rows = int(layer.kernel[0]);
+  // Keras's (KH, 3, Cin, F) row-major kernel; U(f, c, b, a) = sum Gy[a][i] g[i][j] G[b][j]
   // (a: the row frequency, b: the column's), stored in channel blocks as the direct
   // form's packed weights: (f % block, c, b, a, f / block).
-  Buffer<float> packed({block, channels, alpha, alpha, filters / block},
+  Buffer<float> packed({block, channels, alpha, alphaY, filters / block},
                        layer.name + "_kernel_winograd");
   const float *src = layer.kernelValues.data();
   auto g = [&](int ky, int kx, int c, int f) {
@@ -94,12 +106,12 @@ Buffer<float> winogradWeights(const Conv2DLayer &layer, int64_t inChannels, int 
   };
   for (int f = 0; f < filters; ++f)
     for (int c = 0; c < channels; ++c)
-      for (int a = 0; a < alpha; ++a)
+      for (int a = 0; a < alphaY; ++a)
         for (int b = 0; b < alpha; ++b) {
           double sum = 0;
-          for (int i = 0; i < 3; ++i)
+          for (int i = 0; i < rows; ++i)
             for (int j = 0; j < 3; ++j)
-              sum += w.g[a][i] * g(i, j, c, f) * w.g[b][j];
+              sum += wy.g[a][i] * g(i, j, c, f) * w.g[b][j];
           packed(f % block, c, b, a, f / block) = float(sum);
         }
   return packed;
@@ -107,22 +119,24 @@ Buffer<float> winogradWeights(const Conv2DLayer &layer, int64_t inChannels, int 
 
 void defineWinogradConv(Conv2DFuncs &f, const Conv2DLayer &layer, const ImageInfo &in,
                         Func kernel, Func bias, int m) {
-  const WinogradMatrices &w = matrices(m);
+  const WinogradMatrices &w = matrices(m), &wy = rowMatrices(layer, m);
+  int my = wy.m; // output rows of a tile: m, or 1 for a kernel of one row
   const std::string &name = layer.name;
   Var c = f.c, x = f.x, y = f.y, n = f.n;
   Var tx = f.tileX, ty = f.tileY, fx = f.freqX, fy = f.freqY, i = f.tapRow;
   f.winograd = m;
+  f.winogradRows = my;
   // f.input is zero outside the image (defineConv2D): tiles past the output's edge read
   // past the input's.
   int left = (int)layer.padding[2], top = (int)layer.padding[0];
   // B^T d B in two passes: along the tile's columns, then its rows.
   f.inputRows = Func(name + "_winograd_in_rows");
   f.inputRows(c, fx, i, tx, ty, n) = perRow(fx, w.bt, [&](int j) {
-    return f.input(c, tx * m + j - left, ty * m + i - top, n);
+    return f.input(c, tx * m + j - left, ty * my + i - top, n);
   });
   f.transformed = Func(name + "_winograd_in");
   f.transformed(c, fx, fy, tx, ty, n) =
-      perRow(fy, w.bt, [&](int r) { return f.inputRows(c, fx, r, tx, ty, n); });
+      perRow(fy, wy.bt, [&](int r) { return f.inputRows(c, fx, r, tx, ty, n); });
   // One product over the input channels per transformed tap.
   f.r = RDom(0, (int)in.channels, name + "_r");
   f.products = Func(name + "_winograd_products");
@@ -133,9 +147,9 @@ void defineWinogradConv(Conv2DFuncs &f, const Conv2DLayer &layer, const ImageInf
   f.outputRows = Func(name + "_winograd_out_rows");
   f.outputRows(c, fx, i, tx, ty, n) =
       perRow(fx, w.at, [&](int b) { return f.products(c, b, i, tx, ty, n); });
-  Expr col = x % m, row = y % m, tileCol = x / m, tileRow = y / m;
+  Expr col = x % m, row = y % my, tileCol = x / m, tileRow = y / my;
   std::vector<Expr> rows;
-  for (const std::vector<double> &coefficients : w.at)
+  for (const std::vector<double> &coefficients : wy.at)
     rows.push_back(combination(coefficients, [&](int a) {
       return f.outputRows(c, col, a, tileCol, tileRow, n);
     }));

@@ -28,8 +28,9 @@ struct Conv2DSchedule {
   bool unrollTaps = false;    // unroll a taps-only reduction (one input channel per group)
   /// 0: direct. 2 or 4: Winograd F(m x m, 3 x 3), a 3x3 stride-1 convolution computed
   /// on tiles of m x m outputs as (m+2)^2 products over the input channels, one per
-  /// transformed tap; `vectors` x `tileX` is then the register tile of those products
-  /// (channel vectors x Winograd tiles) and `tileY` is 1.
+  /// transformed tap (a 1x3 kernel: F(1 x m, 1 x 3), m+2 products); `vectors` x `tileX`
+  /// is then the register tile of those products (channel vectors x Winograd tiles)
+  /// and `tileY` is 1.
   int winograd = 0;
 
   /// The text form, the `#kconv.schedule<...>` attribute's syntax as MLIR prints it
@@ -75,7 +76,7 @@ std::optional<std::string> scheduleError(const Conv2DSchedule &schedule);
 /// Why `schedule` is not legal for a layer of `shape` (nullopt: it is): its own checks,
 /// then those that need the layer (the flags that need one input channel per group or
 /// more, every tile within the output, which codegen splits by the tile; Winograd needs
-/// a 3x3 stride-1 undilated kernel, one group of several input channels, and filters
+/// a 3x3 or 1x3 stride-1 undilated kernel, one group of several input channels, and filters
 /// in whole channel blocks).
 std::optional<std::string> scheduleError(const Conv2DSchedule &schedule, const ConvShape &shape);
 
