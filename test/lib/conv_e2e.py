@@ -294,6 +294,17 @@ def check_case(spec, kconvc, workdir, extra_args, runner):
     return None
 
 
+def report(label, cases, check, jobs):
+    """Runs `check(case)` (None, or a failure's text) over `cases` on `jobs` threads, prints
+    the failures and a summary line; 0 when every case matched, else 1."""
+    with concurrent.futures.ThreadPoolExecutor(jobs) as pool:
+        failures = [r for r in pool.map(check, cases) if r]
+    for failure in failures:
+        print("FAIL", failure)
+    print(f"e2e {label}: {len(cases) - len(failures)} of {len(cases)} cases match the reference")
+    return 1 if failures else 0
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--kconvc", required=True)
@@ -313,14 +324,9 @@ def main():
     suites = {"skeleton": skeleton_suite, "matrix": lambda: matrix_suite(args.count, args.seed),
               "schedules": lambda: schedules_suite(args.count, args.seed),
               "gpu-schedules": lambda: gpu_schedules_suite(args.count, args.seed)}
-    cases = suites[args.suite]()
-    with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
-        results = list(pool.map(lambda s: run_case(s, args.kconvc, args.workdir, args.kconvc_arg, runner), cases))
-    failures = [r for r in results if r]
-    for failure in failures:
-        print("FAIL", failure)
-    print(f"e2e {args.suite}: {len(cases) - len(failures)} of {len(cases)} cases match the reference")
-    return 1 if failures else 0
+    return report(args.suite, suites[args.suite](),
+                  lambda s: run_case(s, args.kconvc, args.workdir, args.kconvc_arg, runner),
+                  args.jobs)
 
 
 if __name__ == "__main__":

@@ -4,7 +4,6 @@ against conv_reference's float64 convolution with conv_e2e's tolerances: forced
 schedules over tile sizes, tails (outputs that are not whole tiles), padding, batch,
 data formats, bias and activations, and layers whose default schedule is Winograd."""
 import argparse
-import concurrent.futures
 import os
 import sys
 
@@ -83,13 +82,8 @@ def main():
     parser.add_argument("--workdir", required=True)
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
     args = parser.parse_args()
-    specs = cases()
-    with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
-        failures = [r for r in pool.map(lambda s: run(s, args.kconvc, args.workdir), specs) if r]
-    for failure in failures:
-        print("FAIL", failure)
-    print(f"e2e winograd: {len(specs) - len(failures)} of {len(specs)} cases match the reference")
-    return 1 if failures else 0
+    return conv_e2e.report("winograd", cases(), lambda s: run(s, args.kconvc, args.workdir),
+                           args.jobs)
 
 
 if __name__ == "__main__":
