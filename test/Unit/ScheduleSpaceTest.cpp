@@ -226,6 +226,20 @@ TEST(ScheduleDefault, WinogradConv1DSplitsItsRowIntoColumnTasks) {
             0);
 }
 
+// The tuner's noise check counts the multiplies a schedule does: Winograd's fewer.
+TEST(ScheduleDefault, WinogradMultiplyShare) {
+  Conv2DLayer layer;
+  planFor(Shape{28, 28, 64, 64, 3, 1, 1, true}, layer);
+  Conv2DSchedule s;
+  EXPECT_DOUBLE_EQ(multiplyShare(s, layer), 1.0);
+  s.winograd = 2;
+  EXPECT_DOUBLE_EQ(multiplyShare(s, layer), 16.0 / 36.0);
+  s.winograd = 4;
+  EXPECT_DOUBLE_EQ(multiplyShare(s, layer), 36.0 / 144.0);
+  layer.kernel = {1, 3}; // F(1x4, 1x3): 6 multiplies for 4 outputs of 3 taps
+  EXPECT_DOUBLE_EQ(multiplyShare(s, layer), 6.0 / 12.0);
+}
+
 INSTANTIATE_TEST_SUITE_P(
     Layers, ScheduleSpace,
     ::testing::Values(Shape{56, 56, 64, 64, 3, 1, 1, true},     // a

@@ -62,6 +62,13 @@ double layerFlops(const PipelinePlan &plan, const Conv2DLayer &layer) {
          double(out.channels) * macsPerOutput;
 }
 
+double multiplyShare(const Conv2DSchedule &s, const Conv2DLayer &layer) {
+  if (!s.winograd)
+    return 1.0;
+  double m = s.winograd, alongX = (m + 2) / (3 * m);
+  return layer.kernel[0] == 1 ? alongX : alongX * alongX;
+}
+
 double layerUsefulFlops(const PipelinePlan &plan, const Conv2DLayer &layer) {
   const ImageInfo in = plan.imageIn(layer), out = plan.imageOut(layer);
   // (output, tap) pairs along one axis whose input index is inside the image.

@@ -356,8 +356,9 @@ Status tuneLayer(const PipelinePlan &plan, const Conv2DLayer &layer, const TuneO
       Status measured = measureSchedule(plan, layer, space[i], candidateOptions, ms);
       // Faster than the machine can compute: a disturbed timing. Measured again; the
       // first plausible timing counts, else the slowest (the least flattering).
+      double least = usefulFlops * multiplyShare(space[i], layer);
       auto aboveThePeak = [&](double t) {
-        return usefulFlops / (t * 1e6) > kNoisyPeakFactor * peak;
+        return least / (t * 1e6) > kNoisyPeakFactor * peak;
       };
       if (measured && peak > 0 && aboveThePeak(ms)) {
         ++p.remeasured;

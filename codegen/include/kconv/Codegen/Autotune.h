@@ -133,6 +133,10 @@ double layerFlops(const PipelinePlan &plan, const Conv2DLayer &layer);
 /// trim_columns), against which a timing is checked for noise (a 3x3 layer on a 4x4
 /// image does 69% of its nominal FLOPs).
 double layerUsefulFlops(const PipelinePlan &plan, const Conv2DLayer &layer);
+/// The share of the direct form's multiplies that `schedule` does at least: 1, or
+/// Winograd's (m+2)^2 / (9 m^2) per tile (a 1x3 kernel's (m+2) / 3m), for the noise
+/// check of its timings (a Winograd layer runs above the peak in direct FLOPs).
+double multiplyShare(const Conv2DSchedule &schedule, const Conv2DLayer &layer);
 
 /// What a compile asks of the tuner for one plan's schedules and fusion decisions.
 struct ScheduleRequest {
