@@ -86,7 +86,7 @@ ParallelSplit convTasks(const Conv2DLayer &layer, const Conv2DSchedule &s, const
   if (s.winograd && !isAxisActivation(layer.activation)) {
     // Bands of rows of Winograd tiles and, where those are few (a Conv1D), of their
     // register tiles' columns.
-    int64_t tileHeight = layer.kernel[0] == 1 ? 1 : s.winograd;
+    int64_t tileHeight = winogradTileRows(layer, s.winograd);
     int64_t tileRows = (out.height + tileHeight - 1) / tileHeight;
     int64_t tiles = (out.width + s.winograd - 1) / s.winograd;
     int64_t tileCols = (tiles + s.tileX - 1) / s.tileX;
@@ -133,8 +133,9 @@ bool worthWinograd(const Conv2DLayer &layer, const ImageInfo &out, int vectorWid
   // At least two tiles' rows (of a 3x3 kernel) and columns: a 2-D tile on one row
   // saves next to nothing. Transformed weights below 256 MB (a Halide buffer holds less
   // than 2 GB).
-  bool oneRow = layer.kernel[0] == 1;
-  int64_t tileHeight = oneRow ? 1 : m, alphaY = oneRow ? 1 : m + 2;
+  int64_t tileHeight = winogradTileRows(layer, m);
+  bool oneRow = tileHeight == 1;
+  int64_t alphaY = oneRow ? 1 : m + 2;
   int64_t tiles = ((out.height + tileHeight - 1) / tileHeight) * ((out.width + m - 1) / m);
   double transformedBytes = double(layer.kernelValues.size()) * double(alphaY * (m + 2)) /
                             double(layer.kernel[0] * 3) * 4;

@@ -89,6 +89,12 @@ struct LayerWeights {
 LayerWeights layerWeights(const Conv2DLayer &layer, int64_t cinPerGroup, WeightSink *sink,
                           int packBlock = 0, int winograd = 0);
 
+/// Output rows of a Winograd tile F(m, 3) of `layer`: m, or 1 for a kernel of one row
+/// (a Conv1D's 1x3, transformed along the columns only).
+inline int winogradTileRows(const Conv2DLayer &layer, int m) {
+  return layer.kernel[0] == 1 ? 1 : m;
+}
+
 /// The transformed weights G g G^T of F(m x m, 3 x 3) (of F(1 x m, 1 x 3) for a 1x3
 /// kernel), computed in double precision: (f % block, ci, freqX, freqY, f / block).
 Halide::Buffer<float> winogradWeights(const Conv2DLayer &layer, int64_t inChannels, int m,

@@ -7,9 +7,9 @@
 // F(2, 3) does 16 multiplies per tile and channel pair where the direct form does 36;
 // F(4, 3) 36 where it does 144. A 1x3 kernel (Conv1D) is transformed along the columns
 // only: F(1 x m, 1 x 3), the rows' matrices the identity. The matrices are those of
-// Lavin and Gray, "Fast
-// Algorithms for Convolutional Neural Networks" (2016), with interpolation points
-// 0, -1, 1 (F(2, 3)) and 0, +-1, +-2 (F(4, 3)), computing Keras's correlation.
+// Lavin and Gray, "Fast Algorithms for Convolutional Neural Networks" (2016), with
+// interpolation points 0, -1, 1 (F(2, 3)) and 0, +-1, +-2 (F(4, 3)), computing Keras's
+// correlation.
 #include "Conv2D.h"
 
 #include <functional>
@@ -59,7 +59,7 @@ const WinogradMatrices &identity() {
 
 /// The matrices along the rows: F(m, 3)'s for a 3-row kernel, the identity for one row.
 const WinogradMatrices &rowMatrices(const Conv2DLayer &layer, int m) {
-  return layer.kernel[0] == 1 ? identity() : matrices(m);
+  return winogradTileRows(layer, m) == 1 ? identity() : matrices(m);
 }
 
 /// sum_i row[i] * term(i) over the row's non-zero coefficients (the transforms are
@@ -80,9 +80,9 @@ Expr combination(const std::vector<double> &row, const std::function<Expr(int)> 
   return sum;
 }
 
-/// One expression per row of `rows`, selected by `which` (unrolled by the schedule, so
-/// the select folds away).
-Expr perRow(Var which, const std::vector<std::vector<double>> &rows,
+/// One expression per row of `rows`, selected by `which` (a constant once the schedule
+/// unrolls it, so the select folds away).
+Expr perRow(Expr which, const std::vector<std::vector<double>> &rows,
             const std::function<Expr(int)> &term) {
   std::vector<Expr> cases;
   for (const std::vector<double> &row : rows)
@@ -147,13 +147,10 @@ void defineWinogradConv(Conv2DFuncs &f, const Conv2DLayer &layer, const ImageInf
   f.outputRows = Func(name + "_winograd_out_rows");
   f.outputRows(c, fx, i, tx, ty, n) =
       perRow(fx, w.at, [&](int b) { return f.products(c, b, i, tx, ty, n); });
-  Expr col = x % m, row = y % my, tileCol = x / m, tileRow = y / my;
-  std::vector<Expr> rows;
-  for (const std::vector<double> &coefficients : wy.at)
-    rows.push_back(combination(coefficients, [&](int a) {
-      return f.outputRows(c, col, a, tileCol, tileRow, n);
-    }));
-  Expr value = mux(row, rows);
+  Expr col = x % m, tileCol = x / m, tileRow = y / my;
+  Expr value = perRow(y % my, wy.at, [&](int a) {
+    return f.outputRows(c, col, a, tileCol, tileRow, n);
+  });
   f.conv = Func(name + "_conv");
   f.conv(c, x, y, n) = bias.defined() ? value + bias(c) : value;
 }
